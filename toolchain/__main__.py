@@ -1,0 +1,47 @@
+"""Entry point: the single error boundary of the CLI."""
+
+import os
+import sys
+
+# tfmot (pruning, QAT) only accepts tf_keras models; this must be set before
+# TensorFlow is first imported anywhere in the process.
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def main() -> int:
+    from toolchain.cli import app
+    from toolchain.cli.console import console
+    from toolchain.errors import ToolchainError
+
+    try:
+        app(standalone_mode=False)
+    except ToolchainError as e:
+        console.error(str(e))
+        return e.exit_code
+    except KeyboardInterrupt:
+        console.error("interrupted; finished artifacts are kept, rerun to continue")
+        return 130
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else 1
+    except Exception as e:  # noqa: BLE001 - the one place unexpected errors are reported
+        import click
+
+        if isinstance(e, click.exceptions.Exit):
+            return e.exit_code
+        if isinstance(e, click.ClickException):
+            e.show()
+            return e.exit_code
+        if isinstance(e, click.exceptions.Abort):
+            console.error("aborted")
+            return 1
+        import traceback
+
+        traceback.print_exc()
+        console.error(f"internal error: {e!r}. This is a bug in toolchain: please report it with the traceback above.")
+        return 70
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

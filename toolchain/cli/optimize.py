@@ -1,0 +1,8 @@
+"""`toolchain optimize`."""
+
+from toolchain.errors import NotImplementedYet
+
+
+def optimize_cmd() -> None:
+    """Not implemented yet."""
+    raise NotImplementedYet("optimize")

@@ -1,0 +1,8 @@
+"""`toolchain report`."""
+
+from toolchain.errors import NotImplementedYet
+
+
+def report_cmd() -> None:
+    """Not implemented yet."""
+    raise NotImplementedYet("report")

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one interface between a model runtime (generated AOT code or the TFLM
+// wrapper) and everything else on the device (harness, ports). The harness
+// never knows which runtime is linked.
+#ifndef FIRMWARE_RUNTIME_TM_MODEL_H_
+#define FIRMWARE_RUNTIME_TM_MODEL_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { TM_DTYPE_INT8 = 0, TM_DTYPE_UINT8 = 1, TM_DTYPE_INT16 = 2, TM_DTYPE_FLOAT32 = 3 } tm_dtype_t;
+
+typedef struct {
+  const char *name;        // model name (recipe name or .tflite stem)
+  const char *hash;        // first 16 hex chars of the .tflite's sha256
+  const char *runtime;     // "aot" or "tflm"
+  tm_dtype_t input_type;
+  size_t input_bytes;      // bytes the harness must load before an inference
+  float input_scale;       // quantization of the input tensor (scale 0 when float)
+  int32_t input_zero_point;
+  tm_dtype_t output_type;
+  size_t output_count;     // number of output elements
+  float output_scale;      // used by the harness to dequantize results
+  int32_t output_zero_point;
+  size_t arena_bytes;      // planned (aot) or measured (tflm) activation memory
+  int layer_count;         // entries in layer_names
+  const char *const *layer_names;  // op name per layer, for per-layer profiles
+} tm_model_info_t;
+
+// Static description of the linked model.
+const tm_model_info_t *tm_model_info(void);
+
+// Prepare the runtime once (allocations, op resolution); 0 on success.
+int tm_model_init(void);
+
+// One inference from `input` (input_bytes) to `output` (output_count elements
+// of output_type); 0 on success, non-zero runtime-specific error otherwise.
+int tm_model_invoke(const void *input, void *output);
+
+// Called by the runtime after layer `index` finishes when built with
+// -DTM_PROFILE; the harness implements it (ticks per layer).
+void tm_profile_layer_done(int index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // FIRMWARE_RUNTIME_TM_MODEL_H_

@@ -1,0 +1,75 @@
+"""`manifest.json` beside every step's artifacts: lineage, config, metrics.
+
+Writes are atomic (temp file + rename) so an interrupted step never leaves a
+half-written manifest behind.
+"""
+
+import hashlib
+import json
+import os
+import platform
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+NAME = "manifest.json"
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read(directory: Path) -> dict[str, Any]:
+    p = Path(directory) / NAME
+    if not p.exists():
+        return {}
+    try:
+        return json.loads(p.read_text())
+    except json.JSONDecodeError:
+        return {}
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f, indent=2, default=_jsonable)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def update(directory: Path, **fields: Any) -> dict[str, Any]:
+    """Merge `fields` into the manifest of `directory` and return it."""
+    m = read(directory)
+    m.update(fields)
+    m["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    write_json_atomic(Path(directory) / NAME, m)
+    return m
+
+
+def tool_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0], "platform": platform.platform()}
+    for pkg in ("toolchain", "tensorflow", "tf-keras", "tensorflow-model-optimization", "ai-edge-litert",
+                "tflite-micro", "onnx", "onnxruntime", "tf2onnx", "numpy", "scikit-learn", "platformio"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def _jsonable(o: Any) -> Any:
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(f"not JSON serializable: {type(o).__name__}")

@@ -1,0 +1,21 @@
+"""Where things live: the repo, the build tree, the recipes and boards."""
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FIRMWARE = REPO / "firmware"
+RECIPES = REPO / "models"
+BOARDS = REPO / "boards"
+
+
+def build_root() -> Path:
+    """The build tree; TOOLCHAIN_BUILD_DIR overrides (tests use a tmp dir)."""
+    return Path(os.environ.get("TOOLCHAIN_BUILD_DIR", Path.cwd() / "build"))
+
+
+def artifact_dir(model: str, board: str = "host") -> Path:
+    """`build/<model>/<board>/`, created on demand."""
+    d = build_root() / model / board
+    d.mkdir(parents=True, exist_ok=True)
+    return d

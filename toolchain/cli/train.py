@@ -1,8 +1,13 @@
 """`toolchain train`."""
 
-from toolchain.errors import NotImplementedYet
+from toolchain.cli import options
 
 
-def train_cmd() -> None:
-    """Not implemented yet."""
-    raise NotImplementedYet("train")
+def train_cmd(model: str = options.MODEL, seed: int = options.SEED, force: bool = options.FORCE) -> None:
+    """Train a recipe's float model (skipped when up to date)."""
+    from toolchain.cli.console import console
+    from toolchain.pipeline import train_step
+    from toolchain.recipes import load
+
+    d, _, _ = train_step(load(model), seed, force)
+    console.success(f"float model: {d / 'float.keras'}")

@@ -1,0 +1,59 @@
+"""Step 2: the optimization plan, prune -> distill -> quantize (+ QAT), each
+step taking the previous one's model."""
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from toolchain.data import Dataset
+from toolchain.recipes import QUANT_MODES, Recipe, RecipeError
+
+
+@dataclass
+class Plan:
+    prune: float = 0.0
+    distill: bool = False
+    qat: bool = False
+    quantize: list[str] = field(default_factory=lambda: ["int8"])
+    fine_tune_epochs: int = 5
+    distill_temperature: float = 4.0
+
+    @classmethod
+    def of(cls, recipe: Recipe, **overrides) -> "Plan":
+        p = cls(**{k: v for k, v in recipe.optimize.items()})
+        for k, v in overrides.items():
+            if v is not None:
+                setattr(p, k, v)
+        bad = [q for q in p.quantize if q not in QUANT_MODES]
+        if bad:
+            raise RecipeError(f"unknown quantization mode '{bad[0]}'", f"use one of: {', '.join(QUANT_MODES)}")
+        if not 0 <= p.prune < 1:
+            raise RecipeError(f"prune must be a sparsity in [0, 1), got {p.prune}")
+        return p
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def run(float_path: Path, recipe: Recipe, data: Dataset, plan: Plan, out: Path) -> dict[str, Path]:
+    """Apply `plan` to the float model; returns artifact name -> file."""
+    from toolchain.optimize.distill import distill
+    from toolchain.optimize.prune import prune
+    from toolchain.optimize.qat import qat
+    from toolchain.optimize.quantize import to_tflite
+    from toolchain.tf import keras
+
+    model = keras.models.load_model(float_path, compile=False)
+    made: dict[str, Path] = {}
+    if plan.prune:
+        model = prune(model, recipe, data, plan.prune, plan.fine_tune_epochs)
+        model.save(made.setdefault("pruned", out / "pruned.keras"))
+    if plan.distill:
+        model = distill(model, recipe, data, plan.fine_tune_epochs, plan.distill_temperature)
+        model.save(made.setdefault("distilled", out / "distilled.keras"))
+    for mode in plan.quantize:
+        (out / f"{mode}.tflite").write_bytes(to_tflite(model, mode, data.x_train))
+        made[mode] = out / f"{mode}.tflite"
+    if plan.qat:
+        (out / "qat.tflite").write_bytes(qat(model, recipe, data, plan.fine_tune_epochs))
+        made["qat"] = out / "qat.tflite"
+    return made

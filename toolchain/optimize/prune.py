@@ -1,0 +1,30 @@
+"""Magnitude pruning to a target sparsity (tfmot), fine-tuned, then stripped
+so the saved model is a plain Keras model with zeroed weights."""
+
+import numpy as np
+
+from toolchain.data import Dataset
+from toolchain.recipes import Recipe
+
+
+def prune(model, recipe: Recipe, data: Dataset, sparsity: float, epochs: int):
+    import tensorflow_model_optimization as tfmot
+
+    from toolchain.tf import fit
+    from toolchain.train import compile_model
+
+    steps = epochs * int(np.ceil(len(data.x_train) / recipe.train["batch_size"]))
+    schedule = tfmot.sparsity.keras.PolynomialDecay(0.0, sparsity, begin_step=0, end_step=max(1, steps * 2 // 3))
+    pruned = tfmot.sparsity.keras.prune_low_magnitude(model, pruning_schedule=schedule)
+    compile_model(pruned, recipe, recipe.train["learning_rate"] / 4)
+    fit(pruned, data.x_train, data.y_train, epochs=epochs, batch_size=recipe.train["batch_size"],
+        label=f"pruning to {sparsity:.0%}", callbacks=[tfmot.sparsity.keras.UpdatePruningStep()])
+    stripped = tfmot.sparsity.keras.strip_pruning(pruned)
+    return compile_model(stripped, recipe)
+
+
+def sparsity(model) -> float:
+    """Fraction of zero weights over all kernels (biases excluded)."""
+    kernels = [w for w in model.get_weights() if w.ndim > 1]
+    total = sum(w.size for w in kernels)
+    return float(sum(np.count_nonzero(w == 0) for w in kernels) / total) if total else 0.0

@@ -1,0 +1,44 @@
+"""Post-training quantization to .tflite: full-integer int8 (int8 input and
+output, calibrated on a representative dataset), float16, dynamic range."""
+
+import warnings
+
+import numpy as np
+
+from toolchain.errors import ToolchainError
+from toolchain.fdquiet import quiet_stderr
+
+CALIBRATION_SAMPLES = 300
+
+
+class QuantizeError(ToolchainError):
+    pass
+
+
+def representative(x: np.ndarray):
+    def gen():
+        for i in range(min(CALIBRATION_SAMPLES, len(x))):
+            yield [x[i:i + 1].astype(np.float32)]
+    return gen
+
+
+def to_tflite(model, mode: str, x_calib: np.ndarray) -> bytes:
+    """Convert a Keras model to .tflite bytes with quantization `mode`."""
+    from toolchain.recipes import QUANT_MODES
+    from toolchain.tf import tf
+
+    if mode not in QUANT_MODES + ("float",):
+        raise QuantizeError(f"unknown quantization mode '{mode}'", f"use one of: {', '.join(QUANT_MODES)}")
+    conv = tf.lite.TFLiteConverter.from_keras_model(model)
+    if mode != "float":
+        conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    if mode == "int8":
+        conv.representative_dataset = representative(x_calib)
+        conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        conv.inference_input_type = tf.int8
+        conv.inference_output_type = tf.int8
+    elif mode == "float16":
+        conv.target_spec.supported_types = [tf.float16]
+    with warnings.catch_warnings(), quiet_stderr():
+        warnings.simplefilter("ignore")  # the converter warns about calibration details we set on purpose
+        return conv.convert()

@@ -1,0 +1,198 @@
+"""recipe -> float model -> optimized models -> exports, with caching.
+
+Each step records a key (hash of everything it depends on) in the manifest;
+a step whose key and artifacts are unchanged is skipped, so later commands
+(`build`, `bench`) can call `prepare()` and only pay for what is missing.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from toolchain import manifest
+from toolchain.cli.console import console
+from toolchain.export.model_file import load_tflite
+from toolchain.paths import artifact_dir
+from toolchain.recipes import Recipe
+
+DEPLOY_ORDER = ("int8", "qat")  # the int8 model deployed to devices: PTQ first, else QAT
+
+
+@dataclass
+class Prepared:
+    """What device steps need from the model side."""
+
+    name: str
+    dir: Path
+    tflite: Path
+    manifest: dict
+    test_inputs: np.ndarray | None = None  # quantized like the model input
+    test_labels: np.ndarray | None = None
+    host_int8_outputs: np.ndarray | None = field(default=None, repr=False)  # TFLM host interpreter
+
+
+def _key(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _fresh(m: dict, step: str, key: str, paths) -> bool:
+    return m.get("steps", {}).get(step) == key and all(Path(p).exists() for p in paths)
+
+
+def _mark(d: Path, step: str, key: str) -> dict:
+    m = manifest.read(d)
+    return manifest.update(d, steps={**m.get("steps", {}), step: key})
+
+
+def is_tflite_ref(ref: str) -> bool:
+    return ref.endswith(".tflite")
+
+
+def model_name(ref: str) -> str:
+    if is_tflite_ref(ref):
+        return Path(ref).stem
+    from toolchain.recipes import resolve
+
+    return resolve(ref).name
+
+
+def train_step(recipe: Recipe, seed: int, force: bool = False):
+    """Train (or reuse) the float model in build/<model>/host."""
+    from toolchain.data import load
+    from toolchain.train import train
+
+    d = artifact_dir(recipe.name)
+    data = load(recipe.data["loader"], seed, recipe.data["test_fraction"], **recipe.data["args"])
+    key = _key(recipe.fingerprint, seed)
+    out = d / "float.keras"
+    if not force and _fresh(manifest.read(d), "train", key, [out]):
+        console.info(f"train: {out} is up to date")
+    else:
+        train(recipe, data, out, seed)
+        np.savez(d / "test_set.npz", x=data.x_test, y=data.y_test)
+        manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels)
+        _mark(d, "train", key)
+    return d, data, key
+
+
+def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False):
+    from toolchain import optimize
+
+    d, data, train_key = train_step(recipe, seed)
+    plan = plan or optimize.Plan.of(recipe)
+    key = _key(train_key, plan.to_dict())
+    m = manifest.read(d)
+    made = {k: Path(v) for k, v in m.get("optimized", {}).items()}
+    if not force and made and _fresh(m, "optimize", key, made.values()):
+        console.info("optimize: optimized models are up to date")
+    else:
+        for old in made.values():
+            old.unlink(missing_ok=True)
+        made = optimize.run(d / "float.keras", recipe, data, plan, d)
+        manifest.update(d, plan=plan.to_dict(), optimized={k: str(v) for k, v in made.items()})
+        _mark(d, "optimize", key)
+    return d, data, key, made
+
+
+def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False) -> dict:
+    """Export ONNX and TFLM sources, evaluate every artifact, write the manifest."""
+    from toolchain.compare import evaluate_all
+    from toolchain.export import onnx as onnx_export
+    from toolchain.export import tflm
+    from toolchain.tf import keras
+
+    d, data, opt_key, made = optimize_step(recipe, seed, plan, force)
+    deploy = next((made[k] for k in DEPLOY_ORDER if k in made), None)
+    key = _key(opt_key)
+    m = manifest.read(d)
+    outputs = [d / "model.onnx"] + ([d / "tflm" / "model_data.cc", d / "tflm_outputs.npy"] if deploy else [])
+    if not force and _fresh(m, "export", key, outputs):
+        console.info("export: exports are up to date")
+        return m
+    with console.status("exporting ONNX"):
+        onnx_export.to_onnx(keras.models.load_model(d / "float.keras", compile=False), d / "model.onnx")
+    exported = {}
+    if deploy:
+        with console.status("measuring the TFLM arena"):
+            exported = tflm.write_sources(deploy, d / "tflm")
+    rows, tflm_raw = evaluate_all(recipe.task, d, data, made, deploy, exported.get("arena_measured"))
+    if tflm_raw is not None:
+        np.save(d / "tflm_outputs.npy", tflm_raw)
+    m = manifest.update(
+        d, model=recipe.name, board="host", deploy=str(deploy) if deploy else None,
+        ops=exported.get("ops", []), arena_bytes=exported.get("arena_bytes"),
+        arena_measured_bytes=exported.get("arena_measured"),
+        artifacts=rows, lineage=_lineage(recipe, seed, d, made), tflm_sources=exported.get("files", []),
+    )
+    _mark(d, "export", key)
+    return manifest.read(d)
+
+
+def _lineage(recipe: Recipe, seed: int, d: Path, made: dict) -> dict:
+    files = {"float.keras": d / "float.keras", **{p.name: p for p in made.values()}}
+    return {
+        "recipe": str(recipe.path), "recipe_hash": recipe.fingerprint, "seed": seed,
+        "config": {"data": recipe.data, "train": recipe.train},
+        "hashes": {n: manifest.file_hash(p) for n, p in files.items() if p.is_file()},
+        "versions": manifest.tool_versions(),
+    }
+
+
+def import_tflite(path: Path, board: str) -> dict:
+    """Export an existing .tflite as is: TFLM sources + arena, no data."""
+    from toolchain.export import tflm
+
+    data = load_tflite(path)
+    d = artifact_dir(Path(path).stem, board)
+    key = _key(manifest.file_hash(path))
+    m = manifest.read(d)
+    if _fresh(m, "export", key, [d / "tflm" / "model_data.cc"]):
+        console.info("export: exports are up to date")
+        return m
+    with console.status("measuring the TFLM arena"):
+        exported = tflm.write_sources(path, d / "tflm")
+    row = {"name": "int8", "path": str(Path(path).resolve()), "size_bytes": len(data), "accuracy": None}
+    m = manifest.update(
+        d, model=Path(path).stem, board=board, deploy=str(Path(path).resolve()), ops=exported["ops"],
+        arena_bytes=exported["arena_bytes"], arena_measured_bytes=exported["arena_measured"],
+        artifacts=[row, {**row, "name": "tflm", "path": str(d / "tflm")}], tflm_sources=exported["files"],
+        lineage={"imported": str(Path(path).resolve()), "hashes": {Path(path).name: manifest.file_hash(path)},
+                 "versions": manifest.tool_versions()},
+    )
+    _mark(d, "export", key)
+    return m
+
+
+def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool = False) -> dict:
+    """Run every missing step for model `ref` and return the board's manifest."""
+    from toolchain.recipes import load
+
+    if is_tflite_ref(ref):
+        return import_tflite(Path(ref), board)
+    m = export_step(load(ref), seed, plan, force)
+    if board == "host":
+        return m
+    d = artifact_dir(m["model"], board)
+    keep = ("model", "task", "labels", "deploy", "ops", "arena_bytes", "arena_measured_bytes", "artifacts", "lineage",
+            "tflm_sources")
+    return manifest.update(d, board=board, source=str(artifact_dir(m["model"])), **{k: m.get(k) for k in keep})
+
+
+def prepare(ref: str, board: str = "host", seed: int = 0) -> Prepared:
+    """Everything a device step needs, running missing upstream steps first."""
+    from toolchain.evaluate import io_quant
+
+    m = export(ref, board, seed)
+    tflite = Path(m["deploy"])
+    p = Prepared(m["model"], artifact_dir(m["model"], board), tflite, m)
+    if is_tflite_ref(ref):
+        return p
+    host = artifact_dir(m["model"])
+    ts = np.load(host / "test_set.npz")
+    qin, _ = io_quant(tflite.read_bytes())
+    p.test_inputs, p.test_labels = qin.quantize(ts["x"]), ts["y"]
+    p.host_int8_outputs = np.load(host / "tflm_outputs.npy")
+    return p

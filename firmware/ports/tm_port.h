@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// The tiny port API: all the harness needs from a board (serial, a tick
+// counter, the stack, exit). One implementation per folder in firmware/ports/.
+#ifndef FIRMWARE_PORTS_TM_PORT_H_
+#define FIRMWARE_PORTS_TM_PORT_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// Clocks, FPU, UART and tick source; called once before anything else.
+void tm_port_init(void);
+
+// Blocking write of one byte to the host link.
+void tm_port_putc(char c);
+
+// Blocking read of one byte from the host link.
+int tm_port_getc(void);
+
+// Free-running 32-bit tick counter; the host takes differences modulo 2^32.
+uint32_t tm_port_ticks(void);
+
+// What one tick is ("us", "cycles", or "ticks" when the host calibrates them).
+const char *tm_port_tick_unit(void);
+
+// Runs a loop of exactly TM_PORT_SPIN_INSNS_PER_ITER * n instructions (plus a
+// constant call overhead); lets the host turn ticks into instructions.
+void tm_port_spin(uint32_t n);
+#define TM_PORT_SPIN_INSNS_PER_ITER 2
+
+// Stack reserved for the program and the most of it ever used (by painting).
+size_t tm_port_stack_size(void);
+size_t tm_port_stack_used(void);
+
+// Board id (boards/<id>.toml) the firmware was built for.
+const char *tm_port_board(void);
+
+// Ends the program with `status` (semihosting on QEMU; a reset loop on hardware).
+void tm_port_exit(int status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // FIRMWARE_PORTS_TM_PORT_H_

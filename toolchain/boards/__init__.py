@@ -1,0 +1,21 @@
+"""Boards as data: `boards/<id>.toml`, validated by `schema.py`."""
+
+from pathlib import Path
+
+from toolchain import paths
+from toolchain.boards.errors import BoardError
+from toolchain.boards.schema import Board, parse
+
+__all__ = ["Board", "BoardError", "all_boards", "load"]
+
+
+def all_boards(directory: Path | None = None) -> list[Board]:
+    return [parse(p) for p in sorted(Path(directory or paths.BOARDS).glob("*.toml"))]
+
+
+def load(board_id: str, directory: Path | None = None) -> Board:
+    p = Path(directory or paths.BOARDS) / f"{board_id}.toml"
+    if not p.exists():
+        known = ", ".join(b.id for b in all_boards(directory))
+        raise BoardError(f"unknown board '{board_id}'", f"known boards: {known}; see `toolchain boards`")
+    return parse(p)

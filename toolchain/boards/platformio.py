@@ -1,0 +1,35 @@
+"""Derived PlatformIO data: the board JSON a dev-platform expects, made from
+`boards/<id>.toml` so the TOML stays the only source of truth."""
+
+from typing import Any
+
+from toolchain.boards.schema import Board
+
+# GCC's -mcpu has no "f" suffix: the FPU is a separate flag
+_GCC_CPU = {"cortex-m4f": "cortex-m4"}
+
+# Local dev-platforms shipped under firmware/platforms/, by platform name
+LOCAL_PLATFORMS = ("qemu-mps2",)
+
+
+def gcc_cpu(board: Board) -> str:
+    return _GCC_CPU.get(board.cpu, board.cpu)
+
+
+def board_json(board: Board, ldscript: str | None = None) -> dict[str, Any]:
+    build: dict[str, Any] = {"cpu": gcc_cpu(board), "fpu": board.fpu, "mcu": board.mcu, "f_cpu": f"{board.clock_hz}L"}
+    if ldscript:
+        build["ldscript"] = ldscript
+    return {
+        "name": board.name,
+        "vendor": "toolchain",
+        "url": "https://www.qemu.org/docs/master/system/arm/mps2.html" if board.emulated else "",
+        "build": build,
+        "frameworks": [] if board.pio_framework == "none" else [board.pio_framework],
+        "upload": {
+            "maximum_size": board.flash_bytes,
+            "maximum_ram_size": board.ram_bytes,
+            "protocol": board.upload_protocol,
+            "protocols": list(board.upload_protocols),
+        },
+    }

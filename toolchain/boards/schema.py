@@ -1,0 +1,116 @@
+"""The schema of `boards/<id>.toml`: data only, the file name is the id.
+
+Every table and key is listed here with its type; unknown keys are rejected so
+a typo never silently falls back to a default. Errors name the file, the key
+and what was expected.
+"""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolchain.boards.errors import BoardError
+
+CPUS = ("cortex-m0plus", "cortex-m4f", "cortex-m7", "cortex-m33", "cortex-m55", "xtensa-lx7", "cortex-a72", "cortex-a76")
+FPUS = ("none", "fpv4-sp-d16", "fpv5-sp-d16", "fpv5-d16", "xtensa", "neon-fp-armv8")
+RUNTIMES = ("aot", "tflm", "litert")
+EMULATORS = ("none", "qemu-system-arm", "qemu-aarch64")
+
+# table -> key -> (type, required); a key missing from the table is an error only when required
+SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
+    "": {"name": (str, True), "runtime": (str, True)},
+    "build": {"cpu": (str, True), "mcu": (str, True), "fpu": (str, True), "dsp": (bool, True), "f_cpu": (int, True)},
+    "memory": {"flash": (int, True), "ram": (int, True)},
+    "platformio": {"platform": (str, True), "board": (str, True), "framework": (str, True)},
+    "upload": {"protocol": (str, True), "protocols": (list, True)},
+    "harness": {"baud": (int, True), "usb_ids": (list, True), "url": (str, False)},
+    "emulation": {"emulator": (str, True), "machine": (str, False)},
+}
+
+
+@dataclass(frozen=True)
+class Board:
+    id: str
+    name: str
+    runtime: str            # default on-device runtime
+    cpu: str
+    mcu: str
+    fpu: str                # "none" when there is no FPU
+    dsp: bool               # Arm DSP extension (SMLAD & co.)
+    clock_hz: int
+    flash_bytes: int
+    ram_bytes: int
+    pio_platform: str       # a registry name, or a local platform under firmware/platforms/
+    pio_board: str
+    pio_framework: str      # "none" for bare metal
+    upload_protocol: str
+    upload_protocols: tuple[str, ...]
+    baud: int
+    usb_ids: tuple[str, ...]  # "VID:PID" in hex, for port discovery
+    url: str | None         # fixed transport URL, when the board has one
+    emulator: str           # "none" when the board only exists as hardware
+    machine: str | None     # emulator machine name
+
+    @property
+    def emulated(self) -> bool:
+        return self.emulator != "none"
+
+
+def parse(path: Path) -> Board:
+    """Load and validate one board file; BoardError says what is wrong."""
+    path = Path(path)
+    where = f"boards/{path.name}"
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as e:
+        raise BoardError(f"{where} is not valid TOML: {e}", "fix the syntax") from e
+    tables = {"": {k: v for k, v in data.items() if not isinstance(v, dict)}}
+    for k, v in data.items():
+        if isinstance(v, dict):
+            if k not in SCHEMA:
+                raise BoardError(f"{where}: unknown table [{k}]", f"expected one of: {', '.join('[' + t + ']' for t in SCHEMA if t)}")
+            tables[k] = v
+    for table, keys in SCHEMA.items():
+        got = tables.get(table, {})
+        label = f"[{table}]" if table else "top level"
+        for k, v in got.items():
+            if k not in keys:
+                raise BoardError(f"{where}: unknown key '{k}' in {label}", f"expected one of: {', '.join(keys)}")
+            typ = keys[k][0]
+            if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
+                raise BoardError(f"{where}: {label} '{k}' must be a {typ.__name__}, got {v!r}")
+        for k, (_, required) in keys.items():
+            if required and k not in got:
+                raise BoardError(f"{where}: missing key '{k}' in {label}")
+    top, b, m, pio, up, h, em = (tables.get(t, {}) for t in SCHEMA)
+    _one_of(where, "runtime", top["runtime"], RUNTIMES)
+    _one_of(where, "[build] cpu", b["cpu"], CPUS)
+    _one_of(where, "[build] fpu", b["fpu"], FPUS)
+    _one_of(where, "[emulation] emulator", em["emulator"], EMULATORS)
+    for k in ("flash", "ram", "f_cpu"):
+        if (m | b)[k] <= 0:
+            raise BoardError(f"{where}: '{k}' must be positive, got {(m | b)[k]}")
+    if em["emulator"] != "none" and not em.get("machine"):
+        raise BoardError(f"{where}: [emulation] needs 'machine' when emulator is {em['emulator']}")
+    for vid_pid in h["usb_ids"]:
+        if not _is_vid_pid(vid_pid):
+            raise BoardError(f"{where}: [harness] usb_ids entry {vid_pid!r} is not VID:PID", 'write it as "2341:805a"')
+    if up["protocol"] not in up["protocols"]:
+        raise BoardError(f"{where}: [upload] protocol '{up['protocol']}' is not in protocols {up['protocols']}")
+    return Board(
+        id=path.stem, name=top["name"], runtime=top["runtime"], cpu=b["cpu"], mcu=b["mcu"], fpu=b["fpu"], dsp=b["dsp"],
+        clock_hz=b["f_cpu"], flash_bytes=m["flash"], ram_bytes=m["ram"], pio_platform=pio["platform"],
+        pio_board=pio["board"], pio_framework=pio["framework"], upload_protocol=up["protocol"],
+        upload_protocols=tuple(up["protocols"]), baud=h["baud"], usb_ids=tuple(h["usb_ids"]), url=h.get("url"),
+        emulator=em["emulator"], machine=em.get("machine"),
+    )
+
+
+def _one_of(where: str, key: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise BoardError(f"{where}: {key} '{value}' is not supported", f"expected one of: {', '.join(allowed)}")
+
+
+def _is_vid_pid(s: object) -> bool:
+    parts = s.split(":") if isinstance(s, str) else []
+    return len(parts) == 2 and all(len(p) == 4 and all(c in "0123456789abcdefABCDEF" for c in p) for p in parts)

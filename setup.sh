@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs everything toolchain needs on Debian 12 (apt packages, a Python venv
+# in .venv, the offline PlatformIO pieces), then runs the main job: digits on
+# the default board qemu-m4. Idempotent: a second run only re-checks.
+#   ./setup.sh                 install + main job
+#   ./setup.sh --install-only  install only (CI)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+APT_PACKAGES=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
+              qemu-user-static g++-aarch64-linux-gnu python3-venv)
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+say() { printf '==> %s\n' "$*"; }
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+  echo "Error: toolchain needs Python 3.11 (found $("$PYTHON" --version 2>&1)); set PYTHON=python3.11" >&2
+  exit 1
+fi
+[ -x "$VENV/bin/python" ] || { say "creating $VENV"; "$PYTHON" -m venv "$VENV"; }
+
+stamp="$VENV/.installed"
+want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  say "installing Python packages into $VENV (first time: a few minutes)"
+  "$VENV/bin/pip" install -q --upgrade pip
+  "$VENV/bin/pip" install -q -c constraints.txt -e '.[test]'
+  echo "$want" > "$stamp"
+fi
+
+if [ -f toolchain/platformio_setup.py ]; then
+  say "preparing the offline PlatformIO core"
+  "$VENV/bin/python" -m toolchain.platformio_setup
+fi
+
+[ "${1:-}" = "--install-only" ] && { say "installed"; exit 0; }
+
+say "main job: digits on qemu-m4"
+"$VENV/bin/toolchain" export --model digits

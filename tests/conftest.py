@@ -1,0 +1,35 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_MODELS = REPO.parent / "shared" / "models"
+KWS = SHARED_MODELS / "kws_ref_model.tflite"
+RESNET = SHARED_MODELS / "pretrainedResnet_quant.tflite"
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory) -> Path:
+    """One build tree for the session, so the digits model is trained once."""
+    d = tmp_path_factory.mktemp("build")
+    os.environ["TOOLCHAIN_BUILD_DIR"] = str(d)
+    return d
+
+
+@pytest.fixture(scope="session")
+def digits_manifest(build_dir) -> dict:
+    from toolchain.pipeline import export
+
+    return export("digits", "host", seed=0)
+
+
+def run_cli(*args: str, build: Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "TOOLCHAIN_BUILD_DIR": str(build), "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "toolchain", *args], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=900)

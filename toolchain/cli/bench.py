@@ -1,8 +1,34 @@
 """`toolchain bench`."""
 
-from toolchain.errors import NotImplementedYet
+import json
+
+import typer
+
+from toolchain.cli import options
+from toolchain.cli.build import RUNTIME
+from toolchain.cli.console import console
 
 
-def bench_cmd() -> None:
-    """Not implemented yet."""
-    raise NotImplementedYet("bench")
+def bench_cmd(
+    board: str = typer.Option("qemu-m4", "--board", "-b", help="Board id (see `toolchain boards`)."),
+    model: str = options.MODEL,
+    runtime: str = RUNTIME,
+    seed: int = options.SEED,
+    port: str = typer.Option(None, "--port", help="Device URL: socket://HOST:PORT or /dev/ttyACM0 (default: start QEMU)."),
+    runs: int = typer.Option(5, "--runs", help="Timed runs for the latency median (at least 5)."),
+    samples: int = typer.Option(None, "--samples", help="Stream only the first N held-out samples."),
+    profile: bool = typer.Option(False, "--profile", help="Also time every layer."),
+    as_json: bool = options.JSON,
+) -> None:
+    """Measure latency, memory and on-device accuracy through the serial harness."""
+    from toolchain.bench import bench
+    from toolchain.report import summary_rows
+
+    r = bench(model, board, runtime=runtime, seed=seed, url=port, runs=runs, max_samples=samples, profile=profile)
+    if as_json:
+        console.out.print_json(json.dumps(r, default=str))
+        return
+    console.table(f"{r['model']} on {r['board']} ({r['runtime']})", ["", "value"], [list(row) for row in summary_rows(r)])
+    if r["faults"]:
+        console.warning(f"recovered from {len(r['faults'])} link fault(s): {r['faults'][0]}")
+    console.success(f"bench.json and report.html written in {r['wall_seconds']} s")

@@ -1,8 +1,29 @@
 """`toolchain build`."""
 
-from toolchain.errors import NotImplementedYet
+import typer
+
+from toolchain.cli import options
+from toolchain.cli.console import console
+
+RUNTIME = typer.Option(None, "--runtime", "-r", help="On-device runtime (default: the board's, see `toolchain boards`).")
 
 
-def build_cmd() -> None:
-    """Not implemented yet."""
-    raise NotImplementedYet("build")
+def build_cmd(
+    board: str = typer.Option(..., "--board", "-b", help="Board id (see `toolchain boards`)."),
+    model: str = options.MODEL,
+    runtime: str = RUNTIME,
+    seed: int = options.SEED,
+    profile: bool = typer.Option(False, "--profile", help="Time every layer (builds with -DTM_PROFILE)."),
+) -> None:
+    """Build firmware for a model on a board (PlatformIO, offline)."""
+    from toolchain.firmware import build
+
+    fw = build(model, board, runtime=runtime, seed=seed, profile=profile)
+    b = fw.board
+    console.table(f"{fw.model} on {b.id} ({fw.runtime})", ["", "bytes", "board limit", "used"], [
+        ["flash", f"{fw.size.flash_bytes:,}", f"{b.flash_bytes:,}", f"{fw.size.flash_bytes / b.flash_bytes:.1%}"],
+        ["static RAM", f"{fw.size.ram_bytes:,}", f"{b.ram_bytes:,}", f"{fw.size.ram_bytes / b.ram_bytes:.1%}"],
+        ["arena (in static RAM)", f"{fw.arena_bytes:,}", "", ""],
+        ["stack reserved", f"{fw.size.stack_reserved_bytes:,}", "", ""],
+    ])
+    console.success(f"built {fw.elf} in {fw.build_seconds:.1f} s")

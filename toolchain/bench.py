@@ -1,0 +1,187 @@
+"""`toolchain bench`: latency, memory and on-device accuracy through the
+serial harness, written to `build/<model>/<board>/bench.json` as it is
+measured (a fault later in the run never loses what came before).
+
+    from toolchain.bench import bench
+    result = bench("digits", "qemu-m4")      # dict, same as bench.json
+
+On QEMU, latency is guest instructions per inference (SysTick under
+`-icount shift=0`, calibrated with a loop of known length): deterministic,
+and never a time.
+"""
+
+import statistics
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from toolchain import manifest
+from toolchain.boards import Board
+from toolchain.cli.console import console
+from toolchain.emulate import Emulator
+from toolchain.harness.client import DeviceClient
+from toolchain.harness.errors import HarnessError, TransportError
+from toolchain.harness.transports import open_transport
+
+EMULATED_UNIT = "instructions (emulated)"
+RANDOM_SAMPLES = 20
+SAVE_EVERY = 25
+
+
+def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, url: str | None = None,
+          runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False) -> dict:
+    from toolchain import firmware, report
+
+    t0 = time.monotonic()
+    fw = firmware.build(model_ref, board_id, runtime=runtime, seed=seed, profile=profile)
+    p = fw.prepared
+    inputs, labels, host = reference_data(p, seed)
+    if max_samples:
+        inputs, labels, host = inputs[:max_samples], None if labels is None else labels[:max_samples], host[:max_samples]
+    out = Path(p.dir) / "bench.json"
+    layer_names = [getattr(l, "op", str(l)) for l in (getattr(fw, "layers", None) or [])]
+    with device_session(fw.board, fw.elf, url) as (client, _):
+        client.expected_hash = fw.model_hash
+        result = measure(client, fw.board, out, inputs=inputs, labels=labels, host_outputs=host, runs=runs,
+                         warmups=warmups, meta={"model": fw.model, "runtime": fw.runtime, "firmware": {
+                             "elf": str(fw.elf), "tflite_hash": fw.model_hash, "build_seconds": round(fw.build_seconds, 2),
+                             "profile": profile}},
+                         static={"flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes,
+                                 "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes},
+                         layer_names=layer_names, started=t0)
+    manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy")})
+    report.write(p.dir)
+    return result
+
+
+@contextmanager
+def device_session(board: Board, elf: Path, url: str | None):
+    """A connected DeviceClient: to `url` when given, else to a QEMU started (and restarted when it dies) here."""
+    emu = None
+    if url is None:
+        if not board.emulated:
+            raise TransportError(f"{board.id} is real hardware: say where it is connected",
+                                 "pass --port /dev/ttyACM0 (or socket://HOST:PORT)")
+        emu = Emulator(board, elf).start()
+        url = emu.url
+    transport = open_transport(url, baud=board.baud)
+
+    def reconnect():
+        if emu is not None and not emu.alive():
+            emu.restart()
+        transport.reopen()
+
+    try:
+        client = DeviceClient(transport, reconnect=reconnect)
+        yield client, emu
+    finally:
+        transport.close()
+        if emu is not None:
+            emu.stop()
+
+
+def reference_data(p, seed: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """(int8 inputs, labels or None, host int8 outputs); seeded random inputs for an imported model without data."""
+    if p.test_inputs is not None and p.host_int8_outputs is not None:
+        return np.asarray(p.test_inputs), p.test_labels, np.asarray(p.host_int8_outputs).reshape(len(p.test_inputs), -1)
+    from toolchain.harness.host_reference import random_inputs, tflm_outputs
+
+    x = random_inputs(Path(p.tflite), RANDOM_SAMPLES, seed)
+    return x, None, tflm_outputs(Path(p.tflite), x, p.manifest.get("arena_bytes"))
+
+
+def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray, labels, host_outputs: np.ndarray,
+            runs: int, warmups: int, meta: dict, static: dict, layer_names: list[str] | None = None,
+            started: float | None = None) -> dict:
+    """Drive a connected device through latency, memory and accuracy, saving bench.json after each step."""
+    started = started or time.monotonic()
+    result = {"board": board.id, **meta, "status": "running", "error": None, "latency": None,
+              "memory": None, "accuracy": None, "faults": client.faults}
+
+    def save(status: str = "running") -> None:
+        result["status"] = status
+        result["wall_seconds"] = round(time.monotonic() - started, 2)
+        manifest.write_json_atomic(out, result)
+
+    try:
+        client.resync()
+        info = client.info
+        samples = [np.asarray(x, dtype=np.int8).tobytes() for x in inputs]
+        if samples and len(samples[0]) != info.input_bytes:
+            raise HarnessError(f"the device expects {info.input_bytes} input bytes, the test data has {len(samples[0])}",
+                               "rebuild the firmware for this model")
+        result["latency"] = latency(client, board, samples[0], runs, warmups, layer_names)
+        save()
+        result["memory"] = memory(client, board, static)
+        save()
+        result["accuracy"] = accuracy(client, samples, labels, host_outputs, save_partial=lambda acc: (
+            result.__setitem__("accuracy", acc), save()))
+        save("complete")
+    except (HarnessError, TransportError) as e:
+        result["error"] = str(e)
+        save("failed")
+        raise
+    return result
+
+
+def latency(client: DeviceClient, board: Board, sample: bytes, runs: int, warmups: int, layer_names) -> dict:
+    emulated = board.emulated and client.info.timer_unit == "ticks"
+    per_tick = client.calibrate() if emulated else 1.0
+    inf = client.run_sample(sample, runs=max(runs, 5), warmups=warmups, timeout=60)
+    per_run = [round(t * per_tick) for t in inf.run_ticks]
+    lat = {"instructions_median" if emulated else f"{client.info.timer_unit}_median": int(statistics.median(per_run)),
+           "runs": len(per_run), "unit": EMULATED_UNIT if emulated else client.info.timer_unit,
+           "per_run": per_run, "ticks_median": int(statistics.median(inf.run_ticks)), "units_per_tick": per_tick}
+    if inf.layer_ticks:
+        names = layer_names or []
+        lat["layers"] = [{"index": i, "op": names[i] if i < len(names) else f"layer {i}", "value": round(t * per_tick)}
+                         for i, t in enumerate(inf.layer_ticks)]
+    return lat
+
+
+def memory(client: DeviceClient, board: Board, static: dict) -> dict:
+    mem = client.mem()
+    return {**static, "arena_bytes": mem.get("arena", static.get("arena_bytes")), "stack_bytes": mem.get("stack-used"),
+            "board_flash_bytes": board.flash_bytes, "board_ram_bytes": board.ram_bytes}
+
+
+def accuracy(client: DeviceClient, samples: list[bytes], labels, host_outputs: np.ndarray, save_partial) -> dict:
+    info = client.info
+    n = len(samples)
+    device_q = np.zeros((n, info.output_count), dtype=np.int32)
+    host_q = np.asarray(host_outputs).reshape(n, -1).astype(np.int32)
+    acc = {}
+    done = 0
+    with console.progress("streaming samples through the device", n) as advance:
+        for i, s in enumerate(samples):
+            inf = client.run_sample(s)
+            device_q[i] = requantize(inf.results, info.output_scale, info.output_zero_point, info.output_dtype)
+            done = i + 1
+            advance()
+            if done % SAVE_EVERY == 0 or done == n:
+                acc = summarize(device_q[:done], host_q[:done], None if labels is None else labels[:done])
+                save_partial(acc)
+    return acc
+
+
+def requantize(values: list[float], scale: float, zero_point: int, dtype: str) -> np.ndarray:
+    """Back from the device's dequantized floats to its integer outputs (exact: 9 printed digits)."""
+    v = np.asarray(values, dtype=np.float64)
+    if dtype == "float32" or scale == 0:
+        return v
+    lo, hi = {"int8": (-128, 127), "uint8": (0, 255), "int16": (-32768, 32767)}[dtype]
+    return np.clip(np.round(v / scale) + zero_point, lo, hi).astype(np.int32)
+
+
+def summarize(device_q: np.ndarray, host_q: np.ndarray, labels) -> dict:
+    n = len(device_q)
+    acc = {"samples": n, "agreement": float(np.mean(np.all(device_q == host_q, axis=1))),
+           "top1_agreement": float(np.mean(device_q.argmax(1) == host_q.argmax(1))),
+           "max_abs_diff": int(np.max(np.abs(device_q - host_q))) if n else 0, "device": None, "host_int8": None}
+    if labels is not None:
+        y = np.asarray(labels).reshape(-1)
+        acc["device"] = float(np.mean(device_q.argmax(1) == y))
+        acc["host_int8"] = float(np.mean(host_q.argmax(1) == y))
+    return acc

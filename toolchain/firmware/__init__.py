@@ -1,0 +1,83 @@
+"""`toolchain build`: a PlatformIO project for one model on one board, built
+offline, with flash and RAM read from the ELF and checked against the board.
+
+    from toolchain.firmware import build
+    fw = build("digits", "qemu-m4")          # -> Firmware(elf=..., size=..., ...)
+"""
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolchain import boards, manifest
+from toolchain.boards import Board
+from toolchain.cli.console import console
+from toolchain.firmware import aot_model, elf_size, pio, project
+from toolchain.firmware.errors import BuildError
+from toolchain.firmware.sources import ModelSources
+
+RUNTIMES = ("aot",)
+
+
+@dataclass
+class Firmware:
+    board: Board
+    model: str
+    runtime: str
+    project: Path
+    elf: Path
+    size: elf_size.ElfSize
+    arena_bytes: int
+    model_hash: str            # first 16 hex chars of the deployed .tflite's sha256
+    build_seconds: float
+    profile: bool
+    layers: list = field(default_factory=list)  # per-layer description from the model compiler
+    prepared: object = None    # toolchain.pipeline.Prepared
+
+
+def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, profile: bool = False) -> Firmware:
+    from toolchain.pipeline import prepare
+
+    board = boards.load(board_id)
+    runtime = runtime or board.runtime
+    if runtime not in RUNTIMES:
+        raise BuildError(f"runtime '{runtime}' cannot be built for {board.id} here",
+                         f"supported: {', '.join(RUNTIMES)} (TFLM needs its C++ sources, which are not available offline)")
+    prepared = prepare(model_ref, board.id, seed)
+    tflite = Path(prepared.tflite)
+    check_fits(board, tflite.stat().st_size, 0, what=f"{prepared.name}: the model file alone")
+    fw_dir = Path(prepared.dir) / "firmware"
+    with console.status(f"generating {runtime} C for {prepared.name}"):
+        model = aot_model.sources(tflite, prepared.name, board, fw_dir / "generated", profile=profile)
+    check_fits(board, tflite.stat().st_size, model.arena_bytes, what=f"{prepared.name}: weights + planned arena")
+    fw = build_sources(model, board, fw_dir, profile=profile, model_hash=manifest.file_hash(tflite)[:16])
+    fw.prepared = prepared
+    manifest.update(prepared.dir, firmware={
+        "runtime": runtime, "elf": str(fw.elf), "elf_hash": manifest.file_hash(fw.elf), "tflite_hash": fw.model_hash,
+        "flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes, "stack_reserved_bytes": fw.size.stack_reserved_bytes,
+        "arena_bytes": fw.arena_bytes, "build_seconds": round(fw.build_seconds, 2), "profile": profile,
+    })
+    return fw
+
+
+def build_sources(model: ModelSources, board: Board, fw_dir: Path, *, profile: bool = False, model_hash: str = "") -> Firmware:
+    """Write and build the project for already generated model sources (also used by tests with a fake model)."""
+    t0 = time.monotonic()
+    proj = project.write(fw_dir, board, model, profile=profile)
+    with console.status(f"pio run ({board.id})"):
+        elf, _ = pio.run(proj, board.id)
+    size = elf_size.measure(elf)
+    check_fits(board, size.flash_bytes, size.ram_bytes + size.stack_reserved_bytes, what=f"{model.name} firmware")
+    return Firmware(board, model.name, model.runtime, proj, elf, size, model.arena_bytes, model_hash,
+                    time.monotonic() - t0, profile, model.extra.get("layers", []))
+
+
+def check_fits(board: Board, flash: int, ram: int, *, what: str) -> None:
+    over = []
+    if flash > board.flash_bytes:
+        over.append(f"flash {flash:,} B > {board.flash_bytes:,} B")
+    if ram > board.ram_bytes:
+        over.append(f"RAM {ram:,} B > {board.ram_bytes:,} B")
+    if over:
+        raise BuildError(f"{what} does not fit {board.id}: {'; '.join(over)}",
+                         "shrink the model (toolchain optimize: prune, int8) or pick a bigger board (toolchain boards)")

@@ -1,0 +1,118 @@
+"""`report.html` beside bench.json: one self-contained page, plots embedded as PNG.
+
+Plots: memory against the board's limits, accuracy of every artifact in the
+manifest (float, pruned, int8, ..., and the device), latency per layer when
+the firmware was built with per-layer profiling.
+"""
+
+import base64
+import io
+import json
+from pathlib import Path
+
+import jinja2
+
+from toolchain import manifest
+from toolchain.firmware.errors import BuildError
+
+PAGE = jinja2.Template("""<!doctype html>
+<html><head><meta charset="utf-8"><title>{{ b.model }} on {{ b.board }}</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:.2em .8em;text-align:left}</style></head>
+<body><h1>{{ b.model }} on {{ b.board }} ({{ b.runtime }})</h1>
+<p>Status: {{ b.status }}{% if b.error %} ({{ b.error }}){% endif %}. Wall time {{ b.wall_seconds }} s.</p>
+<table>{% for k, v in rows %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
+{% for title, png in plots %}<h2>{{ title }}</h2><img alt="{{ title }}" src="data:image/png;base64,{{ png }}">{% endfor %}
+</body></html>
+""", autoescape=True)
+
+
+def write(directory: Path) -> Path:
+    directory = Path(directory)
+    bench_path = directory / "bench.json"
+    if not bench_path.exists():
+        raise BuildError(f"no bench results in {directory}", "run `toolchain bench` first")
+    b = json.loads(bench_path.read_text())
+    m = manifest.read(directory)
+    plots = [(t, _png(fig)) for t, fig in (("Memory vs board limits", _memory_plot(b)), ("Accuracy per artifact", _accuracy_plot(b, m)),
+                                           ("Latency per layer", _layer_plot(b))) if fig is not None]
+    out = directory / "report.html"
+    out.write_text(PAGE.render(b=b, rows=summary_rows(b), plots=plots))
+    return out
+
+
+def summary_rows(b: dict) -> list[tuple[str, str]]:
+    lat, mem, acc = b.get("latency") or {}, b.get("memory") or {}, b.get("accuracy") or {}
+    rows = []
+    if lat:
+        key = next(k for k in lat if k.endswith("_median") and k != "ticks_median")
+        rows.append(("latency (median)", f"{lat[key]:,} {lat['unit']} over {lat['runs']} runs"))
+    for k in ("flash_bytes", "ram_bytes", "arena_bytes", "stack_bytes"):
+        if mem.get(k) is not None:
+            limit = mem.get("board_flash_bytes") if k == "flash_bytes" else mem.get("board_ram_bytes")
+            rows.append((k.replace("_bytes", "").replace("_", " "), f"{mem[k]:,} B" + (f" of {limit:,} B" if limit else "")))
+    if acc:
+        pct = lambda v: "n/a (no labels)" if v is None else f"{v * 100:.2f} %"  # noqa: E731
+        rows += [("accuracy on device", pct(acc.get("device"))), ("accuracy host int8", pct(acc.get("host_int8"))),
+                 ("agreement with host int8", f"{acc['agreement'] * 100:.2f} % of {acc['samples']} samples")]
+    return rows
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(7, 3.2))
+
+
+def _png(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=90)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _memory_plot(b: dict):
+    mem = b.get("memory")
+    if not mem:
+        return None
+    fig, ax = _figure()
+    flash, ram = mem.get("board_flash_bytes") or 1, mem.get("board_ram_bytes") or 1
+    bars = [("flash", mem["flash_bytes"], flash), ("static RAM", mem["ram_bytes"], ram),
+            ("arena", mem.get("arena_bytes") or 0, ram), ("stack (used)", mem.get("stack_bytes") or 0, ram)]
+    ax.barh([n for n, _, _ in bars], [100 * v / lim for _, v, lim in bars], color="tab:blue")
+    for i, (_, v, _) in enumerate(bars):
+        ax.text(0.5, i, f"{v:,} B", va="center")
+    ax.axvline(100, color="tab:red", linestyle="--")
+    ax.set_xlabel("% of the board's flash / RAM")
+    return fig
+
+
+def _accuracy_plot(b: dict, m: dict):
+    rows = [(a["name"], a["accuracy"]) for a in m.get("artifacts", []) if a.get("accuracy") is not None]
+    acc = b.get("accuracy") or {}
+    if acc.get("device") is not None:
+        rows.append((f"{b['board']} ({b['runtime']})", acc["device"]))
+    if not rows:
+        return None
+    fig, ax = _figure()
+    ax.bar([n for n, _ in rows], [100 * v for _, v in rows], color="tab:green")
+    ax.set_ylabel("accuracy, held-out split (%)")
+    ax.set_ylim(min(100 * v for _, v in rows) - 5, 100)
+    ax.tick_params(axis="x", rotation=30)
+    return fig
+
+
+def _layer_plot(b: dict):
+    layers = (b.get("latency") or {}).get("layers")
+    if not layers:
+        return None
+    fig, ax = _figure()
+    ax.bar([f"{l['index']}:{l['op']}" for l in layers], [l["value"] for l in layers], color="tab:orange")
+    ax.set_ylabel(b["latency"]["unit"])
+    ax.tick_params(axis="x", rotation=60, labelsize=7)
+    return fig

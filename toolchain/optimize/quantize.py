@@ -29,7 +29,11 @@ def to_tflite(model, mode: str, x_calib: np.ndarray) -> bytes:
 
     if mode not in QUANT_MODES + ("float",):
         raise QuantizeError(f"unknown quantization mode '{mode}'", f"use one of: {', '.join(QUANT_MODES)}")
-    conv = tf.lite.TFLiteConverter.from_keras_model(model)
+    # A fixed batch of 1 keeps shapes static: no SHAPE/STRIDED_SLICE/PACK ops
+    # around reshapes, and nothing dynamic for microcontroller runtimes to resize.
+    fn = tf.function(lambda x: model(x, training=False))
+    concrete = fn.get_concrete_function(tf.TensorSpec((1, *model.input_shape[1:]), tf.float32))
+    conv = tf.lite.TFLiteConverter.from_concrete_functions([concrete], model)
     if mode != "float":
         conv.optimizations = [tf.lite.Optimize.DEFAULT]
     if mode == "int8":

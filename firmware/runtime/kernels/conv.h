@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// CONV_2D, int8 activations, per-channel int8 weights, NHWC, batch 1.
+// Everything here is a constant folded by the AOT generator ("prepare").
+#ifndef FIRMWARE_RUNTIME_KERNELS_CONV_H_
+#define FIRMWARE_RUNTIME_KERNELS_CONV_H_
+
+#include <stdint.h>
+
+typedef struct {
+  int16_t in_h, in_w, in_c;      // input shape (NHWC, N = 1)
+  int16_t out_h, out_w, out_c;   // output shape
+  int16_t k_h, k_w;              // filter size
+  int16_t stride_h, stride_w;
+  int16_t dil_h, dil_w;          // dilation factors (1 = dense)
+  int16_t pad_top, pad_left;     // implicit zero-point padding before row/column 0
+  int32_t in_zp;                 // input zero point: the value of a padded tap
+  int32_t out_zp;                // output zero point
+  int32_t act_min, act_max;      // fused activation clamp, in output int8 units
+  const int8_t *weights;         // [out_c][k_h][k_w][in_c]
+  const int32_t *bias;           // bias[c] - in_zp * sum(weights[c]), per channel
+  const int32_t *mult;           // per-channel Q31 multiplier
+  const int32_t *shift;          // per-channel power-of-two shift (> 0: left)
+  int8_t *scratch;               // k_h*k_w*in_c*2 bytes (DSP border patches); may be unused
+} tm_conv_params_t;
+
+// out[out_h][out_w][out_c] = conv(in). Output rows are written in order, so
+// out may start below in by the lag the AOT planner computes (planner.py).
+void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out);
+
+#endif  // FIRMWARE_RUNTIME_KERNELS_CONV_H_

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// ADD and MUL, int8, with 4-D broadcasting through per-input strides.
+#ifndef FIRMWARE_RUNTIME_KERNELS_ELEMENTWISE_H_
+#define FIRMWARE_RUNTIME_KERNELS_ELEMENTWISE_H_
+
+#include <stdint.h>
+
+typedef struct {
+  int32_t dims[4];              // output shape, padded with leading 1s
+  int32_t stride1[4];           // input 1 element strides per output dim (0: broadcast)
+  int32_t stride2[4];
+  int32_t count;                // output elements
+  int32_t contiguous;           // 1 when both inputs have the output's shape
+  int32_t in1_zp, in2_zp, out_zp;
+  int32_t in1_mult, in1_shift;  // ADD: input rescales to a common scale (unused by MUL)
+  int32_t in2_mult, in2_shift;
+  int32_t left_shift;           // ADD: headroom bits before rescaling (20 for int8)
+  int32_t out_mult, out_shift;
+  int32_t act_min, act_max;
+} tm_elementwise_params_t;
+
+// out = in1 + in2 in real values; out may alias in1 or in2 exactly.
+void tm_elementwise_add(const tm_elementwise_params_t *p, const int8_t *in1, const int8_t *in2, int8_t *out);
+
+// out = in1 * in2 in real values; out may alias in1 or in2 exactly.
+void tm_elementwise_mul(const tm_elementwise_params_t *p, const int8_t *in1, const int8_t *in2, int8_t *out);
+
+#endif  // FIRMWARE_RUNTIME_KERNELS_ELEMENTWISE_H_

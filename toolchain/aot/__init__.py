@@ -1,0 +1,88 @@
+"""AOT compiler: .tflite -> static C (model.h/model.c) calling the int8
+kernels in firmware/runtime, with one statically planned arena.
+
+    result = compile_tflite("model.tflite", "out/")
+    sources = runtime_sources("dsp") ; includes = runtime_include_dirs()
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolchain.aot.codegen import render
+from toolchain.aot.errors import AotError
+from toolchain.aot.lower import assign_memory, lower_graph
+from toolchain.aot.planner import plan as plan_memory
+from toolchain.aot.reader import read_tflite, read_tflite_bytes
+from toolchain.paths import FIRMWARE
+
+RUNTIME = FIRMWARE / "runtime"
+KERNEL_VARIANTS = ("portable", "dsp")
+
+__all__ = ["AotError", "AotResult", "compile_tflite", "read_tflite", "read_tflite_bytes", "runtime_sources",
+           "runtime_include_dirs"]
+
+
+@dataclass
+class AotResult:
+    files: list[Path]             # written model.h, model.c
+    arena_bytes: int              # static arena (activations + scratch; excludes the caller's input/output)
+    ops: list[str]                # builtin op name per layer
+    plan: list[dict]              # per buffer: name, offset, size, first, last layer
+    layers: list[dict]            # per layer: index, op, function, macs
+    weights_bytes: int = 0        # constant data emitted (weights, biases, multipliers)
+    strategy: str = ""            # the planner order that won
+    macs: int = field(default=0)
+
+
+def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | None = None,
+                   profile_layers: bool = False) -> AotResult:
+    """Compile a .tflite into out_dir/model.h and model.c; AotError if it cannot.
+
+    `profile_layers` is accepted for symmetry with the TFLM exporter: the
+    emitted code always contains the per-layer hooks, enabled by -DTM_PROFILE.
+    """
+    path = Path(tflite_path)
+    try:
+        model_bytes = path.read_bytes()
+    except OSError as e:
+        raise AotError(f"cannot read {path}: {e.strerror}", "check the path") from None
+    graph = read_tflite_bytes(model_bytes, str(path))
+    layers = lower_graph(graph)
+    mem = assign_memory(graph, layers)
+    plan = plan_memory(mem.buffers)
+    texts = render(graph, layers, mem, plan, name=name or path.stem, source=path.name, model_bytes=model_bytes)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for fname, text in texts.items():
+        (out / fname).write_text(text)
+        files.append(out / fname)
+    names = {b: graph.tensors[int(b[1:])].name if b.startswith("t") else f"scratch of layer {b[1:]}"
+             for b in (x.key for x in plan.buffers)}
+    return AotResult(
+        files=files, arena_bytes=plan.peak, ops=[l.op for l in layers],
+        plan=[dict(name=names[b.key], key=b.key, offset=b.offset, size=b.size, first=b.first, last=b.last)
+              for b in sorted(plan.buffers, key=lambda b: b.offset)],
+        layers=[dict(index=l.index, op=l.op, function=l.func, macs=l.macs) for l in layers],
+        weights_bytes=sum(c.values.nbytes for l in layers for c in l.consts), strategy=plan.strategy,
+        macs=sum(l.macs for l in layers))
+
+
+def runtime_sources(kernels: str = "portable") -> list[Path]:
+    """The runtime C files to compile with the generated model.c.
+
+    "dsp" (Cortex-M4/M7/M33/M55 with the DSP extension) swaps in the twins from
+    kernels/dsp/ that exist; the rest stay portable. The build needs no define.
+    """
+    if kernels not in KERNEL_VARIANTS:
+        raise AotError(f"unknown kernel variant '{kernels}'", f"use one of {', '.join(KERNEL_VARIANTS)}")
+    portable = sorted((RUNTIME / "kernels").glob("*.c"))
+    if kernels == "portable":
+        return portable
+    return [RUNTIME / "kernels" / "dsp" / p.name if (RUNTIME / "kernels" / "dsp" / p.name).exists() else p
+            for p in portable]
+
+
+def runtime_include_dirs() -> list[Path]:
+    """Include directories for the runtime and the generated code (tm_model.h, kernels/, reference/)."""
+    return [RUNTIME]

@@ -1,0 +1,102 @@
+"""Emit model.h / model.c from the lowered layers and the memory plan."""
+
+import hashlib
+from pathlib import Path
+
+import jinja2
+import numpy as np
+
+from toolchain.aot.graph import Graph
+from toolchain.aot.layer import Const, Layer, c_float
+from toolchain.aot.lower import INPUT, OUTPUT, Memory
+from toolchain.aot.planner import Plan
+
+_CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t", "float32": "float"}
+_TM_DTYPES = {"int8": "TM_DTYPE_INT8", "uint8": "TM_DTYPE_UINT8", "int16": "TM_DTYPE_INT16",
+              "float32": "TM_DTYPE_FLOAT32"}
+_HEADERS = {"tm_conv_eval": "conv", "tm_depthwise_conv_eval": "depthwise_conv",
+            "tm_fully_connected_eval": "fully_connected", "tm_pooling": "pooling", "tm_elementwise": "elementwise",
+            "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout"}
+
+_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                          undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
+
+
+class _Pointers:
+    """C expressions for tensor pointers: caller buffers, arena offsets, constants."""
+
+    def __init__(self, graph: Graph, mem: Memory, plan: Plan):
+        self.graph, self.mem = graph, mem
+        self.offsets = {b.key: b.offset for b in plan.buffers}
+        self.consts: list[Const] = []
+
+    def __call__(self, t: int, writable: bool = False) -> str:
+        tensor = self.graph.tensors[t]
+        ct = _CTYPES.get(tensor.dtype, "int8_t")
+        home = self.mem.home.get(self.mem.root[t])
+        if home == INPUT:
+            return f"(const {ct} *)input"
+        if home == OUTPUT:
+            return f"({ct} *)output"
+        if home is not None:
+            return f"({ct} *)(tm_arena + {self.offsets[home]})"
+        name = f"c{t}"
+        if all(c.name != name for c in self.consts):
+            self.consts.append(Const(name, ct, tensor.data))
+        return name
+
+
+def _call(layer: Layer, ptr: _Pointers) -> str:
+    out = ptr(layer.output, writable=True)
+    ins = [ptr(t) for t in layer.inputs]
+    p = f"&l{layer.index}_params"
+    if layer.call == "alias":
+        return f"// layer {layer.index} {layer.op}: output aliases the input, no code"
+    if layer.call == "concat":
+        return f"{{ const void *const in[] = {{{', '.join(ins)}}}; {layer.func}({p}, in, {out}); }}"
+    return f"{layer.func}({p}, {', '.join(ins)}, {out});"
+
+
+def _const_view(c: Const) -> dict:
+    vals = np.asarray(c.values).reshape(-1)
+    if c.ctype == "float":
+        items = [c_float(v) for v in vals]
+    else:
+        items = [str(int(v)) for v in vals]
+    lines = ["    " + ", ".join(items[i:i + 16]) + "," for i in range(0, len(items), 16)]
+    return dict(name=c.name, ctype=c.ctype, count=max(len(items), 1), body="\n".join(lines) + "\n" if lines else "    0\n")
+
+
+def _io_view(t) -> dict:
+    return dict(ttype=_TM_DTYPES.get(t.dtype, "TM_DTYPE_INT8"), nbytes=t.nbytes, count=t.size,
+                scale=c_float(t.sc), zp=t.zp)
+
+
+def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: str, source: str,
+           model_bytes: bytes) -> dict[str, str]:
+    """{"model.h": text, "model.c": text}."""
+    ptr = _Pointers(graph, mem, plan)
+    scratch = {b.key: b.offset for b in plan.buffers if b.key.startswith("s")}
+    views, consts, headers = [], [], set()
+    for layer in layers:
+        if layer.ptype == "tm_conv_params_t":
+            off = scratch.get(f"s{layer.index}")
+            layer.fields["scratch"] = f"(int8_t *)(tm_arena + {off})" if off is not None else "0"
+        call = _call(layer, ptr)
+        consts += layer.consts
+        if layer.func:
+            headers.add(next(h for prefix, h in _HEADERS.items() if layer.func.startswith(prefix)))
+        views.append(dict(index=layer.index, op=layer.op, ptype=layer.ptype, fields=layer.fields, call=call,
+                          macs=layer.macs))
+    g_in, g_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
+    final_copy = ""
+    if mem.root[g_in.index] == mem.root[g_out.index]:
+        final_copy = f"tm_layout_copy(input, output, {g_out.nbytes});"
+        headers.add("layout")
+    ctx = dict(source=source, name=name, guard="".join(ch if ch.isalnum() else "_" for ch in name.upper()),
+               layers=views, arena=plan.peak, headers=sorted(headers),
+               consts=[_const_view(c) for c in consts + ptr.consts],
+               hash=hashlib.sha256(model_bytes).hexdigest()[:16], input=_io_view(g_in), output=_io_view(g_out),
+               final_copy=final_copy)
+    return {"model.h": _ENV.get_template("model.h.j2").render(ctx),
+            "model.c": _ENV.get_template("model.c.j2").render(ctx)}

@@ -1,0 +1,95 @@
+"""A lowered layer: one C call with its constant parameters, and the helpers
+every op lowering shares (types, padding, in-place lag)."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from toolchain.aot.errors import AotError
+from toolchain.aot.graph import Graph, Op, Tensor
+
+
+@dataclass
+class Const:
+    name: str
+    ctype: str            # "int8_t", "int32_t", "float"
+    values: np.ndarray    # flattened on emission
+
+
+@dataclass
+class Layer:
+    index: int
+    op: str                        # builtin op name
+    func: str                      # C function called
+    ptype: str | None = None       # C params struct type (None: no params)
+    fields: dict = field(default_factory=dict)   # struct field -> C initializer text
+    inputs: list[int] = field(default_factory=list)  # activation tensors, in call order
+    output: int = -1
+    consts: list[Const] = field(default_factory=list)
+    call: str = "unary"            # unary | binary | concat | copy | alias
+    lag: dict = field(default_factory=dict)      # input tensor -> in-place lag bytes
+    scratch: int = 0               # scratch bytes (the "scratch" field points at them)
+    macs: int = 0
+
+
+def describe(op: Op, graph: Graph) -> str:
+    types = ", ".join(graph.tensors[t].dtype for t in op.inputs if t >= 0)
+    return f"layer {op.index} ({op.name}, inputs {types})"
+
+
+def fail(op: Op, graph: Graph, what: str, hint: str | None = None) -> AotError:
+    return AotError(f"{describe(op, graph)}: {what}",
+                    hint or f"use --runtime tflm, or change layer {op.index} of the model")
+
+
+def require_int8(op: Op, graph: Graph, tensors: list[Tensor]) -> None:
+    for t in tensors:
+        if t.dtype != "int8":
+            raise fail(op, graph, f"tensor '{t.name}' is {t.dtype}; the AOT kernels take int8 activations",
+                       "quantize the model to int8 (full-integer PTQ or QAT), or use --runtime tflm")
+        if t.scale is None or not np.all(np.isfinite(t.scale)) or np.any(t.scale <= 0):
+            raise fail(op, graph, f"tensor '{t.name}' has no valid quantization scale")
+
+
+def nhwc(op: Op, graph: Graph, t: Tensor) -> tuple[int, int, int]:
+    if len(t.shape) != 4 or t.shape[0] != 1:
+        raise fail(op, graph, f"tensor '{t.name}' has shape {list(t.shape)}; expected [1, H, W, C]")
+    return t.shape[1], t.shape[2], t.shape[3]
+
+
+def same_or_valid(op: Op, graph: Graph, size: int, k: int, stride: int, dil: int, out: int) -> int:
+    """Padding before the first row/column, checked against the output size."""
+    if stride < 1 or dil < 1 or k < 1:
+        raise fail(op, graph, f"stride {stride} / dilation {dil} / filter {k} must be >= 1")
+    eff = (k - 1) * dil + 1
+    if op.options.get("padding", 0) == 0:   # SAME
+        expect = (size + stride - 1) // stride
+        pad = max((expect - 1) * stride + eff - size, 0) // 2
+    else:                                    # VALID
+        expect = (size - eff + stride) // stride
+        pad = 0
+    if expect != out:
+        raise fail(op, graph, f"output size {out} does not match the padding (expected {expect})")
+    return pad
+
+
+def row_lag(in_h: int, in_w: int, in_c: int, out_h: int, out_w: int, out_c: int,
+            stride_h: int, pad_top: int, elem: int = 1) -> int:
+    """Bytes the output must start below the input for in-place row streaming.
+
+    While output row oy is written, input rows from oy*stride - pad on are
+    still read; everything written so far (rows <= oy, plus two pixels of
+    slack for kernels that emit pixel pairs) must stay below them.
+    """
+    irow, orow, slack = in_w * in_c * elem, out_w * out_c * elem, 2 * out_c * elem
+    return max((oy + 1) * orow + slack - min(max(oy * stride_h - pad_top, 0), in_h) * irow
+               for oy in range(out_h))
+
+
+def c_array(values) -> str:
+    return "{" + ", ".join(str(int(v)) for v in values) + "}"
+
+
+def c_float(x: float) -> str:
+    """A C float literal that reads back as exactly float32(x)."""
+    return repr(float(np.float32(x))) + "f"

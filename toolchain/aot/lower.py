@@ -1,0 +1,81 @@
+"""Graph -> layers (one C call each) and the buffers the planner places."""
+
+from dataclasses import dataclass, field
+
+from toolchain.aot.errors import AotError
+from toolchain.aot.graph import Graph
+from toolchain.aot.layer import Layer, describe
+from toolchain.aot.lower_conv import lower_conv, lower_depthwise, lower_fully_connected
+from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lower_pool, lower_quantize,
+                                      lower_reshape, lower_sigmoid, lower_softmax)
+from toolchain.aot.planner import Buffer
+
+LOWERINGS = {
+    "CONV_2D": lower_conv, "DEPTHWISE_CONV_2D": lower_depthwise, "FULLY_CONNECTED": lower_fully_connected,
+    "AVERAGE_POOL_2D": lower_pool, "MAX_POOL_2D": lower_pool, "ADD": lower_add_mul, "MUL": lower_add_mul,
+    "SOFTMAX": lower_softmax, "LOGISTIC": lower_sigmoid, "TANH": lower_sigmoid, "QUANTIZE": lower_quantize,
+    "DEQUANTIZE": lower_quantize, "RESHAPE": lower_reshape, "SQUEEZE": lower_reshape,
+    "EXPAND_DIMS": lower_reshape, "PAD": lower_pad, "PADV2": lower_pad, "CONCATENATION": lower_concat,
+}
+
+INPUT, OUTPUT = "input", "output"   # homes outside the arena: the caller's buffers
+
+
+@dataclass
+class Memory:
+    """Where each activation tensor lives: its root (after reshape aliasing)
+    and, per root, the caller's input/output buffer or a planner buffer."""
+    root: dict[int, int]
+    home: dict[int, str] = field(default_factory=dict)      # root -> INPUT | OUTPUT | "t<root>"
+    buffers: list[Buffer] = field(default_factory=list)
+
+
+def lower_graph(graph: Graph) -> list[Layer]:
+    if len(graph.inputs) != 1 or len(graph.outputs) != 1:
+        raise AotError(f"model has {len(graph.inputs)} inputs and {len(graph.outputs)} outputs; "
+                       "the AOT runtime takes exactly one of each", "use --runtime tflm")
+    layers = []
+    for op in graph.ops:
+        fn = LOWERINGS.get(op.name)
+        if fn is None:
+            raise AotError(f"{describe(op, graph)}: op {op.name} is not supported by the AOT compiler",
+                           f"use --runtime tflm, or replace layer {op.index} with one of: "
+                           + ", ".join(sorted(LOWERINGS)))
+        if len(op.outputs) != 1 or not op.inputs or op.inputs[0] < 0:
+            raise AotError(f"{describe(op, graph)}: expected one output and a first input", "use --runtime tflm")
+        layers.append(fn(op, graph))
+    return layers
+
+
+def assign_memory(graph: Graph, layers: list[Layer]) -> Memory:
+    root = {t.index: t.index for t in graph.tensors}
+    for layer in layers:
+        if layer.call == "alias":
+            root[layer.output] = root[layer.inputs[0]]
+    mem = Memory(root)
+    g_in, g_out = root[graph.inputs[0]], root[graph.outputs[0]]
+    mem.home[g_in] = INPUT
+    if g_out != g_in:
+        mem.home[g_out] = OUTPUT
+    first, last = {}, {}
+    for layer in layers:
+        if layer.call == "alias":
+            continue
+        r = root[layer.output]
+        first.setdefault(r, layer.index)
+        for t in layer.inputs:
+            last[root[t]] = layer.index
+    for r, start in first.items():
+        if r not in mem.home:
+            mem.home[r] = f"t{r}"
+            mem.buffers.append(Buffer(f"t{r}", graph.tensors[r].nbytes, start, max(start, last.get(r, start))))
+    by_key = {b.key: b for b in mem.buffers}
+    for layer in layers:
+        out = by_key.get(mem.home.get(root[layer.output], ""))
+        for t, lag in layer.lag.items():
+            src = by_key.get(mem.home.get(root[t], ""))
+            if out is not None and src is not None and src is not out and src.last == layer.index:
+                out.lags[src.key] = lag
+        if layer.scratch:
+            mem.buffers.append(Buffer(f"s{layer.index}", layer.scratch, layer.index, layer.index))
+    return mem

@@ -1,0 +1,112 @@
+"""Lowering of the weighted ops: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED."""
+
+import numpy as np
+
+from toolchain.aot import quant
+from toolchain.aot.graph import Graph, Op
+from toolchain.aot.layer import Const, Layer, fail, nhwc, require_int8, row_lag, same_or_valid
+
+
+def _weights(op: Op, graph: Graph, index: int, ndim: int):
+    w = graph.tensors[op.inputs[index]] if len(op.inputs) > index and op.inputs[index] >= 0 else None
+    if w is None or w.data is None or w.dtype != "int8" or len(w.shape) != ndim:
+        raise fail(op, graph, "weights must be a constant int8 tensor of rank "
+                   f"{ndim} (got {w.dtype + str(list(w.shape)) if w else 'none'})")
+    if w.scale is None or not np.all(np.isfinite(w.scale)) or np.any(w.scale <= 0):
+        raise fail(op, graph, f"weights '{w.name}' have no valid quantization scale")
+    if np.any(w.zero_point != 0):
+        raise fail(op, graph, "weights have a non-zero zero point; int8 weights must be symmetric")
+    return w
+
+
+def _bias(op: Op, graph: Graph, n: int):
+    if len(op.inputs) < 3 or op.inputs[2] < 0:
+        return None
+    b = graph.tensors[op.inputs[2]]
+    if b.data is None or b.dtype != "int32" or b.size != n:
+        raise fail(op, graph, f"bias must be a constant int32 tensor of {n} values (got {b.dtype}{list(b.shape)})",
+                   "quantize with int32 biases (int8 full-integer PTQ), or use --runtime tflm")
+    return b.data
+
+
+def _common(layer: Layer, op: Op, graph: Graph, inp, out, weights, bias, axis: int, mults, shifts):
+    lo, hi = quant.activation_range(op.options.get("fused_activation_function", 0), out.sc, out.zp,
+                                    f"layer {op.index} ({op.name})")
+    n = len(mults)
+    i = op.index
+    layer.consts += [
+        Const(f"l{i}_weights", "int8_t", weights),
+        Const(f"l{i}_bias", "int32_t", quant.folded_bias(bias, weights, inp.zp, axis)),
+        Const(f"l{i}_mult", "int32_t", np.array(mults, np.int64)),
+        Const(f"l{i}_shift", "int32_t", np.array(shifts, np.int64)),
+    ]
+    layer.fields.update(out_zp=out.zp, act_min=lo, act_max=hi, weights=f"l{i}_weights", bias=f"l{i}_bias",
+                        mult=f"l{i}_mult", shift=f"l{i}_shift")
+    assert n == len(shifts)
+
+
+def lower_conv(op: Op, graph: Graph) -> Layer:
+    inp, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    require_int8(op, graph, [inp, out])
+    w = _weights(op, graph, 1, 4)
+    (ih, iw, ic), (oh, ow, oc) = nhwc(op, graph, inp), nhwc(op, graph, out)
+    kh, kw = w.shape[1], w.shape[2]
+    if w.shape[0] != oc or w.shape[3] != ic:
+        raise fail(op, graph, f"filter {list(w.shape)} does not match input channels {ic} / output {oc}",
+                   "grouped convolutions are not supported; use --runtime tflm")
+    o = op.options
+    sh, sw, dh, dw = o.get("stride_h", 1), o.get("stride_w", 1), o.get("dilation_h_factor", 1), o.get("dilation_w_factor", 1)
+    pt = same_or_valid(op, graph, ih, kh, sh, dh, oh)
+    pl = same_or_valid(op, graph, iw, kw, sw, dw, ow)
+    mults, shifts = quant.per_channel_multipliers(inp.sc, w.scale, out.sc, oc)
+    layer = Layer(op.index, op.name, "tm_conv_eval", "tm_conv_params_t", inputs=[inp.index], output=out.index)
+    layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw,
+                        stride_h=sh, stride_w=sw, dil_h=dh, dil_w=dw, pad_top=pt, pad_left=pl, in_zp=inp.zp)
+    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 0, mults, shifts)
+    patch = kh * kw * ic
+    layer.scratch = 0 if kh == kw == 1 else 2 * ((patch + 3) // 4 * 4)
+    layer.lag = {inp.index: row_lag(ih, iw, ic, oh, ow, oc, sh, pt)}
+    layer.macs = oh * ow * oc * patch
+    return layer
+
+
+def lower_depthwise(op: Op, graph: Graph) -> Layer:
+    inp, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    require_int8(op, graph, [inp, out])
+    w = _weights(op, graph, 1, 4)
+    (ih, iw, ic), (oh, ow, oc) = nhwc(op, graph, inp), nhwc(op, graph, out)
+    kh, kw = w.shape[1], w.shape[2]
+    if w.shape[0] != 1 or w.shape[3] != oc or oc % ic:
+        raise fail(op, graph, f"filter {list(w.shape)} does not match input channels {ic} / output {oc}")
+    o = op.options
+    sh, sw, dh, dw = o.get("stride_h", 1), o.get("stride_w", 1), o.get("dilation_h_factor", 1), o.get("dilation_w_factor", 1)
+    pt = same_or_valid(op, graph, ih, kh, sh, dh, oh)
+    pl = same_or_valid(op, graph, iw, kw, sw, dw, ow)
+    mults, shifts = quant.per_channel_multipliers(inp.sc, w.scale, out.sc, oc)
+    layer = Layer(op.index, op.name, "tm_depthwise_conv_eval", "tm_depthwise_conv_params_t",
+                  inputs=[inp.index], output=out.index)
+    layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, depth_mult=oc // ic,
+                        k_h=kh, k_w=kw, stride_h=sh, stride_w=sw, dil_h=dh, dil_w=dw, pad_top=pt, pad_left=pl,
+                        in_zp=inp.zp)
+    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts)
+    layer.lag = {inp.index: row_lag(ih, iw, ic, oh, ow, oc, sh, pt)}
+    layer.macs = oh * ow * oc * kh * kw
+    return layer
+
+
+def lower_fully_connected(op: Op, graph: Graph) -> Layer:
+    inp, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    require_int8(op, graph, [inp, out])
+    w = _weights(op, graph, 1, 2)
+    if op.options.get("weights_format", 0) != 0:
+        raise fail(op, graph, "shuffled weights format is not supported")
+    out_depth, in_depth = w.shape
+    if inp.size % in_depth or out.size != inp.size // in_depth * out_depth:
+        raise fail(op, graph, f"input {list(inp.shape)} does not match weights {list(w.shape)}")
+    mults, shifts = quant.fc_multipliers(inp.sc, w.scale, out.sc, out_depth)
+    layer = Layer(op.index, op.name, "tm_fully_connected_eval", "tm_fully_connected_params_t",
+                  inputs=[inp.index], output=out.index)
+    layer.fields.update(batches=inp.size // in_depth, in_depth=in_depth, out_depth=out_depth)
+    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, out_depth), 0, mults, shifts)
+    layer.macs = inp.size // in_depth * out_depth * in_depth
+    return layer

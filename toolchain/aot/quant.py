@@ -1,0 +1,80 @@
+"""Generation-time "prepare": real multipliers to Q31 + shift, activation
+ranges, folded biases. The arithmetic mirrors the TFLite int8 spec exactly
+(which products are float32 and which double), since a different rounding
+of a multiplier is a different model."""
+
+import math
+
+import numpy as np
+
+from toolchain.aot.errors import AotError
+
+ACTIVATIONS = {0: "NONE", 1: "RELU", 2: "RELU_N1_TO_1", 3: "RELU6"}
+
+
+def quantize_multiplier(real: float) -> tuple[int, int]:
+    """real -> (Q31 multiplier in [2^30, 2^31), shift) with real = m * 2^shift / 2^31."""
+    if real == 0.0:
+        return 0, 0
+    q, shift = math.frexp(real)
+    q_fixed = _round_half_away(q * (1 << 31))
+    if q_fixed == (1 << 31):
+        q_fixed //= 2
+        shift += 1
+    if shift < -31:
+        return 0, 0
+    return int(q_fixed), int(shift)
+
+
+def _round_half_away(x: float) -> int:
+    return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+
+
+def activation_range(fused: int, scale: float, zp: int, op_desc: str) -> tuple[int, int]:
+    """Clamp bounds in int8 output units for a fused activation."""
+    name = ACTIVATIONS.get(fused)
+    if name is None:
+        raise AotError(f"{op_desc}: fused activation {fused} is not supported",
+                       "use NONE, RELU, RELU6 or RELU_N1_TO_1, or --runtime tflm")
+
+    def q(v: float) -> int:
+        return zp + _round_half_away(np.float32(v) / np.float32(scale))
+
+    lo, hi = -128, 127
+    if name == "RELU":
+        lo = max(lo, q(0.0))
+    elif name == "RELU6":
+        lo, hi = max(lo, q(0.0)), min(hi, q(6.0))
+    elif name == "RELU_N1_TO_1":
+        lo, hi = max(lo, q(-1.0)), min(hi, q(1.0))
+    return lo, hi
+
+
+def per_channel_multipliers(in_scale: float, w_scales: np.ndarray, out_scale: float, n: int) -> tuple[list, list]:
+    """Conv-style multipliers: double(in) * double(w[c]) / double(out)."""
+    scales = np.broadcast_to(np.asarray(w_scales, np.float32), (n,))
+    pairs = [quantize_multiplier(float(np.float64(in_scale) * np.float64(s) / np.float64(out_scale)))
+             for s in scales]
+    return [m for m, _ in pairs], [s for _, s in pairs]
+
+
+def fc_multipliers(in_scale: float, w_scales: np.ndarray, out_scale: float, n: int) -> tuple[list, list]:
+    """FULLY_CONNECTED: per-tensor uses float32(in * w) / double(out)."""
+    if len(w_scales) == 1:
+        prod = np.float64(np.float32(in_scale) * np.float32(w_scales[0]))
+        m, s = quantize_multiplier(float(prod / np.float64(out_scale)))
+        return [m] * n, [s] * n
+    return per_channel_multipliers(in_scale, w_scales, out_scale, n)
+
+
+def folded_bias(bias: np.ndarray | None, weights: np.ndarray, in_zp: int, axis: int) -> np.ndarray:
+    """bias - in_zp * sum(weights) per output channel, wrapped to int32."""
+    sums = weights.astype(np.int64).sum(axis=tuple(i for i in range(weights.ndim) if i != axis))
+    b = np.zeros(len(sums), np.int64) if bias is None else bias.astype(np.int64).reshape(-1)
+    return ((b - in_zp * sums + 2**31) % 2**32 - 2**31).astype(np.int32)
+
+
+def input_radius(int_bits: int, left_shift: int, total_bits: int = 31) -> int:
+    """Largest |x - zp| that does not saturate a Q(int_bits) input."""
+    max_rescaled = 1.0 * ((1 << int_bits) - 1) * (1 << (total_bits - int_bits)) / (1 << left_shift)
+    return int(math.floor(max_rescaled))

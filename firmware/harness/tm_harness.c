@@ -116,6 +116,7 @@ static void tm_harness_calib(const char *args) {
     tm_harness_error("calib needs a loop count: calib N%");
     return;
   }
+  tm_port_ticks_sync();
   uint32_t t0 = tm_port_ticks();
   tm_port_spin((uint32_t)n);
   uint32_t t1 = tm_port_ticks();
@@ -200,6 +201,7 @@ static void tm_harness_infer(const char *args) {
   for (int32_t i = 0; i < runs; i++) {
     memcpy(tm_harness_work, tm_harness_input, m->input_bytes);
     tm_harness_layers_seen = 0;
+    tm_port_ticks_sync();
     uint32_t t0 = tm_port_ticks();
     tm_harness_layer_start = t0;
     int status = tm_model_invoke(tm_harness_work, tm_harness_output);

@@ -23,6 +23,11 @@ int tm_port_getc(void);
 // Free-running 32-bit tick counter; the host takes differences modulo 2^32.
 uint32_t tm_port_ticks(void);
 
+// Restarts the counting phase at this call, keeping tm_port_ticks() monotonic.
+// Called before every timed run so counts do not depend on what ran before
+// (UART polling takes as long as the host makes it wait).
+void tm_port_ticks_sync(void);
+
 // What one tick is ("us", "cycles", or "ticks" when the host calibrates them).
 const char *tm_port_tick_unit(void);
 

@@ -15,6 +15,7 @@
 extern uint32_t _sstack, _estack;
 
 static volatile uint32_t tm_qemu_systick_wraps;
+static uint32_t tm_qemu_ticks_base;  // ticks before the last sync
 
 void tm_qemu_systick_handler(void) {
   tm_qemu_systick_wraps++;
@@ -41,14 +42,28 @@ int tm_port_getc(void) {
   return (int)(TM_QEMU_REG(TM_QEMU_UART_DATA) & 0xFFu);
 }
 
-uint32_t tm_port_ticks(void) {
-  // Re-read when the counter wrapped between reading the wraps and the value
+// Ticks since the last sync: writing SYST_CVR clears it to 0 and it reloads
+// on the next clock edge, so 0 means "no edge yet" and v means RELOAD+1-v.
+static uint32_t tm_qemu_ticks_since_sync(void) {
   uint32_t wraps, value;
+  // Re-read when the counter wrapped between reading the wraps and the value
   do {
     wraps = tm_qemu_systick_wraps;
     value = TM_QEMU_REG(TM_QEMU_SYST_CVR);
   } while (wraps != tm_qemu_systick_wraps);
-  return wraps * (TM_QEMU_SYST_RELOAD + 1u) + (TM_QEMU_SYST_RELOAD - value);
+  return wraps * (TM_QEMU_SYST_RELOAD + 1u) + (value ? TM_QEMU_SYST_RELOAD + 1u - value : 0u);
+}
+
+uint32_t tm_port_ticks(void) {
+  return tm_qemu_ticks_base + tm_qemu_ticks_since_sync();
+}
+
+void tm_port_ticks_sync(void) {
+  __asm volatile("cpsid i" ::: "memory");
+  tm_qemu_ticks_base += tm_qemu_ticks_since_sync();
+  tm_qemu_systick_wraps = 0;
+  TM_QEMU_REG(TM_QEMU_SYST_CVR) = 0;
+  __asm volatile("cpsie i" ::: "memory");
 }
 
 const char *tm_port_tick_unit(void) {

@@ -6,13 +6,16 @@
 
 #include "tm_model.h"
 
+#ifndef TM_FAKE_HASH
+#define TM_FAKE_HASH "0123456789abcdef"
+#endif
 #define TM_FAKE_INPUT_BYTES 64
 #define TM_FAKE_OUTPUTS 10
 
 static const char *const tm_fake_layers[] = {"SUM"};
 static const tm_model_info_t tm_fake_info = {
     .name = "fake",
-    .hash = "0123456789abcdef",
+    .hash = TM_FAKE_HASH,
     .runtime = "fake",
     .input_type = TM_DTYPE_INT8,
     .input_bytes = TM_FAKE_INPUT_BYTES,

@@ -14,9 +14,10 @@ SCHEMES: dict[str, str | type[Transport]] = {
     "socket": "toolchain.harness.transports.socket",
     "serial": "toolchain.harness.transports.serial",
     "loop": "toolchain.harness.transports.loop",
+    "process": "toolchain.harness.transports.process",
 }
 
-FORMS = "socket://HOST:PORT (QEMU), /dev/ttyACM0 or serial:///dev/ttyACM0?baud=115200 (a board), loop:// (tests)"
+FORMS = "socket://HOST:PORT (QEMU), /dev/ttyACM0 or serial:///dev/ttyACM0?baud=115200 (a board), process://COMMAND (a Linux target's stdio), loop:// (tests)"
 
 __all__ = ["Transport", "open_transport", "register"]
 

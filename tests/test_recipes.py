@@ -26,3 +26,13 @@ def test_csv_loader(tmp_path):
     d = load("csv", seed=0, test_fraction=0.2, path=str(tmp_path / "log.csv"), steps=5)
     assert d.labels == ["down", "up"] and d.x_train.shape[1:] == (5, 2)
     assert (d.x_train[:, 4] == 0).all()  # padded past the 4 recorded rows
+
+
+def test_plan_is_recipe_default_or_exactly_the_flags():
+    from toolchain.optimize import Plan
+
+    r = recipes.load("digits")
+    assert Plan.of(r).to_dict()["qat"] is True and Plan.of(r).prune == 0.5
+    p = Plan.of(r, prune=0.5, distill=True, quantize=["int8"], qat=None)
+    assert (p.prune, p.distill, p.qat, p.quantize) == (0.5, True, False, ["int8"])
+    assert p.fine_tune_epochs == r.optimize["fine_tune_epochs"]

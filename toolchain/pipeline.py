@@ -91,7 +91,7 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False):
     else:
         for old in made.values():
             old.unlink(missing_ok=True)
-        made = optimize.run(d / "float.keras", recipe, data, plan, d)
+        made = optimize.run(d / "float.keras", recipe, data, plan, d, seed)
         manifest.update(d, plan=plan.to_dict(), optimized={k: str(v) for k, v in made.items()})
         _mark(d, "optimize", key)
     return d, data, key, made

@@ -18,11 +18,15 @@ class Plan:
     distill_temperature: float = 4.0
 
     @classmethod
-    def of(cls, recipe: Recipe, **overrides) -> "Plan":
-        p = cls(**{k: v for k, v in recipe.optimize.items()})
-        for k, v in overrides.items():
-            if v is not None:
-                setattr(p, k, v)
+    def of(cls, recipe: Recipe, **flags) -> "Plan":
+        """The recipe's plan when no flag is given; otherwise exactly the flags
+        (steps not named are off), with the recipe's fine-tuning settings."""
+        given = {k: v for k, v in flags.items() if v is not None}
+        if given:
+            p = cls(fine_tune_epochs=recipe.optimize["fine_tune_epochs"],
+                    distill_temperature=recipe.optimize["distill_temperature"], **given)
+        else:
+            p = cls(**recipe.optimize)
         bad = [q for q in p.quantize if q not in QUANT_MODES]
         if bad:
             raise RecipeError(f"unknown quantization mode '{bad[0]}'", f"use one of: {', '.join(QUANT_MODES)}")
@@ -34,14 +38,15 @@ class Plan:
         return asdict(self)
 
 
-def run(float_path: Path, recipe: Recipe, data: Dataset, plan: Plan, out: Path) -> dict[str, Path]:
+def run(float_path: Path, recipe: Recipe, data: Dataset, plan: Plan, out: Path, seed: int) -> dict[str, Path]:
     """Apply `plan` to the float model; returns artifact name -> file."""
     from toolchain.optimize.distill import distill
     from toolchain.optimize.prune import prune
     from toolchain.optimize.qat import qat
     from toolchain.optimize.quantize import to_tflite
-    from toolchain.tf import keras
+    from toolchain.tf import keras, seed_everything
 
+    seed_everything(seed)
     model = keras.models.load_model(float_path, compile=False)
     made: dict[str, Path] = {}
     if plan.prune:

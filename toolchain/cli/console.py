@@ -1,6 +1,7 @@
 """All CLI output goes through one rich Console: errors to stderr, no markup,
 spinners and progress bars only when the terminal is interactive."""
 
+import os
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -10,8 +11,10 @@ from rich.table import Table
 
 class _Console:
     def __init__(self) -> None:
-        self.out = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
-        self.err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+        # rich assumes 80 columns when output is piped; tables then fold every cell
+        width = None if Console().is_terminal else int(os.environ.get("COLUMNS", 160))
+        self.out = Console(highlight=False, markup=False, emoji=False, soft_wrap=True, width=width)
+        self.err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True, width=width)
         self.verbosity = 0
 
     def info(self, msg: str) -> None:

@@ -21,6 +21,7 @@ from toolchain import manifest
 from toolchain.boards import Board
 from toolchain.cli.console import console
 from toolchain.emulate import Emulator
+from toolchain.harness import protocol
 from toolchain.harness.client import DeviceClient
 from toolchain.harness.errors import HarnessError, TransportError
 from toolchain.harness.transports import open_transport
@@ -28,6 +29,7 @@ from toolchain.harness.transports import open_transport
 EMULATED_UNIT = "instructions (emulated)"
 RANDOM_SAMPLES = 20
 SAVE_EVERY = 25
+_NP_TYPES = {"int8": "i1", "uint8": "u1", "int16": "<i2", "float32": "<f4"}
 
 
 def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, url: str | None = None,
@@ -155,24 +157,20 @@ def accuracy(client: DeviceClient, samples: list[bytes], labels, host_outputs: n
     acc = {}
     done = 0
     with console.progress("streaming samples through the device", n) as advance:
-        for i, s in enumerate(samples):
-            inf = client.run_sample(s)
-            device_q[i] = requantize(inf.results, info.output_scale, info.output_zero_point, info.output_dtype)
-            done = i + 1
-            advance()
-            if done % SAVE_EVERY == 0 or done == n:
-                acc = summarize(device_q[:done], host_q[:done], None if labels is None else labels[:done])
-                save_partial(acc)
+        try:
+            for i, s in enumerate(samples):
+                inf = client.run_sample(s)
+                device_q[i] = np.frombuffer(protocol.raw_outputs(inf.results, info.output_scale, info.output_zero_point,
+                                                                 info.output_dtype), dtype=_NP_TYPES[info.output_dtype])
+                done = i + 1
+                advance()
+                if done % SAVE_EVERY == 0 or done == n:
+                    acc = summarize(device_q[:done], host_q[:done], None if labels is None else labels[:done])
+                    save_partial(acc)
+        finally:
+            if done and done < n:
+                save_partial(summarize(device_q[:done], host_q[:done], None if labels is None else labels[:done]))
     return acc
-
-
-def requantize(values: list[float], scale: float, zero_point: int, dtype: str) -> np.ndarray:
-    """Back from the device's dequantized floats to its integer outputs (exact: 9 printed digits)."""
-    v = np.asarray(values, dtype=np.float64)
-    if dtype == "float32" or scale == 0:
-        return v
-    lo, hi = {"int8": (-128, 127), "uint8": (0, 255), "int16": (-32768, 32767)}[dtype]
-    return np.clip(np.round(v / scale) + zero_point, lo, hi).astype(np.int32)
 
 
 def summarize(device_q: np.ndarray, host_q: np.ndarray, labels) -> dict:

@@ -89,6 +89,12 @@ static void tm_harness_results(void) {
     if (i) tm_port_putc(',');
     tm_harness_io_put_float(tm_harness_dequantize(m, i));
   }
+  // extension: checksums of the input used and of the raw output bytes
+  static const size_t elem_bytes[] = {1, 1, 2, 4};
+  tm_harness_io_puts("]\nm-check-[");
+  tm_harness_io_put_u32(tm_harness_io_fletcher16(tm_harness_input, m->input_bytes));
+  tm_port_putc(',');
+  tm_harness_io_put_u32(tm_harness_io_fletcher16(tm_harness_output, m->output_count * elem_bytes[m->output_type]));
   tm_harness_io_puts("]\n");
 }
 

@@ -104,3 +104,12 @@ int32_t tm_harness_io_parse_hex(const char *s, uint8_t *out, size_t cap) {
   }
   return (int32_t)n;
 }
+
+uint16_t tm_harness_io_fletcher16(const uint8_t *data, size_t n) {
+  uint32_t a = 0, b = 0;
+  for (size_t i = 0; i < n; i++) {
+    a = (a + data[i]) % 255u;
+    b = (b + a) % 255u;
+  }
+  return (uint16_t)(b << 8 | a);
+}

@@ -15,6 +15,9 @@ void tm_harness_io_put_float(float v);
 // `prefix` + `[` + `body` + `]` + newline, e.g. m-name-dut-[qemu-m4].
 void tm_harness_io_line(const char *prefix, const char *body);
 
+// Fletcher-16 of `n` bytes: lets the host detect bytes lost or changed on the link.
+uint16_t tm_harness_io_fletcher16(const uint8_t *data, size_t n);
+
 // Parses a decimal number at *s, advancing it; -1 when there is none or it overflows.
 int32_t tm_harness_io_parse_u31(const char **s);
 // Decodes hex pairs into out (capacity cap); the byte count, or -1 on a

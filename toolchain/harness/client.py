@@ -180,22 +180,30 @@ class DeviceClient:
         for line in protocol.hex_lines(data):
             self._ok(line)
 
-    def infer(self, runs: int = 1, warmups: int = 0, timeout: float | None = None) -> Inference:
+    def infer(self, runs: int = 1, warmups: int = 0, timeout: float | None = None, sent: bytes | None = None) -> Inference:
+        """`infer N W%`; checks the reply's checksums (input as `sent`, output as printed) against bytes lost on the link."""
         r = self._ok(f"infer {runs} {warmups}", timeout)
         try:
             results = protocol.floats(r.fields["results"])
             run_ticks = protocol.ints(r.fields["runs"])
             layers = protocol.ints(r.fields.get("layers", ""))
+            in_check, out_check = protocol.ints(r.fields["check"])
         except (KeyError, ValueError) as e:
             raise Fault(f"malformed infer reply ({e})") from e
-        if (self.info and len(results) != self.info.output_count) or len(run_ticks) != runs:
+        info = self.info
+        if (info and len(results) != info.output_count) or len(run_ticks) != runs:
             raise Fault("infer reply has the wrong number of values (bytes lost)")
+        if sent is not None and protocol.fletcher16(sent) != in_check:
+            raise Fault("the device computed on other input bytes than sent (bytes lost on the way)")
+        if info and protocol.fletcher16(protocol.raw_outputs(results, info.output_scale, info.output_zero_point,
+                                                             info.output_dtype)) != out_check:
+            raise Fault("results do not match their checksum (bytes lost on the way back)")
         return Inference(results, run_ticks, layers, r.lap_unit or "")
 
     def run_sample(self, data: bytes, runs: int = 1, warmups: int = 0, timeout: float | None = None) -> Inference:
         def once():
             self.load(data)
-            return self.infer(runs, warmups, timeout)
+            return self.infer(runs, warmups, timeout, sent=data)
 
         return self.retrying("inference", once)
 

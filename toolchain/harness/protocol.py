@@ -61,3 +61,23 @@ def quant(body: str) -> tuple[int, str, float, int]:
 def hex_lines(data: bytes, per_line: int = 31) -> list[str]:
     """The `db <hex>` commands that load `data`, at most `per_line` bytes each."""
     return [f"db {data[i:i + per_line].hex()}" for i in range(0, len(data), per_line)]
+
+
+def fletcher16(data: bytes) -> int:
+    """Same as the device's tm_harness_io_fletcher16."""
+    a = b = 0
+    for byte in data:
+        a = (a + byte) % 255
+        b = (b + a) % 255
+    return b << 8 | a
+
+
+def raw_outputs(values: list[float], scale: float, zero_point: int, dtype: str) -> bytes:
+    """The device's output bytes, back from its dequantized floats (exact: 9 printed digits)."""
+    import numpy as np
+
+    v = np.asarray(values, dtype=np.float64)
+    if dtype == "float32" or scale == 0:
+        return v.astype("<f4").tobytes()
+    lo, hi, np_type = {"int8": (-128, 127, "i1"), "uint8": (0, 255, "u1"), "int16": (-32768, 32767, "<i2")}[dtype]
+    return np.clip(np.round(v / scale) + zero_point, lo, hi).astype(np_type).tobytes()

@@ -1,0 +1,278 @@
+"""Random int8 single-op and small multi-op models, built directly as
+flatbuffers. Each generator takes a numpy Generator and returns .tflite bytes.
+Output scales are derived from the expected accumulator spread so outputs
+use the int8 range instead of saturating."""
+
+import numpy as np
+
+from tflite_builder import ModelBuilder
+
+ACTS = [0, 1, 2, 3]  # NONE, RELU, RELU_N1_TO_1, RELU6
+
+
+def _act_tensor(mb, rng, shape, scale=None):
+    scale = float(rng.uniform(0.005, 0.1)) if scale is None else scale
+    return mb.tensor(shape, "int8", scale, int(rng.integers(-128, 128)))
+
+
+def _out_scale(rng, in_scale, w_scale, taps):
+    spread = np.sqrt(max(taps, 1)) * 74 * in_scale * 74 * float(np.mean(w_scale))
+    return float(spread / rng.uniform(10, 60))
+
+
+def _weights(mb, rng, shape, n_out, axis):
+    per_channel = rng.random() < 0.8
+    scale = rng.uniform(0.002, 0.02, n_out) if per_channel else np.full(n_out, rng.uniform(0.002, 0.02))
+    data = rng.integers(-127, 128, shape)
+    return mb.tensor(shape, "int8", scale, np.zeros(n_out, np.int64), data, axis=axis), scale
+
+
+def _bias(mb, rng, n, in_scale, w_scale):
+    scale = in_scale * np.asarray(w_scale)
+    return mb.tensor([n], "int32", scale, np.zeros(n, np.int64), rng.integers(-3000, 3000, n))
+
+
+def _geometry(rng, size, k, stride, dil, same):
+    eff = (k - 1) * dil + 1
+    return (size + stride - 1) // stride if same else (size - eff + stride) // stride
+
+
+def _conv_like(rng, depthwise: bool):
+    for _ in range(100):
+        h, w = int(rng.integers(1, 13)), int(rng.integers(1, 13))
+        kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+        sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        dh, dw = (int(rng.integers(1, 4)), int(rng.integers(1, 4))) if rng.random() < 0.3 else (1, 1)
+        same = bool(rng.random() < 0.5)
+        oh, ow = _geometry(rng, h, kh, sh, dh, same), _geometry(rng, w, kw, sw, dw, same)
+        if oh >= 1 and ow >= 1:
+            return h, w, kh, kw, sh, sw, dh, dw, same, oh, ow
+    return 3, 3, 1, 1, 1, 1, 1, 1, True, 3, 3
+
+
+def conv(rng) -> bytes:
+    h, w, kh, kw, sh, sw, dh, dw, same, oh, ow = _conv_like(rng, False)
+    cin = int(rng.choice([1, 2, 3, 4, 5, 8, 12, 16]))
+    cout = int(rng.integers(1, 13))
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    wt, ws = _weights(mb, rng, [cout, kh, kw, cin], cout, 0)
+    b = _bias(mb, rng, cout, s_in, ws)
+    y = _act_tensor(mb, rng, [1, oh, ow, cout], _out_scale(rng, s_in, ws, kh * kw * cin))
+    mb.op("CONV_2D", [x, wt, b], [y], padding=0 if same else 1, stride_w=sw, stride_h=sh,
+          fused_activation_function=int(rng.choice(ACTS)), dilation_w_factor=dw, dilation_h_factor=dh)
+    return mb.build([x], [y])
+
+
+def depthwise(rng) -> bytes:
+    h, w, kh, kw, sh, sw, dh, dw, same, oh, ow = _conv_like(rng, True)
+    cin = int(rng.choice([1, 2, 3, 4, 8, 12]))
+    mult = int(rng.choice([1, 1, 2, 3]))
+    cout = cin * mult
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    wt, ws = _weights(mb, rng, [1, kh, kw, cout], cout, 3)
+    b = _bias(mb, rng, cout, s_in, ws)
+    y = _act_tensor(mb, rng, [1, oh, ow, cout], _out_scale(rng, s_in, ws, kh * kw))
+    mb.op("DEPTHWISE_CONV_2D", [x, wt, b], [y], padding=0 if same else 1, stride_w=sw, stride_h=sh,
+          depth_multiplier=mult, fused_activation_function=int(rng.choice(ACTS)), dilation_w_factor=dw,
+          dilation_h_factor=dh)
+    return mb.build([x], [y])
+
+
+def fully_connected(rng) -> bytes:
+    batches, din, dout = int(rng.integers(1, 4)), int(rng.integers(1, 70)), int(rng.integers(1, 20))
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [batches, din])
+    s_in = mb.tensors[x]["scale"]
+    ws = np.full(dout, rng.uniform(0.002, 0.02))
+    wt = mb.tensor([dout, din], "int8", ws[:1], [0], rng.integers(-127, 128, (dout, din)))
+    b = mb.tensor([dout], "int32", [s_in * ws[0]], [0], rng.integers(-3000, 3000, dout))
+    y = _act_tensor(mb, rng, [batches, dout], _out_scale(rng, s_in, ws, din))
+    mb.op("FULLY_CONNECTED", [x, wt, b], [y], fused_activation_function=int(rng.choice(ACTS)))
+    return mb.build([x], [y])
+
+
+def pool(rng) -> bytes:
+    for _ in range(100):
+        h, w, c = int(rng.integers(1, 12)), int(rng.integers(1, 12)), int(rng.integers(1, 9))
+        kh, kw, sh, sw = (int(v) for v in rng.integers(1, 4, 4))
+        same = bool(rng.random() < 0.5)
+        oh, ow = _geometry(rng, h, kh, sh, 1, same), _geometry(rng, w, kw, sw, 1, same)
+        if oh >= 1 and ow >= 1:
+            break
+    mb = ModelBuilder()
+    scale, zp = float(rng.uniform(0.01, 0.1)), int(rng.integers(-128, 128))
+    x = mb.tensor([1, h, w, c], "int8", scale, zp)
+    y = mb.tensor([1, oh, ow, c], "int8", scale, zp)
+    name = "AVERAGE_POOL_2D" if rng.random() < 0.5 else "MAX_POOL_2D"
+    mb.op(name, [x], [y], padding=0 if same else 1, stride_w=sw, stride_h=sh, filter_width=kw, filter_height=kh,
+          fused_activation_function=int(rng.choice(ACTS)))
+    return mb.build([x], [y])
+
+
+def _random_shape(rng, rank=None):
+    rank = int(rng.integers(1, 5)) if rank is None else rank
+    return [int(v) for v in rng.integers(1, 7, rank)]
+
+
+def add_mul(rng) -> bytes:
+    shape = _random_shape(rng, 4)
+    other = list(shape)
+    if rng.random() < 0.4:  # broadcast some dims
+        for d in range(4):
+            if rng.random() < 0.5:
+                other[d] = 1
+    mb = ModelBuilder()
+    a = _act_tensor(mb, rng, shape)
+    b = _act_tensor(mb, rng, other)
+    name = "ADD" if rng.random() < 0.5 else "MUL"
+    sa, sb = mb.tensors[a]["scale"], mb.tensors[b]["scale"]
+    out_scale = (sa + sb) * rng.uniform(0.5, 2) if name == "ADD" else sa * sb * 128 * rng.uniform(0.3, 2)
+    y = _act_tensor(mb, rng, shape, out_scale)
+    mb.op(name, [a, b], [y], fused_activation_function=int(rng.choice(ACTS)))
+    return _second_operand_const(mb, a, b, y, rng)
+
+
+def _second_operand_const(mb, a, b, y, rng):
+    """Models take one input: make the second operand a constant."""
+    t = mb.tensors[b]
+    mb.buffers.append(rng.integers(-128, 128, t["shape"]).astype(np.int8).tobytes())
+    t["buf"] = len(mb.buffers) - 1
+    return mb.build([a], [y])
+
+
+def softmax(rng) -> bytes:
+    shape = [int(rng.integers(1, 4)), int(rng.integers(1, 40))]
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "int8", float(rng.uniform(0.01, 0.3)), int(rng.integers(-128, 128)))
+    y = mb.tensor(shape, "int8", 1 / 256, -128)
+    mb.op("SOFTMAX", [x], [y], beta=float(rng.choice([1.0, rng.uniform(0.3, 3)])))
+    return mb.build([x], [y])
+
+
+def sigmoid(rng) -> bytes:
+    shape = _random_shape(rng)
+    name = "LOGISTIC" if rng.random() < 0.5 else "TANH"
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "int8", float(rng.uniform(0.003, 0.06)), int(rng.integers(-128, 128)))
+    y = mb.tensor(shape, "int8", 1 / 256 if name == "LOGISTIC" else 1 / 128, -128 if name == "LOGISTIC" else 0)
+    mb.op(name, [x], [y])
+    return mb.build([x], [y])
+
+
+def quantize(rng) -> bytes:
+    shape = _random_shape(rng)
+    mb = ModelBuilder()
+    kind = rng.integers(0, 3)
+    if kind == 0:  # float -> int8 -> float
+        x = mb.tensor(shape, "float32")
+        q = _act_tensor(mb, rng, shape)
+        y = mb.tensor(shape, "float32")
+        mb.op("QUANTIZE", [x], [q])
+        mb.op("DEQUANTIZE", [q], [y])
+        return mb.build([x], [y])
+    x = _act_tensor(mb, rng, shape)
+    y = _act_tensor(mb, rng, shape)
+    mb.op("QUANTIZE", [x], [y])
+    return mb.build([x], [y])
+
+
+def pad(rng) -> bytes:
+    shape = _random_shape(rng)
+    pads = rng.integers(0, 3, (len(shape), 2))
+    mb = ModelBuilder()
+    scale, zp = float(rng.uniform(0.01, 0.1)), int(rng.integers(-128, 128))
+    x = mb.tensor(shape, "int8", scale, zp)
+    p = mb.tensor([len(shape), 2], "int32", data=pads)
+    y = mb.tensor([s + int(a) + int(b) for s, (a, b) in zip(shape, pads)], "int8", scale, zp)
+    mb.op("PAD", [x, p], [y])
+    return mb.build([x], [y])
+
+
+def concat(rng) -> bytes:
+    shape = _random_shape(rng)
+    axis = int(rng.integers(0, len(shape)))
+    other = list(shape)
+    other[axis] = int(rng.integers(1, 5))
+    mb = ModelBuilder()
+    scale, zp = float(rng.uniform(0.01, 0.1)), int(rng.integers(-128, 128))
+    a = mb.tensor(shape, "int8", scale, zp)
+    b = mb.tensor(other, "int8", scale, zp, rng.integers(-128, 128, other))
+    out = list(shape)
+    out[axis] += other[axis]
+    y = mb.tensor(out, "int8", scale, zp)
+    mb.op("CONCATENATION", [a, b], [y], axis=axis - len(shape) if rng.random() < 0.3 else axis)
+    return mb.build([a], [y])
+
+
+def small_cnn(rng) -> bytes:
+    """conv -> max pool -> depthwise -> conv 1x1 (+ residual add) -> avg pool -> reshape -> fc -> softmax."""
+    h = int(rng.integers(6, 14))
+    c0, c1 = int(rng.choice([1, 3, 4])), int(rng.choice([4, 8, 16]))
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [1, h, h, c0])
+    cur, ch, size = x, c0, h
+
+    def conv_layer(cur, cin, cout, k, stride, size, depthwise=False):
+        s_in = mb.tensors[cur]["scale"]
+        osize = (size + stride - 1) // stride
+        if depthwise:
+            wt, ws = _weights(mb, rng, [1, k, k, cout], cout, 3)
+            taps = k * k
+        else:
+            wt, ws = _weights(mb, rng, [cout, k, k, cin], cout, 0)
+            taps = k * k * cin
+        b = _bias(mb, rng, cout, s_in, ws)
+        y = _act_tensor(mb, rng, [1, osize, osize, cout], _out_scale(rng, s_in, ws, taps))
+        opts = dict(padding=0, stride_w=stride, stride_h=stride, fused_activation_function=int(rng.choice([1, 3])),
+                    dilation_w_factor=1, dilation_h_factor=1)
+        if depthwise:
+            mb.op("DEPTHWISE_CONV_2D", [cur, wt, b], [y], depth_multiplier=cout // cin, **opts)
+        else:
+            mb.op("CONV_2D", [cur, wt, b], [y], **opts)
+        return y, osize
+
+    cur, size = conv_layer(cur, ch, c1, 3, int(rng.integers(1, 3)), size)
+    ch = c1
+    if rng.random() < 0.5:
+        t = mb.tensors[cur]
+        pooled = mb.tensor([1, (size + 1) // 2, (size + 1) // 2, ch], "int8", t["scale"], t["zp"])
+        mb.op("MAX_POOL_2D", [cur], [pooled], padding=0, stride_w=2, stride_h=2, filter_width=2, filter_height=2,
+              fused_activation_function=0)
+        cur, size = pooled, (size + 1) // 2
+    skip = cur
+    cur, size = conv_layer(cur, ch, ch, 3, 1, size, depthwise=True)
+    cur, size = conv_layer(cur, ch, ch, 1, 1, size)
+    if rng.random() < 0.5:
+        sa, sb = mb.tensors[cur]["scale"], mb.tensors[skip]["scale"]
+        y = _act_tensor(mb, rng, [1, size, size, ch], (sa + sb) * 1.5)
+        mb.op("ADD", [cur, skip], [y], fused_activation_function=1)
+        cur = y
+    t = mb.tensors[cur]
+    pooled = mb.tensor([1, 1, 1, ch], "int8", t["scale"], t["zp"])
+    mb.op("AVERAGE_POOL_2D", [cur], [pooled], padding=1, stride_w=size, stride_h=size, filter_width=size,
+          filter_height=size, fused_activation_function=0)
+    shape_t = mb.tensor([2], "int32", data=np.array([1, ch]))
+    flat = mb.tensor([1, ch], "int8", t["scale"], t["zp"])
+    mb.op("RESHAPE", [pooled, shape_t], [flat])
+    classes = int(rng.integers(2, 12))
+    s_in = t["scale"]
+    ws = np.full(classes, rng.uniform(0.002, 0.02))
+    wt = mb.tensor([classes, ch], "int8", ws[:1], [0], rng.integers(-127, 128, (classes, ch)))
+    b = mb.tensor([classes], "int32", [s_in * ws[0]], [0], rng.integers(-3000, 3000, classes))
+    logit_scale = _out_scale(rng, s_in, ws, ch)
+    logits = _act_tensor(mb, rng, [1, classes], logit_scale)
+    mb.op("FULLY_CONNECTED", [flat, wt, b], [logits], fused_activation_function=0)
+    probs = mb.tensor([1, classes], "int8", 1 / 256, -128)
+    mb.op("SOFTMAX", [logits], [probs], beta=float(3 / (40 * logit_scale)))
+    return mb.build([x], [probs])
+
+
+GENERATORS = {
+    "conv": conv, "depthwise": depthwise, "fully_connected": fully_connected, "pool": pool, "add_mul": add_mul,
+    "softmax": softmax, "sigmoid": sigmoid, "quantize": quantize, "pad": pad, "concat": concat,
+    "small_cnn": small_cnn,
+}

@@ -47,5 +47,6 @@ fi
 
 [ "${1:-}" = "--install-only" ] && { say "installed"; exit 0; }
 
-say "main job: digits on qemu-m4"
+say "main job: digits on qemu-m4 (train, optimize, export, build, emulate, bench)"
 "$VENV/bin/toolchain" export --model digits
+"$VENV/bin/toolchain" bench --board qemu-m4 --model digits

@@ -1,17 +1,15 @@
 """`toolchain export`."""
 
-import typer
-
 from toolchain.cli import options
 
 
 def export_cmd(
     model: str = options.MODEL,
     board: str = options.BOARD,
-    prune: float = typer.Option(None, "--prune", help="Override the recipe's target sparsity."),
-    distill: bool = typer.Option(None, "--distill/--no-distill", help="Override the recipe's distillation."),
-    quantize: list[str] = typer.Option(None, "--quantize", "-q", help="int8, float16 or dynamic (repeatable)."),
-    qat: bool = typer.Option(None, "--qat/--no-qat", help="Override the recipe's quantization-aware training."),
+    prune: float = options.PRUNE,
+    distill: bool = options.DISTILL,
+    quantize: list[str] = options.QUANTIZE,
+    qat: bool = options.QAT,
     seed: int = options.SEED,
     force: bool = options.FORCE,
     as_json: bool = options.JSON,
@@ -20,10 +18,5 @@ def export_cmd(
     from toolchain.cli import summary
     from toolchain.pipeline import export, is_tflite_ref
 
-    plan = None
-    if not is_tflite_ref(model) and any(v is not None for v in (prune, distill, quantize or None, qat)):
-        from toolchain.optimize import Plan
-        from toolchain.recipes import load
-
-        plan = Plan.of(load(model), prune=prune, distill=distill, quantize=quantize or None, qat=qat)
+    plan = None if is_tflite_ref(model) else options.plan(model, prune, distill, quantize, qat)
     summary.show(export(model, board, seed, plan, force), as_json)

@@ -43,7 +43,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     if max_samples:
         inputs, labels, host = inputs[:max_samples], None if labels is None else labels[:max_samples], host[:max_samples]
     out = Path(p.dir) / "bench.json"
-    layer_names = [getattr(l, "op", str(l)) for l in (getattr(fw, "layers", None) or [])]
+    layer_names = [l["op"] if isinstance(l, dict) else str(l) for l in fw.layers]
     with device_session(fw.board, fw.elf, url) as (client, _):
         client.expected_hash = fw.model_hash
         result = measure(client, fw.board, out, inputs=inputs, labels=labels, host_outputs=host, runs=runs,

@@ -48,8 +48,10 @@ def summary_rows(b: dict) -> list[tuple[str, str]]:
         rows.append(("latency (median)", f"{lat[key]:,} {lat['unit']} over {lat['runs']} runs"))
     for k in ("flash_bytes", "ram_bytes", "arena_bytes", "stack_bytes"):
         if mem.get(k) is not None:
-            limit = mem.get("board_flash_bytes") if k == "flash_bytes" else mem.get("board_ram_bytes")
-            rows.append((k.replace("_bytes", "").replace("_", " "), f"{mem[k]:,} B" + (f" of {limit:,} B" if limit else "")))
+            limit = {"flash_bytes": mem.get("board_flash_bytes"), "stack_bytes": mem.get("stack_reserved_bytes")}.get(
+                k, mem.get("board_ram_bytes"))
+            label = {"ram_bytes": "static RAM", "stack_bytes": "stack used"}.get(k, k.replace("_bytes", ""))
+            rows.append((label, f"{mem[k]:,} B" + (f" of {limit:,} B" if limit else "")))
     if acc:
         pct = lambda v: "n/a (no labels)" if v is None else f"{v * 100:.2f} %"  # noqa: E731
         rows += [("accuracy on device", pct(acc.get("device"))), ("accuracy host int8", pct(acc.get("host_int8"))),

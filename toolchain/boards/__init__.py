@@ -1,5 +1,9 @@
-"""Boards as data: `boards/<id>.toml`, validated by `schema.py`."""
+"""Boards as data: `boards/<id>.toml`, validated by `schema.py`.
 
+TOOLCHAIN_BOARDS_DIR points at another folder of board files (your own boards, tests).
+"""
+
+import os
 from pathlib import Path
 
 from toolchain import paths
@@ -9,12 +13,16 @@ from toolchain.boards.schema import Board, parse
 __all__ = ["Board", "BoardError", "all_boards", "load"]
 
 
+def boards_dir() -> Path:
+    return Path(os.environ.get("TOOLCHAIN_BOARDS_DIR", paths.BOARDS))
+
+
 def all_boards(directory: Path | None = None) -> list[Board]:
-    return [parse(p) for p in sorted(Path(directory or paths.BOARDS).glob("*.toml"))]
+    return [parse(p) for p in sorted(Path(directory or boards_dir()).glob("*.toml"))]
 
 
 def load(board_id: str, directory: Path | None = None) -> Board:
-    p = Path(directory or paths.BOARDS) / f"{board_id}.toml"
+    p = Path(directory or boards_dir()) / f"{board_id}.toml"
     if not p.exists():
         known = ", ".join(b.id for b in all_boards(directory))
         raise BoardError(f"unknown board '{board_id}'", f"known boards: {known}; see `toolchain boards`")

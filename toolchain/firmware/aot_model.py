@@ -27,7 +27,6 @@ def sources(tflite: Path, name: str, board: Board, out_dir: Path, *, profile: bo
     in_bytes, out_bytes = io_bytes(tflite)
     return ModelSources(name=name, runtime="aot", files=files, include_dirs=["model", "runtime"],
                         arena_bytes=int(result.arena_bytes), input_bytes=in_bytes, output_bytes=out_bytes,
-                        defines=["TM_KERNELS_DSP"] if board.dsp else [],
                         extra={"ops": list(getattr(result, "ops", []) or []), "layers": list(getattr(result, "layers", []) or [])})
 
 

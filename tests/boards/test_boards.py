@@ -1,0 +1,60 @@
+"""Every board file loads through the schema; bad files fail with a readable message."""
+
+import pytest
+
+from toolchain import paths
+from toolchain.boards import BoardError, all_boards, load
+from toolchain.boards.platformio import board_json
+from toolchain.boards.schema import parse
+
+BOARD_FILES = sorted(paths.BOARDS.glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", BOARD_FILES, ids=lambda p: p.stem)
+def test_every_board_file_is_valid(path):
+    b = parse(path)
+    assert b.id == path.stem and b.flash_bytes > 0 and b.ram_bytes > 0
+    j = board_json(b)
+    assert j["upload"]["maximum_size"] == b.flash_bytes and j["upload"]["maximum_ram_size"] == b.ram_bytes
+
+
+def test_qemu_m4_is_the_cortex_m4f_machine():
+    b = load("qemu-m4")
+    assert (b.cpu, b.machine, b.dsp, b.fpu, b.runtime) == ("cortex-m4f", "mps2-an386", True, "fpv4-sp-d16", "aot")
+    assert board_json(b)["build"]["cpu"] == "cortex-m4"
+
+
+def test_unknown_board_lists_the_known_ones():
+    with pytest.raises(BoardError, match="unknown board 'nope'") as e:
+        load("nope")
+    assert "qemu-m4" in e.value.hint
+
+
+VALID = (paths.BOARDS / "qemu-m4.toml").read_text()
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: t.replace("flash = ", "flsh = "), "unknown key 'flsh' in [memory]"),
+    (lambda t: t + "\n[extras]\nx = 1\n", "unknown table [extras]"),
+    (lambda t: t.replace("dsp = true", "dsp = 1"), "'dsp' must be a bool"),
+    (lambda t: t.replace('cpu = "cortex-m4f"', 'cpu = "pentium"'), "cpu 'pentium' is not supported"),
+    (lambda t: t.replace("usb_ids = []", 'usb_ids = ["2341"]'), "is not VID:PID"),
+    (lambda t: t.replace('machine = "mps2-an386"', ""), "needs 'machine'"),
+    (lambda t: t.replace("ram = 4194304", ""), "missing key 'ram' in [memory]"),
+    (lambda t: t.replace("ram = 4194304", "ram = 0"), "'ram' must be positive"),
+    (lambda t: t.replace('name = "', 'name = '), "not valid TOML"),
+])
+def test_bad_board_files_are_rejected_readably(tmp_path, edit, message):
+    p = tmp_path / "bad.toml"
+    p.write_text(edit(VALID))
+    with pytest.raises(BoardError, match="boards/bad.toml") as e:
+        parse(p)
+    assert message in str(e.value)
+
+
+def test_real_board_schema_fields(tmp_path):
+    p = tmp_path / "nano33.toml"
+    p.write_text(VALID.replace('emulator = "qemu-system-arm"', 'emulator = "none"').replace('machine = "mps2-an386"', "")
+                 .replace("usb_ids = []", 'usb_ids = ["2341:805a", "2341:005a"]'))
+    b = all_boards(tmp_path)[0]
+    assert not b.emulated and b.usb_ids == ("2341:805a", "2341:005a")

@@ -93,7 +93,7 @@ def build(board: Board, model: ModelSources, out_dir: Path) -> tuple[Path, float
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.FIRMWARE / "templates"), undefined=jinja2.StrictUndefined)
     (src / "main.c").write_text(env.get_template("main.c.j2").render(model=model.name, runtime=model.runtime, board_id=board.id))
     sources = sorted(str(p.relative_to(out_dir)) for p in src.rglob("*.c"))
-    includes = [f"-Isrc/{d}" for d in ["harness", "port", "runtime", *model.include_dirs]]
+    includes = [f"-Isrc/{d}" for d in dict.fromkeys(["harness", "port", "runtime", *model.include_dirs])]
     defines = [f'-DTM_BOARD="{board.id}"', f"-DTM_HARNESS_INPUT_CAPACITY={max(model.input_bytes, 1)}",
                f"-DTM_HARNESS_OUTPUT_CAPACITY={max(model.output_bytes, 4)}", *[f"-D{d}" for d in model.defines]]
     elf = out_dir / f"{model.name}.elf"

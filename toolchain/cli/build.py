@@ -1,5 +1,7 @@
 """`toolchain build`."""
 
+from pathlib import Path
+
 import typer
 
 from toolchain.cli import options
@@ -14,11 +16,12 @@ def build_cmd(
     runtime: str = RUNTIME,
     seed: int = options.SEED,
     profile: bool = typer.Option(False, "--profile", help="Time every layer (builds with -DTM_PROFILE)."),
+    tflm_dir: Path = typer.Option(None, "--tflm-dir", help="Local TFLM Arduino library to build against (offline labs)."),
 ) -> None:
     """Build firmware for a model on a board (PlatformIO, offline)."""
     from toolchain.firmware import build
 
-    fw = build(model, board, runtime=runtime, seed=seed, profile=profile)
+    fw = build(model, board, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir)
     b = fw.board
     console.table(f"{fw.model} on {b.id} ({fw.runtime})", ["", "bytes", "board limit", "used"], [
         ["flash", f"{fw.size.flash_bytes:,}", f"{b.flash_bytes:,}", f"{fw.size.flash_bytes / b.flash_bytes:.1%}"],

@@ -35,10 +35,15 @@ class Firmware:
     prepared: object = None    # toolchain.pipeline.Prepared
 
 
-def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, profile: bool = False) -> Firmware:
+def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, profile: bool = False,
+          tflm_dir: Path | None = None) -> Firmware:
+    from toolchain import targets
     from toolchain.pipeline import prepare
 
     board = boards.load(board_id)
+    if targets.handles(board):
+        # real boards and Raspberry Pis: toolchain/targets/
+        return targets.build(board, model_ref, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir)
     runtime = runtime or board.runtime
     if runtime not in RUNTIMES:
         raise BuildError(f"runtime '{runtime}' cannot be built for {board.id} here",

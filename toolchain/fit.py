@@ -1,0 +1,69 @@
+"""Does a model fit a board? An estimate made before anything is built.
+
+Flash: the model's constants (the .tflite for TFLM, the emitted weights for
+AOT) + the runtime's code + the framework's code. RAM: the arena + the
+harness's buffers (input, a work copy of it, output) + the runtime's and the
+framework's static RAM + a stack. Code sizes are round figures from builds of
+this repository (`tests/realboards/test_cross_compile.py` prints the real ones)
+and typical Arduino cores; they err on the large side so a refused model
+really does not fit, and the ELF check after the build has the last word.
+"""
+
+from dataclasses import dataclass
+
+from toolchain.boards import Board, BoardError, all_boards
+
+KIB = 1024
+
+# code (flash) and static RAM of each runtime besides the model itself
+RUNTIME = {"aot": (16 * KIB, 1 * KIB), "tflm": (96 * KIB, 4 * KIB), "litert": (0, 0)}
+# what the board's framework brings before any application code
+FRAMEWORK = {"arduino": (64 * KIB, 16 * KIB), "none": (4 * KIB, 1 * KIB)}
+STACK = 8 * KIB
+
+
+@dataclass(frozen=True)
+class Estimate:
+    flash: dict[str, int]
+    ram: dict[str, int]
+
+    @property
+    def flash_bytes(self) -> int:
+        return sum(self.flash.values())
+
+    @property
+    def ram_bytes(self) -> int:
+        return sum(self.ram.values())
+
+    def fits(self, board: Board) -> bool:
+        return self.flash_bytes <= board.flash_bytes and self.ram_bytes <= board.ram_bytes
+
+
+def estimate(board: Board, *, runtime: str, model_bytes: int, arena_bytes: int, input_bytes: int,
+             output_bytes: int) -> Estimate:
+    code, runtime_ram = RUNTIME[runtime]
+    fw_code, fw_ram = FRAMEWORK.get(board.pio_framework, FRAMEWORK["arduino"])
+    return Estimate(
+        flash={"model": model_bytes, f"{runtime} runtime": code, "framework": fw_code},
+        ram={"arena": arena_bytes, "harness buffers": 2 * input_bytes + output_bytes, f"{runtime} runtime": runtime_ram,
+             "framework": fw_ram, "stack": STACK},
+    )
+
+
+def check(board: Board, est: Estimate, what: str) -> None:
+    """BoardError with the numbers and what to try when `est` exceeds the board."""
+    if est.fits(board):
+        return
+    over = []
+    if est.flash_bytes > board.flash_bytes:
+        over.append(f"flash {est.flash_bytes:,} B > {board.flash_bytes:,} B ({_parts(est.flash)})")
+    if est.ram_bytes > board.ram_bytes:
+        over.append(f"RAM {est.ram_bytes:,} B > {board.ram_bytes:,} B ({_parts(est.ram)})")
+    others = [b.id for b in all_boards() if b.id != board.id and not b.emulated and est.fits(b)]
+    hint = "prune or quantize to int8 (toolchain optimize), shrink the input or the widest layer to cut the arena"
+    hint += f", or pick a bigger board ({', '.join(others)})" if others else ""
+    raise BoardError(f"{what} does not fit {board.id}: {'; '.join(over)}", hint)
+
+
+def _parts(parts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in parts.items() if v)

@@ -61,11 +61,11 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
 @contextmanager
 def device_session(board: Board, elf: Path, url: str | None):
     """A connected DeviceClient: to `url` when given, else to a QEMU started (and restarted when it dies) here."""
+    from toolchain.targets import device_url
+
     emu = None
+    url = url or device_url(board, elf)  # a Pi's process, a real board's USB port; None for QEMU
     if url is None:
-        if not board.emulated:
-            raise TransportError(f"{board.id} is real hardware: say where it is connected",
-                                 "pass --port /dev/ttyACM0 (or socket://HOST:PORT)")
         emu = Emulator(board, elf).start()
         url = emu.url
     transport = open_transport(url, baud=board.baud)

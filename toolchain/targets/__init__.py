@@ -34,3 +34,15 @@ def build(board: Board, model_ref: str, *, runtime: str | None = None, seed: int
         "flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes, "arena_bytes": fw.arena_bytes,
         "build_seconds": round(fw.build_seconds, 2), "profile": profile})
     return fw
+
+
+def device_url(board: Board, program: Path) -> str | None:
+    """Where the harness reaches a built target when no --port is given: the
+    process:// of a Linux board's program, the USB port of a real board found
+    by its ids, or None for a QEMU board (the caller starts the emulator)."""
+    from toolchain import pi
+    from toolchain.harness.discovery import find_port
+
+    if board.emulator == "qemu-aarch64":
+        return pi.url(board, program)
+    return None if board.emulated else find_port(board)

@@ -1,8 +1,24 @@
 """`toolchain flash`."""
 
-from toolchain.errors import NotImplementedYet
+from pathlib import Path
+
+import typer
+
+from toolchain.cli import options
+from toolchain.cli.build import RUNTIME
+from toolchain.cli.console import console
 
 
-def flash_cmd() -> None:
-    """Not implemented yet."""
-    raise NotImplementedYet("flash")
+def flash_cmd(
+    board: str = typer.Option(..., "--board", "-b", help="Board id (see `toolchain boards`)."),
+    model: str = options.MODEL,
+    runtime: str = RUNTIME,
+    seed: int = options.SEED,
+    port: str = typer.Option(None, "--port", help="Serial port (default: found by the board's USB ids)."),
+    tflm_dir: Path = typer.Option(None, "--tflm-dir", help="Local TFLM Arduino library to build against (offline labs)."),
+) -> None:
+    """Build and upload the firmware to a real board (PlatformIO)."""
+    from toolchain.flash import flash
+
+    used = flash(model, board, port=port, runtime=runtime, seed=seed, tflm_dir=tflm_dir)
+    console.success(f"flashed {model} to {board} on {used}; measure it with `toolchain bench --board {board} --port {used}`")

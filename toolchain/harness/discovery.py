@@ -39,7 +39,8 @@ def find_port(board: Board) -> str:
         raise TransportError(f"{board.id} has no USB ids to look for", "pass --port")
     wanted = ", ".join(board.usb_ids)
     if not found:
-        seen = "; ".join(f"{p.device} ({p.vid_pid or 'not USB'} {p.description})".strip() for p in ports()) or "no serial ports"
+        # legacy UARTs (/dev/ttyS*) have no USB ids and are never a board's port
+        seen = "; ".join(f"{p.device} ({p.vid_pid} {p.description})" for p in ports() if p.vid_pid) or "no USB serial ports"
         raise TransportError(f"no {board.id} found (USB ids {wanted}); seen: {seen}",
                              "plug the board in (a data cable, not charge-only), or pass --port /dev/ttyACM0")
     listed = ", ".join(f"{p.device} ({p.vid_pid})" for p in found)

@@ -1,0 +1,52 @@
+import json
+import os
+
+import pytest
+
+from tests.cli.test_bad_input import assert_clean_error
+from tests.conftest import KWS, run_cli
+from toolchain import paths
+from toolchain.emulate import free_port
+
+pytestmark = [pytest.mark.qemu, pytest.mark.slow]
+
+
+def test_bench_imported_model_random_inputs(tmp_path):
+    r = run_cli("bench", "--board", "qemu-m4", "--model", str(KWS), "--samples", "5", "--json", build=tmp_path)
+    assert r.returncode == 0, r.stderr
+    b = json.loads(r.stdout)
+    assert b["status"] == "complete" and b["latency"]["unit"] == "instructions (emulated)"
+    assert b["latency"]["instructions_median"] > 1_000_000 and b["latency"]["runs"] == 5
+    assert b["accuracy"] == {**b["accuracy"], "samples": 5, "agreement": 1.0, "device": None}
+    assert b["memory"]["stack_bytes"] > 0 and b["memory"]["arena_bytes"] > 0
+    d = tmp_path / "kws_ref_model" / "qemu-m4"
+    assert json.loads((d / "bench.json").read_text())["status"] == "complete"
+    assert "data:image/png;base64" in (d / "report.html").read_text()
+
+
+def test_digits_whole_split_under_a_minute(digits_manifest, build_dir):
+    r = run_cli("bench", "--board", "qemu-m4", "--model", "digits", build=build_dir)
+    assert r.returncode == 0, r.stderr
+    b = json.loads((build_dir / "digits" / "qemu-m4" / "bench.json").read_text())
+    assert b["accuracy"]["samples"] == 360 and b["accuracy"]["agreement"] == 1.0
+    assert b["accuracy"]["device"] == b["accuracy"]["host_int8"] > 0.9
+    assert b["wall_seconds"] < 60
+
+
+def test_nothing_listening_on_port(tmp_path):
+    r = run_cli("bench", "--board", "qemu-m4", "--model", str(KWS), "--port", f"socket://127.0.0.1:{free_port()}",
+                build=tmp_path)
+    assert_clean_error(r, "cannot connect", "toolchain emulate")
+
+
+def test_real_board_needs_a_port(tmp_path):
+    boards = tmp_path / "boards"
+    boards.mkdir()
+    text = (paths.BOARDS / "qemu-m4.toml").read_text()
+    (boards / "devkit.toml").write_text(text.replace('emulator = "qemu-system-arm"', 'emulator = "none"'))
+    os.environ["TOOLCHAIN_BOARDS_DIR"] = str(boards)
+    try:
+        r = run_cli("bench", "--board", "devkit", "--model", str(KWS), build=tmp_path / "build")
+    finally:
+        del os.environ["TOOLCHAIN_BOARDS_DIR"]
+    assert_clean_error(r, "devkit", "--port")

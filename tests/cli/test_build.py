@@ -1,0 +1,43 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_bad_input import assert_clean_error
+from tests.conftest import KWS, run_cli
+from toolchain import paths
+
+TINY_BOARD = (paths.BOARDS / "qemu-m4.toml").read_text().replace("flash = 4194304", "flash = 16384")
+
+
+def test_unknown_board(tmp_path):
+    assert_clean_error(run_cli("build", "--board", "nope", "--model", str(KWS), build=tmp_path), "unknown board 'nope'")
+
+
+def test_unsupported_runtime(tmp_path):
+    assert_clean_error(run_cli("build", "--board", "qemu-m4", "--model", str(KWS), "--runtime", "tflm", build=tmp_path),
+                       "runtime 'tflm'")
+
+
+@pytest.mark.slow
+def test_model_too_big_is_refused_before_building(tmp_path):
+    boards = tmp_path / "boards"
+    boards.mkdir()
+    (boards / "tiny.toml").write_text(TINY_BOARD)
+    os.environ["TOOLCHAIN_BOARDS_DIR"] = str(boards)
+    try:
+        r = run_cli("build", "--board", "tiny", "--model", str(KWS), build=tmp_path / "build")
+    finally:
+        del os.environ["TOOLCHAIN_BOARDS_DIR"]
+    assert_clean_error(r, "does not fit tiny", "16,384 B")
+    assert not list((tmp_path / "build").rglob("platformio.ini"))
+
+
+@pytest.mark.slow
+def test_build_kws_offline(tmp_path):
+    r = run_cli("build", "--board", "qemu-m4", "--model", str(KWS), build=tmp_path)
+    assert r.returncode == 0, r.stderr
+    fw = tmp_path / "kws_ref_model" / "qemu-m4" / "firmware"
+    assert (fw / ".pio" / "build" / "qemu-m4" / "firmware.elf").exists()
+    assert "flash" in r.stdout and "static RAM" in r.stdout
+    assert Path(fw / "boards" / "qemu-m4.json").exists()

@@ -79,7 +79,7 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
     scratch = {b.key: b.offset for b in plan.buffers if b.key.startswith("s")}
     views, consts, headers = [], [], set()
     for layer in layers:
-        if layer.ptype == "tm_conv_params_t":
+        if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t"):
             off = scratch.get(f"s{layer.index}")
             layer.fields["scratch"] = f"(int8_t *)(tm_arena + {off})" if off is not None else "0"
         call = _call(layer, ptr)

@@ -16,7 +16,7 @@ typedef struct {
   int32_t in_zp;                 // input zero point: the value of a padded tap
   int32_t out_zp;                // output zero point
   int32_t act_min, act_max;      // fused activation clamp, in output int8 units
-  const int8_t *weights;         // [out_c][k_h][k_w][in_c]
+  const int8_t *weights;         // [out_c][k_h][k_w][in_c] in the channel-pair layout (reference/weight_layout.h)
   const int32_t *bias;           // bias[c] - in_zp * sum(weights[c]), per channel
   const int32_t *mult;           // per-channel Q31 multiplier
   const int32_t *shift;          // per-channel power-of-two shift (> 0: left)

@@ -10,7 +10,7 @@ typedef struct {
   int16_t in_depth, out_depth;  // input row length, output row length
   int32_t out_zp;
   int32_t act_min, act_max;
-  const int8_t *weights;        // [out_depth][in_depth]
+  const int8_t *weights;        // [out_depth][in_depth] in the channel-pair layout (reference/weight_layout.h)
   const int32_t *bias;          // bias[o] - in_zp * sum(weights[o]) (folded)
   const int32_t *mult;          // per output channel (a per-tensor value repeated)
   const int32_t *shift;

@@ -9,10 +9,12 @@
 #include "kernels/conv.h"
 #include "reference/fixedpoint.h"
 #include "reference/requantize.h"
+#include "reference/weight_layout.h"
 
 // One output element (oy, ox, oc).
 static inline int8_t tm_ref_conv_point(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, int oc) {
-  const int8_t *w = p->weights + (int32_t)oc * p->k_h * p->k_w * p->in_c;
+  const int32_t k_padded = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
+  int32_t k = 0;
   // Bound: |x*w| <= 128*128 = 2^14 per tap; below 2^31 for k_h*k_w*in_c < 2^16
   // taps plus a 2^30 bias, which every TFLite int8 conv satisfies.
   int32_t acc = p->bias[oc];
@@ -22,8 +24,8 @@ static inline int8_t tm_ref_conv_point(const tm_conv_params_t *p, const int8_t *
       const int ix = ox * p->stride_w - p->pad_left + kx * p->dil_w;
       const int inside = iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w;
       const int8_t *x = in + ((int32_t)iy * p->in_w + ix) * p->in_c;
-      for (int ic = 0; ic < p->in_c; ++ic, ++w) {
-        acc += (inside ? x[ic] : p->in_zp) * *w;
+      for (int ic = 0; ic < p->in_c; ++ic, ++k) {
+        acc += (inside ? x[ic] : p->in_zp) * tm_ref_pair_weight(p->weights, oc, k, k_padded);
       }
     }
   }

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // CONV_2D for Cortex-M with the DSP extension: two output pixels x two
-// output channels per inner loop, four int8 per SMLAD pair. Each pixel's
-// receptive field is gathered into a contiguous patch (zero-point padded) in
-// scratch, except 1x1 unpadded convolutions, which read the input in place
-// (a plain matrix multiply).
+// output channels per inner loop, four int8 per SMLAD pair, the two filters
+// interleaved at generation time (reference/weight_layout.h) so they stream
+// from one pointer. Each pixel's receptive field is gathered into a
+// contiguous patch (zero-point padded) in scratch, except 1x1 unpadded
+// convolutions over whole words, which read the input in place (a plain
+// matrix multiply).
 #include "kernels/conv.h"
 
 #include "kernels/dsp/dsp_common.h"
-#include "reference/requantize.h"
+#include "reference/weight_layout.h"
 
 // Gathers the receptive field of output pixel (oy, ox) into patch.
 static void conv_gather(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, int8_t *patch) {
@@ -38,61 +40,53 @@ static void conv_gather(const tm_conv_params_t *p, const int8_t *in, int oy, int
   }
 }
 
-// acc[2*px + ch] += dot(patch px, filter ch) over n int8 values.
-static void conv_dot_2x2(const int8_t *a0, const int8_t *a1, const int8_t *w0, const int8_t *w1, int n,
-                         int32_t acc[4]) {
-  // Bound: n products of |x*w| <= 2^14 each; n < 2^16 keeps every sum in int32.
-  int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const uint32_t x0 = tm_dsp_load4(a0 + i), x1 = tm_dsp_load4(a1 + i);
+// Output channels 2j and 2j+1 (w: their interleaved filters, kp bytes
+// each) for the pixels whose patches are a0 and a1; o1 = 0 drops pixel 1.
+static inline __attribute__((always_inline)) void conv_pair(const tm_conv_params_t *p, const int8_t *a0,
+                                                            const int8_t *a1, const int8_t *w, int kp, int oc,
+                                                            int8_t *o0, int8_t *o1) {
+  const int oc1 = oc + 1 < p->out_c ? oc + 1 : oc;
+  // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
+  int32_t s00 = p->bias[oc], s01 = p->bias[oc1], s10 = s00, s11 = s01;
+  const int8_t *end = a0 + kp;
+  while (a0 < end) {
+    const uint32_t f0 = tm_dsp_load4(w), f1 = tm_dsp_load4(w + 4);
+    const uint32_t x0 = tm_dsp_load4(a0), x1 = tm_dsp_load4(a1);
+    w += 8;
+    a0 += 4;
+    a1 += 4;
     const int32_t x0e = tm_dsp_even(x0), x0o = tm_dsp_odd(x0), x1e = tm_dsp_even(x1), x1o = tm_dsp_odd(x1);
-    uint32_t f = tm_dsp_load4(w0 + i);
-    int32_t fe = tm_dsp_even(f), fo = tm_dsp_odd(f);
+    int32_t fe = tm_dsp_even(f0), fo = tm_dsp_odd(f0);
     s00 = __smlad(x0e, fe, __smlad(x0o, fo, s00));
     s10 = __smlad(x1e, fe, __smlad(x1o, fo, s10));
-    f = tm_dsp_load4(w1 + i);
-    fe = tm_dsp_even(f);
-    fo = tm_dsp_odd(f);
+    fe = tm_dsp_even(f1);
+    fo = tm_dsp_odd(f1);
     s01 = __smlad(x0e, fe, __smlad(x0o, fo, s01));
     s11 = __smlad(x1e, fe, __smlad(x1o, fo, s11));
   }
-  for (; i < n; ++i) {
-    s00 += a0[i] * w0[i];
-    s01 += a0[i] * w1[i];
-    s10 += a1[i] * w0[i];
-    s11 += a1[i] * w1[i];
+  o0[oc] = tm_dsp_requantize(s00, p->mult[oc], p->shift[oc], p->out_zp, p->act_min, p->act_max);
+  if (o1) o1[oc] = tm_dsp_requantize(s10, p->mult[oc], p->shift[oc], p->out_zp, p->act_min, p->act_max);
+  if (oc1 != oc) {
+    o0[oc1] = tm_dsp_requantize(s01, p->mult[oc1], p->shift[oc1], p->out_zp, p->act_min, p->act_max);
+    if (o1) o1[oc1] = tm_dsp_requantize(s11, p->mult[oc1], p->shift[oc1], p->out_zp, p->act_min, p->act_max);
   }
-  acc[0] = s00;
-  acc[1] = s01;
-  acc[2] = s10;
-  acc[3] = s11;
 }
 
-// Output pixels p0 and p0 + 1 (p1 = 0 when only p0 is valid).
+// All output channels of two pixels (o1 = 0: only the first).
 static void conv_pixels(const tm_conv_params_t *p, const int8_t *a0, const int8_t *a1, int8_t *o0, int8_t *o1) {
-  const int n = p->k_h * p->k_w * p->in_c;
-  for (int oc = 0; oc < p->out_c; oc += 2) {
-    const int oc1 = oc + 1 < p->out_c ? oc + 1 : oc;
-    int32_t acc[4] = {p->bias[oc], p->bias[oc1], p->bias[oc], p->bias[oc1]};
-    conv_dot_2x2(a0, a1 ? a1 : a0, p->weights + (int32_t)oc * n, p->weights + (int32_t)oc1 * n, n, acc);
-    o0[oc] = tm_ref_requantize(acc[0], p->mult[oc], p->shift[oc], p->out_zp, p->act_min, p->act_max);
-    if (a1) o1[oc] = tm_ref_requantize(acc[2], p->mult[oc], p->shift[oc], p->out_zp, p->act_min, p->act_max);
-    if (oc1 != oc) {
-      o0[oc1] = tm_ref_requantize(acc[1], p->mult[oc1], p->shift[oc1], p->out_zp, p->act_min, p->act_max);
-      if (a1) o1[oc1] = tm_ref_requantize(acc[3], p->mult[oc1], p->shift[oc1], p->out_zp, p->act_min, p->act_max);
-    }
-  }
+  const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
+  const int8_t *w = p->weights;
+  for (int oc = 0; oc < p->out_c; oc += 2, w += 2 * kp) conv_pair(p, a0, a1, w, kp, oc, o0, o1);
 }
 
 void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
   const int pixels = p->out_h * p->out_w;
-  const int direct = p->k_h == 1 && p->k_w == 1 && p->pad_top == 0 && p->pad_left == 0;
-  const int patch_bytes = (p->k_h * p->k_w * p->in_c + 3) & ~3;
+  const int direct = p->k_h == 1 && p->k_w == 1 && p->pad_top == 0 && p->pad_left == 0 && (p->in_c & 3) == 0;
+  const int patch_bytes = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
   for (int px = 0; px < pixels; px += 2) {
-    const int has_second = px + 1 < pixels;
-    const int8_t *a[2] = {0, 0};
-    for (int k = 0; k < 1 + has_second; ++k) {
+    const int count = px + 1 < pixels ? 2 : 1;
+    const int8_t *a[2];
+    for (int k = 0; k < count; ++k) {
       const int oy = (px + k) / p->out_w, ox = (px + k) % p->out_w;
       if (direct) {
         a[k] = in + ((int32_t)oy * p->stride_h * p->in_w + ox * p->stride_w) * p->in_c;
@@ -102,6 +96,7 @@ void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
         a[k] = patch;
       }
     }
-    conv_pixels(p, a[0], a[1], out + (int32_t)px * p->out_c, out + (int32_t)(px + 1) * p->out_c);
+    int8_t *o0 = out + (int32_t)px * p->out_c;
+    conv_pixels(p, a[0], count == 2 ? a[1] : a[0], o0, count == 2 ? o0 + p->out_c : 0);
   }
 }

@@ -29,4 +29,38 @@ static inline int32_t tm_dsp_odd(uint32_t v) {
   return r;
 }
 
+// tm_fp_requantize for multipliers in (0, 2^31), where the doubling high
+// multiply never saturates and round(x * m / 2^31), ties away from zero, is
+// floor((x * m + 2^30) / 2^31) for either sign (for x < 0 the product is at
+// most -2^30, so the spec's truncating division equals this floor).
+static inline int32_t tm_dsp_scale_any(int32_t x, int32_t mult, int32_t shift) {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  const int64_t ab = (int64_t)(int32_t)((uint32_t)x << left) * mult;
+  const int32_t h = (int32_t)((ab + (1 << 30)) >> 31);
+  const int32_t mask = (int32_t)((1u << right) - 1u);
+  const int32_t threshold = (mask >> 1) + (h < 0);
+  return (h >> right) + ((h & mask) > threshold);
+}
+
+// The same, fast path for the usual case |x| <= 2^30 and a right shift:
+// SMMULR(2x, m) = floor((2xm + 2^31) / 2^32) is the high multiply, and
+// |h| < 2^30 lets the rounding shift add its half without overflow.
+static inline int32_t tm_dsp_scale(int32_t x, int32_t mult, int32_t shift) {
+  if (shift < 0 && x >= -(1 << 30) && x < (1 << 30)) {
+    int32_t h;
+    __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"((int32_t)((uint32_t)x << 1)), "r"(mult));
+    const int right = -shift;
+    return (h + (int32_t)((1u << right) >> 1) - (int32_t)((uint32_t)h >> 31)) >> right;
+  }
+  return tm_dsp_scale_any(x, mult, shift);
+}
+
+// Accumulator -> int8 output with zero point and activation clamp.
+static inline int8_t tm_dsp_requantize(int32_t acc, int32_t mult, int32_t shift, int32_t zp, int32_t lo, int32_t hi) {
+  int32_t v = tm_dsp_scale(acc, mult, shift) + zp;
+  v = v < lo ? lo : v;
+  return (int8_t)(v > hi ? hi : v);
+}
+
 #endif  // FIRMWARE_RUNTIME_KERNELS_DSP_DSP_COMMON_H_

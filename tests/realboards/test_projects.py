@@ -1,0 +1,77 @@
+"""`toolchain build` for real boards: a complete PlatformIO project naming the
+board's own platform, board and framework, stopped with one clear line
+because the platform cannot be downloaded here; Raspberry Pis cross-built."""
+
+import configparser
+
+import pytest
+from elftools.elf.elffile import ELFFile
+
+from tests.conftest import run_cli
+from tests.realboards.conftest import LINUX, REAL
+from toolchain import targets
+from toolchain.boards import load
+from toolchain.paths import artifact_dir
+from toolchain.targets.platformio import PlatformMissing
+
+
+def read_ini(project) -> configparser.SectionProxy:
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(project / "platformio.ini")
+    return ini
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("runtime", ["aot", "tflm"])
+@pytest.mark.parametrize("board", REAL, ids=lambda b: b.id)
+def test_project_for_every_real_board(board, runtime, digits_manifest, offline_platforms):
+    with pytest.raises(PlatformMissing) as e:
+        targets.build(board, "digits", runtime=runtime)
+    assert f"'{board.pio_platform}' platform" in str(e.value) and "pio run" in str(e.value)
+    project = artifact_dir("digits", board.id) / "firmware"
+    env = read_ini(project)[f"env:{board.id}"]
+    assert (env["platform"], env["board"], env["framework"]) == (board.pio_platform, board.pio_board, board.pio_framework)
+    assert env["upload_protocol"] == board.upload_protocol
+    flags = env["build_flags"].split()
+    assert f'-DTM_BOARD=\\"{board.id}\\"' in flags
+    assert ("-DTM_PORT_DWT" in flags) == (board.cpu != "cortex-m0plus" and board.cpu.startswith("cortex-m"))
+    src = project / "src"
+    assert (src / "main.cpp").read_text().count("tm_harness_run()") == 1
+    assert (src / "port" / "tm_port_arduino.cpp").exists() and (src / "harness" / "tm_harness.c").exists()
+    if runtime == "tflm":
+        assert "TensorFlowLite" in env["lib_deps"]
+        for f in ("model_data.cc", "model_data.h", "model_ops.h", "tm_model_tflm.cpp"):
+            assert (src / "model" / f).exists(), f
+        assert "kTensorArenaSize" in (src / "model" / "model_data.h").read_text()
+        assert "MicroMutableOpResolver" in (src / "model" / "model_ops.h").read_text()
+    else:
+        assert (src / "model" / "model.c").exists() and "lib_deps" not in env
+        assert bool(list((src / "runtime" / "kernels").glob("dsp/*.c"))) == board.dsp
+
+
+@pytest.mark.slow
+def test_local_tflm_tree(tmp_path, digits_manifest, offline_platforms):
+    tree = tmp_path / "Arduino_TensorFlowLite"
+    tree.mkdir()
+    with pytest.raises(PlatformMissing) as e:
+        targets.build(load("nano33"), "digits", runtime="tflm", tflm_dir=tree)
+    assert "TFLM library" not in str(e.value)
+    env = read_ini(artifact_dir("digits", "nano33") / "firmware")["env:nano33"]
+    assert env["lib_deps"].strip() == f"symlink://{tree}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", LINUX, ids=lambda b: b.id)
+def test_pi_cross_build(board, digits_manifest):
+    fw = targets.build(board, "digits")
+    with open(fw.elf, "rb") as f:
+        assert ELFFile(f)["e_machine"] == "EM_AARCH64"
+    assert fw.size.flash_bytes > 0 and fw.arena_bytes > 0
+
+
+@pytest.mark.slow
+def test_cli_stops_with_one_line(build_dir, digits_manifest):
+    r = run_cli("build", "--board", "esp32s3", "--model", "digits", build=build_dir)
+    errors = [line for line in r.stderr.splitlines() if line.startswith("Error:")]
+    assert r.returncode != 0 and "Traceback" not in r.stderr + r.stdout
+    assert len(errors) == 1 and "'espressif32' platform" in errors[0] and "project ready in" in errors[0]

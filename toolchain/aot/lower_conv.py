@@ -38,14 +38,23 @@ def pair_layout(weights: np.ndarray) -> np.ndarray:
     return padded.reshape(padded.shape[0] // 2, 2, -1, 4).transpose(0, 2, 1, 3).reshape(-1)
 
 
+def quad_layout(weights: np.ndarray) -> np.ndarray:
+    """[1][k_h][k_w][c] -> [c/4][k_h][k_w][4] (channels zero-padded to a multiple of 4)."""
+    taps = weights.reshape(-1, weights.shape[-1])
+    c = taps.shape[1]
+    padded = np.zeros((taps.shape[0], (c + 3) // 4 * 4), np.int8)
+    padded[:, :c] = taps
+    return padded.reshape(taps.shape[0], -1, 4).transpose(1, 0, 2).reshape(-1)
+
+
 def _common(layer: Layer, op: Op, graph: Graph, inp, out, weights, bias, axis: int, mults, shifts,
-            paired: bool = False):
+            layout=None):
     lo, hi = quant.activation_range(op.options.get("fused_activation_function", 0), out.sc, out.zp,
                                     f"layer {op.index} ({op.name})")
     n = len(mults)
     i = op.index
     layer.consts += [
-        Const(f"l{i}_weights", "int8_t", pair_layout(weights) if paired else weights),
+        Const(f"l{i}_weights", "int8_t", layout(weights) if layout else weights),
         Const(f"l{i}_bias", "int32_t", quant.folded_bias(bias, weights, inp.zp, axis)),
         Const(f"l{i}_mult", "int32_t", np.array(mults, np.int64)),
         Const(f"l{i}_shift", "int32_t", np.array(shifts, np.int64)),
@@ -72,7 +81,7 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     layer = Layer(op.index, op.name, "tm_conv_eval", "tm_conv_params_t", inputs=[inp.index], output=out.index)
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw,
                         stride_h=sh, stride_w=sw, dil_h=dh, dil_w=dw, pad_top=pt, pad_left=pl, in_zp=inp.zp)
-    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 0, mults, shifts, paired=True)
+    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 0, mults, shifts, pair_layout)
     patch = kh * kw * ic
     direct = kh == kw == 1 and pt == pl == 0 and ic % 4 == 0  # the DSP kernel reads the input in place
     layer.scratch = 0 if direct else 2 * ((patch + 3) // 4 * 4)
@@ -99,7 +108,7 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, depth_mult=oc // ic,
                         k_h=kh, k_w=kw, stride_h=sh, stride_w=sw, dil_h=dh, dil_w=dw, pad_top=pt, pad_left=pl,
                         in_zp=inp.zp)
-    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts)
+    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
     layer.lag = {inp.index: row_lag(ih, iw, ic, oh, ow, oc, sh, pt)}
     if oc == ic and ic % 4 == 0:  # the DSP kernel's zero-point padded rows
         layer.scratch = kh * ((ow - 1) * sw + (kw - 1) * dw + 1) * ic
@@ -120,6 +129,6 @@ def lower_fully_connected(op: Op, graph: Graph) -> Layer:
     layer = Layer(op.index, op.name, "tm_fully_connected_eval", "tm_fully_connected_params_t",
                   inputs=[inp.index], output=out.index)
     layer.fields.update(batches=inp.size // in_depth, in_depth=in_depth, out_depth=out_depth)
-    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, out_depth), 0, mults, shifts, paired=True)
+    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, out_depth), 0, mults, shifts, pair_layout)
     layer.macs = inp.size // in_depth * out_depth * in_depth
     return layer

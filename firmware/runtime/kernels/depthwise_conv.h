@@ -15,7 +15,7 @@ typedef struct {
   int16_t pad_top, pad_left;
   int32_t in_zp, out_zp;
   int32_t act_min, act_max;
-  const int8_t *weights;         // [k_h][k_w][out_c]
+  const int8_t *weights;         // [out_c/4][k_h][k_w][4]: channel quads, out_c zero-padded to a multiple of 4
   const int32_t *bias;           // bias[c] - in_zp * sum(weights[..][c]) (folded)
   const int32_t *mult;           // per output channel
   const int32_t *shift;

@@ -20,7 +20,7 @@ static inline void tm_ref_depthwise_conv(const tm_depthwise_conv_params_t *p, co
             const int ix = ox * p->stride_w - p->pad_left + kx * p->dil_w;
             const int inside = iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w;
             const int32_t x = inside ? in[((int32_t)iy * p->in_w + ix) * p->in_c + ic] : p->in_zp;
-            acc += x * p->weights[(ky * p->k_w + kx) * p->out_c + oc];
+            acc += x * p->weights[((oc >> 2) * p->k_h * p->k_w + ky * p->k_w + kx) * 4 + (oc & 3)];
           }
         }
         *out++ = tm_ref_requantize(acc, p->mult[oc], p->shift[oc], p->out_zp, p->act_min, p->act_max);

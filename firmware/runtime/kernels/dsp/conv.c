@@ -46,6 +46,7 @@ static inline __attribute__((always_inline)) void conv_pair(const tm_conv_params
                                                             const int8_t *a1, const int8_t *w, int kp, int oc,
                                                             int8_t *o0, int8_t *o1) {
   const int oc1 = oc + 1 < p->out_c ? oc + 1 : oc;
+  const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
   // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
   int32_t s00 = p->bias[oc], s01 = p->bias[oc1], s10 = s00, s11 = s01;
   const int8_t *end = a0 + kp;
@@ -64,11 +65,12 @@ static inline __attribute__((always_inline)) void conv_pair(const tm_conv_params
     s01 = __smlad(x0e, fe, __smlad(x0o, fo, s01));
     s11 = __smlad(x1e, fe, __smlad(x1o, fo, s11));
   }
-  o0[oc] = tm_dsp_requantize(s00, p->mult[oc], p->shift[oc], p->out_zp, p->act_min, p->act_max);
-  if (o1) o1[oc] = tm_dsp_requantize(s10, p->mult[oc], p->shift[oc], p->out_zp, p->act_min, p->act_max);
+  const int32_t m0 = p->mult[oc], sh0 = p->shift[oc], m1 = p->mult[oc1], sh1 = p->shift[oc1];
+  o0[oc] = tm_dsp_requantize(s00, m0, sh0, zp, lo, hi);
+  if (o1) o1[oc] = tm_dsp_requantize(s10, m0, sh0, zp, lo, hi);
   if (oc1 != oc) {
-    o0[oc1] = tm_dsp_requantize(s01, p->mult[oc1], p->shift[oc1], p->out_zp, p->act_min, p->act_max);
-    if (o1) o1[oc1] = tm_dsp_requantize(s11, p->mult[oc1], p->shift[oc1], p->out_zp, p->act_min, p->act_max);
+    o0[oc1] = tm_dsp_requantize(s01, m1, sh1, zp, lo, hi);
+    if (o1) o1[oc1] = tm_dsp_requantize(s11, m1, sh1, zp, lo, hi);
   }
 }
 

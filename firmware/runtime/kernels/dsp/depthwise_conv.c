@@ -3,8 +3,9 @@
 // multiplier 1 and channels in multiples of 4: for each output row the k_h
 // input rows it reads are copied into scratch with zero-point padding, so
 // the inner loops have no bounds checks; four channels per word (SXTB16
-// splits them into lanes, SMLABB/SMLATT accumulate each lane) and two output
-// pixels per pass share every weight word. Other shapes use the reference.
+// splits them into lanes, SMLABB/SMLATT accumulate each lane), weights
+// stored per channel quad so they stream in order. Other shapes use the
+// reference loops.
 #include "kernels/depthwise_conv.h"
 
 #include "kernels/dsp/dsp_common.h"
@@ -30,42 +31,46 @@ static void dw_gather_rows(const tm_depthwise_conv_params_t *p, const int8_t *in
   }
 }
 
-static inline void dw_store(const tm_depthwise_conv_params_t *p, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
-                            int c, int8_t *out) {
-  const int32_t *m = p->mult + c, *s = p->shift + c;
-  out[0] = tm_dsp_requantize(a0, m[0], s[0], p->out_zp, p->act_min, p->act_max);
-  out[1] = tm_dsp_requantize(a1, m[1], s[1], p->out_zp, p->act_min, p->act_max);
-  out[2] = tm_dsp_requantize(a2, m[2], s[2], p->out_zp, p->act_min, p->act_max);
-  out[3] = tm_dsp_requantize(a3, m[3], s[3], p->out_zp, p->act_min, p->act_max);
+// Requantization constants read once: stores through int8_t pointers could
+// alias the params, so the compiler would reload them after every byte.
+typedef struct {
+  const int32_t *mult, *shift;
+  int32_t zp, lo, hi;
+} dw_out_t;
+
+static inline void dw_store(const dw_out_t *q, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int c,
+                            int8_t *out) {
+  const int32_t zp = q->zp, lo = q->lo, hi = q->hi;
+  const int32_t *m = q->mult + c, *s = q->shift + c;
+  out[0] = tm_dsp_requantize(a0, m[0], s[0], zp, lo, hi);
+  out[1] = tm_dsp_requantize(a1, m[1], s[1], zp, lo, hi);
+  out[2] = tm_dsp_requantize(a2, m[2], s[2], zp, lo, hi);
+  out[3] = tm_dsp_requantize(a3, m[3], s[3], zp, lo, hi);
 }
 
-// Four channels (c..c+3) of two output pixels whose windows start at x and
-// x + second in the gathered rows; out1 = 0 discards the second pixel.
-static void dw_block(const tm_depthwise_conv_params_t *p, const int8_t *x, int wp, int second, int c,
-                     int8_t *out0, int8_t *out1) {
-  const int cc = p->in_c, step = p->dil_w * cc, row_skip = wp * cc - p->k_w * step;
+// Four channels (c..c+3) of the output pixel whose window starts at x in the
+// gathered rows; w: the channel quad's k_h*k_w weight words in order. Inlined
+// with k_w = 3 as a constant, the common case, so that loop unrolls.
+static inline __attribute__((always_inline)) void dw_block(const int8_t *x, const int8_t *w, const int32_t *bias,
+                                                           int k_h, int k_w, int step, int row_skip,
+                                                           int32_t acc[4]) {
   // Bound: k_h*k_w taps of |x*w| <= 2^14 plus the bias.
-  int32_t a0 = p->bias[c], a1 = p->bias[c + 1], a2 = p->bias[c + 2], a3 = p->bias[c + 3];
-  int32_t b0 = a0, b1 = a1, b2 = a2, b3 = a3;
-  const int8_t *w = p->weights + c;
-  for (int ky = 0; ky < p->k_h; ++ky, x += row_skip) {
-    for (int kx = 0; kx < p->k_w; ++kx, w += cc, x += step) {
-      const uint32_t f = tm_dsp_load4(w);
-      const int32_t we = tm_dsp_even(f), wo = tm_dsp_odd(f);
-      const uint32_t u = tm_dsp_load4(x), v = tm_dsp_load4(x + second);
-      const int32_t ue = tm_dsp_even(u), uo = tm_dsp_odd(u), ve = tm_dsp_even(v), vo = tm_dsp_odd(v);
+  int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+  for (int ky = 0; ky < k_h; ++ky, x += row_skip) {
+#pragma GCC unroll 3
+    for (int kx = 0; kx < k_w; ++kx, w += 4, x += step) {
+      const uint32_t f = tm_dsp_load4(w), u = tm_dsp_load4(x);
+      const int32_t we = tm_dsp_even(f), wo = tm_dsp_odd(f), ue = tm_dsp_even(u), uo = tm_dsp_odd(u);
       a0 = __smlabb(ue, we, a0);
       a2 = __smlatt(ue, we, a2);
       a1 = __smlabb(uo, wo, a1);
       a3 = __smlatt(uo, wo, a3);
-      b0 = __smlabb(ve, we, b0);
-      b2 = __smlatt(ve, we, b2);
-      b1 = __smlabb(vo, wo, b1);
-      b3 = __smlatt(vo, wo, b3);
     }
   }
-  dw_store(p, a0, a1, a2, a3, c, out0);
-  if (out1) dw_store(p, b0, b1, b2, b3, c, out1);
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
 }
 
 void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *in, int8_t *out) {
@@ -74,14 +79,23 @@ void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *i
     return;
   }
   const int wp = (p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1;
+  const int cc = p->in_c, k_h = p->k_h, k_w = p->k_w, taps = k_h * k_w;
+  const int step = p->dil_w * cc, row_skip = (wp - k_w * p->dil_w) * cc;
+  const dw_out_t q = {p->mult, p->shift, p->out_zp, p->act_min, p->act_max};
   for (int oy = 0; oy < p->out_h; ++oy) {
     dw_gather_rows(p, in, oy, wp);
-    for (int ox = 0; ox < p->out_w; ox += 2) {
-      const int pair = ox + 1 < p->out_w;
-      const int second = pair ? p->stride_w * p->in_c : 0;
-      const int8_t *x = p->scratch + ox * p->stride_w * p->in_c;
-      int8_t *o = out + ((int32_t)oy * p->out_w + ox) * p->in_c;
-      for (int c = 0; c < p->in_c; c += 4) dw_block(p, x + c, wp, second, c, o + c, pair ? o + p->in_c + c : 0);
+    for (int ox = 0; ox < p->out_w; ++ox) {
+      const int8_t *x = p->scratch + ox * p->stride_w * cc;
+      int8_t *o = out + ((int32_t)oy * p->out_w + ox) * cc;
+      for (int c = 0; c < cc; c += 4) {
+        int32_t acc[4];
+        if (k_w == 3) {
+          dw_block(x + c, p->weights + c * taps, p->bias + c, k_h, 3, step, row_skip, acc);
+        } else {
+          dw_block(x + c, p->weights + c * taps, p->bias + c, k_h, k_w, step, row_skip, acc);
+        }
+        dw_store(&q, acc[0], acc[1], acc[2], acc[3], c, o + c);
+      }
     }
   }
 }

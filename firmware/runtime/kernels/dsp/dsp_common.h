@@ -47,7 +47,7 @@ static inline int32_t tm_dsp_scale_any(int32_t x, int32_t mult, int32_t shift) {
 // SMMULR(2x, m) = floor((2xm + 2^31) / 2^32) is the high multiply, and
 // |h| < 2^30 lets the rounding shift add its half without overflow.
 static inline int32_t tm_dsp_scale(int32_t x, int32_t mult, int32_t shift) {
-  if (shift < 0 && x >= -(1 << 30) && x < (1 << 30)) {
+  if (__builtin_expect(shift < 0 && x >= -(1 << 30) && x < (1 << 30), 1)) {
     int32_t h;
     __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"((int32_t)((uint32_t)x << 1)), "r"(mult));
     const int right = -shift;

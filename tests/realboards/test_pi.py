@@ -1,0 +1,73 @@
+"""Raspberry Pi targets in CI: the cross-built aarch64 harness under
+qemu-aarch64 and the LiteRT runner on the host, both driven through the
+process:// transport by the same host harness, both bit-exact with the TFLM
+host interpreter."""
+
+import sys
+
+import numpy as np
+import pytest
+
+from tests.conftest import KWS
+from toolchain import crossbuild, pi
+from toolchain.boards import load
+from toolchain.firmware import aot_model
+from toolchain.harness import protocol
+from toolchain.harness.client import DeviceClient
+from toolchain.harness.host_reference import random_inputs, tflm_outputs
+from toolchain.harness.transports import open_transport
+
+SAMPLES = 20
+
+
+def device_outputs(url: str, inputs: np.ndarray) -> tuple[np.ndarray, DeviceClient]:
+    with open_transport(url) as t:
+        client = DeviceClient(t)
+        client.resync()
+        info = client.info
+        rows = []
+        for x in inputs:
+            inf = client.run_sample(np.asarray(x).tobytes(), runs=2, timeout=30)
+            rows.append(np.frombuffer(protocol.raw_outputs(inf.results, info.output_scale, info.output_zero_point,
+                                                           info.output_dtype), dtype=np.int8))
+        return np.stack(rows), client
+
+
+@pytest.fixture(scope="module")
+def kws_reference():
+    x = random_inputs(KWS, SAMPLES, seed=3)
+    return x, tflm_outputs(KWS, x)
+
+
+@pytest.mark.slow
+def test_aarch64_binary_under_qemu_matches_tflm(tmp_path, kws_reference):
+    board = load("rpi4")
+    model = aot_model.sources(KWS, "kws", board, tmp_path / "generated")
+    elf, _ = crossbuild.build(board, model, tmp_path)
+    url = pi.url(board, elf)
+    assert "qemu-aarch64" in url or pi.native()
+    x, ref = kws_reference
+    got, client = device_outputs(url, x)
+    assert client.info.board == "rpi4" and client.info.runtime == "aot" and client.info.timer_unit == "us"
+    np.testing.assert_array_equal(got, ref.reshape(got.shape))
+
+
+@pytest.mark.slow
+def test_litert_runner_on_host_matches_tflm(kws_reference):
+    url = pi.url(load("rpi5"), KWS)
+    assert url.startswith(f"process://{sys.executable}")
+    x, ref = kws_reference
+    got, client = device_outputs(url, x)
+    assert client.info.runtime == "litert" and client.info.board == "rpi5"
+    np.testing.assert_array_equal(got, ref.reshape(got.shape))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("runtime", ["aot", "litert"])
+def test_bench_on_rpi4(runtime, digits_manifest):
+    from toolchain.bench import bench
+
+    r = bench("digits", "rpi4", runtime=runtime, max_samples=60)
+    assert r["status"] == "complete" and r["runtime"] == runtime
+    assert r["accuracy"]["agreement"] == 1.0
+    assert r["latency"]["unit"] == "us" and r["latency"]["us_median"] > 0

@@ -86,11 +86,14 @@ def _memory_plot(b: dict):
     flash, ram = mem.get("board_flash_bytes") or 1, mem.get("board_ram_bytes") or 1
     bars = [("flash", mem["flash_bytes"], flash), ("static RAM", mem["ram_bytes"], ram),
             ("arena", mem.get("arena_bytes") or 0, ram), ("stack (used)", mem.get("stack_bytes") or 0, ram)]
-    ax.barh([n for n, _, _ in bars], [100 * v / lim for _, v, lim in bars], color="tab:blue")
-    for i, (_, v, _) in enumerate(bars):
-        ax.text(0.5, i, f"{v:,} B", va="center")
+    ax.barh([n for n, _, _ in bars], [max(100 * v / lim, 1e-3) for _, v, lim in bars], color="tab:blue")
+    for i, (_, v, lim) in enumerate(bars):
+        ax.text(1.5e-3, i, f"{v:,} B ({100 * v / lim:.3g} %)", va="center")
     ax.axvline(100, color="tab:red", linestyle="--")
-    ax.set_xlabel("% of the board's flash / RAM")
+    # log scale: a 20 kB model on a 4 MB board must still show up
+    ax.set_xscale("log")
+    ax.set_xlim(1e-3, 200)
+    ax.set_xlabel("% of the board's flash / RAM (log scale; red: the limit)")
     return fig
 
 

@@ -1,7 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-// Device side of the serial protocol (MLPerf Tiny / EEMBC text commands plus
-// `info%`, `mem%`, `calib N%`). Runtime-agnostic: it only uses tm_model.h and
-// tm_port.h.
+// Device side of the serial protocol (MLPerf Tiny / EEMBC text commands).
+// Runtime-agnostic: it only uses tm_model.h and tm_port.h.
+//   name%          m-name-dut-[<board>]
+//   profile%       m-profile-[toolchain], m-model-[<model>]
+//   db load N%     m-[Expecting N bytes]      (N must be the model's input size)
+//   db <hex>%      appends at most 31 bytes
+//   infer N W%     W warm-ups, N timed runs: m-lap-<unit>-<t0>, m-lap-<unit>-<t1>,
+//                  m-runs-[ticks per run], m-layers-[ticks per layer] (-DTM_PROFILE),
+//                  m-results-[dequantized outputs], m-check-[input,output Fletcher-16]
+//   results%       m-results-[...], m-check-[...] of the last inference
+// Extensions:
+//   info%          m-info-{model,hash,runtime,board,input,output,timer,layers}-[...]
+//   mem%           m-mem-arena-[B], m-mem-stack-used-[B] (painting), m-mem-stack-size-[B]
+//   calib N%       m-calib-[instructions,ticks] of a loop of known length
+// The boot banner is m-boot-[<board>,<model>,<hash>]. Every reply ends with
+// m-ready; errors are e-[<reason>] and the loop keeps serving.
 #ifndef FIRMWARE_HARNESS_TM_HARNESS_H_
 #define FIRMWARE_HARNESS_TM_HARNESS_H_
 

@@ -1,0 +1,39 @@
+"""Offline compile check: the AOT model + runtime kernels + harness built with
+arm-none-eabi-gcc for each Cortex-M board's CPU and FPU (linked with the small
+bare-metal port, --gc-sections), with the real code size per board. The
+board's vendor core (Arduino) is not included: PlatformIO fetches it."""
+
+import subprocess
+
+import pytest
+
+from tests.conftest import KWS
+from tests.realboards.conftest import CORTEX_M
+from toolchain import aot, crossbuild
+from toolchain.firmware import aot_model
+
+# readelf -A: the architecture each core must produce, and whether floats go in FPU registers
+ARCH = {"cortex-m0plus": "v6S-M", "cortex-m4f": "v7E-M"}
+
+
+@pytest.fixture(scope="module")
+def kws_weights(tmp_path_factory) -> int:
+    return aot.compile_tflite(KWS, tmp_path_factory.mktemp("kws")).weights_bytes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", CORTEX_M, ids=lambda b: b.id)
+def test_kws_compiles_for_the_board_cpu(board, tmp_path, kws_weights):
+    model = aot_model.sources(KWS, "kws", board, tmp_path / "generated")
+    elf, seconds = crossbuild.build(board, model, tmp_path)
+    size = crossbuild.size(board, elf)
+    attrs = subprocess.run(["arm-none-eabi-readelf", "-A", str(elf)], capture_output=True, text=True, check=True).stdout
+    assert f"Tag_CPU_arch: {ARCH[board.cpu]}" in attrs
+    assert ("Tag_ABI_VFP_args: VFP registers" in attrs) == (board.fpu != "none")
+    kernels = {p.parent.name for p in (tmp_path / "src" / "runtime" / "kernels").rglob("*.c")}
+    assert ("dsp" in kernels) == board.dsp
+    code = size.text - kws_weights
+    print(f"\n{board.id} ({board.cpu}): text {size.text:,} B (weights {kws_weights:,}, code {code:,}), "
+          f"data {size.data:,} B, bss {size.bss:,} B (arena {model.arena_bytes:,}), built in {seconds:.1f} s")
+    assert 0 < code < 32 * 1024, "harness + kernels should stay small"
+    assert size.flash <= board.flash_bytes and size.bss <= board.ram_bytes

@@ -59,7 +59,8 @@ def check(board: Board, est: Estimate, what: str) -> None:
         over.append(f"flash {est.flash_bytes:,} B > {board.flash_bytes:,} B ({_parts(est.flash)})")
     if est.ram_bytes > board.ram_bytes:
         over.append(f"RAM {est.ram_bytes:,} B > {board.ram_bytes:,} B ({_parts(est.ram)})")
-    others = [b.id for b in all_boards() if b.id != board.id and not b.emulated and est.fits(b)]
+    # real hardware only: a QEMU Cortex-M board is no place to deploy to
+    others = [b.id for b in all_boards() if b.id != board.id and b.emulator != "qemu-system-arm" and est.fits(b)]
     hint = "prune or quantize to int8 (toolchain optimize), shrink the input or the widest layer to cut the arena"
     hint += f", or pick a bigger board ({', '.join(others)})" if others else ""
     raise BoardError(f"{what} does not fit {board.id}: {'; '.join(over)}", hint)

@@ -20,7 +20,7 @@ import numpy as np
 from toolchain import manifest
 from toolchain.boards import Board
 from toolchain.cli.console import console
-from toolchain.emulate import Emulator
+from toolchain.emulate import Emulator, running_url
 from toolchain.harness import protocol
 from toolchain.harness.client import DeviceClient
 from toolchain.harness.errors import HarnessError, TransportError
@@ -44,6 +44,8 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
         inputs, labels, host = inputs[:max_samples], None if labels is None else labels[:max_samples], host[:max_samples]
     out = Path(p.dir) / "bench.json"
     layer_names = [l["op"] if isinstance(l, dict) else str(l) for l in fw.layers]
+    if url is None and fw.board.emulated and (url := running_url(p.dir, fw.elf)):
+        console.info(f"using the running emulator at {url}")
     with device_session(fw.board, fw.elf, url) as (client, _):
         client.expected_hash = fw.model_hash
         result = measure(client, fw.board, out, inputs=inputs, labels=labels, host_outputs=host, runs=runs,
@@ -115,6 +117,7 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
             raise HarnessError(f"the device expects {info.input_bytes} input bytes, the test data has {len(samples[0])}",
                                "rebuild the firmware for this model")
         result["latency"] = latency(client, board, samples[0], runs, warmups, layer_names)
+        client.timeout = sample_timeout(result["latency"])
         save()
         result["memory"] = memory(client, board, static)
         save()
@@ -141,6 +144,17 @@ def latency(client: DeviceClient, board: Board, sample: bytes, runs: int, warmup
         lat["layers"] = [{"index": i, "op": names[i] if i < len(names) else f"layer {i}", "value": round(t * per_tick)}
                          for i, t in enumerate(inf.layer_ticks)]
     return lat
+
+
+def sample_timeout(lat: dict) -> float:
+    """Time to wait for one inference: ten times what it took (at QEMU's ~0.7 G instructions/s), at least the default."""
+    from toolchain.harness.client import COMMAND_TIMEOUT_S
+
+    if lat["unit"] == EMULATED_UNIT:
+        return max(COMMAND_TIMEOUT_S, 10 * lat["instructions_median"] / 7e8)
+    if lat["unit"] == "us":
+        return max(COMMAND_TIMEOUT_S, 10 * lat["us_median"] / 1e6)
+    return COMMAND_TIMEOUT_S * 10
 
 
 def memory(client: DeviceClient, board: Board, static: dict) -> dict:

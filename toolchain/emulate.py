@@ -5,17 +5,22 @@ UART on a local TCP port, `socket://127.0.0.1:PORT` for the harness.
 `nodelay=on` matters: without it every command round trip costs ~44 ms.
 """
 
+import json
+import os
 import shutil
 import socket
 import subprocess
 import time
 from pathlib import Path
 
+from toolchain import manifest
 from toolchain.boards import Board
 from toolchain.boards.errors import BoardError
 from toolchain.errors import ToolchainError
 
 BOOT_TIMEOUT_S = 5.0
+# beside the model's artifacts while `toolchain emulate` runs, so `bench` can use that QEMU
+STATE_FILE = "emulator.json"
 
 
 class EmulatorError(ToolchainError):
@@ -105,3 +110,21 @@ class Emulator:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def record(directory: Path, emu: Emulator) -> Path:
+    path = Path(directory) / STATE_FILE
+    manifest.write_json_atomic(path, {"pid": emu.proc.pid, "url": emu.url, "elf": str(emu.elf),
+                                      "elf_hash": manifest.file_hash(emu.elf)})
+    return path
+
+
+def running_url(directory: Path, elf: Path) -> str | None:
+    """URL of a `toolchain emulate` still running this very ELF, else None."""
+    path = Path(directory) / STATE_FILE
+    try:
+        state = json.loads(path.read_text())
+        os.kill(state["pid"], 0)
+    except (OSError, ValueError, KeyError):
+        return None
+    return state["url"] if state.get("elf_hash") == manifest.file_hash(elf) else None

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.conftest import KWS
+from tests.conftest import KWS, run_cli
 from toolchain.emulate import free_port
 from toolchain.harness.client import DeviceClient
 from toolchain.harness.errors import TransportError
@@ -33,8 +33,12 @@ def test_emulate_serves_the_harness_until_interrupted(tmp_path):
             c = DeviceClient(t)
             c.resync()
             assert c.info.model == "kws_ref_model" and c.info.runtime == "aot"
+        state = tmp_path / "kws_ref_model" / "qemu-m4" / "emulator.json"
+        assert state.exists()
+        r = run_cli("bench", "--board", "qemu-m4", "--model", str(KWS), "--samples", "3", build=tmp_path)
+        assert r.returncode == 0 and "using the running emulator" in r.stdout, r.stderr
     finally:
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=20)
     assert f"socket://127.0.0.1:{port}" in out
-    assert "Traceback" not in err
+    assert "Traceback" not in err and not state.exists()

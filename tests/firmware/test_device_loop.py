@@ -1,11 +1,10 @@
 """The device side in QEMU: offline build, boot, protocol, determinism."""
 
-import os
 import subprocess
 
 import pytest
 
-from tests.firmware.fake_build import FAKE_DIR, HASH, build_fake, reference, samples
+from tests.firmware.fake_build import HASH, build_fake, reference, samples
 from toolchain import platformio_setup
 from toolchain.emulate import Emulator
 from toolchain.harness.client import DeviceClient
@@ -57,7 +56,7 @@ def test_malformed_commands_get_errors_and_device_keeps_serving(device):
         r = device.command(cmd)
         assert r.errors and reason in r.errors[0], (cmd, r)
     device.command("db load 64")
-    assert "hex pairs" in device.command("db 0g")  .errors[0]
+    assert "hex pairs" in device.command("db 0g").errors[0]
     assert "hex pairs" in device.command("db " + "00" * 32).errors[0]
     assert device.command("name").fields["name-dut"] == "qemu-m4"
 
@@ -81,7 +80,3 @@ def _ticks(fw) -> list[int]:
 def test_same_firmware_twice_gives_identical_counts(fake_fw):
     assert _ticks(fake_fw) == _ticks(fake_fw)
 
-
-def test_fake_model_is_test_only():
-    assert FAKE_DIR.parent.name == "firmware" and "tests" in FAKE_DIR.parts
-    assert os.path.exists(FAKE_DIR / "tm_fake_model.c")

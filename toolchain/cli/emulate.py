@@ -17,13 +17,17 @@ def emulate_cmd(
     port: int = typer.Option(None, "--port", help="TCP port for the serial link (default: a free one)."),
 ) -> None:
     """Boot a model's firmware in QEMU and serve its serial link until Ctrl-C."""
-    from toolchain.emulate import Emulator
+    from toolchain.emulate import Emulator, record
     from toolchain.firmware import build
 
     fw = build(model, board, runtime=runtime, seed=seed)
     with Emulator(fw.board, fw.elf, port) as emu:
+        state = record(fw.prepared.dir, emu)
         console.success(f"{fw.board.machine} running {fw.elf}")
-        console.info(f"serial: {emu.url}  (toolchain bench --board {board} --model {model} --port {emu.url}); Ctrl-C stops")
-        while emu.alive():
-            time.sleep(0.5)
+        console.info(f"serial: {emu.url}  (`toolchain bench --board {board} --model {model}` uses it); Ctrl-C stops")
+        try:
+            while emu.alive():
+                time.sleep(0.5)
+        finally:
+            state.unlink(missing_ok=True)
     console.info("QEMU exited")

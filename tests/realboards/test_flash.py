@@ -1,0 +1,81 @@
+"""`toolchain flash` and `toolchain bench` on real boards without hardware:
+the upload command PlatformIO gets, and one clean error when no board is there."""
+
+import subprocess
+from types import SimpleNamespace
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.realboards.conftest import FakePort
+from toolchain import firmware
+from toolchain.bench import device_session
+from toolchain.boards import load
+from toolchain.flash import FlashError, flash
+from toolchain.harness.errors import TransportError
+
+
+def one_error_line(r) -> str:
+    assert r.returncode != 0 and "Traceback" not in r.stderr + r.stdout
+    errors = [line for line in r.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, r.stderr
+    return errors[0]
+
+
+@pytest.fixture
+def fake_upload(monkeypatch, tmp_path):
+    """Build and `pio run -t upload` replaced: records the upload command."""
+    calls = []
+    monkeypatch.setattr(firmware, "build", lambda *a, **k: SimpleNamespace(project=tmp_path))
+
+    def run(cmd, **kwargs):
+        calls.append(cmd)
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr("toolchain.flash.subprocess.run", run)
+    return calls
+
+
+@pytest.mark.parametrize("board_id, vid, pid, passes_port", [("nano33", 0x2341, 0x805A, True),
+                                                              ("nucleo_l4r5zi", 0x0483, 0x374B, False)])
+def test_upload_command(board_id, vid, pid, passes_port, fake_ports, fake_upload):
+    fake_ports([FakePort("/dev/ttyACM7", vid, pid)])
+    assert flash("digits", board_id) == "/dev/ttyACM7"
+    (cmd,) = fake_upload
+    assert cmd[1:6] == ["run", "-e", board_id, "-t", "upload"]
+    assert (cmd[-2:] == ["--upload-port", "/dev/ttyACM7"]) == passes_port
+
+
+def test_no_board_fails_before_building(fake_ports, fake_upload):
+    fake_ports([FakePort("/dev/ttyS0")])
+    with pytest.raises(TransportError, match="no pico found"):
+        flash("digits", "pico")
+    assert fake_upload == []
+
+
+def test_missing_port_path(fake_upload):
+    with pytest.raises(FlashError, match="/dev/does-not-exist does not exist"):
+        flash("digits", "nano33", port="/dev/does-not-exist")
+
+
+def test_emulated_board_is_not_flashed():
+    with pytest.raises(FlashError, match="not flashed"):
+        flash("digits", "qemu-m4")
+
+
+def test_bench_session_without_board(fake_ports, tmp_path):
+    fake_ports([])
+    with pytest.raises(TransportError, match="no nano33 found"):
+        with device_session(load("nano33"), tmp_path / "firmware.elf", None):
+            pass
+    with pytest.raises(TransportError, match="cannot open serial port /dev/does-not-exist"):
+        with device_session(load("nano33"), tmp_path / "firmware.elf", "/dev/does-not-exist"):
+            pass
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [("flash", "--board", "nano33"), ("flash", "--board", "pico", "--port", "/dev/nope"),
+                                  ("bench", "--board", "esp32s3", "--port", "/dev/nope")])
+def test_cli_one_clean_line(args, build_dir, digits_manifest):
+    line = one_error_line(run_cli(*args, "--model", "digits", build=build_dir))
+    assert any(w in line for w in ("nano33", "/dev/nope", "platform")), line

@@ -276,3 +276,69 @@ GENERATORS = {
     "softmax": softmax, "sigmoid": sigmoid, "quantize": quantize, "pad": pad, "concat": concat,
     "small_cnn": small_cnn,
 }
+
+
+def _chain_step(mb, rng, cur):
+    """One random layer after `cur` (NHWC int8); returns the new tensor."""
+    t = mb.tensors[cur]
+    _, h, w, c = t["shape"]
+    s_in = t["scale"]
+    kind = rng.choice(["conv", "depthwise", "pool", "sigmoid", "add", "requant"])
+    if kind in ("conv", "depthwise"):
+        k = int(rng.choice([1, 3, 5])) if min(h, w) >= 5 else 1
+        stride = int(rng.choice([1, 1, 2]))
+        same = bool(rng.random() < 0.7)
+        oh, ow = _geometry(rng, h, k, stride, 1, same), _geometry(rng, w, k, stride, 1, same)
+        if oh < 1 or ow < 1:
+            k, same, oh, ow = 1, True, (h + stride - 1) // stride, (w + stride - 1) // stride
+        opts = dict(padding=0 if same else 1, stride_w=stride, stride_h=stride,
+                    fused_activation_function=int(rng.choice(ACTS)), dilation_w_factor=1, dilation_h_factor=1)
+        if kind == "conv":
+            cout = int(rng.choice([c, 4, 8, 12]))
+            wt, ws = _weights(mb, rng, [cout, k, k, c], cout, 0)
+            b = _bias(mb, rng, cout, s_in, ws)
+            y = _act_tensor(mb, rng, [1, oh, ow, cout], _out_scale(rng, s_in, ws, k * k * c))
+            mb.op("CONV_2D", [cur, wt, b], [y], **opts)
+        else:
+            wt, ws = _weights(mb, rng, [1, k, k, c], c, 3)
+            b = _bias(mb, rng, c, s_in, ws)
+            y = _act_tensor(mb, rng, [1, oh, ow, c], _out_scale(rng, s_in, ws, k * k))
+            mb.op("DEPTHWISE_CONV_2D", [cur, wt, b], [y], depth_multiplier=1, **opts)
+        return y
+    if kind == "pool":
+        k, stride = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+        oh, ow = (h + stride - 1) // stride, (w + stride - 1) // stride
+        y = mb.tensor([1, oh, ow, c], "int8", s_in, t["zp"])
+        mb.op(str(rng.choice(["AVERAGE_POOL_2D", "MAX_POOL_2D"])), [cur], [y], padding=0, stride_w=stride,
+              stride_h=stride, filter_width=k, filter_height=k, fused_activation_function=0)
+        return y
+    if kind == "sigmoid":
+        name = str(rng.choice(["LOGISTIC", "TANH"]))
+        y = mb.tensor([1, h, w, c], "int8", 1 / 256 if name == "LOGISTIC" else 1 / 128,
+                      -128 if name == "LOGISTIC" else 0)
+        mb.op(name, [cur], [y])
+        return y
+    if kind == "add":
+        other = mb.tensor([1, h, w, c], "int8", float(rng.uniform(0.01, 0.1)), int(rng.integers(-128, 128)),
+                          rng.integers(-128, 128, (1, h, w, c)))
+        y = _act_tensor(mb, rng, [1, h, w, c], (s_in + mb.tensors[other]["scale"]) * rng.uniform(0.5, 2))
+        mb.op(str(rng.choice(["ADD", "MUL"])) if rng.random() < 0.3 else "ADD", [cur, other], [y],
+              fused_activation_function=int(rng.choice(ACTS)))
+        return y
+    y = _act_tensor(mb, rng, [1, h, w, c])
+    mb.op("QUANTIZE", [cur], [y])
+    return y
+
+
+def chain(rng) -> bytes:
+    """2-5 random NHWC layers in a row: intermediates live in the arena, so
+    the planner's in-place placements get exercised."""
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [1, int(rng.integers(3, 12)), int(rng.integers(3, 12)), int(rng.choice([1, 3, 4, 8]))])
+    cur = x
+    for _ in range(int(rng.integers(2, 6))):
+        cur = _chain_step(mb, rng, cur)
+    return mb.build([x], [cur])
+
+
+GENERATORS["chain"] = chain

@@ -49,6 +49,8 @@ def require_int8(op: Op, graph: Graph, tensors: list[Tensor]) -> None:
                        "quantize the model to int8 (full-integer PTQ or QAT), or use --runtime tflm")
         if t.scale is None or not np.all(np.isfinite(t.scale)) or np.any(t.scale <= 0):
             raise fail(op, graph, f"tensor '{t.name}' has no valid quantization scale")
+        if not -128 <= t.zp <= 127:
+            raise fail(op, graph, f"tensor '{t.name}' has zero point {t.zp} outside int8")
 
 
 def nhwc(op: Op, graph: Graph, t: Tensor) -> tuple[int, int, int]:

@@ -10,10 +10,13 @@ from toolchain.aot.graph import Graph, Op
 from toolchain.aot.layer import Const, Layer, c_array, c_float, fail, nhwc, require_int8, row_lag, same_or_valid
 
 
-def _io(op: Op, graph: Graph, n_in: int = 1):
+def _io(op: Op, graph: Graph, n_in: int = 1, same_size: bool = False):
     if len(op.inputs) < n_in or len(op.outputs) != 1 or any(t < 0 for t in op.inputs[:n_in]):
         raise fail(op, graph, f"expected {n_in} input(s) and one output")
-    return [graph.tensors[t] for t in op.inputs[:n_in]], graph.tensors[op.outputs[0]]
+    ins, out = [graph.tensors[t] for t in op.inputs[:n_in]], graph.tensors[op.outputs[0]]
+    if same_size and ins[0].size != out.size:
+        raise fail(op, graph, f"input {list(ins[0].shape)} and output {list(out.shape)} differ in size")
+    return ins, out
 
 
 def lower_pool(op: Op, graph: Graph) -> Layer:
@@ -86,7 +89,7 @@ def _require_output_quant(op: Op, graph: Graph, out, scale: float, zp: int) -> N
 
 
 def lower_softmax(op: Op, graph: Graph) -> Layer:
-    (inp,), out = _io(op, graph)
+    (inp,), out = _io(op, graph, same_size=True)
     require_int8(op, graph, [inp, out])
     _require_output_quant(op, graph, out, 1 / 256, -128)
     beta = float(np.float32(op.options.get("beta", 1.0)))
@@ -104,7 +107,7 @@ def lower_softmax(op: Op, graph: Graph) -> Layer:
 
 
 def lower_sigmoid(op: Op, graph: Graph) -> Layer:
-    (inp,), out = _io(op, graph)
+    (inp,), out = _io(op, graph, same_size=True)
     require_int8(op, graph, [inp, out])
     if op.name == "LOGISTIC":
         _require_output_quant(op, graph, out, 1 / 256, -128)
@@ -121,7 +124,7 @@ def lower_sigmoid(op: Op, graph: Graph) -> Layer:
 
 
 def lower_quantize(op: Op, graph: Graph) -> Layer:
-    (inp,), out = _io(op, graph)
+    (inp,), out = _io(op, graph, same_size=True)
     fields = dict(count=out.size, scale="0.0f", in_zp=0, out_zp=0, mult=0, shift=0)
     layer = Layer(op.index, op.name, "", "tm_quantize_params_t", fields=fields, inputs=[inp.index], output=out.index)
     if op.name == "QUANTIZE" and inp.dtype == "float32":
@@ -166,6 +169,8 @@ def lower_pad(op: Op, graph: Graph) -> Layer:
     p = [[0, 0]] * lead + pads.data.astype(int).tolist()
     if any(v < 0 for row in p for v in row):
         raise fail(op, graph, "negative paddings are not supported")
+    if list(out.shape) != [d + a + b for d, (a, b) in zip(inp.shape, p[lead:])]:
+        raise fail(op, graph, f"output shape {list(out.shape)} does not match the paddings")
     layer = Layer(op.index, op.name, "tm_layout_pad", "tm_layout_pad_params_t", inputs=[inp.index], output=out.index)
     layer.fields.update(in_dims=c_array([1] * lead + list(inp.shape)), before=c_array([r[0] for r in p]),
                         after=c_array([r[1] for r in p]), elem_bytes=1, value=c_array([value & 0xFF, 0, 0, 0]))
@@ -182,6 +187,10 @@ def lower_concat(op: Op, graph: Graph) -> Layer:
     axis = axis + len(out.shape) if axis < 0 else axis
     if not 0 <= axis < len(out.shape):
         raise fail(op, graph, f"axis {axis} is out of range")
+    if (any(len(t.shape) != len(out.shape) for t in ins)
+            or sum(t.shape[axis] for t in ins) != out.shape[axis]
+            or any(t.shape[:axis] + t.shape[axis + 1:] != out.shape[:axis] + out.shape[axis + 1:] for t in ins)):
+        raise fail(op, graph, f"input shapes {[list(t.shape) for t in ins]} do not concatenate to {list(out.shape)}")
     outer = int(np.prod(out.shape[:axis], dtype=np.int64))
     chunks = [t.size // max(outer, 1) for t in ins]
     layer = Layer(op.index, op.name, "tm_layout_concat", "tm_layout_concat_params_t",

@@ -68,7 +68,7 @@ def _place(buffers: list[Buffer]) -> int:
             if p.key in buf.lags:
                 candidates.add(max(0, (p.offset - buf.lags[p.key]) // ALIGN * ALIGN))
             if buf.key in p.lags:
-                candidates.add(_align(p.offset + p.lags[buf.key]))
+                candidates.add(max(0, _align(p.offset + p.lags[buf.key])))
         buf.offset = next(c for c in sorted(candidates) if all(_compatible(buf, c, p) for p in rivals))
         placed.append(buf)
     return max((b.offset + b.size for b in buffers), default=0)

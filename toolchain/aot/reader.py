@@ -21,6 +21,7 @@ _DTYPES = {
     tflite.TensorType.INT16: "int16", tflite.TensorType.INT8: "int8",
     tflite.TensorType.BOOL: "bool", tflite.TensorType.FLOAT16: "float16",
 }
+MAX_ELEMENTS = 1 << 26
 _TYPE_NAMES = {v: k for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
 
 
@@ -95,6 +96,9 @@ def _tensor(t, index: int, model, nbuf: int, buf: bytes) -> Tensor:
     shape = tuple(int(d) for d in (t.ShapeAsNumpy() if _check_len(t.ShapeLength(), 4, buf, "dim") else []))
     if any(d < 0 for d in shape):
         raise AotError(f"tensor {index} has a dynamic shape {shape}", "export with a fixed batch size of 1")
+    if np.prod(shape, dtype=np.float64) > MAX_ELEMENTS:
+        raise AotError(f"tensor {index} has shape {list(shape)}, over {MAX_ELEMENTS} elements",
+                       "this is not a microcontroller-sized model")
     ttype = t.Type()
     dtype = _DTYPES.get(ttype, _TYPE_NAMES.get(ttype, f"type{ttype}").lower())
     name = t.Name()

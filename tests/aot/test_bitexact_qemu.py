@@ -1,0 +1,36 @@
+"""Bit-exactness on Cortex-M4F (QEMU mps2-an386): the same random models and
+the MLPerf models, built with arm-none-eabi-gcc against the DSP twins (and
+the portable kernels), outputs compared with the TFLM host interpreter."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+import harness
+from conftest import MODELS
+from test_bitexact_host import MLPERF, random_cases
+
+pytestmark = [pytest.mark.qemu, pytest.mark.skipif(
+    not (shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc")),
+    reason="qemu-system-arm / arm-none-eabi-gcc not installed")]
+
+
+def _check(result, n):
+    assert f"passed {n} of {n}" in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]
+    assert result.returncode == 0
+
+
+@pytest.mark.parametrize("kernels,per_kind", [("dsp", 20), ("portable", 5)])
+def test_random_models_bitexact_on_cortex_m4(kernels, per_kind, tmp_path):
+    cases = random_cases(seed=99 if kernels == "dsp" else 98, per_kind=per_kind)
+    _check(harness.run(harness.build_qemu(cases, tmp_path, kernels=kernels), qemu=True), len(cases))
+
+
+def test_mlperf_models_bitexact_on_cortex_m4(tmp_path):
+    rng = np.random.default_rng(11)
+    cases = [harness.make_case(m, (MODELS / f"{m}.tflite").read_bytes(), 4, rng)
+             for m in MLPERF if (MODELS / f"{m}.tflite").exists()]
+    if not cases:
+        pytest.skip("MLPerf models not present")
+    _check(harness.run(harness.build_qemu(cases, tmp_path, kernels="dsp"), qemu=True), len(cases))

@@ -4,6 +4,7 @@ bare-metal port, --gc-sections), with the real code size per board. The
 board's vendor core (Arduino) is not included: PlatformIO fetches it."""
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from toolchain import aot, crossbuild
 from toolchain.firmware import aot_model
 
 # readelf -A: the architecture each core must produce, and whether floats go in FPU registers
+STUBS = Path(__file__).parent / "stubs"
 ARCH = {"cortex-m0plus": "v6S-M", "cortex-m4f": "v7E-M"}
 
 
@@ -37,3 +39,23 @@ def test_kws_compiles_for_the_board_cpu(board, tmp_path, kws_weights):
           f"data {size.data:,} B, bss {size.bss:,} B (arena {model.arena_bytes:,}), built in {seconds:.1f} s")
     assert 0 < code < 32 * 1024, "harness + kernels should stay small"
     assert size.flash <= board.flash_bytes and size.bss <= board.ram_bytes
+
+
+@pytest.mark.parametrize("board", CORTEX_M, ids=lambda b: b.id)
+def test_arduino_port_and_main_compile(board, tmp_path):
+    """The Arduino port and the generated main.cpp against a stub Arduino.h (the real core needs PlatformIO)."""
+    import jinja2
+
+    from toolchain import paths
+    from toolchain.targets.project import DWT_CPUS
+
+    main = tmp_path / "main.cpp"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.FIRMWARE / "templates"))
+    main.write_text(env.get_template("main_arduino.cpp.j2").render(model="m", runtime="aot", board_id=board.id))
+    port = paths.FIRMWARE / "ports" / "arduino" / "tm_port_arduino.cpp"
+    includes = [f"-I{STUBS}", f"-I{paths.FIRMWARE / 'ports'}", f"-I{paths.FIRMWARE / 'harness'}"]
+    dwt = ["-DTM_PORT_DWT"] if board.cpu in DWT_CPUS else []
+    for source in (port, main):
+        r = subprocess.run(["arm-none-eabi-g++", *crossbuild.machine_flags(board), "-std=c++17", "-Wall", "-Werror",
+                            "-fsyntax-only", *includes, *dwt, str(source)], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr

@@ -87,20 +87,28 @@ class DeviceClient:
 
     def command(self, cmd: str, timeout: float | None = None) -> protocol.Reply:
         """Send `cmd%`, return the parsed reply; Fault on garbage, reset, silence or a broken link."""
+        return self.batch([cmd], timeout)[0]
+
+    def batch(self, cmds: list[str], timeout: float | None = None) -> list[protocol.Reply]:
+        """Send several commands at once and read one reply each: one round trip instead of len(cmds).
+        The device reads its UART byte by byte; the link (TCP, USB CDC) holds the rest meanwhile."""
         try:
-            self.transport.write(cmd.encode() + b"%")
+            self.transport.write(b"".join(c.encode() + b"%" for c in cmds))
             deadline = time.monotonic() + (timeout or self.timeout)
-            lines = []
-            while (line := self._readline(deadline)) != protocol.READY:
-                lines.append(line)
+            replies = []
+            for cmd in cmds:
+                lines = []
+                while (line := self._readline(deadline)) != protocol.READY:
+                    lines.append(line)
+                reply = protocol.parse_reply(lines)
+                if reply.boot is not None:
+                    raise Fault(f"device reset during '{cmd[:24]}' (boot banner)")
+                if reply.garbage:
+                    raise Fault(f"garbage on the line: {reply.garbage[0][:40]!r}")
+                replies.append(reply)
         except TransportError as e:
             raise Fault(f"link lost ({e.message})") from e
-        reply = protocol.parse_reply(lines)
-        if reply.boot is not None:
-            raise Fault(f"device reset during '{cmd}' (boot banner)")
-        if reply.garbage:
-            raise Fault(f"garbage on the line: {reply.garbage[0][:40]!r}")
-        return reply
+        return replies
 
     # -- recovery -----------------------------------------------------------
 
@@ -175,14 +183,15 @@ class DeviceClient:
             raise Fault(f"device refused '{cmd[:24]}': {r.errors[0]}")
         return r
 
-    def load(self, data: bytes) -> None:
-        self._ok(f"db load {len(data)}")
-        for line in protocol.hex_lines(data):
-            self._ok(line)
-
-    def infer(self, runs: int = 1, warmups: int = 0, timeout: float | None = None, sent: bytes | None = None) -> Inference:
-        """`infer N W%`; checks the reply's checksums (input as `sent`, output as printed) against bytes lost on the link."""
-        r = self._ok(f"infer {runs} {warmups}", timeout)
+    def infer(self, runs: int = 1, warmups: int = 0, timeout: float | None = None, load: bytes | None = None) -> Inference:
+        """`infer N W%`, after loading `load` in the same round trip when given. Checks the reply's checksums
+        (input against `load`, output against the printed values) so bytes lost on the link never pass."""
+        cmds = ([f"db load {len(load)}", *protocol.hex_lines(load)] if load is not None else []) + [f"infer {runs} {warmups}"]
+        replies = self.batch(cmds, timeout)
+        for cmd, reply in zip(cmds, replies):
+            if reply.errors:
+                raise Fault(f"device refused '{cmd[:24]}': {reply.errors[0]}")
+        r = replies[-1]
         try:
             results = protocol.floats(r.fields["results"])
             run_ticks = protocol.ints(r.fields["runs"])
@@ -193,7 +202,7 @@ class DeviceClient:
         info = self.info
         if (info and len(results) != info.output_count) or len(run_ticks) != runs:
             raise Fault("infer reply has the wrong number of values (bytes lost)")
-        if sent is not None and protocol.fletcher16(sent) != in_check:
+        if load is not None and protocol.fletcher16(load) != in_check:
             raise Fault("the device computed on other input bytes than sent (bytes lost on the way)")
         if info and protocol.fletcher16(protocol.raw_outputs(results, info.output_scale, info.output_zero_point,
                                                              info.output_dtype)) != out_check:
@@ -201,11 +210,8 @@ class DeviceClient:
         return Inference(results, run_ticks, layers, r.lap_unit or "")
 
     def run_sample(self, data: bytes, runs: int = 1, warmups: int = 0, timeout: float | None = None) -> Inference:
-        def once():
-            self.load(data)
-            return self.infer(runs, warmups, timeout, sent=data)
-
-        return self.retrying("inference", once)
+        """Load `data` and infer, as one unit of work that is retried after a fault."""
+        return self.retrying("inference", lambda: self.infer(runs, warmups, timeout, load=data))
 
     def mem(self) -> dict[str, int]:
         r = self.retrying("mem%", lambda: self._ok("mem"))

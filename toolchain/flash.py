@@ -18,7 +18,7 @@ from toolchain.harness.discovery import find_port
 
 TIMEOUT_S = 300
 # protocols that upload through the board's serial port (the others use a debug probe's own USB link)
-SERIAL_UPLOADS = ("sam-ba", "esptool", "picotool")
+SERIAL_UPLOADS = ("sam-ba", "esptool")
 
 
 class FlashError(ToolchainError):
@@ -31,7 +31,7 @@ def flash(model_ref: str, board_id: str, *, port: str | None = None, runtime: st
 
     board = boards.load(board_id)
     if board.emulated:
-        raise FlashError(f"{board.id} is not flashed", f"run it with `toolchain emulate --board {board.id}` or `toolchain bench --board {board.id}`")
+        raise FlashError(f"{board.id} is not flashed", f"run it with `toolchain bench --board {board.id}`")
     if port and not Path(port).exists():
         raise FlashError(f"port {port} does not exist", f"plug the board in, or leave out --port to find the {board.id} by its USB ids")
     port = port or find_port(board)

@@ -50,3 +50,17 @@ def test_real_board_needs_a_port(tmp_path):
     finally:
         del os.environ["TOOLCHAIN_BOARDS_DIR"]
     assert_clean_error(r, "devkit", "--port")
+
+
+def test_same_model_twice_gives_identical_instruction_counts_and_layer_profile(tmp_path):
+    def latency(*extra):
+        r = run_cli("bench", "--board", "qemu-m4", "--model", str(KWS), "--samples", "1", *extra, build=tmp_path)
+        assert r.returncode == 0, r.stderr
+        return json.loads((tmp_path / "kws_ref_model" / "qemu-m4" / "bench.json").read_text())["latency"]
+
+    first, second = latency(), latency()
+    assert first["per_run"] == second["per_run"] and first["units_per_tick"] == 40.0
+    profiled = latency("--profile")
+    layers = profiled["layers"]
+    assert layers[0]["op"] == "CONV_2D" and len(layers) > 5
+    assert sum(l["value"] for l in layers) == pytest.approx(profiled["instructions_median"], rel=0.01)

@@ -15,7 +15,7 @@ def main() -> int:
     from toolchain.errors import ToolchainError
 
     try:
-        app(standalone_mode=False)
+        app()  # click's standalone mode prints usage errors itself and exits 2
     except ToolchainError as e:
         console.error(str(e))
         return e.exit_code
@@ -25,16 +25,6 @@ def main() -> int:
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 1
     except Exception as e:  # noqa: BLE001 - the one place unexpected errors are reported
-        import click
-
-        if isinstance(e, click.exceptions.Exit):
-            return e.exit_code
-        if isinstance(e, click.ClickException):
-            e.show()
-            return e.exit_code
-        if isinstance(e, click.exceptions.Abort):
-            console.error("aborted")
-            return 1
         import traceback
 
         traceback.print_exc()

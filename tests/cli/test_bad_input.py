@@ -68,6 +68,7 @@ def test_recipe_file_with_unknown_key(tmp_path):
     assert_clean_error(r, "unknown key 'epochz'", "did you mean 'epochs'")
 
 
-def test_not_implemented_commands_fail(tmp_path):
-    r = run_cli("flash", build=tmp_path)
-    assert_clean_error(r, "not implemented yet")
+def test_usage_error_is_one_line(tmp_path):
+    r = run_cli("export", "--seed", "many", build=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "Invalid value for '--seed'" in r.stderr

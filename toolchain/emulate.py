@@ -53,6 +53,7 @@ class Emulator:
     def __init__(self, board: Board, elf: Path, port: int | None = None):
         self.board = board
         self.elf = Path(elf)
+        self.fixed_port = port is not None
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -63,6 +64,16 @@ class Emulator:
     def start(self) -> "Emulator":
         if not self.elf.exists():
             raise EmulatorError(f"firmware {self.elf} not found", f"build it first: toolchain build --board {self.board.id}")
+        try:
+            return self._start()
+        except EmulatorError:
+            if self.fixed_port:
+                raise
+            # another process may have taken the free port we picked: one more try on a new one
+            self.port = free_port()
+            return self._start()
+
+    def _start(self) -> "Emulator":
         self.proc = subprocess.Popen(qemu_command(self.board, self.elf, self.port), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + BOOT_TIMEOUT_S

@@ -84,18 +84,30 @@ def setup(core_dir: Path = CORE_DIR) -> Path:
 
 def _write_settings(core_dir: Path) -> None:
     state_path = core_dir / "appstate.json"
-    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    try:
+        state = json.loads(state_path.read_text())
+    except (OSError, ValueError):
+        state = {}
     state.setdefault("settings", {}).update(
         {"enable_telemetry": False, "check_platformio_interval": 3650, "check_prune_system_threshold": 0}
     )
-    state_path.write_text(json.dumps(state, indent=2))
+    _write_if_changed(state_path, json.dumps(state, indent=2))
 
 
 def _package(pkg_dir: Path, name: str, version: str, pkg_type: str) -> None:
     pkg_dir.mkdir(parents=True, exist_ok=True)
-    (pkg_dir / "package.json").write_text(json.dumps({"name": name, "version": version, "system": "*"}, indent=2))
-    piopm = {"type": pkg_type, "name": name, "version": version, "spec": {"owner": "platformio", "id": None, "name": name, "requirements": None, "uri": None}}
-    (pkg_dir / ".piopm").write_text(json.dumps(piopm))
+    _write_if_changed(pkg_dir / "package.json", json.dumps({"name": name, "version": version, "system": "*"}, indent=2))
+    spec = {"owner": "platformio", "id": None, "name": name, "requirements": None, "uri": None}
+    _write_if_changed(pkg_dir / ".piopm", json.dumps({"type": pkg_type, "name": name, "version": version, "spec": spec}))
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Leaves identical files alone: concurrent set-ups (parallel test workers) never see a half-written file."""
+    if path.exists() and path.read_text() == text:
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def _make_scons_package(core_dir: Path) -> None:
@@ -105,7 +117,7 @@ def _make_scons_package(core_dir: Path) -> None:
     import SCons
 
     site = Path(SCons.__file__).resolve().parent.parent
-    (pkg / "scons.py").write_text(
+    _write_if_changed(pkg / "scons.py",
         "import sys\n"
         f"sys.path.insert(0, {str(site)!r})\n"
         "from SCons.Script import main\n"
@@ -138,10 +150,7 @@ def _generate_board_json(platform: Path) -> None:
     out.mkdir(exist_ok=True)
     for board in all_boards():
         if board.pio_platform == platform.name:
-            text = json.dumps(board_json(board), indent=2) + "\n"
-            p = out / f"{board.pio_board}.json"
-            if not p.exists() or p.read_text() != text:
-                p.write_text(text)
+            _write_if_changed(out / f"{board.pio_board}.json", json.dumps(board_json(board), indent=2) + "\n")
 
 
 def _link_platform(core_dir: Path, name: str) -> None:

@@ -47,3 +47,13 @@ def test_custom_scheme():
     register("echo", Echo)
     t = open_transport("echo://x", baud=9600)
     assert isinstance(t, Echo) and t.baud == 9600
+
+
+def test_something_that_is_not_the_harness_is_one_clear_error():
+    from toolchain.harness.client import DeviceClient
+    from toolchain.harness.errors import HarnessError
+
+    # loop:// echoes the commands back: never a well-formed reply
+    with pytest.raises(HarnessError, match="cannot get the device on loop:// back in sync") as e:
+        DeviceClient(open_transport("loop://"), timeout=0.2, retries=1).resync()
+    assert "harness firmware" in e.value.hint

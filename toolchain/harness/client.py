@@ -27,6 +27,10 @@ class Fault(Exception):
     """A recoverable problem on the link; the message says which."""
 
 
+class LinkLost(Fault):
+    """The connection itself is gone (emulator died, board unplugged): reconnect before resyncing."""
+
+
 @dataclass
 class DeviceInfo:
     model: str
@@ -107,7 +111,7 @@ class DeviceClient:
                     raise Fault(f"garbage on the line: {reply.garbage[0][:40]!r}")
                 replies.append(reply)
         except TransportError as e:
-            raise Fault(f"link lost ({e.message})") from e
+            raise LinkLost(f"link lost ({e.message})") from e
         return replies
 
     # -- recovery -----------------------------------------------------------
@@ -129,10 +133,11 @@ class DeviceClient:
             except TransportError as e:
                 last = e.message
                 self._reconnect()
+            except LinkLost as e:
+                last = str(e)
+                self._reconnect()
             except Fault as e:
                 last = str(e)
-                if "link lost" in last:
-                    self._reconnect()
             log.info("resync attempt %d failed: %s", attempt + 1, last)
         raise HarnessError(f"cannot get the device on {self.transport.url} back in sync: {last}",
                            "check it is running the toolchain harness firmware; reset or restart it and rerun")

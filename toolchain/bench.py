@@ -109,10 +109,14 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
         result["wall_seconds"] = round(time.monotonic() - started, 2)
         manifest.write_json_atomic(out, result)
 
+    def save_accuracy(acc: dict) -> None:
+        result["accuracy"] = acc
+        save()
+
     try:
         client.resync()
         info = client.info
-        samples = [np.asarray(x, dtype=np.int8).tobytes() for x in inputs]
+        samples = [np.ascontiguousarray(x).tobytes() for x in inputs]
         if samples and len(samples[0]) != info.input_bytes:
             raise HarnessError(f"the device expects {info.input_bytes} input bytes, the test data has {len(samples[0])}",
                                "rebuild the firmware for this model")
@@ -121,8 +125,7 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
         save()
         result["memory"] = memory(client, board, static)
         save()
-        result["accuracy"] = accuracy(client, samples, labels, host_outputs, save_partial=lambda acc: (
-            result.__setitem__("accuracy", acc), save()))
+        result["accuracy"] = accuracy(client, samples, labels, host_outputs, save_partial=save_accuracy)
         save("complete")
     except (HarnessError, TransportError) as e:
         result["error"] = str(e)

@@ -341,4 +341,20 @@ def chain(rng) -> bytes:
     return mb.build([x], [cur])
 
 
+def mean(rng) -> bytes:
+    shape = _random_shape(rng)
+    axes = sorted(rng.choice(len(shape), size=int(rng.integers(1, len(shape) + 1)), replace=False).tolist())
+    keep = bool(rng.random() < 0.5)
+    out = [1 if d in axes else s for d, s in enumerate(shape)] if keep else [s for d, s in enumerate(shape)
+                                                                           if d not in axes]
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, shape)
+    same = rng.random() < 0.3
+    y = mb.tensor(out, "int8", mb.tensors[x]["scale"], mb.tensors[x]["zp"]) if same else _act_tensor(mb, rng, out)
+    ax = mb.tensor([len(axes)], "int32", data=np.array([a - len(shape) if rng.random() < 0.3 else a for a in axes]))
+    mb.op("MEAN", [x, ax], [y], keep_dims=keep)
+    return mb.build([x], [y])
+
+
 GENERATORS["chain"] = chain
+GENERATORS["mean"] = mean

@@ -50,3 +50,11 @@ def test_generated_code_compiles_pedantic(kernels, cc, extra, tmp_path):
         proc = subprocess.run([cc] + flags + incs + [str(src), "-o", str(tmp_path / (src.stem + ".o"))],
                               capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
+
+
+def test_profile_layers_defines_the_hook(tmp_path):
+    (tmp_path / "m.tflite").write_bytes(random_models.small_cnn(np.random.default_rng(2)))
+    compile_tflite(tmp_path / "m.tflite", tmp_path / "plain")
+    compile_tflite(tmp_path / "m.tflite", tmp_path / "prof", profile_layers=True)
+    assert "#define TM_PROFILE" not in (tmp_path / "plain" / "model.c").read_text()
+    assert "#define TM_PROFILE" in (tmp_path / "prof" / "model.c").read_text()

@@ -38,8 +38,8 @@ def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | 
                    profile_layers: bool = False) -> AotResult:
     """Compile a .tflite into out_dir/model.h and model.c; AotError if it cannot.
 
-    `profile_layers` is accepted for symmetry with the TFLM exporter: the
-    emitted code always contains the per-layer hooks, enabled by -DTM_PROFILE.
+    The emitted code calls tm_profile_layer_done(i) after each layer when
+    compiled with -DTM_PROFILE; `profile_layers` defines it in model.c itself.
     """
     path = Path(tflite_path)
     try:
@@ -50,7 +50,8 @@ def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | 
     layers = lower_graph(graph)
     mem = assign_memory(graph, layers)
     plan = plan_memory(mem.buffers)
-    texts = render(graph, layers, mem, plan, name=name or path.stem, source=path.name, model_bytes=model_bytes)
+    texts = render(graph, layers, mem, plan, name=name or path.stem, source=path.name, model_bytes=model_bytes,
+                   profile=profile_layers)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = []

@@ -16,7 +16,7 @@ _TM_DTYPES = {"int8": "TM_DTYPE_INT8", "uint8": "TM_DTYPE_UINT8", "int16": "TM_D
               "float32": "TM_DTYPE_FLOAT32"}
 _HEADERS = {"tm_conv_eval": "conv", "tm_depthwise_conv_eval": "depthwise_conv",
             "tm_fully_connected_eval": "fully_connected", "tm_pooling": "pooling", "tm_elementwise": "elementwise",
-            "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout"}
+            "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout", "tm_reduce": "reduce"}
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
@@ -73,7 +73,7 @@ def _io_view(t) -> dict:
 
 
 def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: str, source: str,
-           model_bytes: bytes) -> dict[str, str]:
+           model_bytes: bytes, profile: bool = False) -> dict[str, str]:
     """{"model.h": text, "model.c": text}."""
     ptr = _Pointers(graph, mem, plan)
     scratch = {b.key: b.offset for b in plan.buffers if b.key.startswith("s")}
@@ -97,6 +97,6 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
                layers=views, arena=plan.peak, headers=sorted(headers),
                consts=[_const_view(c) for c in consts + ptr.consts],
                hash=hashlib.sha256(model_bytes).hexdigest()[:16], input=_io_view(g_in), output=_io_view(g_out),
-               final_copy=final_copy)
+               final_copy=final_copy, profile=profile)
     return {"model.h": _ENV.get_template("model.h.j2").render(ctx),
             "model.c": _ENV.get_template("model.c.j2").render(ctx)}

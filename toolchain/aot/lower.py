@@ -8,6 +8,7 @@ from toolchain.aot.layer import Layer, describe
 from toolchain.aot.lower_conv import lower_conv, lower_depthwise, lower_fully_connected
 from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lower_pool, lower_quantize,
                                       lower_reshape, lower_sigmoid, lower_softmax)
+from toolchain.aot.lower_reduce import lower_mean
 from toolchain.aot.planner import Buffer
 
 LOWERINGS = {
@@ -16,6 +17,7 @@ LOWERINGS = {
     "SOFTMAX": lower_softmax, "LOGISTIC": lower_sigmoid, "TANH": lower_sigmoid, "QUANTIZE": lower_quantize,
     "DEQUANTIZE": lower_quantize, "RESHAPE": lower_reshape, "SQUEEZE": lower_reshape,
     "EXPAND_DIMS": lower_reshape, "PAD": lower_pad, "PADV2": lower_pad, "CONCATENATION": lower_concat,
+    "MEAN": lower_mean,
 }
 
 INPUT, OUTPUT = "input", "output"   # homes outside the arena: the caller's buffers

@@ -14,7 +14,7 @@ def bench_cmd(
     model: str = options.MODEL,
     runtime: str = RUNTIME,
     seed: int = options.SEED,
-    port: str = typer.Option(None, "--port", help="Device URL: socket://HOST:PORT or /dev/ttyACM0 (default: start QEMU)."),
+    port: str = typer.Option(None, "--port", help="Device URL: /dev/ttyACM0, socket://HOST:PORT or process://COMMAND (default: start QEMU, find the board by its USB ids, or run the Pi program)."),
     runs: int = typer.Option(5, "--runs", help="Timed runs for the latency median (at least 5)."),
     samples: int = typer.Option(None, "--samples", help="Stream only the first N held-out samples."),
     profile: bool = typer.Option(False, "--profile", help="Also time every layer."),

@@ -7,7 +7,7 @@ import configparser
 import pytest
 from elftools.elf.elffile import ELFFile
 
-from tests.conftest import run_cli
+from tests.conftest import KWS, run_cli
 from tests.realboards.conftest import LINUX, REAL
 from toolchain import targets
 from toolchain.boards import load
@@ -75,3 +75,20 @@ def test_cli_stops_with_one_line(build_dir, digits_manifest):
     errors = [line for line in r.stderr.splitlines() if line.startswith("Error:")]
     assert r.returncode != 0 and "Traceback" not in r.stderr + r.stdout
     assert len(errors) == 1 and "'espressif32' platform" in errors[0] and "project ready in" in errors[0]
+
+
+@pytest.mark.slow
+def test_installed_platform_builds_with_pio(monkeypatch, tmp_path, digits_manifest):
+    """With the platform installed, `pio run` is called in the project and its ELF measured."""
+    from toolchain import crossbuild
+    from toolchain.firmware import aot_model
+    from toolchain.targets import platformio
+
+    board = load("nano33")
+    elf, _ = crossbuild.build(board, aot_model.sources(KWS, "kws", board, tmp_path / "gen"), tmp_path)
+    calls = []
+    monkeypatch.setattr(platformio, "installed", lambda name, core_dir=None: True)
+    monkeypatch.setattr(platformio.pio, "run", lambda project, env: calls.append((project, env)) or (elf, 0.1))
+    fw = targets.build(board, "digits")
+    assert calls == [(artifact_dir("digits", "nano33") / "firmware", "nano33")]
+    assert fw.elf == elf and fw.size.flash_bytes > 0 and fw.runtime == "aot"

@@ -1,6 +1,7 @@
-"""A TCP proxy between the harness and QEMU that injects one fault: garbage
-bytes, dropped bytes, silence, or a callback (kill/restart the emulator) once
-`after` bytes have flowed from the device."""
+"""A TCP proxy between the harness and QEMU that injects one fault once
+`after` bytes have flowed: garbage bytes, dropped bytes, silence or a callback
+(kill/restart the emulator) on the device's output, or `drop_in`: bytes lost
+on the way to the device."""
 
 import random
 import socket
@@ -14,6 +15,7 @@ class FaultProxy:
         self.fault, self.after, self.on_fault, self.silence_s = fault, after, on_fault, silence_s
         self.fired = False
         self.device_bytes = 0
+        self.host_bytes = 0
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
         self._stop = False
@@ -48,11 +50,16 @@ class FaultProxy:
             while data := src.recv(4096):
                 if from_device:
                     self.device_bytes += len(data)
-                    if not self.fired and self.fault and self.device_bytes >= self.after:
+                    if not self.fired and self.fault not in (None, "drop_in") and self.device_bytes >= self.after:
                         self.fired = True
                         data = self._inject(data)
                         if data is None:
                             return
+                else:
+                    self.host_bytes += len(data)
+                    if not self.fired and self.fault == "drop_in" and self.host_bytes >= self.after and len(data) > 8:
+                        self.fired = True
+                        data = data[:4] + data[6:]
                 dst.sendall(data)
         except OSError:
             pass

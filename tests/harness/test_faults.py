@@ -47,7 +47,7 @@ def test_clean_run(fake_fw, tmp_path):
     assert saved["faults"] == []
 
 
-@pytest.mark.parametrize("fault", ["garbage", "drop"])
+@pytest.mark.parametrize("fault", ["garbage", "drop", "drop_in"])
 def test_corrupted_line_recovers(fake_fw, tmp_path, fault):
     saved = _assert_complete(_bench(fake_fw, tmp_path / "bench.json", fault), tmp_path / "bench.json")
     assert saved["faults"], "the fault should have been seen and recovered from"

@@ -29,6 +29,14 @@ static inline int32_t tm_dsp_odd(uint32_t v) {
   return r;
 }
 
+// tm_fp_doubling_high_mul for |x| <= 2^30 and a multiplier in (0, 2^31):
+// SMMULR(2x, m) = floor((2xm + 2^31) / 2^32), see below.
+static inline int32_t tm_dsp_high_mul(int32_t x, int32_t mult) {
+  int32_t h;
+  __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"((int32_t)((uint32_t)x << 1)), "r"(mult));
+  return h;
+}
+
 // tm_fp_requantize for multipliers in (0, 2^31), where the doubling high
 // multiply never saturates and round(x * m / 2^31), ties away from zero, is
 // floor((x * m + 2^30) / 2^31) for either sign (for x < 0 the product is at
@@ -43,15 +51,13 @@ static inline int32_t tm_dsp_scale_any(int32_t x, int32_t mult, int32_t shift) {
   return (h >> right) + ((h & mask) > threshold);
 }
 
-// The same, fast path for the usual case |x| <= 2^30 and no left shift:
+// The same, fast path for the usual case |x| <= 2^30 and a right shift:
 // SMMULR(2x, m) = floor((2xm + 2^31) / 2^32) is the high multiply, and
 // |h| < 2^30 lets the rounding shift add its half without overflow.
 static inline int32_t tm_dsp_scale(int32_t x, int32_t mult, int32_t shift) {
-  if (__builtin_expect(shift <= 0 && x >= -(1 << 30) && x < (1 << 30), 1)) {
-    int32_t h;
-    __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"((int32_t)((uint32_t)x << 1)), "r"(mult));
+  if (__builtin_expect(shift < 0 && x >= -(1 << 30) && x < (1 << 30), 1)) {
+    const int32_t h = tm_dsp_high_mul(x, mult);
     const int right = -shift;
-    if (right == 0) return h;
     return (h + (int32_t)((1u << right) >> 1) - (int32_t)((uint32_t)h >> 31)) >> right;
   }
   return tm_dsp_scale_any(x, mult, shift);

@@ -80,3 +80,12 @@ def _ticks(fw) -> list[int]:
 def test_same_firmware_twice_gives_identical_counts(fake_fw):
     assert _ticks(fake_fw) == _ticks(fake_fw)
 
+
+
+def test_qemu_url_boots_the_elf(fake_fw):
+    with open_transport(f"qemu://qemu-m4?elf={fake_fw.elf}") as t:
+        c = DeviceClient(t, expected_hash=HASH)
+        c.resync()
+        assert c.info.board == "qemu-m4"
+        emu = t.emulator
+    assert not emu.alive()

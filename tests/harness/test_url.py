@@ -57,3 +57,8 @@ def test_something_that_is_not_the_harness_is_one_clear_error():
     with pytest.raises(HarnessError, match="cannot get the device on loop:// back in sync") as e:
         DeviceClient(open_transport("loop://"), timeout=0.2, retries=1).resync()
     assert "harness firmware" in e.value.hint
+
+
+def test_qemu_url_needs_an_elf():
+    with pytest.raises(TransportError, match="expected qemu://BOARD"):
+        open_transport("qemu://qemu-m4")

@@ -15,9 +15,10 @@ SCHEMES: dict[str, str | type[Transport]] = {
     "serial": "toolchain.harness.transports.serial",
     "loop": "toolchain.harness.transports.loop",
     "process": "toolchain.harness.transports.process",
+    "qemu": "toolchain.harness.transports.qemu",
 }
 
-FORMS = "socket://HOST:PORT (QEMU), /dev/ttyACM0 or serial:///dev/ttyACM0?baud=115200 (a board), process://COMMAND (a Linux target's stdio), loop:// (tests)"
+FORMS = "socket://HOST:PORT or qemu://BOARD?elf=PATH (QEMU), /dev/ttyACM0 or serial:///dev/ttyACM0?baud=115200 (a board), process://COMMAND (a Linux target's stdio), loop:// (tests)"
 
 __all__ = ["Transport", "open_transport", "register"]
 

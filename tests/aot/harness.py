@@ -17,7 +17,6 @@ HERE = Path(__file__).parent
 C_DIR = HERE / "c"
 QEMU_DIR = HERE.parent / "firmware" / "kernels" / "qemu"
 _NP = {"int8": np.int8, "float32": np.float32, "int16": np.int16, "uint8": np.uint8}
-_CTYPE = {"int8": "int8_t", "float32": "float", "int16": "int16_t", "uint8": "uint8_t"}
 
 
 @dataclass
@@ -67,7 +66,6 @@ def _c_bytes(arr: np.ndarray) -> str:
 def write_cases(cases: list[Case], work: Path) -> list[Path]:
     """model dirs + one wrapper per model + cases.c; returns the C files to compile."""
     files = []
-    rows = []
     for k, case in enumerate(cases):
         d = work / f"m{k}"
         d.mkdir(parents=True, exist_ok=True)
@@ -77,19 +75,18 @@ def write_cases(cases: list[Case], work: Path) -> list[Path]:
         wrapper.write_text(f"#define tm_model_info tm_case{k}_info\n#define tm_model_init tm_case{k}_init\n"
                            f"#define tm_model_invoke tm_case{k}_invoke\n#include \"m{k}/model.c\"\n")
         files.append(wrapper)
-        rows.append(case)
     lines = ['#include <stdint.h>', '#include "tm_cases.h"']
-    for k, case in enumerate(rows):
+    for k, case in enumerate(cases):
         lines.append(f"int tm_case{k}_init(void);\nint tm_case{k}_invoke(const void *, void *);")
         lines.append(f"static const uint8_t in{k}[] __attribute__((aligned(8))) = {{{_c_bytes(case.inputs)}}};")
         lines.append(f"static const uint8_t out{k}[] = {{{_c_bytes(case.expected)}}};")
     lines.append("const tm_case_t tm_cases[] = {")
-    for k, case in enumerate(rows):
+    for k, case in enumerate(cases):
         n = len(case.inputs)
         lines.append(f'  {{"{case.name}", tm_case{k}_init, tm_case{k}_invoke, {n}, '
                      f"{case.inputs[0].nbytes}, {case.expected[0].nbytes}, in{k}, out{k}}},")
     lines.append("};")
-    lines.append(f"const int tm_case_count = {len(rows)};")
+    lines.append(f"const int tm_case_count = {len(cases)};")
     (work / "cases.c").write_text("\n".join(lines) + "\n")
     files.append(work / "cases.c")
     return files
@@ -100,8 +97,6 @@ def max_output(cases: list[Case]) -> int:
 
 
 def _compile_all(cc: list[str], flags: list[str], sources: list[Path], work: Path, link: list[str]) -> Path:
-    objs = []
-
     def one(src: Path) -> Path:
         obj = work / "obj" / (src.parent.name + "_" + src.stem + ".o")
         obj.parent.mkdir(exist_ok=True)

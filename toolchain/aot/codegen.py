@@ -30,7 +30,7 @@ class _Pointers:
         self.offsets = {b.key: b.offset for b in plan.buffers}
         self.consts: list[Const] = []
 
-    def __call__(self, t: int, writable: bool = False) -> str:
+    def __call__(self, t: int) -> str:
         tensor = self.graph.tensors[t]
         ct = _CTYPES.get(tensor.dtype, "int8_t")
         home = self.mem.home.get(self.mem.root[t])
@@ -47,7 +47,7 @@ class _Pointers:
 
 
 def _call(layer: Layer, ptr: _Pointers) -> str:
-    out = ptr(layer.output, writable=True)
+    out = ptr(layer.output)
     ins = [ptr(t) for t in layer.inputs]
     p = f"&l{layer.index}_params"
     if layer.call == "alias":

@@ -51,7 +51,6 @@ def _common(layer: Layer, op: Op, graph: Graph, inp, out, weights, bias, axis: i
             layout=None):
     lo, hi = quant.activation_range(op.options.get("fused_activation_function", 0), out.sc, out.zp,
                                     f"layer {op.index} ({op.name})")
-    n = len(mults)
     i = op.index
     layer.consts += [
         Const(f"l{i}_weights", "int8_t", layout(weights) if layout else weights),
@@ -61,7 +60,6 @@ def _common(layer: Layer, op: Op, graph: Graph, inp, out, weights, bias, axis: i
     ]
     layer.fields.update(out_zp=out.zp, act_min=lo, act_max=hi, weights=f"l{i}_weights", bias=f"l{i}_bias",
                         mult=f"l{i}_mult", shift=f"l{i}_shift")
-    assert n == len(shifts)
 
 
 def lower_conv(op: Op, graph: Graph) -> Layer:

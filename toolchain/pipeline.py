@@ -69,7 +69,7 @@ def train_step(recipe: Recipe, seed: int, force: bool = False):
     key = _key(recipe.fingerprint, seed)
     out = d / "float.keras"
     if not force and _fresh(manifest.read(d), "train", key, [out]):
-        console.info(f"train: {out} is up to date")
+        console.step(f"train: {out} is up to date")
     else:
         train(recipe, data, out, seed)
         np.savez(d / "test_set.npz", x=data.x_test, y=data.y_test)
@@ -87,7 +87,7 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False):
     m = manifest.read(d)
     made = {k: Path(v) for k, v in m.get("optimized", {}).items()}
     if not force and made and _fresh(m, "optimize", key, made.values()):
-        console.info("optimize: optimized models are up to date")
+        console.step("optimize: optimized models are up to date")
     else:
         for old in made.values():
             old.unlink(missing_ok=True)
@@ -110,7 +110,7 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False) -> di
     m = manifest.read(d)
     outputs = [d / "model.onnx"] + ([d / "tflm" / "model_data.cc", d / "tflm_outputs.npy"] if deploy else [])
     if not force and _fresh(m, "export", key, outputs):
-        console.info("export: exports are up to date")
+        console.step("export: exports are up to date")
         return m
     with console.status("exporting ONNX"):
         onnx_export.to_onnx(keras.models.load_model(d / "float.keras", compile=False), d / "model.onnx")
@@ -150,7 +150,7 @@ def import_tflite(path: Path, board: str) -> dict:
     key = _key(manifest.file_hash(path))
     m = manifest.read(d)
     if _fresh(m, "export", key, [d / "tflm" / "model_data.cc"]):
-        console.info("export: exports are up to date")
+        console.step("export: exports are up to date")
         return m
     with console.status("measuring the TFLM arena"):
         exported = tflm.write_sources(path, d / "tflm")

@@ -20,6 +20,10 @@ class _Console:
     def info(self, msg: str) -> None:
         self.out.print(msg)
 
+    def step(self, msg: str) -> None:
+        """Progress of a long command: stderr, so stdout stays clean for --json."""
+        self.err.print(msg)
+
     def debug(self, msg: str) -> None:
         if self.verbosity > 0:
             self.err.print(msg, style="dim")

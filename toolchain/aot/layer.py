@@ -75,17 +75,22 @@ def same_or_valid(op: Op, graph: Graph, size: int, k: int, stride: int, dil: int
     return pad
 
 
-def row_lag(in_h: int, in_w: int, in_c: int, out_h: int, out_w: int, out_c: int,
-            stride_h: int, pad_top: int, elem: int = 1) -> int:
-    """Bytes the output must start below the input for in-place row streaming.
+def stream_lag(in_h: int, in_w: int, in_c: int, out_h: int, out_w: int, out_c: int,
+               stride_h: int, stride_w: int, pad_top: int, pad_left: int) -> int:
+    """Bytes the output must start below the input for in-place streaming.
 
-    While output row oy is written, input rows from oy*stride - pad on are
-    still read; everything written so far (rows <= oy, plus two pixels of
-    slack for kernels that emit pixel pairs) must stay below them.
+    Kernels write output pixels in order, each while still reading the
+    input from its window's first tap (row oy*stride-pad, column
+    ox*stride-pad, clipped to the image) on; the DSP kernels write two
+    pixels per step. So everything written up to pixel p + 1 must stay below
+    the first tap of pixel p.
     """
-    irow, orow, slack = in_w * in_c * elem, out_w * out_c * elem, 2 * out_c * elem
-    return max((oy + 1) * orow + slack - min(max(oy * stride_h - pad_top, 0), in_h) * irow
-               for oy in range(out_h))
+    oy, ox = np.meshgrid(np.arange(out_h), np.arange(out_w), indexing="ij")
+    row = np.clip(oy * stride_h - pad_top, 0, max(in_h - 1, 0))
+    col = np.clip(ox * stride_w - pad_left, 0, max(in_w - 1, 0))
+    first_tap = (row * in_w + col) * in_c
+    written = (oy * out_w + ox + 2) * out_c
+    return int(np.max(written - first_tap))
 
 
 def c_array(values) -> str:

@@ -4,7 +4,7 @@ import numpy as np
 
 from toolchain.aot import quant
 from toolchain.aot.graph import Graph, Op
-from toolchain.aot.layer import Const, Layer, fail, nhwc, require_int8, row_lag, same_or_valid
+from toolchain.aot.layer import Const, Layer, fail, nhwc, require_int8, same_or_valid, stream_lag
 
 
 def _weights(op: Op, graph: Graph, index: int, ndim: int):
@@ -83,7 +83,7 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     patch = kh * kw * ic
     direct = kh == kw == 1 and pt == pl == 0 and ic % 4 == 0  # the DSP kernel reads the input in place
     layer.scratch = 0 if direct else 2 * ((patch + 3) // 4 * 4)
-    layer.lag = {inp.index: row_lag(ih, iw, ic, oh, ow, oc, sh, pt)}
+    layer.lag = {inp.index: stream_lag(ih, iw, ic, oh, ow, oc, sh, sw, pt, pl)}
     layer.macs = oh * ow * oc * patch
     return layer
 
@@ -107,7 +107,7 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
                         k_h=kh, k_w=kw, stride_h=sh, stride_w=sw, dil_h=dh, dil_w=dw, pad_top=pt, pad_left=pl,
                         in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
-    layer.lag = {inp.index: row_lag(ih, iw, ic, oh, ow, oc, sh, pt)}
+    layer.lag = {inp.index: stream_lag(ih, iw, ic, oh, ow, oc, sh, sw, pt, pl)}
     if oc == ic and ic % 4 == 0:  # the DSP kernel's zero-point padded rows
         layer.scratch = kh * ((ow - 1) * sw + (kw - 1) * dw + 1) * ic
     layer.macs = oh * ow * oc * kh * kw

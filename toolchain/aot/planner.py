@@ -11,7 +11,7 @@ wins; the result is deterministic.
 In-place: a layer that streams its output in order may write over an input
 that dies at that layer, provided the output starts at least `lag` bytes
 below that input (the writes then stay behind the reads; `lag` comes from
-the layer geometry, see lower_common.row_lag). Elementwise ops have lag 0,
+the layer geometry, see layer.stream_lag). Elementwise ops have lag 0,
 so the output may sit exactly on the input. Reshapes never reach the planner
 as separate buffers: they alias their input (lower.py).
 """

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// The DSP requantization (SMMULR fast path + 64-bit fallback) against the
-// reference fixed-point requantization: edge values and a million
-// pseudo-random (x, multiplier, shift) triples. Prints "requantize ok N" or
+// The DSP requantization (SMMULR fast path + 64-bit fallback, and the
+// unchecked variant) against the reference fixed-point requantization: edge
+// values and a million pseudo-random (x, multiplier, shift) triples each. Prints "requantize ok N" or
 // the first mismatch; exit status 0 on success.
 #include <stdio.h>
 
 #include "kernels/dsp/dsp_common.h"
 #include "reference/fixedpoint.h"
+#include "reference/requantize.h"
 
 static uint32_t test_state = 2463534242u;
 
@@ -49,6 +50,20 @@ int main(void) {
     if (shift > 0) x >>= shift;
     const int32_t mult = (int32_t)((1u << 30) | (test_next() >> 2));
     if (test_one(x, mult, shift)) return 1;
+  }
+  // The unchecked path, inside its preconditions (|x| < 2^30, right shifts).
+  for (long i = 0; i < 1000000; ++i, ++n) {
+    const int32_t x = (int32_t)test_next() >> (2 + test_next() % 30u);
+    const int32_t shift = -1 - (int32_t)(test_next() % 31u);
+    const int32_t mult = (int32_t)((1u << 30) | (test_next() >> 2));
+    const int32_t zp = (int32_t)(test_next() % 256u) - 128;
+    const int8_t want = tm_ref_requantize(x, mult, shift, zp, -128, 127);
+    const int8_t got = tm_dsp_requantize_fast(x, mult, shift, zp, -128, 127);
+    if (got != want) {
+      printf("fast requantize mismatch x=%ld mult=%ld shift=%ld got %d want %d\n", (long)x, (long)mult, (long)shift,
+             got, want);
+      return 1;
+    }
   }
   printf("requantize ok %ld\n", n);
   return 0;

@@ -70,4 +70,27 @@ static inline int8_t tm_dsp_requantize(int32_t acc, int32_t mult, int32_t shift,
   return (int8_t)(v > hi ? hi : v);
 }
 
+// True when every channel may use tm_dsp_requantize_fast: right shifts
+// only, and |acc| <= max|bias| + taps * 2^14 stays below 2^30 (each tap adds
+// at most |x * w| <= 2^14 to the folded bias).
+static inline int tm_dsp_fast_ok(const int32_t *bias, const int32_t *shift, int n, int32_t taps) {
+  int32_t max_bias = 0;
+  for (int i = 0; i < n; ++i) {
+    if (shift[i] >= 0 || bias[i] == INT32_MIN) return 0;
+    const int32_t b = bias[i] < 0 ? -bias[i] : bias[i];
+    max_bias = b > max_bias ? b : max_bias;
+  }
+  return taps < (1 << 15) && (int64_t)max_bias + (int64_t)taps * (1 << 14) < (1 << 30);
+}
+
+// tm_dsp_requantize when tm_dsp_fast_ok holds: no range or sign checks.
+static inline int8_t tm_dsp_requantize_fast(int32_t acc, int32_t mult, int32_t shift, int32_t zp, int32_t lo,
+                                            int32_t hi) {
+  const int32_t h = tm_dsp_high_mul(acc, mult);
+  const int right = -shift;
+  int32_t v = ((h + (int32_t)(1u << (right - 1)) - (int32_t)((uint32_t)h >> 31)) >> right) + zp;
+  v = v < lo ? lo : v;
+  return (int8_t)(v > hi ? hi : v);
+}
+
 #endif  // FIRMWARE_RUNTIME_KERNELS_DSP_DSP_COMMON_H_

@@ -56,23 +56,33 @@ static inline void dw_store(const dw_out_t *q, int32_t a0, int32_t a1, int32_t a
   out[3] = tm_dsp_requantize(a3, m[3], s[3], zp, lo, hi);
 }
 
+// One tap: four channel lanes of input word u times weight word f.
+#define DW_TAP(u, f)                             \
+  do {                                           \
+    const int32_t ue_ = tm_dsp_even(u), uo_ = tm_dsp_odd(u); \
+    const int32_t fe_ = tm_dsp_even(f), fo_ = tm_dsp_odd(f); \
+    a0 = __smlabb(ue_, fe_, a0);                 \
+    a2 = __smlatt(ue_, fe_, a2);                 \
+    a1 = __smlabb(uo_, fo_, a1);                 \
+    a3 = __smlatt(uo_, fo_, a3);                 \
+  } while (0)
+
 // Four channels (c..c+3) of the output pixel whose window starts at x in the
-// gathered rows; w: the channel quad's k_h*k_w weight words in order. Inlined
-// with k_w = 3 as a constant, the common case, so that loop unrolls.
-static inline __attribute__((always_inline)) void dw_block(const int8_t *x, const int8_t *w, const int32_t *bias,
-                                                           int k_h, int k_w, int step, int row_skip,
-                                                           int32_t acc[4]) {
+// gathered rows; w: the channel quad's k_h*k_w weight words in order.
+static void dw_block(const int8_t *x, const int8_t *w, const int32_t *bias, int k_h, int k_w, int step,
+                     int row_skip, int32_t acc[4]) {
   // Bound: k_h*k_w taps of |x*w| <= 2^14 plus the bias.
   int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
-  for (int ky = 0; ky < k_h; ++ky, x += row_skip) {
-#pragma GCC unroll 3
-    for (int kx = 0; kx < k_w; ++kx, w += 4, x += step) {
-      const uint32_t f = tm_dsp_load4(w), u = tm_dsp_load4(x);
-      const int32_t we = tm_dsp_even(f), wo = tm_dsp_odd(f), ue = tm_dsp_even(u), uo = tm_dsp_odd(u);
-      a0 = __smlabb(ue, we, a0);
-      a2 = __smlatt(ue, we, a2);
-      a1 = __smlabb(uo, wo, a1);
-      a3 = __smlatt(uo, wo, a3);
+  if (k_w == 3) {  // the common 3-wide window, unrolled
+    const int row = row_skip + 3 * step;
+    for (int ky = 0; ky < k_h; ++ky, x += row, w += 12) {
+      DW_TAP(tm_dsp_load4(x), tm_dsp_load4(w));
+      DW_TAP(tm_dsp_load4(x + step), tm_dsp_load4(w + 4));
+      DW_TAP(tm_dsp_load4(x + 2 * step), tm_dsp_load4(w + 8));
+    }
+  } else {
+    for (int ky = 0; ky < k_h; ++ky, x += row_skip) {
+      for (int kx = 0; kx < k_w; ++kx, w += 4, x += step) DW_TAP(tm_dsp_load4(x), tm_dsp_load4(w));
     }
   }
   acc[0] = a0;
@@ -98,11 +108,7 @@ void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *i
       int8_t *o = out + ((int32_t)oy * p->out_w + ox) * cc;
       for (int c = 0; c < cc; c += 4) {
         int32_t acc[4];
-        if (k_w == 3) {
-          dw_block(x + c, p->weights + c * taps, p->bias + c, k_h, 3, step, row_skip, acc);
-        } else {
-          dw_block(x + c, p->weights + c * taps, p->bias + c, k_h, k_w, step, row_skip, acc);
-        }
+        dw_block(x + c, p->weights + c * taps, p->bias + c, k_h, k_w, step, row_skip, acc);
         dw_store(&q, acc[0], acc[1], acc[2], acc[3], c, o + c);
       }
     }

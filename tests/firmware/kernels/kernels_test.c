@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+// The linked kernels (portable or DSP twins) against the header-only
+// reference math, on random shapes, strides, dilations, paddings,
+// activations and quantization: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED.
+// Weights are random in the generation-time layouts. Prints "kernels ok N"
+// or the first mismatch; exit status 0 on success.
+#include <stdio.h>
+#include <string.h>
+
+#include "kernels/conv.h"
+#include "kernels/depthwise_conv.h"
+#include "kernels/fully_connected.h"
+#include "reference/conv.h"
+#include "reference/depthwise_conv.h"
+#include "reference/fully_connected.h"
+
+#define TEST_BUF 8192
+
+static uint32_t test_state = 88172645u;
+static int8_t in_buf[TEST_BUF], w_buf[TEST_BUF], scratch[TEST_BUF], out_ref[TEST_BUF], out_got[TEST_BUF];
+static int32_t bias[64], mult[64], shift[64];
+
+static uint32_t test_next(void) {  // xorshift32
+  test_state ^= test_state << 13;
+  test_state ^= test_state >> 17;
+  test_state ^= test_state << 5;
+  return test_state;
+}
+
+static int test_range(int lo, int hi) { return lo + (int)(test_next() % (uint32_t)(hi - lo + 1)); }
+
+static void test_fill(int8_t *p, int n) {
+  for (int i = 0; i < n; ++i) p[i] = (int8_t)test_next();
+}
+
+// Per-channel requantization and activation clamp.
+static void test_quant(int n, int32_t *lo, int32_t *hi) {
+  for (int i = 0; i < n; ++i) {
+    bias[i] = test_range(-20000, 20000);
+    mult[i] = (int32_t)((1u << 30) | (test_next() >> 2));
+    shift[i] = test_range(-12, test_range(0, 5) == 0 ? 1 : -1);
+  }
+  *lo = test_range(-128, 0);
+  *hi = test_range(*lo, 127);
+}
+
+static int test_compare(const char *op, int trial, int n) {
+  for (int i = 0; i < n; ++i) {
+    if (out_ref[i] != out_got[i]) {
+      printf("%s trial %d: element %d got %d want %d\n", op, trial, i, out_got[i], out_ref[i]);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int test_conv(int trial) {
+  tm_conv_params_t p;
+  memset(&p, 0, sizeof p);
+  p.in_h = (int16_t)test_range(1, 9), p.in_w = (int16_t)test_range(1, 9), p.in_c = (int16_t)test_range(1, 9);
+  if (test_range(0, 2) == 0) p.in_c = 16;
+  p.out_c = (int16_t)test_range(1, 9), p.k_h = (int16_t)test_range(1, 4), p.k_w = (int16_t)test_range(1, 4);
+  p.stride_h = (int16_t)test_range(1, 3), p.stride_w = (int16_t)test_range(1, 3);
+  p.dil_h = (int16_t)test_range(1, 2), p.dil_w = (int16_t)test_range(1, 2);
+  p.pad_top = (int16_t)test_range(0, p.k_h - 1), p.pad_left = (int16_t)test_range(0, p.k_w - 1);
+  const int eh = (p.k_h - 1) * p.dil_h + 1, ew = (p.k_w - 1) * p.dil_w + 1;
+  p.out_h = (int16_t)((p.in_h + 2 * p.pad_top - eh) / p.stride_h + 1);
+  p.out_w = (int16_t)((p.in_w + 2 * p.pad_left - ew) / p.stride_w + 1);
+  if (p.in_h + 2 * p.pad_top < eh || p.in_w + 2 * p.pad_left < ew) return 0;
+  const int k = p.k_h * p.k_w * p.in_c, kp = tm_ref_padded_row(k);
+  memset(w_buf, 0, sizeof w_buf);
+  for (int oc = 0; oc < p.out_c; ++oc) {
+    for (int i = 0; i < k; ++i) w_buf[(oc >> 1) * 2 * kp + (i >> 2) * 8 + (oc & 1) * 4 + (i & 3)] = (int8_t)test_next();
+  }
+  test_fill(in_buf, p.in_h * p.in_w * p.in_c);
+  test_quant(p.out_c, &p.act_min, &p.act_max);
+  p.in_zp = test_range(-128, 127), p.out_zp = test_range(-128, 127);
+  p.weights = w_buf, p.bias = bias, p.mult = mult, p.shift = shift, p.scratch = scratch;
+  tm_ref_conv(&p, in_buf, out_ref);
+  tm_conv_eval(&p, in_buf, out_got);
+  return test_compare("conv", trial, p.out_h * p.out_w * p.out_c);
+}
+
+static int test_depthwise(int trial) {
+  tm_depthwise_conv_params_t p;
+  memset(&p, 0, sizeof p);
+  p.in_h = (int16_t)test_range(1, 9), p.in_w = (int16_t)test_range(1, 9);
+  p.in_c = (int16_t)(test_range(0, 1) ? 4 * test_range(1, 4) : test_range(1, 6));
+  p.depth_mult = (int16_t)(test_range(0, 2) ? 1 : test_range(2, 3));
+  p.out_c = (int16_t)(p.in_c * p.depth_mult), p.k_h = (int16_t)test_range(1, 4), p.k_w = (int16_t)test_range(1, 4);
+  p.stride_h = (int16_t)test_range(1, 3), p.stride_w = (int16_t)test_range(1, 3);
+  p.dil_h = (int16_t)test_range(1, 2), p.dil_w = (int16_t)test_range(1, 2);
+  p.pad_top = (int16_t)test_range(0, p.k_h - 1), p.pad_left = (int16_t)test_range(0, p.k_w - 1);
+  const int eh = (p.k_h - 1) * p.dil_h + 1, ew = (p.k_w - 1) * p.dil_w + 1;
+  if (p.in_h + 2 * p.pad_top < eh || p.in_w + 2 * p.pad_left < ew) return 0;
+  p.out_h = (int16_t)((p.in_h + 2 * p.pad_top - eh) / p.stride_h + 1);
+  p.out_w = (int16_t)((p.in_w + 2 * p.pad_left - ew) / p.stride_w + 1);
+  test_fill(w_buf, ((p.out_c + 3) & ~3) * p.k_h * p.k_w);
+  test_fill(in_buf, p.in_h * p.in_w * p.in_c);
+  test_quant(p.out_c, &p.act_min, &p.act_max);
+  p.in_zp = test_range(-128, 127), p.out_zp = test_range(-128, 127);
+  p.weights = w_buf, p.bias = bias, p.mult = mult, p.shift = shift;
+  p.scratch = (p.depth_mult == 1 && (p.in_c & 3) == 0) ? scratch : 0;  // as the generator plans it
+  tm_ref_depthwise_conv(&p, in_buf, out_ref);
+  tm_depthwise_conv_eval(&p, in_buf, out_got);
+  return test_compare("depthwise", trial, p.out_h * p.out_w * p.out_c);
+}
+
+static int test_fully_connected(int trial) {
+  tm_fully_connected_params_t p;
+  memset(&p, 0, sizeof p);
+  p.batches = (int16_t)test_range(1, 3), p.in_depth = (int16_t)test_range(1, 70);
+  p.out_depth = (int16_t)test_range(1, 20);
+  const int kp = tm_ref_padded_row(p.in_depth);
+  memset(w_buf, 0, sizeof w_buf);
+  for (int o = 0; o < p.out_depth; ++o) {
+    for (int i = 0; i < p.in_depth; ++i) w_buf[(o >> 1) * 2 * kp + (i >> 2) * 8 + (o & 1) * 4 + (i & 3)] = (int8_t)test_next();
+  }
+  test_fill(in_buf, p.batches * p.in_depth);
+  test_quant(p.out_depth, &p.act_min, &p.act_max);
+  p.out_zp = test_range(-128, 127);
+  p.weights = w_buf, p.bias = bias, p.mult = mult, p.shift = shift;
+  tm_ref_fully_connected(&p, in_buf, out_ref);
+  tm_fully_connected_eval(&p, in_buf, out_got);
+  return test_compare("fully_connected", trial, p.batches * p.out_depth);
+}
+
+int main(void) {
+  int n = 0;
+  for (int trial = 0; trial < 400; ++trial, n += 3) {
+    if (test_conv(trial) || test_depthwise(trial) || test_fully_connected(trial)) return 1;
+  }
+  printf("kernels ok %d\n", n);
+  return 0;
+}

@@ -71,3 +71,15 @@ def test_bench_on_rpi4(runtime, digits_manifest):
     assert r["status"] == "complete" and r["runtime"] == runtime
     assert r["accuracy"]["agreement"] == 1.0
     assert r["latency"]["unit"] == "us" and r["latency"]["us_median"] > 0
+
+
+@pytest.mark.parametrize("cmd, error", [("bogus", "unknown command"), ("db 00", "send db load N% first"),
+                                        ("db load 3", "model input is 490 bytes"), ("infer 1 0", "input has 0 of 490"),
+                                        ("infer x", "infer needs run and warm-up counts"),
+                                        ("results", "no results: run infer first")])
+def test_litert_runner_refuses_like_the_firmware(cmd, error):
+    with open_transport(pi.url(load("rpi4"), KWS)) as t:
+        client = DeviceClient(t)
+        client.resync()
+        reply = client.command(cmd)
+        assert len(reply.errors) == 1 and error in reply.errors[0]

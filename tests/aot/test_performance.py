@@ -1,0 +1,26 @@
+"""The issue's targets on QEMU mps2-an386 (-icount shift=0, DSP kernels):
+instructions per inference and arena bytes for the MLPerf Tiny models."""
+
+import shutil
+
+import pytest
+
+import bench
+from conftest import MODELS
+
+pytestmark = [pytest.mark.qemu, pytest.mark.skipif(
+    not (shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc")), reason="no Arm toolchain/QEMU")]
+
+
+@pytest.mark.parametrize("model,max_instructions,max_arena", [
+    ("kws_ref_model", 7_900_000, 17_000),
+    ("pretrainedResnet_quant", 31_900_000, 40_700),
+])
+def test_mlperf_targets(model, max_instructions, max_arena, tmp_path):
+    path = MODELS / f"{model}.tflite"
+    if not path.exists():
+        pytest.skip("model not present")
+    r = bench.measure(path, tmp_path, kernels="dsp", profile=False)
+    assert r["instructions"] is not None, r["raw"]
+    assert r["instructions"] <= max_instructions
+    assert r["arena"] <= max_arena

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from toolchain.boards import Board
+from toolchain.cli.console import console
 from toolchain.harness.errors import TransportError
 
 RUNTIMES = ("aot", "litert")
@@ -39,4 +40,5 @@ def url(board: Board, program: Path) -> str:
             raise TransportError(f"{QEMU} not found: this host cannot run the {board.id} binary",
                                  "install it: apt-get install --no-install-recommends qemu-user-static, or run on the Pi")
         argv = [qemu, "-L", SYSROOT, str(program)]
+        console.warning(f"{board.id} runs under {QEMU} on this host: outputs are the Pi's, latency is the emulator's")
     return "process://" + shlex.join(argv)

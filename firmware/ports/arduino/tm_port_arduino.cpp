@@ -35,11 +35,23 @@ void tm_port_init(void) {
 #endif
 }
 
+// Output is sent a line at a time: one USB CDC transfer per byte is slow on
+// the mbed cores, and every harness reply ends with a newline.
+static uint8_t tm_arduino_line[128];
+static size_t tm_arduino_line_len;
+
+static void tm_arduino_flush(void) {
+  if (tm_arduino_line_len) Serial.write(tm_arduino_line, tm_arduino_line_len);
+  tm_arduino_line_len = 0;
+}
+
 void tm_port_putc(char c) {
-  Serial.write((uint8_t)c);
+  tm_arduino_line[tm_arduino_line_len++] = (uint8_t)c;
+  if (c == '\n' || tm_arduino_line_len == sizeof tm_arduino_line) tm_arduino_flush();
 }
 
 int tm_port_getc(void) {
+  tm_arduino_flush();
   while (Serial.available() <= 0) {
   }
   return Serial.read();
@@ -84,6 +96,7 @@ const char *tm_port_board(void) {
 
 void tm_port_exit(int status) {
   (void)status;
+  tm_arduino_flush();
   Serial.flush();
   for (;;) {
   }

@@ -12,6 +12,7 @@ class HardwareSerialStub {
   void begin(unsigned long baud);
   explicit operator bool() const;
   size_t write(uint8_t c);
+  size_t write(const uint8_t *buffer, size_t size);
   int available();
   int read();
   void flush();

@@ -40,6 +40,10 @@ def installed(platform: str, core_dir: Path = platformio_setup.CORE_DIR) -> bool
 def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None) -> Firmware:
     if runtime not in RUNTIMES:
         raise BuildError(f"runtime '{runtime}' cannot be built for {board.id}", f"use one of: {', '.join(RUNTIMES)}")
+    if tflm_dir and not Path(tflm_dir).is_dir():
+        raise BuildError(f"--tflm-dir {tflm_dir} is not a folder", "point it at a TFLM Arduino library (the folder with src/)")
+    if tflm_dir and runtime != "tflm":
+        console.warning(f"--tflm-dir is only used by the tflm runtime, not {runtime}")
     t0 = time.monotonic()
     tflite = Path(prepared.tflite)
     fw_dir = Path(prepared.dir) / "firmware"

@@ -67,6 +67,11 @@ def _const_view(c: Const) -> dict:
     return dict(name=c.name, ctype=c.ctype, count=max(len(items), 1), body="\n".join(lines) + "\n" if lines else "    0\n")
 
 
+def _c_text(text: str) -> str:
+    """Safe inside a C string literal and a // comment."""
+    return "".join(ch if ch.isprintable() and ch not in '"\\' else "_" for ch in text)
+
+
 def _io_view(t) -> dict:
     return dict(ttype=_TM_DTYPES.get(t.dtype, "TM_DTYPE_INT8"), nbytes=t.nbytes, count=t.size,
                 scale=c_float(t.sc), zp=t.zp)
@@ -93,7 +98,8 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
     if mem.root[g_in.index] == mem.root[g_out.index]:
         final_copy = f"tm_layout_copy(input, output, {g_out.nbytes});"
         headers.add("layout")
-    ctx = dict(source=source, name=name, guard="".join(ch if ch.isalnum() else "_" for ch in name.upper()),
+    guard = "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in name.upper())
+    ctx = dict(source=_c_text(source), name=_c_text(name), guard=guard,
                layers=views, arena=plan.peak, headers=sorted(headers),
                consts=[_const_view(c) for c in consts + ptr.consts],
                hash=hashlib.sha256(model_bytes).hexdigest()[:16], input=_io_view(g_in), output=_io_view(g_out),

@@ -59,7 +59,8 @@ int main(void) {
     const int32_t zp = (int32_t)(test_next() % 256u) - 128;
     const int8_t want = tm_ref_requantize(x, mult, shift, zp, -128, 127);
     const int8_t got = tm_dsp_requantize_fast(x, mult, shift, zp, -128, 127);
-    if (got != want) {
+    const int8_t got_sat = tm_dsp_requantize_fast_sat(x, mult, shift, zp);
+    if (got != want || got_sat != want) {
       printf("fast requantize mismatch x=%ld mult=%ld shift=%ld got %d want %d\n", (long)x, (long)mult, (long)shift,
              got, want);
       return 1;

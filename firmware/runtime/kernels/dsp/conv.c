@@ -42,10 +42,19 @@ static void conv_gather(const tm_conv_params_t *p, const int8_t *in, int oy, int
 
 // Output channels 2j and 2j+1 (w: their interleaved filters, kp bytes
 // each) for the pixels whose patches are a0 and a1; o1 = 0 drops pixel 1.
-// fast: tm_dsp_fast_ok holds for the layer (a constant after inlining).
+// Requantization variants, picked once per call (a constant after inlining).
+enum { CONV_CHECKED, CONV_FAST, CONV_FAST_SAT };
+
+static inline __attribute__((always_inline)) int8_t conv_requantize(int mode, int32_t acc, int32_t m, int32_t sh,
+                                                                    int32_t zp, int32_t lo, int32_t hi) {
+  if (mode == CONV_FAST_SAT) return tm_dsp_requantize_fast_sat(acc, m, sh, zp);
+  if (mode == CONV_FAST) return tm_dsp_requantize_fast(acc, m, sh, zp, lo, hi);
+  return tm_dsp_requantize(acc, m, sh, zp, lo, hi);
+}
+
 static inline __attribute__((always_inline)) void conv_pair(const tm_conv_params_t *p, const int8_t *a0,
                                                             const int8_t *a1, const int8_t *w, int kp, int oc,
-                                                            int8_t *o0, int8_t *o1, int fast) {
+                                                            int8_t *o0, int8_t *o1, int mode) {
   const int oc1 = oc + 1 < p->out_c ? oc + 1 : oc;
   const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
   // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
@@ -67,32 +76,25 @@ static inline __attribute__((always_inline)) void conv_pair(const tm_conv_params
     s11 = __smlad(x1e, fe, __smlad(x1o, fo, s11));
   }
   const int32_t m0 = p->mult[oc], sh0 = p->shift[oc], m1 = p->mult[oc1], sh1 = p->shift[oc1];
-  if (fast) {
-    o0[oc] = tm_dsp_requantize_fast(s00, m0, sh0, zp, lo, hi);
-    if (o1) o1[oc] = tm_dsp_requantize_fast(s10, m0, sh0, zp, lo, hi);
-    if (oc1 != oc) {
-      o0[oc1] = tm_dsp_requantize_fast(s01, m1, sh1, zp, lo, hi);
-      if (o1) o1[oc1] = tm_dsp_requantize_fast(s11, m1, sh1, zp, lo, hi);
-    }
-    return;
-  }
-  o0[oc] = tm_dsp_requantize(s00, m0, sh0, zp, lo, hi);
-  if (o1) o1[oc] = tm_dsp_requantize(s10, m0, sh0, zp, lo, hi);
+  o0[oc] = conv_requantize(mode, s00, m0, sh0, zp, lo, hi);
+  if (o1) o1[oc] = conv_requantize(mode, s10, m0, sh0, zp, lo, hi);
   if (oc1 != oc) {
-    o0[oc1] = tm_dsp_requantize(s01, m1, sh1, zp, lo, hi);
-    if (o1) o1[oc1] = tm_dsp_requantize(s11, m1, sh1, zp, lo, hi);
+    o0[oc1] = conv_requantize(mode, s01, m1, sh1, zp, lo, hi);
+    if (o1) o1[oc1] = conv_requantize(mode, s11, m1, sh1, zp, lo, hi);
   }
 }
 
 // All output channels of two pixels (o1 = 0: only the first).
 static void conv_pixels(const tm_conv_params_t *p, const int8_t *a0, const int8_t *a1, int8_t *o0, int8_t *o1,
-                        int fast) {
+                        int mode) {
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
   const int8_t *w = p->weights;
-  if (fast) {
-    for (int oc = 0; oc < p->out_c; oc += 2, w += 2 * kp) conv_pair(p, a0, a1, w, kp, oc, o0, o1, 1);
+  if (mode == CONV_FAST_SAT) {
+    for (int oc = 0; oc < p->out_c; oc += 2, w += 2 * kp) conv_pair(p, a0, a1, w, kp, oc, o0, o1, CONV_FAST_SAT);
+  } else if (mode == CONV_FAST) {
+    for (int oc = 0; oc < p->out_c; oc += 2, w += 2 * kp) conv_pair(p, a0, a1, w, kp, oc, o0, o1, CONV_FAST);
   } else {
-    for (int oc = 0; oc < p->out_c; oc += 2, w += 2 * kp) conv_pair(p, a0, a1, w, kp, oc, o0, o1, 0);
+    for (int oc = 0; oc < p->out_c; oc += 2, w += 2 * kp) conv_pair(p, a0, a1, w, kp, oc, o0, o1, CONV_CHECKED);
   }
 }
 
@@ -101,6 +103,7 @@ void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
   const int direct = p->k_h == 1 && p->k_w == 1 && p->pad_top == 0 && p->pad_left == 0 && (p->in_c & 3) == 0;
   const int patch_bytes = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
   const int fast = tm_dsp_fast_ok(p->bias, p->shift, p->out_c, (int32_t)p->k_h * p->k_w * p->in_c);
+  const int mode = !fast ? CONV_CHECKED : (p->act_min == -128 && p->act_max == 127 ? CONV_FAST_SAT : CONV_FAST);
   for (int px = 0; px < pixels; px += 2) {
     const int count = px + 1 < pixels ? 2 : 1;
     const int8_t *a[2];
@@ -115,6 +118,6 @@ void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
       }
     }
     int8_t *o0 = out + (int32_t)px * p->out_c;
-    conv_pixels(p, a[0], count == 2 ? a[1] : a[0], o0, count == 2 ? o0 + p->out_c : 0, fast);
+    conv_pixels(p, a[0], count == 2 ? a[1] : a[0], o0, count == 2 ? o0 + p->out_c : 0, mode);
   }
 }

@@ -37,12 +37,20 @@ typedef struct {
   const int32_t *mult, *shift;
   int32_t zp, lo, hi;
   int fast;  // tm_dsp_fast_ok holds for the layer
+  int sat;   // ... and the clamp is the whole int8 range
 } dw_out_t;
 
 static inline void dw_store(const dw_out_t *q, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int c,
                             int8_t *out) {
   const int32_t zp = q->zp, lo = q->lo, hi = q->hi;
   const int32_t *m = q->mult + c, *s = q->shift + c;
+  if (q->sat) {
+    out[0] = tm_dsp_requantize_fast_sat(a0, m[0], s[0], zp);
+    out[1] = tm_dsp_requantize_fast_sat(a1, m[1], s[1], zp);
+    out[2] = tm_dsp_requantize_fast_sat(a2, m[2], s[2], zp);
+    out[3] = tm_dsp_requantize_fast_sat(a3, m[3], s[3], zp);
+    return;
+  }
   if (q->fast) {
     out[0] = tm_dsp_requantize_fast(a0, m[0], s[0], zp, lo, hi);
     out[1] = tm_dsp_requantize_fast(a1, m[1], s[1], zp, lo, hi);
@@ -99,8 +107,9 @@ void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *i
   const int wp = (p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1;
   const int cc = p->in_c, k_h = p->k_h, k_w = p->k_w, taps = k_h * k_w;
   const int step = p->dil_w * cc, row_skip = (wp - k_w * p->dil_w) * cc;
-  const dw_out_t q = {p->mult, p->shift, p->out_zp, p->act_min, p->act_max,
-                      tm_dsp_fast_ok(p->bias, p->shift, cc, taps)};
+  const int fast = tm_dsp_fast_ok(p->bias, p->shift, cc, taps);
+  const dw_out_t q = {p->mult, p->shift, p->out_zp, p->act_min, p->act_max, fast,
+                      fast && p->act_min == -128 && p->act_max == 127};
   for (int oy = 0; oy < p->out_h; ++oy) {
     dw_gather_rows(p, in, oy, wp);
     for (int ox = 0; ox < p->out_w; ++ox) {

@@ -93,4 +93,11 @@ static inline int8_t tm_dsp_requantize_fast(int32_t acc, int32_t mult, int32_t s
   return (int8_t)(v > hi ? hi : v);
 }
 
+// tm_dsp_requantize_fast without a fused activation: the clamp is SSAT.
+static inline int8_t tm_dsp_requantize_fast_sat(int32_t acc, int32_t mult, int32_t shift, int32_t zp) {
+  const int32_t h = tm_dsp_high_mul(acc, mult);
+  const int right = -shift;
+  return (int8_t)__ssat(((h + (int32_t)(1u << (right - 1)) - (int32_t)((uint32_t)h >> 31)) >> right) + zp, 8);
+}
+
 #endif  // FIRMWARE_RUNTIME_KERNELS_DSP_DSP_COMMON_H_

@@ -126,10 +126,10 @@ def build_host(cases: list[Case], work: Path, kernels: str = "portable", opt: st
     return _compile_all(["gcc"], [opt] + _flags(cases, work), files, work, ["-lm"])
 
 
-def build_qemu(cases: list[Case], work: Path, kernels: str = "dsp") -> Path:
+def build_qemu(cases: list[Case], work: Path, kernels: str = "dsp", opt: str = "-O2") -> Path:
     cpu = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
     files = write_cases(cases, work) + [C_DIR / "run_cases.c", QEMU_DIR / "startup.c"] + runtime_sources(kernels)
-    flags = ["-O2", "-ffunction-sections", "-fdata-sections"] + cpu + _flags(cases, work)
+    flags = [opt, "-ffunction-sections", "-fdata-sections"] + cpu + _flags(cases, work)
     link = ["-T", str(QEMU_DIR / "mps2_an386.ld"), "-nostartfiles", "--specs=rdimon.specs", "-Wl,--gc-sections",
             "-lm"]
     return _compile_all(["arm-none-eabi-gcc"], flags, files, work, link)

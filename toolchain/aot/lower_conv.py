@@ -81,7 +81,7 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
                         stride_h=sh, stride_w=sw, dil_h=dh, dil_w=dw, pad_top=pt, pad_left=pl, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 0, mults, shifts, pair_layout)
     patch = kh * kw * ic
-    direct = kh == kw == 1 and pt == pl == 0 and ic % 4 == 0  # the DSP kernel reads the input in place
+    direct = kh == kw == 1 and pt == pl == 0 and ic % 4 == 0  # both kernels then read the input in place
     layer.scratch = 0 if direct else 2 * ((patch + 3) // 4 * 4)
     layer.lag = {inp.index: stream_lag(ih, iw, ic, oh, ow, oc, sh, sw, pt, pl)}
     layer.macs = oh * ow * oc * patch
@@ -108,7 +108,7 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
                         in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
     layer.lag = {inp.index: stream_lag(ih, iw, ic, oh, ow, oc, sh, sw, pt, pl)}
-    if oc == ic and ic % 4 == 0:  # the DSP kernel's zero-point padded rows
+    if oc == ic and ic % 4 == 0:  # zero-point padded input rows for both kernels
         layer.scratch = kh * ((ow - 1) * sw + (kw - 1) * dw + 1) * ic
     layer.macs = oh * ow * oc * kh * kw
     return layer

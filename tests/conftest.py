@@ -33,3 +33,19 @@ def run_cli(*args: str, build: Path, cwd: Path | None = None) -> subprocess.Comp
     env = {**os.environ, "TOOLCHAIN_BUILD_DIR": str(build), "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "toolchain", *args], capture_output=True, text=True, env=env,
                           cwd=cwd, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def fake_fw(tmp_path_factory):
+    """QEMU firmware around a test-only fake model (tests/firmware/fake_model)."""
+    from tests.firmware.fake_build import build_fake
+
+    return build_fake(tmp_path_factory.mktemp("fake_fw"))
+
+
+@pytest.fixture(scope="session")
+def other_fake_fw(tmp_path_factory):
+    """The same firmware built as if from another model (different hash)."""
+    from tests.firmware.fake_build import OTHER_HASH, build_fake
+
+    return build_fake(tmp_path_factory.mktemp("other_fw"), model_hash=OTHER_HASH)

@@ -81,8 +81,10 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
                         stride_h=sh, stride_w=sw, dil_h=dh, dil_w=dw, pad_top=pt, pad_left=pl, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 0, mults, shifts, pair_layout)
     patch = kh * kw * ic
-    direct = kh == kw == 1 and pt == pl == 0 and ic % 4 == 0  # both kernels then read the input in place
-    layer.scratch = 0 if direct else 2 * ((patch + 3) // 4 * 4)
+    kp = (patch + 3) // 4 * 4
+    # The DSP kernel widens two pixels' patches to int16 (4 * kp bytes), after
+    # gathering each as int8 (kp more bytes) when channels are not whole words.
+    layer.scratch = 4 * kp + (0 if ic % 4 == 0 else kp)
     layer.lag = {inp.index: stream_lag(ih, iw, ic, oh, ow, oc, sh, sw, pt, pl)}
     layer.macs = oh * ow * oc * patch
     return layer

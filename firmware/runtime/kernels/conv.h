@@ -20,7 +20,7 @@ typedef struct {
   const int32_t *bias;           // bias[c] - in_zp * sum(weights[c]), per channel
   const int32_t *mult;           // per-channel Q31 multiplier
   const int32_t *shift;          // per-channel power-of-two shift (> 0: left)
-  int8_t *scratch;               // 2 patches of k_h*k_w*in_c bytes rounded up to 4; 0 when 1x1 reads in place
+  int8_t *scratch;               // 4 * kp bytes (kp = k_h*k_w*in_c rounded up to 4), plus kp when in_c % 4 != 0
 } tm_conv_params_t;
 
 // out[out_h][out_w][out_c] = conv(in). Output rows are written in order, so

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // CONV_2D for Cortex-M with the DSP extension: two output pixels x two
-// output channels per inner loop, four int8 per SMLAD pair, the two filters
-// interleaved at generation time (reference/weight_layout.h) so they stream
-// from one pointer. Each pixel's receptive field is gathered into a
-// contiguous patch (zero-point padded) in scratch, except 1x1 unpadded
-// convolutions over whole words, which read the input in place (a plain
-// matrix multiply).
+// output channels per inner loop. The two pixels' receptive fields are
+// widened once into scratch as int16 pairs (SXTB16 even and odd lanes),
+// interleaved per group of four taps, so the inner loop reads 16 bytes of
+// activations with one LDM and its two filters (interleaved at generation
+// time, reference/weight_layout.h) as one 8-byte word pair. Inputs whose
+// channels are not whole words are first gathered as int8 patches.
 // Hot loops: keep -O2 code generation when the project builds with -Os
 // (PlatformIO's default), which would otherwise cost ~30% more instructions.
 #pragma GCC optimize("O2")
@@ -15,37 +15,72 @@
 #include "kernels/dsp/dsp_common.h"
 #include "reference/weight_layout.h"
 
-// Gathers the receptive field of output pixel (oy, ox) into patch.
-static void conv_gather(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, int8_t *patch) {
+// Widened patch layout: per group of 4 taps, words {x0 even, x0 odd, x1 even,
+// x1 odd}; pixel k's lanes start at word 2k and step by 4 words.
+
+// n bytes (a multiple of 4) of src, widened into pixel lanes at dst.
+static void conv_widen(const int8_t *src, int n, uint32_t *dst) {
+  for (const int8_t *end = src + n; src < end; src += 4, dst += 4) {
+    const uint32_t v = tm_dsp_load4(src);
+    dst[0] = (uint32_t)tm_dsp_even(v);
+    dst[1] = (uint32_t)tm_dsp_odd(v);
+  }
+}
+
+// n bytes (a multiple of 4) of zero-point padding into pixel lanes at dst.
+static void conv_fill(uint32_t zp2, int n, uint32_t *dst) {
+  for (uint32_t *end = dst + n; dst < end; dst += 4) {
+    dst[0] = zp2;
+    dst[1] = zp2;
+  }
+}
+
+// Receptive field of output pixel (oy, ox), widened into lanes at dst;
+// channels in whole words (in_c % 4 == 0).
+static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, uint32_t *dst) {
   const int ic = p->in_c;
+  const uint32_t zp2 = ((uint32_t)p->in_zp & 0xffffu) * 0x10001u;
   const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
-  const int row_inside = x0 >= 0 && x0 + (p->k_w - 1) * p->dil_w < p->in_w;
+  const int row_inside = x0 >= 0 && x0 + (p->k_w - 1) * p->dil_w < p->in_w && p->dil_w == 1;
   for (int ky = 0; ky < p->k_h; ++ky) {
     const int iy = y0 + ky * p->dil_h;
-    if (iy < 0 || iy >= p->in_h) {
-      memset(patch, (int)p->in_zp, (size_t)(p->k_w * ic));
-      patch += p->k_w * ic;
+    if (iy < 0 || iy >= p->in_h || row_inside) {
+      if (iy < 0 || iy >= p->in_h) {
+        conv_fill(zp2, p->k_w * ic, dst);
+      } else {
+        conv_widen(in + ((int32_t)iy * p->in_w + x0) * ic, p->k_w * ic, dst);
+      }
+      dst += p->k_w * ic;
       continue;
     }
-    const int8_t *src = in + ((int32_t)iy * p->in_w + x0) * ic;
-    if (row_inside && p->dil_w == 1) {
-      memcpy(patch, src, (size_t)(p->k_w * ic));
-      patch += p->k_w * ic;
-      continue;
-    }
-    for (int kx = 0; kx < p->k_w; ++kx, patch += ic) {
+    for (int kx = 0; kx < p->k_w; ++kx, dst += ic) {
       const int ix = x0 + kx * p->dil_w;
       if (ix < 0 || ix >= p->in_w) {
-        memset(patch, (int)p->in_zp, (size_t)ic);
+        conv_fill(zp2, ic, dst);
       } else {
-        memcpy(patch, src + kx * p->dil_w * ic, (size_t)ic);
+        conv_widen(in + ((int32_t)iy * p->in_w + ix) * ic, ic, dst);
       }
     }
   }
 }
 
-// Output channels 2j and 2j+1 (w: their interleaved filters, kp bytes
-// each) for the pixels whose patches are a0 and a1; o1 = 0 drops pixel 1.
+// Receptive field of output pixel (oy, ox) as an int8 patch (any in_c).
+static void conv_gather(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, int8_t *patch) {
+  const int ic = p->in_c;
+  const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
+  for (int ky = 0; ky < p->k_h; ++ky) {
+    const int iy = y0 + ky * p->dil_h;
+    for (int kx = 0; kx < p->k_w; ++kx, patch += ic) {
+      const int ix = x0 + kx * p->dil_w;
+      if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+        memset(patch, (int)p->in_zp, (size_t)ic);
+      } else {
+        memcpy(patch, in + ((int32_t)iy * p->in_w + ix) * ic, (size_t)ic);
+      }
+    }
+  }
+}
+
 // Requantization variants, picked once per call (a constant after inlining).
 enum { CONV_CHECKED, CONV_FAST, CONV_FAST_SAT };
 
@@ -56,29 +91,52 @@ static inline __attribute__((always_inline)) int8_t conv_requantize(int mode, in
   return tm_dsp_requantize(acc, m, sh, zp, lo, hi);
 }
 
-static inline __attribute__((always_inline)) void conv_pair(const tm_conv_params_t *p, const int8_t *a0,
-                                                            const int8_t *a1, const int8_t *w, int kp, int oc,
-                                                            int8_t *o0, int8_t *o1, int mode) {
+// acc[0..3] += the dot products of filters w (two interleaved, kp taps
+// each) with the two widened pixels x: {px0 oc0, px0 oc1, px1 oc0, px1 oc1}.
+// Not inlined: the loop needs 13 registers, too many inside its callers.
+static __attribute__((noinline)) void conv_dot(const uint32_t *x, const uint32_t *w, int kp, int32_t acc[4]) {
+  // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
+  int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+  const uint32_t *end = x + kp;
+  // Per group of 4 taps: LDM the 4 activation lane words; per filter, one word widened into 2 lane words, 4 SMLAD.
+  __asm__(
+      "1:\n\t"
+      "ldmia %[x]!, {r0, r1, r2, r3}\n\t"
+      "ldr r5, [%[w]], #4\n\t"
+      "sxtb16 r4, r5\n\t"
+      "sxtb16 r5, r5, ror #8\n\t"
+      "smlad %[s00], r0, r4, %[s00]\n\t"
+      "smlad %[s00], r1, r5, %[s00]\n\t"
+      "smlad %[s10], r2, r4, %[s10]\n\t"
+      "smlad %[s10], r3, r5, %[s10]\n\t"
+      "ldr r5, [%[w]], #4\n\t"
+      "sxtb16 r4, r5\n\t"
+      "sxtb16 r5, r5, ror #8\n\t"
+      "smlad %[s01], r0, r4, %[s01]\n\t"
+      "smlad %[s01], r1, r5, %[s01]\n\t"
+      "smlad %[s11], r2, r4, %[s11]\n\t"
+      "smlad %[s11], r3, r5, %[s11]\n\t"
+      "cmp %[x], %[end]\n\t"
+      "bne 1b"
+      : [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [x] "+r"(x), [w] "+r"(w)
+      : [end] "r"(end)
+      : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
+  acc[0] = s00;
+  acc[1] = s01;
+  acc[2] = s10;
+  acc[3] = s11;
+}
+
+// Output channels oc and oc+1 (w: their interleaved filters) of the two
+// widened pixels x (kp taps); o1 = 0 drops pixel 1.
+static inline __attribute__((always_inline)) void conv_pair(const tm_conv_params_t *p, const uint32_t *x,
+                                                            const uint32_t *w, int kp, int oc, int8_t *o0,
+                                                            int8_t *o1, int mode) {
   const int oc1 = oc + 1 < p->out_c ? oc + 1 : oc;
   const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
-  // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
-  int32_t s00 = p->bias[oc], s01 = p->bias[oc1], s10 = s00, s11 = s01;
-  const int8_t *end = a0 + kp;
-  while (a0 < end) {
-    const uint32_t f0 = tm_dsp_load4(w), f1 = tm_dsp_load4(w + 4);
-    const uint32_t x0 = tm_dsp_load4(a0), x1 = tm_dsp_load4(a1);
-    w += 8;
-    a0 += 4;
-    a1 += 4;
-    const int32_t x0e = tm_dsp_even(x0), x0o = tm_dsp_odd(x0), x1e = tm_dsp_even(x1), x1o = tm_dsp_odd(x1);
-    int32_t fe = tm_dsp_even(f0), fo = tm_dsp_odd(f0);
-    s00 = __smlad(x0e, fe, __smlad(x0o, fo, s00));
-    s10 = __smlad(x1e, fe, __smlad(x1o, fo, s10));
-    fe = tm_dsp_even(f1);
-    fo = tm_dsp_odd(f1);
-    s01 = __smlad(x0e, fe, __smlad(x0o, fo, s01));
-    s11 = __smlad(x1e, fe, __smlad(x1o, fo, s11));
-  }
+  int32_t acc[4] = {p->bias[oc], p->bias[oc1], p->bias[oc], p->bias[oc1]};
+  conv_dot(x, w, kp, acc);
+  const int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
   const int32_t m0 = p->mult[oc], sh0 = p->shift[oc], m1 = p->mult[oc1], sh1 = p->shift[oc1];
   o0[oc] = conv_requantize(mode, s00, m0, sh0, zp, lo, hi);
   if (o1) o1[oc] = conv_requantize(mode, s10, m0, sh0, zp, lo, hi);
@@ -88,40 +146,40 @@ static inline __attribute__((always_inline)) void conv_pair(const tm_conv_params
   }
 }
 
-// All output channels of two pixels (o1 = 0: only the first).
-static void conv_pixels(const tm_conv_params_t *p, const int8_t *a0, const int8_t *a1, int8_t *o0, int8_t *o1,
-                        int mode) {
+// All output channels of the two widened pixels (o1 = 0: only the first).
+static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0, int8_t *o1, int mode) {
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
-  const int8_t *w = p->weights;
+  const uint32_t *w = (const uint32_t *)(const void *)p->weights;  // generated arrays are 16-byte aligned
   if (mode == CONV_FAST_SAT) {
-    for (int oc = 0; oc < p->out_c; oc += 2, w += 2 * kp) conv_pair(p, a0, a1, w, kp, oc, o0, o1, CONV_FAST_SAT);
+    for (int oc = 0; oc < p->out_c; oc += 2, w += kp / 2) conv_pair(p, x, w, kp, oc, o0, o1, CONV_FAST_SAT);
   } else if (mode == CONV_FAST) {
-    for (int oc = 0; oc < p->out_c; oc += 2, w += 2 * kp) conv_pair(p, a0, a1, w, kp, oc, o0, o1, CONV_FAST);
+    for (int oc = 0; oc < p->out_c; oc += 2, w += kp / 2) conv_pair(p, x, w, kp, oc, o0, o1, CONV_FAST);
   } else {
-    for (int oc = 0; oc < p->out_c; oc += 2, w += 2 * kp) conv_pair(p, a0, a1, w, kp, oc, o0, o1, CONV_CHECKED);
+    for (int oc = 0; oc < p->out_c; oc += 2, w += kp / 2) conv_pair(p, x, w, kp, oc, o0, o1, CONV_CHECKED);
   }
 }
 
 void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
   const int pixels = p->out_h * p->out_w;
-  const int direct = p->k_h == 1 && p->k_w == 1 && p->pad_top == 0 && p->pad_left == 0 && (p->in_c & 3) == 0;
-  const int patch_bytes = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
+  const int wide_c = (p->in_c & 3) == 0;
+  const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
+  uint32_t *wide = (uint32_t *)(void *)p->scratch;  // 4 * kp bytes, then one int8 patch when !wide_c
+  int8_t *patch = p->scratch + 4 * kp;
   const int fast = tm_dsp_fast_ok(p->bias, p->shift, p->out_c, (int32_t)p->k_h * p->k_w * p->in_c);
   const int mode = !fast ? CONV_CHECKED : (p->act_min == -128 && p->act_max == 127 ? CONV_FAST_SAT : CONV_FAST);
   for (int px = 0; px < pixels; px += 2) {
     const int count = px + 1 < pixels ? 2 : 1;
-    const int8_t *a[2];
-    for (int k = 0; k < count; ++k) {
-      const int oy = (px + k) / p->out_w, ox = (px + k) % p->out_w;
-      if (direct) {
-        a[k] = in + ((int32_t)oy * p->stride_h * p->in_w + ox * p->stride_w) * p->in_c;
+    for (int k = 0; k < 2; ++k) {
+      const int q = px + (k < count ? k : 0);
+      const int oy = q / p->out_w, ox = q % p->out_w;
+      if (wide_c) {
+        conv_gather_wide(p, in, oy, ox, wide + 2 * k);
       } else {
-        int8_t *patch = p->scratch + k * patch_bytes;
         conv_gather(p, in, oy, ox, patch);
-        a[k] = patch;
+        conv_widen(patch, kp, wide + 2 * k);
       }
     }
     int8_t *o0 = out + (int32_t)px * p->out_c;
-    conv_pixels(p, a[0], count == 2 ? a[1] : a[0], o0, count == 2 ? o0 + p->out_c : 0, mode);
+    conv_pixels(p, wide, o0, count == 2 ? o0 + p->out_c : 0, mode);
   }
 }

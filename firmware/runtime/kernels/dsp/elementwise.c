@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // ADD and MUL for Cortex-M with the DSP extension: same-shape ADD runs with
-// the constants in registers and the SMMULR requantization; MUL and
-// broadcasting use the reference loops.
+// the constants in registers and the SMMULR requantization (branch-free when
+// every shift is a right shift); MUL and broadcasting use the reference loops.
 // Hot loops: keep -O2 code generation when the project builds with -Os
 // (PlatformIO's default), which would otherwise cost ~30% more instructions.
 #pragma GCC optimize("O2")
@@ -17,9 +17,46 @@ static inline int32_t add_rescale(int32_t x, int32_t mult, int32_t shift) {
   return shift == 0 ? tm_dsp_high_mul(x, mult) : tm_dsp_scale(x, mult, shift);
 }
 
+// round(h / 2^right), ties away from zero, with half = 2^right / 2 and
+// neg = -1 when right > 0, else 0 (right = 0 leaves h as it is).
+static inline int32_t add_round(int32_t h, int right, int32_t half, int32_t neg) {
+  return (h + half + ((h >> 31) & neg)) >> right;
+}
+
+// Same-shape ADD when both input shifts are right shifts (or 0) and the
+// output shift is a right shift: every step is branch-free.
+static void add_fast(const tm_elementwise_params_t *p, const int8_t *in1, const int8_t *in2, int8_t *out) {
+  const int32_t zp1 = p->in1_zp, zp2 = p->in2_zp, m1 = p->in1_mult, m2 = p->in2_mult;
+  const int r1 = -p->in1_shift, r2 = -p->in2_shift;
+  const int32_t half1 = (int32_t)((1u << r1) >> 1), half2 = (int32_t)((1u << r2) >> 1);
+  const int32_t neg1 = r1 > 0 ? -1 : 0, neg2 = r2 > 0 ? -1 : 0;
+  const int32_t mo = p->out_mult, so = p->out_shift, zo = p->out_zp, lo = p->act_min, hi = p->act_max;
+  const int32_t n = p->count;
+  if (lo == -128 && hi == 127) {
+    for (int32_t i = 0; i < n; ++i) {
+      // Bound: |q - zp| <= 255 shifted by 20 stays below 2^28; the rescaled sum below 2^29.
+      const int32_t a = add_round(tm_dsp_high_mul((in1[i] - zp1) * (1 << 20), m1), r1, half1, neg1);
+      const int32_t b = add_round(tm_dsp_high_mul((in2[i] - zp2) * (1 << 20), m2), r2, half2, neg2);
+      out[i] = tm_dsp_requantize_fast_sat(a + b, mo, so, zo);
+    }
+    return;
+  }
+  for (int32_t i = 0; i < n; ++i) {
+    // Bound: as above.
+    const int32_t a = add_round(tm_dsp_high_mul((in1[i] - zp1) * (1 << 20), m1), r1, half1, neg1);
+    const int32_t b = add_round(tm_dsp_high_mul((in2[i] - zp2) * (1 << 20), m2), r2, half2, neg2);
+    out[i] = tm_dsp_requantize_fast(a + b, mo, so, zo, lo, hi);
+  }
+}
+
 void tm_elementwise_add(const tm_elementwise_params_t *p, const int8_t *in1, const int8_t *in2, int8_t *out) {
   if (!p->contiguous) {
     tm_ref_elementwise(p, in1, in2, out, tm_ref_add_point);
+    return;
+  }
+  if (p->left_shift == 20 && p->in1_shift <= 0 && p->in2_shift <= 0 && p->out_shift < 0 && p->in1_mult >= 0 &&
+      p->in2_mult >= 0 && p->out_mult >= 0) {
+    add_fast(p, in1, in2, out);
     return;
   }
   const int32_t zp1 = p->in1_zp, zp2 = p->in2_zp, ls = p->left_shift;

@@ -21,12 +21,14 @@ from toolchain import manifest
 from toolchain.boards import Board
 from toolchain.cli.console import console
 from toolchain.emulate import Emulator, running_url
+from toolchain.errors import UsageError
 from toolchain.harness import protocol
 from toolchain.harness.client import DeviceClient
 from toolchain.harness.errors import HarnessError, TransportError
 from toolchain.harness.transports import open_transport
 
 EMULATED_UNIT = "instructions (emulated)"
+MIN_RUNS = 5  # the latency is a median of at least this many timed runs
 RANDOM_SAMPLES = 20
 SAVE_EVERY = 25
 _NP_TYPES = {"int8": "i1", "uint8": "u1", "int16": "<i2", "float32": "<f4"}
@@ -36,11 +38,12 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
           runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False) -> dict:
     from toolchain import firmware, report
 
+    check_counts(runs, max_samples)
     t0 = time.monotonic()
     fw = firmware.build(model_ref, board_id, runtime=runtime, seed=seed, profile=profile)
     p = fw.prepared
     inputs, labels, host = reference_data(p, seed)
-    if max_samples:
+    if max_samples is not None:
         inputs, labels, host = inputs[:max_samples], None if labels is None else labels[:max_samples], host[:max_samples]
     out = Path(p.dir) / "bench.json"
     layer_names = [l["op"] if isinstance(l, dict) else str(l) for l in fw.layers]
@@ -58,6 +61,15 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy")})
     report.write(p.dir)
     return result
+
+
+def check_counts(runs: int, max_samples: int | None) -> None:
+    """Refuse counts that would silently change what is measured, before anything is built."""
+    if runs < MIN_RUNS:
+        raise UsageError(f"--runs {runs} is too few: the latency is the median of at least {MIN_RUNS} runs",
+                         f"pass --runs {MIN_RUNS} or more")
+    if max_samples is not None and max_samples < 1:
+        raise UsageError(f"--samples {max_samples} would stream no sample", "pass --samples 1 or more, or leave it out for the whole split")
 
 
 @contextmanager
@@ -137,7 +149,7 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
 def latency(client: DeviceClient, board: Board, sample: bytes, runs: int, warmups: int, layer_names) -> dict:
     emulated = board.emulated and client.info.timer_unit == "ticks"
     per_tick = client.calibrate() if emulated else 1.0
-    inf = client.run_sample(sample, runs=max(runs, 5), warmups=warmups, timeout=60)
+    inf = client.run_sample(sample, runs=runs, warmups=warmups, timeout=60)
     per_run = [round(t * per_tick) for t in inf.run_ticks]
     lat = {"instructions_median" if emulated else f"{client.info.timer_unit}_median": int(statistics.median(per_run)),
            "runs": len(per_run), "unit": EMULATED_UNIT if emulated else client.info.timer_unit,

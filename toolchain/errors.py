@@ -20,6 +20,12 @@ class ToolchainError(Exception):
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
 
+class UsageError(ToolchainError):
+    """An option value out of range; exit 2 like click's own usage errors."""
+
+    exit_code = 2
+
+
 class NotImplementedYet(ToolchainError):
     exit_code = 3
 

@@ -3,11 +3,17 @@
 UART on a local TCP port, `socket://127.0.0.1:PORT` for the harness.
 
 `nodelay=on` matters: without it every command round trip costs ~44 ms.
+
+QEMU runs in its own session (a Ctrl-C meant for us never reaches it
+half-way) and gets SIGTERM when this process dies, however it dies
+(PR_SET_PDEATHSIG), so no orphaned QEMU keeps a port busy.
 """
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -21,6 +27,8 @@ from toolchain.errors import ToolchainError
 BOOT_TIMEOUT_S = 5.0
 # beside the model's artifacts while `toolchain emulate` runs, so `bench` can use that QEMU
 STATE_FILE = "emulator.json"
+_LIBC = ctypes.CDLL(None, use_errno=True)  # loaded here, not in the forked child
+_PR_SET_PDEATHSIG = 1
 
 
 class EmulatorError(ToolchainError):
@@ -33,13 +41,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def qemu_command(board: Board, elf: Path, port: int) -> list[str]:
+def check_emulator(board: Board) -> str:
+    """The QEMU executable for `board`; a clear error for a board QEMU cannot boot (checked before building)."""
+    if board.emulator == "qemu-aarch64":
+        raise BoardError(f"board '{board.id}' is a Linux target, not firmware to boot in QEMU",
+                         f"`toolchain bench --board {board.id}` runs it (under qemu-aarch64 off the Pi)")
     if board.emulator != "qemu-system-arm":
-        raise BoardError(f"board '{board.id}' has no Cortex-M emulator", "use a qemu-* board, or flash the real board")
+        raise BoardError(f"board '{board.id}' has no emulator", "use a qemu-* board (see `toolchain boards`), or flash the real board")
     exe = shutil.which(board.emulator)
     if not exe:
         raise EmulatorError(f"{board.emulator} not found", "install it: apt-get install --no-install-recommends qemu-system-arm")
-    return [exe, "-machine", board.machine, "-nographic", "-monitor", "none", "-icount", "shift=0",
+    return exe
+
+
+def check_port_free(port: int) -> None:
+    """QEMU would fail to bind a busy port, and the listener there is not ours to talk to."""
+    with socket.socket() as s:
+        # as QEMU does: a port whose last connection is in TIME_WAIT is free
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError as e:
+            raise EmulatorError(f"port {port} is already in use ({e.strerror or e})",
+                                "pick another --port, or leave it out for a free one") from e
+
+
+def qemu_command(board: Board, elf: Path, port: int) -> list[str]:
+    return [check_emulator(board), "-machine", board.machine, "-nographic", "-monitor", "none", "-icount", "shift=0",
             "-semihosting-config", "enable=on,target=native", "-kernel", str(elf),
             "-serial", f"tcp:127.0.0.1:{port},server=on,wait=on,nodelay=on"]
 
@@ -64,6 +92,8 @@ class Emulator:
     def start(self) -> "Emulator":
         if not self.elf.exists():
             raise EmulatorError(f"firmware {self.elf} not found", f"build it first: toolchain build --board {self.board.id}")
+        if self.fixed_port:
+            check_port_free(self.port)
         try:
             return self._start()
         except EmulatorError:
@@ -75,13 +105,12 @@ class Emulator:
 
     def _start(self) -> "Emulator":
         self.proc = subprocess.Popen(qemu_command(self.board, self.elf, self.port), stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                                     preexec_fn=_die_with_parent)
         deadline = time.monotonic() + BOOT_TIMEOUT_S
         while not self._listening():
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode(errors="replace").strip()
-                raise EmulatorError(f"QEMU exited with status {self.proc.returncode}: {err}",
-                                    f"check that port {self.port} is free and the ELF is for {self.board.machine}")
+                raise self.died()
             if time.monotonic() > deadline:
                 self.stop()
                 raise EmulatorError(f"QEMU did not open port {self.port} within {BOOT_TIMEOUT_S:.0f} s")
@@ -89,13 +118,24 @@ class Emulator:
         return self
 
     def _listening(self) -> bool:
-        # /proc is cheaper than a probe connection, which QEMU would take as its client
-        port_hex = f":{self.port:04X} "
+        """Whether our QEMU, not some other process, listens on the port.
+
+        /proc is cheaper than a probe connection, which QEMU would take as its client."""
+        port_hex = f":{self.port:04X}"
         try:
             lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+            fds = {os.readlink(f) for f in Path(f"/proc/{self.proc.pid}/fd").iterdir()}
         except OSError:
-            return True
-        return any(port_hex in ln and ln.split()[3] == "0A" for ln in lines)
+            return False
+        listeners = [ln.split() for ln in lines if ln.split()[1].endswith(port_hex) and ln.split()[3] == "0A"]
+        return any(f"socket:[{f[9]}]" in fds for f in listeners)
+
+    def died(self) -> EmulatorError:
+        """Why QEMU is gone: its exit status and the tail of its stderr."""
+        self.proc.wait()
+        tail = " | ".join(self.proc.stderr.read().decode(errors="replace").strip().splitlines()[-3:])
+        return EmulatorError(f"QEMU exited with status {self.proc.returncode}" + (f": {tail}" if tail else ""),
+                             f"check that the ELF is for {self.board.machine}; `toolchain emulate` again restarts it")
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -121,6 +161,11 @@ class Emulator:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG)."""
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def record(directory: Path, emu: Emulator) -> Path:

@@ -1,5 +1,6 @@
 """`toolchain emulate`."""
 
+import signal
 import time
 
 import typer
@@ -17,10 +18,16 @@ def emulate_cmd(
     port: int = typer.Option(None, "--port", help="TCP port for the serial link (default: a free one)."),
 ) -> None:
     """Boot a model's firmware in QEMU and serve its serial link until Ctrl-C."""
-    from toolchain.emulate import Emulator, record
+    from toolchain import boards
+    from toolchain.emulate import Emulator, check_emulator, check_port_free, record
     from toolchain.firmware import build
 
+    # what cannot work is refused before minutes of training and building
+    check_emulator(boards.load(board))
+    if port is not None:
+        check_port_free(port)
     fw = build(model, board, runtime=runtime, seed=seed)
+    _exit_on(signal.SIGTERM, signal.SIGHUP)
     with Emulator(fw.board, fw.elf, port) as emu:
         state = record(fw.prepared.dir, emu)
         console.success(f"{fw.board.machine} running {fw.elf}")
@@ -28,6 +35,16 @@ def emulate_cmd(
         try:
             while emu.alive():
                 time.sleep(0.5)
+            # only Ctrl-C or a signal (exceptions, leaving the loop) is a normal end
+            raise emu.died()
         finally:
             state.unlink(missing_ok=True)
-    console.info("QEMU exited")
+
+
+def _exit_on(*signals: signal.Signals) -> None:
+    """Turn these signals into SystemExit(128 + n), so `with Emulator` stops QEMU on the way out."""
+    def leave(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    for s in signals:
+        signal.signal(s, leave)

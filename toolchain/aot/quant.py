@@ -38,7 +38,12 @@ def activation_range(fused: int, scale: float, zp: int, op_desc: str) -> tuple[i
                        "use NONE, RELU, RELU6 or RELU_N1_TO_1, or --runtime tflm")
 
     def q(v: float) -> int:
-        return zp + _round_half_away(np.float32(v) / np.float32(scale))
+        with np.errstate(over="ignore"):
+            x = np.float32(v) / np.float32(scale)
+        if not np.isfinite(x):
+            raise AotError(f"{op_desc}: output scale {scale} is too small for the fused activation",
+                           "re-quantize the model, or use --runtime tflm")
+        return zp + _round_half_away(x)
 
     lo, hi = -128, 127
     if name == "RELU":

@@ -4,8 +4,9 @@
 // input rows it reads are copied into scratch with zero-point padding, so
 // the inner loops have no bounds checks; four channels per word (SXTB16
 // splits them into lanes, SMLABB/SMLATT accumulate each lane), weights
-// stored per channel quad so they stream in order. Other shapes use the
-// reference loops.
+// stored per channel quad so they stream in order, 3x3 windows unrolled
+// in assembly.
+// Other shapes use the reference loops.
 // Hot loops: keep -O2 code generation when the project builds with -Os
 // (PlatformIO's default), which would otherwise cost ~30% more instructions.
 #pragma GCC optimize("O2")
@@ -35,72 +36,118 @@ static void dw_gather_rows(const tm_depthwise_conv_params_t *p, const int8_t *in
   }
 }
 
-// Requantization constants read once: stores through int8_t pointers could
-// alias the params, so the compiler would reload them after every byte.
-typedef struct {
-  const int32_t *mult, *shift;
-  int32_t zp, lo, hi;
-  int fast;  // tm_dsp_fast_ok holds for the layer
-  int sat;   // ... and the clamp is the whole int8 range
-} dw_out_t;
+// Requantization variants, picked once per call (a constant after inlining).
+enum { DW_CHECKED, DW_FAST, DW_FAST_SAT };
 
-static inline void dw_store(const dw_out_t *q, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int c,
-                            int8_t *out) {
-  const int32_t zp = q->zp, lo = q->lo, hi = q->hi;
-  const int32_t *m = q->mult + c, *s = q->shift + c;
-  if (q->sat) {
-    out[0] = tm_dsp_requantize_fast_sat(a0, m[0], s[0], zp);
-    out[1] = tm_dsp_requantize_fast_sat(a1, m[1], s[1], zp);
-    out[2] = tm_dsp_requantize_fast_sat(a2, m[2], s[2], zp);
-    out[3] = tm_dsp_requantize_fast_sat(a3, m[3], s[3], zp);
-    return;
-  }
-  if (q->fast) {
-    out[0] = tm_dsp_requantize_fast(a0, m[0], s[0], zp, lo, hi);
-    out[1] = tm_dsp_requantize_fast(a1, m[1], s[1], zp, lo, hi);
-    out[2] = tm_dsp_requantize_fast(a2, m[2], s[2], zp, lo, hi);
-    out[3] = tm_dsp_requantize_fast(a3, m[3], s[3], zp, lo, hi);
-    return;
-  }
-  out[0] = tm_dsp_requantize(a0, m[0], s[0], zp, lo, hi);
-  out[1] = tm_dsp_requantize(a1, m[1], s[1], zp, lo, hi);
-  out[2] = tm_dsp_requantize(a2, m[2], s[2], zp, lo, hi);
-  out[3] = tm_dsp_requantize(a3, m[3], s[3], zp, lo, hi);
+static inline __attribute__((always_inline)) int8_t dw_requantize(int mode, int32_t acc, int32_t m, int32_t sh,
+                                                                  int32_t zp, int32_t lo, int32_t hi) {
+  if (mode == DW_FAST_SAT) return tm_dsp_requantize_fast_sat(acc, m, sh, zp);
+  if (mode == DW_FAST) return tm_dsp_requantize_fast(acc, m, sh, zp, lo, hi);
+  return tm_dsp_requantize(acc, m, sh, zp, lo, hi);
 }
 
 // One tap: four channel lanes of input word u times weight word f.
-#define DW_TAP(u, f)                             \
-  do {                                           \
-    const int32_t ue_ = tm_dsp_even(u), uo_ = tm_dsp_odd(u); \
-    const int32_t fe_ = tm_dsp_even(f), fo_ = tm_dsp_odd(f); \
-    a0 = __smlabb(ue_, fe_, a0);                 \
-    a2 = __smlatt(ue_, fe_, a2);                 \
-    a1 = __smlabb(uo_, fo_, a1);                 \
-    a3 = __smlatt(uo_, fo_, a3);                 \
+#define DW_TAP(u, f)                                         \
+  do {                                                       \
+    const uint32_t u_ = (u), f_ = (f);                       \
+    const int32_t ue_ = tm_dsp_even(u_), uo_ = tm_dsp_odd(u_); \
+    const int32_t fe_ = tm_dsp_even(f_), fo_ = tm_dsp_odd(f_); \
+    a0 = __smlabb(ue_, fe_, a0);                             \
+    a2 = __smlatt(ue_, fe_, a2);                             \
+    a1 = __smlabb(uo_, fo_, a1);                             \
+    a3 = __smlatt(uo_, fo_, a3);                             \
   } while (0)
 
-// Four channels (c..c+3) of the output pixel whose window starts at x in the
-// gathered rows; w: the channel quad's k_h*k_w weight words in order.
-static void dw_block(const int8_t *x, const int8_t *w, const int32_t *bias, int k_h, int k_w, int step,
-                     int row_skip, int32_t acc[4]) {
-  // Bound: k_h*k_w taps of |x*w| <= 2^14 plus the bias.
-  int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
-  if (k_w == 3) {  // the common 3-wide window, unrolled
-    const int row = row_skip + 3 * step;
-    for (int ky = 0; ky < k_h; ++ky, x += row, w += 12) {
-      DW_TAP(tm_dsp_load4(x), tm_dsp_load4(w));
-      DW_TAP(tm_dsp_load4(x + step), tm_dsp_load4(w + 4));
-      DW_TAP(tm_dsp_load4(x + 2 * step), tm_dsp_load4(w + 8));
-    }
-  } else {
-    for (int ky = 0; ky < k_h; ++ky, x += row_skip) {
-      for (int kx = 0; kx < k_w; ++kx, w += 4, x += step) DW_TAP(tm_dsp_load4(x), tm_dsp_load4(w));
+// Four channel lanes of one tap: u (input word) and f (weight word, loaded
+// here and advanced) split into even/odd lanes, SMLABB/SMLATT into a0..a3.
+#define DW_ASM_TAP                        \
+  "ldr %[f], [%[w]], #4\n\t"              \
+  "sxtb16 %[ue], %[u]\n\t"                \
+  "sxtb16 %[fe], %[f]\n\t"                \
+  "smlabb %[a0], %[ue], %[fe], %[a0]\n\t" \
+  "smlatt %[a2], %[ue], %[fe], %[a2]\n\t" \
+  "sxtb16 %[u], %[u], ror #8\n\t"         \
+  "sxtb16 %[f], %[f], ror #8\n\t"         \
+  "smlabb %[a1], %[u], %[f], %[a1]\n\t"   \
+  "smlatt %[a3], %[u], %[f], %[a3]\n\t"
+
+// One window row of three taps step bytes apart; leaves x on the third tap.
+#define DW_ASM_ROW                              \
+  "ldr %[u], [%[x]]\n\t" DW_ASM_TAP             \
+  "ldr %[u], [%[x], %[step]]\n\t" DW_ASM_TAP    \
+  "add %[x], %[x], %[step], lsl #1\n\t"         \
+  "ldr %[u], [%[x]]\n\t" DW_ASM_TAP
+
+// Layer constants read once: stores through int8_t pointers could alias
+// the params, so the compiler would reload them after every byte.
+typedef struct {
+  const int8_t *weights;
+  const int32_t *bias, *mult, *shift;
+  int32_t zp, lo, hi;
+  int k_h, k_w, taps;
+  int step;      // bytes between the taps of a window row (dil_w * in_c)
+  int row;       // bytes between window rows in the gathered rows
+  int pixel;     // bytes between output pixels' windows (stride_w * in_c)
+  int cc;        // channels
+} dw_layer_t;
+
+// One output row: every output pixel of it, channels in quads, from the
+// gathered rows x.
+static inline __attribute__((always_inline)) void dw_out_row(const dw_layer_t *l, const int8_t *x, int out_w,
+                                                             int8_t *out, int mode) {
+  const int cc = l->cc, k_h = l->k_h, k_w = l->k_w, taps = l->taps;
+  const int step = l->step, row = l->row;
+  const int32_t zp = l->zp, lo = l->lo, hi = l->hi;
+  for (int ox = 0; ox < out_w; ++ox, x += l->pixel, out += cc) {
+    for (int c = 0; c < cc; c += 4) {
+      const uint32_t *w = (const uint32_t *)(const void *)(l->weights + c * taps);  // 16-byte aligned array
+      const int8_t *xc = x + c;
+      // Bound: k_h*k_w taps of |x*w| <= 2^14 plus the bias.
+      int32_t a0 = l->bias[c], a1 = l->bias[c + 1], a2 = l->bias[c + 2], a3 = l->bias[c + 3];
+      const int skip = row - k_w * step;
+      for (int ky = 0; ky < k_h; ++ky, xc += skip) {
+        for (int kx = 0; kx < k_w; ++kx, ++w, xc += step) DW_TAP(tm_dsp_load4(xc), *w);
+      }
+      const int32_t *m = l->mult + c, *sh = l->shift + c;
+      int8_t *o = out + c;
+      o[0] = dw_requantize(mode, a0, m[0], sh[0], zp, lo, hi);
+      o[1] = dw_requantize(mode, a1, m[1], sh[1], zp, lo, hi);
+      o[2] = dw_requantize(mode, a2, m[2], sh[2], zp, lo, hi);
+      o[3] = dw_requantize(mode, a3, m[3], sh[3], zp, lo, hi);
     }
   }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
+}
+
+// dw_out_row for 3x3 windows without a fused activation clamp (the usual
+// case): channel quads outermost so each quad's constants are read once,
+// the taps in assembly. Not inlined: the taps need 12 registers.
+static __attribute__((noinline)) void dw_out_row_3x3_sat(const dw_layer_t *l, const int8_t *x, int out_w,
+                                                         int8_t *out) {
+  const int cc = l->cc, step = l->step, skip = l->row - 2 * l->step, pixel = l->pixel;
+  const int32_t zp = l->zp;
+  for (int c = 0; c < cc; c += 4) {
+    const uint32_t *wq = (const uint32_t *)(const void *)(l->weights + c * 9);  // 16-byte aligned array
+    const int32_t b0 = l->bias[c], b1 = l->bias[c + 1], b2 = l->bias[c + 2], b3 = l->bias[c + 3];
+    const int32_t *m = l->mult + c, *sh = l->shift + c;
+    const int8_t *xp = x + c;
+    int8_t *o = out + c;
+    for (int ox = 0; ox < out_w; ++ox, xp += pixel, o += cc) {
+      // Bound: 9 taps of |x*w| <= 2^14 plus the bias.
+      int32_t a0 = b0, a1 = b1, a2 = b2, a3 = b3;
+      const int8_t *xc = xp;
+      const uint32_t *w = wq;
+      uint32_t u, f, ue, fe;
+      __asm__(DW_ASM_ROW "add %[x], %[x], %[skip]\n\t" DW_ASM_ROW "add %[x], %[x], %[skip]\n\t" DW_ASM_ROW
+              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(xc), [w] "+r"(w),
+                [u] "=&r"(u), [f] "=&r"(f), [ue] "=&r"(ue), [fe] "=&r"(fe)
+              : [step] "r"(step), [skip] "r"(skip)
+              : "memory");
+      o[0] = tm_dsp_requantize_fast_sat(a0, m[0], sh[0], zp);
+      o[1] = tm_dsp_requantize_fast_sat(a1, m[1], sh[1], zp);
+      o[2] = tm_dsp_requantize_fast_sat(a2, m[2], sh[2], zp);
+      o[3] = tm_dsp_requantize_fast_sat(a3, m[3], sh[3], zp);
+    }
+  }
 }
 
 void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *in, int8_t *out) {
@@ -109,21 +156,23 @@ void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *i
     return;
   }
   const int wp = (p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1;
-  const int cc = p->in_c, k_h = p->k_h, k_w = p->k_w, taps = k_h * k_w;
-  const int step = p->dil_w * cc, row_skip = (wp - k_w * p->dil_w) * cc;
+  const int cc = p->in_c, taps = p->k_h * p->k_w;
+  const dw_layer_t l = {p->weights, p->bias, p->mult, p->shift, p->out_zp, p->act_min, p->act_max,
+                        p->k_h, p->k_w, taps, p->dil_w * cc, wp * cc, p->stride_w * cc, cc};
   const int fast = tm_dsp_fast_ok(p->bias, p->shift, cc, taps);
-  const dw_out_t q = {p->mult, p->shift, p->out_zp, p->act_min, p->act_max, fast,
-                      fast && p->act_min == -128 && p->act_max == 127};
+  const int mode = !fast ? DW_CHECKED : (p->act_min == -128 && p->act_max == 127 ? DW_FAST_SAT : DW_FAST);
+  const int32_t out_row = (int32_t)p->out_w * cc;
   for (int oy = 0; oy < p->out_h; ++oy) {
     dw_gather_rows(p, in, oy, wp);
-    for (int ox = 0; ox < p->out_w; ++ox) {
-      const int8_t *x = p->scratch + ox * p->stride_w * cc;
-      int8_t *o = out + ((int32_t)oy * p->out_w + ox) * cc;
-      for (int c = 0; c < cc; c += 4) {
-        int32_t acc[4];
-        dw_block(x + c, p->weights + c * taps, p->bias + c, k_h, k_w, step, row_skip, acc);
-        dw_store(&q, acc[0], acc[1], acc[2], acc[3], c, o + c);
-      }
+    int8_t *o = out + oy * out_row;
+    if (mode == DW_FAST_SAT && p->k_h == 3 && p->k_w == 3) {
+      dw_out_row_3x3_sat(&l, p->scratch, p->out_w, o);
+    } else if (mode == DW_FAST_SAT) {
+      dw_out_row(&l, p->scratch, p->out_w, o, DW_FAST_SAT);
+    } else if (mode == DW_FAST) {
+      dw_out_row(&l, p->scratch, p->out_w, o, DW_FAST);
+    } else {
+      dw_out_row(&l, p->scratch, p->out_w, o, DW_CHECKED);
     }
   }
 }

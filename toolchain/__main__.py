@@ -19,10 +19,9 @@ def main() -> int:
     except ToolchainError as e:
         console.error(str(e))
         return e.exit_code
-    except KeyboardInterrupt:
-        console.error("interrupted; finished artifacts are kept, rerun to continue")
-        return 130
     except SystemExit as e:
+        if e.code == 130:  # click turns Ctrl-C into exit 130
+            console.error("interrupted; finished steps are kept, rerun the command to continue")
         return e.code if isinstance(e.code, int) else 1
     except Exception as e:  # noqa: BLE001 - the one place unexpected errors are reported
         import traceback

@@ -51,7 +51,8 @@ def evaluate_all(task: str, d: Path, data: Dataset, made: dict[str, Path], deplo
             tflm_raw = tflm_outputs(tfl, qin.quantize(x), tflm_arena)
             vs = {f"vs_litert{suffix}": agreement(tflm_raw, litert_outputs(tfl, x, xnnpack)[0])
                   for suffix, xnnpack in (("", False), ("_xnnpack", True))}
-            rows.append(_row("tflm", d / "tflm", task, qout.dequantize(tflm_raw), y, **vs))
+            row = _row("tflm", d / "tflm", task, qout.dequantize(tflm_raw), y, **vs)
+            rows.append({**row, "size_bytes": len(tfl)})  # the model array it embeds, as for imported models
         advance()
     return rows, tflm_raw
 
@@ -59,8 +60,9 @@ def evaluate_all(task: str, d: Path, data: Dataset, made: dict[str, Path], deplo
 def agreement(tflm_raw: np.ndarray, litert_raw: np.ndarray) -> dict:
     """How TFLM's reference kernels and LiteRT differ on the same inputs."""
     delta = np.abs(tflm_raw.astype(np.int32) - litert_raw.astype(np.int32))
+    one_output = tflm_raw.shape[1] == 1  # regression: no class to agree on
     return {
-        "top1_agree": int(np.sum(tflm_raw.argmax(1) == litert_raw.argmax(1))),
+        "top1_agree": None if one_output else int(np.sum(tflm_raw.argmax(1) == litert_raw.argmax(1))),
         "samples": int(len(tflm_raw)),
         "values_differ": int(np.count_nonzero(delta)),
         "max_lsb_diff": int(delta.max()) if delta.size else 0,

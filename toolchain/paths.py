@@ -14,8 +14,9 @@ def build_root() -> Path:
     return Path(os.environ.get("TOOLCHAIN_BUILD_DIR", Path.cwd() / "build"))
 
 
-def artifact_dir(model: str, board: str = "host") -> Path:
-    """`build/<model>/<board>/`, created on demand."""
+def artifact_dir(model: str, board: str = "host", create: bool = True) -> Path:
+    """`build/<model>/<board>/`, created unless `create` is False."""
     d = build_root() / model / board
-    d.mkdir(parents=True, exist_ok=True)
+    if create:
+        d.mkdir(parents=True, exist_ok=True)
     return d

@@ -7,6 +7,7 @@ a step whose key and artifacts are unchanged is skipped, so later commands
 
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import numpy as np
 
 from toolchain import manifest
 from toolchain.cli.console import console
-from toolchain.export.model_file import load_tflite
+from toolchain.export.errors import ExportError
+from toolchain.export.model_file import load_tflite, summarize
 from toolchain.paths import artifact_dir
 from toolchain.recipes import Recipe
 
@@ -78,35 +80,50 @@ def train_step(recipe: Recipe, seed: int, force: bool = False):
     return d, data, key
 
 
-def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False):
+def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_plan: bool = False):
+    """Run (or reuse) the optimization plan. Without `plan`: the last plan run for
+    this model when `last_plan` (device steps deploy what the user optimized),
+    else the recipe's default plan."""
     from toolchain import optimize
 
     d, data, train_key = train_step(recipe, seed)
+    m = manifest.read(d)
+    if plan is None and last_plan and m.get("plan"):
+        plan = optimize.Plan(**m["plan"])
+        console.step(f"optimize: deploying the last plan ({plan.describe()})")
     plan = plan or optimize.Plan.of(recipe)
     key = _key(train_key, plan.to_dict())
-    m = manifest.read(d)
     made = {k: Path(v) for k, v in m.get("optimized", {}).items()}
     if not force and made and _fresh(m, "optimize", key, made.values()):
         console.step("optimize: optimized models are up to date")
-    else:
-        for old in made.values():
+        return d, data, key, made
+    # New models are made aside and moved in at the end: an interrupted run keeps the old ones.
+    tmp = d / ".optimizing"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    fresh = optimize.run(d / "float.keras", recipe, data, plan, tmp, seed)
+    for old in made.values():
+        if old.name not in {p.name for p in fresh.values()}:
             old.unlink(missing_ok=True)
-        made = optimize.run(d / "float.keras", recipe, data, plan, d, seed)
-        manifest.update(d, plan=plan.to_dict(), optimized={k: str(v) for k, v in made.items()})
-        _mark(d, "optimize", key)
+    made = {k: p.replace(d / p.name) for k, p in fresh.items()}
+    tmp.rmdir()
+    # what was evaluated and exported belongs to the old models
+    manifest.update(d, plan=plan.to_dict(), optimized={k: str(v) for k, v in made.items()}, artifacts=[],
+                    deploy=None, steps={k: v for k, v in m.get("steps", {}).items() if k != "export"})
+    _mark(d, "optimize", key)
     return d, data, key, made
 
 
-def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False) -> dict:
+def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_plan: bool = False) -> dict:
     """Export ONNX and TFLM sources, evaluate every artifact, write the manifest."""
     from toolchain.compare import evaluate_all
     from toolchain.export import onnx as onnx_export
     from toolchain.export import tflm
     from toolchain.tf import keras
 
-    d, data, opt_key, made = optimize_step(recipe, seed, plan, force)
+    d, data, opt_key, made = optimize_step(recipe, seed, plan, force, last_plan)
     deploy = next((made[k] for k in DEPLOY_ORDER if k in made), None)
-    key = _key(opt_key)
+    key = _key(opt_key, {k: manifest.file_hash(p) for k, p in made.items()})
     m = manifest.read(d)
     outputs = [d / "model.onnx"] + ([d / "tflm" / "model_data.cc", d / "tflm_outputs.npy"] if deploy else [])
     if not force and _fresh(m, "export", key, outputs):
@@ -146,12 +163,18 @@ def import_tflite(path: Path, board: str) -> dict:
     from toolchain.export import tflm
 
     data = load_tflite(path)
-    d = artifact_dir(Path(path).stem, board)
+    d = artifact_dir(Path(path).stem, board, create=False)  # made only once something is written
     key = _key(manifest.file_hash(path))
     m = manifest.read(d)
     if _fresh(m, "export", key, [d / "tflm" / "model_data.cc"]):
         console.step("export: exports are up to date")
         return m
+    info = summarize(data, path)
+    if not info.full_integer:
+        raise ExportError(f"'{path}' is not a full-integer int8 model (inputs {', '.join(info.input_types)}, "
+                          f"{info.float_tensors} float weight tensors)",
+                          "microcontroller runtimes need int8: quantize it with `toolchain optimize --quantize int8` "
+                          "or the TFLite converter's full-integer mode")
     with console.status("measuring the TFLM arena"):
         exported = tflm.write_sources(path, d / "tflm")
     row = {"name": "int8", "path": str(Path(path).resolve()), "size_bytes": len(data), "accuracy": None}
@@ -166,13 +189,14 @@ def import_tflite(path: Path, board: str) -> dict:
     return m
 
 
-def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool = False) -> dict:
+def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool = False,
+           last_plan: bool = False) -> dict:
     """Run every missing step for model `ref` and return the board's manifest."""
     from toolchain.recipes import load
 
     if is_tflite_ref(ref):
         return import_tflite(Path(ref), board)
-    m = export_step(load(ref), seed, plan, force)
+    m = export_step(load(ref), seed, plan, force, last_plan)
     if board == "host":
         return m
     d = artifact_dir(m["model"], board)
@@ -181,11 +205,23 @@ def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool 
     return manifest.update(d, board=board, source=str(artifact_dir(m["model"])), **{k: m.get(k) for k in keep})
 
 
+def export_aot(m: dict, board: str) -> dict:
+    """AOT C code (model.h/model.c) for the deployed model, recorded in the manifest."""
+    from toolchain.aot import compile_tflite
+
+    d = artifact_dir(m["model"], board)
+    with console.status("generating AOT C"):
+        r = compile_tflite(m["deploy"], d / "aot", name=m["model"])
+    aot = {"files": [str(f) for f in r.files], "arena_bytes": r.arena_bytes, "weights_bytes": r.weights_bytes,
+           "macs": r.macs, "layers": len(r.layers)}
+    return manifest.update(d, aot=aot)
+
+
 def prepare(ref: str, board: str = "host", seed: int = 0) -> Prepared:
     """Everything a device step needs, running missing upstream steps first."""
     from toolchain.evaluate import io_quant
 
-    m = export(ref, board, seed)
+    m = export(ref, board, seed, last_plan=True)
     tflite = Path(m["deploy"])
     p = Prepared(m["model"], artifact_dir(m["model"], board), tflite, m)
     if is_tflite_ref(ref):

@@ -39,7 +39,7 @@ def corrupt_models(tmp_path):
 def test_corrupt_tflite(kind, corrupt_models, digits_manifest, build_dir):
     before = snapshot(build_dir)
     r = run_cli("export", "--model", str(corrupt_models[kind]), build=build_dir)
-    assert_clean_error(r, "not a valid .tflite" if kind != "truncated" else kind)
+    assert_clean_error(r, {"truncated": "truncated", "random": "not a valid .tflite", "empty": "is empty"}[kind])
     assert {p: h for p, h in snapshot(build_dir).items() if p in before} == before
 
 
@@ -68,7 +68,40 @@ def test_recipe_file_with_unknown_key(tmp_path):
     assert_clean_error(r, "unknown key 'epochz'", "did you mean 'epochs'")
 
 
-def test_usage_error_is_one_line(tmp_path):
+def test_usage_error_without_traceback(tmp_path):
     r = run_cli("export", "--seed", "many", build=tmp_path)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "Invalid value for '--seed'" in r.stderr
+
+
+@pytest.mark.parametrize("body, needle", [
+    ('raise ValueError("oops")', "model.py:2: build(variant='default') raised ValueError: oops"),
+    ("return None", "returned NoneType, not a Keras model"),
+    ("return keras.Sequential([keras.layers.Input(input_shape), keras.layers.Dense(3)])", "has 3 outputs but the data has 1"),
+])
+def test_broken_user_model_is_blamed_on_the_recipe(tmp_path, body, needle):
+    rec = tmp_path / "mine"
+    rec.mkdir()
+    (rec / "recipe.toml").write_text('name = "mine"\ntask = "regression"\n[data]\nloader = "sine"\n')
+    (rec / "model.py").write_text(f'def build(keras, input_shape, num_outputs, variant="default"):\n    {body}\n')
+    r = run_cli("train", "--model", str(rec), build=tmp_path / "b")
+    assert_clean_error(r, needle)
+
+
+@pytest.mark.slow
+def test_float_model_refused_for_devices(digits_manifest, build_dir, tmp_path):
+    f = tmp_path / "float16.tflite"
+    f.write_bytes((build_dir / "digits" / "host" / "float16.tflite").read_bytes())
+    r = run_cli("export", "--model", str(f), "--board", "qemu-m4", build=build_dir)
+    assert_clean_error(r, "not a full-integer int8 model", "--quantize int8")
+    assert not (build_dir / "float16").exists()
+
+
+@pytest.mark.parametrize("make, needle", [
+    (lambda p: p.mkdir(), "is a directory"),
+    (lambda p: p.write_bytes(b""), "is empty (0 bytes)"),
+])
+def test_not_a_model_file(tmp_path, make, needle):
+    f = tmp_path / "m.tflite"
+    make(f)
+    assert_clean_error(run_cli("export", "--model", str(f), build=tmp_path / "b"), needle)

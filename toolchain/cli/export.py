@@ -1,5 +1,7 @@
 """`toolchain export`."""
 
+import typer
+
 from toolchain.cli import options
 
 
@@ -12,11 +14,19 @@ def export_cmd(
     qat: bool = options.QAT,
     seed: int = options.SEED,
     force: bool = options.FORCE,
+    runtime: str = typer.Option("tflm", "--runtime", "-r",
+                                help="tflm: TFLite Micro sources (always written); aot: also the AOT C code."),
     as_json: bool = options.JSON,
 ) -> None:
-    """Export .tflite, ONNX and TFLite Micro sources; compare every artifact."""
+    """Export .tflite, ONNX and TFLite Micro (or AOT) sources; compare every artifact."""
     from toolchain.cli import summary
-    from toolchain.pipeline import export, is_tflite_ref
+    from toolchain.export.errors import ExportError
+    from toolchain.pipeline import export, export_aot, is_tflite_ref
 
+    if runtime not in ("tflm", "aot"):
+        raise ExportError(f"unknown runtime '{runtime}'", "use tflm or aot")
     plan = None if is_tflite_ref(model) else options.plan(model, prune, distill, quantize, qat)
-    summary.show(export(model, board, seed, plan, force), as_json)
+    m = export(model, board, seed, plan, force)
+    if runtime == "aot":
+        m = export_aot(m, board)
+    summary.show(m, as_json)

@@ -1,6 +1,7 @@
 """Render a model manifest's artifact comparison as a table."""
 
 import json
+from pathlib import Path
 
 from toolchain.cli.console import console
 
@@ -17,10 +18,10 @@ def _note(row: dict) -> str:
     if "max_abs_diff_vs_keras" in row:
         return f"max |onnx - keras| = {row['max_abs_diff_vs_keras']:.1e}"
     if "vs_litert" in row:
-        v, x = row["vs_litert"], row["vs_litert_xnnpack"]
-        return (f"vs LiteRT builtin: top-1 {v['top1_agree']}/{v['samples']}, {v['values_differ']} values differ "
-                f"(max {v['max_lsb_diff']} LSB); vs XNNPACK: top-1 {x['top1_agree']}/{x['samples']}, "
-                f"{x['values_differ']} differ (max {x['max_lsb_diff']} LSB)")
+        def cmp(v: dict) -> str:
+            top1 = f"top-1 {v['top1_agree']}/{v['samples']}, " if v.get("top1_agree") is not None else ""
+            return f"{top1}{v['values_differ']} values differ (max {v['max_lsb_diff']} LSB)"
+        return f"vs LiteRT builtin: {cmp(row['vs_litert'])}; vs XNNPACK: {cmp(row['vs_litert_xnnpack'])}"
     if "input_quant" in row and row["input_quant"]["scale"]:
         q = row["input_quant"]
         return f"in {q['dtype']} scale {q['scale']:.4g} zp {q['zero_point']}"
@@ -36,3 +37,7 @@ def show(m: dict, as_json: bool = False) -> None:
     if m.get("arena_bytes"):
         console.info(f"ops: {', '.join(m['ops'])}")
         console.info(f"TFLM arena: {m['arena_measured_bytes']:,} B measured, {m['arena_bytes']:,} B with margin")
+    if m.get("aot"):
+        a = m["aot"]
+        console.info(f"AOT C: {a['layers']} layers, {a['macs']:,} MACs, arena {a['arena_bytes']:,} B (planned), "
+                     f"weights {a['weights_bytes']:,} B -> {Path(a['files'][0]).parent}")

@@ -37,6 +37,13 @@ class Plan:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def describe(self) -> str:
+        steps = [f"prune {self.prune:.0%}"] if self.prune else []
+        steps += ["distill"] if self.distill else []
+        steps += [f"quantize {'/'.join(self.quantize)}"] if self.quantize else []
+        steps += ["qat"] if self.qat else []
+        return ", ".join(steps) or "no optimization"
+
 
 def run(float_path: Path, recipe: Recipe, data: Dataset, plan: Plan, out: Path, seed: int) -> dict[str, Path]:
     """Apply `plan` to the float model; returns artifact name -> file."""

@@ -7,19 +7,30 @@ from toolchain.data import Dataset
 from toolchain.recipes import Recipe
 
 
-def prune(model, recipe: Recipe, data: Dataset, sparsity: float, epochs: int):
+TOLERANCE = 0.02  # reached sparsity may fall this short of the target (mask granularity)
+
+
+def prune(model, recipe: Recipe, data: Dataset, target: float, epochs: int):
     import tensorflow_model_optimization as tfmot
 
+    from toolchain.optimize.errors import OptimizeError
     from toolchain.tf import fit
     from toolchain.train import compile_model
 
     steps = epochs * int(np.ceil(len(data.x_train) / recipe.train["batch_size"]))
-    schedule = tfmot.sparsity.keras.PolynomialDecay(0.0, sparsity, begin_step=0, end_step=max(1, steps * 2 // 3))
+    end = max(1, steps * 2 // 3)
+    # tfmot updates masks every `frequency` steps (default 100): with few steps the target would never be applied
+    schedule = tfmot.sparsity.keras.PolynomialDecay(0.0, target, begin_step=0, end_step=end,
+                                                    frequency=max(1, end // 10))
     pruned = tfmot.sparsity.keras.prune_low_magnitude(model, pruning_schedule=schedule)
     compile_model(pruned, recipe, recipe.train["learning_rate"] / 4)
     fit(pruned, data.x_train, data.y_train, epochs=epochs, batch_size=recipe.train["batch_size"],
-        label=f"pruning to {sparsity:.0%}", callbacks=[tfmot.sparsity.keras.UpdatePruningStep()])
+        label=f"pruning to {target:.0%}", callbacks=[tfmot.sparsity.keras.UpdatePruningStep()])
     stripped = tfmot.sparsity.keras.strip_pruning(pruned)
+    reached = sparsity(stripped)
+    if reached < target - TOLERANCE:
+        raise OptimizeError(f"pruning reached {reached:.1%} sparsity, short of the {target:.0%} target",
+                            "raise fine_tune_epochs in the recipe's [optimize] table")
     return compile_model(stripped, recipe)
 
 

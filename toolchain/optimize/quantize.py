@@ -5,14 +5,10 @@ import warnings
 
 import numpy as np
 
-from toolchain.errors import ToolchainError
 from toolchain.fdquiet import quiet_stderr
+from toolchain.optimize.errors import OptimizeError
 
 CALIBRATION_SAMPLES = 300
-
-
-class QuantizeError(ToolchainError):
-    pass
 
 
 def representative(x: np.ndarray):
@@ -28,7 +24,7 @@ def to_tflite(model, mode: str, x_calib: np.ndarray) -> bytes:
     from toolchain.tf import tf
 
     if mode not in QUANT_MODES + ("float",):
-        raise QuantizeError(f"unknown quantization mode '{mode}'", f"use one of: {', '.join(QUANT_MODES)}")
+        raise OptimizeError(f"unknown quantization mode '{mode}'", f"use one of: {', '.join(QUANT_MODES)}")
     # A fixed batch of 1 keeps shapes static: no SHAPE/STRIDED_SLICE/PACK ops
     # around reshapes, and nothing dynamic for microcontroller runtimes to resize.
     fn = tf.function(lambda x: model(x, training=False))

@@ -35,7 +35,7 @@ stamp="$VENV/.installed"
 want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   say "installing Python packages into $VENV (first time: a few minutes)"
-  "$VENV/bin/pip" install -q --upgrade pip
+  "$VENV/bin/pip" install -q pip==26.3  # the pip these pins were resolved with
   "$VENV/bin/pip" install -q -c constraints.txt -e '.[test]'
   echo "$want" > "$stamp"
 fi

@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -104,9 +105,10 @@ class Emulator:
             return self._start()
 
     def _start(self) -> "Emulator":
+        main_thread = threading.current_thread() is threading.main_thread()
         self.proc = subprocess.Popen(qemu_command(self.board, self.elf, self.port), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-                                     preexec_fn=_die_with_parent)
+                                     preexec_fn=_die_with_parent if main_thread else None)
         deadline = time.monotonic() + BOOT_TIMEOUT_S
         while not self._listening():
             if self.proc.poll() is not None:
@@ -164,7 +166,10 @@ class Emulator:
 
 
 def _die_with_parent() -> None:
-    """In the child before exec: SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG)."""
+    """In the child before exec: SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG).
+
+    The "parent" is the thread that forked, so a QEMU started from a helper thread (a test's fault
+    injector) would die with that thread: only the main thread's children get it."""
     _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 

@@ -7,7 +7,10 @@ measured (a fault later in the run never loses what came before).
 
 On QEMU, latency is guest instructions per inference (SysTick under
 `-icount shift=0`, calibrated with a loop of known length): deterministic,
-and never a time.
+and never a time. `latency.measured_on` says where the figure comes from
+("device" only when it is the board's own time). Memory values a target
+cannot measure (a Linux process's or an Arduino core's stack, LiteRT's
+arena) are null, not 0.
 """
 
 import statistics
@@ -49,6 +52,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     layer_names = [l["op"] if isinstance(l, dict) else str(l) for l in fw.layers]
     if url is None and fw.board.emulated and (url := running_url(p.dir, fw.elf)):
         console.info(f"using the running emulator at {url}")
+    where = measured_on(fw.board, fw.elf, url)
     with device_session(fw.board, fw.elf, url) as (client, _):
         client.expected_hash = fw.model_hash
         result = measure(client, fw.board, out, inputs=inputs, labels=labels, host_outputs=host, runs=runs,
@@ -57,7 +61,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
                              "profile": profile}},
                          static={"flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes,
                                  "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes},
-                         layer_names=layer_names, started=t0)
+                         layer_names=layer_names, started=t0, measured_on=where)
     manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy")})
     report.write(p.dir)
     return result
@@ -70,6 +74,17 @@ def check_counts(runs: int, max_samples: int | None) -> None:
                          f"pass --runs {MIN_RUNS} or more")
     if max_samples is not None and max_samples < 1:
         raise UsageError(f"--samples {max_samples} would stream no sample", "pass --samples 1 or more, or leave it out for the whole split")
+
+
+def measured_on(board: Board, program: Path, url: str | None) -> str:
+    """Where the latency is measured: only "device" is the board's own time."""
+    from toolchain import pi
+
+    if board.emulator == "qemu-system-arm":
+        return "qemu-system-arm (guest instructions, not time)"
+    if board.emulator == "qemu-aarch64" and url is None:
+        return pi.measured_on(program)
+    return "device"  # a real board's port, or a URL the user points at the target itself
 
 
 @contextmanager
@@ -110,7 +125,7 @@ def reference_data(p, seed: int) -> tuple[np.ndarray, np.ndarray | None, np.ndar
 
 def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray, labels, host_outputs: np.ndarray,
             runs: int, warmups: int, meta: dict, static: dict, layer_names: list[str] | None = None,
-            started: float | None = None) -> dict:
+            started: float | None = None, measured_on: str = "device") -> dict:
     """Drive a connected device through latency, memory and accuracy, saving bench.json after each step."""
     started = started or time.monotonic()
     result = {"board": board.id, **meta, "status": "running", "error": None, "latency": None,
@@ -132,7 +147,7 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
         if samples and len(samples[0]) != info.input_bytes:
             raise HarnessError(f"the device expects {info.input_bytes} input bytes, the test data has {len(samples[0])}",
                                "rebuild the firmware for this model")
-        result["latency"] = latency(client, board, samples[0], runs, warmups, layer_names)
+        result["latency"] = {**latency(client, board, samples[0], runs, warmups, layer_names), "measured_on": measured_on}
         client.timeout = sample_timeout(result["latency"])
         save()
         result["memory"] = memory(client, board, static)
@@ -173,9 +188,12 @@ def sample_timeout(lat: dict) -> float:
 
 
 def memory(client: DeviceClient, board: Board, static: dict) -> dict:
+    """Sizes in bytes; None where the target cannot tell: every program uses some stack and static RAM, so a 0
+    from the device or the build means "not measured" (Linux and Arduino ports, LiteRT's own arena)."""
     mem = client.mem()
-    return {**static, "arena_bytes": mem.get("arena", static.get("arena_bytes")), "stack_bytes": mem.get("stack-used"),
-            "board_flash_bytes": board.flash_bytes, "board_ram_bytes": board.ram_bytes}
+    measured = {**static, "arena_bytes": mem.get("arena", static.get("arena_bytes")), "stack_bytes": mem.get("stack-used")}
+    return {**{k: v or None for k, v in measured.items()}, "board_flash_bytes": board.flash_bytes,
+            "board_ram_bytes": board.ram_bytes}
 
 
 def accuracy(client: DeviceClient, samples: list[bytes], labels, host_outputs: np.ndarray, save_partial) -> dict:

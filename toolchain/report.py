@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from toolchain import manifest
+from toolchain.bench import EMULATED_UNIT
 from toolchain.firmware.errors import BuildError
 
 PAGE = jinja2.Template("""<!doctype html>
@@ -40,18 +41,27 @@ def write(directory: Path) -> Path:
     return out
 
 
+MEMORY_ROWS = {"flash_bytes": "flash", "ram_bytes": "static RAM", "arena_bytes": "arena", "stack_bytes": "stack used"}
+
+
+def latency_unit(lat: dict) -> str:
+    """The unit, saying where it was measured unless that is the device itself."""
+    where = lat.get("measured_on", "device")
+    return lat["unit"] if where == "device" or lat["unit"] == EMULATED_UNIT else f"{lat['unit']} ({where})"
+
+
 def summary_rows(b: dict) -> list[tuple[str, str]]:
     lat, mem, acc = b.get("latency") or {}, b.get("memory") or {}, b.get("accuracy") or {}
     rows = []
     if lat:
         key = next(k for k in lat if k.endswith("_median") and k != "ticks_median")
-        rows.append(("latency (median)", f"{lat[key]:,} {lat['unit']} over {lat['runs']} runs"))
-    for k in ("flash_bytes", "ram_bytes", "arena_bytes", "stack_bytes"):
-        if mem.get(k) is not None:
+        rows.append(("latency (median)", f"{lat[key]:,} {latency_unit(lat)} over {lat['runs']} runs"))
+    for k, label in MEMORY_ROWS.items():
+        if mem and k in mem:
             limit = {"flash_bytes": mem.get("board_flash_bytes"), "stack_bytes": mem.get("stack_reserved_bytes")}.get(
                 k, mem.get("board_ram_bytes"))
-            label = {"ram_bytes": "static RAM", "stack_bytes": "stack used"}.get(k, k.replace("_bytes", ""))
-            rows.append((label, f"{mem[k]:,} B" + (f" of {limit:,} B" if limit else "")))
+            value = "n/a (not measurable on this target)" if mem[k] is None else f"{mem[k]:,} B"
+            rows.append((label, value + (f" of {limit:,} B" if limit and mem[k] is not None else "")))
     if acc:
         pct = lambda v: "n/a (no labels)" if v is None else f"{v * 100:.2f} %"  # noqa: E731
         rows += [("accuracy on device", pct(acc.get("device"))), ("accuracy host int8", pct(acc.get("host_int8"))),
@@ -82,10 +92,12 @@ def _memory_plot(b: dict):
     mem = b.get("memory")
     if not mem:
         return None
-    fig, ax = _figure()
     flash, ram = mem.get("board_flash_bytes") or 1, mem.get("board_ram_bytes") or 1
-    bars = [("flash", mem["flash_bytes"], flash), ("static RAM", mem["ram_bytes"], ram),
-            ("arena", mem.get("arena_bytes") or 0, ram), ("stack (used)", mem.get("stack_bytes") or 0, ram)]
+    # a value the target cannot measure is left out, not drawn as 0 %
+    bars = [(label, mem[k], flash if k == "flash_bytes" else ram) for k, label in MEMORY_ROWS.items() if mem.get(k) is not None]
+    if not bars:
+        return None
+    fig, ax = _figure()
     ax.barh([n for n, _, _ in bars], [max(100 * v / lim, 1e-3) for _, v, lim in bars], color="tab:blue")
     for i, (_, v, lim) in enumerate(bars):
         ax.text(1.5e-3, i, f"{v:,} B ({100 * v / lim:.3g} %)", va="center")

@@ -1,7 +1,61 @@
+import base64
+import io
+import json
+import re
+
+import matplotlib.image
+import pytest
+
 from tests.cli.test_bad_input import assert_clean_error
 from tests.conftest import KWS, run_cli
+from toolchain import report
 
 
 def test_report_without_bench_results(tmp_path):
     assert_clean_error(run_cli("report", "--board", "qemu-m4", "--model", str(KWS), build=tmp_path), "no bench results",
                        "toolchain bench")
+
+
+def embedded_pngs(html: str) -> dict[str, tuple[int, int]]:
+    """Title -> (height, width) of every embedded plot, each decoded as a PNG."""
+    found = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,([^"]+)">', html)
+    return {title: matplotlib.image.imread(io.BytesIO(base64.b64decode(data)), format="png").shape[:2]
+            for title, data in found}
+
+
+def test_memory_plot_leaves_out_what_the_target_cannot_measure():
+    mem = {"flash_bytes": 50_000, "ram_bytes": None, "arena_bytes": None, "stack_bytes": None,
+           "stack_reserved_bytes": None, "board_flash_bytes": 1 << 20, "board_ram_bytes": 1 << 18}
+    ax = report._memory_plot({"memory": mem}).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["flash"]
+    assert [t.get_text() for t in ax.texts] == ["50,000 B (4.77 %)"]
+    rows = dict(report.summary_rows({"memory": mem}))
+    assert rows["static RAM"] == rows["arena"] == rows["stack used"] == "n/a (not measurable on this target)"
+    assert rows["flash"] == "50,000 B of 1,048,576 B"
+
+
+@pytest.mark.qemu
+def test_report_from_a_real_bench(fake_fw, tmp_path):
+    from tests.firmware.fake_build import HASH, reference, samples
+    from toolchain.bench import measure
+    from toolchain.emulate import Emulator
+    from toolchain.harness.client import DeviceClient
+    from toolchain.harness.transports import open_transport
+
+    x = samples(30)
+    with Emulator(fake_fw.board, fake_fw.elf) as emu, open_transport(emu.url) as t:
+        measure(DeviceClient(t, expected_hash=HASH), fake_fw.board, tmp_path / "bench.json", inputs=x,
+                labels=reference(x).argmax(1), host_outputs=reference(x), runs=5, warmups=1,
+                meta={"model": "fake", "runtime": "fake"},
+                static={"flash_bytes": fake_fw.size.flash_bytes, "ram_bytes": fake_fw.size.ram_bytes,
+                        "stack_reserved_bytes": fake_fw.size.stack_reserved_bytes, "arena_bytes": 0})
+    b = json.loads((tmp_path / "bench.json").read_text())
+    html = report.write(tmp_path).read_text()
+    lat, mem = b["latency"], b["memory"]
+    assert f"{lat['instructions_median']:,} instructions (emulated) over 5 runs" in html
+    assert f"{mem['flash_bytes']:,} B of {mem['board_flash_bytes']:,} B" in html
+    assert f"{mem['stack_bytes']:,} B of {mem['stack_reserved_bytes']:,} B" in html
+    assert "100.00 % of 30 samples" in html and "arena</th><td>n/a" in html
+    pngs = embedded_pngs(html)
+    assert set(pngs) == {"Memory vs board limits", "Accuracy per artifact"}
+    assert all(h > 100 and w > 300 for h, w in pngs.values())

@@ -27,11 +27,22 @@ def native() -> bool:
     return platform.machine() in ("aarch64", "arm64")
 
 
+def measured_on(program: Path) -> str:
+    """Where `url(program)` runs, for the latency's label: only natively on the Pi is it the Pi's time."""
+    if native():
+        return "device"
+    if Path(program).suffix == ".tflite":
+        return f"host ({platform.machine()}), not a Pi"
+    return f"qemu-aarch64 on {platform.machine()} host, not a Pi"
+
+
 def url(board: Board, program: Path) -> str:
     """The process:// URL that runs `program` (a binary, or a .tflite for the LiteRT runner)."""
     program = Path(program).resolve()
     if program.suffix == ".tflite":
         argv = [sys.executable, str(RUNNER), str(program), "--board", board.id]
+        if not native():
+            console.warning(f"LiteRT runs on this {platform.machine()} host: outputs are the Pi's, latency is the host's, not the {board.id}'s")
     elif native():
         argv = [str(program)]
     else:

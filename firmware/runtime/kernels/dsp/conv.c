@@ -91,17 +91,34 @@ static inline __attribute__((always_inline)) int8_t conv_requantize(int mode, in
   return tm_dsp_requantize(acc, m, sh, zp, lo, hi);
 }
 
-// acc[0..3] += the dot products of filters w (two interleaved, kp taps
-// each) with the two widened pixels x: {px0 oc0, px0 oc1, px1 oc0, px1 oc1}.
-// Not inlined: the loop needs 13 registers, too many inside its callers.
-static __attribute__((noinline)) void conv_dot(const uint32_t *x, const uint32_t *w, int kp, int32_t acc[4]) {
-  // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
-  int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+// For n channel pairs j (filters w, two interleaved per pair, kp taps
+// each; biases bias[2j], bias[2j+1]): acc[4j..4j+3] = {px0 oc0, px0 oc1,
+// px1 oc0, px1 oc1}, the biases plus the dot products with the two widened
+// pixels x. All in assembly: the loops need 14 registers, so the pair
+// loop keeps its state in memory (st).
+static __attribute__((noinline)) void conv_dot_pairs(const uint32_t *x, const uint32_t *w, int kp,
+                                                     const int32_t *bias, int32_t *acc, int n) {
+  struct {
+    const uint32_t *x;
+    const int32_t *bias;
+    int32_t *acc;
+    int n;
+  } st = {x, bias, acc, n};
   const uint32_t *end = x + kp;
+  const uint32_t *xi;
+  int32_t s00, s01, s10, s11;
+  // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
   // Per group of 4 taps: LDM the 4 activation lane words; per filter, one word widened into 2 lane words, 4 SMLAD.
-  __asm__(
+  __asm__ volatile(
+      "2:\n\t"
+      "ldr %[xi], [%[st], #0]\n\t"
+      "ldr r0, [%[st], #4]\n\t"
+      "ldrd %[s00], %[s01], [r0], #8\n\t"
+      "str r0, [%[st], #4]\n\t"
+      "mov %[s10], %[s00]\n\t"
+      "mov %[s11], %[s01]\n\t"
       "1:\n\t"
-      "ldmia %[x]!, {r0, r1, r2, r3}\n\t"
+      "ldmia %[xi]!, {r0, r1, r2, r3}\n\t"
       "ldr r5, [%[w]], #4\n\t"
       "sxtb16 r4, r5\n\t"
       "sxtb16 r5, r5, ror #8\n\t"
@@ -116,33 +133,41 @@ static __attribute__((noinline)) void conv_dot(const uint32_t *x, const uint32_t
       "smlad %[s01], r1, r5, %[s01]\n\t"
       "smlad %[s11], r2, r4, %[s11]\n\t"
       "smlad %[s11], r3, r5, %[s11]\n\t"
-      "cmp %[x], %[end]\n\t"
-      "bne 1b"
-      : [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [x] "+r"(x), [w] "+r"(w)
-      : [end] "r"(end)
+      "cmp %[xi], %[end]\n\t"
+      "bne 1b\n\t"
+      "ldr r0, [%[st], #8]\n\t"
+      "strd %[s00], %[s01], [r0], #8\n\t"
+      "strd %[s10], %[s11], [r0], #8\n\t"
+      "str r0, [%[st], #8]\n\t"
+      "ldr r0, [%[st], #12]\n\t"
+      "subs r0, r0, #1\n\t"
+      "str r0, [%[st], #12]\n\t"
+      "bne 2b"
+      : [s00] "=&r"(s00), [s01] "=&r"(s01), [s10] "=&r"(s10), [s11] "=&r"(s11), [xi] "=&r"(xi), [w] "+r"(w)
+      : [end] "r"(end), [st] "r"(&st)
       : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
-  acc[0] = s00;
-  acc[1] = s01;
-  acc[2] = s10;
-  acc[3] = s11;
 }
 
-// Output channels oc and oc+1 (w: their interleaved filters) of the two
-// widened pixels x (kp taps); o1 = 0 drops pixel 1.
-static inline __attribute__((always_inline)) void conv_pair(const tm_conv_params_t *p, const uint32_t *x,
-                                                            const uint32_t *w, int kp, int oc, int8_t *o0,
-                                                            int8_t *o1, int mode) {
-  const int oc1 = oc + 1 < p->out_c ? oc + 1 : oc;
+// Channel pairs per conv_dot_pairs call (the accumulators live on the stack).
+#define CONV_CHUNK 16
+
+// Output channels oc .. oc + 2n - 1 of the two pixels from the
+// accumulators of n pairs (oc + 2n <= out_c); o1 = 0 drops pixel 1.
+static inline __attribute__((always_inline)) void conv_store(const tm_conv_params_t *p, const int32_t *acc, int oc,
+                                                             int n, int8_t *o0, int8_t *o1, int mode) {
   const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
-  int32_t acc[4] = {p->bias[oc], p->bias[oc1], p->bias[oc], p->bias[oc1]};
-  conv_dot(x, w, kp, acc);
-  const int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
-  const int32_t m0 = p->mult[oc], sh0 = p->shift[oc], m1 = p->mult[oc1], sh1 = p->shift[oc1];
-  o0[oc] = conv_requantize(mode, s00, m0, sh0, zp, lo, hi);
-  if (o1) o1[oc] = conv_requantize(mode, s10, m0, sh0, zp, lo, hi);
-  if (oc1 != oc) {
-    o0[oc1] = conv_requantize(mode, s01, m1, sh1, zp, lo, hi);
-    if (o1) o1[oc1] = conv_requantize(mode, s11, m1, sh1, zp, lo, hi);
+  const int32_t *mult = p->mult + oc, *shift = p->shift + oc;
+  o0 += oc;
+  if (o1) o1 += oc;
+  for (const int32_t *end = acc + 4 * n; acc < end; acc += 4, mult += 2, shift += 2, o0 += 2) {
+    const int32_t m0 = mult[0], sh0 = shift[0], m1 = mult[1], sh1 = shift[1];
+    o0[0] = conv_requantize(mode, acc[0], m0, sh0, zp, lo, hi);
+    o0[1] = conv_requantize(mode, acc[1], m1, sh1, zp, lo, hi);
+    if (o1) {
+      o1[0] = conv_requantize(mode, acc[2], m0, sh0, zp, lo, hi);
+      o1[1] = conv_requantize(mode, acc[3], m1, sh1, zp, lo, hi);
+      o1 += 2;
+    }
   }
 }
 
@@ -150,12 +175,26 @@ static inline __attribute__((always_inline)) void conv_pair(const tm_conv_params
 static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0, int8_t *o1, int mode) {
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
   const uint32_t *w = (const uint32_t *)(const void *)p->weights;  // generated arrays are 16-byte aligned
-  if (mode == CONV_FAST_SAT) {
-    for (int oc = 0; oc < p->out_c; oc += 2, w += kp / 2) conv_pair(p, x, w, kp, oc, o0, o1, CONV_FAST_SAT);
-  } else if (mode == CONV_FAST) {
-    for (int oc = 0; oc < p->out_c; oc += 2, w += kp / 2) conv_pair(p, x, w, kp, oc, o0, o1, CONV_FAST);
-  } else {
-    for (int oc = 0; oc < p->out_c; oc += 2, w += kp / 2) conv_pair(p, x, w, kp, oc, o0, o1, CONV_CHECKED);
+  const int pairs = p->out_c >> 1;
+  int32_t acc[4 * CONV_CHUNK];
+  for (int j = 0; j < pairs; j += CONV_CHUNK) {
+    const int n = pairs - j < CONV_CHUNK ? pairs - j : CONV_CHUNK;
+    conv_dot_pairs(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
+    if (mode == CONV_FAST_SAT) {
+      conv_store(p, acc, 2 * j, n, o0, o1, CONV_FAST_SAT);
+    } else if (mode == CONV_FAST) {
+      conv_store(p, acc, 2 * j, n, o0, o1, CONV_FAST);
+    } else {
+      conv_store(p, acc, 2 * j, n, o0, o1, CONV_CHECKED);
+    }
+  }
+  if (p->out_c & 1) {  // the last channel pairs with zero weights
+    const int oc = p->out_c - 1;
+    const int32_t bias[2] = {p->bias[oc], p->bias[oc]};
+    conv_dot_pairs(x, w + (int32_t)pairs * (kp / 2), kp, bias, acc, 1);
+    const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;
+    o0[oc] = tm_dsp_requantize(acc[0], p->mult[oc], p->shift[oc], zp, lo, hi);
+    if (o1) o1[oc] = tm_dsp_requantize(acc[2], p->mult[oc], p->shift[oc], zp, lo, hi);
   }
 }
 

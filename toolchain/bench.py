@@ -11,6 +11,10 @@ and never a time. `latency.measured_on` says where the figure comes from
 ("device" only when it is the board's own time). Memory values a target
 cannot measure (a Linux process's or an Arduino core's stack, LiteRT's
 arena) are null, not 0.
+
+A regression model (recipe task "regression") is scored by mean absolute
+error against the labels, device and host int8 alike; its `accuracy.device`
+and `accuracy.host_int8` are null.
 """
 
 import statistics
@@ -61,7 +65,8 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
                              "profile": profile}},
                          static={"flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes,
                                  "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes},
-                         layer_names=layer_names, started=t0, measured_on=where)
+                         layer_names=layer_names, started=t0, measured_on=where,
+                         regression=p.manifest.get("task") == "regression")
     manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy")})
     report.write(p.dir)
     return result
@@ -125,7 +130,7 @@ def reference_data(p, seed: int) -> tuple[np.ndarray, np.ndarray | None, np.ndar
 
 def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray, labels, host_outputs: np.ndarray,
             runs: int, warmups: int, meta: dict, static: dict, layer_names: list[str] | None = None,
-            started: float | None = None, measured_on: str = "device") -> dict:
+            started: float | None = None, measured_on: str = "device", regression: bool = False) -> dict:
     """Drive a connected device through latency, memory and accuracy, saving bench.json after each step."""
     started = started or time.monotonic()
     result = {"board": board.id, **meta, "status": "running", "error": None, "latency": None,
@@ -152,7 +157,8 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
         save()
         result["memory"] = memory(client, board, static)
         save()
-        result["accuracy"] = accuracy(client, samples, labels, host_outputs, save_partial=save_accuracy)
+        result["accuracy"] = accuracy(client, samples, labels, host_outputs, save_partial=save_accuracy,
+                                      regression=regression)
         save("complete")
     except (HarnessError, TransportError) as e:
         result["error"] = str(e)
@@ -196,8 +202,10 @@ def memory(client: DeviceClient, board: Board, static: dict) -> dict:
             "board_ram_bytes": board.ram_bytes}
 
 
-def accuracy(client: DeviceClient, samples: list[bytes], labels, host_outputs: np.ndarray, save_partial) -> dict:
+def accuracy(client: DeviceClient, samples: list[bytes], labels, host_outputs: np.ndarray, save_partial,
+             regression: bool = False) -> dict:
     info = client.info
+    quant = (info.output_scale, info.output_zero_point) if regression else None
     n = len(samples)
     device_q = np.zeros((n, info.output_count), dtype=np.int32)
     host_q = np.asarray(host_outputs).reshape(n, -1).astype(np.int32)
@@ -212,21 +220,30 @@ def accuracy(client: DeviceClient, samples: list[bytes], labels, host_outputs: n
                 done = i + 1
                 advance()
                 if done % SAVE_EVERY == 0 or done == n:
-                    acc = summarize(device_q[:done], host_q[:done], None if labels is None else labels[:done])
+                    acc = summarize(device_q[:done], host_q[:done], None if labels is None else labels[:done], quant)
                     save_partial(acc)
         finally:
             if done and done < n:
-                save_partial(summarize(device_q[:done], host_q[:done], None if labels is None else labels[:done]))
+                save_partial(summarize(device_q[:done], host_q[:done], None if labels is None else labels[:done], quant))
     return acc
 
 
-def summarize(device_q: np.ndarray, host_q: np.ndarray, labels) -> dict:
+def summarize(device_q: np.ndarray, host_q: np.ndarray, labels, regression: tuple[float, int] | None = None) -> dict:
+    """Agreement with the host int8 outputs, and accuracy against the labels, or mean absolute error when
+    `regression` is the output's (scale, zero point)."""
     n = len(device_q)
     acc = {"samples": n, "agreement": float(np.mean(np.all(device_q == host_q, axis=1))),
-           "top1_agreement": float(np.mean(device_q.argmax(1) == host_q.argmax(1))),
            "max_abs_diff": int(np.max(np.abs(device_q - host_q))) if n else 0, "device": None, "host_int8": None}
-    if labels is not None:
-        y = np.asarray(labels).reshape(-1)
-        acc["device"] = float(np.mean(device_q.argmax(1) == y))
-        acc["host_int8"] = float(np.mean(host_q.argmax(1) == y))
+    if device_q.shape[1] > 1:  # top-1 means nothing for a single output
+        acc["top1_agreement"] = float(np.mean(device_q.argmax(1) == host_q.argmax(1)))
+    if labels is None:
+        return acc
+    y = np.asarray(labels).reshape(n, -1)
+    if regression:
+        scale, zero_point = regression
+        acc["mae_device"] = float(np.mean(np.abs((device_q[:, :1] - zero_point) * scale - y)))
+        acc["mae_host_int8"] = float(np.mean(np.abs((host_q[:, :1] - zero_point) * scale - y)))
+    else:
+        acc["device"] = float(np.mean(device_q.argmax(1) == y[:, 0]))
+        acc["host_int8"] = float(np.mean(host_q.argmax(1) == y[:, 0]))
     return acc

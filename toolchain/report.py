@@ -1,7 +1,8 @@
 """`report.html` beside bench.json: one self-contained page, plots embedded as PNG.
 
-Plots: memory against the board's limits, accuracy of every artifact in the
-manifest (float, pruned, int8, ..., and the device), latency per layer when
+Plots: memory against the board's limits, accuracy (mean absolute error for
+a regression model) of every artifact in the manifest (float, pruned, int8,
+..., and the device), latency per layer when
 the firmware was built with per-layer profiling.
 """
 
@@ -34,7 +35,7 @@ def write(directory: Path) -> Path:
         raise BuildError(f"no bench results in {directory}", "run `toolchain bench` first")
     b = json.loads(bench_path.read_text())
     m = manifest.read(directory)
-    plots = [(t, _png(fig)) for t, fig in (("Memory vs board limits", _memory_plot(b)), ("Accuracy per artifact", _accuracy_plot(b, m)),
+    plots = [(t, _png(fig)) for t, fig in (("Memory vs board limits", _memory_plot(b)), _quality_plot(b, m),
                                            ("Latency per layer", _layer_plot(b))) if fig is not None]
     out = directory / "report.html"
     out.write_text(PAGE.render(b=b, rows=summary_rows(b), plots=plots))
@@ -62,10 +63,13 @@ def summary_rows(b: dict) -> list[tuple[str, str]]:
                 k, mem.get("board_ram_bytes"))
             value = "n/a (not measurable on this target)" if mem[k] is None else f"{mem[k]:,} B"
             rows.append((label, value + (f" of {limit:,} B" if limit and mem[k] is not None else "")))
-    if acc:
+    if acc and "mae_device" in acc:
+        rows += [("MAE on device", f"{acc['mae_device']:.4f}"), ("MAE host int8", f"{acc['mae_host_int8']:.4f}")]
+    elif acc:
         pct = lambda v: "n/a (no labels)" if v is None else f"{v * 100:.2f} %"  # noqa: E731
-        rows += [("accuracy on device", pct(acc.get("device"))), ("accuracy host int8", pct(acc.get("host_int8"))),
-                 ("agreement with host int8", f"{acc['agreement'] * 100:.2f} % of {acc['samples']} samples")]
+        rows += [("accuracy on device", pct(acc.get("device"))), ("accuracy host int8", pct(acc.get("host_int8")))]
+    if acc:
+        rows.append(("agreement with host int8", f"{acc['agreement'] * 100:.2f} % of {acc['samples']} samples"))
     return rows
 
 
@@ -109,19 +113,27 @@ def _memory_plot(b: dict):
     return fig
 
 
-def _accuracy_plot(b: dict, m: dict):
-    rows = [(a["name"], a["accuracy"]) for a in m.get("artifacts", []) if a.get("accuracy") is not None]
+def _quality_plot(b: dict, m: dict) -> tuple[str, object]:
+    """(title, figure or None): accuracy of every artifact and the device, or their MAE for a regression model."""
     acc = b.get("accuracy") or {}
-    if acc.get("device") is not None:
-        rows.append((f"{b['board']} ({b['runtime']})", acc["device"]))
+    regression = "mae_device" in acc or m.get("task") == "regression"
+    key, device = ("mae", acc.get("mae_device")) if regression else ("accuracy", acc.get("device"))
+    rows = [(a["name"], a[key]) for a in m.get("artifacts", []) if a.get(key) is not None]
+    if device is not None:
+        rows.append((f"{b['board']} ({b['runtime']})", device))
+    title = "MAE per artifact" if regression else "Accuracy per artifact"
     if not rows:
-        return None
+        return title, None
     fig, ax = _figure()
+    ax.tick_params(axis="x", rotation=30)
+    if regression:
+        ax.bar([n for n, _ in rows], [v for _, v in rows], color="tab:purple")
+        ax.set_ylabel("mean absolute error, held-out split\n(lower is better)")
+        return title, fig
     ax.bar([n for n, _ in rows], [100 * v for _, v in rows], color="tab:green")
     ax.set_ylabel("accuracy, held-out split (%)")
     ax.set_ylim(min(100 * v for _, v in rows) - 5, 100)
-    ax.tick_params(axis="x", rotation=30)
-    return fig
+    return title, fig
 
 
 def _layer_plot(b: dict):

@@ -64,3 +64,15 @@ def test_same_model_twice_gives_identical_instruction_counts_and_layer_profile(t
     layers = profiled["layers"]
     assert layers[0]["op"] == "CONV_2D" and len(layers) > 5
     assert sum(l["value"] for l in layers) == pytest.approx(profiled["instructions_median"], rel=0.01)
+
+
+def test_regression_model_reports_mae_not_accuracy(build_dir):
+    r = run_cli("bench", "--board", "qemu-m4", "--model", "sine", "--samples", "40", build=build_dir)
+    assert r.returncode == 0, r.stderr
+    assert "MAE on device" in r.stdout and "accuracy" not in r.stdout and "top-1" not in r.stdout
+    d = build_dir / "sine" / "qemu-m4"
+    acc = json.loads((d / "bench.json").read_text())["accuracy"]
+    assert acc["device"] is None and acc["host_int8"] is None and "top1_agreement" not in acc
+    # sin(x) with noise 0.1: a trained model is well under 0.3 off, the device exactly as off as the host int8
+    assert acc["agreement"] == 1.0 and 0 < acc["mae_device"] == acc["mae_host_int8"] < 0.3
+    assert "MAE per artifact" in (d / "report.html").read_text()

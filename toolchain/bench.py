@@ -2,6 +2,10 @@
 serial harness, written to `build/<model>/<board>/bench.json` as it is
 measured (a fault later in the run never loses what came before).
 
+`--profile` builds with per-layer timers, which slow every inference down:
+its results go to `bench-profile.json` instead, so bench.json and the
+manifest keep the figures of the last plain run.
+
     from toolchain.bench import bench
     result = bench("digits", "qemu-m4")      # dict, same as bench.json
 
@@ -35,6 +39,8 @@ from toolchain.harness.errors import HarnessError, TransportError
 from toolchain.harness.transports import open_transport
 
 EMULATED_UNIT = "instructions (emulated)"
+BENCH_FILE = "bench.json"
+PROFILE_FILE = "bench-profile.json"
 MIN_RUNS = 5  # the latency is a median of at least this many timed runs
 RANDOM_SAMPLES = 20
 SAVE_EVERY = 25
@@ -52,7 +58,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     inputs, labels, host = reference_data(p, seed)
     if max_samples is not None:
         inputs, labels, host = inputs[:max_samples], None if labels is None else labels[:max_samples], host[:max_samples]
-    out = Path(p.dir) / "bench.json"
+    out = Path(p.dir) / (PROFILE_FILE if profile else BENCH_FILE)
     layer_names = [l["op"] if isinstance(l, dict) else str(l) for l in fw.layers]
     if url is None and fw.board.emulated and (url := running_url(p.dir, fw.elf)):
         console.info(f"using the running emulator at {url}")
@@ -67,7 +73,8 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
                                  "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes},
                          layer_names=layer_names, started=t0, measured_on=where,
                          regression=p.manifest.get("task") == "regression")
-    manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy")})
+    if not profile:
+        manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy")})
     report.write(p.dir)
     return result
 

@@ -1,5 +1,8 @@
 """`report.html` beside bench.json: one self-contained page, plots embedded as PNG.
 
+The figures come from bench.json (the last plain run); the per-layer plot
+from bench-profile.json (`bench --profile`), whose timers make it slower.
+
 Plots: memory against the board's limits, accuracy (mean absolute error for
 a regression model) of every artifact in the manifest (float, pruned, int8,
 ..., and the device), latency per layer when
@@ -14,7 +17,7 @@ from pathlib import Path
 import jinja2
 
 from toolchain import manifest
-from toolchain.bench import EMULATED_UNIT
+from toolchain.bench import BENCH_FILE, EMULATED_UNIT, PROFILE_FILE
 from toolchain.firmware.errors import BuildError
 
 PAGE = jinja2.Template("""<!doctype html>
@@ -23,6 +26,7 @@ PAGE = jinja2.Template("""<!doctype html>
 <body><h1>{{ b.model }} on {{ b.board }} ({{ b.runtime }})</h1>
 <p>Status: {{ b.status }}{% if b.error %} ({{ b.error }}){% endif %}. Wall time {{ b.wall_seconds }} s.</p>
 <table>{% for k, v in rows %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
+{% if profiled %}<p>{{ profiled }}</p>{% endif %}
 {% for title, png in plots %}<h2>{{ title }}</h2><img alt="{{ title }}" src="data:image/png;base64,{{ png }}">{% endfor %}
 </body></html>
 """, autoescape=True)
@@ -30,16 +34,34 @@ PAGE = jinja2.Template("""<!doctype html>
 
 def write(directory: Path) -> Path:
     directory = Path(directory)
-    bench_path = directory / "bench.json"
-    if not bench_path.exists():
+    plain, profile = (_read(directory / name) for name in (BENCH_FILE, PROFILE_FILE))
+    if plain is None and profile is None:
         raise BuildError(f"no bench results in {directory}", "run `toolchain bench` first")
-    b = json.loads(bench_path.read_text())
+    b = plain or profile
     m = manifest.read(directory)
     plots = [(t, _png(fig)) for t, fig in (("Memory vs board limits", _memory_plot(b)), _quality_plot(b, m),
-                                           ("Latency per layer", _layer_plot(b))) if fig is not None]
+                                           ("Latency per layer (profiled build)", _layer_plot(profile or b)))
+             if fig is not None]
     out = directory / "report.html"
-    out.write_text(PAGE.render(b=b, rows=summary_rows(b), plots=plots))
+    out.write_text(PAGE.render(b=b, rows=summary_rows(b), plots=plots, profiled=_profile_note(plain, profile)))
     return out
+
+
+def _read(path: Path) -> dict | None:
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _profile_note(plain: dict | None, profile: dict | None) -> str:
+    if profile is None:
+        return ""
+    lat = profile.get("latency") or {}
+    key = next((k for k in lat if k.endswith("_median") and k != "ticks_median"), None)
+    total = f" (median {lat[key]:,} {latency_unit(lat)})" if key else ""
+    if plain is None:
+        return (f"Only a profiled run so far{total}: per-layer timers make it slower than the firmware deployed; "
+                "run `toolchain bench` without --profile for the plain figures.")
+    return (f"Per-layer latency comes from a profiled build, {PROFILE_FILE}{total}: its timers make it slower "
+            f"than the plain figures above ({BENCH_FILE}).")
 
 
 MEMORY_ROWS = {"flash_bytes": "flash", "ram_bytes": "static RAM", "arena_bytes": "arena", "stack_bytes": "stack used"}

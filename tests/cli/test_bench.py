@@ -53,17 +53,26 @@ def test_real_board_needs_a_port(tmp_path):
 
 
 def test_same_model_twice_gives_identical_instruction_counts_and_layer_profile(tmp_path):
-    def latency(*extra):
+    d = tmp_path / "kws_ref_model" / "qemu-m4"
+
+    def latency(*extra, results="bench.json"):
         r = run_cli("bench", "--board", "qemu-m4", "--model", str(KWS), "--samples", "1", *extra, build=tmp_path)
         assert r.returncode == 0, r.stderr
-        return json.loads((tmp_path / "kws_ref_model" / "qemu-m4" / "bench.json").read_text())["latency"]
+        return json.loads((d / results).read_text())["latency"]
 
     first, second = latency(), latency()
     assert first["per_run"] == second["per_run"] and first["units_per_tick"] == 40.0
-    profiled = latency("--profile")
+    profiled = latency("--profile", results="bench-profile.json")
     layers = profiled["layers"]
     assert layers[0]["op"] == "CONV_2D" and len(layers) > 5
     assert sum(l["value"] for l in layers) == pytest.approx(profiled["instructions_median"], rel=0.01)
+    # the slower profiled run is kept apart: bench.json and the manifest keep the plain figures
+    assert profiled["instructions_median"] > second["instructions_median"]
+    assert json.loads((d / "bench.json").read_text())["latency"] == second
+    assert json.loads((d / "manifest.json").read_text())["bench"]["latency"] == second
+    html = (d / "report.html").read_text()
+    assert f"{second['instructions_median']:,} instructions (emulated)" in html
+    assert "Latency per layer (profiled build)" in html and "bench-profile.json" in html
 
 
 def test_regression_model_reports_mae_not_accuracy(build_dir):

@@ -59,3 +59,13 @@ def test_report_from_a_real_bench(fake_fw, tmp_path):
     pngs = embedded_pngs(html)
     assert set(pngs) == {"Memory vs board limits", "Accuracy per artifact"}
     assert all(h > 100 and w > 300 for h, w in pngs.values())
+
+
+def test_report_from_a_profiled_run_only(tmp_path):
+    lat = {"instructions_median": 1200, "unit": "instructions (emulated)", "runs": 5, "measured_on": "qemu-system-arm",
+           "layers": [{"index": 0, "op": "CONV_2D", "value": 1000}, {"index": 1, "op": "SOFTMAX", "value": 200}]}
+    (tmp_path / "bench-profile.json").write_text(json.dumps({"model": "m", "board": "qemu-m4", "runtime": "aot",
+                                                             "status": "complete", "latency": lat}))
+    html = report.write(tmp_path).read_text()
+    assert "Only a profiled run so far (median 1,200 instructions (emulated))" in html
+    assert set(embedded_pngs(html)) == {"Latency per layer (profiled build)"}

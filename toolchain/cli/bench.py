@@ -21,7 +21,7 @@ def bench_cmd(
     as_json: bool = options.JSON,
 ) -> None:
     """Measure latency, memory and on-device accuracy through the serial harness."""
-    from toolchain.bench import bench
+    from toolchain.bench import BENCH_FILE, PROFILE_FILE, bench
     from toolchain.report import summary_rows
 
     r = bench(model, board, runtime=runtime, seed=seed, url=port, runs=runs, max_samples=samples, profile=profile)
@@ -31,4 +31,4 @@ def bench_cmd(
     console.table(f"{r['model']} on {r['board']} ({r['runtime']})", ["", "value"], [list(row) for row in summary_rows(r)])
     if r["faults"]:
         console.warning(f"recovered from {len(r['faults'])} link fault(s): {r['faults'][0]}")
-    console.success(f"bench.json and report.html written in {r['wall_seconds']} s")
+    console.success(f"{PROFILE_FILE if profile else BENCH_FILE} and report.html written in {r['wall_seconds']} s")

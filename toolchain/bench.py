@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from toolchain import manifest
+from toolchain import boards, manifest, paths
 from toolchain.boards import Board
 from toolchain.cli.console import console
 from toolchain.emulate import Emulator, running_url
@@ -49,11 +49,17 @@ _NP_TYPES = {"int8": "i1", "uint8": "u1", "int16": "<i2", "float32": "<f4"}
 
 def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, url: str | None = None,
           runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False) -> dict:
-    from toolchain import firmware, report
+    from toolchain import firmware, report, targets
 
     check_counts(runs, max_samples)
     t0 = time.monotonic()
-    fw = firmware.build(model_ref, board_id, runtime=runtime, seed=seed, profile=profile)
+    board = boards.load(board_id)
+    # a project built with another runtime is measured as it is, not regenerated for the board's default
+    runtime = runtime or recorded_runtime(model_ref, board)
+    if url and not board.emulated:
+        fw = targets.flashed(board, model_ref, runtime=runtime or board.runtime, seed=seed)
+    else:
+        fw = firmware.build(model_ref, board_id, runtime=runtime, seed=seed, profile=profile)
     p = fw.prepared
     inputs, labels, host = reference_data(p, seed)
     if max_samples is not None:
@@ -67,7 +73,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
         client.expected_hash = fw.model_hash
         result = measure(client, fw.board, out, inputs=inputs, labels=labels, host_outputs=host, runs=runs,
                          warmups=warmups, meta={"model": fw.model, "runtime": fw.runtime, "firmware": {
-                             "elf": str(fw.elf), "tflite_hash": fw.model_hash, "build_seconds": round(fw.build_seconds, 2),
+                             "elf": fw.elf and str(fw.elf), "tflite_hash": fw.model_hash, "build_seconds": round(fw.build_seconds, 2),
                              "profile": profile}},
                          static={"flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes,
                                  "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes},
@@ -77,6 +83,13 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
         manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy")})
     report.write(p.dir)
     return result
+
+
+def recorded_runtime(model_ref: str, board: Board) -> str | None:
+    """The runtime of the model's last build for this board, from its manifest."""
+    from toolchain.pipeline import model_name
+
+    return manifest.read(paths.build_root() / model_name(model_ref) / board.id).get("firmware", {}).get("runtime")
 
 
 def check_counts(runs: int, max_samples: int | None) -> None:

@@ -74,8 +74,29 @@ def test_bench_session_without_board(fake_ports, tmp_path):
 
 
 @pytest.mark.slow
+def test_bench_a_board_flashed_elsewhere_needs_no_local_build(digits_manifest, offline_platforms):
+    """A nano33 reached by its port is benched without PlatformIO; the LiteRT runner stands in for the board."""
+    from toolchain import pi
+    from toolchain.bench import bench
+    from toolchain.paths import artifact_dir
+
+    tflite = digits_manifest["deploy"]
+    url = pi.url(load("nano33"), tflite)
+    r = bench("digits", "nano33", url=url, max_samples=20)
+    assert r["status"] == "complete" and r["accuracy"]["agreement"] == 1.0
+    assert r["latency"]["measured_on"] == "device" and r["firmware"]["elf"] is None
+    # nothing was built here, so the sizes the build would have measured are n/a
+    assert r["memory"]["flash_bytes"] is None and r["memory"]["board_flash_bytes"] == load("nano33").flash_bytes
+    assert not (artifact_dir("digits", "nano33") / "firmware").exists()
+    with pytest.raises(TransportError, match="cannot open serial port /dev/nope"):
+        bench("digits", "nano33", url="/dev/nope", max_samples=1)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [("flash", "--board", "nano33"), ("flash", "--board", "pico", "--port", "/dev/nope"),
                                   ("bench", "--board", "esp32s3", "--port", "/dev/nope")])
 def test_cli_one_clean_line(args, build_dir, digits_manifest):
     line = one_error_line(run_cli(*args, "--model", "digits", build=build_dir))
     assert any(w in line for w in ("nano33", "/dev/nope", "platform")), line
+    if args[0] == "bench":
+        assert "cannot open serial port /dev/nope" in line, "a board with --port is reached without building"

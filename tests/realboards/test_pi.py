@@ -88,6 +88,18 @@ def test_bench_on_rpi4(runtime, digits_manifest):
     assert dict(summary_rows(r))["stack used"].startswith("n/a")
 
 
+@pytest.mark.slow
+def test_bench_keeps_the_runtime_of_the_last_build(digits_manifest):
+    from toolchain.bench import bench
+
+    bench("digits", "rpi4", runtime="litert", max_samples=5)
+    built = artifact_dir("digits", "rpi4") / "pi"
+    before = {p: p.stat().st_mtime_ns for p in built.rglob("*")} if built.exists() else {}
+    r = bench("digits", "rpi4", max_samples=5)
+    assert r["runtime"] == "litert", "bench without --runtime regenerated the project for the board's default"
+    assert ({p: p.stat().st_mtime_ns for p in built.rglob("*")} if built.exists() else {}) == before
+
+
 @pytest.mark.parametrize("cmd, error", [("bogus", "unknown command"), ("db 00", "send db load N% first"),
                                         ("db load 3", "model input is 490 bytes"), ("infer 1 0", "input has 0 of 490"),
                                         ("infer x", "infer needs run and warm-up counts"),

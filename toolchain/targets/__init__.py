@@ -36,6 +36,22 @@ def build(board: Board, model_ref: str, *, runtime: str | None = None, seed: int
     return fw
 
 
+def flashed(board: Board, model_ref: str, *, runtime: str, seed: int = 0):
+    """A real board flashed elsewhere, reached by its port: what bench needs (the model's hash, test data) comes
+    from the pipeline, nothing is built. Sizes come from this model's own build record when there is one, else
+    they are 0 (bench shows them as n/a)."""
+    from toolchain.firmware import Firmware, elf_size
+    from toolchain.pipeline import prepare
+
+    prepared = prepare(model_ref, board.id, seed)
+    model_hash = manifest.file_hash(prepared.tflite)[:16]
+    rec = prepared.manifest.get("firmware") or {}
+    rec = rec if rec.get("tflite_hash") == model_hash else {}
+    size = elf_size.ElfSize(rec.get("flash_bytes", 0), rec.get("ram_bytes", 0), rec.get("stack_reserved_bytes", 0))
+    return Firmware(board, prepared.name, runtime, None, None, size, rec.get("arena_bytes", 0), model_hash, 0.0,
+                    bool(rec.get("profile")), prepared=prepared)
+
+
 def device_url(board: Board, program: Path) -> str | None:
     """Where the harness reaches a built target when no --port is given: the
     process:// of a Linux board's program, the USB port of a real board found

@@ -14,6 +14,7 @@ from toolchain import report
 def test_report_without_bench_results(tmp_path):
     assert_clean_error(run_cli("report", "--board", "qemu-m4", "--model", str(KWS), build=tmp_path), "no bench results",
                        "toolchain bench")
+    assert not list(tmp_path.iterdir()), "a refused report leaves no empty build folder"
 
 
 def embedded_pngs(html: str) -> dict[str, tuple[int, int]]:

@@ -12,7 +12,8 @@ def report_cmd(
 ) -> None:
     """Render report.html (plots) from a model's bench.json."""
     from toolchain import report
-    from toolchain.paths import artifact_dir
+    from toolchain.paths import build_root
     from toolchain.pipeline import model_name
 
-    console.success(f"wrote {report.write(artifact_dir(model_name(model), board))}")
+    # not artifact_dir(), which would leave an empty folder behind when there is nothing to report
+    console.success(f"wrote {report.write(build_root() / model_name(model) / board)}")

@@ -64,18 +64,34 @@ static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy
   }
 }
 
-// Receptive field of output pixel (oy, ox) as an int8 patch (any in_c).
-static void conv_gather(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, int8_t *patch) {
-  const int ic = p->in_c;
+// Receptive field of output pixel (oy, ox) as an int8 patch (any in_c):
+// byte loops, since the rows and taps of such layers are a few bytes long.
+// (Kept as loops: GCC would otherwise call memcpy/memset for every tap.)
+static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_gather(const tm_conv_params_t *p,
+                                                                                     const int8_t *in, int oy,
+                                                                                     int ox, int8_t *patch) {
+  const int ic = p->in_c, k_w = p->k_w, in_w = p->in_w, dil_w = p->dil_w;
+  const int8_t zp = (int8_t)p->in_zp;
   const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
+  const int row_inside = x0 >= 0 && x0 + (k_w - 1) * dil_w < in_w && dil_w == 1;
   for (int ky = 0; ky < p->k_h; ++ky) {
     const int iy = y0 + ky * p->dil_h;
-    for (int kx = 0; kx < p->k_w; ++kx, patch += ic) {
-      const int ix = x0 + kx * p->dil_w;
-      if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
-        memset(patch, (int)p->in_zp, (size_t)ic);
+    if (iy < 0 || iy >= p->in_h) {
+      for (int i = 0; i < k_w * ic; ++i) *patch++ = zp;
+      continue;
+    }
+    const int8_t *row = in + (int32_t)iy * in_w * ic;
+    if (row_inside) {
+      const int8_t *src = row + x0 * ic;
+      for (int i = 0; i < k_w * ic; ++i) *patch++ = src[i];
+      continue;
+    }
+    for (int kx = 0, ix = x0; kx < k_w; ++kx, ix += dil_w) {
+      if (ix < 0 || ix >= in_w) {
+        for (int i = 0; i < ic; ++i) *patch++ = zp;
       } else {
-        memcpy(patch, in + ((int32_t)iy * p->in_w + ix) * ic, (size_t)ic);
+        const int8_t *src = row + ix * ic;
+        for (int i = 0; i < ic; ++i) *patch++ = src[i];
       }
     }
   }

@@ -42,6 +42,7 @@ static void test_quant(int n, int32_t *lo, int32_t *hi) {
   }
   *lo = test_range(-128, 0);
   *hi = test_range(*lo, 127);
+  if (test_range(0, 2) == 0) *lo = -128, *hi = 127;  // no fused activation: the kernels' SSAT paths
 }
 
 static int test_compare(const char *op, int trial, int n) {
@@ -88,6 +89,7 @@ static int test_depthwise(int trial) {
   p.in_c = (int16_t)(test_range(0, 1) ? 4 * test_range(1, 4) : test_range(1, 6));
   p.depth_mult = (int16_t)(test_range(0, 2) ? 1 : test_range(2, 3));
   p.out_c = (int16_t)(p.in_c * p.depth_mult), p.k_h = (int16_t)test_range(1, 4), p.k_w = (int16_t)test_range(1, 4);
+  if (test_range(0, 2) == 0) p.k_h = p.k_w = 3;  // the unrolled 3x3 paths
   p.stride_h = (int16_t)test_range(1, 3), p.stride_w = (int16_t)test_range(1, 3);
   p.dil_h = (int16_t)test_range(1, 2), p.dil_w = (int16_t)test_range(1, 2);
   p.pad_top = (int16_t)test_range(0, p.k_h - 1), p.pad_left = (int16_t)test_range(0, p.k_w - 1);

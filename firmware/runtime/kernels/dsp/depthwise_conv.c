@@ -118,36 +118,85 @@ static inline __attribute__((always_inline)) void dw_out_row(const dw_layer_t *l
   }
 }
 
-// dw_out_row for 3x3 windows without a fused activation clamp (the usual
-// case): channel quads outermost so each quad's constants are read once,
-// the taps in assembly. Not inlined: the taps need 12 registers.
-static __attribute__((noinline)) void dw_out_row_3x3_sat(const dw_layer_t *l, const int8_t *x, int out_w,
-                                                         int8_t *out) {
-  const int cc = l->cc, step = l->step, skip = l->row - 2 * l->step, pixel = l->pixel;
-  const int32_t zp = l->zp;
+// Per-quad constants of dw_quad_row_sat, in this order in an int32 table.
+enum { DW_T_MULT = 0, DW_T_ROUND = 4, DW_T_SHIFT = 8, DW_T_BIAS = 12, DW_T_XADV = 16, DW_T_OADV = 17, DW_T_COUNT = 18,
+       DW_T_SIZE = 19 };
+
+// One requantized output lane k of accumulator a: SMMULR(2a, mult), plus
+// the rounding constant (half + zp << right), minus 1 when negative,
+// arithmetic shift right, SSAT to int8, store at o + k.
+#define DW_ASM_OUT(a, k)                                 \
+  "ldr %[f], [%[t], #" #k "*4]\n\t"                       \
+  "lsl %[" a "], %[" a "], #1\n\t"                        \
+  "smmulr %[" a "], %[" a "], %[f]\n\t"                   \
+  "ldr %[f], [%[t], #(16+" #k "*4)]\n\t"                  \
+  "add %[ue], %[" a "], %[f]\n\t"                         \
+  "sub %[ue], %[ue], %[" a "], lsr #31\n\t"               \
+  "ldr %[f], [%[t], #(32+" #k "*4)]\n\t"                  \
+  "asr %[ue], %[ue], %[f]\n\t"                            \
+  "ssat %[ue], #8, %[ue]\n\t"                             \
+  "strb %[ue], [%[o], #" #k "]\n\t"
+
+// t[DW_T_COUNT] output pixels of one channel quad of a 3x3 depthwise row:
+// x (window of the first pixel, advanced by t[DW_T_XADV] after its last
+// tap), w (9 weight words), o (output, advanced by t[DW_T_OADV]); the
+// requantization is exact when every shift is in [-22, -1] (the caller
+// checks), as then h + round stays below 2^31. All in assembly: 14
+// registers, so the loop state stays in t.
+static __attribute__((noinline)) void dw_quad_row_sat(int32_t *t, const int8_t *x, const uint32_t *w, int8_t *o,
+                                                      int step, int skip) {
+  // Bound: 9 taps of |x*w| <= 2^14 plus the bias.
+  int32_t a0, a1, a2, a3;
+  uint32_t u, f, ue, fe;
+  __asm__ volatile(
+      "3:\n\t"
+      "ldrd %[a0], %[a1], [%[t], #48]\n\t"
+      "ldrd %[a2], %[a3], [%[t], #56]\n\t"
+      DW_ASM_ROW "add %[x], %[x], %[skip]\n\t" DW_ASM_ROW "add %[x], %[x], %[skip]\n\t" DW_ASM_ROW
+      DW_ASM_OUT("a0", 0) DW_ASM_OUT("a1", 1) DW_ASM_OUT("a2", 2) DW_ASM_OUT("a3", 3)
+      "ldr %[f], [%[t], #64]\n\t"
+      "add %[x], %[x], %[f]\n\t"
+      "ldr %[f], [%[t], #68]\n\t"
+      "add %[o], %[o], %[f]\n\t"
+      "sub %[w], %[w], #36\n\t"
+      "ldr %[f], [%[t], #72]\n\t"
+      "subs %[f], %[f], #1\n\t"
+      "str %[f], [%[t], #72]\n\t"
+      "bne 3b"
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [x] "+r"(x), [w] "+r"(w), [o] "+r"(o),
+        [u] "=&r"(u), [f] "=&r"(f), [ue] "=&r"(ue), [fe] "=&r"(fe)
+      : [step] "r"(step), [skip] "r"(skip), [t] "r"(t)
+      : "cc", "memory");
+}
+
+// dw_out_row for 3x3 windows without a fused activation clamp and with
+// shifts in [-22, -1] (the usual case): per channel quad, a constants
+// table, then the whole row in dw_quad_row_sat.
+static void dw_out_row_3x3_sat(const dw_layer_t *l, const int8_t *x, int out_w, int8_t *out) {
+  const int cc = l->cc, step = l->step, skip = l->row - 2 * l->step;
+  int32_t t[DW_T_SIZE];
+  t[DW_T_XADV] = l->pixel - 2 * l->row - 2 * step;
+  t[DW_T_OADV] = cc;
   for (int c = 0; c < cc; c += 4) {
-    const uint32_t *wq = (const uint32_t *)(const void *)(l->weights + c * 9);  // 16-byte aligned array
-    const int32_t b0 = l->bias[c], b1 = l->bias[c + 1], b2 = l->bias[c + 2], b3 = l->bias[c + 3];
-    const int32_t *m = l->mult + c, *sh = l->shift + c;
-    const int8_t *xp = x + c;
-    int8_t *o = out + c;
-    for (int ox = 0; ox < out_w; ++ox, xp += pixel, o += cc) {
-      // Bound: 9 taps of |x*w| <= 2^14 plus the bias.
-      int32_t a0 = b0, a1 = b1, a2 = b2, a3 = b3;
-      const int8_t *xc = xp;
-      const uint32_t *w = wq;
-      uint32_t u, f, ue, fe;
-      __asm__(DW_ASM_ROW "add %[x], %[x], %[skip]\n\t" DW_ASM_ROW "add %[x], %[x], %[skip]\n\t" DW_ASM_ROW
-              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(xc), [w] "+r"(w),
-                [u] "=&r"(u), [f] "=&r"(f), [ue] "=&r"(ue), [fe] "=&r"(fe)
-              : [step] "r"(step), [skip] "r"(skip)
-              : "memory");
-      o[0] = tm_dsp_requantize_fast_sat(a0, m[0], sh[0], zp);
-      o[1] = tm_dsp_requantize_fast_sat(a1, m[1], sh[1], zp);
-      o[2] = tm_dsp_requantize_fast_sat(a2, m[2], sh[2], zp);
-      o[3] = tm_dsp_requantize_fast_sat(a3, m[3], sh[3], zp);
+    for (int k = 0; k < 4; ++k) {
+      const int right = -l->shift[c + k];
+      t[DW_T_MULT + k] = l->mult[c + k];
+      t[DW_T_ROUND + k] = (int32_t)(1u << (right - 1)) + (int32_t)((uint32_t)l->zp << right);
+      t[DW_T_SHIFT + k] = right;
+      t[DW_T_BIAS + k] = l->bias[c + k];
     }
+    t[DW_T_COUNT] = out_w;
+    dw_quad_row_sat(t, x + c, (const uint32_t *)(const void *)(l->weights + c * 9), out + c, step, skip);
   }
+}
+
+// True when every shift is in [-22, -1]: dw_quad_row_sat's rounding
+// constant (half + zp << right) and its sum with the high product fit.
+static int dw_shifts_small(const int32_t *shift, int n) {
+  for (int i = 0; i < n; ++i) {
+    if (shift[i] > -1 || shift[i] < -22) return 0;
+  }
+  return 1;
 }
 
 void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *in, int8_t *out) {
@@ -160,12 +209,13 @@ void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *i
   const dw_layer_t l = {p->weights, p->bias, p->mult, p->shift, p->out_zp, p->act_min, p->act_max,
                         p->k_h, p->k_w, taps, p->dil_w * cc, wp * cc, p->stride_w * cc, cc};
   const int fast = tm_dsp_fast_ok(p->bias, p->shift, cc, taps);
+  const int small = dw_shifts_small(p->shift, cc);
   const int mode = !fast ? DW_CHECKED : (p->act_min == -128 && p->act_max == 127 ? DW_FAST_SAT : DW_FAST);
   const int32_t out_row = (int32_t)p->out_w * cc;
   for (int oy = 0; oy < p->out_h; ++oy) {
     dw_gather_rows(p, in, oy, wp);
     int8_t *o = out + oy * out_row;
-    if (mode == DW_FAST_SAT && p->k_h == 3 && p->k_w == 3) {
+    if (mode == DW_FAST_SAT && p->k_h == 3 && p->k_w == 3 && small) {
       dw_out_row_3x3_sat(&l, p->scratch, p->out_w, o);
     } else if (mode == DW_FAST_SAT) {
       dw_out_row(&l, p->scratch, p->out_w, o, DW_FAST_SAT);

@@ -92,3 +92,28 @@ def test_installed_platform_builds_with_pio(monkeypatch, tmp_path, digits_manife
     fw = targets.build(board, "digits")
     assert calls == [(artifact_dir("digits", "nano33") / "firmware", "nano33")]
     assert fw.elf == elf and fw.size.flash_bytes > 0 and fw.runtime == "aot"
+
+
+def test_both_project_writers_share_sources_flags_and_incremental_rewrites(tmp_path):
+    """The QEMU and the real-board projects are written by the same code: same harness files and common flags,
+    unchanged files keep their mtime, files no longer wanted are removed."""
+    from tests.firmware.fake_build import FAKE_DIR
+    from toolchain.firmware import project as qemu_project
+    from toolchain.firmware.sources import ModelSources, tree
+    from toolchain.targets import project as real_project
+
+    model = ModelSources("fake", "fake", tree(FAKE_DIR, "model"), ["model"], 0, 64, 10, defines=["TM_X=1"])
+    real = real_project.write(tmp_path / "real", load("nano33"), model, profile=True)
+    qemu = qemu_project.write(tmp_path / "qemu", load("qemu-m4"), model)
+    files = lambda p: {f.relative_to(p / "src").as_posix() for f in (p / "src").rglob("*") if f.is_file()}  # noqa: E731
+    common = {f for f in files(real) if f.startswith(("harness/", "model/"))} | {"port/tm_port.h", "runtime/tm_model.h"}
+    assert common <= files(qemu) and "main.cpp" in files(real) and "main.c" in files(qemu)
+    flags = read_ini(real)["env:nano33"]["build_flags"].split()
+    assert flags[:3] == ["-I", "src/harness", "-I"] and '-DTM_BOARD=\\"nano33\\"' in flags
+    assert flags[-2:] == ["-DTM_X=1", "-DTM_PROFILE"] and "-DTM_HARNESS_INPUT_CAPACITY=64" in flags
+    stale = real / "src" / "model" / "old_model.c"
+    stale.write_text("/* from an earlier model */\n")
+    before = {f: f.stat().st_mtime_ns for f in (real / "src").rglob("*") if f.is_file() and f != stale}
+    real_project.write(real, load("nano33"), model, profile=True)
+    assert not stale.exists()
+    assert {f: f.stat().st_mtime_ns for f in (real / "src").rglob("*") if f.is_file()} == before

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolchain import boards, manifest
+from toolchain import boards, fit, manifest
 from toolchain.boards import Board
 from toolchain.cli.console import console
 from toolchain.firmware import aot_model, elf_size, pio, project
@@ -50,19 +50,31 @@ def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
                          f"supported: {', '.join(RUNTIMES)} (TFLM needs its C++ sources, which are not available offline)")
     prepared = prepare(model_ref, board.id, seed)
     tflite = Path(prepared.tflite)
-    check_fits(board, tflite.stat().st_size, 0, what=f"{prepared.name}: the model file alone")
+    in_bytes, out_bytes = aot_model.io_bytes(tflite)
+
+    def estimate(arena_bytes: int) -> fit.Estimate:
+        return fit.estimate(board, runtime=runtime, model_bytes=tflite.stat().st_size, arena_bytes=arena_bytes,
+                            input_bytes=in_bytes, output_bytes=out_bytes)
+
+    # before generating C: a model whose weights alone are too big is refused at once
+    fit.check(board, estimate(0), f"{prepared.name} ({runtime}, before planning its arena)")
     fw_dir = Path(prepared.dir) / "firmware"
     with console.status(f"generating {runtime} C for {prepared.name}"):
         model = aot_model.sources(tflite, prepared.name, board, fw_dir / "generated", profile=profile)
-    check_fits(board, tflite.stat().st_size, model.arena_bytes, what=f"{prepared.name}: weights + planned arena")
+    fit.check(board, estimate(model.arena_bytes), f"{prepared.name} ({runtime})")
     fw = build_sources(model, board, fw_dir, profile=profile, model_hash=manifest.file_hash(tflite)[:16])
     fw.prepared = prepared
-    manifest.update(prepared.dir, firmware={
-        "runtime": runtime, "elf": str(fw.elf), "elf_hash": manifest.file_hash(fw.elf), "tflite_hash": fw.model_hash,
-        "flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes, "stack_reserved_bytes": fw.size.stack_reserved_bytes,
-        "arena_bytes": fw.arena_bytes, "build_seconds": round(fw.build_seconds, 2), "profile": profile,
-    })
+    record(fw)
     return fw
+
+
+def record(fw: Firmware) -> None:
+    """The build in the model's manifest: bench reads its runtime and sizes back (a board flashed elsewhere too)."""
+    manifest.update(fw.prepared.dir, firmware={
+        "runtime": fw.runtime, "elf": str(fw.elf), "elf_hash": manifest.file_hash(fw.elf), "tflite_hash": fw.model_hash,
+        "flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes, "stack_reserved_bytes": fw.size.stack_reserved_bytes,
+        "arena_bytes": fw.arena_bytes, "build_seconds": round(fw.build_seconds, 2), "profile": fw.profile,
+    })
 
 
 def build_sources(model: ModelSources, board: Board, fw_dir: Path, *, profile: bool = False, model_hash: str = "") -> Firmware:
@@ -72,17 +84,6 @@ def build_sources(model: ModelSources, board: Board, fw_dir: Path, *, profile: b
     with console.status(f"pio run ({board.id})"):
         elf, _ = pio.run(proj, board.id)
     size = elf_size.measure(elf)
-    check_fits(board, size.flash_bytes, size.ram_bytes + size.stack_reserved_bytes, what=f"{model.name} firmware")
+    fit.check(board, fit.measured(size.flash_bytes, size.ram_bytes, size.stack_reserved_bytes), f"{model.name} firmware")
     return Firmware(board, model.name, model.runtime, proj, elf, size, model.arena_bytes, model_hash,
                     time.monotonic() - t0, profile, model.extra.get("layers", []))
-
-
-def check_fits(board: Board, flash: int, ram: int, *, what: str) -> None:
-    over = []
-    if flash > board.flash_bytes:
-        over.append(f"flash {flash:,} B > {board.flash_bytes:,} B")
-    if ram > board.ram_bytes:
-        over.append(f"RAM {ram:,} B > {board.ram_bytes:,} B")
-    if over:
-        raise BuildError(f"{what} does not fit {board.id}: {'; '.join(over)}",
-                         "shrink the model (toolchain optimize: prune, int8) or pick a bigger board (toolchain boards)")

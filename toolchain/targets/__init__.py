@@ -21,6 +21,7 @@ def handles(board: Board) -> bool:
 def build(board: Board, model_ref: str, *, runtime: str | None = None, seed: int = 0, profile: bool = False,
           tflm_dir: Path | None = None):
     """Returns a toolchain.firmware.Firmware, like the QEMU build."""
+    from toolchain.firmware import record
     from toolchain.pipeline import prepare
     from toolchain.targets import linux, platformio
 
@@ -29,10 +30,7 @@ def build(board: Board, model_ref: str, *, runtime: str | None = None, seed: int
     prepared = prepare(model_ref, board.id, seed)
     fw = builder(board, prepared, runtime=runtime or board.runtime, profile=profile, tflm_dir=tflm_dir)
     fw.prepared = prepared
-    manifest.update(prepared.dir, firmware={
-        "runtime": fw.runtime, "elf": str(fw.elf), "elf_hash": manifest.file_hash(fw.elf), "tflite_hash": fw.model_hash,
-        "flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes, "arena_bytes": fw.arena_bytes,
-        "build_seconds": round(fw.build_seconds, 2), "profile": profile})
+    record(fw)
     return fw
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from toolchain import fit, manifest, platformio_setup
 from toolchain.boards import Board
 from toolchain.cli.console import console
-from toolchain.firmware import Firmware, aot_model, check_fits, elf_size, pio
+from toolchain.firmware import Firmware, aot_model, elf_size, pio
 from toolchain.firmware.errors import BuildError
 from toolchain.targets import project, tflm
 
@@ -66,6 +66,6 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
     with console.status(f"pio run ({board.id})"):
         elf, _ = pio.run(proj, board.id)
     size = elf_size.measure(elf)
-    check_fits(board, size.flash_bytes, size.ram_bytes + size.stack_reserved_bytes, what=f"{prepared.name} firmware")
+    fit.check(board, fit.measured(size.flash_bytes, size.ram_bytes, size.stack_reserved_bytes), f"{prepared.name} firmware")
     return Firmware(board, prepared.name, runtime, proj, elf, size, model.arena_bytes,
                     manifest.file_hash(tflite)[:16], time.monotonic() - t0, profile, model.extra.get("layers", []))

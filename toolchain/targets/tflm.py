@@ -4,11 +4,11 @@ wrapper implementing firmware/runtime/tm_model.h over the TFLM interpreter."""
 
 from pathlib import Path
 
-import jinja2
 from ai_edge_litert.interpreter import Interpreter
 
-from toolchain import manifest, paths
+from toolchain import manifest
 from toolchain.boards import Board
+from toolchain.firmware import project
 from toolchain.firmware.errors import BuildError
 from toolchain.firmware.sources import ModelSources
 
@@ -36,7 +36,7 @@ def sources(prepared, board: Board, out_dir: Path, umbrella: str | None) -> Mode
     tflite = Path(prepared.tflite)
     it = Interpreter(model_content=tflite.read_bytes())
     inp, out = _tensor(it.get_input_details()[0]), _tensor(it.get_output_details()[0])
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.FIRMWARE / "templates"), undefined=jinja2.StrictUndefined)
+    env = project.templates()
     wrapper = Path(out_dir) / "tm_model_tflm.cpp"
     wrapper.parent.mkdir(parents=True, exist_ok=True)
     wrapper.write_text(env.get_template("tm_model_tflm.cpp.j2").render(

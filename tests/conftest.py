@@ -35,6 +35,15 @@ def run_cli(*args: str, build: Path, cwd: Path | None = None) -> subprocess.Comp
                           cwd=cwd, timeout=900)
 
 
+@pytest.fixture
+def board_file(tmp_path, monkeypatch):
+    """Call with (id, TOML text): that board alone is known, for the CLI run by run_cli too."""
+    boards = tmp_path / "boards"
+    boards.mkdir()
+    monkeypatch.setenv("TOOLCHAIN_BOARDS_DIR", str(boards))
+    return lambda board_id, text: (boards / f"{board_id}.toml").write_text(text)
+
+
 @pytest.fixture(scope="session")
 def fake_fw(tmp_path_factory):
     """QEMU firmware around a test-only fake model (tests/firmware/fake_model)."""

@@ -1,5 +1,4 @@
 import json
-import os
 
 import pytest
 
@@ -39,16 +38,10 @@ def test_nothing_listening_on_port(tmp_path):
     assert_clean_error(r, "cannot connect", "toolchain emulate")
 
 
-def test_real_board_needs_a_port(tmp_path):
-    boards = tmp_path / "boards"
-    boards.mkdir()
+def test_real_board_needs_a_port(tmp_path, board_file):
     text = (paths.BOARDS / "qemu-m4.toml").read_text()
-    (boards / "devkit.toml").write_text(text.replace('emulator = "qemu-system-arm"', 'emulator = "none"'))
-    os.environ["TOOLCHAIN_BOARDS_DIR"] = str(boards)
-    try:
-        r = run_cli("bench", "--board", "devkit", "--model", str(KWS), build=tmp_path / "build")
-    finally:
-        del os.environ["TOOLCHAIN_BOARDS_DIR"]
+    board_file("devkit", text.replace('emulator = "qemu-system-arm"', 'emulator = "none"'))
+    r = run_cli("bench", "--board", "devkit", "--model", str(KWS), build=tmp_path / "build")
     assert_clean_error(r, "devkit", "--port")
 
 

@@ -1,4 +1,3 @@
-import os
 from pathlib import Path
 
 import pytest
@@ -20,15 +19,9 @@ def test_unsupported_runtime(tmp_path):
 
 
 @pytest.mark.slow
-def test_model_too_big_is_refused_before_building(tmp_path):
-    boards = tmp_path / "boards"
-    boards.mkdir()
-    (boards / "tiny.toml").write_text(TINY_BOARD)
-    os.environ["TOOLCHAIN_BOARDS_DIR"] = str(boards)
-    try:
-        r = run_cli("build", "--board", "tiny", "--model", str(KWS), build=tmp_path / "build")
-    finally:
-        del os.environ["TOOLCHAIN_BOARDS_DIR"]
+def test_model_too_big_is_refused_before_building(tmp_path, board_file):
+    board_file("tiny", TINY_BOARD)
+    r = run_cli("build", "--board", "tiny", "--model", str(KWS), build=tmp_path / "build")
     # the same check, numbers and advice as for real boards (toolchain/fit.py)
     assert_clean_error(r, "does not fit tiny", "16,384 B (model ", "aot runtime", "toolchain optimize")
     assert not list((tmp_path / "build").rglob("platformio.ini"))

@@ -7,16 +7,19 @@ import typer
 from toolchain.cli import options
 from toolchain.cli.console import console
 
+# shared with `flash` (and RUNTIME with `bench` and `emulate`)
 RUNTIME = typer.Option(None, "--runtime", "-r", help="On-device runtime (default: the board's, see `toolchain boards`).")
+BOARD = typer.Option(..., "--board", "-b", help="Board id (see `toolchain boards`).")
+TFLM_DIR = typer.Option(None, "--tflm-dir", help="Local TFLM Arduino library to build against (offline labs).")
 
 
 def build_cmd(
-    board: str = typer.Option(..., "--board", "-b", help="Board id (see `toolchain boards`)."),
+    board: str = BOARD,
     model: str = options.MODEL,
     runtime: str = RUNTIME,
     seed: int = options.SEED,
     profile: bool = typer.Option(False, "--profile", help="Time every layer (builds with -DTM_PROFILE)."),
-    tflm_dir: Path = typer.Option(None, "--tflm-dir", help="Local TFLM Arduino library to build against (offline labs)."),
+    tflm_dir: Path = TFLM_DIR,
 ) -> None:
     """Build firmware for a model on a board (PlatformIO, offline)."""
     from toolchain.firmware import build

@@ -5,17 +5,17 @@ from pathlib import Path
 import typer
 
 from toolchain.cli import options
-from toolchain.cli.build import RUNTIME
+from toolchain.cli.build import BOARD, RUNTIME, TFLM_DIR
 from toolchain.cli.console import console
 
 
 def flash_cmd(
-    board: str = typer.Option(..., "--board", "-b", help="Board id (see `toolchain boards`)."),
+    board: str = BOARD,
     model: str = options.MODEL,
     runtime: str = RUNTIME,
     seed: int = options.SEED,
     port: str = typer.Option(None, "--port", help="Serial port (default: found by the board's USB ids)."),
-    tflm_dir: Path = typer.Option(None, "--tflm-dir", help="Local TFLM Arduino library to build against (offline labs)."),
+    tflm_dir: Path = TFLM_DIR,
 ) -> None:
     """Build and upload the firmware to a real board (PlatformIO)."""
     from toolchain.flash import flash

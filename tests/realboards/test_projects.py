@@ -3,6 +3,7 @@ board's own platform, board and framework, stopped with one clear line
 because the platform cannot be downloaded here; Raspberry Pis cross-built."""
 
 import configparser
+from pathlib import Path
 
 import pytest
 from elftools.elf.elffile import ELFFile
@@ -67,6 +68,16 @@ def test_pi_cross_build(board, digits_manifest):
     with open(fw.elf, "rb") as f:
         assert ELFFile(f)["e_machine"] == "EM_AARCH64"
     assert fw.size.flash_bytes > 0 and fw.arena_bytes > 0
+
+
+@pytest.mark.slow
+def test_cli_build_table_says_n_a_for_what_litert_does_not_show(build_dir, digits_manifest):
+    r = run_cli("build", "--board", "rpi4", "--runtime", "litert", "--model", "digits", build=build_dir)
+    assert r.returncode == 0, r.stderr
+    rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]] for line in r.stdout.splitlines()
+            if line.count("│") == 5}
+    assert rows["static RAM"] == rows["arena (in static RAM)"] == rows["stack reserved"] == ["n/a", "", ""]
+    assert rows["flash"][0] == f"{Path(digits_manifest['deploy']).stat().st_size:,}"
 
 
 @pytest.mark.slow

@@ -27,9 +27,16 @@ def build_cmd(
     fw = build(model, board, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir)
     b = fw.board
     console.table(f"{fw.model} on {b.id} ({fw.runtime})", ["", "bytes", "board limit", "used"], [
-        ["flash", f"{fw.size.flash_bytes:,}", f"{b.flash_bytes:,}", f"{fw.size.flash_bytes / b.flash_bytes:.1%}"],
-        ["static RAM", f"{fw.size.ram_bytes:,}", f"{b.ram_bytes:,}", f"{fw.size.ram_bytes / b.ram_bytes:.1%}"],
-        ["arena (in static RAM)", f"{fw.arena_bytes:,}", "", ""],
-        ["stack reserved", f"{fw.size.stack_reserved_bytes:,}", "", ""],
+        ["flash", *_size(fw.size.flash_bytes, b.flash_bytes)],
+        ["static RAM", *_size(fw.size.ram_bytes, b.ram_bytes)],
+        ["arena (in static RAM)", *_size(fw.arena_bytes)],
+        ["stack reserved", *_size(fw.size.stack_reserved_bytes)],
     ])
     console.success(f"built {fw.elf} in {fw.build_seconds:.1f} s")
+
+
+def _size(n: int, limit: int | None = None) -> list[str]:
+    """[bytes, limit, share]; a 0 is a size this build cannot know (LiteRT's memory, a Linux process's stack)."""
+    if not n:
+        return ["n/a", "", ""]
+    return [f"{n:,}", f"{limit:,}", f"{n / limit:.1%}"] if limit else [f"{n:,}", "", ""]

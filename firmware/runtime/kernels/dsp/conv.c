@@ -128,11 +128,31 @@ static inline __attribute__((always_inline)) int8_t conv_requantize(int mode, in
   return tm_dsp_requantize(acc, m, sh, zp, lo, hi);
 }
 
+// One group of 4 taps: LDM the 4 activation lane words (pixel 0 even, odd,
+// pixel 1 even, odd); per filter, one word widened into 2 lane words, 4 SMLAD.
+#define CONV_ASM_GROUP                   \
+  "ldmia %[xi]!, {r0, r1, r2, r3}\n\t"   \
+  "ldr r5, [%[w]], #4\n\t"               \
+  "sxtb16 r4, r5\n\t"                    \
+  "sxtb16 r5, r5, ror #8\n\t"            \
+  "smlad %[s00], r0, r4, %[s00]\n\t"     \
+  "smlad %[s00], r1, r5, %[s00]\n\t"     \
+  "smlad %[s10], r2, r4, %[s10]\n\t"     \
+  "smlad %[s10], r3, r5, %[s10]\n\t"     \
+  "ldr r5, [%[w]], #4\n\t"               \
+  "sxtb16 r4, r5\n\t"                    \
+  "sxtb16 r5, r5, ror #8\n\t"            \
+  "smlad %[s01], r0, r4, %[s01]\n\t"     \
+  "smlad %[s01], r1, r5, %[s01]\n\t"     \
+  "smlad %[s11], r2, r4, %[s11]\n\t"     \
+  "smlad %[s11], r3, r5, %[s11]\n\t"
+
 // For n channel pairs j (filters w, two interleaved per pair, kp taps
 // each; biases bias[2j], bias[2j+1]): acc[4j..4j+3] = {px0 oc0, px0 oc1,
 // px1 oc0, px1 oc1}, the biases plus the dot products with the two widened
-// pixels x. All in assembly: the loops need 14 registers, so the pair
-// loop keeps its state in memory (st).
+// pixels x. All in assembly, groups unrolled by two (an odd count enters
+// at the second copy): the loops need 14 registers, so the pair loop keeps
+// its state in memory (st).
 static __attribute__((noinline)) void conv_dot_pairs(const uint32_t *x, const uint32_t *w, int kp,
                                                      const int32_t *bias, int32_t *acc, int n) {
   struct {
@@ -140,12 +160,12 @@ static __attribute__((noinline)) void conv_dot_pairs(const uint32_t *x, const ui
     const int32_t *bias;
     int32_t *acc;
     int n;
-  } st = {x, bias, acc, n};
+    int odd;
+  } st = {x, bias, acc, n, (kp >> 2) & 1};
   const uint32_t *end = x + kp;
   const uint32_t *xi;
   int32_t s00, s01, s10, s11;
   // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
-  // Per group of 4 taps: LDM the 4 activation lane words; per filter, one word widened into 2 lane words, 4 SMLAD.
   __asm__ volatile(
       "2:\n\t"
       "ldr %[xi], [%[st], #0]\n\t"
@@ -154,22 +174,10 @@ static __attribute__((noinline)) void conv_dot_pairs(const uint32_t *x, const ui
       "str r0, [%[st], #4]\n\t"
       "mov %[s10], %[s00]\n\t"
       "mov %[s11], %[s01]\n\t"
-      "1:\n\t"
-      "ldmia %[xi]!, {r0, r1, r2, r3}\n\t"
-      "ldr r5, [%[w]], #4\n\t"
-      "sxtb16 r4, r5\n\t"
-      "sxtb16 r5, r5, ror #8\n\t"
-      "smlad %[s00], r0, r4, %[s00]\n\t"
-      "smlad %[s00], r1, r5, %[s00]\n\t"
-      "smlad %[s10], r2, r4, %[s10]\n\t"
-      "smlad %[s10], r3, r5, %[s10]\n\t"
-      "ldr r5, [%[w]], #4\n\t"
-      "sxtb16 r4, r5\n\t"
-      "sxtb16 r5, r5, ror #8\n\t"
-      "smlad %[s01], r0, r4, %[s01]\n\t"
-      "smlad %[s01], r1, r5, %[s01]\n\t"
-      "smlad %[s11], r2, r4, %[s11]\n\t"
-      "smlad %[s11], r3, r5, %[s11]\n\t"
+      "ldr r0, [%[st], #16]\n\t"
+      "cbnz r0, 4f\n\t"
+      "1:\n\t" CONV_ASM_GROUP
+      "4:\n\t" CONV_ASM_GROUP
       "cmp %[xi], %[end]\n\t"
       "bne 1b\n\t"
       "ldr r0, [%[st], #8]\n\t"

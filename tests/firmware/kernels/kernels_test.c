@@ -9,9 +9,11 @@
 
 #include "kernels/conv.h"
 #include "kernels/depthwise_conv.h"
+#include "kernels/elementwise.h"
 #include "kernels/fully_connected.h"
 #include "reference/conv.h"
 #include "reference/depthwise_conv.h"
+#include "reference/elementwise.h"
 #include "reference/fully_connected.h"
 
 #define TEST_BUF 8192
@@ -127,10 +129,36 @@ static int test_fully_connected(int trial) {
   return test_compare("fully_connected", trial, p.batches * p.out_depth);
 }
 
+// Same-shape ADD with the multipliers the generator makes: the input with
+// the larger scale rescales by exactly 1/2 (2^30, shift 0), the other by a
+// multiplier in [2^30, 2^31) and a right shift.
+static int test_add(int trial) {
+  tm_elementwise_params_t p;
+  memset(&p, 0, sizeof p);
+  p.count = TEST_BUF / 2, p.contiguous = 1, p.left_shift = 20;
+  const int32_t half_mult = 1 << 30, other_mult = (int32_t)((1u << 30) | (test_next() >> 2));
+  const int32_t other_shift = -test_range(1, 8), half_second = test_range(0, 1);
+  p.in1_mult = half_second ? other_mult : half_mult, p.in1_shift = half_second ? other_shift : 0;
+  p.in2_mult = half_second ? half_mult : other_mult, p.in2_shift = half_second ? 0 : other_shift;
+  p.out_mult = (int32_t)((1u << 30) | (test_next() >> 2)), p.out_shift = -test_range(14, 22);
+  p.in1_zp = test_range(-128, 127), p.in2_zp = test_range(-128, 127), p.out_zp = test_range(-128, 127);
+  p.act_min = test_range(-128, 0), p.act_max = test_range(p.act_min, 127);
+  if (test_range(0, 1)) p.act_min = -128, p.act_max = 127;
+  int8_t *in2 = w_buf;
+  test_fill(in_buf, p.count);
+  test_fill(in2, p.count);
+  tm_ref_elementwise(&p, in_buf, in2, out_ref, tm_ref_add_point);
+  tm_elementwise_add(&p, in_buf, in2, out_got);
+  return test_compare("add", trial, p.count);
+}
+
 int main(void) {
   int n = 0;
   for (int trial = 0; trial < 400; ++trial, n += 3) {
     if (test_conv(trial) || test_depthwise(trial) || test_fully_connected(trial)) return 1;
+  }
+  for (int trial = 0; trial < 40; ++trial, ++n) {
+    if (test_add(trial)) return 1;
   }
   printf("kernels ok %d\n", n);
   return 0;

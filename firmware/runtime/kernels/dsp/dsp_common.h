@@ -37,6 +37,14 @@ static inline int32_t tm_dsp_high_mul(int32_t x, int32_t mult) {
   return h;
 }
 
+// SMMULR(y, mult) = floor((y * mult + 2^31) / 2^32): tm_dsp_high_mul(y / 2,
+// mult) for an even y the caller has already doubled.
+static inline int32_t tm_dsp_high_mul_raw(int32_t y, int32_t mult) {
+  int32_t h;
+  __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"(y), "r"(mult));
+  return h;
+}
+
 // tm_fp_requantize for multipliers in (0, 2^31), where the doubling high
 // multiply never saturates and round(x * m / 2^31), ties away from zero, is
 // floor((x * m + 2^30) / 2^31) for either sign (for x < 0 the product is at

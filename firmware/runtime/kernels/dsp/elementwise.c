@@ -49,9 +49,52 @@ static void add_fast(const tm_elementwise_params_t *p, const int8_t *in1, const 
   }
 }
 
+// Same-shape ADD when input 2 has the larger scale, so its rescale is
+// exactly x / 2 (multiplier 2^30, shift 0): (q2 - zp2) << 19 without a
+// multiply; input 1 has a right shift r1 >= 1 and the output a right shift
+// ro in [1, 22], so the output zero point folds into the rounding constant
+// (half + zo << ro stays below 2^30). Branch-free.
+static void add_half_scale(const tm_elementwise_params_t *p, const int8_t *in1, const int8_t *in2, int8_t *out,
+                           int32_t zp1, int32_t m1, int r1, int32_t zp2) {
+  const int32_t c1 = (int32_t)((uint32_t)zp1 << 21), half1 = (int32_t)(1u << (r1 - 1));
+  const int ro = -p->out_shift;
+  const int32_t mo = p->out_mult, round = (int32_t)(1u << (ro - 1)) + (int32_t)((uint32_t)p->out_zp << ro);
+  const int32_t lo = p->act_min, hi = p->act_max;
+  const int8_t *end = in1 + p->count;
+  if (lo == -128 && hi == 127) {
+    while (in1 < end) {
+      // Bound: |q - zp| <= 255: a and b below 2^28 in magnitude, their sum below 2^29.
+      const int32_t h1 = tm_dsp_high_mul_raw((int32_t)((uint32_t)*in1++ << 21) - c1, m1);
+      const int32_t a = (h1 + half1 - (int32_t)((uint32_t)h1 >> 31)) >> r1;
+      const int32_t h = tm_dsp_high_mul(a + (int32_t)((uint32_t)(*in2++ - zp2) << 19), mo);
+      *out++ = (int8_t)__ssat((h + round - (int32_t)((uint32_t)h >> 31)) >> ro, 8);
+    }
+    return;
+  }
+  while (in1 < end) {
+    // Bound: as above.
+    const int32_t h1 = tm_dsp_high_mul_raw((int32_t)((uint32_t)*in1++ << 21) - c1, m1);
+    const int32_t a = (h1 + half1 - (int32_t)((uint32_t)h1 >> 31)) >> r1;
+    const int32_t h = tm_dsp_high_mul(a + (int32_t)((uint32_t)(*in2++ - zp2) << 19), mo);
+    int32_t v = __ssat((h + round - (int32_t)((uint32_t)h >> 31)) >> ro, 8);
+    v = v < lo ? lo : v;
+    *out++ = (int8_t)(v > hi ? hi : v);
+  }
+}
+
 void tm_elementwise_add(const tm_elementwise_params_t *p, const int8_t *in1, const int8_t *in2, int8_t *out) {
   if (!p->contiguous) {
     tm_ref_elementwise(p, in1, in2, out, tm_ref_add_point);
+    return;
+  }
+  const int half2 = p->in2_mult == (1 << 30) && p->in2_shift == 0, half1 = p->in1_mult == (1 << 30) && p->in1_shift == 0;
+  const int out_ok = p->out_shift <= -1 && p->out_shift >= -22 && p->out_mult >= 0 && p->left_shift == 20;
+  if (out_ok && half2 && p->in1_shift <= -1 && p->in1_mult >= 0) {
+    add_half_scale(p, in1, in2, out, p->in1_zp, p->in1_mult, -p->in1_shift, p->in2_zp);
+    return;
+  }
+  if (out_ok && half1 && p->in2_shift <= -1 && p->in2_mult >= 0) {  // the sum is symmetric
+    add_half_scale(p, in2, in1, out, p->in2_zp, p->in2_mult, -p->in2_shift, p->in1_zp);
     return;
   }
   if (p->left_shift == 20 && p->in1_shift <= 0 && p->in2_shift <= 0 && p->out_shift < 0 && p->in1_mult >= 0 &&

@@ -80,6 +80,10 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw,
                         stride_h=sh, stride_w=sw, dil_h=dh, dil_w=dw, pad_top=pt, pad_left=pl, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 0, mults, shifts, pair_layout)
+    rounds = quant.folded_rounding(shifts, out.zp)
+    if rounds is not None:
+        layer.consts.append(Const(f"l{op.index}_round", "int32_t", rounds))
+    layer.fields["round"] = f"l{op.index}_round" if rounds is not None else "0"
     patch = kh * kw * ic
     kp = (patch + 3) // 4 * 4
     # The DSP kernel widens two pixels' patches to int16 (4 * kp bytes), after

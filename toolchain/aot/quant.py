@@ -79,6 +79,15 @@ def folded_bias(bias: np.ndarray | None, weights: np.ndarray, in_zp: int, axis: 
     return ((b - in_zp * sums + 2**31) % 2**32 - 2**31).astype(np.int32)
 
 
+def folded_rounding(shifts: list, out_zp: int) -> np.ndarray | None:
+    """Per channel 2^(r-1) + out_zp * 2^r for right shifts r = -shift, when
+    every r is in [1, 22] (so the DSP kernels' sum with the high product
+    stays in int32); else None."""
+    if not all(-22 <= s <= -1 for s in shifts):
+        return None
+    return np.array([(1 << (-s - 1)) + out_zp * (1 << -s) for s in shifts], np.int64)
+
+
 def input_radius(int_bits: int, left_shift: int, total_bits: int = 31) -> int:
     """Largest |x - zp| that does not saturate a Q(int_bits) input."""
     max_rescaled = 1.0 * ((1 << int_bits) - 1) * (1 << (total_bits - int_bits)) / (1 << left_shift)

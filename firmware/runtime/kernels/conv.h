@@ -20,6 +20,7 @@ typedef struct {
   const int32_t *bias;           // bias[c] - in_zp * sum(weights[c]), per channel
   const int32_t *mult;           // per-channel Q31 multiplier
   const int32_t *shift;          // per-channel power-of-two shift (> 0: left)
+  const int32_t *round;          // per channel 2^(r-1) + out_zp * 2^r (r = -shift) when every r is in [1, 22]; else 0
   int8_t *scratch;               // 4 * kp bytes (kp = k_h*k_w*in_c rounded up to 4), plus kp when in_c % 4 != 0
 } tm_conv_params_t;
 

@@ -20,7 +20,7 @@
 
 static uint32_t test_state = 88172645u;
 static int8_t in_buf[TEST_BUF], w_buf[TEST_BUF], scratch[TEST_BUF], out_ref[TEST_BUF], out_got[TEST_BUF];
-static int32_t bias[64], mult[64], shift[64];
+static int32_t bias[64], mult[64], shift[64], round_c[64];
 
 static uint32_t test_next(void) {  // xorshift32
   test_state ^= test_state << 13;
@@ -79,6 +79,12 @@ static int test_conv(int trial) {
   test_quant(p.out_c, &p.act_min, &p.act_max);
   p.in_zp = test_range(-128, 127), p.out_zp = test_range(-128, 127);
   p.weights = w_buf, p.bias = bias, p.mult = mult, p.shift = shift, p.scratch = scratch;
+  int right_shifts = 1;  // the folded rounding constants, as the generator makes them
+  for (int oc = 0; oc < p.out_c; ++oc) {
+    right_shifts &= shift[oc] <= -1 && shift[oc] >= -22;
+    if (right_shifts) round_c[oc] = (1 << (-shift[oc] - 1)) + p.out_zp * (1 << -shift[oc]);
+  }
+  p.round = right_shifts ? round_c : 0;
   tm_ref_conv(&p, in_buf, out_ref);
   tm_conv_eval(&p, in_buf, out_got);
   return test_compare("conv", trial, p.out_h * p.out_w * p.out_c);

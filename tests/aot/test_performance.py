@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.qemu, pytest.mark.skipif(
 
 @pytest.mark.parametrize("opt", ["-O2", "-Os"])
 @pytest.mark.parametrize("model,max_instructions,max_arena", [
-    ("kws_ref_model", 7_900_000, 17_000),
-    ("pretrainedResnet_quant", 31_900_000, 40_700),
+    ("kws_ref_model", 5_100_000, 11_000),
+    ("pretrainedResnet_quant", 17_000_000, 34_500),
 ])
 def test_mlperf_targets(model, max_instructions, max_arena, opt, tmp_path):
     path = MODELS / f"{model}.tflite"

@@ -58,16 +58,15 @@ static inline __attribute__((always_inline)) int8_t dw_requantize(int mode, int3
     a3 = __smlatt(uo_, fo_, a3);                             \
   } while (0)
 
-// Four channel lanes of one tap: u (input word) and f (weight word, loaded
-// here and advanced) split into even/odd lanes, SMLABB/SMLATT into a0..a3.
+// Four channel lanes of one tap: u (input word) split into even/odd lanes
+// times the tap's widened weight words (fe: even lanes, f: odd lanes, one
+// LDRD, advanced), SMLABB/SMLATT into a0..a3.
 #define DW_ASM_TAP                        \
-  "ldr %[f], [%[w]], #4\n\t"              \
+  "ldrd %[fe], %[f], [%[w]], #8\n\t"      \
   "sxtb16 %[ue], %[u]\n\t"                \
-  "sxtb16 %[fe], %[f]\n\t"                \
   "smlabb %[a0], %[ue], %[fe], %[a0]\n\t" \
   "smlatt %[a2], %[ue], %[fe], %[a2]\n\t" \
   "sxtb16 %[u], %[u], ror #8\n\t"         \
-  "sxtb16 %[f], %[f], ror #8\n\t"         \
   "smlabb %[a1], %[u], %[f], %[a1]\n\t"   \
   "smlatt %[a3], %[u], %[f], %[a3]\n\t"
 
@@ -139,10 +138,10 @@ enum { DW_T_MULT = 0, DW_T_ROUND = 4, DW_T_SHIFT = 8, DW_T_BIAS = 12, DW_T_XADV 
 
 // t[DW_T_COUNT] output pixels of one channel quad of a 3x3 depthwise row:
 // x (window of the first pixel, advanced by t[DW_T_XADV] after its last
-// tap), w (9 weight words), o (output, advanced by t[DW_T_OADV]); the
-// requantization is exact when every shift is in [-22, -1] (the caller
-// checks), as then h + round stays below 2^31. All in assembly: 14
-// registers, so the loop state stays in t.
+// tap), w (the 9 taps' widened weights, even-lane word then odd-lane word),
+// o (output, advanced by t[DW_T_OADV]); the requantization is exact when
+// every shift is in [-22, -1] (the caller checks), as then h + round stays
+// below 2^31. All in assembly: 14 registers, so the loop state stays in t.
 static __attribute__((noinline)) void dw_quad_row_sat(int32_t *t, const int8_t *x, const uint32_t *w, int8_t *o,
                                                       int step, int skip) {
   // Bound: 9 taps of |x*w| <= 2^14 plus the bias.
@@ -158,7 +157,7 @@ static __attribute__((noinline)) void dw_quad_row_sat(int32_t *t, const int8_t *
       "add %[x], %[x], %[f]\n\t"
       "ldr %[f], [%[t], #68]\n\t"
       "add %[o], %[o], %[f]\n\t"
-      "sub %[w], %[w], #36\n\t"
+      "sub %[w], %[w], #72\n\t"
       "ldr %[f], [%[t], #72]\n\t"
       "subs %[f], %[f], #1\n\t"
       "str %[f], [%[t], #72]\n\t"
@@ -175,6 +174,7 @@ static __attribute__((noinline)) void dw_quad_row_sat(int32_t *t, const int8_t *
 static void dw_out_row_3x3_sat(const dw_layer_t *l, const int8_t *x, int out_w, int8_t *out) {
   const int cc = l->cc, step = l->step, skip = l->row - 2 * l->step;
   int32_t t[DW_T_SIZE];
+  uint32_t wide[18];  // the quad's 9 weight words, widened to even and odd lanes
   t[DW_T_XADV] = l->pixel - 2 * l->row - 2 * step;
   t[DW_T_OADV] = cc;
   for (int c = 0; c < cc; c += 4) {
@@ -186,7 +186,13 @@ static void dw_out_row_3x3_sat(const dw_layer_t *l, const int8_t *x, int out_w, 
       t[DW_T_BIAS + k] = l->bias[c + k];
     }
     t[DW_T_COUNT] = out_w;
-    dw_quad_row_sat(t, x + c, (const uint32_t *)(const void *)(l->weights + c * 9), out + c, step, skip);
+    const int8_t *wq = l->weights + c * 9;
+    for (int k = 0; k < 9; ++k) {
+      const uint32_t v = tm_dsp_load4(wq + 4 * k);
+      wide[2 * k] = (uint32_t)tm_dsp_even(v);
+      wide[2 * k + 1] = (uint32_t)tm_dsp_odd(v);
+    }
+    dw_quad_row_sat(t, x + c, wide, out + c, step, skip);
   }
 }
 

@@ -49,15 +49,24 @@ def summarize(data: bytes, where: Path | str = "model") -> ModelSummary:
         raise ExportError(f"{bad}: {len(data)} bytes is larger than any deployable model")
     names = {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
     types = {v: k for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
+    def count(n: int) -> int:
+        # a vector can't hold more 4-byte entries than the file has bytes: a bigger length is corruption
+        if n > len(data) // 4:
+            raise ValueError("vector length past the end of the file")
+        return n
+
     try:
         m = tflite.Model.GetRootAsModel(data, 0)
+        count(m.OperatorCodesLength())
+        count(m.SubgraphsLength())
         codes = [max(m.OperatorCodes(i).BuiltinCode(), m.OperatorCodes(i).DeprecatedBuiltinCode())
                  for i in range(m.OperatorCodesLength())]
         ops: list[str] = []
         floats = 0
         for s in range(m.SubgraphsLength()):
             g = m.Subgraphs(s)
-            for i in range(g.OperatorsLength()):
+            count(g.TensorsLength())
+            for i in range(count(g.OperatorsLength())):
                 name = names.get(codes[g.Operators(i).OpcodeIndex()], "CUSTOM")
                 if name not in ops:
                     ops.append(name)

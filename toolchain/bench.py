@@ -55,6 +55,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     t0 = time.monotonic()
     board = boards.load(board_id)
     # a project built with another runtime is measured as it is, not regenerated for the board's default
+    boards.check_runtime(runtime)
     runtime = runtime or recorded_runtime(model_ref, board)
     if url and not board.emulated:
         fw = targets.flashed(board, model_ref, runtime=runtime or board.runtime, seed=seed)

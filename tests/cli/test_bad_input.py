@@ -105,3 +105,10 @@ def test_not_a_model_file(tmp_path, make, needle):
     f = tmp_path / "m.tflite"
     make(f)
     assert_clean_error(run_cli("export", "--model", str(f), build=tmp_path / "b"), needle)
+
+
+@pytest.mark.parametrize("cmd", [["build", "--board", "qemu-m4"], ["bench", "--board", "nano33", "--port", "/dev/null"]])
+def test_unknown_runtime_is_refused_first(tmp_path, cmd):
+    r = run_cli(*cmd, "--model", "digits", "--runtime", "tflx", build=tmp_path)
+    assert_clean_error(r, "unknown runtime 'tflx'", "aot")
+    assert not (tmp_path / "digits").exists()  # refused before any training

@@ -27,3 +27,11 @@ def load(board_id: str, directory: Path | None = None) -> Board:
         known = ", ".join(b.id for b in all_boards(directory))
         raise BoardError(f"unknown board '{board_id}'", f"known boards: {known}; see `toolchain boards`")
     return parse(p)
+
+
+def check_runtime(runtime: str | None) -> None:
+    """Refuse a runtime name no board knows, before any work is done."""
+    from toolchain.boards.schema import RUNTIMES
+
+    if runtime is not None and runtime not in RUNTIMES:
+        raise BoardError(f"unknown runtime '{runtime}'", f"use one of: {', '.join(RUNTIMES)}")

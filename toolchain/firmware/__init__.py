@@ -41,13 +41,14 @@ def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     from toolchain.pipeline import prepare
 
     board = boards.load(board_id)
+    boards.check_runtime(runtime)
     if targets.handles(board):
         # real boards and Raspberry Pis: toolchain/targets/
         return targets.build(board, model_ref, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir)
     runtime = runtime or board.runtime
     if runtime not in RUNTIMES:
-        raise BuildError(f"runtime '{runtime}' cannot be built for {board.id} here",
-                         f"supported: {', '.join(RUNTIMES)} (TFLM needs its C++ sources, which are not available offline)")
+        raise BuildError(f"the {runtime} runtime cannot be built for {board.id}: TFLM's C++ sources are not available "
+                         "offline", f"use --runtime {' or '.join(RUNTIMES)}")
     prepared = prepare(model_ref, board.id, seed)
     tflite = Path(prepared.tflite)
     in_bytes, out_bytes = aot_model.io_bytes(tflite)

@@ -15,7 +15,7 @@ def test_unknown_board(tmp_path):
 
 def test_unsupported_runtime(tmp_path):
     assert_clean_error(run_cli("build", "--board", "qemu-m4", "--model", str(KWS), "--runtime", "tflm", build=tmp_path),
-                       "runtime 'tflm'")
+                       "the tflm runtime cannot be built for qemu-m4", "--runtime aot")
 
 
 @pytest.mark.slow

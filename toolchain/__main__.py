@@ -9,27 +9,43 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
+INTERRUPTED = "interrupted; finished steps are kept, rerun the command to continue"
+
+
 def main() -> int:
+    import typer
+
     from toolchain.cli import app
     from toolchain.cli.console import console
     from toolchain.errors import ToolchainError
 
     try:
-        app()  # click's standalone mode prints usage errors itself and exits 2
+        # not standalone: usage errors come back here and are printed like every other error
+        result = app(standalone_mode=False)
+        if result == 130:  # typer's answer to Ctrl-C
+            console.error(INTERRUPTED)
+        return result if isinstance(result, int) else 0
     except ToolchainError as e:
         console.error(str(e))
         return e.exit_code
+    except typer.TyperException as e:  # click's usage errors (typer vendors click)
+        ctx = getattr(e, "ctx", None)
+        where = f" (see `{ctx.command_path} --help`)" if ctx else ""
+        console.error(f"{e.format_message()}{where}")
+        return getattr(e, "exit_code", 2)
+    except typer.Exit as e:
+        return e.exit_code
     except SystemExit as e:
-        if e.code == 130:  # click turns Ctrl-C into exit 130
-            console.error("interrupted; finished steps are kept, rerun the command to continue")
         return e.code if isinstance(e.code, int) else 1
+    except (typer.Abort, KeyboardInterrupt):
+        console.error(INTERRUPTED)
+        return 130
     except Exception as e:  # noqa: BLE001 - the one place unexpected errors are reported
         import traceback
 
         traceback.print_exc()
         console.error(f"internal error: {e!r}. This is a bug in toolchain: please report it with the traceback above.")
         return 70
-    return 0
 
 
 if __name__ == "__main__":

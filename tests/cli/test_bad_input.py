@@ -68,10 +68,16 @@ def test_recipe_file_with_unknown_key(tmp_path):
     assert_clean_error(r, "unknown key 'epochz'", "did you mean 'epochs'")
 
 
-def test_usage_error_without_traceback(tmp_path):
-    r = run_cli("export", "--seed", "many", build=tmp_path)
-    assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "Invalid value for '--seed'" in r.stderr
+@pytest.mark.parametrize("args, needle", [
+    (["export", "--seed", "many"], "Invalid value for '--seed'"),
+    (["flash"], "Missing option '--board'"),
+    (["frobnicate"], "No such command 'frobnicate'"),
+    (["bench", "--modle", "digits"], "No such option: --modle"),
+])
+def test_usage_error_is_one_line(tmp_path, args, needle):
+    r = run_cli(*args, build=tmp_path)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert_clean_error(r, needle, "--help")
 
 
 @pytest.mark.parametrize("body, needle", [
@@ -112,3 +118,27 @@ def test_unknown_runtime_is_refused_first(tmp_path, cmd):
     r = run_cli(*cmd, "--model", "digits", "--runtime", "tflx", build=tmp_path)
     assert_clean_error(r, "unknown runtime 'tflx'", "aot")
     assert not (tmp_path / "digits").exists()  # refused before any training
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_training_keeps_the_previous_model(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    assert run_cli("train", "--model", "digits", build=tmp_path).returncode == 0
+    model = tmp_path / "digits" / "host" / "float.keras"
+    before = hashlib.sha256(model.read_bytes()).hexdigest()
+    env = {**os.environ, "TOOLCHAIN_BUILD_DIR": str(tmp_path)}
+    p = subprocess.Popen([sys.executable, "-m", "toolchain", "train", "--model", "digits", "--force", "--seed", "9"],
+                         stderr=subprocess.PIPE, text=True, env=env)
+    assert "training digits" in p.stderr.readline()  # the line printed as training starts
+    time.sleep(1)
+    p.send_signal(signal.SIGINT)
+    err = p.stderr.read()
+    assert p.wait(60) == 130
+    assert "Error: interrupted; finished steps are kept" in err and "Traceback" not in err
+    assert hashlib.sha256(model.read_bytes()).hexdigest() == before
+    assert not list(model.parent.glob(".tmp-*"))

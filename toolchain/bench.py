@@ -185,6 +185,10 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
         result["error"] = str(e)
         save("failed")
         raise
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C, or SIGTERM turned into SystemExit
+        result["error"] = "interrupted before the bench finished; the results above were measured"
+        save("interrupted")
+        raise
     return result
 
 

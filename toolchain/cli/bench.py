@@ -1,12 +1,14 @@
 """`toolchain bench`."""
 
 import json
+import signal
 
 import typer
 
 from toolchain.cli import options
 from toolchain.cli.build import RUNTIME
 from toolchain.cli.console import console
+from toolchain.cli.signals import exit_on
 
 
 def bench_cmd(
@@ -24,6 +26,7 @@ def bench_cmd(
     from toolchain.bench import BENCH_FILE, PROFILE_FILE, bench
     from toolchain.report import summary_rows
 
+    exit_on(signal.SIGTERM, signal.SIGHUP)  # partial results are saved as "interrupted"
     r = bench(model, board, runtime=runtime, seed=seed, url=port, runs=runs, max_samples=samples, profile=profile)
     if as_json:
         console.out.print_json(json.dumps(r, default=str))

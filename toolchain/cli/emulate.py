@@ -8,6 +8,7 @@ import typer
 from toolchain.cli import options
 from toolchain.cli.build import RUNTIME
 from toolchain.cli.console import console
+from toolchain.cli.signals import exit_on
 
 
 def emulate_cmd(
@@ -27,7 +28,7 @@ def emulate_cmd(
     if port is not None:
         check_port_free(port)
     fw = build(model, board, runtime=runtime, seed=seed)
-    _exit_on(signal.SIGTERM, signal.SIGHUP)
+    exit_on(signal.SIGTERM, signal.SIGHUP)
     with Emulator(fw.board, fw.elf, port) as emu:
         state = record(fw.prepared.dir, emu)
         console.success(f"{fw.board.machine} running {fw.elf}")
@@ -37,14 +38,8 @@ def emulate_cmd(
                 time.sleep(0.5)
             # only Ctrl-C or a signal (exceptions, leaving the loop) is a normal end
             raise emu.died()
+        except KeyboardInterrupt:
+            console.info("stopped")  # Ctrl-C is how emulate is meant to end
         finally:
             state.unlink(missing_ok=True)
 
-
-def _exit_on(*signals: signal.Signals) -> None:
-    """Turn these signals into SystemExit(128 + n), so `with Emulator` stops QEMU on the way out."""
-    def leave(signum, _frame):
-        raise SystemExit(128 + signum)
-
-    for s in signals:
-        signal.signal(s, leave)

@@ -35,7 +35,7 @@ def test_optimize_then_export_and_prepare(tmp_path, monkeypatch):
     custom = Plan(prune=0.6, quantize=["int8"])
     optimize_step(load("sine"), 0, custom)
     stale = json.loads((d / "manifest.json").read_text())
-    assert stale["artifacts"] == [] and "export" not in stale["steps"]  # nothing describes the old models
+    assert stale["artifacts"] == [] and stale["lineage"] == {} and "export" not in stale["steps"]  # nothing describes the old models
     int8 = file_hash(d / "int8.tflite")
     # a device step deploys the user's plan instead of re-optimizing to the recipe's
     p = prepare("sine", "qemu-m4")
@@ -60,3 +60,18 @@ def test_prune_reaches_target_on_a_short_fine_tune(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path))
     _, _, _, made = optimize_step(load("gesture"), 0, Plan(prune=0.3, quantize=["int8"]))
     assert sparsity(keras.models.load_model(made["pruned"], compile=False)) >= 0.28
+
+
+def test_changed_pipeline_code_retrains(tmp_path, monkeypatch):
+    from toolchain import pipeline
+    from toolchain.recipes import load
+
+    monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path))
+    recipe = load("sine")
+    d, _, _ = pipeline.train_step(recipe, 0)
+    first = (d / "float.keras").stat().st_mtime_ns
+    pipeline.train_step(recipe, 0)
+    assert (d / "float.keras").stat().st_mtime_ns == first  # same code: reused
+    monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "changed")
+    pipeline.train_step(recipe, 0)
+    assert (d / "float.keras").stat().st_mtime_ns != first

@@ -5,6 +5,7 @@ a step whose key and artifacts are unchanged is skipped, so later commands
 (`build`, `bench`) can call `prepare()` and only pay for what is missing.
 """
 
+import functools
 import hashlib
 import json
 import shutil
@@ -34,6 +35,18 @@ class Prepared:
     test_inputs: np.ndarray | None = None  # quantized like the model input
     test_labels: np.ndarray | None = None
     host_int8_outputs: np.ndarray | None = field(default=None, repr=False)  # TFLM host interpreter
+
+
+# the code that makes models: a change to it invalidates what it made before
+PIPELINE_CODE = ("train.py", "tf.py", "pipeline.py", "evaluate.py", "compare.py", "data", "optimize", "export")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    root = Path(__file__).parent
+    files = sorted(f for name in PIPELINE_CODE for f in ([root / name] if name.endswith(".py")
+                                                         else (root / name).rglob("*.py")))
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
 
 
 def _key(*parts) -> str:
@@ -68,7 +81,7 @@ def train_step(recipe: Recipe, seed: int, force: bool = False):
 
     d = artifact_dir(recipe.name)
     data = load(recipe.data["loader"], seed, recipe.data["test_fraction"], **recipe.data["args"])
-    key = _key(recipe.fingerprint, seed)
+    key = _key(recipe.fingerprint, seed, code_fingerprint())
     out = d / "float.keras"
     if not force and _fresh(manifest.read(d), "train", key, [out]):
         console.step(f"train: {out} is up to date")
@@ -101,7 +114,11 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, las
     tmp = d / ".optimizing"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    fresh = optimize.run(d / "float.keras", recipe, data, plan, tmp, seed)
+    try:
+        fresh = optimize.run(d / "float.keras", recipe, data, plan, tmp, seed)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     for old in made.values():
         if old.name not in {p.name for p in fresh.values()}:
             old.unlink(missing_ok=True)
@@ -109,7 +126,7 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, las
     tmp.rmdir()
     # what was evaluated and exported belongs to the old models
     manifest.update(d, plan=plan.to_dict(), optimized={k: str(v) for k, v in made.items()}, artifacts=[],
-                    deploy=None, steps={k: v for k, v in m.get("steps", {}).items() if k != "export"})
+                    deploy=None, lineage={}, steps={k: v for k, v in m.get("steps", {}).items() if k != "export"})
     _mark(d, "optimize", key)
     return d, data, key, made
 
@@ -151,7 +168,7 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_
 def _lineage(recipe: Recipe, seed: int, d: Path, made: dict) -> dict:
     files = {"float.keras": d / "float.keras", **{p.name: p for p in made.values()}}
     return {
-        "recipe": str(recipe.path), "recipe_hash": recipe.fingerprint, "seed": seed,
+        "recipe": str(recipe.path), "recipe_hash": recipe.fingerprint, "seed": seed, "code": code_fingerprint(),
         "config": {"data": recipe.data, "train": recipe.train},
         "hashes": {n: manifest.file_hash(p) for n, p in files.items() if p.is_file()},
         "versions": manifest.tool_versions(),
@@ -164,7 +181,7 @@ def import_tflite(path: Path, board: str) -> dict:
 
     data = load_tflite(path)
     d = artifact_dir(Path(path).stem, board, create=False)  # made only once something is written
-    key = _key(manifest.file_hash(path))
+    key = _key(manifest.file_hash(path), code_fingerprint())
     m = manifest.read(d)
     if _fresh(m, "export", key, [d / "tflm" / "model_data.cc"]):
         console.step("export: exports are up to date")

@@ -69,6 +69,11 @@ def resolve(ref: str) -> Path:
         return p
     if (RECIPES / ref / "recipe.toml").is_file():
         return RECIPES / ref
+    if ref.endswith(".tflite"):
+        raise RecipeError(f"'{ref}' is a .tflite model, and this step needs a recipe to train from",
+                          "export, build, emulate and bench take a .tflite as it is")
+    if p.is_dir():
+        raise RecipeError(f"'{p}' has no recipe.toml", "a recipe folder holds recipe.toml and model.py (see models/digits)")
     names = available()
     close = difflib.get_close_matches(ref, names, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""

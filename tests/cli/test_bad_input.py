@@ -142,3 +142,13 @@ def test_ctrl_c_during_training_keeps_the_previous_model(tmp_path):
     assert "Error: interrupted; finished steps are kept" in err and "Traceback" not in err
     assert hashlib.sha256(model.read_bytes()).hexdigest() == before
     assert not list(model.parent.glob(".tmp-*"))
+
+
+def test_optimize_a_tflite_needs_a_recipe(tmp_path):
+    r = run_cli("optimize", "--model", str(KWS), "--quantize", "int8", build=tmp_path)
+    assert_clean_error(r, "is a .tflite model, and this step needs a recipe")
+
+
+def test_folder_without_recipe_toml(tmp_path):
+    (tmp_path / "empty").mkdir()
+    assert_clean_error(run_cli("export", "--model", str(tmp_path / "empty"), build=tmp_path / "b"), "has no recipe.toml")

@@ -37,14 +37,26 @@ def write(directory: Path) -> Path:
     plain, profile = (_read(directory / name) for name in (BENCH_FILE, PROFILE_FILE))
     if plain is None and profile is None:
         raise BuildError(f"no bench results in {directory}", "run `toolchain bench` first")
+    stale_profile = plain is not None and profile is not None and _model_hash(plain) != _model_hash(profile)
+    if stale_profile:
+        profile = None  # per-layer figures of another model build would be mislabelled
     b = plain or profile
     m = manifest.read(directory)
+    deploy = Path(m["deploy"]) if m.get("deploy") else None
+    if deploy is None or not deploy.exists() or manifest.file_hash(deploy)[:16] != _model_hash(b):
+        m = {**m, "artifacts": []}  # the export table describes another model than the one benchmarked
     plots = [(t, _png(fig)) for t, fig in (("Memory vs board limits", _memory_plot(b)), _quality_plot(b, m),
                                            ("Latency per layer (profiled build)", _layer_plot(profile or b)))
              if fig is not None]
     out = directory / "report.html"
-    out.write_text(PAGE.render(b=b, rows=summary_rows(b), plots=plots, profiled=_profile_note(plain, profile)))
+    note = (f"{PROFILE_FILE} is of another build of this model; run `toolchain bench --profile` again for "
+            "per-layer figures." if stale_profile else _profile_note(plain, profile))
+    out.write_text(PAGE.render(b=b, rows=summary_rows(b), plots=plots, profiled=note))
     return out
+
+
+def _model_hash(bench: dict) -> str | None:
+    return (bench.get("firmware") or {}).get("tflite_hash")
 
 
 def _read(path: Path) -> dict | None:

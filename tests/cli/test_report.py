@@ -70,3 +70,26 @@ def test_report_from_a_profiled_run_only(tmp_path):
     html = report.write(tmp_path).read_text()
     assert "Only a profiled run so far (median 1,200 instructions (emulated))" in html
     assert set(embedded_pngs(html)) == {"Latency per layer (profiled build)"}
+
+
+def test_report_ignores_figures_of_another_model_build(tmp_path, monkeypatch):
+    """A profile or an export table of another build is never shown as this bench's."""
+    lat = {"instructions_median": 1200, "unit": "instructions (emulated)", "runs": 5, "measured_on": "qemu-system-arm"}
+    bench = {"model": "m", "board": "qemu-m4", "runtime": "aot", "status": "complete", "latency": lat,
+             "accuracy": {"device": 0.9, "samples": 10, "agreement": 1.0}, "firmware": {"tflite_hash": "a" * 16}}
+    (tmp_path / "bench.json").write_text(json.dumps(bench))
+    profiled = {**lat, "layers": [{"index": 0, "op": "CONV_2D", "value": 1000}]}
+    (tmp_path / "bench-profile.json").write_text(json.dumps({**bench, "latency": profiled,
+                                                             "firmware": {"tflite_hash": "b" * 16}}))
+    deployed = tmp_path / "int8.tflite"
+    deployed.write_bytes(b"another model")
+    (tmp_path / "manifest.json").write_text(json.dumps({"deploy": str(deployed), "artifacts": [
+        {"name": "int8", "accuracy": 0.5, "path": str(deployed), "size_bytes": 13}]}))
+    plotted = []
+    real = report._quality_plot
+    monkeypatch.setattr(report, "_quality_plot", lambda b, m: plotted.append(real(b, m)[1]) or ("Accuracy", plotted[-1]))
+    html = report.write(tmp_path).read_text()
+    assert "bench-profile.json is of another build of this model" in html
+    assert "Latency per layer (profiled build)" not in embedded_pngs(html)
+    # one bar, the device's own: the manifest's rows describe another model file
+    assert len(plotted[0].axes[0].patches) == 1

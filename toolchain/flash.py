@@ -34,19 +34,22 @@ def flash(model_ref: str, board_id: str, *, port: str | None = None, runtime: st
         raise FlashError(f"{board.id} is not flashed", f"run it with `toolchain bench --board {board.id}`")
     if port and not Path(port).exists():
         raise FlashError(f"port {port} does not exist", f"plug the board in, or leave out --port to find the {board.id} by its USB ids")
-    port = port or find_port(board)
+    serial_upload = board.upload_protocol in SERIAL_UPLOADS
+    # probe and picotool uploads find the board themselves (a Pico in BOOTSEL mode has no serial port)
+    port = port or (find_port(board) if serial_upload else None)
     fw = build(model_ref, board.id, runtime=runtime, seed=seed, tflm_dir=tflm_dir)
     cmd = [platformio_setup.pio_exe(), "run", "-e", board.id, "-t", "upload"]
-    cmd += ["--upload-port", port] if board.upload_protocol in SERIAL_UPLOADS else []
-    with console.status(f"uploading to {board.id} on {port} ({board.upload_protocol})"):
+    cmd += ["--upload-port", port] if serial_upload else []
+    where = f"on {port} " if port else ""
+    with console.status(f"uploading to {board.id} {where}({board.upload_protocol})"):
         try:
             r = subprocess.run(cmd, cwd=fw.project, capture_output=True, text=True, env=platformio_setup.pio_env(),
                                timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired as e:
-            raise FlashError(f"upload to {port} did not finish in {TIMEOUT_S} s",
+            raise FlashError(f"upload to {board.id} {where}did not finish in {TIMEOUT_S} s",
                              "reset the board (double-tap for the bootloader) and retry") from e
     if r.returncode != 0:
         tail = "\n".join((r.stdout + r.stderr).strip().splitlines()[-10:])
-        raise FlashError(f"upload to {board.id} on {port} failed:\n{tail}",
+        raise FlashError(f"upload to {board.id} {where}failed:\n{tail}",
                          f"check the cable and the port; `pio run -t upload -v` in {fw.project} shows the commands")
     return port

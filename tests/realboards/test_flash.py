@@ -36,20 +36,27 @@ def fake_upload(monkeypatch, tmp_path):
     return calls
 
 
-@pytest.mark.parametrize("board_id, vid, pid, passes_port", [("nano33", 0x2341, 0x805A, True),
-                                                              ("nucleo_l4r5zi", 0x0483, 0x374B, False)])
-def test_upload_command(board_id, vid, pid, passes_port, fake_ports, fake_upload):
+@pytest.mark.parametrize("board_id, vid, pid, serial_upload", [("nano33", 0x2341, 0x805A, True),
+                                                               ("nucleo_l4r5zi", 0x0483, 0x374B, False),
+                                                               ("pico", 0x2E8A, 0x000A, False)])
+def test_upload_command(board_id, vid, pid, serial_upload, fake_ports, fake_upload):
     fake_ports([FakePort("/dev/ttyACM7", vid, pid)])
-    assert flash("digits", board_id) == "/dev/ttyACM7"
+    # serial uploads go to the port found by USB ids; probe/picotool uploads find the board themselves
+    assert flash("digits", board_id) == ("/dev/ttyACM7" if serial_upload else None)
     (cmd,) = fake_upload
     assert cmd[1:6] == ["run", "-e", board_id, "-t", "upload"]
-    assert (cmd[-2:] == ["--upload-port", "/dev/ttyACM7"]) == passes_port
+    assert (cmd[-2:] == ["--upload-port", "/dev/ttyACM7"]) == serial_upload
+
+
+def test_picotool_upload_needs_no_serial_port(fake_ports, fake_upload):
+    fake_ports([])  # a Pico in BOOTSEL mode shows no serial port
+    assert flash("digits", "pico") is None and len(fake_upload) == 1
 
 
 def test_no_board_fails_before_building(fake_ports, fake_upload):
     fake_ports([FakePort("/dev/ttyS0")])
-    with pytest.raises(TransportError, match="no pico found"):
-        flash("digits", "pico")
+    with pytest.raises(TransportError, match="no nano33 found"):
+        flash("digits", "nano33")
     assert fake_upload == []
 
 

@@ -118,16 +118,6 @@ static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_g
   }
 }
 
-// Requantization variants, picked once per call (a constant after inlining).
-enum { CONV_CHECKED, CONV_FAST, CONV_FAST_SAT };
-
-static inline __attribute__((always_inline)) int8_t conv_requantize(int mode, int32_t acc, int32_t m, int32_t sh,
-                                                                    int32_t zp, int32_t lo, int32_t hi) {
-  if (mode == CONV_FAST_SAT) return tm_dsp_requantize_fast_sat(acc, m, sh, zp);
-  if (mode == CONV_FAST) return tm_dsp_requantize_fast(acc, m, sh, zp, lo, hi);
-  return tm_dsp_requantize(acc, m, sh, zp, lo, hi);
-}
-
 // One group of 4 taps: LDM the 4 activation lane words (pixel 0 even, odd,
 // pixel 1 even, odd); per filter, one word widened into 2 lane words, 4 SMLAD.
 #define CONV_ASM_GROUP                   \
@@ -206,11 +196,11 @@ static inline __attribute__((always_inline)) void conv_store(const tm_conv_param
   if (o1) o1 += oc;
   for (const int32_t *end = acc + 4 * n; acc < end; acc += 4, mult += 2, shift += 2, o0 += 2) {
     const int32_t m0 = mult[0], sh0 = shift[0], m1 = mult[1], sh1 = shift[1];
-    o0[0] = conv_requantize(mode, acc[0], m0, sh0, zp, lo, hi);
-    o0[1] = conv_requantize(mode, acc[1], m1, sh1, zp, lo, hi);
+    o0[0] = tm_dsp_requantize_mode(mode, acc[0], m0, sh0, zp, lo, hi);
+    o0[1] = tm_dsp_requantize_mode(mode, acc[1], m1, sh1, zp, lo, hi);
     if (o1) {
-      o1[0] = conv_requantize(mode, acc[2], m0, sh0, zp, lo, hi);
-      o1[1] = conv_requantize(mode, acc[3], m1, sh1, zp, lo, hi);
+      o1[0] = tm_dsp_requantize_mode(mode, acc[2], m0, sh0, zp, lo, hi);
+      o1[1] = tm_dsp_requantize_mode(mode, acc[3], m1, sh1, zp, lo, hi);
       o1 += 2;
     }
   }
@@ -259,18 +249,18 @@ static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0
   for (int j = 0; j < pairs; j += CONV_CHUNK) {
     const int n = pairs - j < CONV_CHUNK ? pairs - j : CONV_CHUNK;
     conv_dot_pairs(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
-    if (mode != CONV_CHECKED && p->round) {
-      if (mode == CONV_FAST_SAT) {
+    if (mode != TM_DSP_RQ_CHECKED && p->round) {
+      if (mode == TM_DSP_RQ_FAST_SAT) {
         conv_store_round(p, acc, 2 * j, n, o0, o1, 0);
       } else {
         conv_store_round(p, acc, 2 * j, n, o0, o1, 1);
       }
-    } else if (mode == CONV_FAST_SAT) {
-      conv_store(p, acc, 2 * j, n, o0, o1, CONV_FAST_SAT);
-    } else if (mode == CONV_FAST) {
-      conv_store(p, acc, 2 * j, n, o0, o1, CONV_FAST);
+    } else if (mode == TM_DSP_RQ_FAST_SAT) {
+      conv_store(p, acc, 2 * j, n, o0, o1, TM_DSP_RQ_FAST_SAT);
+    } else if (mode == TM_DSP_RQ_FAST) {
+      conv_store(p, acc, 2 * j, n, o0, o1, TM_DSP_RQ_FAST);
     } else {
-      conv_store(p, acc, 2 * j, n, o0, o1, CONV_CHECKED);
+      conv_store(p, acc, 2 * j, n, o0, o1, TM_DSP_RQ_CHECKED);
     }
   }
   if (p->out_c & 1) {  // the last channel pairs with zero weights
@@ -290,7 +280,7 @@ void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
   uint32_t *wide = (uint32_t *)(void *)p->scratch;  // 4 * kp bytes, then one int8 patch when !wide_c
   int8_t *patch = p->scratch + 4 * kp;
   const int fast = tm_dsp_fast_ok(p->bias, p->shift, p->out_c, (int32_t)p->k_h * p->k_w * p->in_c);
-  const int mode = !fast ? CONV_CHECKED : (p->act_min == -128 && p->act_max == 127 ? CONV_FAST_SAT : CONV_FAST);
+  const int mode = !fast ? TM_DSP_RQ_CHECKED : (p->act_min == -128 && p->act_max == 127 ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
   for (int px = 0; px < pixels; px += 2) {
     const int count = px + 1 < pixels ? 2 : 1;
     for (int k = 0; k < 2; ++k) {

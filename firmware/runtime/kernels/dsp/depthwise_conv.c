@@ -36,16 +36,6 @@ static void dw_gather_rows(const tm_depthwise_conv_params_t *p, const int8_t *in
   }
 }
 
-// Requantization variants, picked once per call (a constant after inlining).
-enum { DW_CHECKED, DW_FAST, DW_FAST_SAT };
-
-static inline __attribute__((always_inline)) int8_t dw_requantize(int mode, int32_t acc, int32_t m, int32_t sh,
-                                                                  int32_t zp, int32_t lo, int32_t hi) {
-  if (mode == DW_FAST_SAT) return tm_dsp_requantize_fast_sat(acc, m, sh, zp);
-  if (mode == DW_FAST) return tm_dsp_requantize_fast(acc, m, sh, zp, lo, hi);
-  return tm_dsp_requantize(acc, m, sh, zp, lo, hi);
-}
-
 // One tap: four channel lanes of input word u times weight word f.
 #define DW_TAP(u, f)                                         \
   do {                                                       \
@@ -109,10 +99,10 @@ static inline __attribute__((always_inline)) void dw_out_row(const dw_layer_t *l
       }
       const int32_t *m = l->mult + c, *sh = l->shift + c;
       int8_t *o = out + c;
-      o[0] = dw_requantize(mode, a0, m[0], sh[0], zp, lo, hi);
-      o[1] = dw_requantize(mode, a1, m[1], sh[1], zp, lo, hi);
-      o[2] = dw_requantize(mode, a2, m[2], sh[2], zp, lo, hi);
-      o[3] = dw_requantize(mode, a3, m[3], sh[3], zp, lo, hi);
+      o[0] = tm_dsp_requantize_mode(mode, a0, m[0], sh[0], zp, lo, hi);
+      o[1] = tm_dsp_requantize_mode(mode, a1, m[1], sh[1], zp, lo, hi);
+      o[2] = tm_dsp_requantize_mode(mode, a2, m[2], sh[2], zp, lo, hi);
+      o[3] = tm_dsp_requantize_mode(mode, a3, m[3], sh[3], zp, lo, hi);
     }
   }
 }
@@ -216,19 +206,19 @@ void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *i
                         p->k_h, p->k_w, taps, p->dil_w * cc, wp * cc, p->stride_w * cc, cc};
   const int fast = tm_dsp_fast_ok(p->bias, p->shift, cc, taps);
   const int small = dw_shifts_small(p->shift, cc);
-  const int mode = !fast ? DW_CHECKED : (p->act_min == -128 && p->act_max == 127 ? DW_FAST_SAT : DW_FAST);
+  const int mode = !fast ? TM_DSP_RQ_CHECKED : (p->act_min == -128 && p->act_max == 127 ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
   const int32_t out_row = (int32_t)p->out_w * cc;
   for (int oy = 0; oy < p->out_h; ++oy) {
     dw_gather_rows(p, in, oy, wp);
     int8_t *o = out + oy * out_row;
-    if (mode == DW_FAST_SAT && p->k_h == 3 && p->k_w == 3 && small) {
+    if (mode == TM_DSP_RQ_FAST_SAT && p->k_h == 3 && p->k_w == 3 && small) {
       dw_out_row_3x3_sat(&l, p->scratch, p->out_w, o);
-    } else if (mode == DW_FAST_SAT) {
-      dw_out_row(&l, p->scratch, p->out_w, o, DW_FAST_SAT);
-    } else if (mode == DW_FAST) {
-      dw_out_row(&l, p->scratch, p->out_w, o, DW_FAST);
+    } else if (mode == TM_DSP_RQ_FAST_SAT) {
+      dw_out_row(&l, p->scratch, p->out_w, o, TM_DSP_RQ_FAST_SAT);
+    } else if (mode == TM_DSP_RQ_FAST) {
+      dw_out_row(&l, p->scratch, p->out_w, o, TM_DSP_RQ_FAST);
     } else {
-      dw_out_row(&l, p->scratch, p->out_w, o, DW_CHECKED);
+      dw_out_row(&l, p->scratch, p->out_w, o, TM_DSP_RQ_CHECKED);
     }
   }
 }

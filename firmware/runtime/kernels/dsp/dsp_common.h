@@ -108,4 +108,15 @@ static inline int8_t tm_dsp_requantize_fast_sat(int32_t acc, int32_t mult, int32
   return (int8_t)__ssat(((h + (int32_t)(1u << (right - 1)) - (int32_t)((uint32_t)h >> 31)) >> right) + zp, 8);
 }
 
+// Requantization variants a kernel picks once per call (a constant after inlining).
+enum { TM_DSP_RQ_CHECKED, TM_DSP_RQ_FAST, TM_DSP_RQ_FAST_SAT };
+
+static inline __attribute__((always_inline)) int8_t tm_dsp_requantize_mode(int mode, int32_t acc, int32_t m,
+                                                                           int32_t sh, int32_t zp, int32_t lo,
+                                                                           int32_t hi) {
+  if (mode == TM_DSP_RQ_FAST_SAT) return tm_dsp_requantize_fast_sat(acc, m, sh, zp);
+  if (mode == TM_DSP_RQ_FAST) return tm_dsp_requantize_fast(acc, m, sh, zp, lo, hi);
+  return tm_dsp_requantize(acc, m, sh, zp, lo, hi);
+}
+
 #endif  // FIRMWARE_RUNTIME_KERNELS_DSP_DSP_COMMON_H_

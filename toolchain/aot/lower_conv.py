@@ -62,6 +62,20 @@ def _common(layer: Layer, op: Op, graph: Graph, inp, out, weights, bias, axis: i
                         mult=f"l{i}_mult", shift=f"l{i}_shift")
 
 
+def _window(op: Op, graph: Graph, ih: int, iw: int, kh: int, kw: int, oh: int, ow: int) -> dict:
+    """Stride, dilation and padding of a convolution window, named as the kernel params fields."""
+    o = op.options
+    sh, sw = o.get("stride_h", 1), o.get("stride_w", 1)
+    dh, dw = o.get("dilation_h_factor", 1), o.get("dilation_w_factor", 1)
+    return {"stride_h": sh, "stride_w": sw, "dil_h": dh, "dil_w": dw,
+            "pad_top": same_or_valid(op, graph, ih, kh, sh, dh, oh),
+            "pad_left": same_or_valid(op, graph, iw, kw, sw, dw, ow)}
+
+
+def _lag(ih: int, iw: int, ic: int, oh: int, ow: int, oc: int, win: dict) -> int:
+    return stream_lag(ih, iw, ic, oh, ow, oc, win["stride_h"], win["stride_w"], win["pad_top"], win["pad_left"])
+
+
 def lower_conv(op: Op, graph: Graph) -> Layer:
     inp, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     require_int8(op, graph, [inp, out])
@@ -71,14 +85,10 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     if w.shape[0] != oc or w.shape[3] != ic:
         raise fail(op, graph, f"filter {list(w.shape)} does not match input channels {ic} / output {oc}",
                    "grouped convolutions are not supported; use --runtime tflm")
-    o = op.options
-    sh, sw, dh, dw = o.get("stride_h", 1), o.get("stride_w", 1), o.get("dilation_h_factor", 1), o.get("dilation_w_factor", 1)
-    pt = same_or_valid(op, graph, ih, kh, sh, dh, oh)
-    pl = same_or_valid(op, graph, iw, kw, sw, dw, ow)
+    win = _window(op, graph, ih, iw, kh, kw, oh, ow)
     mults, shifts = quant.per_channel_multipliers(inp.sc, w.scale, out.sc, oc)
     layer = Layer(op.index, op.name, "tm_conv_eval", "tm_conv_params_t", inputs=[inp.index], output=out.index)
-    layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw,
-                        stride_h=sh, stride_w=sw, dil_h=dh, dil_w=dw, pad_top=pt, pad_left=pl, in_zp=inp.zp)
+    layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw, **win, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 0, mults, shifts, pair_layout)
     rounds = quant.folded_rounding(shifts, out.zp)
     if rounds is not None:
@@ -89,7 +99,7 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     # The DSP kernel widens two pixels' patches to int16 (4 * kp bytes), after
     # gathering each as int8 (kp more bytes) when channels are not whole words.
     layer.scratch = 4 * kp + (0 if ic % 4 == 0 else kp)
-    layer.lag = {inp.index: stream_lag(ih, iw, ic, oh, ow, oc, sh, sw, pt, pl)}
+    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
     layer.macs = oh * ow * oc * patch
     return layer
 
@@ -102,20 +112,16 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
     kh, kw = w.shape[1], w.shape[2]
     if w.shape[0] != 1 or w.shape[3] != oc or oc % ic:
         raise fail(op, graph, f"filter {list(w.shape)} does not match input channels {ic} / output {oc}")
-    o = op.options
-    sh, sw, dh, dw = o.get("stride_h", 1), o.get("stride_w", 1), o.get("dilation_h_factor", 1), o.get("dilation_w_factor", 1)
-    pt = same_or_valid(op, graph, ih, kh, sh, dh, oh)
-    pl = same_or_valid(op, graph, iw, kw, sw, dw, ow)
+    win = _window(op, graph, ih, iw, kh, kw, oh, ow)
     mults, shifts = quant.per_channel_multipliers(inp.sc, w.scale, out.sc, oc)
     layer = Layer(op.index, op.name, "tm_depthwise_conv_eval", "tm_depthwise_conv_params_t",
                   inputs=[inp.index], output=out.index)
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, depth_mult=oc // ic,
-                        k_h=kh, k_w=kw, stride_h=sh, stride_w=sw, dil_h=dh, dil_w=dw, pad_top=pt, pad_left=pl,
-                        in_zp=inp.zp)
+                        k_h=kh, k_w=kw, **win, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
-    layer.lag = {inp.index: stream_lag(ih, iw, ic, oh, ow, oc, sh, sw, pt, pl)}
+    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
     if oc == ic and ic % 4 == 0:  # zero-point padded input rows for both kernels
-        layer.scratch = kh * ((ow - 1) * sw + (kw - 1) * dw + 1) * ic
+        layer.scratch = kh * ((ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1) * ic
     layer.macs = oh * ow * oc * kh * kw
     return layer
 

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
-              qemu-user-static g++-aarch64-linux-gnu python3-venv)
+              qemu-user-static g++-aarch64-linux-gnu python3-venv espeak-ng gcc)
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 

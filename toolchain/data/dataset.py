@@ -8,7 +8,8 @@ import numpy as np
 from toolchain.errors import ToolchainError
 
 # loader name -> module in toolchain.data; each module has `load(seed, **args) -> (x, y, labels)`
-LOADERS = {"digits": "digits", "sine": "sine", "basic_motions": "motions", "csv": "csv_log"}
+LOADERS = {"digits": "digits", "sine": "sine", "basic_motions": "motions", "csv": "csv_log",
+           "speech": "speech", "wav_folder": "wav_folder"}
 
 
 class DataError(ToolchainError):

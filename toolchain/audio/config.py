@@ -5,7 +5,14 @@ import difflib
 import math
 from dataclasses import asdict, dataclass, fields
 
+import numpy as np
+
 from toolchain.audio.errors import AudioError
+
+# Models see int8 features q as the float q * FEATURE_SCALE (inputs of order 1 train better);
+# the device maps q to the model's own input quantization through a table made by the same
+# float32 arithmetic (toolchain.audio.model), so host and device feed the network the same int8.
+FEATURE_SCALE = 1 / 32
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,11 @@ class FrontendConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def to_float(q: np.ndarray) -> np.ndarray:
+    """Model input of int8 features (exact in float32: q / 32)."""
+    return np.asarray(q).astype(np.float32) * np.float32(FEATURE_SCALE)
 
 
 def _mel(hz):

@@ -58,8 +58,8 @@ def clips(path: str, samples: int, rate: int) -> tuple[np.ndarray, np.ndarray, l
 
 def load(seed: int, path: str, frontend: dict | None = None):
     """Features of the recordings: (x (n, frames, bands) float32, y, labels)."""
-    from toolchain.audio import FrontendConfig, features
+    from toolchain.audio import FrontendConfig, features, to_float
 
     cfg = FrontendConfig.of(frontend)
     pcm, y, labels = clips(path, cfg.clip_samples, cfg.sample_rate)
-    return features(pcm, cfg).astype(np.float32), y, labels
+    return to_float(features(pcm, cfg)), y, labels

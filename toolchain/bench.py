@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import boards, manifest, paths
+from toolchain.audio import bench as audio_bench
 from toolchain.boards import Board
 from toolchain.cli.console import console
 from toolchain.emulate import Emulator, running_url
@@ -80,8 +81,11 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
                                  "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes},
                          layer_names=layer_names, started=t0, measured_on=where,
                          regression=p.manifest.get("task") == "regression")
+    if fw.extra.get("audio") and (split := audio_bench.summary(result["latency"], fw.extra["audio"], fw.elf)):
+        result["audio"] = split  # front-end and network apart
+        manifest.write_json_atomic(out, result)
     if not profile:
-        manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy")})
+        manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy", "audio") if k in result})
     report.write(p.dir)
     return result
 
@@ -174,7 +178,8 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
             raise HarnessError(f"the device expects {info.input_bytes} input bytes, the test data has {len(samples[0])}",
                                "rebuild the firmware for this model")
         result["latency"] = {**latency(client, board, samples[0], runs, warmups, layer_names), "measured_on": measured_on}
-        client.timeout = sample_timeout(result["latency"])
+        # the harness loads ~8 KB/s, slower on a busy host: a large input (raw audio) needs time to arrive too
+        client.timeout = sample_timeout(result["latency"]) + len(samples[0]) / 1000
         save()
         result["memory"] = memory(client, board, static)
         save()

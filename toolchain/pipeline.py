@@ -16,6 +16,7 @@ import numpy as np
 
 from toolchain import manifest
 from toolchain.cli.console import console
+from toolchain.data.dataset import AUDIO_LOADERS, raw_test_split
 from toolchain.export.errors import ExportError
 from toolchain.export.model_file import load_tflite, summarize
 from toolchain.paths import artifact_dir
@@ -247,5 +248,10 @@ def prepare(ref: str, board: str = "host", seed: int = 0) -> Prepared:
     ts = np.load(host / "test_set.npz")
     qin, _ = io_quant(tflite.read_bytes())
     p.test_inputs, p.test_labels = qin.quantize(ts["x"]), ts["y"]
+    data = m.get("lineage", {}).get("config", {}).get("data", {})
+    if data.get("loader") in AUDIO_LOADERS:  # the device takes the raw clips and computes the features itself
+        p.test_inputs, labels = raw_test_split(data["loader"], seed, data["test_fraction"], **data["args"])
+        if not np.array_equal(labels, p.test_labels):
+            raise ExportError("the audio clips no longer match the held-out features", "rerun with --force")
     p.host_int8_outputs = np.load(host / "tflm_outputs.npy")
     return p

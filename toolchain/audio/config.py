@@ -154,3 +154,13 @@ def header(cfg: FrontendConfig) -> str:
         "#endif  // TM_FRONTEND_CONFIG_H_", "",
     ]
     return "\n".join(lines)
+
+
+def frontend_of(manifest: dict) -> FrontendConfig | None:
+    """The front-end of a model from its manifest (recipe data config), None for a model without one."""
+    from toolchain.data.dataset import AUDIO_LOADERS
+
+    data = manifest.get("lineage", {}).get("config", {}).get("data", {})
+    if data.get("loader") not in AUDIO_LOADERS:
+        return None
+    return FrontendConfig.of(data.get("args", {}).get("frontend"))

@@ -10,6 +10,8 @@ from toolchain.errors import ToolchainError
 # loader name -> module in toolchain.data; each module has `load(seed, **args) -> (x, y, labels)`
 LOADERS = {"digits": "digits", "sine": "sine", "basic_motions": "motions", "csv": "csv_log",
            "speech": "speech", "wav_folder": "wav_folder"}
+# loaders of raw audio: the model sees front-end features, the device gets the PCM (`raw(seed, **args)`)
+AUDIO_LOADERS = ("speech", "wav_folder")
 
 
 class DataError(ToolchainError):
@@ -51,3 +53,14 @@ def load(loader: str, seed: int, test_fraction: float = 0.2, **args) -> Dataset:
     x = np.asarray(x, dtype=np.float32)
     x_tr, x_te, y_tr, y_te = split(x, y, test_fraction, seed, stratify=bool(labels))
     return Dataset(x_tr, y_tr, x_te, y_te, labels)
+
+
+def raw_test_split(loader: str, seed: int, test_fraction: float = 0.2, **args) -> tuple[np.ndarray, np.ndarray] | None:
+    """(device inputs, labels) of the held-out split of an audio loader: the clips whose features
+    `load` put in x_test, in the same order (the split depends only on the count and labels); None
+    for other loaders."""
+    if loader not in AUDIO_LOADERS:
+        return None
+    raw, y = import_module(f"toolchain.data.{LOADERS[loader]}").raw(seed=seed, **args)
+    _, test, _, y_test = split(np.arange(len(y)), y, test_fraction, seed, stratify=True)
+    return raw[test], y_test

@@ -130,6 +130,11 @@ def clips(seed: int, clips_per_class: int) -> tuple[np.ndarray, np.ndarray]:
     return pcm, y
 
 
+def raw(seed: int, clips_per_class: int = 200, frontend: dict | None = None):
+    """The int16 clips and labels `load` makes its features from."""
+    return clips(seed, clips_per_class)
+
+
 def load(seed: int, clips_per_class: int = 200, frontend: dict | None = None):
     """Features of the generated clips: (x (n, frames, bands) float32, y, labels)."""
     from toolchain.audio import FrontendConfig, features, to_float

@@ -56,6 +56,14 @@ def clips(path: str, samples: int, rate: int) -> tuple[np.ndarray, np.ndarray, l
     return np.stack(pcm).astype(np.int16), np.array(y, dtype=np.int64), labels
 
 
+def raw(seed: int, path: str, frontend: dict | None = None):
+    """The int16 clips and labels `load` makes its features from."""
+    from toolchain.audio import FrontendConfig
+
+    cfg = FrontendConfig.of(frontend)
+    return clips(path, cfg.clip_samples, cfg.sample_rate)[:2]
+
+
 def load(seed: int, path: str, frontend: dict | None = None):
     """Features of the recordings: (x (n, frames, bands) float32, y, labels)."""
     from toolchain.audio import FrontendConfig, features, to_float

@@ -9,7 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolchain import boards, fit, manifest
+from toolchain import audio, boards, fit, manifest
+from toolchain.audio import firmware as audio_firmware
 from toolchain.boards import Board
 from toolchain.cli.console import console
 from toolchain.firmware import aot_model, elf_size, pio, project
@@ -32,6 +33,7 @@ class Firmware:
     build_seconds: float
     profile: bool
     layers: list = field(default_factory=list)  # per-layer description from the model compiler
+    extra: dict = field(default_factory=dict)   # ModelSources.extra (an audio model's front-end, ...)
     prepared: object = None    # toolchain.pipeline.Prepared
 
 
@@ -52,6 +54,9 @@ def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     prepared = prepare(model_ref, board.id, seed)
     tflite = Path(prepared.tflite)
     in_bytes, out_bytes = aot_model.io_bytes(tflite)
+    frontend = audio.frontend_of(prepared.manifest)
+    if frontend:
+        in_bytes = frontend.clip_samples * 2  # raw PCM in
 
     def estimate(arena_bytes: int) -> fit.Estimate:
         return fit.estimate(board, runtime=runtime, model_bytes=tflite.stat().st_size, arena_bytes=arena_bytes,
@@ -62,6 +67,9 @@ def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     fw_dir = Path(prepared.dir) / "firmware"
     with console.status(f"generating {runtime} C for {prepared.name}"):
         model = aot_model.sources(tflite, prepared.name, board, fw_dir / "generated", profile=profile)
+        if frontend:
+            model = audio_firmware.model_sources(model, frontend, tflite, fw_dir / "generated",
+                                                 manifest.file_hash(tflite)[:16])
     fit.check(board, estimate(model.arena_bytes), f"{prepared.name} ({runtime})")
     fw = build_sources(model, board, fw_dir, profile=profile, model_hash=manifest.file_hash(tflite)[:16])
     fw.prepared = prepared
@@ -87,4 +95,4 @@ def build_sources(model: ModelSources, board: Board, fw_dir: Path, *, profile: b
     size = elf_size.measure(elf)
     fit.check(board, fit.measured(size.flash_bytes, size.ram_bytes, size.stack_reserved_bytes), f"{model.name} firmware")
     return Firmware(board, model.name, model.runtime, proj, elf, size, model.arena_bytes, model_hash,
-                    time.monotonic() - t0, profile, model.extra.get("layers", []))
+                    time.monotonic() - t0, profile, model.extra.get("layers", []), model.extra)

@@ -10,7 +10,8 @@ download once, the generated project left ready to build.
 import time
 from pathlib import Path
 
-from toolchain import fit, manifest, platformio_setup
+from toolchain import audio, fit, manifest, platformio_setup
+from toolchain.audio import firmware as audio_firmware
 from toolchain.boards import Board
 from toolchain.cli.console import console
 from toolchain.firmware import Firmware, aot_model, elf_size, pio
@@ -54,6 +55,9 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
     else:
         model = aot_model.sources(tflite, prepared.name, board, fw_dir / "generated", profile=profile)
         lib_deps = []
+        if frontend := audio.frontend_of(prepared.manifest):  # raw PCM in: the front-end runs on the board
+            model = audio_firmware.model_sources(model, frontend, tflite, fw_dir / "generated",
+                                                 manifest.file_hash(tflite)[:16])
     est = fit.estimate(board, runtime=runtime, model_bytes=tflite.stat().st_size, arena_bytes=model.arena_bytes,
                        input_bytes=model.input_bytes, output_bytes=model.output_bytes)
     fit.check(board, est, f"{prepared.name} ({runtime})")
@@ -68,4 +72,5 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
     size = elf_size.measure(elf)
     fit.check(board, fit.measured(size.flash_bytes, size.ram_bytes, size.stack_reserved_bytes), f"{prepared.name} firmware")
     return Firmware(board, prepared.name, runtime, proj, elf, size, model.arena_bytes,
-                    manifest.file_hash(tflite)[:16], time.monotonic() - t0, profile, model.extra.get("layers", []))
+                    manifest.file_hash(tflite)[:16], time.monotonic() - t0, profile, model.extra.get("layers", []),
+                    model.extra)

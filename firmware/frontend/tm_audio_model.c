@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// tm_model.h over the audio front-end and an AOT-compiled network: the input
+// is one clip of raw int16 PCM, the output the network's. The front-end's
+// int8 features go through a 256-entry table into the network's own input
+// quantization (the host makes the table with the arithmetic it used for the
+// training features, so the network sees the same int8 on host and device).
+// The front-end reports itself as profile layer 0, the network as layer 1
+// (or its own layers 1..N when built with -DTM_PROFILE).
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tm_audio_config.h"
+#include "tm_frontend.h"
+#include "tm_model.h"
+
+// The generated network, its entry points renamed so that this file is the tm_model.h the harness links.
+#define tm_model_info tm_audio_net_info
+#define tm_model_init tm_audio_net_init
+#define tm_model_invoke tm_audio_net_invoke
+#define tm_profile_layer_done(i) tm_profile_layer_done((i) + 1)
+#include "tm_net.inc"
+#undef tm_model_info
+#undef tm_model_init
+#undef tm_model_invoke
+#undef tm_profile_layer_done
+
+static int8_t tm_audio_features[TM_AUDIO_FRAMES * TM_AUDIO_BANDS] __attribute__((aligned(16)));
+static tm_model_info_t tm_audio_info;
+#ifdef TM_PROFILE
+static const char *tm_audio_layer_names[1 + TM_MODEL_LAYER_COUNT];
+#else
+static const char *tm_audio_layer_names[2] = {"FRONTEND", "NETWORK"};
+#endif
+
+const tm_model_info_t *tm_model_info(void) {
+  if (!tm_audio_info.name) {
+    const tm_model_info_t *net = tm_audio_net_info();
+    tm_audio_info = *net;
+    tm_audio_info.input_type = TM_DTYPE_INT16;
+    tm_audio_info.input_bytes = TM_AUDIO_SAMPLES * sizeof(int16_t);
+    tm_audio_info.input_scale = 1.0f / 32768.0f;
+    tm_audio_info.input_zero_point = 0;
+    tm_audio_info.arena_bytes = net->arena_bytes + sizeof tm_audio_features;
+#ifdef TM_PROFILE
+    tm_audio_layer_names[0] = "FRONTEND";
+    for (int i = 0; i < net->layer_count; i++) tm_audio_layer_names[i + 1] = net->layer_names[i];
+    tm_audio_info.layer_count = 1 + net->layer_count;
+#else
+    tm_audio_info.layer_count = 2;
+#endif
+    tm_audio_info.layer_names = tm_audio_layer_names;
+  }
+  return &tm_audio_info;
+}
+
+int tm_model_init(void) {
+  tm_model_info();
+  return tm_audio_net_init();
+}
+
+int tm_model_invoke(const void *input, void *output) {
+  size_t n = tm_frontend_clip((const int16_t *)input, TM_AUDIO_SAMPLES, tm_audio_features) * TM_AUDIO_BANDS;
+  for (size_t i = 0; i < n; i++) tm_audio_features[i] = tm_audio_lut[tm_audio_features[i] + 128];
+  tm_profile_layer_done(0);
+  int status = tm_audio_net_invoke(tm_audio_features, output);
+#ifndef TM_PROFILE
+  tm_profile_layer_done(1);
+#endif
+  return status;
+}

@@ -1,0 +1,97 @@
+"""Streaming keyword detection over a long recording, as the device does it:
+one feature frame per hop from the fixed-point front-end, a rolling window of
+one clip's frames, the int8 network every `every_hops` hops (TFLM's host
+interpreter: the reference kernels the device's AOT code matches bit for bit),
+posteriors averaged over the last `average` inferences, a threshold, and no
+new detection for `suppress_s` after one. Scored against the recording's
+keyword events: false rejects (%), false accepts per hour, detection delay."""
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from toolchain.audio.config import FrontendConfig
+from toolchain.audio.host import features
+
+NOT_KEYWORDS = ("unknown", "silence")
+
+
+@dataclass(frozen=True)
+class Detector:
+    every_hops: int = 4
+    average: int = 3
+    threshold: float = 0.7
+    suppress_s: float = 1.0
+    tolerance_s: float = 1.0  # a detection counts for a keyword up to this long after the word ends
+
+
+def posteriors(pcm: np.ndarray, cfg: FrontendConfig, tflite: Path, arena_bytes: int, lut: np.ndarray,
+               every_hops: int) -> tuple[np.ndarray, np.ndarray]:
+    """(time in s of each inference, dequantized outputs): the window ends at that time."""
+    from toolchain.evaluate import io_quant, tflm_outputs
+
+    frames = features(pcm[np.newaxis], cfg)[0]  # frames are independent: the same as one per hop
+    ends = np.arange(cfg.frames - 1, len(frames), every_hops)
+    windows = np.stack([lut[frames[e - cfg.frames + 1:e + 1].astype(np.int16) + 128] for e in ends])
+    raw = tflm_outputs(Path(tflite).read_bytes(), windows, arena_bytes)
+    _, qout = io_quant(Path(tflite).read_bytes())
+    times = (ends * cfg.hop + cfg.window) / cfg.sample_rate
+    return times, qout.dequantize(raw)
+
+
+def detect(times: np.ndarray, probs: np.ndarray, labels: list[str], det: Detector) -> list[dict]:
+    """Detections (label, time_s, score) from posteriors averaged over the last `average` inferences."""
+    keyword = np.array([label not in NOT_KEYWORDS for label in labels])
+    kernel = np.ones(det.average) / det.average
+    avg = np.stack([np.convolve(probs[:, c], kernel)[:len(probs)] for c in range(probs.shape[1])], axis=1)
+    out, last = [], -np.inf
+    for t, p in zip(times, avg):
+        c = int(np.argmax(np.where(keyword, p, -1)))
+        if p[c] >= det.threshold and t - last >= det.suppress_s:
+            out.append({"label": labels[c], "time_s": float(t), "score": float(p[c])})
+            last = t
+    return out
+
+
+def score(detections: list[dict], events: list[dict], duration_s: float, det: Detector) -> dict:
+    """Each event is hit by the first unused detection of its label within [start, end + tolerance];
+    every detection left over is a false accept."""
+    used = [False] * len(detections)
+    delays = []
+    for e in events:
+        for i, d in enumerate(detections):
+            if not used[i] and d["label"] == e["label"] and e["start_s"] <= d["time_s"] <= e["end_s"] + det.tolerance_s:
+                used[i] = True
+                delays.append(d["time_s"] - e["end_s"])
+                break
+    misses = len(events) - len(delays)
+    false = used.count(False)
+    return {"keywords": len(events), "detected": len(delays), "false_rejects_pct": 100 * misses / max(len(events), 1),
+            "false_accepts": false, "false_accepts_per_hour": false * 3600 / duration_s,
+            "delay_s_median": float(np.median(delays)) if delays else None,
+            "delay_s_max": float(np.max(delays)) if delays else None}
+
+
+def sweep(times, probs, labels, events, duration_s, det: Detector, thresholds=None) -> list[dict]:
+    """The FAR/FRR trade-off: one scored point per threshold."""
+    from dataclasses import replace
+
+    thresholds = np.round(np.arange(0.3, 0.96, 0.05), 2) if thresholds is None else thresholds
+    rows = []
+    for thr in thresholds:
+        d = replace(det, threshold=float(thr))
+        s = score(detect(times, probs, labels, d), events, duration_s, d)
+        rows.append({"threshold": float(thr), "false_rejects_pct": s["false_rejects_pct"],
+                     "false_accepts_per_hour": s["false_accepts_per_hour"]})
+    return rows
+
+
+def run(pcm: np.ndarray, events: list[dict], cfg: FrontendConfig, tflite: Path, arena_bytes: int, lut: np.ndarray,
+        labels: list[str], det: Detector) -> dict:
+    duration = len(pcm) / cfg.sample_rate
+    times, probs = posteriors(pcm, cfg, tflite, arena_bytes, lut, det.every_hops)
+    detections = detect(times, probs, labels, det)
+    return {"detector": asdict(det), "duration_s": duration, "inferences": len(times),
+            **score(detections, events, duration, det), "sweep": sweep(times, probs, labels, events, duration, det),
+            "events": events, "detections": detections}

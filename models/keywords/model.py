@@ -10,7 +10,7 @@ def build(keras, input_shape, num_outputs, variant="default"):
     L = keras.layers
 
     def bn_relu(x):
-        return L.ReLU()(L.BatchNormalization()(x))
+        return L.ReLU()(L.BatchNormalization(momentum=0.9)(x))  # moving statistics settle in ~50 steps
 
     inp = L.Input(input_shape)
     x = L.Reshape((frames, bands, 1))(inp)

@@ -22,7 +22,7 @@ def bench_cmd(
     profile: bool = typer.Option(False, "--profile", help="Also time every layer."),
     stream: bool = typer.Option(False, "--stream", help="Audio models: streaming detection on a generated recording (stream.json)."),
     minutes: float = typer.Option(5.0, "--minutes", help="With --stream: length of the generated recording."),
-    threshold: float = typer.Option(0.7, "--threshold", help="With --stream: detection threshold on averaged posteriors."),
+    threshold: float = typer.Option(0.8, "--threshold", help="With --stream: detection threshold on averaged posteriors."),
     as_json: bool = options.JSON,
 ) -> None:
     """Measure latency, memory and on-device accuracy through the serial harness."""

@@ -8,8 +8,6 @@ decisions are the device's; the harness cannot yet feed a device minutes of
 audio (it loads ~8 KB/s), so the device itself is not in this loop.
 """
 
-from dataclasses import replace
-
 from toolchain import manifest
 from toolchain.audio import frontend_of
 from toolchain.audio.firmware import lut
@@ -20,7 +18,8 @@ STREAM_FILE = "stream.json"
 
 
 def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, minutes: float = 5.0,
-                 detector: Detector | None = None) -> dict:
+                 detector: Detector | None = None, recording_seed: int | None = None) -> dict:
+    """`recording_seed` (default: `seed`) picks another recording for the same model."""
     from toolchain.data.speech_stream import recording
     from toolchain.pipeline import prepare
 
@@ -33,10 +32,11 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
     det = detector or Detector()
     if det.every_hops < 1 or det.average < 1:
         raise UsageError("the detector needs every_hops >= 1 and average >= 1")
-    pcm, events = recording(seed, minutes)
+    recording_seed = seed if recording_seed is None else recording_seed
+    pcm, events = recording(recording_seed, minutes)
     result = run(pcm, events, cfg, p.tflite, p.manifest["arena_bytes"], lut(p.tflite), p.manifest["labels"],
-                 replace(det))
-    result = {"model": p.name, "board": board_id, "seed": seed, "minutes": minutes,
+                 det)
+    result = {"model": p.name, "board": board_id, "seed": seed, "recording_seed": recording_seed, "minutes": minutes,
               "decisions": "host: firmware front-end C + TFLM reference int8 kernels (bit-exact with the device)",
               **result}
     manifest.write_json_atomic(p.dir / STREAM_FILE, result)

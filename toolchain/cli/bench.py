@@ -23,11 +23,12 @@ def bench_cmd(
     stream: bool = typer.Option(False, "--stream", help="Audio models: streaming detection on a generated recording (stream.json)."),
     minutes: float = typer.Option(5.0, "--minutes", help="With --stream: length of the generated recording."),
     threshold: float = typer.Option(0.8, "--threshold", help="With --stream: detection threshold on averaged posteriors."),
+    recording_seed: int = typer.Option(None, "--recording-seed", help="With --stream: seed of the generated recording (default: --seed)."),
     as_json: bool = options.JSON,
 ) -> None:
     """Measure latency, memory and on-device accuracy through the serial harness."""
     if stream:
-        return _stream(model, board, seed, minutes, threshold, as_json)
+        return _stream(model, board, seed, minutes, threshold, recording_seed, as_json)
     from toolchain.bench import BENCH_FILE, PROFILE_FILE, bench
     from toolchain.report import summary_rows
 
@@ -42,11 +43,13 @@ def bench_cmd(
     console.success(f"{PROFILE_FILE if profile else BENCH_FILE} and report.html written in {r['wall_seconds']} s")
 
 
-def _stream(model: str, board: str, seed: int, minutes: float, threshold: float, as_json: bool) -> None:
+def _stream(model: str, board: str, seed: int, minutes: float, threshold: float, recording_seed: int | None,
+            as_json: bool) -> None:
     from toolchain.audio.stream import Detector
     from toolchain.bench_stream import STREAM_FILE, bench_stream
 
-    r = bench_stream(model, board, seed=seed, minutes=minutes, detector=Detector(threshold=threshold))
+    r = bench_stream(model, board, seed=seed, minutes=minutes, detector=Detector(threshold=threshold),
+                     recording_seed=recording_seed)
     if as_json:
         console.out.print_json(json.dumps({k: v for k, v in r.items() if k not in ("events", "detections")}))
         return

@@ -27,6 +27,7 @@ UNKNOWN_WORDS = ("bed", "bird", "cat", "dog", "happy", "house", "marvin", "sheil
 VOICES = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-029", "en-us-nyc")
 VARIANTS = ("", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5", "klatt", "klatt2", "klatt3")
 SNR_DB = (10, 15, 20, 30)
+PARTIAL_SHARE = 0.3  # of the "unknown" clips
 NOISES = ("white", "pink", "brown", "hum")
 RATE = 16000
 CLIP = RATE  # samples in one 1 s clip
@@ -83,13 +84,24 @@ def clip(seed: int, label: int, index: int) -> np.ndarray:
         level = 10 ** rng.uniform(-4, -1.3)  # from near-silent to loud noise
         x = level * noise(rng, kind, CLIP)
     else:
-        word = LABELS[label] if label < len(KEYWORDS) else UNKNOWN_WORDS[rng.integers(len(UNKNOWN_WORDS))]
+        # a fraction of "unknown" is a keyword cut by the clip's edge, as a streaming window sees it
+        partial = label == LABELS.index("unknown") and rng.random() < PARTIAL_SHARE
+        if label < len(KEYWORDS) or partial:
+            word = KEYWORDS[label if not partial else rng.integers(len(KEYWORDS))]
+        else:
+            word = UNKNOWN_WORDS[rng.integers(len(UNKNOWN_WORDS))]
         variant = VARIANTS[rng.integers(len(VARIANTS))]
         voice = VOICES[rng.integers(len(VOICES))] + (f"+{variant}" if variant else "")
         speech = resample(speak(word, voice, int(rng.integers(110, 230)), int(rng.integers(15, 90))))[:CLIP - 800]
         speech *= 10 ** rng.uniform(-1.3, -0.1) / (np.max(np.abs(speech)) + 1e-12)  # peak at -26..-2 dBFS
         x = np.zeros(CLIP)
-        start = int(rng.integers(0, CLIP - len(speech) + 1))
+        if partial:  # its first 20-50 % at the clip's end, or its last 20-50 % at the start
+            k = max(1, int(len(speech) * rng.uniform(0.2, 0.5)))
+            head = rng.random() < 0.5
+            speech = speech[:k] if head else speech[-k:]
+            start = CLIP - k if head else 0
+        else:
+            start = int(rng.integers(0, CLIP - len(speech) + 1))
         x[start:start + len(speech)] = speech
         rms = np.sqrt(np.mean(speech ** 2))
         x += rms / 10 ** (SNR_DB[rng.integers(len(SNR_DB))] / 20) * noise(rng, kind, CLIP)

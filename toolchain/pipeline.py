@@ -16,7 +16,8 @@ import numpy as np
 
 from toolchain import manifest
 from toolchain.cli.console import console
-from toolchain.data.dataset import AUDIO_LOADERS, raw_test_split
+from toolchain.audio.config import AUDIO_LOADERS
+from toolchain.data.dataset import raw_test_split
 from toolchain.export.errors import ExportError
 from toolchain.export.model_file import load_tflite, summarize
 from toolchain.paths import artifact_dir

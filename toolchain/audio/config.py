@@ -14,6 +14,9 @@ from toolchain.audio.errors import AudioError
 # float32 arithmetic (toolchain.audio.model), so host and device feed the network the same int8.
 FEATURE_SCALE = 1 / 32
 
+# loaders (toolchain.data) of raw audio: the model sees front-end features, the device gets the PCM
+AUDIO_LOADERS = ("speech", "wav_folder")
+
 
 @dataclass(frozen=True)
 class FrontendConfig:
@@ -158,8 +161,6 @@ def header(cfg: FrontendConfig) -> str:
 
 def frontend_of(manifest: dict) -> FrontendConfig | None:
     """The front-end of a model from its manifest (recipe data config), None for a model without one."""
-    from toolchain.data.dataset import AUDIO_LOADERS
-
     data = manifest.get("lineage", {}).get("config", {}).get("data", {})
     if data.get("loader") not in AUDIO_LOADERS:
         return None

@@ -5,13 +5,12 @@ from importlib import import_module
 
 import numpy as np
 
+from toolchain.audio.config import AUDIO_LOADERS
 from toolchain.errors import ToolchainError
 
 # loader name -> module in toolchain.data; each module has `load(seed, **args) -> (x, y, labels)`
 LOADERS = {"digits": "digits", "sine": "sine", "basic_motions": "motions", "csv": "csv_log",
            "speech": "speech", "wav_folder": "wav_folder"}
-# loaders of raw audio: the model sees front-end features, the device gets the PCM (`raw(seed, **args)`)
-AUDIO_LOADERS = ("speech", "wav_folder")
 
 
 class DataError(ToolchainError):

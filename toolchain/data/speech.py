@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import paths
+from toolchain.audio import FrontendConfig, features, to_float
 from toolchain.data.dataset import DataError
 
 KEYWORDS = ("yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go")
@@ -149,8 +150,6 @@ def raw(seed: int, clips_per_class: int = 200, frontend: dict | None = None):
 
 def load(seed: int, clips_per_class: int = 200, frontend: dict | None = None):
     """Features of the generated clips: (x (n, frames, bands) float32, y, labels)."""
-    from toolchain.audio import FrontendConfig, features, to_float
-
     cfg = FrontendConfig.of(frontend)
     pcm, y = clips(seed, clips_per_class)
     return to_float(features(pcm, cfg)), y, list(LABELS)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from toolchain.audio import FrontendConfig, features, to_float
 from toolchain.data.dataset import DataError
 
 SKIP = ("_background_noise_",)
@@ -58,16 +59,12 @@ def clips(path: str, samples: int, rate: int) -> tuple[np.ndarray, np.ndarray, l
 
 def raw(seed: int, path: str, frontend: dict | None = None):
     """The int16 clips and labels `load` makes its features from."""
-    from toolchain.audio import FrontendConfig
-
     cfg = FrontendConfig.of(frontend)
     return clips(path, cfg.clip_samples, cfg.sample_rate)[:2]
 
 
 def load(seed: int, path: str, frontend: dict | None = None):
     """Features of the recordings: (x (n, frames, bands) float32, y, labels)."""
-    from toolchain.audio import FrontendConfig, features, to_float
-
     cfg = FrontendConfig.of(frontend)
     pcm, y, labels = clips(path, cfg.clip_samples, cfg.sample_rate)
     return to_float(features(pcm, cfg)), y, labels

@@ -10,8 +10,35 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_MODELS = REPO.parent / "shared" / "models"
-KWS = SHARED_MODELS / "kws_ref_model.tflite"
-RESNET = SHARED_MODELS / "pretrainedResnet_quant.tflite"
+
+
+class MlperfModels:
+    """The MLPerf Tiny reference models in ../shared/models, beside the repo."""
+
+    FILES = {"kws": "kws_ref_model.tflite", "resnet": "pretrainedResnet_quant.tflite", "vww": "vww_96_int8.tflite",
+             "ad": "ad01_int8.tflite"}
+
+    def __init__(self, root: Path):
+        self.root = root
+        for attr, name in self.FILES.items():
+            setattr(self, attr, root / name)
+
+    def path(self, stem: str) -> Path:
+        """By file stem, e.g. `kws_ref_model`."""
+        return self.root / f"{stem}.tflite"
+
+
+@pytest.fixture(scope="session")
+def mlperf() -> MlperfModels:
+    """The shared MLPerf models; missing ones fail the test under CI=true and skip it elsewhere."""
+    models = MlperfModels(SHARED_MODELS)
+    missing = [n for n in MlperfModels.FILES.values() if not (SHARED_MODELS / n).is_file()]
+    if missing:
+        msg = f"{SHARED_MODELS} lacks {', '.join(missing)} (the shared folder must sit beside the repo)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return models
 
 
 @pytest.fixture(scope="session")

@@ -55,7 +55,7 @@ def test_prune_reaches_target_on_a_short_fine_tune(tmp_path, monkeypatch):
     from toolchain.optimize.prune import sparsity
     from toolchain.pipeline import optimize_step
     from toolchain.recipes import load
-    from toolchain.tf import keras
+    from toolchain.train.tf import keras
 
     monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path))
     _, _, _, made = optimize_step(load("gesture"), 0, Plan(prune=0.3, quantize=["int8"]))

@@ -3,7 +3,7 @@
 import pytest
 
 from toolchain import recipes
-from toolchain.data import load
+from toolchain.recipes.data import load
 
 
 @pytest.mark.parametrize("name", recipes.available())

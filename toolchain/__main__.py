@@ -16,7 +16,7 @@ def main() -> int:
     import typer
 
     from toolchain.cli import app
-    from toolchain.cli.console import console
+    from toolchain.console import console
     from toolchain.errors import ToolchainError
 
     try:

@@ -28,39 +28,37 @@ from pathlib import Path
 
 import numpy as np
 
-from toolchain import boards, manifest, paths
-from toolchain.boards import Board
-from toolchain.cli.console import console
-from toolchain.emulate import Emulator, running_url
+from toolchain import boards, build, device, manifest, modelinfo, paths, pipeline
+from toolchain.boards import Board, runtimes
+from toolchain.console import console
+from toolchain.device import pi
+from toolchain.device.emulate import Emulator, running_url
+from toolchain.device.harness import protocol
+from toolchain.device.harness.client import COMMAND_TIMEOUT_S, DeviceClient
+from toolchain.device.harness.errors import HarnessError, TransportError
+from toolchain.device.harness.transports import open_transport
 from toolchain.errors import UsageError
-from toolchain.harness import protocol
-from toolchain.harness.client import DeviceClient
-from toolchain.harness.errors import HarnessError, TransportError
-from toolchain.harness.transports import open_transport
+from toolchain.evaluate.reference import random_inputs, tflm_outputs
+from toolchain.paths import BENCH_FILE, PROFILE_FILE
 
 EMULATED_UNIT = "instructions (emulated)"
-BENCH_FILE = "bench.json"
-PROFILE_FILE = "bench-profile.json"
 MIN_RUNS = 5  # the latency is a median of at least this many timed runs
 RANDOM_SAMPLES = 20
 SAVE_EVERY = 25
-_NP_TYPES = {"int8": "i1", "uint8": "u1", "int16": "<i2", "float32": "<f4"}
 
 
 def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, url: str | None = None,
           runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False) -> dict:
-    from toolchain import firmware, report, targets
-
     check_counts(runs, max_samples)
     t0 = time.monotonic()
     board = boards.load(board_id)
     # a project built with another runtime is measured as it is, not regenerated for the board's default
-    boards.check_runtime(runtime)
+    runtimes.check_name(runtime)
     runtime = runtime or recorded_runtime(model_ref, board)
     if url and not board.emulated:
-        fw = targets.flashed(board, model_ref, runtime=runtime or board.runtime, seed=seed)
+        fw = build.flashed(model_ref, board_id, runtime=runtime or board.runtime, seed=seed)
     else:
-        fw = firmware.build(model_ref, board_id, runtime=runtime, seed=seed, profile=profile)
+        fw = build.build(model_ref, board_id, runtime=runtime, seed=seed, profile=profile)
     p = fw.prepared
     inputs, labels, host = reference_data(p, seed)
     if max_samples is not None:
@@ -82,15 +80,12 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
                          regression=p.manifest.get("task") == "regression")
     if not profile:
         manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy")})
-    report.write(p.dir)
     return result
 
 
 def recorded_runtime(model_ref: str, board: Board) -> str | None:
     """The runtime of the model's last build for this board, from its manifest."""
-    from toolchain.pipeline import model_name
-
-    return manifest.read(paths.build_root() / model_name(model_ref) / board.id).get("firmware", {}).get("runtime")
+    return manifest.read(paths.build_root() / pipeline.model_name(model_ref) / board.id).get("firmware", {}).get("runtime")
 
 
 def check_counts(runs: int, max_samples: int | None) -> None:
@@ -104,8 +99,6 @@ def check_counts(runs: int, max_samples: int | None) -> None:
 
 def measured_on(board: Board, program: Path, url: str | None) -> str:
     """Where the latency is measured: only "device" is the board's own time."""
-    from toolchain import pi
-
     if board.emulator == "qemu-system-arm":
         return "qemu-system-arm (guest instructions, not time)"
     if board.emulator == "qemu-aarch64" and url is None:
@@ -116,10 +109,8 @@ def measured_on(board: Board, program: Path, url: str | None) -> str:
 @contextmanager
 def device_session(board: Board, elf: Path, url: str | None):
     """A connected DeviceClient: to `url` when given, else to a QEMU started (and restarted when it dies) here."""
-    from toolchain.targets import device_url
-
     emu = None
-    url = url or device_url(board, elf)  # a Pi's process, a real board's USB port; None for QEMU
+    url = url or device.url_for(board, elf)  # a Pi's process, a real board's USB port; None for QEMU
     if url is None:
         emu = Emulator(board, elf).start()
         url = emu.url
@@ -143,8 +134,6 @@ def reference_data(p, seed: int) -> tuple[np.ndarray, np.ndarray | None, np.ndar
     """(int8 inputs, labels or None, host int8 outputs); seeded random inputs for an imported model without data."""
     if p.test_inputs is not None and p.host_int8_outputs is not None:
         return np.asarray(p.test_inputs), p.test_labels, np.asarray(p.host_int8_outputs).reshape(len(p.test_inputs), -1)
-    from toolchain.harness.host_reference import random_inputs, tflm_outputs
-
     x = random_inputs(Path(p.tflite), RANDOM_SAMPLES, seed)
     return x, None, tflm_outputs(Path(p.tflite), x, p.manifest.get("arena_bytes"))
 
@@ -209,8 +198,6 @@ def latency(client: DeviceClient, board: Board, sample: bytes, runs: int, warmup
 
 def sample_timeout(lat: dict) -> float:
     """Time to wait for one inference: ten times what it took (at QEMU's ~0.7 G instructions/s), at least the default."""
-    from toolchain.harness.client import COMMAND_TIMEOUT_S
-
     if lat["unit"] == EMULATED_UNIT:
         return max(COMMAND_TIMEOUT_S, 10 * lat["instructions_median"] / 7e8)
     if lat["unit"] == "us":
@@ -241,7 +228,7 @@ def accuracy(client: DeviceClient, samples: list[bytes], labels, host_outputs: n
             for i, s in enumerate(samples):
                 inf = client.run_sample(s)
                 device_q[i] = np.frombuffer(protocol.raw_outputs(inf.results, info.output_scale, info.output_zero_point,
-                                                                 info.output_dtype), dtype=_NP_TYPES[info.output_dtype])
+                                                                 info.output_dtype), dtype=modelinfo.DTYPES[info.output_dtype].numpy)
                 done = i + 1
                 advance()
                 if done % SAVE_EVERY == 0 or done == n:

@@ -8,6 +8,10 @@ FIRMWARE = REPO / "firmware"
 RECIPES = REPO / "models"
 BOARDS = REPO / "boards"
 
+# what bench writes beside the model's manifest and report reads back
+BENCH_FILE = "bench.json"
+PROFILE_FILE = "bench-profile.json"
+
 
 def build_root() -> Path:
     """The build tree; TOOLCHAIN_BUILD_DIR overrides (tests use a tmp dir)."""

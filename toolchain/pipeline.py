@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import manifest
-from toolchain.cli.console import console
+from toolchain.console import console
 from toolchain.export.errors import ExportError
-from toolchain.export.model_file import load_tflite, summarize
+from toolchain.modelinfo import load_tflite, summarize
 from toolchain.paths import artifact_dir
 from toolchain.recipes import Recipe
 
@@ -38,7 +38,7 @@ class Prepared:
 
 
 # the code that makes models: a change to it invalidates what it made before
-PIPELINE_CODE = ("train.py", "tf.py", "pipeline.py", "evaluate.py", "compare.py", "data", "optimize", "export")
+PIPELINE_CODE = ("pipeline.py", "modelinfo.py", "train", "evaluate", "recipes", "optimize", "export")
 
 
 @functools.cache
@@ -76,7 +76,7 @@ def model_name(ref: str) -> str:
 
 def train_step(recipe: Recipe, seed: int, force: bool = False):
     """Train (or reuse) the float model in build/<model>/host."""
-    from toolchain.data import load
+    from toolchain.recipes.data import load
     from toolchain.train import train
 
     d = artifact_dir(recipe.name)
@@ -133,10 +133,10 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, las
 
 def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_plan: bool = False) -> dict:
     """Export ONNX and TFLM sources, evaluate every artifact, write the manifest."""
-    from toolchain.compare import evaluate_all
+    from toolchain.evaluate.compare import evaluate_all
     from toolchain.export import onnx as onnx_export
     from toolchain.export import tflm
-    from toolchain.tf import keras
+    from toolchain.train.tf import keras
 
     d, data, opt_key, made = optimize_step(recipe, seed, plan, force, last_plan)
     deploy = next((made[k] for k in DEPLOY_ORDER if k in made), None)

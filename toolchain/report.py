@@ -17,8 +17,12 @@ from pathlib import Path
 import jinja2
 
 from toolchain import manifest
-from toolchain.bench import BENCH_FILE, EMULATED_UNIT, PROFILE_FILE
-from toolchain.firmware.errors import BuildError
+from toolchain.errors import ToolchainError
+from toolchain.paths import BENCH_FILE, PROFILE_FILE
+
+
+class ReportError(ToolchainError):
+    """Nothing to report."""
 
 PAGE = jinja2.Template("""<!doctype html>
 <html><head><meta charset="utf-8"><title>{{ b.model }} on {{ b.board }}</title>
@@ -36,7 +40,7 @@ def write(directory: Path) -> Path:
     directory = Path(directory)
     plain, profile = (_read(directory / name) for name in (BENCH_FILE, PROFILE_FILE))
     if plain is None and profile is None:
-        raise BuildError(f"no bench results in {directory}", "run `toolchain bench` first")
+        raise ReportError(f"no bench results in {directory}", "run `toolchain bench` first")
     stale_profile = plain is not None and profile is not None and _model_hash(plain) != _model_hash(profile)
     if stale_profile:
         profile = None  # per-layer figures of another model build would be mislabelled
@@ -82,7 +86,7 @@ def median_text(lat: dict) -> str:
     """"139 us (qemu-aarch64 on x86_64 host, not a Pi)": the unit says where it was measured unless on the device."""
     value = next(v for k, v in lat.items() if k.endswith("_median") and k != "ticks_median")
     where = lat.get("measured_on", "device")
-    unit = lat["unit"] if where == "device" or lat["unit"] == EMULATED_UNIT else f"{lat['unit']} ({where})"
+    unit = lat["unit"] if where == "device" or lat["unit"].endswith("(emulated)") else f"{lat['unit']} ({where})"
     return f"{value:,} {unit}"
 
 

@@ -6,8 +6,7 @@ import shutil
 
 import pytest
 
-import bench
-from conftest import MODELS
+from tests.aot import qemu_bench
 
 pytestmark = [pytest.mark.qemu, pytest.mark.skipif(
     not (shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc")), reason="no Arm toolchain/QEMU")]
@@ -18,11 +17,9 @@ pytestmark = [pytest.mark.qemu, pytest.mark.skipif(
     ("kws_ref_model", 5_100_000, 11_000),
     ("pretrainedResnet_quant", 17_000_000, 34_500),
 ])
-def test_mlperf_targets(model, max_instructions, max_arena, opt, tmp_path):
-    path = MODELS / f"{model}.tflite"
-    if not path.exists():
-        pytest.skip("model not present")
-    r = bench.measure(path, tmp_path, kernels="dsp", profile=False, opt=opt)
+def test_mlperf_targets(model, max_instructions, max_arena, opt, tmp_path, mlperf):
+    path = mlperf.path(model)
+    r = qemu_bench.measure(path, tmp_path, kernels="dsp", profile=False, opt=opt)
     assert r["instructions"] is not None, r["raw"]
     assert r["instructions"] <= max_instructions
     assert r["arena"] <= max_arena

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tests.conftest import KWS, run_cli
+from tests.conftest import run_cli
 
 
 def snapshot(root):
@@ -23,8 +23,8 @@ def assert_clean_error(r, *needles):
 
 
 @pytest.fixture
-def corrupt_models(tmp_path):
-    data = KWS.read_bytes()
+def corrupt_models(tmp_path, mlperf):
+    data = mlperf.kws.read_bytes()
     truncated = tmp_path / "truncated.tflite"
     truncated.write_bytes(data[: len(data) // 3])
     rnd = tmp_path / "random.tflite"
@@ -144,8 +144,8 @@ def test_ctrl_c_during_training_keeps_the_previous_model(tmp_path):
     assert not list(model.parent.glob(".tmp-*"))
 
 
-def test_optimize_a_tflite_needs_a_recipe(tmp_path):
-    r = run_cli("optimize", "--model", str(KWS), "--quantize", "int8", build=tmp_path)
+def test_optimize_a_tflite_needs_a_recipe(tmp_path, mlperf):
+    r = run_cli("optimize", "--model", str(mlperf.kws), "--quantize", "int8", build=tmp_path)
     assert_clean_error(r, "is a .tflite model, and this step needs a recipe")
 
 

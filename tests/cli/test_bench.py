@@ -3,14 +3,16 @@ import json
 import pytest
 
 from tests.cli.test_bad_input import assert_clean_error
-from tests.conftest import KWS, run_cli
+from tests.conftest import SHARED_MODELS, run_cli
+
+KWS = SHARED_MODELS / "kws_ref_model.tflite"
 from toolchain import paths
-from toolchain.emulate import free_port
+from toolchain.device.emulate import free_port
 
 pytestmark = [pytest.mark.qemu, pytest.mark.slow]
 
 
-def test_bench_imported_model_random_inputs(tmp_path):
+def test_bench_imported_model_random_inputs(tmp_path, mlperf):
     r = run_cli("bench", "--board", "qemu-m4", "--model", str(KWS), "--samples", "5", "--json", build=tmp_path)
     assert r.returncode == 0, r.stderr
     b = json.loads(r.stdout)
@@ -32,20 +34,20 @@ def test_digits_whole_split_under_a_minute(digits_manifest, build_dir):
     assert b["wall_seconds"] < 60
 
 
-def test_nothing_listening_on_port(tmp_path):
+def test_nothing_listening_on_port(tmp_path, mlperf):
     r = run_cli("bench", "--board", "qemu-m4", "--model", str(KWS), "--port", f"socket://127.0.0.1:{free_port()}",
                 build=tmp_path)
     assert_clean_error(r, "cannot connect", "toolchain emulate")
 
 
-def test_real_board_needs_a_port(tmp_path, board_file):
+def test_real_board_needs_a_port(tmp_path, board_file, mlperf):
     text = (paths.BOARDS / "qemu-m4.toml").read_text()
     board_file("devkit", text.replace('emulator = "qemu-system-arm"', 'emulator = "none"'))
     r = run_cli("bench", "--board", "devkit", "--model", str(KWS), build=tmp_path / "build")
     assert_clean_error(r, "devkit", "--port")
 
 
-def test_same_model_twice_gives_identical_instruction_counts_and_layer_profile(tmp_path):
+def test_same_model_twice_gives_identical_instruction_counts_and_layer_profile(tmp_path, mlperf):
     d = tmp_path / "kws_ref_model" / "qemu-m4"
 
     def latency(*extra, results="bench.json"):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import run_cli
-from toolchain import fit
+from toolchain.build import fit
 from toolchain.boards import BoardError, load
 
 SIDE, CHANNELS = 128, 16  # one conv output of 128*128*16 B = 256 KiB, plus its input: over the Pico's 264 KiB

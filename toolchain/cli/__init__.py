@@ -3,7 +3,7 @@
 import typer
 
 from toolchain.cli import bench, boards, build, emulate, export, flash, optimize, report, train
-from toolchain.cli.console import console
+from toolchain.console import console
 
 app = typer.Typer(
     no_args_is_help=True,

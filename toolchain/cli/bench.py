@@ -7,7 +7,7 @@ import typer
 
 from toolchain.cli import options
 from toolchain.cli.build import RUNTIME
-from toolchain.cli.console import console
+from toolchain.console import console
 from toolchain.cli.signals import exit_on
 
 
@@ -23,15 +23,18 @@ def bench_cmd(
     as_json: bool = options.JSON,
 ) -> None:
     """Measure latency, memory and on-device accuracy through the serial harness."""
-    from toolchain.bench import BENCH_FILE, PROFILE_FILE, bench
-    from toolchain.report import summary_rows
+    from toolchain import report
+    from toolchain.bench import bench
+    from toolchain.paths import BENCH_FILE, PROFILE_FILE, build_root
+    from toolchain.pipeline import model_name
 
     exit_on(signal.SIGTERM, signal.SIGHUP)  # partial results are saved as "interrupted"
     r = bench(model, board, runtime=runtime, seed=seed, url=port, runs=runs, max_samples=samples, profile=profile)
+    report.write(build_root() / model_name(model) / board)
     if as_json:
         console.out.print_json(json.dumps(r, default=str))
         return
-    console.table(f"{r['model']} on {r['board']} ({r['runtime']})", ["", "value"], [list(row) for row in summary_rows(r)])
+    console.table(f"{r['model']} on {r['board']} ({r['runtime']})", ["", "value"], [list(row) for row in report.summary_rows(r)])
     if r["faults"]:
         console.warning(f"recovered from {len(r['faults'])} link fault(s): {r['faults'][0]}")
     console.success(f"{PROFILE_FILE if profile else BENCH_FILE} and report.html written in {r['wall_seconds']} s")

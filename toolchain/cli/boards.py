@@ -4,7 +4,7 @@ import dataclasses
 import json
 
 from toolchain.cli import options
-from toolchain.cli.console import console
+from toolchain.console import console
 
 
 def boards_cmd(as_json: bool = options.JSON) -> None:

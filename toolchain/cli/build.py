@@ -5,7 +5,7 @@ from pathlib import Path
 import typer
 
 from toolchain.cli import options
-from toolchain.cli.console import console
+from toolchain.console import console
 
 # shared with `flash` (and RUNTIME with `bench` and `emulate`)
 RUNTIME = typer.Option(None, "--runtime", "-r", help="On-device runtime (default: the board's, see `toolchain boards`).")
@@ -22,7 +22,7 @@ def build_cmd(
     tflm_dir: Path = TFLM_DIR,
 ) -> None:
     """Build firmware for a model on a board (PlatformIO, offline)."""
-    from toolchain.firmware import build
+    from toolchain.build import build
 
     fw = build(model, board, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir)
     b = fw.board

@@ -7,7 +7,7 @@ import typer
 
 from toolchain.cli import options
 from toolchain.cli.build import RUNTIME
-from toolchain.cli.console import console
+from toolchain.console import console
 from toolchain.cli.signals import exit_on
 
 
@@ -20,8 +20,8 @@ def emulate_cmd(
 ) -> None:
     """Boot a model's firmware in QEMU and serve its serial link until Ctrl-C."""
     from toolchain import boards
-    from toolchain.emulate import Emulator, check_emulator, check_port_free, record
-    from toolchain.firmware import build
+    from toolchain.device.emulate import Emulator, check_emulator, check_port_free, record
+    from toolchain.build import build
 
     # what cannot work is refused before minutes of training and building
     check_emulator(boards.load(board))

@@ -6,7 +6,7 @@ import typer
 
 from toolchain.cli import options
 from toolchain.cli.build import BOARD, RUNTIME, TFLM_DIR
-from toolchain.cli.console import console
+from toolchain.console import console
 
 
 def flash_cmd(
@@ -18,7 +18,7 @@ def flash_cmd(
     tflm_dir: Path = TFLM_DIR,
 ) -> None:
     """Build and upload the firmware to a real board (PlatformIO)."""
-    from toolchain.flash import flash
+    from toolchain.device.flash import flash
 
     used = flash(model, board, port=port, runtime=runtime, seed=seed, tflm_dir=tflm_dir)
     console.success(f"flashed {model} to {board} on {used}; measure it with `toolchain bench --board {board} --port {used}`")

@@ -13,7 +13,7 @@ def optimize_cmd(
     force: bool = options.FORCE,
 ) -> None:
     """Prune, distill and quantize (the recipe's plan, or exactly the given flags)."""
-    from toolchain.cli.console import console
+    from toolchain.console import console
     from toolchain.pipeline import optimize_step
     from toolchain.recipes import load
 

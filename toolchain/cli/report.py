@@ -3,7 +3,7 @@
 import typer
 
 from toolchain.cli import options
-from toolchain.cli.console import console
+from toolchain.console import console
 
 
 def report_cmd(

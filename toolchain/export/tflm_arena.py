@@ -37,7 +37,7 @@ def _allocates(data: bytes, size: int) -> bool:
 
 
 def smallest_arena(data: bytes) -> int:
-    from toolchain.fdquiet import quiet_stderr
+    from toolchain.console import quiet_stderr
 
     with quiet_stderr():
         if not _allocates(data, UPPER):

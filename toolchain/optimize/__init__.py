@@ -4,7 +4,7 @@ step taking the previous one's model."""
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from toolchain.data import Dataset
+from toolchain.recipes.data import Dataset
 from toolchain.recipes import QUANT_MODES, Recipe, RecipeError
 
 
@@ -51,7 +51,7 @@ def run(float_path: Path, recipe: Recipe, data: Dataset, plan: Plan, out: Path, 
     from toolchain.optimize.prune import prune
     from toolchain.optimize.qat import qat
     from toolchain.optimize.quantize import to_tflite
-    from toolchain.tf import keras, seed_everything
+    from toolchain.train.tf import keras, seed_everything
 
     seed_everything(seed)
     model = keras.models.load_model(float_path, compile=False)

@@ -3,15 +3,15 @@ learns from the teacher's softened outputs plus the true labels."""
 
 import numpy as np
 
-from toolchain.data import Dataset
+from toolchain.recipes.data import Dataset
 from toolchain.recipes import Recipe
 
 ALPHA = 0.3  # weight of the hard-label loss; the rest goes to the teacher's soft targets
 
 
 def distill(teacher, recipe: Recipe, data: Dataset, epochs: int, temperature: float):
-    from toolchain.cli.console import console
-    from toolchain.tf import keras, tf
+    from toolchain.console import console
+    from toolchain.train.tf import keras, tf
     from toolchain.train import build, compile_model
 
     student = build(recipe, data, variant="student")

@@ -3,7 +3,7 @@ so the saved model is a plain Keras model with zeroed weights."""
 
 import numpy as np
 
-from toolchain.data import Dataset
+from toolchain.recipes.data import Dataset
 from toolchain.recipes import Recipe
 
 
@@ -14,7 +14,7 @@ def prune(model, recipe: Recipe, data: Dataset, target: float, epochs: int):
     import tensorflow_model_optimization as tfmot
 
     from toolchain.optimize.errors import OptimizeError
-    from toolchain.tf import fit
+    from toolchain.train.tf import fit
     from toolchain.train import compile_model
 
     steps = epochs * int(np.ceil(len(data.x_train) / recipe.train["batch_size"]))

@@ -1,7 +1,7 @@
 """Quantization-aware training (tfmot): fake-quant fine-tuning, then an int8
 conversion of the result like post-training int8."""
 
-from toolchain.data import Dataset
+from toolchain.recipes.data import Dataset
 from toolchain.optimize.quantize import to_tflite
 from toolchain.recipes import Recipe
 
@@ -9,7 +9,7 @@ from toolchain.recipes import Recipe
 def qat(model, recipe: Recipe, data: Dataset, epochs: int) -> bytes:
     import tensorflow_model_optimization as tfmot
 
-    from toolchain.tf import fit
+    from toolchain.train.tf import fit
     from toolchain.train import compile_model
 
     aware = tfmot.quantization.keras.quantize_model(model)

@@ -1,0 +1,44 @@
+"""One place that imports TensorFlow, with the settings everything relies on."""
+
+import os
+
+# tfmot (pruning, QAT) only accepts tf_keras models: must precede the first TF import.
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # repeatable float results across runs
+
+from toolchain.console import quiet_stderr  # noqa: E402
+
+with quiet_stderr():  # CUDA probing and absl start-up chatter, irrelevant on a CPU-only host
+    import tensorflow as tf
+    import tf_keras as keras
+
+tf.get_logger().setLevel("ERROR")
+
+
+def seed_everything(seed: int) -> None:
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+class ProgressCallback(keras.callbacks.Callback):
+    """Advances a console progress bar once per epoch."""
+
+    def __init__(self, advance):
+        super().__init__()
+        self.advance = advance
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.advance()
+
+
+def fit(model, x, y, *, epochs: int, batch_size: int, label: str, callbacks=()):
+    from toolchain.console import console
+
+    with console.progress(label, total=epochs) as advance:
+        model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0,
+                  callbacks=[ProgressCallback(advance), *callbacks])
+    return model
+
+
+__all__ = ["tf", "keras", "seed_everything", "fit"]

@@ -59,15 +59,22 @@ class _Console:
 
     @contextmanager
     def progress(self, msg: str, total: int):
-        """Progress bar yielding `advance(n=1)`; silent except start line when not a TTY."""
+        """Progress bar yielding `advance(n=1, total=None)` (total: a corrected total); silent except the start line
+        when not a TTY."""
         if not self.err.is_terminal:
             self.err.print(f"... {msg}")
-            yield lambda n=1: None
+            yield lambda n=1, total=None: None
             return
         cols = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
         with Progress(*cols, console=self.err, transient=True) as p:
             task = p.add_task(msg, total=total)
-            yield lambda n=1: p.advance(task, n)
+
+            def advance(n: int = 1, total: int | None = None) -> None:
+                if total is not None:
+                    p.update(task, total=total)
+                p.advance(task, n)
+
+            yield advance
 
 
 console = _Console()

@@ -30,6 +30,9 @@ PAGE = jinja2.Template("""<!doctype html>
 <body><h1>{{ b.model }} on {{ b.board }} ({{ b.runtime }})</h1>
 <p>Status: {{ b.status }}{% if b.error %} ({{ b.error }}){% endif %}. Wall time {{ b.wall_seconds }} s.</p>
 <table>{% for k, v in rows %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
+{% if compare %}<h2>Runtimes side by side (bench --compare)</h2>
+<table><tr>{% for h in compare_headers %}<th>{{ h }}</th>{% endfor %}</tr>
+{% for row in compare %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
 {% if profiled %}<p>{{ profiled }}</p>{% endif %}
 {% for title, png in plots %}<h2>{{ title }}</h2><img alt="{{ title }}" src="data:image/png;base64,{{ png }}">{% endfor %}
 </body></html>
@@ -55,7 +58,9 @@ def write(directory: Path) -> Path:
     out = directory / "report.html"
     note = (f"{PROFILE_FILE} is of another build of this model; run `toolchain bench --profile` again for "
             "per-layer figures." if stale_profile else _profile_note(plain, profile))
-    out.write_text(PAGE.render(b=b, rows=summary_rows(b), plots=plots, profiled=note))
+    table = b.get("compare")
+    out.write_text(PAGE.render(b=b, rows=summary_rows(b), plots=plots, profiled=note,
+                               compare=table and compare_rows(table), compare_headers=table and compare_headers(table)))
     return out
 
 
@@ -183,3 +188,25 @@ def _layer_plot(b: dict):
     ax.set_ylabel(b["latency"]["unit"])
     ax.tick_params(axis="x", rotation=60, labelsize=7)
     return fig
+
+
+def compare_rows(table: dict) -> list[list[str]]:
+    """The table as strings for the terminal: one column per runtime, then each ratio to the first."""
+    names, base = table["runtimes"], table["base"]
+    out = []
+    for row in table["rows"]:
+        cells = [row["what"]] + ["n/a" if row["values"][n] is None else f"{row['values'][n]:,}" for n in names]
+        ratios = row[f"ratio_to_{base}"]
+        out.append(cells + ["" if ratios[n] is None else f"{ratios[n]:.2f}x" for n in names[1:]])
+    for pair, o in table["outputs"].items():
+        out.append([f"outputs identical ({pair.replace('_', ' ')})", *[""] * len(names),
+                    f"{o['identical']}/{o['samples']}"] + [""] * (len(names) - 2))
+    out.append(["agreement with host int8"] + [f"{table['agreement_with_host'][n]:.3f}"
+                                              if table["agreement_with_host"][n] is not None else "n/a" for n in names]
+               + [""] * (len(names) - 1))
+    return out
+
+
+def compare_headers(table: dict) -> list[str]:
+    names, base = table["runtimes"], table["base"]
+    return ["", *names, *[f"{n} / {base}" for n in names[1:]]]

@@ -16,8 +16,8 @@ def test_unknown_board(tmp_path, mlperf):
 
 
 def test_unsupported_runtime(tmp_path, mlperf):
-    assert_clean_error(run_cli("build", "--board", "qemu-m4", "--model", str(KWS), "--runtime", "tflm", build=tmp_path),
-                       "the tflm runtime cannot be built for qemu-m4", "--runtime aot")
+    assert_clean_error(run_cli("build", "--board", "qemu-m4", "--model", str(KWS), "--runtime", "litert", build=tmp_path),
+                       "the litert runtime cannot be built for qemu-m4", "--runtime aot or tflm")
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ class Runtime:
 
 TABLE = {r.name: r for r in (
     Runtime("aot", ("qemu", "platformio", "linux"), "the project's ahead-of-time C: no interpreter"),
-    Runtime("tflm", ("platformio",), "TensorFlow Lite Micro with the model's exact op resolver"),
+    Runtime("tflm", ("qemu", "platformio"), "TensorFlow Lite Micro with the model's exact op resolver"),
     Runtime("litert", ("linux",), "LiteRT (the TFLite interpreter) loading the .tflite on a Linux board"),
 )}
 assert tuple(TABLE) == RUNTIMES  # the board schema validates against the same names

@@ -14,7 +14,8 @@ from pathlib import Path
 from toolchain import boards
 from toolchain.boards import runtimes
 from toolchain.boards.platformio import target_kind
-from toolchain.build import linux, platformio, qemu
+from toolchain.build import linux, platformio, qemu, tflm_library
+from toolchain.build.errors import BuildError
 from toolchain.build.firmware import Firmware, record, recorded
 from toolchain.pipeline import prepare
 
@@ -24,11 +25,16 @@ BUILDERS = {"qemu": qemu.build, "platformio": platformio.build, "linux": linux.b
 
 
 def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, profile: bool = False,
-          tflm_dir: Path | None = None) -> Firmware:
+          tflm_dir: Path | None = None, kernels: str | None = None) -> Firmware:
+    """`tflm_dir`/`kernels` matter to the tflm runtime only: the TFLM tree (else TOOLCHAIN_TFLM_DIR) and its
+    kernel set (cmsis-nn or reference; default: cmsis-nn on cores with the DSP extension)."""
     board = boards.load(board_id)
     runtime = runtimes.for_board(board, runtime)
+    if kernels is not None and kernels not in tflm_library.KERNELS:
+        raise BuildError(f"unknown kernel set '{kernels}'", f"use one of: {', '.join(tflm_library.KERNELS)}")
     prepared = prepare(model_ref, board.id, seed)
-    fw = BUILDERS[target_kind(board)](board, prepared, runtime=runtime, profile=profile, tflm_dir=tflm_dir)
+    fw = BUILDERS[target_kind(board)](board, prepared, runtime=runtime, profile=profile, tflm_dir=tflm_dir,
+                                      kernels=kernels)
     fw.prepared = prepared
     record(fw)
     return fw

@@ -8,7 +8,8 @@ from toolchain.build import aot_sources, elf_size, gcc, tail
 from toolchain.build.firmware import Firmware
 
 
-def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None) -> Firmware:
+def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None,
+          kernels: str | None = None) -> Firmware:
     tflite = Path(prepared.tflite)
     model_hash = tail.tflite_hash(prepared)
     if runtime == "litert":

@@ -34,7 +34,8 @@ def installed(platform: str, core_dir: Path = pio_core.CORE_DIR) -> bool:
     return root.is_dir() and any(p.name == platform or p.name.startswith(f"{platform}@") for p in root.iterdir())
 
 
-def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None) -> Firmware:
+def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None,
+          kernels: str | None = None) -> Firmware:
     if tflm_dir and not Path(tflm_dir).is_dir():
         raise BuildError(f"--tflm-dir {tflm_dir} is not a folder", "point it at a TFLM Arduino library (the folder with src/)")
     if tflm_dir and runtime != "tflm":

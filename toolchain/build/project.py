@@ -40,10 +40,11 @@ def port_for(board: Board) -> tuple[str, str]:
     return PORTS[board.pio_platform]
 
 
-def write(project: Path, board: Board, model: ModelSources, *, profile: bool = False) -> Path:
+def write(project: Path, board: Board, model: ModelSources, *, profile: bool = False,
+          extra_flags: list[str] | None = None) -> Path:
     """The QEMU boards' project, against the repository's local dev-platform and toolchain."""
     port, ldscript = port_for(board)
-    flags = build_flags(board, model, profile, [f"-Wl,--defsym=TM_STACK_SIZE={STACK_BYTES}"])
+    flags = build_flags(board, model, profile, [f"-Wl,--defsym=TM_STACK_SIZE={STACK_BYTES}", *(extra_flags or [])])
     ctx = dict(model=model.name, runtime=model.runtime, board=board, board_id=board.id, core_dir=pio_core.CORE_DIR,
                platform_dir=pio_core.platform_dir(board.pio_platform), ldscript=f"src/port/{ldscript}",
                toolchain_dir=pio_core.toolchain_package_dir(), build_flags=flags)
@@ -75,8 +76,13 @@ def build_flags(board: Board, model: ModelSources, profile: bool, port_flags: li
     """platformio.ini's build_flags, every project alike; `port_flags` go between the harness's defines and the
     model's."""
     flags = [f"-I src/{d}" for d in include_dirs(model)]
-    flags += ["-D" + d.replace('"', '\\"') for d in harness_defines(board, model)] + port_flags
+    flags += [ini_define(d) for d in harness_defines(board, model)] + port_flags
     return flags + [f"-D{d}" for d in model.defines] + (["-DTM_PROFILE"] if profile else [])
+
+
+def ini_define(define: str) -> str:
+    """`-DNAME=value` as platformio.ini's build_flags need it (quotes escaped for the shell PlatformIO uses)."""
+    return "-D" + define.replace('"', '\\"')
 
 
 def files(port: str, model: ModelSources) -> list[tuple[Path, str]]:

@@ -2,11 +2,12 @@
 
 import json
 import signal
+from pathlib import Path
 
 import typer
 
 from toolchain.cli import options
-from toolchain.cli.build import RUNTIME
+from toolchain.cli.build import KERNELS, RUNTIME, TFLM_DIR
 from toolchain.console import console
 from toolchain.cli.signals import exit_on
 
@@ -20,6 +21,9 @@ def bench_cmd(
     runs: int = typer.Option(5, "--runs", help="Timed runs for the latency median (at least 5)."),
     samples: int = typer.Option(None, "--samples", help="Stream only the first N held-out samples."),
     profile: bool = typer.Option(False, "--profile", help="Also time every layer."),
+    compare: str = typer.Option(None, "--compare", help="Bench several runtimes on identical inputs, e.g. tflm,aot."),
+    tflm_dir: Path = TFLM_DIR,
+    kernels: str = KERNELS,
     as_json: bool = options.JSON,
 ) -> None:
     """Measure latency, memory and on-device accuracy through the serial harness."""
@@ -29,11 +33,20 @@ def bench_cmd(
     from toolchain.pipeline import model_name
 
     exit_on(signal.SIGTERM, signal.SIGHUP)  # partial results are saved as "interrupted"
-    r = bench(model, board, runtime=runtime, seed=seed, url=port, runs=runs, max_samples=samples, profile=profile)
+    args = dict(seed=seed, url=port, runs=runs, max_samples=samples, profile=profile, tflm_dir=tflm_dir, kernels=kernels)
+    if compare:
+        from toolchain.bench import compare as cmp
+
+        r = cmp.compare(model, board, cmp.parse(compare), **args)
+    else:
+        r = bench(model, board, runtime=runtime, **args)
     report.write(build_root() / model_name(model) / board)
     if as_json:
         console.out.print_json(json.dumps(r, default=str))
         return
+    if compare:
+        console.table(f"{r['model']} on {r['board']}: runtimes side by side", report.compare_headers(r["compare"]),
+                      report.compare_rows(r["compare"]))
     console.table(f"{r['model']} on {r['board']} ({r['runtime']})", ["", "value"], [list(row) for row in report.summary_rows(r)])
     if r["faults"]:
         console.warning(f"recovered from {len(r['faults'])} link fault(s): {r['faults'][0]}")

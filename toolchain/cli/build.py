@@ -10,7 +10,9 @@ from toolchain.console import console
 # shared with `flash` (and RUNTIME with `bench` and `emulate`)
 RUNTIME = typer.Option(None, "--runtime", "-r", help="On-device runtime (default: the board's, see `toolchain boards`).")
 BOARD = typer.Option(..., "--board", "-b", help="Board id (see `toolchain boards`).")
-TFLM_DIR = typer.Option(None, "--tflm-dir", help="Local TFLM Arduino library to build against (offline labs).")
+TFLM_DIR = typer.Option(None, "--tflm-dir", envvar="TOOLCHAIN_TFLM_DIR",
+                        help="TFLite Micro source tree for --runtime tflm (upstream's create_tflm_tree.py output).")
+KERNELS = typer.Option(None, "--kernels", help="TFLM kernels: cmsis-nn (default on cores with DSP) or reference.")
 
 
 def build_cmd(
@@ -20,11 +22,12 @@ def build_cmd(
     seed: int = options.SEED,
     profile: bool = typer.Option(False, "--profile", help="Time every layer (builds with -DTM_PROFILE)."),
     tflm_dir: Path = TFLM_DIR,
+    kernels: str = KERNELS,
 ) -> None:
     """Build firmware for a model on a board (PlatformIO, offline)."""
     from toolchain.build import build
 
-    fw = build(model, board, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir)
+    fw = build(model, board, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir, kernels=kernels)
     b = fw.board
     console.table(f"{fw.model} on {b.id} ({fw.runtime})", ["", "bytes", "board limit", "used"], [
         ["flash", *_size(fw.size.flash_bytes, b.flash_bytes)],

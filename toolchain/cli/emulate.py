@@ -2,11 +2,12 @@
 
 import signal
 import time
+from pathlib import Path
 
 import typer
 
 from toolchain.cli import options
-from toolchain.cli.build import RUNTIME
+from toolchain.cli.build import KERNELS, RUNTIME, TFLM_DIR
 from toolchain.console import console
 from toolchain.cli.signals import exit_on
 
@@ -17,6 +18,8 @@ def emulate_cmd(
     runtime: str = RUNTIME,
     seed: int = options.SEED,
     port: int = typer.Option(None, "--port", help="TCP port for the serial link (default: a free one)."),
+    tflm_dir: Path = TFLM_DIR,
+    kernels: str = KERNELS,
 ) -> None:
     """Boot a model's firmware in QEMU and serve its serial link until Ctrl-C."""
     from toolchain import boards
@@ -27,7 +30,7 @@ def emulate_cmd(
     check_emulator(boards.load(board))
     if port is not None:
         check_port_free(port)
-    fw = build(model, board, runtime=runtime, seed=seed)
+    fw = build(model, board, runtime=runtime, seed=seed, tflm_dir=tflm_dir, kernels=kernels)
     exit_on(signal.SIGTERM, signal.SIGHUP)
     with Emulator(fw.board, fw.elf, port) as emu:
         state = record(fw.prepared.dir, emu)

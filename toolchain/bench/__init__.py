@@ -21,6 +21,7 @@ error against the labels, device and host int8 alike; its `accuracy.device`
 and `accuracy.host_int8` are null.
 """
 
+import hashlib
 import statistics
 import time
 from contextlib import contextmanager
@@ -48,7 +49,9 @@ SAVE_EVERY = 25
 
 
 def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, url: str | None = None,
-          runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False) -> dict:
+          runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False,
+          tflm_dir: Path | None = None, kernels: str | None = None, out_name: str | None = None) -> dict:
+    """`out_name`: the results file beside the manifest (default bench.json, or bench-profile.json)."""
     check_counts(runs, max_samples)
     t0 = time.monotonic()
     board = boards.load(board_id)
@@ -58,12 +61,13 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     if url and not board.emulated:
         fw = build.flashed(model_ref, board_id, runtime=runtime or board.runtime, seed=seed)
     else:
-        fw = build.build(model_ref, board_id, runtime=runtime, seed=seed, profile=profile)
+        fw = build.build(model_ref, board_id, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir,
+                         kernels=kernels)
     p = fw.prepared
     inputs, labels, host = reference_data(p, seed)
     if max_samples is not None:
         inputs, labels, host = inputs[:max_samples], None if labels is None else labels[:max_samples], host[:max_samples]
-    out = Path(p.dir) / (PROFILE_FILE if profile else BENCH_FILE)
+    out = Path(p.dir) / (out_name or (PROFILE_FILE if profile else BENCH_FILE))
     layer_names = [l["op"] if isinstance(l, dict) else str(l) for l in fw.layers]
     if url is None and fw.board.emulated and (url := running_url(p.dir, fw.elf)):
         console.info(f"using the running emulator at {url}")
@@ -75,10 +79,11 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
                              "elf": fw.elf and str(fw.elf), "tflite_hash": fw.model_hash, "build_seconds": round(fw.build_seconds, 2),
                              "profile": profile}},
                          static={"flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes,
-                                 "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes},
+                                 "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes,
+                                 "io_bytes": fw.io_bytes},
                          layer_names=layer_names, started=t0, measured_on=where,
                          regression=p.manifest.get("task") == "regression")
-    if not profile:
+    if not profile and out_name is None:
         manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy")})
     return result
 
@@ -210,8 +215,9 @@ def memory(client: DeviceClient, board: Board, static: dict) -> dict:
     from the device or the build means "not measured" (Linux and Arduino ports, LiteRT's own arena)."""
     mem = client.mem()
     measured = {**static, "arena_bytes": mem.get("arena", static.get("arena_bytes")), "stack_bytes": mem.get("stack-used")}
-    return {**{k: v or None for k, v in measured.items()}, "board_flash_bytes": board.flash_bytes,
-            "board_ram_bytes": board.ram_bytes}
+    # io_bytes 0 is a measurement: TFLM keeps the model's input and output inside its arena
+    return {**{k: v or None for k, v in measured.items()}, "io_bytes": static.get("io_bytes", 0),
+            "board_flash_bytes": board.flash_bytes, "board_ram_bytes": board.ram_bytes}
 
 
 def accuracy(client: DeviceClient, samples: list[bytes], labels, host_outputs: np.ndarray, save_partial,
@@ -245,7 +251,9 @@ def summarize(device_q: np.ndarray, host_q: np.ndarray, labels, regression: tupl
     `regression` is the output's (scale, zero point)."""
     n = len(device_q)
     acc = {"samples": n, "agreement": float(np.mean(np.all(device_q == host_q, axis=1))),
-           "max_abs_diff": int(np.max(np.abs(device_q - host_q))) if n else 0, "device": None, "host_int8": None}
+           "max_abs_diff": int(np.max(np.abs(device_q - host_q))) if n else 0, "device": None, "host_int8": None,
+           # per sample, so two runtimes' outputs can be compared without keeping them all
+           "output_digests": [hashlib.sha256(row.astype("<i4").tobytes()).hexdigest()[:12] for row in device_q]}
     if device_q.shape[1] > 1:  # top-1 means nothing for a single output
         acc["top1_agreement"] = float(np.mean(device_q.argmax(1) == host_q.argmax(1)))
     if labels is None:

@@ -6,14 +6,13 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
+from toolchain import modelinfo
 from toolchain.aot.graph import Graph
 from toolchain.aot.layer import Const, Layer, c_float
 from toolchain.aot.lower import INPUT, OUTPUT, Memory
 from toolchain.aot.planner import Plan
 
 _CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t", "float32": "float"}
-_TM_DTYPES = {"int8": "TM_DTYPE_INT8", "uint8": "TM_DTYPE_UINT8", "int16": "TM_DTYPE_INT16",
-              "float32": "TM_DTYPE_FLOAT32"}
 _HEADERS = {"tm_conv_eval": "conv", "tm_depthwise_conv_eval": "depthwise_conv",
             "tm_fully_connected_eval": "fully_connected", "tm_pooling": "pooling", "tm_elementwise": "elementwise",
             "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout", "tm_reduce": "reduce"}
@@ -73,7 +72,7 @@ def _c_text(text: str) -> str:
 
 
 def _io_view(t) -> dict:
-    return dict(ttype=_TM_DTYPES.get(t.dtype, "TM_DTYPE_INT8"), nbytes=t.nbytes, count=t.size,
+    return dict(ttype=modelinfo.DTYPES[t.dtype].tm_enum if t.dtype in modelinfo.DTYPES else "TM_DTYPE_INT8", nbytes=t.nbytes, count=t.size,
                 scale=c_float(t.sc), zp=t.zp)
 
 

@@ -12,7 +12,10 @@ from toolchain import paths
 from toolchain.boards.errors import BoardError
 from toolchain.boards.schema import Board, parse
 
-__all__ = ["Board", "BoardError", "all_boards", "load"]
+__all__ = ["Board", "BoardError", "DEFAULT", "all_boards", "load"]
+
+# the board every device command uses without --board: emulated, so it runs anywhere
+DEFAULT = "qemu-m4"
 
 
 def boards_dir() -> Path:

@@ -9,14 +9,14 @@ from toolchain.console import console
 
 # shared with `flash` (and RUNTIME with `bench` and `emulate`)
 RUNTIME = typer.Option(None, "--runtime", "-r", help="On-device runtime (default: the board's, see `toolchain boards`).")
-BOARD = typer.Option(..., "--board", "-b", help="Board id (see `toolchain boards`).")
+BOARD = typer.Option(..., "--board", "-b", help="Board id (see `toolchain boards`); flash needs a real board.")
 TFLM_DIR = typer.Option(None, "--tflm-dir", envvar="TOOLCHAIN_TFLM_DIR",
                         help="TFLite Micro source tree for --runtime tflm (upstream's create_tflm_tree.py output).")
 KERNELS = typer.Option(None, "--kernels", help="TFLM kernels: cmsis-nn (default on cores with DSP) or reference.")
 
 
 def build_cmd(
-    board: str = BOARD,
+    board: str = options.DEVICE_BOARD,
     model: str = options.MODEL,
     runtime: str = RUNTIME,
     seed: int = options.SEED,

@@ -13,7 +13,7 @@ from toolchain.cli.signals import exit_on
 
 
 def emulate_cmd(
-    board: str = typer.Option("qemu-m4", "--board", "-b", help="An emulated board (see `toolchain boards`)."),
+    board: str = options.DEVICE_BOARD,
     model: str = options.MODEL,
     runtime: str = RUNTIME,
     seed: int = options.SEED,

@@ -7,7 +7,7 @@ from toolchain.console import console
 
 
 def report_cmd(
-    board: str = typer.Option("qemu-m4", "--board", "-b", help="Board id the model was benched on."),
+    board: str = options.DEVICE_BOARD,
     model: str = options.MODEL,
 ) -> None:
     """Render report.html (plots) from a model's bench.json."""

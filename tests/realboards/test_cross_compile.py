@@ -59,3 +59,29 @@ def test_arduino_port_and_main_compile(board, tmp_path):
         r = subprocess.run(["arm-none-eabi-g++", *gcc.machine_flags(board), "-std=c++17", "-Wall", "-Werror",
                             "-fsyntax-only", *includes, *dwt, str(source)], capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board_id,kernels", [("nano33", "cmsis-nn"), ("pico", "reference")])
+def test_tflm_runtime_cross_compiles_offline(board_id, kernels, tmp_path, mlperf, tflm_tree, build_dir):
+    """The tflm runtime for a real board, without PlatformIO: the model's C array, resolver and wrapper against
+    the TFLM archive built from the local tree (CMSIS-NN on the M4F, reference kernels on the M0+)."""
+    from toolchain.boards import load
+    from toolchain.build import tail, tflm_sources
+    from toolchain.pipeline import prepare
+
+    board = load(board_id)
+    prepared = prepare(str(mlperf.kws), board.id, 0)
+    model = tflm_sources.sources(prepared, tmp_path / "generated", None)
+    lib = tail.tflm_library_for(board, tflm_tree, None)
+    assert lib.kernels == kernels
+    elf, seconds = gcc.build(board, model, tmp_path, library=lib)
+    size = gcc.size(board, elf)
+    attrs = subprocess.run(["arm-none-eabi-readelf", "-A", str(elf)], capture_output=True, text=True, check=True).stdout
+    assert f"Tag_CPU_arch: {ARCH[board.cpu]}" in attrs
+    symbols = subprocess.run(["arm-none-eabi-nm", "-C", str(elf)], capture_output=True, text=True, check=True).stdout
+    assert "tflite::MicroInterpreter::Invoke()" in symbols and "tm_model_invoke" in symbols
+    assert ("arm_convolve_s8" in symbols) == (kernels == "cmsis-nn")
+    print(f"\n{board.id} tflm ({kernels}): text {size.text:,} B, data {size.data:,} B, bss {size.bss:,} B "
+          f"(arena {model.arena_bytes:,}), built in {seconds:.1f} s")
+    assert size.flash <= board.flash_bytes and size.bss <= board.ram_bytes

@@ -51,14 +51,16 @@ def test_project_for_every_real_board(board, runtime, digits_manifest, offline_p
 
 
 @pytest.mark.slow
-def test_local_tflm_tree(tmp_path, digits_manifest, offline_platforms):
-    tree = tmp_path / "Arduino_TensorFlowLite"
-    tree.mkdir()
+def test_local_tflm_tree(tmp_path, digits_manifest, offline_platforms, tflm_tree):
+    """With a TFLM tree, a real board's project links the archive built from it instead of the registry library."""
     with pytest.raises(PlatformMissing) as e:
-        build.build("digits", "nano33", runtime="tflm", tflm_dir=tree)
+        build.build("digits", "nano33", runtime="tflm", tflm_dir=tflm_tree)
     assert "TFLM library" not in str(e.value)
     env = read_ini(artifact_dir("digits", "nano33") / "firmware")["env:nano33"]
-    assert env["lib_deps"].strip() == f"symlink://{tree}"
+    assert "lib_deps" not in env
+    flags = env["build_flags"].split()
+    assert "-ltflm" in flags and "-DCMSIS_NN" in flags and any(f.startswith("-L") for f in flags)
+    assert str(tflm_tree.resolve()) in env["build_flags"]
 
 
 @pytest.mark.slow

@@ -20,6 +20,7 @@ from toolchain.build import project
 from toolchain.build.errors import BuildError
 from toolchain.build.project import STACK_BYTES
 from toolchain.build.sources import ModelSources
+from toolchain.build.tflm_library import TflmLibrary
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,10 @@ class Target:
     apt: str               # Debian package that provides the compiler
 
 
-LINUX = Target("aarch64-linux-gnu-", "linux", ("-static",), "gcc-aarch64-linux-gnu")
+LINUX = Target("aarch64-linux-gnu-", "linux", ("-static",), "g++-aarch64-linux-gnu")
 BARE_METAL = Target("arm-none-eabi-", "qemu_mps2", (
     "-T", "src/port/qemu_mps2.ld", "-nostartfiles", "--specs=nano.specs", "--specs=nosys.specs", "-Wl,--gc-sections",
-    f"-Wl,--defsym=TM_STACK_SIZE={STACK_BYTES}"), "gcc-arm-none-eabi libnewlib-arm-none-eabi")
+    f"-Wl,--defsym=TM_STACK_SIZE={STACK_BYTES}"), "gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib")
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,17 @@ def machine_flags(board: Board) -> list[str]:
     return flags + ([f"-mfpu={board.fpu}", "-mfloat-abi=hard"] if board.fpu != "none" else ["-mfloat-abi=soft"])
 
 
-def compiler(t: Target) -> str:
-    exe = shutil.which(f"{t.prefix}gcc")
+def compiler(t: Target, tool: str = "gcc") -> str:
+    exe = shutil.which(f"{t.prefix}{tool}")
     if not exe:
-        raise BuildError(f"{t.prefix}gcc not found", f"install it: apt-get install --no-install-recommends {t.apt}")
+        raise BuildError(f"{t.prefix}{tool} not found", f"install it: apt-get install --no-install-recommends {t.apt}")
     return exe
 
 
-def build(board: Board, model: ModelSources, out_dir: Path) -> tuple[Path, float]:
-    """Writes out_dir/src/ and links out_dir/<model>.elf; returns (elf, seconds)."""
+def build(board: Board, model: ModelSources, out_dir: Path,
+          library: TflmLibrary | None = None) -> tuple[Path, float]:
+    """Writes out_dir/src/ and links out_dir/<model>.elf; returns (elf, seconds). With a TFLM `library`, the
+    model's C++ is compiled with its flags and the archive is linked."""
     t0 = time.monotonic()
     t = target(board)
     cc = compiler(t)
@@ -86,17 +89,38 @@ def build(board: Board, model: ModelSources, out_dir: Path) -> tuple[Path, float
         shutil.copyfile(source, src / rel)
     main = project.templates().get_template("main.c.j2").render(model=model.name, runtime=model.runtime, board_id=board.id)
     (src / "main.c").write_text(main)
-    sources = sorted(str(p.relative_to(out_dir)) for p in src.rglob("*.c"))
     includes = [f"-Isrc/{d}" for d in project.include_dirs(model)]
+    includes += [f"-I{d}" for d in (library.include_dirs if library else [])]
     defines = [f"-D{d}" for d in project.harness_defines(board, model) + model.defines]
+    defines += [f"-D{d}" for d in (library.defines if library else [])]
+    common = [*machine_flags(board), "-O2", "-ffunction-sections", "-fdata-sections", *includes, *defines]
+    objects = [_compile(cc, [*common, "-std=c11"], s, out_dir, src) for s in sorted(src.rglob("*.c"))]
+    cpp = [s for s in sorted(src.rglob("*")) if s.suffix in (".cc", ".cpp")]
+    link = cc
+    if cpp:
+        link = compiler(t, "g++")
+        cxx_lang = [f for f in library.cxxflags if not f.startswith(("-D", "-m"))] if library else ["-std=c++17"]
+        objects += [_compile(link, [*common, *cxx_lang], s, out_dir, src) for s in cpp]
     elf = out_dir / f"{model.name}.elf"
-    cmd = [cc, *machine_flags(board), "-O2", "-std=c11", "-ffunction-sections", "-fdata-sections", *includes, *defines,
-           *sources, *t.link_flags, "-lm", "-o", elf.name]
-    r = subprocess.run(cmd, cwd=out_dir, capture_output=True, text=True)
+    archive = [str(library.archive)] if library else []
+    r = subprocess.run([link, *machine_flags(board), *objects, *archive, *t.link_flags, "-lm", "-o", elf.name],
+                       cwd=out_dir, capture_output=True, text=True)
     if r.returncode != 0:
         tail = "\n".join(r.stderr.strip().splitlines()[-15:])
-        raise BuildError(f"{Path(cc).name} failed for {board.id}:\n{tail}", f"the sources are in {src}")
+        raise BuildError(f"linking with {Path(link).name} failed for {board.id}:\n{tail}", f"the sources are in {src}")
     return elf, time.monotonic() - t0
+
+
+def _compile(compiler_exe: str, flags: list[str], source: Path, out_dir: Path, src: Path) -> str:
+    obj = out_dir / "obj" / source.relative_to(src).with_suffix(source.suffix + ".o")
+    obj.parent.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run([compiler_exe, *flags, "-c", str(source.relative_to(out_dir)), "-o", str(obj.relative_to(out_dir))],
+                       cwd=out_dir, capture_output=True, text=True)
+    if r.returncode != 0:
+        tail = "\n".join(r.stderr.strip().splitlines()[-15:])
+        raise BuildError(f"{Path(compiler_exe).name} failed on {source.name} for the board:\n{tail}",
+                         f"the sources are in {src}")
+    return str(obj.relative_to(out_dir))
 
 
 def size(board: Board, elf: Path) -> Size:

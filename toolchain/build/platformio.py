@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from toolchain.boards import Board
-from toolchain.build import pio_core, project, tail
+from toolchain.build import pio_core, project, tail, tflm_library
 from toolchain.build.errors import BuildError
 from toolchain.build.firmware import Firmware
 from toolchain.console import console
@@ -36,20 +36,22 @@ def installed(platform: str, core_dir: Path = pio_core.CORE_DIR) -> bool:
 
 def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None,
           kernels: str | None = None) -> Firmware:
-    if tflm_dir and not Path(tflm_dir).is_dir():
-        raise BuildError(f"--tflm-dir {tflm_dir} is not a folder", "point it at a TFLM Arduino library (the folder with src/)")
     if tflm_dir and runtime != "tflm":
         console.warning(f"--tflm-dir is only used by the tflm runtime, not {runtime}")
     started = time.monotonic()
     fw_dir = Path(prepared.dir) / "firmware"
     library, umbrella = TFLM_LIBRARY.get(board.pio_platform, TFLM_DEFAULT)
-    model = tail.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile, umbrella=umbrella)
-    lib_deps = [] if runtime != "tflm" else [f"symlink://{Path(tflm_dir).resolve()}" if tflm_dir else library]
+    # with a local TFLM tree: the archive built from it (offline); else the registry's Arduino library
+    local = runtime == "tflm" and tflm_library.given(tflm_dir)
+    flags = tail.tflm_project_flags(tail.tflm_library_for(board, tflm_dir, kernels)) if local else []
+    model = tail.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile,
+                               umbrella=None if local else umbrella)
+    lib_deps = [library] if runtime == "tflm" and not local else []
     tail.check_fit(board, prepared, runtime, model.arena_bytes)
-    proj = project.write_real(fw_dir, board, model, profile=profile, lib_deps=lib_deps)
+    proj = project.write_real(fw_dir, board, model, profile=profile, lib_deps=lib_deps, extra_flags=flags)
     if not installed(board.pio_platform):
         raise PlatformMissing(
             f"project ready in {proj}, but PlatformIO's '{board.pio_platform}' platform ({board.pio_framework} framework,"
-            f" toolchain{', TFLM library' if runtime == 'tflm' and not tflm_dir else ''}) is not installed",
+            f" toolchain{', TFLM library' if lib_deps else ''}) is not installed",
             f"connect to the internet once and run `PLATFORMIO_CORE_DIR={pio_core.CORE_DIR} pio run` in that folder")
     return tail.compile_project(board, model, proj, started=started, profile=profile, model_hash=tail.tflite_hash(prepared))

@@ -14,12 +14,18 @@ from pathlib import Path
 
 import numpy as np
 
-from toolchain import manifest
+from toolchain import manifest, optimize, recipes
+from toolchain.aot import compile_tflite
 from toolchain.console import console
+from toolchain.evaluate import io_quant
+from toolchain.evaluate.compare import evaluate_all
+from toolchain.export import onnx as onnx_export
+from toolchain.export import tflm
 from toolchain.export.errors import ExportError
 from toolchain.modelinfo import load_tflite, summarize
 from toolchain.paths import artifact_dir
-from toolchain.recipes import Recipe
+from toolchain.recipes import Recipe, data as datasets
+from toolchain.train import train
 
 DEPLOY_ORDER = ("int8", "qat")  # the int8 model deployed to devices: PTQ first, else QAT
 
@@ -69,18 +75,13 @@ def is_tflite_ref(ref: str) -> bool:
 def model_name(ref: str) -> str:
     if is_tflite_ref(ref):
         return Path(ref).stem
-    from toolchain.recipes import resolve
-
-    return resolve(ref).name
+    return recipes.resolve(ref).name
 
 
 def train_step(recipe: Recipe, seed: int, force: bool = False):
     """Train (or reuse) the float model in build/<model>/host."""
-    from toolchain.recipes.data import load
-    from toolchain.train import train
-
     d = artifact_dir(recipe.name)
-    data = load(recipe.data["loader"], seed, recipe.data["test_fraction"], **recipe.data["args"])
+    data = datasets.load(recipe.data["loader"], seed, recipe.data["test_fraction"], **recipe.data["args"])
     key = _key(recipe.fingerprint, seed, code_fingerprint())
     out = d / "float.keras"
     if not force and _fresh(manifest.read(d), "train", key, [out]):
@@ -97,8 +98,6 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, las
     """Run (or reuse) the optimization plan. Without `plan`: the last plan run for
     this model when `last_plan` (device steps deploy what the user optimized),
     else the recipe's default plan."""
-    from toolchain import optimize
-
     d, data, train_key = train_step(recipe, seed)
     m = manifest.read(d)
     if plan is None and last_plan and m.get("plan"):
@@ -133,9 +132,6 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, las
 
 def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_plan: bool = False) -> dict:
     """Export ONNX and TFLM sources, evaluate every artifact, write the manifest."""
-    from toolchain.evaluate.compare import evaluate_all
-    from toolchain.export import onnx as onnx_export
-    from toolchain.export import tflm
     from toolchain.train.tf import keras
 
     d, data, opt_key, made = optimize_step(recipe, seed, plan, force, last_plan)
@@ -177,8 +173,6 @@ def _lineage(recipe: Recipe, seed: int, d: Path, made: dict) -> dict:
 
 def import_tflite(path: Path, board: str) -> dict:
     """Export an existing .tflite as is: TFLM sources + arena, no data."""
-    from toolchain.export import tflm
-
     data = load_tflite(path)
     d = artifact_dir(Path(path).stem, board, create=False)  # made only once something is written
     key = _key(manifest.file_hash(path), code_fingerprint())
@@ -209,11 +203,9 @@ def import_tflite(path: Path, board: str) -> dict:
 def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool = False,
            last_plan: bool = False) -> dict:
     """Run every missing step for model `ref` and return the board's manifest."""
-    from toolchain.recipes import load
-
     if is_tflite_ref(ref):
         return import_tflite(Path(ref), board)
-    m = export_step(load(ref), seed, plan, force, last_plan)
+    m = export_step(recipes.load(ref), seed, plan, force, last_plan)
     if board == "host":
         return m
     d = artifact_dir(m["model"], board)
@@ -224,8 +216,6 @@ def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool 
 
 def export_aot(m: dict, board: str) -> dict:
     """AOT C code (model.h/model.c) for the deployed model, recorded in the manifest."""
-    from toolchain.aot import compile_tflite
-
     d = artifact_dir(m["model"], board)
     with console.status("generating AOT C"):
         r = compile_tflite(m["deploy"], d / "aot", name=m["model"])
@@ -236,8 +226,6 @@ def export_aot(m: dict, board: str) -> dict:
 
 def prepare(ref: str, board: str = "host", seed: int = 0) -> Prepared:
     """Everything a device step needs, running missing upstream steps first."""
-    from toolchain.evaluate import io_quant
-
     m = export(ref, board, seed, last_plan=True)
     tflite = Path(m["deploy"])
     p = Prepared(m["model"], artifact_dir(m["model"], board), tflite, m)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from toolchain.console import quiet_stderr
 from toolchain.export.errors import ExportError
 
 OPSET = 17
@@ -10,7 +11,6 @@ OPSET = 17
 def to_onnx(model, path: Path) -> Path:
     import tf2onnx
 
-    from toolchain.console import quiet_stderr
     from toolchain.train.tf import tf
 
     spec = (tf.TensorSpec((None, *model.input_shape[1:]), tf.float32, name="input"),)

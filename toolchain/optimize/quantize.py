@@ -7,6 +7,7 @@ import numpy as np
 
 from toolchain.console import quiet_stderr
 from toolchain.optimize.errors import OptimizeError
+from toolchain.recipes import QUANT_MODES
 
 CALIBRATION_SAMPLES = 300
 
@@ -20,7 +21,6 @@ def representative(x: np.ndarray):
 
 def to_tflite(model, mode: str, x_calib: np.ndarray) -> bytes:
     """Convert a Keras model to .tflite bytes with quantization `mode`."""
-    from toolchain.recipes import QUANT_MODES
     from toolchain.train.tf import tf
 
     if mode not in QUANT_MODES + ("float",):

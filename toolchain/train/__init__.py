@@ -3,8 +3,8 @@ TensorFlow. Imports: recipes, console and leaves."""
 
 from pathlib import Path
 
+from toolchain.recipes import Recipe, RecipeError
 from toolchain.recipes.data import Dataset
-from toolchain.recipes import Recipe
 
 
 def compile_model(model, recipe: Recipe, learning_rate: float | None = None):
@@ -22,7 +22,6 @@ def build(recipe: Recipe, data: Dataset, variant: str = "default"):
     """The recipe's model; a failure inside the user's model.py is reported as theirs."""
     import traceback
 
-    from toolchain.recipes import RecipeError
     from toolchain.train.tf import keras
 
     src = recipe.path / "model.py"

@@ -7,7 +7,7 @@ os.environ["TF_USE_LEGACY_KERAS"] = "1"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # repeatable float results across runs
 
-from toolchain.console import quiet_stderr  # noqa: E402
+from toolchain.console import console, quiet_stderr  # noqa: E402
 
 with quiet_stderr():  # CUDA probing and absl start-up chatter, irrelevant on a CPU-only host
     import tensorflow as tf
@@ -33,8 +33,6 @@ class ProgressCallback(keras.callbacks.Callback):
 
 
 def fit(model, x, y, *, epochs: int, batch_size: int, label: str, callbacks=()):
-    from toolchain.console import console
-
     with console.progress(label, total=epochs) as advance:
         model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0,
                   callbacks=[ProgressCallback(advance), *callbacks])

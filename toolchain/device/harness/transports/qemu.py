@@ -5,6 +5,8 @@ restarts it when it died. Baud rate is ignored (logged)."""
 import logging
 from urllib.parse import parse_qs, urlsplit
 
+from toolchain.boards import load
+from toolchain.device.emulate import Emulator
 from toolchain.device.harness.errors import TransportError
 from toolchain.device.harness.transports import socket as socket_transport
 from toolchain.device.harness.transports.base import Transport as BaseTransport
@@ -16,9 +18,6 @@ class Transport(BaseTransport):
     FORM = "qemu://BOARD?elf=PATH, e.g. qemu://qemu-m4?elf=build/digits/qemu-m4/firmware/.pio/build/qemu-m4/firmware.elf"
 
     def __init__(self, url: str, baud: int | None = None):
-        from toolchain.boards import load
-        from toolchain.device.emulate import Emulator
-
         super().__init__(url)
         parts = urlsplit(url)
         elf = parse_qs(parts.query).get("elf", [""])[0]

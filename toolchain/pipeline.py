@@ -81,7 +81,8 @@ def model_name(ref: str) -> str:
 def train_step(recipe: Recipe, seed: int, force: bool = False):
     """Train (or reuse) the float model in build/<model>/host."""
     d = artifact_dir(recipe.name)
-    data = datasets.load(recipe.data["loader"], seed, recipe.data["test_fraction"], **recipe.data["args"])
+    data = datasets.load(recipe.data["loader"], seed, recipe.data["test_fraction"], base_dir=recipe.path,
+                         **recipe.data["args"])
     key = _key(recipe.fingerprint, seed, code_fingerprint())
     out = d / "float.keras"
     if not force and _fresh(manifest.read(d), "train", key, [out]):

@@ -1,7 +1,9 @@
 """The `Dataset` every loader returns, and the registry that finds loaders by name."""
 
 from dataclasses import dataclass, field
+import inspect
 from importlib import import_module
+from pathlib import Path
 
 import numpy as np
 
@@ -38,15 +40,27 @@ def split(x: np.ndarray, y: np.ndarray, test_fraction: float, seed: int, stratif
     return train_test_split(x, y, test_size=test_fraction, random_state=seed, stratify=y if stratify else None)
 
 
-def load(loader: str, seed: int, test_fraction: float = 0.2, **args) -> Dataset:
-    """Load dataset `loader` and split it into train/test deterministically for `seed`."""
+def load(loader: str, seed: int, test_fraction: float = 0.2, base_dir: Path | None = None, **args) -> Dataset:
+    """Load dataset `loader` and split it into train/test deterministically for `seed`. `base_dir`: the recipe
+    folder, which file paths in `args` are relative to (given to loaders that take a `base_dir`)."""
     if loader not in LOADERS:
         raise DataError(f"unknown data loader '{loader}'", f"use one of: {', '.join(sorted(LOADERS))}")
     mod = import_module(f"toolchain.recipes.data.{LOADERS[loader]}")
-    try:
-        x, y, labels = mod.load(seed=seed, **args)
-    except TypeError as e:
-        raise DataError(f"bad arguments for data loader '{loader}': {e}", "check the [data] table of the recipe") from e
+    accepted = inspect.signature(mod.load).parameters
+    unknown = [a for a in args if a not in accepted]
+    if unknown:
+        allowed = [a for a in accepted if a not in ("seed", "base_dir")]
+        raise DataError(f"data loader '{loader}' takes no argument {', '.join(map(repr, unknown))}",
+                        f"its [data.args] are: {', '.join(allowed) or 'none'}")
+    if "base_dir" in accepted:
+        args["base_dir"] = base_dir
+    x, y, labels = mod.load(seed=seed, **args)
     x = np.asarray(x, dtype=np.float32)
+    if labels:
+        counts = np.bincount(np.asarray(y), minlength=len(labels))
+        rare = [f"'{labels[i]}' ({counts[i]})" for i in range(len(labels)) if counts[i] < 2]
+        if rare:
+            raise DataError(f"class {', '.join(rare)} has fewer than 2 samples, too few to hold one out for testing",
+                            f"a typo in a label? the classes are: {', '.join(labels)}")
     x_tr, x_te, y_tr, y_te = split(x, y, test_fraction, seed, stratify=bool(labels))
     return Dataset(x_tr, y_tr, x_te, y_te, labels)

@@ -162,3 +162,27 @@ def test_build_after_a_float16_only_plan(tmp_path):
     for cmd in ("build", "bench", "emulate"):
         assert_clean_error(run_cli(cmd, "--board", "qemu-m4", "--model", "sine", build=tmp_path),
                            "made no int8 model to deploy (made: float16)", "--quantize int8")
+
+
+def test_bare_command_shows_help_without_an_error(tmp_path):
+    r = run_cli(build=tmp_path)
+    assert r.returncode == 0 and "Usage: toolchain" in r.stdout and "Error" not in r.stderr
+
+
+def test_version_and_verbose_after_the_command(tmp_path):
+    r = run_cli("--version", build=tmp_path)
+    assert r.returncode == 0 and r.stdout.startswith("toolchain ")
+    r = run_cli("boards", "-v", build=tmp_path)
+    assert r.returncode == 0 and "qemu-m4" in r.stdout
+
+
+@pytest.mark.parametrize("cmd", ["boards", "train", "optimize", "export", "build", "flash", "emulate", "bench", "report"])
+def test_every_help_has_an_example(cmd, tmp_path):
+    r = run_cli(cmd, "--help", build=tmp_path)
+    assert r.returncode == 0 and f"Example: toolchain {cmd}" in r.stdout
+
+
+@pytest.mark.parametrize("port", ["socket://10.0.0.1:4444", "70000", "socket://127.0.0.1:x"])
+def test_emulate_port_is_a_local_port_or_its_url(port, tmp_path):
+    assert_clean_error(run_cli("emulate", "--port", port, build=tmp_path), "is not a local TCP port",
+                       "socket://127.0.0.1:PORT")

@@ -1,7 +1,10 @@
-"""The `toolchain` command: one thin module per verb, registered here."""
+"""The `toolchain` command: one thin module per verb, registered here. The top
+of the house: it may import every step (lazily, inside the commands, so
+`--help` stays fast); nothing imports it."""
 
 import typer
 
+from toolchain import __version__
 from toolchain.cli import bench, boards, build, emulate, export, flash, optimize, report, train
 from toolchain.console import console
 
@@ -13,8 +16,16 @@ app = typer.Typer(
 )
 
 
+def _version(show: bool) -> None:
+    if show:
+        console.info(f"toolchain {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root(verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More output (repeatable).")) -> None:
+def _root(verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More output (repeatable; also after the command)."),
+          version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
     console.verbosity = verbose
 
 
@@ -22,3 +33,9 @@ for _mod in (boards, train, optimize, export, build, flash, emulate, bench, repo
     _name = _mod.__name__.rsplit(".", 1)[1]
     _fn = getattr(_mod, f"{_name}_cmd")
     app.command(_name, short_help=_fn.__doc__.splitlines()[0])(_fn)
+
+
+def hoist_verbosity(argv: list[str]) -> list[str]:
+    """`-v` is the root's option; accept it after the command name too (`toolchain bench -v`)."""
+    flags = [a for a in argv if a in ("-v", "-vv", "-vvv", "--verbose")]
+    return flags + [a for a in argv if a not in flags]

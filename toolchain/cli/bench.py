@@ -26,7 +26,10 @@ def bench_cmd(
     kernels: str = KERNELS,
     as_json: bool = options.JSON,
 ) -> None:
-    """Measure latency, memory and on-device accuracy through the serial harness."""
+    """Measure latency, memory and on-device accuracy through the serial harness.
+
+    Example: toolchain bench --board qemu-m4 --model digits --compare tflm,aot
+    """
     from toolchain import report
     from toolchain.bench import bench
     from toolchain.paths import BENCH_FILE, PROFILE_FILE, build_root

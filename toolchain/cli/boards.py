@@ -8,7 +8,10 @@ from toolchain.console import console
 
 
 def boards_cmd(as_json: bool = options.JSON) -> None:
-    """List the boards (boards/*.toml) with their limits."""
+    """List the boards (boards/*.toml) with their limits.
+
+    Example: toolchain boards --json
+    """
     from toolchain.boards import all_boards
 
     found = all_boards()

@@ -24,7 +24,10 @@ def build_cmd(
     tflm_dir: Path = TFLM_DIR,
     kernels: str = KERNELS,
 ) -> None:
-    """Build firmware for a model on a board (PlatformIO, offline)."""
+    """Build firmware for a model on a board (PlatformIO, offline).
+
+    Example: toolchain build --board nano33 --model digits --runtime tflm
+    """
     from toolchain.build import build
 
     fw = build(model, board, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir, kernels=kernels)

@@ -17,17 +17,22 @@ def emulate_cmd(
     model: str = options.MODEL,
     runtime: str = RUNTIME,
     seed: int = options.SEED,
-    port: int = typer.Option(None, "--port", help="TCP port for the serial link (default: a free one)."),
+    port: str = typer.Option(None, "--port", help="Where to serve the serial link: socket://127.0.0.1:PORT (what "
+                             "bench --port takes) or just PORT (default: a free port)."),
     tflm_dir: Path = TFLM_DIR,
     kernels: str = KERNELS,
 ) -> None:
-    """Boot a model's firmware in QEMU and serve its serial link until Ctrl-C."""
+    """Boot a model's firmware in QEMU and serve its serial link until Ctrl-C.
+
+    Example: toolchain emulate --board qemu-m4 --model digits --port socket://127.0.0.1:4444
+    """
     from toolchain import boards
-    from toolchain.device.emulate import Emulator, check_emulator, check_port_free, record
+    from toolchain.device.emulate import Emulator, check_emulator, check_port_free, listen_port, record
     from toolchain.build import build
 
     # what cannot work is refused before minutes of training and building
     check_emulator(boards.load(board))
+    port = listen_port(port)
     if port is not None:
         check_port_free(port)
     fw = build(model, board, runtime=runtime, seed=seed, tflm_dir=tflm_dir, kernels=kernels)

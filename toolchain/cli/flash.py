@@ -17,7 +17,10 @@ def flash_cmd(
     port: str = typer.Option(None, "--port", help="Serial port (default: found by the board's USB ids)."),
     tflm_dir: Path = TFLM_DIR,
 ) -> None:
-    """Build and upload the firmware to a real board (PlatformIO)."""
+    """Build and upload the firmware to a real board (PlatformIO).
+
+    Example: toolchain flash --board nano33 --model digits --port /dev/ttyACM0
+    """
     from toolchain.device.flash import flash
 
     used = flash(model, board, port=port, runtime=runtime, seed=seed, tflm_dir=tflm_dir)

@@ -12,7 +12,10 @@ def optimize_cmd(
     seed: int = options.SEED,
     force: bool = options.FORCE,
 ) -> None:
-    """Prune, distill and quantize (the recipe's plan, or exactly the given flags)."""
+    """Prune, distill and quantize (the recipe's plan, or exactly the given flags).
+
+    Example: toolchain optimize --model digits --prune 0.5 --quantize int8
+    """
     from toolchain.console import console
     from toolchain.pipeline import optimize_step
     from toolchain.recipes import load

@@ -10,7 +10,10 @@ def report_cmd(
     board: str = options.DEVICE_BOARD,
     model: str = options.MODEL,
 ) -> None:
-    """Render report.html (plots) from a model's bench.json."""
+    """Render report.html (plots) from a model's bench.json.
+
+    Example: toolchain report --board qemu-m4 --model digits
+    """
     from toolchain import report
     from toolchain.paths import build_root
     from toolchain.pipeline import model_name

@@ -55,6 +55,18 @@ def check_emulator(board: Board) -> str:
     return exe
 
 
+def listen_port(spec: str | None) -> int | None:
+    """The TCP port of `--port`: `socket://127.0.0.1:N` (the URL bench connects to) or a bare `N`."""
+    if spec is None:
+        return None
+    text = spec.removeprefix("socket://")
+    host, _, number = text.rpartition(":") if ":" in text else ("127.0.0.1", "", text)
+    if host not in ("127.0.0.1", "localhost") or not number.isdigit() or not 0 < int(number) < 65536:
+        raise EmulatorError(f"--port {spec!r} is not a local TCP port",
+                            "use socket://127.0.0.1:PORT or a port number from 1 to 65535")
+    return int(number)
+
+
 def check_port_free(port: int) -> None:
     """QEMU would fail to bind a busy port, and the listener there is not ours to talk to."""
     with socket.socket() as s:

@@ -1,6 +1,7 @@
 """Where things live: the repo, the build tree, the recipes and boards."""
 
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -11,6 +12,7 @@ BOARDS = REPO / "boards"
 # what bench writes beside the model's manifest and report reads back
 BENCH_FILE = "bench.json"
 PROFILE_FILE = "bench-profile.json"
+RUNS_DIR = "runs"
 
 
 def build_root() -> Path:
@@ -24,3 +26,9 @@ def artifact_dir(model: str, board: str = "host", create: bool = True) -> Path:
     if create:
         d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+def run_file(directory: Path, label: str) -> Path:
+    """`runs/<UTC time>-<label>.json` in a model's build folder: one file per bench run, never overwritten."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    return Path(directory) / RUNS_DIR / f"{stamp}-{label}.json"

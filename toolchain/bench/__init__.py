@@ -1,6 +1,7 @@
 """`toolchain bench`: latency, memory and on-device accuracy through the
-serial harness, written to `build/<model>/<board>/bench.json` as it is
-measured (a fault later in the run never loses what came before).
+serial harness. Each run is written to `build/<model>/<board>/runs/<time>-<runtime>.json`
+as it is measured (a fault later in the run never loses what came before);
+`bench.json` is replaced only by a complete run.
 
 `--profile` builds with per-layer timers, which slow every inference down:
 its results go to `bench-profile.json` instead, so bench.json and the
@@ -68,13 +69,15 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     if max_samples is not None:
         inputs, labels, host = inputs[:max_samples], None if labels is None else labels[:max_samples], host[:max_samples]
     out = Path(p.dir) / (out_name or (PROFILE_FILE if profile else BENCH_FILE))
+    # every run is kept as it is measured; `out` is replaced only by a complete one
+    run_file = paths.run_file(p.dir, f"{fw.runtime}{'-profile' if profile else ''}")
     layer_names = [l["op"] if isinstance(l, dict) else str(l) for l in fw.layers]
     if url is None and fw.board.emulated and (url := running_url(p.dir, fw.elf)):
         console.info(f"using the running emulator at {url}")
     where = measured_on(fw.board, fw.elf, url)
     with device_session(fw.board, fw.elf, url) as (client, _):
         client.expected_hash = fw.model_hash
-        result = measure(client, fw.board, out, inputs=inputs, labels=labels, host_outputs=host, runs=runs,
+        result = measure(client, fw.board, run_file, inputs=inputs, labels=labels, host_outputs=host, runs=runs,
                          warmups=warmups, meta={"model": fw.model, "runtime": fw.runtime, "firmware": {
                              "elf": fw.elf and str(fw.elf), "tflite_hash": fw.model_hash, "build_seconds": round(fw.build_seconds, 2),
                              "profile": profile}},
@@ -83,6 +86,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
                                  "io_bytes": fw.io_bytes},
                          layer_names=layer_names, started=t0, measured_on=where,
                          regression=p.manifest.get("task") == "regression")
+    manifest.write_json_atomic(out, result)
     if not profile and out_name is None:
         manifest.update(p.dir, bench={k: result[k] for k in ("latency", "memory", "accuracy")})
     return result

@@ -19,6 +19,10 @@ import jinja2
 from toolchain import manifest
 from toolchain.errors import ToolchainError
 from toolchain.paths import BENCH_FILE, PROFILE_FILE
+from toolchain.report.tables import compare_headers, compare_rows, history, history_headers, history_rows
+
+
+RUNS_SHOWN = 10  # the latest bench runs in the page; `toolchain history` lists them all
 
 
 class ReportError(ToolchainError):
@@ -30,6 +34,9 @@ PAGE = jinja2.Template("""<!doctype html>
 <body><h1>{{ b.model }} on {{ b.board }} ({{ b.runtime }})</h1>
 <p>Status: {{ b.status }}{% if b.error %} ({{ b.error }}){% endif %}. Wall time {{ b.wall_seconds }} s.</p>
 <table>{% for k, v in rows %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
+{% if runs %}<h2>Runs (latest last; changes against the previous complete run)</h2>
+<table><tr>{% for h in runs_headers %}<th>{{ h }}</th>{% endfor %}</tr>
+{% for row in runs %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
 {% if compare %}<h2>Runtimes side by side (bench --compare)</h2>
 <table><tr>{% for h in compare_headers %}<th>{{ h }}</th>{% endfor %}</tr>
 {% for row in compare %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
@@ -60,7 +67,8 @@ def write(directory: Path) -> Path:
             "per-layer figures." if stale_profile else _profile_note(plain, profile))
     table = b.get("compare")
     out.write_text(PAGE.render(b=b, rows=summary_rows(b), plots=plots, profiled=note,
-                               compare=table and compare_rows(table), compare_headers=table and compare_headers(table)))
+                               compare=table and compare_rows(table), compare_headers=table and compare_headers(table),
+                               runs=history_rows(history(directory)[-RUNS_SHOWN:]), runs_headers=history_headers()))
     return out
 
 
@@ -188,25 +196,3 @@ def _layer_plot(b: dict):
     ax.set_ylabel(b["latency"]["unit"])
     ax.tick_params(axis="x", rotation=60, labelsize=7)
     return fig
-
-
-def compare_rows(table: dict) -> list[list[str]]:
-    """The table as strings for the terminal: one column per runtime, then each ratio to the first."""
-    names, base = table["runtimes"], table["base"]
-    out = []
-    for row in table["rows"]:
-        cells = [row["what"]] + ["n/a" if row["values"][n] is None else f"{row['values'][n]:,}" for n in names]
-        ratios = row[f"ratio_to_{base}"]
-        out.append(cells + ["" if ratios[n] is None else f"{ratios[n]:.2f}x" for n in names[1:]])
-    for pair, o in table["outputs"].items():
-        out.append([f"outputs identical ({pair.replace('_', ' ')})", *[""] * len(names),
-                    f"{o['identical']}/{o['samples']}"] + [""] * (len(names) - 2))
-    out.append(["agreement with host int8"] + [f"{table['agreement_with_host'][n]:.3f}"
-                                              if table["agreement_with_host"][n] is not None else "n/a" for n in names]
-               + [""] * (len(names) - 1))
-    return out
-
-
-def compare_headers(table: dict) -> list[str]:
-    names, base = table["runtimes"], table["base"]
-    return ["", *names, *[f"{n} / {base}" for n in names[1:]]]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from toolchain import manifest, optimize, recipes
+from toolchain import boards, manifest, optimize, recipes
 from toolchain.aot import compile_tflite
 from toolchain.console import console
 from toolchain.evaluate import io_quant
@@ -81,6 +81,11 @@ def model_name(ref: str) -> str:
 def train_step(recipe: Recipe, seed: int, force: bool = False):
     """Train (or reuse) the float model in build/<model>/host."""
     d = artifact_dir(recipe.name)
+    owner = manifest.read(d).get("recipe")
+    if owner and Path(owner) != recipe.path:
+        raise recipes.RecipeError(
+            f"two recipes are named '{recipe.name}': {d} holds the models of {owner}, not of {recipe.path}",
+            f"give one a new `name` in its recipe.toml, or build elsewhere (TOOLCHAIN_BUILD_DIR=...)")
     data = datasets.load(recipe.data["loader"], seed, recipe.data["test_fraction"], base_dir=recipe.path,
                          **recipe.data["args"])
     key = _key(recipe.fingerprint, seed, code_fingerprint())
@@ -90,7 +95,7 @@ def train_step(recipe: Recipe, seed: int, force: bool = False):
     else:
         train(recipe, data, out, seed)
         np.savez(d / "test_set.npz", x=data.x_test, y=data.y_test)
-        manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels)
+        manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels, recipe=str(recipe.path))
         _mark(d, "train", key)
     return d, data, key
 
@@ -204,6 +209,8 @@ def import_tflite(path: Path, board: str) -> dict:
 def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool = False,
            last_plan: bool = False) -> dict:
     """Run every missing step for model `ref` and return the board's manifest."""
+    if board != "host":
+        boards.load(board)  # an unknown board is refused before any work, and leaves no build/<model>/<board>/
     if is_tflite_ref(ref):
         return import_tflite(Path(ref), board)
     m = export_step(recipes.load(ref), seed, plan, force, last_plan)

@@ -2,11 +2,12 @@
 nothing already built is touched."""
 
 import hashlib
+import json
 import random
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 
 def snapshot(root):
@@ -186,3 +187,22 @@ def test_every_help_has_an_example(cmd, tmp_path):
 def test_emulate_port_is_a_local_port_or_its_url(port, tmp_path):
     assert_clean_error(run_cli("emulate", "--port", port, build=tmp_path), "is not a local TCP port",
                        "socket://127.0.0.1:PORT")
+
+
+@pytest.mark.parametrize("cmd", [["export"], ["report"], ["history"]])
+def test_unknown_board_is_refused_and_makes_no_folder(cmd, tmp_path):
+    assert_clean_error(run_cli(*cmd, "--board", "foo", "--model", "digits", build=tmp_path), "unknown board 'foo'")
+    assert not (tmp_path / "digits" / "foo").exists()
+
+
+def test_two_recipes_with_one_name(tmp_path):
+    """A copied recipe folder that keeps its name would share (and overwrite) the other's build folder."""
+    mine = tmp_path / "copy_of_sine"
+    mine.mkdir()
+    for f in (REPO / "models" / "sine").iterdir():
+        (mine / f.name).write_text(f.read_text())
+    host = tmp_path / "build" / "sine" / "host"
+    host.mkdir(parents=True)
+    (host / "manifest.json").write_text(json.dumps({"recipe": str(REPO / "models" / "sine")}))
+    r = run_cli("train", "--model", str(mine), build=tmp_path / "build")
+    assert_clean_error(r, "two recipes are named 'sine'", "new `name`")

@@ -11,10 +11,11 @@ def history_cmd(board: str = options.DEVICE_BOARD, model: str = options.MODEL, a
 
     Example: toolchain history --board qemu-m4 --model digits
     """
-    from toolchain import report
+    from toolchain import boards, report
     from toolchain.paths import build_root
     from toolchain.pipeline import model_name
 
+    boards.load(board)
     runs = report.history(build_root() / model_name(model) / board)
     if as_json:
         console.out.print_json(json.dumps(runs))

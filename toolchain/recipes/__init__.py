@@ -66,7 +66,7 @@ def resolve(ref: str) -> Path:
     if p.name == "recipe.toml":
         p = p.parent
     if (p / "recipe.toml").is_file():
-        return p
+        return p.resolve()
     if (RECIPES / ref / "recipe.toml").is_file():
         return RECIPES / ref
     if ref.endswith(".tflite"):
@@ -86,11 +86,16 @@ def resolve(ref: str) -> Path:
 def _check(table: str, values: dict, where: Path) -> dict[str, Any]:
     spec = SCHEMA[table]
     label = f"[{table}]" if table else "top level"
+    tables = [f"[{t}]" for t in SCHEMA if t] if not table else []
     unknown = set(values) - set(spec) - (set(SCHEMA) - {""} if not table else set())
     for k in sorted(unknown):
-        close = difflib.get_close_matches(k, spec, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(spec)}"
-        raise RecipeError(f"{where}: unknown key '{k}' in {label}", hint)
+        # at the top level a misspelt table ([trian]) arrives as an unknown key holding a table
+        names = list(spec) + ([t for t in SCHEMA if t] if not table else [])
+        close = difflib.get_close_matches(k, names, n=1)
+        what = "table" if isinstance(values[k], dict) else "key"
+        shown = f"[{close[0]}]" if close and close[0] in SCHEMA else f"'{close[0]}'" if close else ""
+        hint = f"did you mean {shown}?" if close else f"allowed: {', '.join(list(spec) + tables)}"
+        raise RecipeError(f"{where}: unknown {what} '{k}' in {label}", hint)
     out = {}
     for k, (typ, default) in spec.items():
         if k not in values:

@@ -67,9 +67,31 @@ def check(board: Board, est: Estimate, what: str) -> None:
         over.append(f"RAM {est.ram_bytes:,} B > {board.ram_bytes:,} B ({_parts(est.ram)})")
     # real hardware only: a QEMU Cortex-M board is no place to deploy to
     others = [b.id for b in all_boards() if b.id != board.id and b.emulator != "qemu-system-arm" and est.fits(b)]
-    hint = "prune or quantize to int8 (toolchain optimize), shrink the input or the widest layer to cut the arena"
-    hint += f", or pick a bigger board ({', '.join(others)})" if others else ""
-    raise BoardError(f"{what} does not fit {board.id}: {'; '.join(over)}", hint)
+    hints = advice(board, est)
+    hints += [f"pick a bigger board ({', '.join(others)})"] if others else []
+    raise BoardError(f"{what} does not fit {board.id}: {'; '.join(over)}", "; ".join(hints))
+
+
+def advice(board: Board, est: Estimate) -> list[str]:
+    """What would make it fit, for the model in hand. Every model that reaches a board is int8 already, and
+    weights are stored dense (pruning zeroes them but does not shrink the array), so the only way to less flash
+    is fewer weights; the arena shrinks with smaller activations, and the AOT runtime plans a smaller one."""
+    hints = []
+    flash_over = est.flash_bytes - board.flash_bytes
+    model = est.flash.get("model", 0)
+    if flash_over > 0 and model:
+        share = min(1.0, flash_over / model)
+        hints.append(f"the model is int8 already and stored dense: it needs about {share:.0%} fewer weights "
+                     f"({flash_over:,} B), e.g. fewer filters or units in its widest layers (the recipe's model.py)")
+    ram_over = est.ram_bytes - board.ram_bytes
+    arena = est.ram.get("arena", 0)
+    if ram_over > 0 and arena:
+        hints.append(f"the arena must lose about {min(ram_over, arena):,} B: a smaller input or narrower early layers")
+        if "tflm runtime" in est.ram:
+            hints.append("the aot runtime plans a smaller arena than TFLM (--runtime aot)")
+    elif ram_over > 0 or (flash_over > 0 and not model):
+        hints.append("the firmware as built is too big: a smaller model or a board with more memory")
+    return hints
 
 
 def _parts(parts: dict[str, int]) -> str:

@@ -138,8 +138,6 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, las
 
 def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_plan: bool = False) -> dict:
     """Export ONNX and TFLM sources, evaluate every artifact, write the manifest."""
-    from toolchain.train.tf import keras
-
     d, data, opt_key, made = optimize_step(recipe, seed, plan, force, last_plan)
     deploy = next((made[k] for k in DEPLOY_ORDER if k in made), None)
     key = _key(opt_key, {k: manifest.file_hash(p) for k, p in made.items()})
@@ -148,6 +146,8 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_
     if not force and _fresh(m, "export", key, outputs):
         console.step("export: exports are up to date")
         return m
+    from toolchain.train.tf import keras  # TensorFlow takes seconds to import: only when there is work
+
     with console.status("exporting ONNX"):
         onnx_export.to_onnx(keras.models.load_model(d / "float.keras", compile=False), d / "model.onnx")
     exported = {}

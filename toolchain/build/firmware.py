@@ -24,6 +24,7 @@ class Firmware:
     layers: list = field(default_factory=list)  # per-layer description from the model compiler
     prepared: object = None    # toolchain.pipeline.Prepared
     io_bytes: int = 0          # model input/output buffers held outside the arena
+    rebuilt: bool = True       # False when the firmware was up to date and `pio run` was skipped
 
 
 def record(fw: Firmware) -> None:

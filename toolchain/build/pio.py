@@ -23,7 +23,11 @@ def run(project: Path, env_name: str) -> tuple[Path, float]:
     if r.returncode != 0:
         tail = "\n".join((r.stdout + r.stderr).strip().splitlines()[-25:])
         raise BuildError(f"`pio run` failed in {project}:\n{tail}", "fix the error above; `pio run -v` in that folder shows the commands")
-    elf = Path(project) / ".pio" / "build" / env_name / "firmware.elf"
+    elf = elf_path(project, env_name)
     if not elf.exists():
         raise BuildError(f"`pio run` succeeded but {elf} is missing")
     return elf, seconds
+
+
+def elf_path(project: Path, env_name: str) -> Path:
+    return Path(project) / ".pio" / "build" / env_name / "firmware.elf"

@@ -27,6 +27,7 @@ from toolchain.build.sources import ModelSources, tree
 PORTS = {"qemu-mps2": ("qemu_mps2", "qemu_mps2.ld")}
 STACK_BYTES = 0x10000
 REAL_PORT = "arduino"
+CHANGED_MARK = ".sources-changed"  # touched whenever sync changes a file: a build older than it is stale
 # Cortex-M cores with a DWT cycle counter (the M0+ has none)
 DWT_CPUS = ("cortex-m4f", "cortex-m7", "cortex-m33", "cortex-m55")
 
@@ -107,27 +108,39 @@ def sync(project: Path, port: str, model: ModelSources, ctx: dict, *, ini: str, 
     env = templates()
     main_template, main_name = main
     wanted = {(src / main_name).resolve()}
+    changed = False
     for source, rel in files(port, model):
-        _copy_if_changed(source, src / rel)
+        changed |= _copy_if_changed(source, src / rel)
         wanted.add((src / rel).resolve())
     for stale in [p for p in src.rglob("*") if p.is_file() and p.resolve() not in wanted]:
         stale.unlink()
-    _write_if_changed(project / "platformio.ini", env.get_template(ini).render(ctx))
-    _write_if_changed(src / main_name, env.get_template(main_template).render(ctx))
+        changed = True
+    changed |= _write_if_changed(project / "platformio.ini", env.get_template(ini).render(ctx))
+    changed |= _write_if_changed(src / main_name, env.get_template(main_template).render(ctx))
     for rel, text in (extra or {}).items():
-        _write_if_changed(project / rel, text)
+        changed |= _write_if_changed(project / rel, text)
+    if changed:
+        (project / CHANGED_MARK).touch()
     return project
 
 
-def _copy_if_changed(source: Path, dest: Path) -> None:
+def _copy_if_changed(source: Path, dest: Path) -> bool:
     if dest.exists() and dest.read_bytes() == Path(source).read_bytes():
-        return
+        return False
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, dest)
+    return True
 
 
-def _write_if_changed(dest: Path, text: str) -> None:
+def _write_if_changed(dest: Path, text: str) -> bool:
     if dest.exists() and dest.read_text() == text:
-        return
+        return False
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(text)
+    return True
+
+
+def up_to_date(project: Path, elf: Path) -> bool:
+    """Whether `elf` was built after the project last changed (sync touches CHANGED_MARK on every change)."""
+    mark = Path(project) / CHANGED_MARK
+    return elf.is_file() and mark.is_file() and elf.stat().st_mtime_ns > mark.stat().st_mtime_ns

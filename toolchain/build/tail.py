@@ -8,7 +8,8 @@ from pathlib import Path
 
 from toolchain import manifest, modelinfo
 from toolchain.boards import Board
-from toolchain.build import aot_sources, elf_size, fit, pio, project, tflm_library, tflm_sources
+from toolchain.build import aot_sources, elf_size, fit, pio, tflm_library, tflm_sources
+from toolchain.build import project as projects
 from toolchain.build.firmware import Firmware
 from toolchain.build.sources import ModelSources
 from toolchain.console import console
@@ -35,12 +36,18 @@ def check_fit(board: Board, prepared, runtime: str, arena_bytes: int, when: str 
 def compile_project(board: Board, model: ModelSources, project: Path, *, started: float, profile: bool,
                     model_hash: str) -> Firmware:
     """`pio run`, then the ELF's own sizes against the board."""
-    with console.status(f"pio run ({board.id})"):
-        elf, _ = pio.run(project, board.id)
+    elf = pio.elf_path(project, board.id)
+    fresh = projects.up_to_date(project, elf)
+    if fresh:
+        console.step(f"build: {elf} is up to date")
+    else:
+        with console.status(f"pio run ({board.id})"):
+            elf, _ = pio.run(project, board.id)
     size = elf_size.measure(elf)
     fit.check(board, fit.measured(size.flash_bytes, size.ram_bytes, size.stack_reserved_bytes), f"{model.name} firmware")
     return Firmware(board, model.name, model.runtime, project, elf, size, model.arena_bytes, model_hash,
-                    time.monotonic() - started, profile, model.extra.get("layers", []), io_bytes=model.io_bytes)
+                    time.monotonic() - started, profile, model.extra.get("layers", []), io_bytes=model.io_bytes,
+                    rebuilt=not fresh)
 
 
 def tflite_hash(prepared) -> str:
@@ -68,5 +75,5 @@ def tflm_library_for(board: Board, tflm_dir: Path | None, kernels: str | None) -
 
 def tflm_project_flags(lib: tflm_library.TflmLibrary) -> list[str]:
     """platformio.ini build_flags that compile against the tree and link the cached archive."""
-    return ([f"-I {d}" for d in lib.include_dirs] + [project.ini_define(d) for d in lib.defines]
+    return ([f"-I {d}" for d in lib.include_dirs] + [projects.ini_define(d) for d in lib.defines]
             + [f"-L{lib.archive.parent}", "-l" + lib.archive.stem.removeprefix("lib")])

@@ -32,13 +32,14 @@ def build_cmd(
 
     fw = build(model, board, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir, kernels=kernels)
     b = fw.board
-    console.table(f"{fw.model} on {b.id} ({fw.runtime})", ["", "bytes", "board limit", "used"], [
+    variant = Path(fw.prepared.tflite).stem  # int8, qat, or the imported file's name
+    console.table(f"{fw.model} ({variant}) on {b.id}, {fw.runtime} runtime", ["", "bytes", "board limit", "used"], [
         ["flash", *_size(fw.size.flash_bytes, b.flash_bytes)],
         ["static RAM", *_size(fw.size.ram_bytes, b.ram_bytes)],
         ["arena (in static RAM)", *_size(fw.arena_bytes)],
         ["stack reserved", *_size(fw.size.stack_reserved_bytes)],
     ])
-    console.success(f"built {fw.elf} in {fw.build_seconds:.1f} s")
+    console.success(f"built {fw.elf} in {fw.build_seconds:.1f} s" if fw.rebuilt else f"{fw.elf} is up to date")
 
 
 def _size(n: int, limit: int | None = None) -> list[str]:

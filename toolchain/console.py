@@ -59,20 +59,24 @@ class _Console:
 
     @contextmanager
     def progress(self, msg: str, total: int):
-        """Progress bar yielding `advance(n=1, total=None)` (total: a corrected total); silent except the start line
-        when not a TTY."""
+        """Progress bar yielding `advance(n=1, total=None, description=None)`: a corrected total, a new
+        description (shown as a line of its own when the terminal is not interactive)."""
         if not self.err.is_terminal:
             self.err.print(f"... {msg}")
-            yield lambda n=1, total=None: None
+
+            def log(n: int = 1, total: int | None = None, description: str | None = None) -> None:
+                if description:
+                    self.err.print(f"    {description}")
+
+            yield log
             return
         cols = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
         with Progress(*cols, console=self.err, transient=True) as p:
             task = p.add_task(msg, total=total)
 
-            def advance(n: int = 1, total: int | None = None) -> None:
-                if total is not None:
-                    p.update(task, total=total)
-                p.advance(task, n)
+            def advance(n: int = 1, total: int | None = None, description: str | None = None) -> None:
+                p.update(task, advance=n, **({"total": total} if total is not None else {}),
+                         **({"description": description} if description else {}))
 
             yield advance
 

@@ -25,6 +25,7 @@ from toolchain.export.errors import ExportError
 from toolchain.modelinfo import load_tflite, summarize
 from toolchain.paths import artifact_dir
 from toolchain.recipes import Recipe, data as datasets
+from toolchain.train import summary as train_summary
 from toolchain.train import train
 
 DEPLOY_ORDER = ("int8", "qat")  # the int8 model deployed to devices: PTQ first, else QAT
@@ -93,9 +94,11 @@ def train_step(recipe: Recipe, seed: int, force: bool = False):
     if not force and _fresh(manifest.read(d), "train", key, [out]):
         console.step(f"train: {out} is up to date")
     else:
-        train(recipe, data, out, seed)
+        console.step(train_summary(data))
+        history = train(recipe, data, out, seed)
         np.savez(d / "test_set.npz", x=data.x_test, y=data.y_test)
-        manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels, recipe=str(recipe.path))
+        manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels, recipe=str(recipe.path),
+                        train_history=history)
         _mark(d, "train", key)
     return d, data, key
 

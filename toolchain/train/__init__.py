@@ -3,6 +3,8 @@ TensorFlow. Imports: recipes, console and leaves."""
 
 from pathlib import Path
 
+import numpy as np
+
 from toolchain.recipes import Recipe, RecipeError
 from toolchain.recipes.data import Dataset
 
@@ -40,15 +42,25 @@ def build(recipe: Recipe, data: Dataset, variant: str = "default"):
     return model
 
 
-def train(recipe: Recipe, data: Dataset, out: Path, seed: int) -> Path:
-    """Train the recipe's model on `data` and save it to `out` (.keras)."""
+def train(recipe: Recipe, data: Dataset, out: Path, seed: int) -> dict[str, list[float]]:
+    """Train the recipe's model on `data`, save it to `out` (.keras); returns the per-epoch metrics."""
     from toolchain.train.tf import fit, seed_everything
 
     seed_everything(seed)
     model = compile_model(build(recipe, data), recipe)
-    fit(model, data.x_train, data.y_train, epochs=recipe.train["epochs"], batch_size=recipe.train["batch_size"],
-        label=f"training {recipe.name}")
+    history = fit(model, data.x_train, data.y_train, epochs=recipe.train["epochs"],
+                  batch_size=recipe.train["batch_size"], label=f"training {recipe.name}")
     tmp = out.with_name(f".tmp-{out.name}")  # an interrupted save never leaves half a model behind
     model.save(tmp)
     tmp.replace(out)
-    return out
+    return history
+
+
+def summary(data: Dataset) -> str:
+    """One line on the data a model is trained on: shape, split sizes, samples per class."""
+    text = (f"data: input {'x'.join(map(str, data.input_shape))}, {len(data.x_train)} training and "
+            f"{len(data.x_test)} held-out samples")
+    if data.labels:
+        counts = np.bincount(np.concatenate([data.y_train, data.y_test]).astype(int), minlength=len(data.labels))
+        text += "; per class: " + ", ".join(f"{lbl} {n}" for lbl, n in zip(data.labels, counts))
+    return text

@@ -22,21 +22,24 @@ def seed_everything(seed: int) -> None:
 
 
 class ProgressCallback(keras.callbacks.Callback):
-    """Advances a console progress bar once per epoch."""
+    """Advances a console progress bar once per epoch, showing the epoch's loss and accuracy."""
 
-    def __init__(self, advance):
+    def __init__(self, advance, label: str, epochs: int):
         super().__init__()
-        self.advance = advance
+        self.advance, self.label, self.epochs = advance, label, epochs
 
     def on_epoch_end(self, epoch, logs=None):
-        self.advance()
+        logs = logs or {}
+        metrics = "".join(f" {k} {v:.4f}" for k, v in logs.items() if k in ("loss", "accuracy", "mae"))
+        self.advance(1, description=f"{self.label}: epoch {epoch + 1}/{self.epochs}{metrics}")
 
 
-def fit(model, x, y, *, epochs: int, batch_size: int, label: str, callbacks=()):
+def fit(model, x, y, *, epochs: int, batch_size: int, label: str, callbacks=()) -> dict[str, list[float]]:
+    """Train; returns the per-epoch metrics (loss, and accuracy or MAE)."""
     with console.progress(label, total=epochs) as advance:
-        model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0,
-                  callbacks=[ProgressCallback(advance), *callbacks])
-    return model
+        h = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0,
+                      callbacks=[ProgressCallback(advance, label, epochs), *callbacks])
+    return {k: [round(float(v), 6) for v in vs] for k, vs in h.history.items()}
 
 
 __all__ = ["tf", "keras", "seed_everything", "fit"]

@@ -18,28 +18,36 @@ def _row(name: str, path: Path, task: str, outputs: np.ndarray, y: np.ndarray, *
     return {"name": name, "path": str(path), "size_bytes": size, **score(task, outputs, y), **extra}
 
 
-def evaluate_all(task: str, d: Path, data: Dataset, made: dict[str, Path], deploy: Path | None,
-                 tflm_arena: int | None) -> tuple[list[dict], np.ndarray | None]:
-    """One row per artifact; also returns TFLM's raw outputs for the deploy model."""
+def artifact_rows(task: str, data: Dataset, files: dict[str, Path], advance=lambda n=1: None):
+    """One row per Keras or .tflite artifact (size, accuracy or MAE on the held-out split), and their outputs."""
     from toolchain.optimize.prune import sparsity
     from toolchain.train.tf import keras
 
     x, y = data.x_test, data.y_test
+    rows, outputs = [], {}
+    for name, path in files.items():
+        if name in KERAS:
+            model = keras.models.load_model(path, compile=False)
+            outputs[name] = keras_outputs(model, x)
+            rows.append(_row(name, path, task, outputs[name], y, sparsity=round(sparsity(model), 4)))
+        else:
+            tfl = path.read_bytes()
+            _, outputs[name] = litert_outputs(tfl, x)
+            qin, qout = io_quant(tfl)
+            rows.append(_row(name, path, task, outputs[name], y, input_quant=qin.to_dict(),
+                             output_quant=qout.to_dict()))
+        advance()
+    return rows, outputs
+
+
+def evaluate_all(task: str, d: Path, data: Dataset, made: dict[str, Path], deploy: Path | None,
+                 tflm_arena: int | None) -> tuple[list[dict], np.ndarray | None]:
+    """One row per artifact; also returns TFLM's raw outputs for the deploy model."""
+    x, y = data.x_test, data.y_test
     files = {"float": d / "float.keras", **made}
-    rows, keras_float = [], None
     with console.progress("evaluating every artifact", total=len(files) + 2) as advance:
-        for name, path in files.items():
-            if name in KERAS:
-                model = keras.models.load_model(path, compile=False)
-                out = keras_outputs(model, x)
-                keras_float = out if name == "float" else keras_float
-                rows.append(_row(name, path, task, out, y, sparsity=round(sparsity(model), 4)))
-            else:
-                tfl = path.read_bytes()
-                raw, out = litert_outputs(tfl, x)
-                qin, qout = io_quant(tfl)
-                rows.append(_row(name, path, task, out, y, input_quant=qin.to_dict(), output_quant=qout.to_dict()))
-            advance()
+        rows, outputs = artifact_rows(task, data, files, advance)
+        keras_float = outputs["float"]
         onnx_out = onnx_outputs(d / "model.onnx", x)
         diff = float(np.max(np.abs(onnx_out - keras_float)))
         rows.append(_row("onnx", d / "model.onnx", task, onnx_out, y, max_abs_diff_vs_keras=diff))

@@ -97,8 +97,10 @@ def train_step(recipe: Recipe, seed: int, force: bool = False):
         console.step(train_summary(data))
         history = train(recipe, data, out, seed)
         np.savez(d / "test_set.npz", x=data.x_test, y=data.y_test)
+        data_hash = hashlib.sha256(b"".join(np.ascontiguousarray(a).tobytes() for a in
+                                            (data.x_train, data.y_train, data.x_test, data.y_test))).hexdigest()[:16]
         manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels, recipe=str(recipe.path),
-                        train_history=history)
+                        train_history=history, data_hash=data_hash)
         _mark(d, "train", key)
     return d, data, key
 
@@ -221,7 +223,7 @@ def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool 
         return m
     d = artifact_dir(m["model"], board)
     keep = ("model", "task", "labels", "deploy", "ops", "arena_bytes", "arena_measured_bytes", "artifacts", "lineage",
-            "tflm_sources")
+            "tflm_sources", "train_history", "data_hash")
     return manifest.update(d, board=board, source=str(artifact_dir(m["model"])), **{k: m.get(k) for k in keep})
 
 

@@ -64,7 +64,8 @@ def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | 
         files=files, arena_bytes=plan.peak, ops=[l.op for l in layers],
         plan=[dict(name=names[b.key], key=b.key, offset=b.offset, size=b.size, first=b.first, last=b.last)
               for b in sorted(plan.buffers, key=lambda b: b.offset)],
-        layers=[dict(index=l.index, op=l.op, function=l.func, macs=l.macs) for l in layers],
+        layers=[dict(index=l.index, op=l.op, function=l.func, macs=l.macs,
+                     weights_bytes=sum(c.values.nbytes for c in l.consts)) for l in layers],
         weights_bytes=sum(c.values.nbytes for l in layers for c in l.consts), strategy=plan.strategy,
         macs=sum(l.macs for l in layers))
 

@@ -80,7 +80,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
         result = measure(client, fw.board, run_file, inputs=inputs, labels=labels, host_outputs=host, runs=runs,
                          warmups=warmups, meta={"model": fw.model, "runtime": fw.runtime, "firmware": {
                              "elf": fw.elf and str(fw.elf), "tflite_hash": fw.model_hash, "build_seconds": round(fw.build_seconds, 2),
-                             "profile": profile}},
+                             "profile": profile, "layers": fw.layers}},
                          static={"flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes,
                                  "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes,
                                  "io_bytes": fw.io_bytes},
@@ -270,4 +270,7 @@ def summarize(device_q: np.ndarray, host_q: np.ndarray, labels, regression: tupl
     else:
         acc["device"] = float(np.mean(device_q.argmax(1) == y[:, 0]))
         acc["host_int8"] = float(np.mean(host_q.argmax(1) == y[:, 0]))
+        # per sample, for the confusion matrices and per-class figures of the report
+        acc["predictions"] = {"device": device_q.argmax(1).tolist(), "host_int8": host_q.argmax(1).tolist(),
+                              "label": y[:, 0].astype(int).tolist()}
     return acc

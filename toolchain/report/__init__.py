@@ -9,8 +9,6 @@ a regression model) of every artifact in the manifest (float, pruned, int8,
 the firmware was built with per-layer profiling.
 """
 
-import base64
-import io
 import json
 from pathlib import Path
 
@@ -19,7 +17,10 @@ import jinja2
 from toolchain import manifest
 from toolchain.errors import ToolchainError
 from toolchain.paths import BENCH_FILE, PROFILE_FILE
-from toolchain.report.tables import compare_headers, compare_rows, history, history_headers, history_rows
+from toolchain.report.plots import (MEMORY_ROWS, _confusion_plot, _layer_plot, _memory_plot, _png, _quality_plot,
+                                    _training_plot)
+from toolchain.report.tables import (class_rows, compare_headers, compare_rows, history, history_headers, history_rows,
+                                     layer_rows, lineage_rows)
 
 
 RUNS_SHOWN = 10  # the latest bench runs in the page; `toolchain history` lists them all
@@ -40,6 +41,14 @@ PAGE = jinja2.Template("""<!doctype html>
 {% if compare %}<h2>Runtimes side by side (bench --compare)</h2>
 <table><tr>{% for h in compare_headers %}<th>{{ h }}</th>{% endfor %}</tr>
 {% for row in compare %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
+{% if classes %}<h2>Per class (held-out split): host int8 and device</h2>
+<table><tr><th>class</th><th>samples</th><th>precision host</th><th>recall host</th><th>precision device</th><th>recall device</th></tr>
+{% for row in classes %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
+{% if layers %}<h2>Layers</h2>
+<table><tr><th>#</th><th>op</th><th>MACs</th><th>weights B</th><th>latency (profiled)</th></tr>
+{% for row in layers %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
+{% if lineage %}<h2>Lineage</h2>
+<table>{% for k, v in lineage %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
 {% if profiled %}<p>{{ profiled }}</p>{% endif %}
 {% for title, png in plots %}<h2>{{ title }}</h2><img alt="{{ title }}" src="data:image/png;base64,{{ png }}">{% endfor %}
 </body></html>
@@ -59,8 +68,11 @@ def write(directory: Path) -> Path:
     deploy = Path(m["deploy"]) if m.get("deploy") else None
     if deploy is None or not deploy.exists() or manifest.file_hash(deploy)[:16] != _model_hash(b):
         m = {**m, "artifacts": []}  # the export table describes another model than the one benchmarked
+    labels = m.get("labels") or []
     plots = [(t, _png(fig)) for t, fig in (("Memory vs board limits", _memory_plot(b)), _quality_plot(b, m),
-                                           ("Latency per layer (profiled build)", _layer_plot(profile or b)))
+                                           ("Confusion matrices, host int8 and device", _confusion_plot(b, labels)),
+                                           ("Latency per layer (profiled build)", _layer_plot(profile or b)),
+                                           ("Training curves", _training_plot(m.get("train_history"))))
              if fig is not None]
     out = directory / "report.html"
     note = (f"{PROFILE_FILE} is of another build of this model; run `toolchain bench --profile` again for "
@@ -68,7 +80,9 @@ def write(directory: Path) -> Path:
     table = b.get("compare")
     out.write_text(PAGE.render(b=b, rows=summary_rows(b), plots=plots, profiled=note,
                                compare=table and compare_rows(table), compare_headers=table and compare_headers(table),
-                               runs=history_rows(history(directory)[-RUNS_SHOWN:]), runs_headers=history_headers()))
+                               runs=history_rows(history(directory)[-RUNS_SHOWN:]), runs_headers=history_headers(),
+                               classes=class_rows(b, labels), layers=layer_rows(b, profile),
+                               lineage=lineage_rows(m)))
     return out
 
 
@@ -92,7 +106,6 @@ def _profile_note(plain: dict | None, profile: dict | None) -> str:
             f"than the plain figures above ({BENCH_FILE}).")
 
 
-MEMORY_ROWS = {"flash_bytes": "flash", "ram_bytes": "static RAM", "arena_bytes": "arena", "stack_bytes": "stack used"}
 
 
 def median_text(lat: dict) -> str:
@@ -122,77 +135,3 @@ def summary_rows(b: dict) -> list[tuple[str, str]]:
     if acc:
         rows.append(("agreement with host int8", f"{acc['agreement'] * 100:.2f} % of {acc['samples']} samples"))
     return rows
-
-
-def _figure():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=(7, 3.2))
-
-
-def _png(fig) -> str:
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buf, format="png", dpi=90)
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode()
-
-
-def _memory_plot(b: dict):
-    mem = b.get("memory")
-    if not mem:
-        return None
-    flash, ram = mem.get("board_flash_bytes") or 1, mem.get("board_ram_bytes") or 1
-    # a value the target cannot measure is left out, not drawn as 0 %
-    bars = [(label, mem[k], flash if k == "flash_bytes" else ram) for k, label in MEMORY_ROWS.items() if mem.get(k) is not None]
-    if not bars:
-        return None
-    fig, ax = _figure()
-    ax.barh([n for n, _, _ in bars], [max(100 * v / lim, 1e-3) for _, v, lim in bars], color="tab:blue")
-    for i, (_, v, lim) in enumerate(bars):
-        ax.text(1.5e-3, i, f"{v:,} B ({100 * v / lim:.3g} %)", va="center")
-    ax.axvline(100, color="tab:red", linestyle="--")
-    # log scale: a 20 kB model on a 4 MB board must still show up
-    ax.set_xscale("log")
-    ax.set_xlim(1e-3, 200)
-    ax.set_xlabel("% of the board's flash / RAM (log scale; red: the limit)")
-    return fig
-
-
-def _quality_plot(b: dict, m: dict) -> tuple[str, object]:
-    """(title, figure or None): accuracy of every artifact and the device, or their MAE for a regression model."""
-    acc = b.get("accuracy") or {}
-    regression = "mae_device" in acc or m.get("task") == "regression"
-    key, device = ("mae", acc.get("mae_device")) if regression else ("accuracy", acc.get("device"))
-    rows = [(a["name"], a[key]) for a in m.get("artifacts", []) if a.get(key) is not None]
-    if device is not None:
-        rows.append((f"{b['board']} ({b['runtime']})", device))
-    title = "MAE per artifact" if regression else "Accuracy per artifact"
-    if not rows:
-        return title, None
-    fig, ax = _figure()
-    ax.tick_params(axis="x", rotation=30)
-    if regression:
-        ax.bar([n for n, _ in rows], [v for _, v in rows], color="tab:purple")
-        ax.set_ylabel("mean absolute error, held-out split\n(lower is better)")
-        return title, fig
-    ax.bar([n for n, _ in rows], [100 * v for _, v in rows], color="tab:green")
-    ax.set_ylabel("accuracy, held-out split (%)")
-    ax.set_ylim(min(100 * v for _, v in rows) - 5, 100)
-    return title, fig
-
-
-def _layer_plot(b: dict):
-    layers = (b.get("latency") or {}).get("layers")
-    if not layers:
-        return None
-    fig, ax = _figure()
-    ax.bar([f"{l['index']}:{l['op']}" for l in layers], [l["value"] for l in layers], color="tab:orange")
-    ax.set_ylabel(b["latency"]["unit"])
-    ax.tick_params(axis="x", rotation=60, labelsize=7)
-    return fig

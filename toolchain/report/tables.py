@@ -4,6 +4,8 @@
 import json
 from pathlib import Path
 
+import numpy as np
+
 from toolchain.paths import RUNS_DIR
 
 def compare_rows(table: dict) -> list[list[str]]:
@@ -84,3 +86,40 @@ def history_rows(runs: list[dict]) -> list[list[str]]:
 
     return [[r["run"], r["runtime"], r["status"], r["samples"] if r["samples"] is not None else "-",
              *[cell(r["values"][c], r["delta"][c], c) for c, _ in HISTORY_COLUMNS]] for r in runs]
+
+
+def class_rows(b: dict, labels: list[str]) -> list[list[str]]:
+    """Per class: samples, precision and recall of the host int8 model and of the device."""
+    pred = (b.get("accuracy") or {}).get("predictions")
+    if not pred or not labels:
+        return []
+    truth = np.asarray(pred["label"])
+    rows = []
+    for k, name in enumerate(labels):
+        cells = [name, str(int(np.sum(truth == k)))]
+        for who in ("host_int8", "device"):
+            p = np.asarray(pred[who])
+            tp = int(np.sum((p == k) & (truth == k)))
+            cells += [f"{tp / max(1, int(np.sum(p == k))):.1%}", f"{tp / max(1, int(np.sum(truth == k))):.1%}"]
+        rows.append(cells)
+    return rows
+
+
+def layer_rows(b: dict, profile: dict | None) -> list[list[str]]:
+    """Per layer of the deployed model (AOT): op, MACs, weight bytes, and its latency when profiled."""
+    layers = (b.get("firmware") or {}).get("layers") or []
+    timed = {entry["index"]: entry["value"] for entry in ((profile or {}).get("latency") or {}).get("layers", [])}
+    unit = ((profile or {}).get("latency") or {}).get("unit", "")
+    return [[str(layer["index"]), layer["op"], f"{layer.get('macs', 0):,}", f"{layer.get('weights_bytes', 0):,}",
+             f"{timed[layer['index']]:,} {unit}" if layer["index"] in timed else "-"] for layer in layers]
+
+
+def lineage_rows(m: dict) -> list[tuple[str, str]]:
+    """Where the deployed model comes from: recipe, data, seed, code and tool versions."""
+    lin = m.get("lineage") or {}
+    rows = [(k, str(lin[k])) for k in ("recipe", "recipe_hash", "imported", "seed", "code") if k in lin]
+    if m.get("data_hash"):
+        rows.append(("data hash", m["data_hash"]))
+    rows += [(f"hash of {name}", h[:16]) for name, h in (lin.get("hashes") or {}).items()]
+    rows += [(f"version of {k}", v) for k, v in (lin.get("versions") or {}).items()]
+    return rows

@@ -19,6 +19,7 @@ from toolchain.aot import compile_tflite
 from toolchain.console import console
 from toolchain.evaluate import io_quant
 from toolchain.evaluate.compare import evaluate_all
+from toolchain.evaluate.reference import tflm_outputs
 from toolchain.export import onnx as onnx_export
 from toolchain.export import tflm
 from toolchain.export.errors import ExportError
@@ -237,15 +238,44 @@ def export_aot(m: dict, board: str) -> dict:
     return manifest.update(d, aot=aot)
 
 
-def prepare(ref: str, board: str = "host", seed: int = 0) -> Prepared:
-    """Everything a device step needs, running missing upstream steps first."""
+# what `--variant` may name: the int8 models of a plan deploy; the others say why they do not
+VARIANTS = ("int8", "qat", "float16", "dynamic", "pruned", "distilled")
+
+
+def deployable(m: dict, ref: str, variant: str | None) -> Path:
+    """The .tflite a device step deploys: `variant` of the last plan, else its int8 (PTQ, then QAT)."""
+    if variant is None:
+        if not m.get("deploy"):
+            made = ", ".join(a["name"] for a in m.get("artifacts", []) if a.get("name") not in ("float", "onnx")) or "none"
+            raise ExportError(f"the last optimize plan of {m['model']} made no int8 model to deploy (made: {made})",
+                              f"microcontroller runtimes need int8: `toolchain optimize --model {ref} --quantize int8` "
+                              "(or --qat), then build again")
+        return Path(m["deploy"])
+    if variant not in VARIANTS:
+        raise ExportError(f"unknown variant '{variant}'", f"use one of: {', '.join(VARIANTS)}")
+    if is_tflite_ref(ref):
+        raise ExportError(f"--variant {variant} names a variant of a recipe's plan; {ref} is a .tflite file",
+                          "leave --variant out to deploy the file as it is")
+    if variant in ("float16", "dynamic"):
+        raise ExportError(f"the {variant} variant keeps float weights; microcontroller runtimes need int8",
+                          "deploy --variant int8 or --variant qat")
+    if variant in ("pruned", "distilled"):
+        raise ExportError(f"the {variant} variant is a Keras stage of the plan, deployed through its int8 model",
+                          f"`toolchain optimize --model {ref} --{'prune 0.5' if variant == 'pruned' else 'distill'} "
+                          "--quantize int8` makes that int8; then deploy --variant int8")
+    made = manifest.read(artifact_dir(m["model"], create=False)).get("optimized", {})
+    if variant not in made:
+        flag = "--qat" if variant == "qat" else "--quantize int8"
+        raise ExportError(f"the last optimize plan of {m['model']} made no {variant} model (made: {', '.join(made) or 'none'})",
+                          f"`toolchain optimize --model {ref} {flag}` makes it")
+    return Path(made[variant])
+
+
+def prepare(ref: str, board: str = "host", seed: int = 0, variant: str | None = None) -> Prepared:
+    """Everything a device step needs, running missing upstream steps first. `variant`: which model of the last
+    plan to deploy (default: its int8)."""
     m = export(ref, board, seed, last_plan=True)
-    if not m.get("deploy"):
-        made = ", ".join(a["name"] for a in m.get("artifacts", []) if a.get("name") not in ("float", "onnx")) or "none"
-        raise ExportError(f"the last optimize plan of {m['model']} made no int8 model to deploy (made: {made})",
-                          f"microcontroller runtimes need int8: `toolchain optimize --model {ref} --quantize int8` "
-                          "(or --qat), then build again")
-    tflite = Path(m["deploy"])
+    tflite = deployable(m, ref, variant)
     p = Prepared(m["model"], artifact_dir(m["model"], board), tflite, m)
     if is_tflite_ref(ref):
         return p
@@ -253,5 +283,8 @@ def prepare(ref: str, board: str = "host", seed: int = 0) -> Prepared:
     ts = np.load(host / "test_set.npz")
     qin, _ = io_quant(tflite.read_bytes())
     p.test_inputs, p.test_labels = qin.quantize(ts["x"]), ts["y"]
-    p.host_int8_outputs = np.load(host / "tflm_outputs.npy")
+    if tflite == Path(m["deploy"] or ""):
+        p.host_int8_outputs = np.load(host / "tflm_outputs.npy")
+    else:  # another variant: its own reference outputs, from the same TFLM host interpreter
+        p.host_int8_outputs = tflm_outputs(tflite, p.test_inputs, m.get("arena_bytes"))
     return p

@@ -80,3 +80,22 @@ def test_regression_model_reports_mae_not_accuracy(build_dir):
     # sin(x) with noise 0.1: a trained model is well under 0.3 off, the device exactly as off as the host int8
     assert acc["agreement"] == 1.0 and 0 < acc["mae_device"] == acc["mae_host_int8"] < 0.3
     assert "MAE per artifact" in (d / "report.html").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.qemu
+def test_bench_the_qat_variant_with_its_labels(digits_manifest, build_dir):
+    r = run_cli("bench", "--board", "qemu-m4", "--model", "digits", "--variant", "qat", "--samples", "30", "--json",
+                build=build_dir)
+    assert r.returncode == 0, r.stderr
+    b = json.loads(r.stdout)
+    assert b["variant"] == "qat" and b["accuracy"]["agreement"] == 1.0
+    assert b["accuracy"]["device"] is not None  # labelled: the recipe's held-out split, not "no labels"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant, needle", [("float16", "keeps float weights"), ("pruned", "Keras stage"),
+                                             ("int4", "unknown variant 'int4'")])
+def test_variants_that_do_not_deploy(variant, needle, digits_manifest, build_dir):
+    assert_clean_error(run_cli("build", "--board", "qemu-m4", "--model", "digits", "--variant", variant,
+                               build=build_dir), needle)

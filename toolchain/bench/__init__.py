@@ -51,7 +51,8 @@ SAVE_EVERY = 25
 
 def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, url: str | None = None,
           runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False,
-          tflm_dir: Path | None = None, kernels: str | None = None, out_name: str | None = None) -> dict:
+          tflm_dir: Path | None = None, kernels: str | None = None, out_name: str | None = None,
+          variant: str | None = None) -> dict:
     """`out_name`: the results file beside the manifest (default bench.json, or bench-profile.json)."""
     check_counts(runs, max_samples)
     t0 = time.monotonic()
@@ -60,10 +61,10 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     runtimes.check_name(runtime)
     runtime = runtime or recorded_runtime(model_ref, board)
     if url and not board.emulated:
-        fw = build.flashed(model_ref, board_id, runtime=runtime or board.runtime, seed=seed)
+        fw = build.flashed(model_ref, board_id, runtime=runtime or board.runtime, seed=seed, variant=variant)
     else:
         fw = build.build(model_ref, board_id, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir,
-                         kernels=kernels)
+                         kernels=kernels, variant=variant)
     p = fw.prepared
     inputs, labels, host = reference_data(p, seed)
     if max_samples is not None:
@@ -78,7 +79,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     with device_session(fw.board, fw.elf, url) as (client, _):
         client.expected_hash = fw.model_hash
         result = measure(client, fw.board, run_file, inputs=inputs, labels=labels, host_outputs=host, runs=runs,
-                         warmups=warmups, meta={"model": fw.model, "runtime": fw.runtime, "firmware": {
+                         warmups=warmups, meta={"model": fw.model, "runtime": fw.runtime, "variant": Path(p.tflite).stem, "firmware": {
                              "elf": fw.elf and str(fw.elf), "tflite_hash": fw.model_hash, "build_seconds": round(fw.build_seconds, 2),
                              "profile": profile, "layers": fw.layers}},
                          static={"flash_bytes": fw.size.flash_bytes, "ram_bytes": fw.size.ram_bytes,

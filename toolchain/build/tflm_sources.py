@@ -8,6 +8,7 @@ from toolchain import manifest, modelinfo
 from toolchain.build import project
 from toolchain.build.errors import BuildError
 from toolchain.build.sources import ModelSources
+from toolchain.export import tflm
 
 EXPORTED = ("model_data.h", "model_data.cc", "model_ops.h")
 
@@ -21,13 +22,17 @@ def _tensor(t: modelinfo.TensorInfo) -> dict:
 
 def sources(prepared, out_dir: Path, umbrella: str | None) -> ModelSources:
     """`umbrella`: the header a TFLM Arduino library wants included first, if any."""
+    tflite = Path(prepared.tflite)
+    arena = prepared.manifest.get("arena_bytes")
     exported = [Path(f) for f in prepared.manifest.get("tflm_sources") or []]
+    if tflite != Path(prepared.manifest.get("deploy") or ""):  # another variant than the exported one
+        made = tflm.write_sources(tflite, Path(out_dir) / "export")
+        exported, arena = [Path(f) for f in made["files"]], made["arena_bytes"]
     by_name = {f.name: f for f in exported if f.exists()}
     missing = [n for n in EXPORTED if n not in by_name]
     if missing:
         raise BuildError(f"the TFLM export of {prepared.name} lacks {', '.join(missing)}",
                          f"re-export it: toolchain export --model {prepared.name} --force")
-    tflite = Path(prepared.tflite)
     i, o = modelinfo.io(tflite)
     inp, out = _tensor(i), _tensor(o)
     wrapper = Path(out_dir) / "tm_model_tflm.cpp"
@@ -36,5 +41,5 @@ def sources(prepared, out_dir: Path, umbrella: str | None) -> ModelSources:
         model=prepared.name, hash=manifest.file_hash(tflite)[:16], input=inp, output=out, umbrella=umbrella))
     files = [(by_name[n], f"model/{n}") for n in EXPORTED] + [(wrapper, "model/tm_model_tflm.cpp")]
     return ModelSources(name=prepared.name, runtime="tflm", files=files, include_dirs=["model"],
-                        arena_bytes=int(prepared.manifest["arena_bytes"]), input_bytes=inp["bytes"],
+                        arena_bytes=int(arena), input_bytes=inp["bytes"],
                         output_bytes=out["bytes"], extra={"ops": prepared.manifest.get("ops", [])})

@@ -24,6 +24,7 @@ def bench_cmd(
     compare: str = typer.Option(None, "--compare", help="Bench several runtimes on identical inputs, e.g. tflm,aot."),
     tflm_dir: Path = TFLM_DIR,
     kernels: str = KERNELS,
+    variant: str = options.VARIANT,
     as_json: bool = options.JSON,
 ) -> None:
     """Measure latency, memory and on-device accuracy through the serial harness.
@@ -36,7 +37,8 @@ def bench_cmd(
     from toolchain.pipeline import model_name
 
     exit_on(signal.SIGTERM, signal.SIGHUP)  # partial results are saved as "interrupted"
-    args = dict(seed=seed, url=port, runs=runs, max_samples=samples, profile=profile, tflm_dir=tflm_dir, kernels=kernels)
+    args = dict(seed=seed, url=port, runs=runs, max_samples=samples, profile=profile, tflm_dir=tflm_dir, kernels=kernels,
+                variant=variant)
     if compare:
         from toolchain.bench import compare as cmp
 

@@ -23,6 +23,7 @@ def build_cmd(
     profile: bool = typer.Option(False, "--profile", help="Time every layer (builds with -DTM_PROFILE)."),
     tflm_dir: Path = TFLM_DIR,
     kernels: str = KERNELS,
+    variant: str = options.VARIANT,
 ) -> None:
     """Build firmware for a model on a board (PlatformIO, offline).
 
@@ -30,10 +31,11 @@ def build_cmd(
     """
     from toolchain.build import build
 
-    fw = build(model, board, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir, kernels=kernels)
+    fw = build(model, board, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir, kernels=kernels,
+               variant=variant)
     b = fw.board
-    variant = Path(fw.prepared.tflite).stem  # int8, qat, or the imported file's name
-    console.table(f"{fw.model} ({variant}) on {b.id}, {fw.runtime} runtime", ["", "bytes", "board limit", "used"], [
+    deployed = Path(fw.prepared.tflite).stem  # int8, qat, or the imported file's name
+    console.table(f"{fw.model} ({deployed}) on {b.id}, {fw.runtime} runtime", ["", "bytes", "board limit", "used"], [
         ["flash", *_size(fw.size.flash_bytes, b.flash_bytes)],
         ["static RAM", *_size(fw.size.ram_bytes, b.ram_bytes)],
         ["arena (in static RAM)", *_size(fw.arena_bytes)],

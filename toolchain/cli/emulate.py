@@ -21,6 +21,7 @@ def emulate_cmd(
                              "bench --port takes) or just PORT (default: a free port)."),
     tflm_dir: Path = TFLM_DIR,
     kernels: str = KERNELS,
+    variant: str = options.VARIANT,
 ) -> None:
     """Boot a model's firmware in QEMU and serve its serial link until Ctrl-C.
 
@@ -35,7 +36,7 @@ def emulate_cmd(
     port = listen_port(port)
     if port is not None:
         check_port_free(port)
-    fw = build(model, board, runtime=runtime, seed=seed, tflm_dir=tflm_dir, kernels=kernels)
+    fw = build(model, board, runtime=runtime, seed=seed, tflm_dir=tflm_dir, kernels=kernels, variant=variant)
     exit_on(signal.SIGTERM, signal.SIGHUP)
     with Emulator(fw.board, fw.elf, port) as emu:
         state = record(fw.prepared.dir, emu)

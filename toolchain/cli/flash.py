@@ -16,6 +16,7 @@ def flash_cmd(
     seed: int = options.SEED,
     port: str = typer.Option(None, "--port", help="Serial port (default: found by the board's USB ids)."),
     tflm_dir: Path = TFLM_DIR,
+    variant: str = options.VARIANT,
 ) -> None:
     """Build and upload the firmware to a real board (PlatformIO).
 
@@ -23,5 +24,5 @@ def flash_cmd(
     """
     from toolchain.device.flash import flash
 
-    used = flash(model, board, port=port, runtime=runtime, seed=seed, tflm_dir=tflm_dir)
+    used = flash(model, board, port=port, runtime=runtime, seed=seed, tflm_dir=tflm_dir, variant=variant)
     console.success(f"flashed {model} to {board} on {used}; measure it with `toolchain bench --board {board} --port {used}`")

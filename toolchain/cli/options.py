@@ -23,3 +23,5 @@ def plan(model: str, prune, distill, quantize, qat):
     from toolchain.recipes import load
 
     return Plan.of(load(model), prune=prune, distill=distill, quantize=quantize or None, qat=qat)
+VARIANT = typer.Option(None, "--variant", help="Which model of the last optimize plan to deploy: int8 or qat "
+                       "(default: int8 when the plan made one, else qat).")

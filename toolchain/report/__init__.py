@@ -118,7 +118,7 @@ def median_text(lat: dict) -> str:
 
 def summary_rows(b: dict) -> list[tuple[str, str]]:
     lat, mem, acc = b.get("latency") or {}, b.get("memory") or {}, b.get("accuracy") or {}
-    rows = []
+    rows = [("deployed model", b["variant"])] if b.get("variant") else []
     if lat:
         rows.append(("latency (median)", f"{median_text(lat)} over {lat['runs']} runs"))
     for k, label in MEMORY_ROWS.items():

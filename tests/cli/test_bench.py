@@ -32,6 +32,13 @@ def test_digits_whole_split_under_a_minute(digits_manifest, build_dir):
     assert b["accuracy"]["samples"] == 360 and b["accuracy"]["agreement"] == 1.0
     assert b["accuracy"]["device"] == b["accuracy"]["host_int8"] > 0.9
     assert b["wall_seconds"] < 60
+    # what the report answers: per class, per layer, where the model comes from
+    pred = b["accuracy"]["predictions"]
+    assert len(pred["device"]) == len(pred["label"]) == 360 and pred["device"] == pred["host_int8"]
+    html = (build_dir / "digits" / "qemu-m4" / "report.html").read_text()
+    for section in ("Confusion matrices, host int8 and device", "Per class (held-out split)", "Training curves",
+                    "<h2>Layers</h2>", "data hash", "toolchain git commit", "deployed model"):
+        assert section in html, section
 
 
 def test_nothing_listening_on_port(tmp_path, mlperf):

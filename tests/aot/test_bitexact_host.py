@@ -37,6 +37,7 @@ def random_cases(seed: int, per_kind: int, samples: int = 3) -> list:
     return cases
 
 
+@pytest.mark.slow  # 420 random models through the compiler and a host C build
 def test_random_models_bitexact(tmp_path):
     cases = random_cases(seed=2024, per_kind=PER_KIND)
     assert len(cases) >= 0.9 * PER_KIND * len(random_models.GENERATORS)  # TFLM accepted nearly all

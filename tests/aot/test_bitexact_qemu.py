@@ -20,6 +20,7 @@ def _check(result, n):
     assert result.returncode == 0
 
 
+@pytest.mark.slow  # hundreds of random models built and run on QEMU
 @pytest.mark.parametrize("kernels,per_kind", [("dsp", 20), ("portable", 5)])
 def test_random_models_bitexact_on_cortex_m4(kernels, per_kind, tmp_path):
     cases = random_cases(seed=99 if kernels == "dsp" else 98, per_kind=per_kind)

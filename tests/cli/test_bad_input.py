@@ -81,6 +81,7 @@ def test_usage_error_is_one_line(tmp_path, args, needle):
     assert_clean_error(r, needle, "--help")
 
 
+@pytest.mark.slow  # each case starts a training run through the CLI
 @pytest.mark.parametrize("body, needle", [
     ('raise ValueError("oops")', "model.py:2: build(variant='default') raised ValueError: oops"),
     ("return None", "returned NoneType, not a Keras model"),

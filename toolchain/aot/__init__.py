@@ -3,7 +3,8 @@ kernels in firmware/runtime, with one statically planned arena.
 
     result = compile_tflite("model.tflite", "out/")
     sources = runtime_sources("dsp") ; includes = runtime_include_dirs()
-"""
+
+Imports: modelinfo and leaves; no other step."""
 
 from dataclasses import dataclass, field
 from pathlib import Path

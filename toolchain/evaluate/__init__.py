@@ -1,5 +1,7 @@
 """Step 2b: run every artifact kind on the same held-out inputs: Keras, LiteRT,
-the TFLM host interpreter (TFLite's reference int8 kernels) and ONNX Runtime."""
+the TFLM host interpreter (TFLite's reference int8 kernels) and ONNX Runtime.
+
+Imports: modelinfo, recipes, optimize (sparsity), train.tf (lazily) and leaves."""
 
 from dataclasses import dataclass
 

@@ -1,5 +1,7 @@
 """Step 2: the optimization plan, prune -> distill -> quantize (+ QAT), each
-step taking the previous one's model."""
+step taking the previous one's model.
+
+Imports: recipes, train and leaves."""
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path

@@ -1,6 +1,8 @@
 """Recipes: `models/<name>/recipe.toml` (data, training config, default
 optimization plan) + `model.py` (architecture). Users add their own folder
-anywhere and pass its path as `--model`."""
+anywhere and pass its path as `--model`.
+
+Imports: leaves only."""
 
 import difflib
 import hashlib

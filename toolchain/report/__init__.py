@@ -7,7 +7,8 @@ Plots: memory against the board's limits, accuracy (mean absolute error for
 a regression model) of every artifact in the manifest (float, pruned, int8,
 ..., and the device), latency per layer when
 the firmware was built with per-layer profiling.
-"""
+
+Imports: leaves only; it reads bench.json, runs/ and manifest.json, never the steps."""
 
 import json
 from pathlib import Path

@@ -3,7 +3,8 @@
 The URL scheme picks the module `transports/<scheme>.py`, whose `Transport`
 class subclasses `base.Transport`; a bare path means a serial port. Tests add
 schemes with `register`.
-"""
+
+Imports: the harness's errors; qemu.py also device.emulate and boards."""
 
 import importlib
 

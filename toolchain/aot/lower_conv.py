@@ -38,6 +38,14 @@ def pair_layout(weights: np.ndarray) -> np.ndarray:
     return padded.reshape(padded.shape[0] // 2, 2, -1, 4).transpose(0, 2, 1, 3).reshape(-1)
 
 
+def row_quad_layout(weights: np.ndarray) -> np.ndarray:
+    """[out][k] -> the row-quad layout of firmware/runtime/reference/weight_layout.h."""
+    n, k = weights.shape
+    padded = np.zeros(((n + 3) // 4 * 4, (k + 3) // 4 * 4), np.int8)
+    padded[:n, :k] = weights
+    return padded.reshape(padded.shape[0] // 4, 4, -1, 4).transpose(0, 2, 1, 3).reshape(-1)
+
+
 def quad_layout(weights: np.ndarray) -> np.ndarray:
     """[1][k_h][k_w][c] -> [c/4][k_h][k_w][4] (channels zero-padded to a multiple of 4)."""
     taps = weights.reshape(-1, weights.shape[-1])
@@ -139,6 +147,15 @@ def lower_fully_connected(op: Op, graph: Graph) -> Layer:
     layer = Layer(op.index, op.name, "tm_fully_connected_eval", "tm_fully_connected_params_t",
                   inputs=[inp.index], output=out.index)
     layer.fields.update(batches=inp.size // in_depth, in_depth=in_depth, out_depth=out_depth)
-    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, out_depth), 0, mults, shifts, pair_layout)
+    bias = _bias(op, graph, out_depth)
+    _common(layer, op, graph, inp, out, w.data, bias, 0, mults, shifts, row_quad_layout)
+    # The DSP kernel's fast requantization is exact when |acc| stays below 2^30.
+    folded = np.abs(quant.folded_bias(bias, w.data, inp.zp, 0).astype(np.int64))
+    rounds = quant.folded_rounding(shifts, out.zp)
+    if rounds is not None and int(folded.max(initial=0)) + in_depth * (1 << 14) < (1 << 30):
+        layer.consts.append(Const(f"l{op.index}_round", "int32_t", rounds))
+        layer.fields["round"] = f"l{op.index}_round"
+    else:
+        layer.fields["round"] = "0"
     layer.macs = inp.size // in_depth * out_depth * in_depth
     return layer

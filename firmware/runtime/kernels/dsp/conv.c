@@ -206,19 +206,6 @@ static inline __attribute__((always_inline)) void conv_store(const tm_conv_param
   }
 }
 
-// tm_dsp_requantize_fast with the zero point folded into the rounding
-// constant c = p->round[channel] (r = -shift): |h| < 2^30 and |c| <= 2^29 +
-// 2^21, so h + c stays in int32.
-static inline int8_t conv_round(int32_t acc, int32_t m, int32_t c, int r, int clamp, int32_t lo, int32_t hi) {
-  const int32_t h = tm_dsp_high_mul(acc, m);
-  int32_t v = __ssat((h + c - (int32_t)((uint32_t)h >> 31)) >> r, 8);
-  if (clamp) {
-    v = v < lo ? lo : v;
-    v = v > hi ? hi : v;
-  }
-  return (int8_t)v;
-}
-
 // conv_store for the fast modes when the layer has folded rounding constants.
 static inline __attribute__((always_inline)) void conv_store_round(const tm_conv_params_t *p, const int32_t *acc,
                                                                    int oc, int n, int8_t *o0, int8_t *o1,
@@ -230,11 +217,11 @@ static inline __attribute__((always_inline)) void conv_store_round(const tm_conv
   for (const int32_t *end = acc + 4 * n; acc < end; acc += 4, mult += 2, shift += 2, round += 2, o0 += 2) {
     const int32_t m0 = mult[0], m1 = mult[1], c0 = round[0], c1 = round[1];
     const int r0 = -shift[0], r1 = -shift[1];
-    o0[0] = conv_round(acc[0], m0, c0, r0, clamp, lo, hi);
-    o0[1] = conv_round(acc[1], m1, c1, r1, clamp, lo, hi);
+    o0[0] = tm_dsp_requantize_round(acc[0], m0, c0, r0, clamp, lo, hi);
+    o0[1] = tm_dsp_requantize_round(acc[1], m1, c1, r1, clamp, lo, hi);
     if (o1) {
-      o1[0] = conv_round(acc[2], m0, c0, r0, clamp, lo, hi);
-      o1[1] = conv_round(acc[3], m1, c1, r1, clamp, lo, hi);
+      o1[0] = tm_dsp_requantize_round(acc[2], m0, c0, r0, clamp, lo, hi);
+      o1[1] = tm_dsp_requantize_round(acc[3], m1, c1, r1, clamp, lo, hi);
       o1 += 2;
     }
   }

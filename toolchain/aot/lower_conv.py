@@ -80,8 +80,14 @@ def _window(op: Op, graph: Graph, ih: int, iw: int, kh: int, kw: int, oh: int, o
             "pad_left": same_or_valid(op, graph, iw, kw, sw, dw, ow)}
 
 
-def _lag(ih: int, iw: int, ic: int, oh: int, ow: int, oc: int, win: dict) -> int:
-    return stream_lag(ih, iw, ic, oh, ow, oc, win["stride_h"], win["stride_w"], win["pad_top"], win["pad_left"])
+def _lag(ih: int, iw: int, ic: int, oh: int, ow: int, oc: int, win: dict, ahead: int = 2) -> int:
+    return stream_lag(ih, iw, ic, oh, ow, oc, win["stride_h"], win["stride_w"], win["pad_top"], win["pad_left"],
+                      ahead)
+
+
+# TM_CONV_QUAD_MAX_KP in firmware/runtime/kernels/conv.h: filter rows up to
+# this many (padded) taps are computed four output pixels at a time.
+CONV_QUAD_MAX_KP = 288
 
 
 def lower_conv(op: Op, graph: Graph) -> Layer:
@@ -104,10 +110,12 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     layer.fields["round"] = f"l{op.index}_round" if rounds is not None else "0"
     patch = kh * kw * ic
     kp = (patch + 3) // 4 * 4
-    # The DSP kernel widens two pixels' patches to int16 (4 * kp bytes), after
-    # gathering each as int8 (kp more bytes) when channels are not whole words.
-    layer.scratch = 4 * kp + (0 if ic % 4 == 0 else kp)
-    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
+    # The DSP kernel widens four (or two) pixels' patches to int16 (8 or 4 *
+    # kp bytes), after gathering each as int8 (kp more bytes) when channels
+    # are not whole words.
+    tile = 4 if kp <= CONV_QUAD_MAX_KP else 2
+    layer.scratch = 2 * tile * kp + (0 if ic % 4 == 0 else kp)
+    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win, tile)}
     layer.macs = oh * ow * oc * patch
     return layer
 

@@ -64,6 +64,7 @@ static int test_conv(int trial) {
   memset(&p, 0, sizeof p);
   p.in_h = (int16_t)test_range(1, 9), p.in_w = (int16_t)test_range(1, 9), p.in_c = (int16_t)test_range(1, 9);
   if (test_range(0, 2) == 0) p.in_c = 16;
+  if (test_range(0, 5) == 0) p.in_c = 32;  // kp above TM_CONV_QUAD_MAX_KP for 4x4 filters: two-pixel tiles
   p.out_c = (int16_t)test_range(1, 9), p.k_h = (int16_t)test_range(1, 4), p.k_w = (int16_t)test_range(1, 4);
   p.stride_h = (int16_t)test_range(1, 3), p.stride_w = (int16_t)test_range(1, 3);
   p.dil_h = (int16_t)test_range(1, 2), p.dil_w = (int16_t)test_range(1, 2);

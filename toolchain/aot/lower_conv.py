@@ -137,7 +137,10 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
     layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
     if oc == ic and ic % 4 == 0:  # zero-point padded input rows for both kernels
-        layer.scratch = kh * ((ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1) * ic
+        wp = (ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1
+        layer.scratch = kh * wp * ic
+        if kh == kw == 3 and win["dil_w"] == 1:  # or the DSP kernel's paired columns, 24 bytes each
+            layer.scratch = max(layer.scratch, 24 * wp)
     layer.macs = oh * ow * oc * kh * kw
     return layer
 

@@ -99,10 +99,13 @@ static int test_depthwise(int trial) {
   p.in_h = (int16_t)test_range(1, 9), p.in_w = (int16_t)test_range(1, 9);
   p.in_c = (int16_t)(test_range(0, 1) ? 4 * test_range(1, 4) : test_range(1, 6));
   p.depth_mult = (int16_t)(test_range(0, 2) ? 1 : test_range(2, 3));
-  p.out_c = (int16_t)(p.in_c * p.depth_mult), p.k_h = (int16_t)test_range(1, 4), p.k_w = (int16_t)test_range(1, 4);
+  p.k_h = (int16_t)test_range(1, 4), p.k_w = (int16_t)test_range(1, 4);
   if (test_range(0, 2) == 0) p.k_h = p.k_w = 3;  // the unrolled 3x3 paths
+  const int paired = test_range(0, 3) == 0;  // the DSP paired-rows path: 3x3, dense columns
+  if (paired) p.k_h = p.k_w = 3, p.depth_mult = 1;
+  p.out_c = (int16_t)(p.in_c * p.depth_mult);
   p.stride_h = (int16_t)test_range(1, 3), p.stride_w = (int16_t)test_range(1, 3);
-  p.dil_h = (int16_t)test_range(1, 2), p.dil_w = (int16_t)test_range(1, 2);
+  p.dil_h = (int16_t)test_range(1, 2), p.dil_w = (int16_t)(paired ? 1 : test_range(1, 2));
   p.pad_top = (int16_t)test_range(0, p.k_h - 1), p.pad_left = (int16_t)test_range(0, p.k_w - 1);
   const int eh = (p.k_h - 1) * p.dil_h + 1, ew = (p.k_w - 1) * p.dil_w + 1;
   if (p.in_h + 2 * p.pad_top < eh || p.in_w + 2 * p.pad_left < ew) return 0;

@@ -136,11 +136,13 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
                         k_h=kh, k_w=kw, **win, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
     layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
-    if oc == ic and ic % 4 == 0:  # zero-point padded input rows for both kernels
-        wp = (ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1
-        layer.scratch = kh * wp * ic
-        if kh == kw == 3 and win["dil_w"] == 1:  # or the DSP kernel's paired columns, 24 bytes each
-            layer.scratch = max(layer.scratch, 24 * wp)
+    # Zero-point padded input rows (output channels, padded to a multiple of
+    # 4, for the DSP kernel when depth_mult > 1 or in_c % 4 != 0), or the DSP
+    # kernel's paired columns for 3x3 windows, 24 bytes each.
+    wp = (ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1
+    layer.scratch = kh * wp * ((oc + 3) // 4 * 4)
+    if oc == ic and ic % 4 == 0 and kh == kw == 3 and win["dil_w"] == 1:
+        layer.scratch = max(layer.scratch, 24 * wp)
     layer.macs = oh * ow * oc * kh * kw
     return layer
 

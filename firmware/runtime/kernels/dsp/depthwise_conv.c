@@ -5,8 +5,9 @@
 // the inner loops have no bounds checks; four channels per word (SXTB16
 // splits them into lanes, SMLABB/SMLATT accumulate each lane), weights
 // stored per channel quad so they stream in order, 3x3 windows unrolled
-// in assembly.
-// Other shapes use the reference loops.
+// in assembly. Other depth multipliers and channel counts gather each
+// output channel's input value (channels padded to a multiple of 4) and
+// use the same loops.
 // Hot loops: keep -O2 code generation when the project builds with -Os
 // (PlatformIO's default), which would otherwise cost ~30% more instructions.
 #pragma GCC optimize("O2")
@@ -33,6 +34,32 @@ static void dw_gather_rows(const tm_depthwise_conv_params_t *p, const int8_t *in
     memset(dst, (int)p->in_zp, (size_t)(lead * c));
     memcpy(dst + lead * c, in + ((int32_t)iy * p->in_w + x0 + lead) * c, (size_t)(body * c));
     memset(dst + (lead + body) * c, (int)p->in_zp, (size_t)((wp - lead - body) * c));
+  }
+}
+
+// dw_gather_rows for any depth multiplier and channel count: each gathered
+// pixel holds the input value of every output channel (channel oc reads
+// input channel oc / depth_mult), padded to cq (a multiple of 4) with the
+// zero point, whose weights are zero.
+static void dw_gather_rows_expand(const tm_depthwise_conv_params_t *p, const int8_t *in, int oy, int wp, int cq) {
+  const int ic = p->in_c, dm = p->depth_mult;
+  const int8_t zp = (int8_t)p->in_zp;
+  int8_t *dst = p->scratch;
+  for (int ky = 0; ky < p->k_h; ++ky) {
+    const int iy = oy * p->stride_h - p->pad_top + ky * p->dil_h;
+    for (int x = 0; x < wp; ++x, dst += cq) {
+      const int ix = x - p->pad_left;
+      if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+        memset(dst, zp, (size_t)cq);
+        continue;
+      }
+      const int8_t *src = in + ((int32_t)iy * p->in_w + ix) * ic;
+      int c = 0;
+      for (int i = 0; i < ic; ++i) {
+        for (int k = 0; k < dm; ++k) dst[c++] = src[i];
+      }
+      for (; c < cq; ++c) dst[c] = zp;
+    }
   }
 }
 
@@ -77,32 +104,45 @@ typedef struct {
   int step;      // bytes between the taps of a window row (dil_w * in_c)
   int row;       // bytes between window rows in the gathered rows
   int pixel;     // bytes between output pixels' windows (stride_w * in_c)
-  int cc;        // channels
+  int cc;        // gathered channels (a multiple of 4)
+  int oc;        // output channels (<= cc): bytes between output pixels
 } dw_layer_t;
 
 // One output row: every output pixel of it, channels in quads, from the
 // gathered rows x.
 static inline __attribute__((always_inline)) void dw_out_row(const dw_layer_t *l, const int8_t *x, int out_w,
                                                              int8_t *out, int mode) {
-  const int cc = l->cc, k_h = l->k_h, k_w = l->k_w, taps = l->taps;
+  const int cc = l->cc, oc = l->oc, k_h = l->k_h, k_w = l->k_w, taps = l->taps;
   const int step = l->step, row = l->row;
   const int32_t zp = l->zp, lo = l->lo, hi = l->hi;
-  for (int ox = 0; ox < out_w; ++ox, x += l->pixel, out += cc) {
+  for (int ox = 0; ox < out_w; ++ox, x += l->pixel, out += oc) {
     for (int c = 0; c < cc; c += 4) {
       const uint32_t *w = (const uint32_t *)(const void *)(l->weights + c * taps);  // 16-byte aligned array
       const int8_t *xc = x + c;
+      const int n = oc - c < 4 ? oc - c : 4;  // the last quad may be partial (zero weights past oc)
+      int32_t b[4] = {0, 0, 0, 0};
+      if (n == 4) {
+        b[0] = l->bias[c], b[1] = l->bias[c + 1], b[2] = l->bias[c + 2], b[3] = l->bias[c + 3];
+      } else {
+        for (int k = 0; k < n; ++k) b[k] = l->bias[c + k];
+      }
       // Bound: k_h*k_w taps of |x*w| <= 2^14 plus the bias.
-      int32_t a0 = l->bias[c], a1 = l->bias[c + 1], a2 = l->bias[c + 2], a3 = l->bias[c + 3];
+      int32_t a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3];
       const int skip = row - k_w * step;
       for (int ky = 0; ky < k_h; ++ky, xc += skip) {
         for (int kx = 0; kx < k_w; ++kx, ++w, xc += step) DW_TAP(tm_dsp_load4(xc), *w);
       }
       const int32_t *m = l->mult + c, *sh = l->shift + c;
       int8_t *o = out + c;
-      o[0] = tm_dsp_requantize_mode(mode, a0, m[0], sh[0], zp, lo, hi);
-      o[1] = tm_dsp_requantize_mode(mode, a1, m[1], sh[1], zp, lo, hi);
-      o[2] = tm_dsp_requantize_mode(mode, a2, m[2], sh[2], zp, lo, hi);
-      o[3] = tm_dsp_requantize_mode(mode, a3, m[3], sh[3], zp, lo, hi);
+      if (n == 4) {
+        o[0] = tm_dsp_requantize_mode(mode, a0, m[0], sh[0], zp, lo, hi);
+        o[1] = tm_dsp_requantize_mode(mode, a1, m[1], sh[1], zp, lo, hi);
+        o[2] = tm_dsp_requantize_mode(mode, a2, m[2], sh[2], zp, lo, hi);
+        o[3] = tm_dsp_requantize_mode(mode, a3, m[3], sh[3], zp, lo, hi);
+      } else {
+        const int32_t a[4] = {a0, a1, a2, a3};
+        for (int k = 0; k < n; ++k) o[k] = tm_dsp_requantize_mode(mode, a[k], m[k], sh[k], zp, lo, hi);
+      }
     }
   }
 }
@@ -407,26 +447,31 @@ static int dw_shifts_small(const int32_t *shift, int n) {
 }
 
 void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *in, int8_t *out) {
-  if (p->depth_mult != 1 || (p->in_c & 3) || !p->scratch) {
+  if (!p->scratch) {
     tm_ref_depthwise_conv(p, in, out);
     return;
   }
   const int wp = (p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1;
-  const int cc = p->in_c, taps = p->k_h * p->k_w;
+  const int dense = p->depth_mult == 1 && (p->in_c & 3) == 0;  // else gathered with expanded channels
+  const int oc = p->out_c, cc = (oc + 3) & ~3, taps = p->k_h * p->k_w;
   const dw_layer_t l = {p->weights, p->bias, p->mult, p->shift, p->out_zp, p->act_min, p->act_max,
-                        p->k_h, p->k_w, taps, p->dil_w * cc, wp * cc, p->stride_w * cc, cc};
-  const int fast = tm_dsp_fast_ok(p->bias, p->shift, cc, taps);
-  const int small = dw_shifts_small(p->shift, cc);
+                        p->k_h, p->k_w, taps, p->dil_w * cc, wp * cc, p->stride_w * cc, cc, oc};
+  const int fast = tm_dsp_fast_ok(p->bias, p->shift, oc, taps);
+  const int small = dw_shifts_small(p->shift, oc);
   const int mode = !fast ? TM_DSP_RQ_CHECKED : (p->act_min == -128 && p->act_max == 127 ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
-  if (mode == TM_DSP_RQ_FAST_SAT && p->k_h == 3 && p->k_w == 3 && p->dil_w == 1 && small) {
+  if (dense && mode == TM_DSP_RQ_FAST_SAT && p->k_h == 3 && p->k_w == 3 && p->dil_w == 1 && small) {
     dw_pairs_layer(p, in, out, wp);
     return;
   }
-  const int32_t out_row = (int32_t)p->out_w * cc;
+  const int32_t out_row = (int32_t)p->out_w * oc;
   for (int oy = 0; oy < p->out_h; ++oy) {
-    dw_gather_rows(p, in, oy, wp);
+    if (dense) {
+      dw_gather_rows(p, in, oy, wp);
+    } else {
+      dw_gather_rows_expand(p, in, oy, wp, cc);
+    }
     int8_t *o = out + oy * out_row;
-    if (mode == TM_DSP_RQ_FAST_SAT && p->k_h == 3 && p->k_w == 3 && small) {
+    if (dense && mode == TM_DSP_RQ_FAST_SAT && p->k_h == 3 && p->k_w == 3 && small) {
       dw_out_row_3x3_sat(&l, p->scratch, p->out_w, o);
     } else if (mode == TM_DSP_RQ_FAST_SAT) {
       dw_out_row(&l, p->scratch, p->out_w, o, TM_DSP_RQ_FAST_SAT);

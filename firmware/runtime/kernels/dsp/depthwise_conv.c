@@ -437,6 +437,17 @@ static void dw_pairs_layer(const tm_depthwise_conv_params_t *p, const int8_t *in
   }
 }
 
+// True when dw_pairs_layer may run quad by quad over the layer: the output
+// does not overlap the input, or it is the in-place plan (output below the
+// input by the planner's lag, which keeps pixel-order writes behind the
+// reads) shifted by whole pixels, so a quad's writes only land on the same
+// quad of input pixels already read.
+static int dw_quad_order_safe(const tm_depthwise_conv_params_t *p, const int8_t *in, const int8_t *out) {
+  const int32_t in_bytes = (int32_t)p->in_h * p->in_w * p->in_c, out_bytes = (int32_t)p->out_h * p->out_w * p->out_c;
+  if (out + out_bytes <= in || in + in_bytes <= out) return 1;
+  return out <= in && (in - out) % p->in_c == 0;
+}
+
 // True when every shift is in [-22, -1]: dw_quad_row_sat's rounding
 // constant (half + zp << right) and its sum with the high product fit.
 static int dw_shifts_small(const int32_t *shift, int n) {
@@ -459,7 +470,8 @@ void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *i
   const int fast = tm_dsp_fast_ok(p->bias, p->shift, oc, taps);
   const int small = dw_shifts_small(p->shift, oc);
   const int mode = !fast ? TM_DSP_RQ_CHECKED : (p->act_min == -128 && p->act_max == 127 ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
-  if (dense && mode == TM_DSP_RQ_FAST_SAT && p->k_h == 3 && p->k_w == 3 && p->dil_w == 1 && small) {
+  if (dense && mode == TM_DSP_RQ_FAST_SAT && p->k_h == 3 && p->k_w == 3 && p->dil_w == 1 && small &&
+      dw_quad_order_safe(p, in, out)) {
     dw_pairs_layer(p, in, out, wp);
     return;
   }

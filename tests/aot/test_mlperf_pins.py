@@ -18,9 +18,9 @@ TOLERANCE = 0.02
 
 # model -> (instructions per inference, arena bytes including the model input/output)
 PINS = {
-    "kws_ref_model": (4_165_280, 11_072),
-    "pretrainedResnet_quant": (15_088_840, 34_512),
-    "vww_96_int8": (13_617_600, 39_280),
+    "kws_ref_model": (4_042_080, 11_072),
+    "pretrainedResnet_quant": (14_837_800, 34_512),
+    "vww_96_int8": (13_307_120, 39_280),
     "ad01_int8": (383_520, 768),
 }
 

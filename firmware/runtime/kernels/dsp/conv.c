@@ -340,6 +340,33 @@ static inline __attribute__((always_inline)) void conv_store4(const tm_conv_para
   }
 }
 
+// conv_store4 for the fast modes with folded rounding constants: channel
+// by channel (the accumulators of a pair's two filters follow each other),
+// the four pixels' outputs out_c bytes apart from o.
+static inline __attribute__((always_inline)) void conv_store4_round(const tm_conv_params_t *p, const int32_t *acc,
+                                                                    int oc, int count, int8_t *o, int clamp) {
+  const int32_t *mult = p->mult + oc, *shift = p->shift + oc, *round = p->round + oc;
+  const int32_t lo = p->act_min, hi = p->act_max, step = p->out_c;  // locals: int8 stores may alias *p
+  o += oc;
+  for (const int32_t *end = acc + 4 * count; acc < end; acc += 4, ++o) {
+    const int32_t m = *mult++, c = *round++, r = -*shift++;
+    o[0] = tm_dsp_requantize_round(acc[0], m, c, r, clamp, lo, hi);
+    o[step] = tm_dsp_requantize_round(acc[1], m, c, r, clamp, lo, hi);
+    o[2 * step] = tm_dsp_requantize_round(acc[2], m, c, r, clamp, lo, hi);
+    o[3 * step] = tm_dsp_requantize_round(acc[3], m, c, r, clamp, lo, hi);
+  }
+}
+
+static __attribute__((noinline)) void conv_store4_round_sat(const tm_conv_params_t *p, const int32_t *acc, int oc,
+                                                            int count, int8_t *o) {
+  conv_store4_round(p, acc, oc, count, o, 0);
+}
+
+static __attribute__((noinline)) void conv_store4_round_clamp(const tm_conv_params_t *p, const int32_t *acc, int oc,
+                                                              int count, int8_t *o) {
+  conv_store4_round(p, acc, oc, count, o, 1);
+}
+
 // All output channels of four widened pixels (lanes of 8 words per group).
 static void conv_pixels4(const tm_conv_params_t *p, const uint32_t *x, int8_t *const *o, int mode) {
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
@@ -349,7 +376,13 @@ static void conv_pixels4(const tm_conv_params_t *p, const uint32_t *x, int8_t *c
   for (int j = 0; j < pairs; j += CONV4_CHUNK) {
     const int n = pairs - j < CONV4_CHUNK ? pairs - j : CONV4_CHUNK;
     conv_dot_pairs4(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
-    if (mode == TM_DSP_RQ_FAST_SAT) {
+    if (mode != TM_DSP_RQ_CHECKED && p->round) {
+      if (mode == TM_DSP_RQ_FAST_SAT) {
+        conv_store4_round_sat(p, acc, 2 * j, 2 * n, o[0]);
+      } else {
+        conv_store4_round_clamp(p, acc, 2 * j, 2 * n, o[0]);
+      }
+    } else if (mode == TM_DSP_RQ_FAST_SAT) {
       conv_store4(p, acc, 2 * j, 2 * n, o, TM_DSP_RQ_FAST_SAT);
     } else if (mode == TM_DSP_RQ_FAST) {
       conv_store4(p, acc, 2 * j, 2 * n, o, TM_DSP_RQ_FAST);

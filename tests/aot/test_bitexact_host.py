@@ -10,7 +10,7 @@ import harness
 import random_models
 from conftest import MODELS
 
-MLPERF = ["kws_ref_model", "pretrainedResnet_quant"]
+MLPERF = ["kws_ref_model", "pretrainedResnet_quant", "vww_96_int8", "ad01_int8"]
 PER_KIND = 30
 
 

@@ -9,7 +9,7 @@ import pytest
 from tests.aot import c_runner
 from tests.aot import random_models
 
-MLPERF = ["kws_ref_model", "pretrainedResnet_quant"]
+MLPERF = ["kws_ref_model", "pretrainedResnet_quant", "vww_96_int8", "ad01_int8"]
 PER_KIND = 30
 
 

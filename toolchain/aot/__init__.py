@@ -26,7 +26,7 @@ __all__ = ["AotError", "AotResult", "compile_tflite", "read_tflite", "read_tflit
 @dataclass
 class AotResult:
     files: list[Path]             # written model.h, model.c
-    arena_bytes: int              # static arena (activations + scratch; excludes the caller's input/output)
+    arena_bytes: int              # static arena: activations, scratch and the model input/output
     ops: list[str]                # builtin op name per layer
     plan: list[dict]              # per buffer: name, offset, size, first, last layer
     layers: list[dict]            # per layer: index, op, function, macs

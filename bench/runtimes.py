@@ -101,8 +101,8 @@ def section(results: dict, tree: Path) -> list[str]:
              "Instructions per inference are guest instructions on QEMU with `-icount shift=0` (SysTick, "
              "calibrated), the median of 5 runs on the first held-out sample (the first seeded random input for "
              "the imported MLPerf models): a deterministic proxy for cycles, not a time. `arena + io` counts every "
-             "byte of model tensors: TFLM keeps the input and output inside its arena (io 0), the AOT runtime "
-             "beside it. TFLM's arena is its own `arena_used_bytes()` read on the device.", "",
+             "byte of model tensors; both runtimes plan the model's input and output inside their arena "
+             "(io 0). TFLM's arena is its own `arena_used_bytes()` read on the device.", "",
              "| model | board | MACs | TFLM + CMSIS-NN instr. | TFLM reference instr. | AOT instr. (per MAC) | AOT / TFLM "
              "| TFLM arena + io | AOT arena + io | TFLM flash | AOT flash | TFLM stack | AOT stack | outputs identical |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]

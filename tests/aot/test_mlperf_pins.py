@@ -1,19 +1,15 @@
 """Instruction counts of the four MLPerf Tiny models pinned to within 2 % on
 QEMU mps2-an386 (Cortex-M4F, DSP kernels, -O2, -icount shift=0; one
 inference on the first seeded random input, tests/aot/c/bench_model.c), so a
-kernel regression (or an unannounced gain) shows in CI. The models live in
-../shared/models next to the repo: missing, they fail under CI=true and skip
-elsewhere. A deliberate change re-pins the figures with the measured value."""
+kernel regression (or an unannounced gain) shows in CI. The models come from
+the `mlperf` fixture. A deliberate change re-pins the figures with the measured value."""
 
-import os
 import shutil
 
 import pytest
 
-import bench
-from toolchain.paths import REPO
+from tests.aot import qemu_bench
 
-MODELS = REPO.parent / "shared" / "models"
 TOLERANCE = 0.02
 
 # model -> (instructions per inference, arena bytes including the model input/output)
@@ -29,14 +25,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.qemu, pytest.mark.skipif(
 
 
 @pytest.mark.parametrize("model", PINS)
-def test_mlperf_instruction_count_pinned(model, tmp_path):
-    path = MODELS / f"{model}.tflite"
-    if not path.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{path} is missing: CI needs the MLPerf Tiny models in ../shared/models")
-        pytest.skip(f"{path} not present (the MLPerf Tiny models go in ../shared/models)")
+def test_mlperf_instruction_count_pinned(model, tmp_path, mlperf):
+    path = mlperf.path(model)
     instructions, arena = PINS[model]
-    r = bench.measure(path, tmp_path, kernels="dsp", profile=False)
+    r = qemu_bench.measure(path, tmp_path, kernels="dsp", profile=False)
     assert r["instructions"] is not None, r["raw"]
     assert abs(r["instructions"] - instructions) <= TOLERANCE * instructions, \
         f"{model}: {r['instructions']:,} instructions, pinned at {instructions:,} (+-2 %)"

@@ -3,8 +3,8 @@ runtimes on identical inputs, side by side. Each runtime's full results go to
 `bench-<runtime>.json`; bench.json holds the last runtime's results plus the
 `compare` table, which report.html renders.
 
-Like with like: `arena + io` is every byte of model tensors, whether the
-runtime keeps the input and output inside its arena (TFLM) or beside it (AOT).
+Like with like: `arena + io` is every byte of model tensors, whether a
+runtime keeps the input and output inside its arena or beside it.
 """
 
 from toolchain import manifest, paths, pipeline

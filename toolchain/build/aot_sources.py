@@ -17,8 +17,7 @@ def sources(tflite: Path, name: str, board: Board, out_dir: Path, *, profile: bo
     inp, out = modelinfo.io(tflite)
     return ModelSources(name=name, runtime="aot", files=files, include_dirs=["model", "runtime"],
                         arena_bytes=int(result.arena_bytes), input_bytes=inp.nbytes, output_bytes=out.nbytes,
-                        extra={"ops": list(result.ops), "layers": list(result.layers)},
-                        io_bytes=inp.nbytes + out.nbytes)
+                        extra={"ops": list(result.ops), "layers": list(result.layers)})
 
 
 def runtime_files(found: list) -> list[tuple[Path, str]]:

@@ -5,21 +5,18 @@ the outputs of the TFLM host interpreter (the `tflite_micro` package),
 written to testdata/<kernel>_cases.h. golden_test.c runs every table against
 the linked kernels (portable or DSP twins).
 
-    python tests/firmware/kernels/golden.py     # regenerate testdata/
+    .venv/bin/python -m tests.firmware.kernels.golden     # regenerate testdata/ (from the repo root)
 """
 
-import sys
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE.parent.parent / "aot"))
+from tests.aot import c_runner, random_models
+from toolchain.aot.lower import lower_graph
+from toolchain.aot.reader import read_tflite_bytes
 
-import harness  # noqa: E402  (tests/aot)
-import random_models  # noqa: E402
-from toolchain.aot.lower import lower_graph  # noqa: E402
-from toolchain.aot.reader import read_tflite_bytes  # noqa: E402
+HERE = Path(__file__).parent
 
 # kernel header -> (generators, op names accepted)
 TABLES = {
@@ -61,8 +58,8 @@ def _case(name: str, model: bytes, ops: set, rng: np.random.Generator) -> tuple[
     if len(layers) != 1 or layers[0].op not in ops or layers[0].scratch > SCRATCH_BYTES:
         return None
     layer = layers[0]
-    inputs = harness.random_inputs(model, SAMPLES, rng)
-    expected = harness.tflm_outputs(model, inputs)
+    inputs = c_runner.random_inputs(model, SAMPLES, rng)
+    expected = c_runner.tflm_outputs(model, inputs)
     if expected is None or len(np.unique(expected.view(np.uint8))) < 3:  # no degenerate (clamped) outputs
         return None
     size = sum(c.values.nbytes for c in layer.consts) + inputs.nbytes + expected.nbytes

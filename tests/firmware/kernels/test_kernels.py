@@ -70,6 +70,6 @@ def test_golden_tables_on_cortex_m4(kernels, tmp_path):
 def test_golden_tables_are_current(tmp_path):
     """The checked-in tables are what golden.py makes today (a changed weight
     layout or lowering must regenerate them: python tests/firmware/kernels/golden.py)."""
-    import golden
+    from tests.firmware.kernels import golden
     for path in golden.write(tmp_path):
         assert path.read_text() == (HERE / "testdata" / path.name).read_text(), f"{path.name} is stale"

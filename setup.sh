@@ -42,7 +42,7 @@ fi
 
 if [ -f toolchain/build/pio_core.py ]; then
   say "preparing the offline PlatformIO core"
-  "$VENV/bin/python" -m toolchain.build.pio_core
+  "$VENV/bin/python" -c 'import sys; from toolchain.build import pio_core; sys.exit(pio_core.main())'
 fi
 
 [ "${1:-}" = "--install-only" ] && { say "installed"; exit 0; }

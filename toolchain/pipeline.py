@@ -26,6 +26,7 @@ from toolchain.export.errors import ExportError
 from toolchain.modelinfo import load_tflite, summarize
 from toolchain.paths import artifact_dir
 from toolchain.recipes import Recipe, data as datasets
+from toolchain.recipes.data.dataset import Lazy
 from toolchain.train import summary as train_summary
 from toolchain.train import train
 
@@ -80,6 +81,12 @@ def model_name(ref: str) -> str:
     return recipes.resolve(ref).name
 
 
+def _data_files(recipe: Recipe) -> dict[str, str]:
+    """Hashes of the data files a recipe's loader reads (a user's CSV log): a changed log retrains."""
+    files = [recipe.path / v for v in recipe.data["args"].values() if isinstance(v, str)]
+    return {f.name: manifest.file_hash(f) for f in files if f.is_file()}
+
+
 def train_step(recipe: Recipe, seed: int, force: bool = False):
     """Train (or reuse) the float model in build/<model>/host."""
     d = artifact_dir(recipe.name)
@@ -88,9 +95,9 @@ def train_step(recipe: Recipe, seed: int, force: bool = False):
         raise recipes.RecipeError(
             f"two recipes are named '{recipe.name}': {d} holds the models of {owner}, not of {recipe.path}",
             f"give one a new `name` in its recipe.toml, or build elsewhere (TOOLCHAIN_BUILD_DIR=...)")
-    data = datasets.load(recipe.data["loader"], seed, recipe.data["test_fraction"], base_dir=recipe.path,
-                         **recipe.data["args"])
-    key = _key(recipe.fingerprint, seed, code_fingerprint())
+    data = Lazy(lambda: datasets.load(recipe.data["loader"], seed, recipe.data["test_fraction"], base_dir=recipe.path,
+                                      **recipe.data["args"]))
+    key = _key(recipe.fingerprint, seed, code_fingerprint(), _data_files(recipe))
     out = d / "float.keras"
     if not force and _fresh(manifest.read(d), "train", key, [out]):
         console.step(f"train: {out} is up to date")

@@ -64,3 +64,16 @@ def load(loader: str, seed: int, test_fraction: float = 0.2, base_dir: Path | No
                             f"a typo in a label? the classes are: {', '.join(labels)}")
     x_tr, x_te, y_tr, y_te = split(x, y, test_fraction, seed, stratify=bool(labels))
     return Dataset(x_tr, y_tr, x_te, y_te, labels)
+
+
+class Lazy:
+    """A Dataset loaded on first use: a step whose outputs are up to date never pays for loading its data."""
+
+    def __init__(self, load):
+        self._load = load
+        self._data = None
+
+    def __getattr__(self, name):
+        if self._data is None:
+            self._data = self._load()
+        return getattr(self._data, name)

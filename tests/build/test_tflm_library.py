@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,27 @@ def test_glob_fallback_finds_the_listed_sources(tflm_tree):
         assert sorted(tl.glob_sources(tflm_tree, kernels)) == sorted(tl.sources(tflm_tree, kernels)), kernels
 
 
+def test_glob_fallback_on_a_cmsis_nn_only_tree(tmp_path):
+    tree = tiny_tree(tmp_path / "t", {})
+    (tree / "sources-reference.txt").unlink()
+    with pytest.raises(tl.TflmTreeError, match="no CMSIS-NN kernels.*--kernels reference"):
+        tl.sources(tree, "cmsis-nn")
+    kernels = tree / "tensorflow/lite/micro/kernels"
+    (kernels / "cmsis_nn").mkdir(parents=True)
+    for name in ("kernels/cmsis_nn/conv.cc", "kernels/add.cc", "micro_interpreter.cc", "kernels/conv_test.cc"):
+        (tree / "tensorflow/lite/micro" / name).write_text("")
+    nn = tree / "third_party/cmsis_nn/Source/ConvolutionFunctions"
+    nn.mkdir(parents=True)
+    for name in ("arm_convolve_s8.c", "arm_convolve_f32.c"):
+        (nn / name).write_text("")
+    assert sorted(tl.sources(tree, "cmsis-nn")) == [
+        "tensorflow/lite/micro/kernels/add.cc", "tensorflow/lite/micro/kernels/cmsis_nn/conv.cc",
+        "tensorflow/lite/micro/micro_interpreter.cc", "third_party/cmsis_nn/Source/ConvolutionFunctions/arm_convolve_s8.c"]
+    with pytest.raises(tl.TflmTreeError, match="no reference kernels for conv.cc"):
+        tl.sources(tree, "reference")
+
+
+
 def test_build_is_cached_resumed_and_keyed_by_content(tmp_path, cache):
     tree = tiny_tree(tmp_path / "t", {"a.cc": "int tm_a() { return 1; }\n", "b.c": "int tm_b(void) { return 2; }\n"})
     before = snapshot(tree)
@@ -96,6 +118,20 @@ def test_build_is_cached_resumed_and_keyed_by_content(tmp_path, cache):
 
     (tree / "b.c").write_text("int tm_b(void) { return 3; }\n")
     assert tl.library(tree, *M4, "reference").key != lib.key
+
+
+def test_concurrent_builders_compile_once(tmp_path, cache):
+    tree = tiny_tree(tmp_path / "t", {f"f{i}.cc": f"int tm_f{i}() {{ return {i}; }}\n" for i in range(6)})
+    script = ("import sys; from pathlib import Path; from toolchain import tflm_library as tl; "
+              "lib = tl.library(Path(sys.argv[1]), 'cortex-m4f', 'fpv4-sp-d16', 'reference', jobs=1, "
+              "progress=lambda d, n: print('compiled', d, flush=True)); print(lib.archive)")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(tree)], stdout=subprocess.PIPE, text=True, env=env)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=300)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert sorted("compiled" in o for o in outs) == [False, True], outs
+    assert len({o.splitlines()[-1] for o in outs}) == 1
 
 
 def test_compile_failure_names_the_file(tmp_path, cache):

@@ -129,6 +129,11 @@ def glob_sources(tree: Path, kernels: str) -> list[str]:
         else:
             own.append(rel.as_posix())
     if kernels == "reference":
+        # a tree made only with OPTIMIZED_KERNEL_DIR=cmsis_nn has the twins instead of these
+        missing = sorted(n for n in twins if not (tree / kernel_dir / n).is_file())
+        if missing:
+            raise TflmTreeError(f"{tree} has no reference kernels for {', '.join(missing)}",
+                                "make the tree again without OPTIMIZED_KERNEL_DIR too, or use --kernels cmsis-nn")
         return own
     if not twins:
         raise TflmTreeError(f"{tree} has no CMSIS-NN kernels ({kernel_dir}/cmsis_nn/)",
@@ -197,7 +202,7 @@ def _compiler_version(cxx: str) -> str:
 
 
 def tree_hash(tree: Path) -> str:
-    """sha256 over every file's tree-relative path and bytes (about 0.1 s for the 11 MB tree)."""
+    """sha256 over every file's tree-relative path and bytes (0.04 s for the 11 MB, 680-file shared tree)."""
     h = hashlib.sha256()
     for path in sorted(p for p in tree.rglob("*") if p.is_file()):
         rel = path.relative_to(tree).as_posix().encode()
@@ -210,6 +215,7 @@ def tree_hash(tree: Path) -> str:
 def library(tree: Path, cpu: str, fpu: str, kernels: str, *, jobs: int | None = None,
             progress: Callable[[int, int], None] | None = None) -> TflmLibrary:
     """The cached libtflm.a for this tree, core and kernel set; built (in parallel) when missing."""
+    tree = Path(tree).resolve()
     machine = machine_flags(cpu, fpu)
     defs = defines(cpu, kernels)
     incs = include_dirs(tree, cpu)

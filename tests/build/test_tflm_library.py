@@ -122,7 +122,7 @@ def test_build_is_cached_resumed_and_keyed_by_content(tmp_path, cache):
 
 def test_concurrent_builders_compile_once(tmp_path, cache):
     tree = tiny_tree(tmp_path / "t", {f"f{i}.cc": f"int tm_f{i}() {{ return {i}; }}\n" for i in range(6)})
-    script = ("import sys; from pathlib import Path; from toolchain import tflm_library as tl; "
+    script = ("import sys; from pathlib import Path; from toolchain.build import tflm_library as tl; "
               "lib = tl.library(Path(sys.argv[1]), 'cortex-m4f', 'fpv4-sp-d16', 'reference', jobs=1, "
               "progress=lambda d, n: print('compiled', d, flush=True)); print(lib.archive)")
     env = {**os.environ, "PYTHONPATH": str(REPO)}

@@ -100,8 +100,11 @@ def main() -> None:
     for key, t in TFLM.items():
         fmt = lambda v: f"{v[0] / 1e6:.2f} M / {v[1]:,} B / " + (f"{v[2]:,} B" if v[2] else "-")  # noqa: E731
         lines.append(f"| {key} | {fmt(t['ref'])} | {fmt(t['cmsis'])} |")
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text("\n".join(lines) + "\n")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # the section bench/sweep_digits.py writes is kept
+    old = out.read_text() if out.exists() else ""
+    out.write_text("\n".join(lines) + "\n" + (old[old.index("\n## Sweeps\n"):] if "\n## Sweeps\n" in old else ""))
     print(f"wrote {args.out}")
 
 

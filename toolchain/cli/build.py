@@ -10,21 +10,30 @@ from toolchain.cli.console import console
 # shared with `flash` (and RUNTIME with `bench` and `emulate`)
 RUNTIME = typer.Option(None, "--runtime", "-r", help="On-device runtime (default: the board's, see `toolchain boards`).")
 BOARD = typer.Option(..., "--board", "-b", help="Board id (see `toolchain boards`).")
+SWEEP_BOARD = typer.Option(None, "--board", "-b", help="Board id (see `toolchain boards`); with --from-sweep, the sweep's board by default.")
 TFLM_DIR = typer.Option(None, "--tflm-dir", help="Local TFLM Arduino library to build against (offline labs).")
 
 
 def build_cmd(
-    board: str = BOARD,
+    board: str = SWEEP_BOARD,
     model: str = options.MODEL,
     runtime: str = RUNTIME,
     seed: int = options.SEED,
     profile: bool = typer.Option(False, "--profile", help="Time every layer (builds with -DTM_PROFILE)."),
     tflm_dir: Path = TFLM_DIR,
+    from_sweep: str = typer.Option(None, "--from-sweep", help="Deploy a point of this sweep (see `toolchain sweep`)."),
+    pick: str = typer.Option("best", "--pick", help="With --from-sweep: best, or a point id."),
 ) -> None:
     """Build firmware for a model on a board (PlatformIO, offline)."""
+    from toolchain.errors import UsageError
     from toolchain.firmware import build
 
-    fw = build(model, board, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir)
+    if from_sweep:
+        fw = _from_sweep(model, from_sweep, pick, board, runtime, tflm_dir)
+    elif board is None:
+        raise UsageError("missing option '--board'", "pass --board ID (see `toolchain boards`), or --from-sweep NAME")
+    else:
+        fw = build(model, board, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir)
     b = fw.board
     console.table(f"{fw.model} on {b.id} ({fw.runtime})", ["", "bytes", "board limit", "used"], [
         ["flash", *_size(fw.size.flash_bytes, b.flash_bytes)],
@@ -33,6 +42,22 @@ def build_cmd(
         ["stack reserved", *_size(fw.size.stack_reserved_bytes)],
     ])
     console.success(f"built {fw.elf} in {fw.build_seconds:.1f} s")
+
+
+def _from_sweep(model: str, name: str, choice: str, board: str | None, runtime: str | None, tflm_dir: Path | None):
+    from toolchain.sweep import pick, sweep_dir
+    from toolchain.sweep.point import deploy
+    from toolchain.sweep.report import row
+
+    rec, results = pick(model, name, choice)
+    p = row(rec)
+    console.info(f"sweep {name}, point {p['id']}: {p['describe']} ({p['status']}, {p['acc'] or 'no accuracy'})")
+    out = sweep_dir(results.data["model"], name)
+    fw, ref = deploy(rec, results.data["recipe"], results.data["seed"], out / "recipes", board, runtime, tflm_dir)
+    if rec["config"]["width"] != 1.0:
+        console.info(f"this point's recipe (width {rec['config']['width']:g}) is {ref}: pass it as --model to "
+                     "flash, emulate or bench it")
+    return fw
 
 
 def _size(n: int, limit: int | None = None) -> list[str]:

@@ -132,3 +132,30 @@ def _portable_ref(model_ref: str) -> str:
     if (paths.RECIPES / model_ref / "recipe.toml").is_file():
         return model_ref
     return str(resolve(model_ref).resolve())
+
+
+def pick(model_ref: str, name: str, choice: str) -> tuple[dict, Results]:
+    """The point `choice` ("best", or an id or the start of one) of sweep `name` of model `model_ref`."""
+    from toolchain.pipeline import model_name
+    from toolchain.sweep.errors import SweepError
+
+    out = sweep_dir(model_name(model_ref), name)
+    results = Results.open(out)
+    if not results.points:
+        known = sorted(p.name for p in out.parent.glob("*") if (p / "sweep.json").exists())
+        raise SweepError(f"no sweep '{name}' for model '{model_ref}' in {out.parent}",
+                         f"sweeps: {', '.join(known)}" if known else "run `toolchain sweep` first")
+    recs = results.current()
+    if choice == "best":
+        rec = pareto.best(recs)
+        if rec is None:
+            raise SweepError(f"sweep '{name}' has no feasible point to deploy", "see its report.html for why")
+        return rec, results
+    found = [{"id": i, **p} for i, p in results.points.items() if i.startswith(choice)]
+    if len(found) != 1:
+        what = "no point" if not found else f"{len(found)} points"
+        raise SweepError(f"{what} of sweep '{name}' has an id starting with '{choice}'",
+                         "pass best or an id from the sweep's table (report.html)")
+    if found[0]["status"] == "failed":
+        raise SweepError(f"point {found[0]['id']} of sweep '{name}' failed ({found[0]['error']})", "pick another one")
+    return found[0], results

@@ -108,7 +108,6 @@ class _Trained(Exception):
 
 def _measure(rec: dict, config: dict, model_ref: str, seed: int, samples: int | None, work: Path, trained: dict):
     from toolchain import bench, manifest, paths, recipes
-    from toolchain.optimize import Plan
     from toolchain.pipeline import optimize_step
 
     ref = recipe_ref(model_ref, config["width"], work)
@@ -117,9 +116,7 @@ def _measure(rec: dict, config: dict, model_ref: str, seed: int, samples: int | 
     if not manifest.read(host).get("steps"):  # a rerun of this point keeps what it made before
         for name, data in trained["files"].items():
             (host / name).write_bytes(data)
-    qat = config["quantize"] == "qat"
-    plan = Plan.of(recipe, prune=config["prune"], distill=config["distill"], quantize=[] if qat else ["int8"], qat=qat)
-    optimize_step(recipe, seed, plan)
+    optimize_step(recipe, seed, plan_of(recipe, config))
     board_dir = paths.artifact_dir(recipe.name, config["board"])
     try:
         r = bench.bench(ref, config["board"], runtime=config["runtime"], seed=seed, max_samples=samples)
@@ -131,6 +128,30 @@ def _measure(rec: dict, config: dict, model_ref: str, seed: int, samples: int | 
     rec.update(accuracy=r["accuracy"]["device"], instructions=r["latency"]["instructions_median"],
                arena_bytes=mem["arena_bytes"], flash_bytes=mem["flash_bytes"], ram_bytes=mem["ram_bytes"],
                stack_bytes=mem.get("stack_bytes"))
+
+
+def plan_of(recipe, config: dict):
+    """The optimization plan of a point: prune, distill, then int8 post-training quantization or QAT."""
+    from toolchain.optimize import Plan
+
+    qat = config["quantize"] == "qat"
+    return Plan.of(recipe, prune=config["prune"], distill=config["distill"], quantize=[] if qat else ["int8"], qat=qat)
+
+
+def deploy(rec: dict, model_ref: str, seed: int, recipes_dir: Path, board: str | None, runtime: str | None,
+           tflm_dir: Path | None = None):
+    """Build a chosen point's model for `board` (the sweep's board by default) in the usual build tree, with its
+    plan recorded as the last one, so `flash`, `emulate` and `bench` deploy it too. Returns (Firmware, model ref)."""
+    from toolchain import firmware, recipes
+    from toolchain.pipeline import optimize_step
+
+    config = rec["config"]
+    ref = recipe_ref(model_ref, config["width"], recipes_dir)
+    recipe = recipes.load(ref)
+    optimize_step(recipe, seed, plan_of(recipe, config))
+    fw = firmware.build(ref, board or config["board"], runtime=runtime or config["runtime"], seed=seed,
+                        tflm_dir=tflm_dir)
+    return fw, ref
 
 
 def _artifacts(work: Path) -> list[Path]:

@@ -18,6 +18,7 @@ from typing import Callable
 
 from toolchain import paths
 from toolchain.sweep import engine, pareto, space
+from toolchain.sweep.errors import SweepError
 from toolchain.sweep.results import Results
 
 
@@ -48,6 +49,9 @@ def sweep(model_ref: str, *, name: str | None = None, space_file: Path | None = 
     from toolchain import recipes
     from toolchain.sweep import report
 
+    for flag, value in (("--workers", workers), ("--samples", samples), ("--max-latency", max_latency)):
+        if value is not None and value < 1:
+            raise SweepError(f"{flag} {value} is too small", f"pass {flag} 1 or more, or leave it out")
     recipe = recipes.load(model_ref)
     axes = space.load(space_file)
     configs = space.points(axes, board, budget, seed)
@@ -77,8 +81,8 @@ def _run(todo, model_ref, seed, samples, address, workers, out: Path, results: R
         widths = sorted({c["width"] for _, c in todo})
         trained: dict[float, dict] = {}
 
-        def trained_one(i: int, r: dict) -> None:
-            trained[widths[i]] = r
+        def trained_one(i: int, r) -> None:
+            trained[widths[i]] = {"error": crashed(r)} if isinstance(r, Exception) else r
             status.training -= 1
             on_update(status)
 
@@ -86,8 +90,10 @@ def _run(todo, model_ref, seed, samples, address, workers, out: Path, results: R
                           for w in widths], slots, on_start=lambda i: _started(status, on_update, "training"),
                          on_done=trained_one)
 
-        def finished(i: int, rec: dict) -> None:
+        def finished(i: int, rec) -> None:
             pid = todo[i][0]
+            if isinstance(rec, Exception):
+                rec = {"config": todo[i][1], "status": "failed", "error": crashed(rec), "fits": None}
             for rel, data in (rec.pop("bundle", None) or {}).items():
                 (out / "points" / pid / rel).parent.mkdir(parents=True, exist_ok=True)
                 (out / "points" / pid / rel).write_bytes(data)
@@ -100,6 +106,11 @@ def _run(todo, model_ref, seed, samples, address, workers, out: Path, results: R
         engine.run_tasks([(engine.point_task, (c, model_ref, seed, samples, str(out / "points" / pid),
                                                trained[c["width"]], env, driver)) for pid, c in todo],
                          slots, on_start=lambda i: _started(status, on_update, "running"), on_done=finished)
+
+
+def crashed(e: Exception) -> str:
+    lines = [l for l in str(e).splitlines() if l.strip()]
+    return f"the Ray task died: {lines[-1] if lines else type(e).__name__}"
 
 
 def _started(status: Status, on_update, what: str) -> None:
@@ -137,7 +148,6 @@ def _portable_ref(model_ref: str) -> str:
 def pick(model_ref: str, name: str, choice: str) -> tuple[dict, Results]:
     """The point `choice` ("best", or an id or the start of one) of sweep `name` of model `model_ref`."""
     from toolchain.pipeline import model_name
-    from toolchain.sweep.errors import SweepError
 
     out = sweep_dir(model_name(model_ref), name)
     results = Results.open(out)

@@ -76,8 +76,10 @@ def unreachable(address: str, why: str) -> SweepError:
 def run_tasks(calls: list[tuple[Callable, tuple]], slots: int, on_start: Callable[[int], None],
               on_done: Callable[[int, object], None]) -> None:
     """Run `fn(*args)` for each call as a Ray task, at most `slots` at once, reporting each start and result
-    (by index) as it happens. Ctrl-C cancels the tasks still running and re-raises."""
+    (by index) as it happens; a task whose worker died reports its RayError as the result. Ctrl-C cancels the
+    tasks still running and re-raises."""
     import ray
+    from ray.exceptions import RayError
 
     remote = {}
     pending = list(range(len(calls)))
@@ -92,7 +94,11 @@ def run_tasks(calls: list[tuple[Callable, tuple]], slots: int, on_start: Callabl
                 on_start(i)
             ready, _ = ray.wait(list(running), num_returns=1)
             for ref in ready:
-                on_done(running.pop(ref), ray.get(ref))
+                try:
+                    value = ray.get(ref)
+                except RayError as e:  # the worker crashed (killed, out of memory): the others go on
+                    value = e
+                on_done(running.pop(ref), value)
     except BaseException:
         for ref in running:
             ray.cancel(ref)  # KeyboardInterrupt in the task: its QEMU and temp files are cleaned up

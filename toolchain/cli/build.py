@@ -53,7 +53,8 @@ def _from_sweep(model: str, name: str, choice: str, board: str | None, runtime: 
     p = row(rec)
     console.info(f"sweep {name}, point {p['id']}: {p['describe']} ({p['status']}, {p['acc'] or 'no accuracy'})")
     out = sweep_dir(results.data["model"], name)
-    fw, ref = deploy(rec, results.data["recipe"], results.data["seed"], out / "recipes", board, runtime, tflm_dir)
+    fw, ref = deploy(rec, results.data["recipe"], results.data["seed"], out / "points" / rec["id"], out / "recipes",
+                     board, runtime, tflm_dir)
     if rec["config"]["width"] != 1.0:
         console.info(f"this point's recipe (width {rec['config']['width']:g}) is {ref}: pass it as --model to "
                      "flash, emulate or bench it")

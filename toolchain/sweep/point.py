@@ -138,16 +138,23 @@ def plan_of(recipe, config: dict):
     return Plan.of(recipe, prune=config["prune"], distill=config["distill"], quantize=[] if qat else ["int8"], qat=qat)
 
 
-def deploy(rec: dict, model_ref: str, seed: int, recipes_dir: Path, board: str | None, runtime: str | None,
-           tflm_dir: Path | None = None):
+def deploy(rec: dict, model_ref: str, seed: int, point_dir: Path, recipes_dir: Path, board: str | None,
+           runtime: str | None, tflm_dir: Path | None = None):
     """Build a chosen point's model for `board` (the sweep's board by default) in the usual build tree, with its
-    plan recorded as the last one, so `flash`, `emulate` and `bench` deploy it too. Returns (Firmware, model ref)."""
-    from toolchain import firmware, recipes
+    plan recorded as the last one, so `flash`, `emulate` and `bench` deploy it too. The point's own models are
+    copied in when they are here (training again elsewhere need not give the same bits). Returns (Firmware, ref)."""
+    from toolchain import firmware, paths, recipes
     from toolchain.pipeline import optimize_step
 
     config = rec["config"]
     ref = recipe_ref(model_ref, config["width"], recipes_dir)
     recipe = recipes.load(ref)
+    made = point_dir / "build" / recipe.name / "host"
+    if (made / "float.keras").is_file():
+        host = paths.artifact_dir(recipe.name)
+        shutil.copytree(made, host, dirs_exist_ok=True)
+        m = host / "manifest.json"
+        m.write_text(m.read_text().replace(str(made), str(host)))
     optimize_step(recipe, seed, plan_of(recipe, config))
     fw = firmware.build(ref, board or config["board"], runtime=runtime or config["runtime"], seed=seed,
                         tflm_dir=tflm_dir)

@@ -70,13 +70,15 @@ def _plot(board: str, recs: list[dict]):
         shown = [r for r in recs if r.get(key) is not None and r.get("accuracy") is not None]
         for grey in (True, False):
             pts = [r for r in shown if (r["status"] != "ok") == grey]
-            ax.scatter([r[key] for r in pts], [100 * r["accuracy"] for r in pts], s=24,
-                       color="0.75" if grey else "tab:blue", label="infeasible" if grey else "feasible", zorder=2)
+            if pts:
+                ax.scatter([r[key] for r in pts], [100 * r["accuracy"] for r in pts], s=24,
+                           color="0.75" if grey else "tab:blue", label="infeasible" if grey else "feasible", zorder=2)
         f = pareto.front(recs, cost)
         ax.plot([r[key] for r in f], [100 * r["accuracy"] for r in f], "o-", color="tab:red", label="Pareto front",
                 zorder=3)
         ax.set_xlabel("instructions per inference (emulated)" if cost == "instructions" else "static RAM (bytes)")
         ax.set_ylabel("accuracy on device (%)")
+        ax.set_ylim(top=min(ax.get_ylim()[1], 100.5))
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     fig.suptitle(board)

@@ -35,8 +35,8 @@ def test_three_point_sweep_on_local_ray(tmp_path):
             assert p["status"] == "failed" and "tflm runtime cannot be built" in p["error"]
             continue
         assert p["status"] == "ok", p["error"]
-        # the AOT runtime is bit-exact with the host int8 reference: same accuracy on the whole held-out split
-        assert p["accuracy"] == p["host_accuracy"] and p["accuracy"] > 0.9
+        # the AOT runtime is bit-exact with the host int8 reference: same outputs on the whole held-out split
+        assert p["agreement"] == 1.0 and p["accuracy"] == p["host_accuracy"] and p["accuracy"] > 0.9
         assert 10_000 < p["instructions"] < 1_000_000 and 0 < p["arena_bytes"] < p["ram_bytes"] < p["flash_bytes"]
         bench = json.loads((build / "digits/sweeps/three/points" / pid / "build/digits/qemu-m4/bench.json").read_text())
         assert bench["accuracy"]["device"] == p["accuracy"] and bench["latency"]["instructions_median"] == p["instructions"]

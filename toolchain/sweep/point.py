@@ -85,9 +85,8 @@ def run(config: dict, model_ref: str, seed: int, samples: int | None, work: Path
 
     t0 = time.monotonic()
     rec = {"config": config, "status": "failed", "error": None, "fits": None, "accuracy": None, "host_accuracy": None,
-           "agreement": None,
-           "instructions": None, "arena_bytes": None, "flash_bytes": None, "ram_bytes": None, "files": [],
-           "node": socket.gethostname()}
+           "agreement": None, "instructions": None, "arena_bytes": None, "flash_bytes": None, "ram_bytes": None,
+           "files": [], "node": socket.gethostname()}
     try:
         if "error" in trained:
             raise _Trained(trained["error"])

@@ -55,9 +55,12 @@ def section(runs: dict[int, tuple], note: str) -> list[str]:
              f"{os.cpu_count()} cores. {note}".rstrip(), "",
              "Commands (each from an empty build tree: every point trained, optimized, built and benched):", "",
              "```", *[" ".join(cmd) for cmd, *_ in runs.values()], "```", "",
-             "| local Ray workers | wall time | speed-up | load average (1 min, mean of start and end) |",
-             "|---|---|---|---|"]
-    lines += [f"| {w} | {wall:.0f} s | {base / wall:.2f}x | {load:.1f} |" for w, (_, wall, _, load) in runs.items()]
+             "| local Ray workers | wall time | speed-up | sum of the points' own times | points at once (sum / wall) "
+             "| load average (1 min, mean of start and end) |",
+             "|---|---|---|---|---|---|"]
+    for w, (_, wall, data, load) in runs.items():
+        busy = sum(data["points"][i]["seconds"] for i in data["current"])
+        lines.append(f"| {w} | {wall:.0f} s | {base / wall:.2f}x | {busy:.0f} s | {busy / wall:.2f} | {load:.1f} |")
     shown = {w: [{"id": i, **data["points"][i]} for i in data["current"]] for w, (_, _, data, _) in runs.items()}
     figures = lambda recs: [(r["id"], r["status"], r["accuracy"], r["instructions"], r["ram_bytes"]) for r in recs]  # noqa: E731
     if all(figures(recs) == figures(shown[min(shown)]) for recs in shown.values()):
@@ -69,7 +72,7 @@ def section(runs: dict[int, tuple], note: str) -> list[str]:
         lines += ["", f"Run with {w} worker(s): {len(recs)} points, {len(failed)} not ok"
                   + "".join(f"; {r['id']}: {r['status']} ({r['error']})" for r in failed) + ".", ""]
         for cost, front in pareto.fronts(recs)["qemu-m4"].items():
-            lines += [f"Pareto front, accuracy vs {'instructions' if cost == 'instructions' else 'static RAM'}:", "",
+            lines += [f"Pareto front, accuracy vs {pareto.LABELS[cost]}:", "",
                       *table(front), ""]
         lines += ["<details><summary>All points</summary>", "", *table(recs), "", "</details>"]
     return lines

@@ -78,7 +78,7 @@ def _fronts(recs: list[dict]) -> None:
 
     for board, fronts in pareto.fronts(recs).items():
         for cost, front in fronts.items():
-            console.table(f"Pareto front on {board}: accuracy vs {cost}",
+            console.table(f"Pareto front on {board}: accuracy vs {pareto.LABELS[cost]}",
                           ["id", "config", "accuracy", "instructions", "static RAM B", "arena B", "flash B"],
                           [[p["id"], p["describe"], p["acc"], p["instr"], p["ram"], p["arena"], p["flash"]]
                            for p in map(row, front)])

@@ -2,7 +2,8 @@
 the same board beats on both accuracy (higher) and cost (lower), for cost =
 instructions and cost = static RAM."""
 
-COSTS = {"instructions": "instructions", "ram": "ram_bytes"}
+COSTS = {"instructions": "instructions", "ram": "ram_bytes"}  # cost -> record key
+LABELS = {"instructions": "instructions", "ram": "static RAM"}
 
 
 def feasible(records: list[dict]) -> list[dict]:

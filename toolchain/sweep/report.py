@@ -41,7 +41,7 @@ def write(directory: Path) -> Path:
         raise SweepError(f"no {FILE} in {directory}", "run `toolchain sweep` first")
     recs = results.current()
     table = lambda rows: jinja2.utils.markupsafe.Markup(TABLE.render(rows=[row(p) for p in rows]))  # noqa: E731
-    boards = [{"board": b, "png": _plot(b, rs), "fronts": [(c, table(f)) for c, f in pareto.fronts(rs)[b].items()]}
+    boards = [{"board": b, "png": _plot(b, rs), "fronts": [(pareto.LABELS[c], table(f)) for c, f in pareto.fronts(rs)[b].items()]}
               for b, rs in pareto.by_board(recs).items()]
     best = pareto.best(recs)
     counts = ", ".join(f"{sum(p['status'] == s for p in recs)} {s}" for s in ("ok", "infeasible", "failed"))

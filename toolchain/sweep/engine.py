@@ -10,6 +10,7 @@ come back with the point's record.
 
 import logging
 import os
+import re
 import socket
 import tempfile
 from contextlib import contextmanager
@@ -97,6 +98,11 @@ def run_tasks(calls: list[tuple[Callable, tuple]], slots: int, on_start: Callabl
                 try:
                     value = ray.get(ref)
                 except RayError as e:  # the worker crashed (killed, out of memory): the others go on
+                    missing = re.search(r"No module named '(toolchain[^']*)'", str(e))
+                    if missing:  # no point can run there: say so once
+                        raise SweepError(f"the Ray workers cannot import this toolchain (no module {missing[1]})",
+                                         "start Ray on every node from the .venv of a checkout of this commit set "
+                                         "up with ./setup.sh (docs/sweep.md)") from None
                     value = e
                 on_done(running.pop(ref), value)
     except BaseException:

@@ -28,3 +28,20 @@ def test_plan_is_recipe_default_or_exactly_the_flags():
     p = Plan.of(r, prune=0.5, distill=True, quantize=["int8"], qat=None)
     assert (p.prune, p.distill, p.qat, p.quantize) == (0.5, True, False, ["int8"])
     assert p.fine_tune_epochs == r.optimize["fine_tune_epochs"]
+
+
+def test_width_scales_the_digits_model_and_needs_a_build_that_takes_it(tmp_path):
+    from toolchain.data import load as load_data
+    from toolchain.sweep.point import recipe_ref
+    from toolchain.train import build
+
+    data = load_data("digits", seed=0, test_fraction=0.2)
+    full, half = (build(recipes.load(recipe_ref("digits", w, tmp_path / str(w))), data) for w in (1.0, 0.5))
+    assert [l.filters for l in half.layers[:3:2]] == [8, 16] and [l.filters for l in full.layers[:3:2]] == [16, 32]
+    assert recipes.load(recipe_ref("digits", 0.5, tmp_path)).fingerprint != recipes.load("digits").fingerprint
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "recipe.toml").write_text('name = "old"\n[data]\nloader = "digits"\n[train]\nwidth = 0.5\n')
+    (old / "model.py").write_text("def build(keras, input_shape, num_outputs, variant='default'):\n    pass\n")
+    with pytest.raises(recipes.RecipeError, match="takes no `width` keyword"):
+        recipes.load(str(old))

@@ -7,6 +7,7 @@ Imports: leaves only."""
 import difflib
 import hashlib
 import importlib.util
+import inspect
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,8 @@ QUANT_MODES = ("int8", "float16", "dynamic")
 SCHEMA: dict[str, dict[str, tuple[type | tuple, Any]]] = {
     "": {"name": (str, None), "description": (str, ""), "task": (str, "classification")},
     "data": {"loader": (str, None), "test_fraction": (float, 0.2), "args": (dict, {})},
-    "train": {"epochs": (int, 30), "batch_size": (int, 32), "learning_rate": (float, 0.002)},
+    # width: multiplier passed to model.py's build(..., width=) when not 1.0 (`toolchain sweep` varies it)
+    "train": {"epochs": (int, 30), "batch_size": (int, 32), "learning_rate": (float, 0.002), "width": (float, 1.0)},
     "optimize": {
         "prune": (float, 0.0),
         "distill": (bool, False),
@@ -130,7 +132,20 @@ def load(ref: str) -> Recipe:
         raise RecipeError(f"{toml_path}: unknown quantization mode '{bad[0]}'", f"use one of: {', '.join(QUANT_MODES)}")
     if not 0 <= tables["optimize"]["prune"] < 1:
         raise RecipeError(f"{toml_path}: prune must be a sparsity in [0, 1)")
-    return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=_load_builder(folder))
+    builder = _load_builder(folder)
+    _check_width(tables["train"]["width"], builder, folder)
+    return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=builder)
+
+
+def _check_width(width: float, builder: Callable, folder: Path) -> None:
+    """A width other than 1.0 needs a build() that takes it; 1.0 is never passed (older recipes keep working)."""
+    if width <= 0:
+        raise RecipeError(f"{folder / 'recipe.toml'}: width in [train] must be > 0, got {width}")
+    params = inspect.signature(builder).parameters
+    takes = "width" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+    if width != 1.0 and not takes:
+        raise RecipeError(f"{folder / 'model.py'}: build() takes no `width` keyword, so width = {width} cannot apply",
+                          "add `width=1.0` to build(...) and scale the layers by it (see models/digits/model.py)")
 
 
 def _load_builder(folder: Path) -> Callable:

@@ -57,11 +57,11 @@ def test_board_given_twice_is_refused():
         space.points(space.parse({"board": ["qemu-m7"]}), board="qemu-m4")
 
 
-def test_width_is_written_into_the_train_table():
+def test_width_copy_has_its_own_name_and_the_width_in_the_train_table():
     toml = 'name = "x"\n\n[train]\nepochs = 3\nwidth = 2.0\n\n[optimize]\nprune = 0.5\n'
     out = with_width(toml, 0.5)
-    assert out == 'name = "x"\n\n[train]\nwidth = 0.5\nepochs = 3\n\n[optimize]\nprune = 0.5\n'
-    assert with_width('name = "x"\n', 2) == 'name = "x"\n\n[train]\nwidth = 2.0\n'
+    assert out == 'name = "x-w0.5"\n\n[train]\nwidth = 0.5\nepochs = 3\n\n[optimize]\nprune = 0.5\n'
+    assert with_width('name = "x"\n', 2) == 'name = "x-w2"\n\n[train]\nwidth = 2.0\n'
 
 
 def test_unknown_key_in_the_space_file_is_one_clear_error(tmp_path):

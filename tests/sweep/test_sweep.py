@@ -38,7 +38,7 @@ def test_three_point_sweep_on_local_ray(tmp_path):
         # the AOT runtime is bit-exact with the host int8 reference: same outputs on the whole held-out split
         assert p["agreement"] == 1.0 and p["accuracy"] == p["host_accuracy"] and p["accuracy"] > 0.9
         assert 10_000 < p["instructions"] < 1_000_000 and 0 < p["arena_bytes"] < p["ram_bytes"] < p["flash_bytes"]
-        bench = json.loads((build / "digits/sweeps/three/points" / pid / "build/digits/qemu-m4/bench.json").read_text())
+        bench = json.loads((build / "digits/sweeps/three/points" / pid / "build/digits-w0.5/qemu-m4/bench.json").read_text())
         assert bench["accuracy"]["device"] == p["accuracy"] and bench["latency"]["instructions_median"] == p["instructions"]
     assert {p["config"]["runtime"] for p in recs.values()} == {"aot", "tflm"}
     html = (build / "digits/sweeps/three/report.html").read_text()
@@ -49,9 +49,10 @@ def test_three_point_sweep_on_local_ray(tmp_path):
     best = pareto.best([{"id": i, **p} for i, p in recs.items()])
     r = run_cli("build", "--from-sweep", "three", "--pick", "best", build=build)
     assert r.returncode == 0, r.stderr
-    assert best["id"] in r.stdout and "recipe-w0.5" in r.stdout
-    measured = json.loads((build / "digits/sweeps/three/points" / best["id"] / "build/digits/qemu-m4/bench.json").read_text())
-    deployed = json.loads((build / "digits/qemu-m4/manifest.json").read_text())["firmware"]
+    assert best["id"] in r.stdout and "digits-w0.5" in r.stdout
+    points_dir = build / "digits/sweeps/three/points"
+    measured = json.loads((points_dir / best["id"] / "build/digits-w0.5/qemu-m4/bench.json").read_text())
+    deployed = json.loads((build / "digits-w0.5/qemu-m4/manifest.json").read_text())["firmware"]
     assert deployed["tflite_hash"] == measured["firmware"]["tflite_hash"]
 
 

@@ -7,7 +7,8 @@ optimized, built and benched on the emulated board, as Ray tasks.
 space.py turns `[space]` into points, engine.py runs them on Ray (point.py
 is one point), results.py keeps sweep.json, pareto.py finds the fronts and
 report.py draws them. Artifacts land in `build/<model>/sweeps/<name>/`:
-`points/<id>/` per point, `train/w<width>/` per trained width.
+`points/<id>/` per point, `train/w<width>/` per trained width, `recipes/`
+the recipe's copies for widths other than 1.0 (named `<model>-w<width>`).
 """
 
 import os
@@ -86,8 +87,9 @@ def _run(todo, model_ref, seed, samples, address, workers, out: Path, results: R
             status.training -= 1
             on_update(status)
 
-        engine.run_tasks([(engine.train_task, (model_ref, w, seed, str(out / "train" / f"w{w:g}"), env, driver))
-                          for w in widths], slots, on_start=lambda i: _started(status, on_update, "training"),
+        recipes = str(out / "recipes")  # the width copies of the recipe, shared by the points of a width
+        engine.run_tasks([(engine.train_task, (model_ref, w, seed, str(out / "train" / f"w{w:g}"), recipes, env,
+                                               driver)) for w in widths], slots, on_start=lambda i: _started(status, on_update, "training"),
                          on_done=trained_one)
 
         def finished(i: int, rec) -> None:
@@ -103,7 +105,7 @@ def _run(todo, model_ref, seed, samples, address, workers, out: Path, results: R
             _count(status, results)
             on_update(status)
 
-        engine.run_tasks([(engine.point_task, (c, model_ref, seed, samples, str(out / "points" / pid),
+        engine.run_tasks([(engine.point_task, (c, model_ref, seed, samples, str(out / "points" / pid), recipes,
                                                trained[c["width"]], env, driver)) for pid, c in todo],
                          slots, on_start=lambda i: _started(status, on_update, "running"), on_done=finished)
 

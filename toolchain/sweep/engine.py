@@ -111,22 +111,24 @@ def run_tasks(calls: list[tuple[Callable, tuple]], slots: int, on_start: Callabl
         raise
 
 
-def train_task(model_ref: str, width: float, seed: int, work: str, env: dict, driver: str) -> dict:
-    return point.train(model_ref, width, seed, _local(work, driver), env)
+def train_task(model_ref: str, width: float, seed: int, work: str, recipes: str, env: dict, driver: str) -> dict:
+    here, recipes_dir = _local(work, recipes, driver)
+    return point.train(model_ref, width, seed, here, recipes_dir, env)
 
 
-def point_task(config: dict, model_ref: str, seed: int, samples: int | None, work: str, trained: dict,
-               env: dict, driver: str) -> dict:
+def point_task(config: dict, model_ref: str, seed: int, samples: int | None, work: str, recipes: str,
+               trained: dict, env: dict, driver: str) -> dict:
     """One point; run on another node than the driver's, its key artifacts come back as bytes."""
-    here = _local(work, driver)
-    rec = point.run(config, model_ref, seed, samples, here, trained, env)
+    here, recipes_dir = _local(work, recipes, driver)
+    rec = point.run(config, model_ref, seed, samples, here, recipes_dir, trained, env)
     if here != Path(work):
         rec["bundle"] = {f: (here / f).read_bytes() for f in rec["files"]}
     return rec
 
 
-def _local(work: str, driver: str) -> Path:
-    """The driver's folder on the driver's machine; a temporary one on any other node."""
+def _local(work: str, recipes: str, driver: str) -> tuple[Path, Path]:
+    """The driver's folders on the driver's machine; temporary ones on any other node."""
     if socket.gethostname() == driver:
-        return Path(work)
-    return Path(tempfile.mkdtemp(prefix="toolchain-sweep-"))
+        return Path(work), Path(recipes)
+    tmp = Path(tempfile.mkdtemp(prefix="toolchain-sweep-"))
+    return tmp / "point", tmp / "recipes"

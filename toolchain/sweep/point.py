@@ -38,48 +38,56 @@ def build_tree(work: Path, env: dict[str, str]):
                 os.environ[k] = v
 
 
-def recipe_ref(model_ref: str, width: float, work: Path) -> str:
-    """The recipe to run: `model_ref` itself at width 1.0, else a copy of its folder with [train] width set."""
+def recipe_ref(model_ref: str, width: float, recipes_dir: Path) -> str:
+    """The recipe to run: `model_ref` itself at width 1.0, else a copy of its folder in `recipes_dir`, named
+    `<name>-w<width>` (its own build/<name>/ tree) with [train] width set. Written only when it changed: the
+    points of a width share it while they run."""
     from toolchain.recipes import resolve
 
     if width == 1.0:
         return model_ref
     src = resolve(model_ref)
-    dst = work / f"recipe-w{width:g}"
+    dst = recipes_dir / f"{src.name}-w{width:g}"
     dst.mkdir(parents=True, exist_ok=True)
-    for f in src.iterdir():
-        if f.is_file() and f.name != "recipe.toml":
-            shutil.copy2(f, dst / f.name)
-    (dst / "recipe.toml").write_text(with_width(src.joinpath("recipe.toml").read_text(), width))
+    files = {f.name: f.read_bytes() for f in src.iterdir() if f.is_file()}
+    files["recipe.toml"] = with_width(files["recipe.toml"].decode(), width).encode()
+    for name, data in files.items():
+        if not (dst / name).is_file() or (dst / name).read_bytes() != data:
+            tmp = dst / f".{name}.tmp"
+            tmp.write_bytes(data)
+            tmp.replace(dst / name)
     return str(dst)
 
 
 def with_width(toml: str, width: float) -> str:
-    """recipe.toml text with `width` set in [train] (the table added when missing)."""
+    """recipe.toml text named `<name>-w<width>` with `width` set in [train] (the table added when missing)."""
     line = f"width = {float(width)!r}"
     lines = toml.splitlines()
+    first_table = next((i for i, l in enumerate(lines) if re.match(r"\s*\[", l)), len(lines))
+    lines = [re.sub(r'^(\s*name\s*=\s*")([^"]*)(")', rf"\g<1>\g<2>-w{width:g}\g<3>", l) if i < first_table else l
+             for i, l in enumerate(lines)]
     start = next((i for i, l in enumerate(lines) if re.match(r"\s*\[train\]\s*(#.*)?$", l)), None)
     if start is None:
-        return toml.rstrip("\n") + f"\n\n[train]\n{line}\n"
+        return "\n".join(lines) + f"\n\n[train]\n{line}\n"
     end = next((i for i in range(start + 1, len(lines)) if re.match(r"\s*\[", lines[i])), len(lines))
     body = [l for l in lines[start + 1:end] if not re.match(r"\s*width\s*=", l)]
     return "\n".join(lines[:start + 1] + [line] + body + lines[end:]) + "\n"
 
 
-def train(model_ref: str, width: float, seed: int, work: Path, env: dict[str, str]) -> dict:
+def train(model_ref: str, width: float, seed: int, work: Path, recipes_dir: Path, env: dict[str, str]) -> dict:
     """Train the float model of one width once for every point that shares it: {"files": {name: bytes}} or {"error"}."""
     try:
         with build_tree(work, env):
             from toolchain import pipeline, recipes
 
-            d, _, _ = pipeline.train_step(recipes.load(recipe_ref(model_ref, width, work)), seed)
+            d = pipeline.train_step(recipes.load(recipe_ref(model_ref, width, recipes_dir)), seed)[0]
             return {"files": {n: (d / n).read_bytes() for n in TRAINED}}
     except Exception as e:  # noqa: BLE001 - every point of this width reports it
         return {"error": error_line(e)}
 
 
-def run(config: dict, model_ref: str, seed: int, samples: int | None, work: Path, trained: dict,
-        env: dict[str, str]) -> dict:
+def run(config: dict, model_ref: str, seed: int, samples: int | None, work: Path, recipes_dir: Path,
+        trained: dict, env: dict[str, str]) -> dict:
     """Build and bench one point; the record sweep.json keeps for it."""
     from toolchain.boards import BoardError
 
@@ -91,7 +99,7 @@ def run(config: dict, model_ref: str, seed: int, samples: int | None, work: Path
         if "error" in trained:
             raise _Trained(trained["error"])
         with build_tree(work, env):
-            _measure(rec, config, model_ref, seed, samples, work, trained)
+            _measure(rec, config, recipe_ref(model_ref, config["width"], recipes_dir), seed, samples, trained)
         rec.update(status="ok", fits=True)
     except BoardError as e:  # the space's boards were checked up front: this is the fit check
         rec.update(status="infeasible", fits=False, error=str(e))
@@ -106,16 +114,16 @@ class _Trained(Exception):
     """Training this point's width failed; its line is the point's error."""
 
 
-def _measure(rec: dict, config: dict, model_ref: str, seed: int, samples: int | None, work: Path, trained: dict):
+def _measure(rec: dict, config: dict, ref: str, seed: int, samples: int | None, trained: dict):
     from toolchain import bench, manifest, paths, recipes
     from toolchain.pipeline import optimize_step
 
-    ref = recipe_ref(model_ref, config["width"], work)
     recipe = recipes.load(ref)
     host = paths.artifact_dir(recipe.name)
     if not manifest.read(host).get("steps"):  # a rerun of this point keeps what it made before
         for name, data in trained["files"].items():
             (host / name).write_bytes(data)
+        _own(host, recipe.path)
     optimize_step(recipe, seed, plan_of(recipe, config))
     board_dir = paths.artifact_dir(recipe.name, config["board"])
     try:
@@ -157,10 +165,19 @@ def deploy(rec: dict, model_ref: str, seed: int, point_dir: Path, recipes_dir: P
         shutil.copytree(made, host, dirs_exist_ok=True)
         m = host / "manifest.json"
         m.write_text(m.read_text().replace(str(made), str(host)))
+        _own(host, recipe.path)
     optimize_step(recipe, seed, plan_of(recipe, config))
     fw = build.build(ref, board or config["board"], runtime=runtime or config["runtime"], seed=seed,
                         tflm_dir=tflm_dir)
     return fw, ref
+
+
+def _own(host: Path, recipe_path: Path) -> None:
+    """Models made elsewhere from the same recipe files are this recipe folder's (the pipeline may check whose)."""
+    from toolchain import manifest
+
+    if "recipe" in manifest.read(host):
+        manifest.update(host, recipe=str(recipe_path))
 
 
 def _artifacts(work: Path) -> list[Path]:

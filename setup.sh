@@ -40,9 +40,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-if [ -f toolchain/platformio_setup.py ]; then
+if [ -f toolchain/build/pio_core.py ]; then
   say "preparing the offline PlatformIO core"
-  "$VENV/bin/python" -m toolchain.platformio_setup
+  "$VENV/bin/python" -c 'import sys; from toolchain.build import pio_core; sys.exit(pio_core.main())'
 fi
 
 [ "${1:-}" = "--install-only" ] && { say "installed"; exit 0; }

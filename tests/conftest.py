@@ -10,8 +10,48 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_MODELS = REPO.parent / "shared" / "models"
-KWS = SHARED_MODELS / "kws_ref_model.tflite"
-RESNET = SHARED_MODELS / "pretrainedResnet_quant.tflite"
+
+
+class MlperfModels:
+    """The MLPerf Tiny reference models in ../shared/models, beside the repo."""
+
+    FILES = {"kws": "kws_ref_model.tflite", "resnet": "pretrainedResnet_quant.tflite", "vww": "vww_96_int8.tflite",
+             "ad": "ad01_int8.tflite"}
+
+    def __init__(self, root: Path):
+        self.root = root
+        for attr, name in self.FILES.items():
+            setattr(self, attr, root / name)
+
+    def path(self, stem: str) -> Path:
+        """By file stem, e.g. `kws_ref_model`."""
+        return self.root / f"{stem}.tflite"
+
+
+def _shared_missing(what: str) -> None:
+    """A shared input that is missing fails the test under CI=true and skips it elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(what)
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def tflm_tree() -> Path:
+    """The plain TFLite Micro tree beside the repo (../shared/third_party/tflite-micro)."""
+    tree = REPO.parent / "shared" / "third_party" / "tflite-micro"
+    if not (tree / "tensorflow" / "lite" / "micro").is_dir():
+        _shared_missing(f"{tree} is missing (the shared folder must sit beside the repo)")
+    return tree
+
+
+@pytest.fixture(scope="session")
+def mlperf() -> MlperfModels:
+    """The shared MLPerf models; missing ones fail the test under CI=true and skip it elsewhere."""
+    models = MlperfModels(SHARED_MODELS)
+    missing = [n for n in MlperfModels.FILES.values() if not (SHARED_MODELS / n).is_file()]
+    if missing:
+        _shared_missing(f"{SHARED_MODELS} lacks {', '.join(missing)} (the shared folder must sit beside the repo)")
+    return models
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +69,9 @@ def digits_manifest(build_dir) -> dict:
     return export("digits", "host", seed=0)
 
 
-def run_cli(*args: str, build: Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TOOLCHAIN_BUILD_DIR": str(build), "COLUMNS": "200"}
+def run_cli(*args: str, build: Path, cwd: Path | None = None, unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """`toolchain ARGS` in a subprocess; `unset`: environment variables it must not see."""
+    env = {k: v for k, v in os.environ.items() if k not in unset} | {"TOOLCHAIN_BUILD_DIR": str(build), "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "toolchain", *args], capture_output=True, text=True, env=env,
                           cwd=cwd, timeout=900)
 

@@ -55,7 +55,7 @@ def test_prune_reaches_target_on_a_short_fine_tune(tmp_path, monkeypatch):
     from toolchain.optimize.prune import sparsity
     from toolchain.pipeline import optimize_step
     from toolchain.recipes import load
-    from toolchain.tf import keras
+    from toolchain.train.tf import keras
 
     monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path))
     _, _, _, made = optimize_step(load("gesture"), 0, Plan(prune=0.3, quantize=["int8"]))
@@ -75,3 +75,18 @@ def test_changed_pipeline_code_retrains(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "changed")
     pipeline.train_step(recipe, 0)
     assert (d / "float.keras").stat().st_mtime_ns != first
+
+
+def test_cached_export_loads_neither_tensorflow_nor_the_data(digits_manifest, build_dir):
+    """An up-to-date export only reads manifests: it imports no TensorFlow and loads no data set (under 1 s)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, time; t = time.monotonic(); from toolchain.pipeline import export; export('digits'); "
+            "print(time.monotonic() - t, 'tensorflow' in sys.modules, 'sklearn' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env={**os.environ, "TOOLCHAIN_BUILD_DIR": str(build_dir)})
+    assert r.returncode == 0, r.stderr
+    seconds, tf_loaded, sklearn_loaded = r.stdout.split()
+    assert (tf_loaded, sklearn_loaded) == ("False", "False"), r.stderr

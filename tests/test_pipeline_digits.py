@@ -49,7 +49,7 @@ def test_tflm_and_litert_agree_on_every_sample(digits_manifest, build_dir):
 
 
 def test_onnx_matches_keras(digits_manifest, build_dir):
-    from toolchain.tf import keras
+    from toolchain.train.tf import keras
 
     d = build_dir / "digits" / "host"
     x = np.load(d / "test_set.npz")["x"]

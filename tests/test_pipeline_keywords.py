@@ -49,7 +49,8 @@ def test_raw_audio_in_keyword_out_on_qemu(small_recipe, build_dir):
 
 
 def test_short_streaming_run(small_recipe, build_dir):
-    from toolchain.bench_stream import STREAM_FILE, bench_stream
+    from toolchain.bench.stream import bench_stream
+    from toolchain.paths import STREAM_FILE
 
     r = bench_stream(str(small_recipe), "qemu-m4", minutes=0.5)
     assert r["duration_s"] == 30.0 and r["keywords"] >= 5

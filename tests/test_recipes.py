@@ -3,29 +3,21 @@
 import pytest
 
 from toolchain import recipes
-from toolchain.data import load
+from toolchain.recipes.data import load
 
 
 @pytest.mark.parametrize("name", recipes.available())
 def test_recipe_loads(name):
     r = recipes.load(name)
     assert r.name == name and callable(r.build_model)
-    data = load(r.data["loader"], seed=0, test_fraction=r.data["test_fraction"], **r.data["args"])
+    data = load(r.data["loader"], seed=0, test_fraction=r.data["test_fraction"], base_dir=r.path, **r.data["args"])
     assert len(data.x_test) > 0 and data.x_train.shape[1:] == data.x_test.shape[1:]
-    again = load(r.data["loader"], seed=0, test_fraction=r.data["test_fraction"], **r.data["args"])
+    again = load(r.data["loader"], seed=0, test_fraction=r.data["test_fraction"], base_dir=r.path, **r.data["args"])
     assert (again.x_test == data.x_test).all()
 
 
 def test_recipes_shipped():
     assert {"digits", "sine", "gesture"} <= set(recipes.available())
-
-
-def test_csv_loader(tmp_path):
-    rows = ["window,label,ax,ay"] + [f"{w},{'up' if w % 2 else 'down'},{w},{i}" for w in range(10) for i in range(4)]
-    (tmp_path / "log.csv").write_text("\n".join(rows) + "\n")
-    d = load("csv", seed=0, test_fraction=0.2, path=str(tmp_path / "log.csv"), steps=5)
-    assert d.labels == ["down", "up"] and d.x_train.shape[1:] == (5, 2)
-    assert (d.x_train[:, 4] == 0).all()  # padded past the 4 recorded rows
 
 
 def test_plan_is_recipe_default_or_exactly_the_flags():
@@ -36,3 +28,19 @@ def test_plan_is_recipe_default_or_exactly_the_flags():
     p = Plan.of(r, prune=0.5, distill=True, quantize=["int8"], qat=None)
     assert (p.prune, p.distill, p.qat, p.quantize) == (0.5, True, False, ["int8"])
     assert p.fine_tune_epochs == r.optimize["fine_tune_epochs"]
+
+
+def test_width_scales_the_digits_model_and_needs_a_build_that_takes_it(tmp_path):
+    from toolchain.sweep.point import recipe_ref
+    from toolchain.train import build
+
+    data = load("digits", seed=0, test_fraction=0.2)
+    full, half = (build(recipes.load(recipe_ref("digits", w, tmp_path / str(w))), data) for w in (1.0, 0.5))
+    assert [l.filters for l in half.layers[:3:2]] == [8, 16] and [l.filters for l in full.layers[:3:2]] == [16, 32]
+    assert recipes.load(recipe_ref("digits", 0.5, tmp_path)).fingerprint != recipes.load("digits").fingerprint
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "recipe.toml").write_text('name = "old"\n[data]\nloader = "digits"\n[train]\nwidth = 0.5\n')
+    (old / "model.py").write_text("def build(keras, input_shape, num_outputs, variant='default'):\n    pass\n")
+    with pytest.raises(recipes.RecipeError, match="takes no `width` keyword"):
+        recipes.load(str(old))

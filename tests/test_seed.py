@@ -11,7 +11,7 @@ def test_same_seed_same_models(tmp_path, monkeypatch):
     from toolchain.optimize import Plan
     from toolchain.pipeline import optimize_step
     from toolchain.recipes import load
-    from toolchain.tf import keras
+    from toolchain.train.tf import keras
 
     recipe = load("sine")
     plan = Plan(prune=0.5, quantize=["int8"])

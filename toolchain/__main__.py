@@ -15,13 +15,15 @@ INTERRUPTED = "interrupted; finished steps are kept, rerun the command to contin
 def main() -> int:
     import typer
 
-    from toolchain.cli import app
-    from toolchain.cli.console import console
+    from toolchain.cli import app, hoist_verbosity
+    from toolchain.console import console
     from toolchain.errors import ToolchainError
 
+    # a bare `toolchain` is a request for help, not a usage error
+    args = hoist_verbosity(sys.argv[1:]) or ["--help"]
     try:
         # not standalone: usage errors come back here and are printed like every other error
-        result = app(standalone_mode=False)
+        result = app(args, prog_name="toolchain", standalone_mode=False)
         if result == 130:  # typer's answer to Ctrl-C
             console.error(INTERRUPTED)
         return result if isinstance(result, int) else 0

@@ -24,10 +24,3 @@ class UsageError(ToolchainError):
     """An option value out of range; exit 2 like click's own usage errors."""
 
     exit_code = 2
-
-
-class NotImplementedYet(ToolchainError):
-    exit_code = 3
-
-    def __init__(self, what: str):
-        super().__init__(f"`toolchain {what}` is not implemented yet")

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 from datetime import datetime, timezone
@@ -57,7 +58,7 @@ def update(directory: Path, **fields: Any) -> dict[str, Any]:
 def tool_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"python": sys.version.split()[0], "platform": platform.platform()}
+    out = {"python": sys.version.split()[0], "platform": platform.platform(), "toolchain git commit": _git_commit()}
     for pkg in ("toolchain", "tensorflow", "tf-keras", "tensorflow-model-optimization", "ai-edge-litert",
                 "tflite-micro", "onnx", "onnxruntime", "tf2onnx", "numpy", "scikit-learn", "platformio"):
         try:
@@ -65,6 +66,21 @@ def tool_versions() -> dict[str, str]:
         except PackageNotFoundError:
             pass
     return out
+
+
+def _git_commit() -> str:
+    """The checkout's commit (with `+changes` when the tree differs from it), or "unknown" outside a git clone."""
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=repo, capture_output=True, text=True,
+                              timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=repo, capture_output=True,
+                               text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    if head.returncode != 0:
+        return "unknown"
+    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
 def _jsonable(o: Any) -> Any:

@@ -1,12 +1,19 @@
 """Where things live: the repo, the build tree, the recipes and boards."""
 
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 FIRMWARE = REPO / "firmware"
 RECIPES = REPO / "models"
 BOARDS = REPO / "boards"
+
+# what bench writes beside the model's manifest and report reads back
+BENCH_FILE = "bench.json"
+PROFILE_FILE = "bench-profile.json"
+STREAM_FILE = "stream.json"  # bench --stream: streaming detection of an audio model
+RUNS_DIR = "runs"
 
 
 def build_root() -> Path:
@@ -20,3 +27,9 @@ def artifact_dir(model: str, board: str = "host", create: bool = True) -> Path:
     if create:
         d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+def run_file(directory: Path, label: str) -> Path:
+    """`runs/<UTC time>-<label>.json` in a model's build folder: one file per bench run, never overwritten."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    return Path(directory) / RUNS_DIR / f"{stamp}-{label}.json"

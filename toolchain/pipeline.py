@@ -14,14 +14,22 @@ from pathlib import Path
 
 import numpy as np
 
-from toolchain import manifest
-from toolchain.cli.console import console
+from toolchain import boards, manifest, optimize, recipes
+from toolchain.aot import compile_tflite
 from toolchain.audio.config import AUDIO_LOADERS
-from toolchain.data.dataset import raw_test_split
+from toolchain.console import console
+from toolchain.evaluate import io_quant
+from toolchain.evaluate.compare import evaluate_all
+from toolchain.evaluate.reference import tflm_outputs
+from toolchain.export import onnx as onnx_export
+from toolchain.export import tflm
 from toolchain.export.errors import ExportError
-from toolchain.export.model_file import load_tflite, summarize
+from toolchain.modelinfo import load_tflite, summarize
 from toolchain.paths import artifact_dir
-from toolchain.recipes import Recipe
+from toolchain.recipes import Recipe, data as datasets
+from toolchain.recipes.data.dataset import Lazy, raw_test_split
+from toolchain.train import summary as train_summary
+from toolchain.train import train
 
 DEPLOY_ORDER = ("int8", "qat")  # the int8 model deployed to devices: PTQ first, else QAT
 
@@ -40,7 +48,7 @@ class Prepared:
 
 
 # the code that makes models: a change to it invalidates what it made before
-PIPELINE_CODE = ("train.py", "tf.py", "pipeline.py", "evaluate.py", "compare.py", "data", "optimize", "export")
+PIPELINE_CODE = ("pipeline.py", "modelinfo.py", "train", "evaluate", "recipes", "optimize", "export")
 
 
 @functools.cache
@@ -71,26 +79,37 @@ def is_tflite_ref(ref: str) -> bool:
 def model_name(ref: str) -> str:
     if is_tflite_ref(ref):
         return Path(ref).stem
-    from toolchain.recipes import resolve
+    return recipes.resolve(ref).name
 
-    return resolve(ref).name
+
+def _data_files(recipe: Recipe) -> dict[str, str]:
+    """Hashes of the data files a recipe's loader reads (a user's CSV log): a changed log retrains."""
+    files = [recipe.path / v for v in recipe.data["args"].values() if isinstance(v, str)]
+    return {f.name: manifest.file_hash(f) for f in files if f.is_file()}
 
 
 def train_step(recipe: Recipe, seed: int, force: bool = False):
     """Train (or reuse) the float model in build/<model>/host."""
-    from toolchain.data import load
-    from toolchain.train import train
-
     d = artifact_dir(recipe.name)
-    data = load(recipe.data["loader"], seed, recipe.data["test_fraction"], **recipe.data["args"])
-    key = _key(recipe.fingerprint, seed, code_fingerprint())
+    owner = manifest.read(d).get("recipe")
+    if owner and Path(owner) != recipe.path:
+        raise recipes.RecipeError(
+            f"two recipes are named '{recipe.name}': {d} holds the models of {owner}, not of {recipe.path}",
+            f"give one a new `name` in its recipe.toml, or build elsewhere (TOOLCHAIN_BUILD_DIR=...)")
+    data = Lazy(lambda: datasets.load(recipe.data["loader"], seed, recipe.data["test_fraction"], base_dir=recipe.path,
+                                      **recipe.data["args"]))
+    key = _key(recipe.fingerprint, seed, code_fingerprint(), _data_files(recipe))
     out = d / "float.keras"
     if not force and _fresh(manifest.read(d), "train", key, [out]):
         console.step(f"train: {out} is up to date")
     else:
-        train(recipe, data, out, seed)
+        console.step(train_summary(data))
+        history = train(recipe, data, out, seed)
         np.savez(d / "test_set.npz", x=data.x_test, y=data.y_test)
-        manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels)
+        data_hash = hashlib.sha256(b"".join(np.ascontiguousarray(a).tobytes() for a in
+                                            (data.x_train, data.y_train, data.x_test, data.y_test))).hexdigest()[:16]
+        manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels, recipe=str(recipe.path),
+                        train_history=history, data_hash=data_hash)
         _mark(d, "train", key)
     return d, data, key
 
@@ -99,8 +118,6 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, las
     """Run (or reuse) the optimization plan. Without `plan`: the last plan run for
     this model when `last_plan` (device steps deploy what the user optimized),
     else the recipe's default plan."""
-    from toolchain import optimize
-
     d, data, train_key = train_step(recipe, seed)
     m = manifest.read(d)
     if plan is None and last_plan and m.get("plan"):
@@ -135,11 +152,6 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, las
 
 def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_plan: bool = False) -> dict:
     """Export ONNX and TFLM sources, evaluate every artifact, write the manifest."""
-    from toolchain.compare import evaluate_all
-    from toolchain.export import onnx as onnx_export
-    from toolchain.export import tflm
-    from toolchain.tf import keras
-
     d, data, opt_key, made = optimize_step(recipe, seed, plan, force, last_plan)
     deploy = next((made[k] for k in DEPLOY_ORDER if k in made), None)
     key = _key(opt_key, {k: manifest.file_hash(p) for k, p in made.items()})
@@ -148,6 +160,8 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_
     if not force and _fresh(m, "export", key, outputs):
         console.step("export: exports are up to date")
         return m
+    from toolchain.train.tf import keras  # TensorFlow takes seconds to import: only when there is work
+
     with console.status("exporting ONNX"):
         onnx_export.to_onnx(keras.models.load_model(d / "float.keras", compile=False), d / "model.onnx")
     exported = {}
@@ -179,8 +193,6 @@ def _lineage(recipe: Recipe, seed: int, d: Path, made: dict) -> dict:
 
 def import_tflite(path: Path, board: str) -> dict:
     """Export an existing .tflite as is: TFLM sources + arena, no data."""
-    from toolchain.export import tflm
-
     data = load_tflite(path)
     d = artifact_dir(Path(path).stem, board, create=False)  # made only once something is written
     key = _key(manifest.file_hash(path), code_fingerprint())
@@ -211,23 +223,21 @@ def import_tflite(path: Path, board: str) -> dict:
 def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool = False,
            last_plan: bool = False) -> dict:
     """Run every missing step for model `ref` and return the board's manifest."""
-    from toolchain.recipes import load
-
+    if board != "host":
+        boards.load(board)  # an unknown board is refused before any work, and leaves no build/<model>/<board>/
     if is_tflite_ref(ref):
         return import_tflite(Path(ref), board)
-    m = export_step(load(ref), seed, plan, force, last_plan)
+    m = export_step(recipes.load(ref), seed, plan, force, last_plan)
     if board == "host":
         return m
     d = artifact_dir(m["model"], board)
     keep = ("model", "task", "labels", "deploy", "ops", "arena_bytes", "arena_measured_bytes", "artifacts", "lineage",
-            "tflm_sources")
+            "tflm_sources", "train_history", "data_hash")
     return manifest.update(d, board=board, source=str(artifact_dir(m["model"])), **{k: m.get(k) for k in keep})
 
 
 def export_aot(m: dict, board: str) -> dict:
     """AOT C code (model.h/model.c) for the deployed model, recorded in the manifest."""
-    from toolchain.aot import compile_tflite
-
     d = artifact_dir(m["model"], board)
     with console.status("generating AOT C"):
         r = compile_tflite(m["deploy"], d / "aot", name=m["model"])
@@ -236,12 +246,44 @@ def export_aot(m: dict, board: str) -> dict:
     return manifest.update(d, aot=aot)
 
 
-def prepare(ref: str, board: str = "host", seed: int = 0) -> Prepared:
-    """Everything a device step needs, running missing upstream steps first."""
-    from toolchain.evaluate import io_quant
+# what `--variant` may name: the int8 models of a plan deploy; the others say why they do not
+VARIANTS = ("int8", "qat", "float16", "dynamic", "pruned", "distilled")
 
+
+def deployable(m: dict, ref: str, variant: str | None) -> Path:
+    """The .tflite a device step deploys: `variant` of the last plan, else its int8 (PTQ, then QAT)."""
+    if variant is None:
+        if not m.get("deploy"):
+            made = ", ".join(a["name"] for a in m.get("artifacts", []) if a.get("name") not in ("float", "onnx")) or "none"
+            raise ExportError(f"the last optimize plan of {m['model']} made no int8 model to deploy (made: {made})",
+                              f"microcontroller runtimes need int8: `toolchain optimize --model {ref} --quantize int8` "
+                              "(or --qat), then build again")
+        return Path(m["deploy"])
+    if variant not in VARIANTS:
+        raise ExportError(f"unknown variant '{variant}'", f"use one of: {', '.join(VARIANTS)}")
+    if is_tflite_ref(ref):
+        raise ExportError(f"--variant {variant} names a variant of a recipe's plan; {ref} is a .tflite file",
+                          "leave --variant out to deploy the file as it is")
+    if variant in ("float16", "dynamic"):
+        raise ExportError(f"the {variant} variant keeps float weights; microcontroller runtimes need int8",
+                          "deploy --variant int8 or --variant qat")
+    if variant in ("pruned", "distilled"):
+        raise ExportError(f"the {variant} variant is a Keras stage of the plan, deployed through its int8 model",
+                          f"`toolchain optimize --model {ref} --{'prune 0.5' if variant == 'pruned' else 'distill'} "
+                          "--quantize int8` makes that int8; then deploy --variant int8")
+    made = manifest.read(artifact_dir(m["model"], create=False)).get("optimized", {})
+    if variant not in made:
+        flag = "--qat" if variant == "qat" else "--quantize int8"
+        raise ExportError(f"the last optimize plan of {m['model']} made no {variant} model (made: {', '.join(made) or 'none'})",
+                          f"`toolchain optimize --model {ref} {flag}` makes it")
+    return Path(made[variant])
+
+
+def prepare(ref: str, board: str = "host", seed: int = 0, variant: str | None = None) -> Prepared:
+    """Everything a device step needs, running missing upstream steps first. `variant`: which model of the last
+    plan to deploy (default: its int8)."""
     m = export(ref, board, seed, last_plan=True)
-    tflite = Path(m["deploy"])
+    tflite = deployable(m, ref, variant)
     p = Prepared(m["model"], artifact_dir(m["model"], board), tflite, m)
     if is_tflite_ref(ref):
         return p
@@ -249,10 +291,15 @@ def prepare(ref: str, board: str = "host", seed: int = 0) -> Prepared:
     ts = np.load(host / "test_set.npz")
     qin, _ = io_quant(tflite.read_bytes())
     p.test_inputs, p.test_labels = qin.quantize(ts["x"]), ts["y"]
-    data = m.get("lineage", {}).get("config", {}).get("data", {})
+    if tflite == Path(m["deploy"] or ""):
+        p.host_int8_outputs = np.load(host / "tflm_outputs.npy")
+    else:  # another variant: its own reference outputs, from the same TFLM host interpreter
+        p.host_int8_outputs = tflm_outputs(tflite, p.test_inputs, m.get("arena_bytes"))
+    lineage = m.get("lineage", {})
+    data = lineage.get("config", {}).get("data", {})
     if data.get("loader") in AUDIO_LOADERS:  # the device takes the raw clips and computes the features itself
-        p.test_inputs, labels = raw_test_split(data["loader"], seed, data["test_fraction"], **data["args"])
+        p.test_inputs, labels = raw_test_split(data["loader"], seed, data["test_fraction"], Path(lineage["recipe"]),
+                                               **data["args"])
         if not np.array_equal(labels, p.test_labels):
             raise ExportError("the audio clips no longer match the held-out features", "rerun with --force")
-    p.host_int8_outputs = np.load(host / "tflm_outputs.npy")
     return p

@@ -4,6 +4,8 @@
 // int8 features go through a 256-entry table into the network's own input
 // quantization (the host makes the table with the arithmetic it used for the
 // training features, so the network sees the same int8 on host and device).
+// The features are written straight into the network's input buffer in its
+// arena (tm_model.h: input_buffer), so the wrapper adds no RAM of its own.
 // The front-end reports itself as profile layer 0, the network as layer 1
 // (or its own layers 1..N when built with -DTM_PROFILE).
 #include <stddef.h>
@@ -24,7 +26,6 @@
 #undef tm_model_invoke
 #undef tm_profile_layer_done
 
-static int8_t tm_audio_features[TM_AUDIO_FRAMES * TM_AUDIO_BANDS] __attribute__((aligned(16)));
 static tm_model_info_t tm_audio_info;
 #ifdef TM_PROFILE
 static const char *tm_audio_layer_names[1 + TM_MODEL_LAYER_COUNT];
@@ -40,7 +41,7 @@ const tm_model_info_t *tm_model_info(void) {
     tm_audio_info.input_bytes = TM_AUDIO_SAMPLES * sizeof(int16_t);
     tm_audio_info.input_scale = 1.0f / 32768.0f;
     tm_audio_info.input_zero_point = 0;
-    tm_audio_info.arena_bytes = net->arena_bytes + sizeof tm_audio_features;
+    tm_audio_info.input_buffer = NULL;  // PCM never sits in the arena: the caller passes its own buffer
 #ifdef TM_PROFILE
     tm_audio_layer_names[0] = "FRONTEND";
     for (int i = 0; i < net->layer_count; i++) tm_audio_layer_names[i + 1] = net->layer_names[i];
@@ -59,10 +60,11 @@ int tm_model_init(void) {
 }
 
 int tm_model_invoke(const void *input, void *output) {
-  size_t n = tm_frontend_clip((const int16_t *)input, TM_AUDIO_SAMPLES, tm_audio_features) * TM_AUDIO_BANDS;
-  for (size_t i = 0; i < n; i++) tm_audio_features[i] = tm_audio_lut[tm_audio_features[i] + 128];
+  int8_t *features = tm_audio_net_info()->input_buffer;
+  size_t n = tm_frontend_clip((const int16_t *)input, TM_AUDIO_SAMPLES, features) * TM_AUDIO_BANDS;
+  for (size_t i = 0; i < n; i++) features[i] = tm_audio_lut[features[i] + 128];
   tm_profile_layer_done(0);
-  int status = tm_audio_net_invoke(tm_audio_features, output);
+  int status = tm_audio_net_invoke(features, output);
 #ifndef TM_PROFILE
   tm_profile_layer_done(1);
 #endif

@@ -26,9 +26,15 @@ typedef struct {
   size_t output_count;     // number of output elements
   float output_scale;      // used by the harness to dequantize results
   int32_t output_zero_point;
-  size_t arena_bytes;      // planned (aot) or measured (tflm) activation memory
+  size_t arena_bytes;      // planned (aot) or measured (tflm) activation memory, model input/output included
   int layer_count;         // entries in layer_names
   const char *const *layer_names;  // op name per layer, for per-layer profiles
+  // Where the runtime keeps its input and output (inside the arena), or NULL.
+  // tm_model_invoke copies `input` in and the result out to `output`; a caller
+  // that writes the input at input_buffer and passes these two pointers skips
+  // both copies (the input is then consumed: rewrite it before each invoke).
+  void *input_buffer;
+  const void *output_buffer;
 } tm_model_info_t;
 
 // Static description of the linked model.
@@ -37,8 +43,9 @@ const tm_model_info_t *tm_model_info(void);
 // Prepare the runtime once (allocations, op resolution); 0 on success.
 int tm_model_init(void);
 
-// One inference from `input` (input_bytes) to `output` (output_count elements
-// of output_type); 0 on success, non-zero runtime-specific error otherwise.
+// One inference from `input` (input_bytes, not modified) to `output`
+// (output_count elements of output_type); 0 on success, non-zero
+// runtime-specific error otherwise.
 int tm_model_invoke(const void *input, void *output);
 
 // Called by the runtime after layer `index` finishes when built with

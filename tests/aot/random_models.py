@@ -5,7 +5,7 @@ use the int8 range instead of saturating."""
 
 import numpy as np
 
-from tflite_builder import ModelBuilder
+from tests.aot.tflite_builder import ModelBuilder
 
 ACTS = [0, 1, 2, 3]  # NONE, RELU, RELU_N1_TO_1, RELU6
 

@@ -6,15 +6,12 @@ import subprocess
 import numpy as np
 import pytest
 
-import random_models
-from conftest import MODELS
+from tests.aot import random_models
 from toolchain.aot import (AotError, AotResult, compile_tflite, runtime_include_dirs, runtime_sources)
 
 
-def test_compile_result(tmp_path):
-    path = MODELS / "kws_ref_model.tflite"
-    if not path.exists():
-        pytest.skip("model not present")
+def test_compile_result(tmp_path, mlperf):
+    path = mlperf.kws
     r = compile_tflite(path, tmp_path / "out", name="kws")
     assert isinstance(r, AotResult)
     assert sorted(p.name for p in r.files) == ["model.c", "model.h"] and all(p.exists() for p in r.files)

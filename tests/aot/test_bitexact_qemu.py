@@ -7,9 +7,8 @@ import shutil
 import numpy as np
 import pytest
 
-import harness
-from conftest import MODELS
-from test_bitexact_host import MLPERF, random_cases
+from tests.aot import c_runner
+from tests.aot.test_bitexact_host import MLPERF, random_cases
 
 pytestmark = [pytest.mark.qemu, pytest.mark.skipif(
     not (shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc")),
@@ -21,16 +20,16 @@ def _check(result, n):
     assert result.returncode == 0
 
 
+@pytest.mark.slow  # hundreds of random models built and run on QEMU
 @pytest.mark.parametrize("kernels,per_kind", [("dsp", 20), ("portable", 5)])
 def test_random_models_bitexact_on_cortex_m4(kernels, per_kind, tmp_path):
     cases = random_cases(seed=99 if kernels == "dsp" else 98, per_kind=per_kind)
-    _check(harness.run(harness.build_qemu(cases, tmp_path, kernels=kernels), qemu=True), len(cases))
+    _check(c_runner.run(c_runner.build_qemu(cases, tmp_path, kernels=kernels), qemu=True), len(cases))
 
 
-def test_mlperf_models_bitexact_on_cortex_m4(tmp_path):
+def test_mlperf_models_bitexact_on_cortex_m4(tmp_path, mlperf):
     rng = np.random.default_rng(11)
-    cases = [harness.make_case(m, (MODELS / f"{m}.tflite").read_bytes(), 4, rng)
-             for m in MLPERF if (MODELS / f"{m}.tflite").exists()]
+    cases = [c_runner.make_case(m, mlperf.path(m).read_bytes(), 4, rng) for m in MLPERF]
     if not cases:
         pytest.skip("MLPerf models not present")
-    _check(harness.run(harness.build_qemu(cases, tmp_path, kernels="dsp"), qemu=True), len(cases))
+    _check(c_runner.run(c_runner.build_qemu(cases, tmp_path, kernels="dsp"), qemu=True), len(cases))

@@ -4,7 +4,7 @@ the tensor types and what to do."""
 import numpy as np
 import pytest
 
-from tflite_builder import ModelBuilder
+from tests.aot.tflite_builder import ModelBuilder
 from toolchain.aot import AotError, compile_tflite
 
 

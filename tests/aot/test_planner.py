@@ -4,8 +4,7 @@ in-place output sitting at least its lag below the input it overwrites."""
 import numpy as np
 import pytest
 
-import random_models
-from conftest import MODELS
+from tests.aot import random_models
 from toolchain.aot.lower import assign_memory, lower_graph
 from toolchain.aot.planner import Buffer, plan
 from toolchain.aot.reader import read_tflite, read_tflite_bytes
@@ -33,10 +32,8 @@ def _plan_model(data_or_path):
 
 
 @pytest.mark.parametrize("model,limit", [("kws_ref_model", 17000), ("pretrainedResnet_quant", 40700)])
-def test_mlperf_arena_targets(model, limit):
-    path = MODELS / f"{model}.tflite"
-    if not path.exists():
-        pytest.skip("model not present")
+def test_mlperf_arena_targets(model, limit, mlperf):
+    path = mlperf.path(model)
     p = _plan_model(path)
     assert_no_bad_overlap(p.buffers)
     assert p.peak == max(b.offset + b.size for b in p.buffers)

@@ -1,6 +1,7 @@
 """The reader turns any malformed input into one AotError, never another
 exception or a hang."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -8,12 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import random_models
-from conftest import MODELS
+from tests.aot import random_models
 from toolchain.aot import AotError, compile_tflite, read_tflite, read_tflite_bytes
 from toolchain.errors import ToolchainError
 
-KWS = MODELS / "kws_ref_model.tflite"
+# a mutated model must fail fast: an example that takes this long is a hang in the making
+FUZZ_DEADLINE = timedelta(seconds=5)
+COMPILE_DEADLINE = timedelta(seconds=30)
+
 SMALL = random_models.small_cnn(np.random.default_rng(0))
 
 
@@ -28,8 +31,8 @@ def test_aot_error_is_a_toolchain_error():
     assert issubclass(AotError, ToolchainError)
 
 
-def test_reads_a_real_model():
-    g = read_tflite(KWS) if KWS.exists() else read_tflite_bytes(SMALL)
+def test_reads_a_real_model(mlperf):
+    g = read_tflite(mlperf.kws)
     assert g.ops and g.inputs and g.outputs
 
 
@@ -49,23 +52,23 @@ def test_every_truncation_of_a_small_model():
         _parse_or_aot_error(SMALL[:n])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=FUZZ_DEADLINE, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(min_size=0, max_size=2048))
 def test_random_bytes(data):
     _parse_or_aot_error(data)
     _parse_or_aot_error(data[:4] + b"TFL3" + data[8:])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=12))
-def test_byte_mutated_models(mutations):
-    base = bytearray(KWS.read_bytes() if KWS.exists() else SMALL)
+@settings(max_examples=300, deadline=FUZZ_DEADLINE, suppress_health_check=[HealthCheck.too_slow])
+@given(mutations=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=12))
+def test_byte_mutated_models(mutations, mlperf):
+    base = bytearray(mlperf.kws.read_bytes())
     for pos, value in mutations:
         base[pos % len(base)] = value
     _parse_or_aot_error(bytes(base))
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=60, deadline=COMPILE_DEADLINE,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(mutations=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=6))
 def test_byte_mutated_models_compile_or_aot_error(mutations, tmp_path_factory):

@@ -4,7 +4,7 @@ I/O with QUANTIZE/DEQUANTIZE at the edges, bit-exact with TFLM."""
 import numpy as np
 import pytest
 
-import harness
+from tests.aot import c_runner
 
 pytestmark = pytest.mark.slow
 
@@ -53,8 +53,8 @@ def test_converter_models_bitexact(tmp_path):
     for name, model, shape in _models():
         for int8_io in (True, False):
             data = _convert(model, shape, int8_io)
-            case = harness.make_case(f"{name}_{'int8' if int8_io else 'float'}", data, 4, rng)
+            case = c_runner.make_case(f"{name}_{'int8' if int8_io else 'float'}", data, 4, rng)
             assert case is not None, name
             cases.append(case)
-    result = harness.run(harness.build_host(cases, tmp_path))
+    result = c_runner.run(c_runner.build_host(cases, tmp_path))
     assert f"passed {len(cases)} of {len(cases)}" in result.stdout, result.stdout + result.stderr

@@ -1,17 +1,19 @@
 """The front-end on the device (QEMU Cortex-M4) against the same C built for the
 host: the int8 features must be bit-exact, clip by clip."""
 
+import time
+
 import numpy as np
 import pytest
 
 from toolchain.audio import FrontendConfig, features
-from toolchain.audio.firmware import features_sources, symbol_bytes
 from toolchain.boards import load
-from toolchain.emulate import Emulator
-from toolchain.firmware import build_sources
-from toolchain.harness import protocol
-from toolchain.harness.client import DeviceClient
-from toolchain.harness.transports import open_transport
+from toolchain.build import project, tail
+from toolchain.build.audio import features_sources, symbol_bytes
+from toolchain.device.emulate import Emulator
+from toolchain.device.harness import protocol
+from toolchain.device.harness.client import DeviceClient
+from toolchain.device.harness.transports import open_transport
 
 pytestmark = [pytest.mark.qemu, pytest.mark.slow]
 
@@ -30,7 +32,10 @@ def test_device_features_are_bit_exact(tmp_path, monkeypatch, settings):
     monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path / "build"))
     cfg = FrontendConfig.of(settings)
     sources = features_sources(cfg, tmp_path / "gen")
-    fw = build_sources(sources, load("qemu-m4"), tmp_path / "fw", model_hash=sources.extra["hash"])
+    board = load("qemu-m4")
+    proj = project.write(tmp_path / "fw", board, sources)
+    fw = tail.compile_project(board, sources, proj, started=time.monotonic(), profile=False,
+                              model_hash=sources.extra["hash"])
     x = clips()
     host = features(x, cfg).reshape(len(x), -1)
     with Emulator(fw.board, fw.elf) as emu, open_transport(emu.url) as t:

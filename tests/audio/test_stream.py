@@ -3,7 +3,7 @@ suppression, and the scoring of hits, misses and false accepts."""
 
 import numpy as np
 
-from toolchain.audio.stream import Detector, detect, score, sweep
+from toolchain.bench.stream import Detector, detect, score, sweep
 
 LABELS = ["yes", "no", "unknown", "silence"]
 

@@ -2,11 +2,12 @@
 nothing already built is touched."""
 
 import hashlib
+import json
 import random
 
 import pytest
 
-from tests.conftest import KWS, run_cli
+from tests.conftest import REPO, run_cli
 
 
 def snapshot(root):
@@ -23,8 +24,8 @@ def assert_clean_error(r, *needles):
 
 
 @pytest.fixture
-def corrupt_models(tmp_path):
-    data = KWS.read_bytes()
+def corrupt_models(tmp_path, mlperf):
+    data = mlperf.kws.read_bytes()
     truncated = tmp_path / "truncated.tflite"
     truncated.write_bytes(data[: len(data) // 3])
     rnd = tmp_path / "random.tflite"
@@ -80,6 +81,7 @@ def test_usage_error_is_one_line(tmp_path, args, needle):
     assert_clean_error(r, needle, "--help")
 
 
+@pytest.mark.slow  # each case starts a training run through the CLI
 @pytest.mark.parametrize("body, needle", [
     ('raise ValueError("oops")', "model.py:2: build(variant='default') raised ValueError: oops"),
     ("return None", "returned NoneType, not a Keras model"),
@@ -144,11 +146,65 @@ def test_ctrl_c_during_training_keeps_the_previous_model(tmp_path):
     assert not list(model.parent.glob(".tmp-*"))
 
 
-def test_optimize_a_tflite_needs_a_recipe(tmp_path):
-    r = run_cli("optimize", "--model", str(KWS), "--quantize", "int8", build=tmp_path)
+def test_optimize_a_tflite_needs_a_recipe(tmp_path, mlperf):
+    r = run_cli("optimize", "--model", str(mlperf.kws), "--quantize", "int8", build=tmp_path)
     assert_clean_error(r, "is a .tflite model, and this step needs a recipe")
 
 
 def test_folder_without_recipe_toml(tmp_path):
     (tmp_path / "empty").mkdir()
     assert_clean_error(run_cli("export", "--model", str(tmp_path / "empty"), build=tmp_path / "b"), "has no recipe.toml")
+
+
+@pytest.mark.slow
+def test_build_after_a_float16_only_plan(tmp_path):
+    """A plan that made no int8 model: the device commands say so, no traceback (it used to crash in prepare)."""
+    r = run_cli("optimize", "--model", "sine", "--quantize", "float16", build=tmp_path)
+    assert r.returncode == 0, r.stderr
+    for cmd in ("build", "bench", "emulate"):
+        assert_clean_error(run_cli(cmd, "--board", "qemu-m4", "--model", "sine", build=tmp_path),
+                           "made no int8 model to deploy (made: float16)", "--quantize int8")
+
+
+def test_bare_command_shows_help_without_an_error(tmp_path):
+    r = run_cli(build=tmp_path)
+    assert r.returncode == 0 and "Usage: toolchain" in r.stdout and "Error" not in r.stderr
+
+
+def test_version_and_verbose_after_the_command(tmp_path):
+    r = run_cli("--version", build=tmp_path)
+    assert r.returncode == 0 and r.stdout.startswith("toolchain ")
+    r = run_cli("boards", "-v", build=tmp_path)
+    assert r.returncode == 0 and "qemu-m4" in r.stdout
+
+
+@pytest.mark.parametrize("cmd", ["boards", "train", "optimize", "export", "build", "flash", "emulate", "bench", "report",
+                                 "history", "sweep"])
+def test_every_help_has_an_example(cmd, tmp_path):
+    r = run_cli(cmd, "--help", build=tmp_path)
+    assert r.returncode == 0 and f"Example: toolchain {cmd}" in r.stdout
+
+
+@pytest.mark.parametrize("port", ["socket://10.0.0.1:4444", "70000", "socket://127.0.0.1:x"])
+def test_emulate_port_is_a_local_port_or_its_url(port, tmp_path):
+    assert_clean_error(run_cli("emulate", "--port", port, build=tmp_path), "is not a local TCP port",
+                       "socket://127.0.0.1:PORT")
+
+
+@pytest.mark.parametrize("cmd", [["export"], ["report"], ["history"]])
+def test_unknown_board_is_refused_and_makes_no_folder(cmd, tmp_path):
+    assert_clean_error(run_cli(*cmd, "--board", "foo", "--model", "digits", build=tmp_path), "unknown board 'foo'")
+    assert not (tmp_path / "digits" / "foo").exists()
+
+
+def test_two_recipes_with_one_name(tmp_path):
+    """A copied recipe folder that keeps its name would share (and overwrite) the other's build folder."""
+    mine = tmp_path / "copy_of_sine"
+    mine.mkdir()
+    for f in (REPO / "models" / "sine").iterdir():
+        (mine / f.name).write_text(f.read_text())
+    host = tmp_path / "build" / "sine" / "host"
+    host.mkdir(parents=True)
+    (host / "manifest.json").write_text(json.dumps({"recipe": str(REPO / "models" / "sine")}))
+    r = run_cli("train", "--model", str(mine), build=tmp_path / "build")
+    assert_clean_error(r, "two recipes are named 'sine'", "new `name`")

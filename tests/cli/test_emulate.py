@@ -9,17 +9,19 @@ import time
 import pytest
 
 from tests.cli.test_bad_input import assert_clean_error
-from tests.conftest import KWS, run_cli
-from toolchain.emulate import Emulator, EmulatorError, free_port
-from toolchain.harness.client import DeviceClient
-from toolchain.harness.errors import TransportError
-from toolchain.harness.transports import open_transport
+from tests.conftest import SHARED_MODELS, run_cli
+
+KWS = SHARED_MODELS / "kws_ref_model.tflite"
+from toolchain.device.emulate import Emulator, EmulatorError, free_port
+from toolchain.device.harness.client import DeviceClient
+from toolchain.device.harness.errors import TransportError
+from toolchain.device.harness.transports import open_transport
 
 pytestmark = [pytest.mark.qemu, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def kws_build(tmp_path_factory):
+def kws_build(tmp_path_factory, mlperf):
     """One build tree for the module: the KWS firmware is built by the first `emulate` only."""
     return tmp_path_factory.mktemp("emulate")
 
@@ -85,7 +87,7 @@ def test_emulate_serves_the_harness_until_interrupted(kws_build):
     assert "Traceback" not in err and not (kws_build / "kws_ref_model" / "qemu-m4" / "emulator.json").exists()
 
 
-def test_busy_port_is_refused_before_building(busy_port, tmp_path):
+def test_busy_port_is_refused_before_building(busy_port, tmp_path, mlperf):
     r = run_cli("emulate", "--board", "qemu-m4", "--model", str(KWS), "--port", str(busy_port), build=tmp_path)
     assert_clean_error(r, f"port {busy_port} is already in use", "--port")
     assert not list(tmp_path.rglob("*.elf"))
@@ -133,7 +135,7 @@ def test_qemu_does_not_outlive_a_killed_parent(kws_build):
 
 
 @pytest.mark.parametrize("board", ["nano33", "rpi4"])
-def test_board_without_emulator_is_refused_before_building(board, tmp_path):
+def test_board_without_emulator_is_refused_before_building(board, tmp_path, mlperf):
     r = run_cli("emulate", "--board", board, "--model", str(KWS), build=tmp_path)
     assert_clean_error(r, f"board '{board}'")
     assert not list(tmp_path.iterdir()), "no build folder for a refused command"

@@ -5,11 +5,13 @@ import subprocess
 
 import pytest
 
-from tests.conftest import KWS, REPO, run_cli
+from tests.conftest import SHARED_MODELS, REPO, run_cli
+
+KWS = SHARED_MODELS / "kws_ref_model.tflite"
 
 
 @pytest.mark.slow
-def test_export_aot_for_imported_model(tmp_path):
+def test_export_aot_for_imported_model(tmp_path, mlperf):
     r = run_cli("export", "--model", str(KWS), "--runtime", "aot", "--json", build=tmp_path)
     assert r.returncode == 0, r.stderr
     m = json.loads(r.stdout)
@@ -24,6 +26,6 @@ def test_export_aot_for_imported_model(tmp_path):
     assert cc.returncode == 0, cc.stderr
 
 
-def test_unknown_runtime(tmp_path):
+def test_unknown_runtime(tmp_path, mlperf):
     r = run_cli("export", "--model", str(KWS), "--runtime", "tvm", build=tmp_path)
     assert r.returncode == 1 and "unknown runtime 'tvm'" in r.stderr

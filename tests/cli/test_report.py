@@ -7,11 +7,13 @@ import matplotlib.image
 import pytest
 
 from tests.cli.test_bad_input import assert_clean_error
-from tests.conftest import KWS, run_cli
+from tests.conftest import SHARED_MODELS, run_cli
+
+KWS = SHARED_MODELS / "kws_ref_model.tflite"
 from toolchain import report
 
 
-def test_report_without_bench_results(tmp_path):
+def test_report_without_bench_results(tmp_path, mlperf):
     assert_clean_error(run_cli("report", "--board", "qemu-m4", "--model", str(KWS), build=tmp_path), "no bench results",
                        "toolchain bench")
     assert not list(tmp_path.iterdir()), "a refused report leaves no empty build folder"
@@ -39,9 +41,9 @@ def test_memory_plot_leaves_out_what_the_target_cannot_measure():
 def test_report_from_a_real_bench(fake_fw, tmp_path):
     from tests.firmware.fake_build import HASH, reference, samples
     from toolchain.bench import measure
-    from toolchain.emulate import Emulator
-    from toolchain.harness.client import DeviceClient
-    from toolchain.harness.transports import open_transport
+    from toolchain.device.emulate import Emulator
+    from toolchain.device.harness.client import DeviceClient
+    from toolchain.device.harness.transports import open_transport
 
     x = samples(30)
     with Emulator(fake_fw.board, fake_fw.elf) as emu, open_transport(emu.url) as t:

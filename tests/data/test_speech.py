@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from toolchain.data import speech
+from toolchain.recipes.data import speech
 
 pytestmark = pytest.mark.skipif(not speech.shutil.which("espeak-ng"), reason="espeak-ng is not installed (setup.sh installs it)")
 

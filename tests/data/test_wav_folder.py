@@ -5,9 +5,9 @@ import wave
 import numpy as np
 import pytest
 
-from toolchain.data import load
-from toolchain.data.dataset import DataError
-from toolchain.data.wav_folder import clips
+from toolchain.recipes.data import load
+from toolchain.recipes.data.dataset import DataError, raw_test_split
+from toolchain.recipes.data.wav_folder import clips
 
 
 def write(path, rate=16000, channels=1, width=2, samples=8000, seed=0):
@@ -36,6 +36,17 @@ def test_loads_labels_pads_and_splits(tmp_path, monkeypatch):
     assert labels == ["go", "stop"] and pcm.shape == (8, 16000) and (pcm[:, 8000:] == 0).all()
     data = load("wav_folder", seed=0, test_fraction=0.25, path=str(root))
     assert data.labels == ["go", "stop"] and data.input_shape == (49, 40) and len(data.x_test) == 2
+
+
+def test_path_is_relative_to_the_recipe_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path / "build"))
+    good_folder(tmp_path / "recipe" / "rec")
+    data = load("wav_folder", seed=0, test_fraction=0.25, base_dir=tmp_path / "recipe", path="rec")
+    assert data.labels == ["go", "stop"]
+    pcm, y = raw_test_split("wav_folder", 0, 0.25, tmp_path / "recipe", path="rec")
+    assert pcm.dtype == np.int16 and pcm.shape == (2, 16000) and np.array_equal(y, data.y_test)
+    with pytest.raises(DataError, match="takes no argument 'paht'"):
+        raw_test_split("wav_folder", 0, 0.25, tmp_path / "recipe", paht="rec")
 
 
 @pytest.mark.parametrize("kwargs, message", [

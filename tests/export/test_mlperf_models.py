@@ -4,7 +4,6 @@ import subprocess
 
 import pytest
 
-from tests.conftest import KWS, RESNET
 from toolchain.export import tflm
 from toolchain.export.tflm_arena import _allocates
 
@@ -17,8 +16,9 @@ def litert_ops(path) -> set[str]:
     return {op["op_name"] for op in it._get_ops_details()}
 
 
-@pytest.mark.parametrize("model", [KWS, RESNET], ids=["kws", "resnet"])
-def test_tflm_sources_for_mlperf_model(model, tmp_path):
+@pytest.mark.parametrize("name", ["kws", "resnet", "vww", "ad"])
+def test_tflm_sources_for_mlperf_model(name, tmp_path, mlperf):
+    model = getattr(mlperf, name)
     out = tflm.write_sources(model, tmp_path)
     assert set(out["ops"]) == litert_ops(model) and len(out["ops"]) == len(set(out["ops"]))
     resolver = (tmp_path / "model_ops.h").read_text()

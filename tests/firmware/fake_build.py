@@ -1,13 +1,15 @@
 """Builds the harness firmware around the test-only fake model (fake_model/),
 so the device loop is tested without the AOT compiler."""
 
+import time
 from pathlib import Path
 
 import numpy as np
 
 from toolchain.boards import load
-from toolchain.firmware import Firmware, build_sources
-from toolchain.firmware.sources import ModelSources, tree
+from toolchain.build import project, tail
+from toolchain.build.firmware import Firmware
+from toolchain.build.sources import ModelSources, tree
 
 FAKE_DIR = Path(__file__).parent / "fake_model"
 HASH = "0123456789abcdef"
@@ -18,7 +20,9 @@ INPUT_BYTES, OUTPUTS, OUT_SCALE, OUT_ZP = 64, 10, 0.5, -3
 def build_fake(out_dir: Path, board: str = "qemu-m4", model_hash: str = HASH, profile: bool = False) -> Firmware:
     defines = [] if model_hash == HASH else [f'TM_FAKE_HASH=\\"{model_hash}\\"']
     sources = ModelSources("fake", "fake", tree(FAKE_DIR, "model"), ["model"], 0, INPUT_BYTES, OUTPUTS, defines=defines)
-    return build_sources(sources, load(board), out_dir, profile=profile, model_hash=model_hash)
+    b = load(board)
+    proj = project.write(out_dir, b, sources, profile=profile)
+    return tail.compile_project(b, sources, proj, started=time.monotonic(), profile=profile, model_hash=model_hash)
 
 
 def reference(x: np.ndarray) -> np.ndarray:

@@ -5,10 +5,10 @@ import subprocess
 import pytest
 
 from tests.firmware.fake_build import HASH, build_fake, reference, samples
-from toolchain import platformio_setup
-from toolchain.emulate import Emulator
-from toolchain.harness.client import DeviceClient
-from toolchain.harness.transports import open_transport
+from toolchain.build import pio_core
+from toolchain.device.emulate import Emulator
+from toolchain.device.harness.client import DeviceClient
+from toolchain.device.harness.transports import open_transport
 
 pytestmark = pytest.mark.qemu
 
@@ -24,11 +24,11 @@ def device(fake_fw):
 def test_pio_builds_offline(tmp_path):
     fw = build_fake(tmp_path / "fw")
     # a proxy that refuses every connection: any registry access would fail the build
-    env = {**platformio_setup.pio_env(), "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+    env = {**pio_core.pio_env(), "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
            "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
-    r = subprocess.run([platformio_setup.pio_exe(), "run", "-t", "clean"], cwd=fw.project, env=env, capture_output=True, text=True)
+    r = subprocess.run([pio_core.pio_exe(), "run", "-t", "clean"], cwd=fw.project, env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
-    r = subprocess.run([platformio_setup.pio_exe(), "run"], cwd=fw.project, env=env, capture_output=True, text=True, timeout=120)
+    r = subprocess.run([pio_core.pio_exe(), "run"], cwd=fw.project, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert fw.elf.exists() and 0 < fw.size.flash_bytes < 64 * 1024
     assert (fw.project / "platformio.ini").read_text().count("symlink://") == 2

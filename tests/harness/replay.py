@@ -3,7 +3,7 @@ host must send (without `%`), `< line` lines what the device answered."""
 
 from pathlib import Path
 
-from toolchain.harness.transports import Transport
+from toolchain.device.harness.transports import Transport
 
 
 class Replay(Transport):

@@ -8,10 +8,10 @@ import pytest
 from tests.firmware.fake_build import HASH, reference, samples
 from tests.harness.fault_proxy import FaultProxy
 from toolchain.bench import measure
-from toolchain.emulate import Emulator
-from toolchain.harness.client import DeviceClient
-from toolchain.harness.errors import HarnessError
-from toolchain.harness.transports import open_transport
+from toolchain.device.emulate import Emulator
+from toolchain.device.harness.client import DeviceClient
+from toolchain.device.harness.errors import HarnessError
+from toolchain.device.harness.transports import open_transport
 
 pytestmark = pytest.mark.qemu
 N = 40

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.harness.replay import Replay
-from toolchain.harness.client import DeviceClient
-from toolchain.harness.errors import HarnessError
+from toolchain.device.harness.client import DeviceClient
+from toolchain.device.harness.errors import HarnessError
 
 HERE = Path(__file__).parent
 CASES = sorted(p.stem for p in HERE.glob("*.log"))

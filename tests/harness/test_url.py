@@ -2,8 +2,8 @@
 
 import pytest
 
-from toolchain.harness.errors import TransportError
-from toolchain.harness.transports import Transport, open_transport, register
+from toolchain.device.harness.errors import TransportError
+from toolchain.device.harness.transports import Transport, open_transport, register
 
 
 def test_loop_reads_back_what_was_written():
@@ -26,7 +26,7 @@ def test_bad_urls_show_the_expected_form(url, expected):
 
 
 def test_nothing_listening_says_to_start_the_emulator():
-    from toolchain.emulate import free_port
+    from toolchain.device.emulate import free_port
 
     with pytest.raises(TransportError, match="cannot connect") as e:
         open_transport(f"socket://127.0.0.1:{free_port()}")
@@ -50,8 +50,8 @@ def test_custom_scheme():
 
 
 def test_something_that_is_not_the_harness_is_one_clear_error():
-    from toolchain.harness.client import DeviceClient
-    from toolchain.harness.errors import HarnessError
+    from toolchain.device.harness.client import DeviceClient
+    from toolchain.device.harness.errors import HarnessError
 
     # loop:// echoes the commands back: never a well-formed reply
     with pytest.raises(HarnessError, match="cannot get the device on loop:// back in sync") as e:

@@ -12,7 +12,7 @@ CORTEX_M = [b for b in REAL if b.cpu.startswith("cortex-m")]
 @pytest.fixture
 def offline_platforms(monkeypatch):
     """As in CI: no real PlatformIO platform installed, whatever this machine holds."""
-    from toolchain.targets import platformio
+    from toolchain.build import platformio
 
     monkeypatch.setattr(platformio, "installed", lambda name, core_dir=None: False)
 

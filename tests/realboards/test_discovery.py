@@ -4,8 +4,8 @@ import pytest
 
 from tests.realboards.conftest import FakePort
 from toolchain.boards import load
-from toolchain.harness.discovery import find_port
-from toolchain.harness.errors import TransportError
+from toolchain.device.harness.discovery import find_port
+from toolchain.device.harness.errors import TransportError
 
 NANO = FakePort("/dev/ttyACM0", 0x2341, 0x805A, "Nano 33 BLE")
 NANO_BOOT = FakePort("/dev/ttyACM1", 0x2341, 0x005A, "Nano 33 BLE bootloader")

@@ -8,11 +8,11 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.realboards.conftest import FakePort
-from toolchain import firmware
+from toolchain import build
 from toolchain.bench import device_session
 from toolchain.boards import load
-from toolchain.flash import FlashError, flash
-from toolchain.harness.errors import TransportError
+from toolchain.device.flash import FlashError, flash
+from toolchain.device.harness.errors import TransportError
 
 
 def one_error_line(r) -> str:
@@ -26,13 +26,13 @@ def one_error_line(r) -> str:
 def fake_upload(monkeypatch, tmp_path):
     """Build and `pio run -t upload` replaced: records the upload command."""
     calls = []
-    monkeypatch.setattr(firmware, "build", lambda *a, **k: SimpleNamespace(project=tmp_path))
+    monkeypatch.setattr(build, "build", lambda *a, **k: SimpleNamespace(project=tmp_path))
 
     def run(cmd, **kwargs):
         calls.append(cmd)
         return subprocess.CompletedProcess(cmd, 0, "", "")
 
-    monkeypatch.setattr("toolchain.flash.subprocess.run", run)
+    monkeypatch.setattr("toolchain.device.flash.subprocess.run", run)
     return calls
 
 
@@ -83,7 +83,7 @@ def test_bench_session_without_board(fake_ports, tmp_path):
 @pytest.mark.slow
 def test_bench_a_board_flashed_elsewhere_needs_no_local_build(digits_manifest, offline_platforms):
     """A nano33 reached by its port is benched without PlatformIO; the LiteRT runner stands in for the board."""
-    from toolchain import pi
+    from toolchain.device import pi
     from toolchain.bench import bench
     from toolchain.paths import artifact_dir
 

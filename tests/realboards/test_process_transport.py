@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
-from toolchain.harness.errors import TransportError
-from toolchain.harness.transports import open_transport
+from toolchain.device.harness.errors import TransportError
+from toolchain.device.harness.transports import open_transport
 
 
 def read_until(t, n: int) -> bytes:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from elftools.elf.elffile import ELFFile
 
-from tests.conftest import KWS, run_cli
+from tests.conftest import run_cli
 from tests.realboards.conftest import LINUX, REAL
-from toolchain import targets
+from toolchain import build
 from toolchain.boards import load
 from toolchain.paths import artifact_dir
-from toolchain.targets.platformio import PlatformMissing
+from toolchain.build.platformio import PlatformMissing
 
 
 def read_ini(project) -> configparser.SectionProxy:
@@ -27,7 +27,7 @@ def read_ini(project) -> configparser.SectionProxy:
 @pytest.mark.parametrize("board", REAL, ids=lambda b: b.id)
 def test_project_for_every_real_board(board, runtime, digits_manifest, offline_platforms):
     with pytest.raises(PlatformMissing) as e:
-        targets.build(board, "digits", runtime=runtime)
+        build.build("digits", board.id, runtime=runtime)
     assert f"'{board.pio_platform}' platform" in str(e.value) and "pio run" in str(e.value)
     project = artifact_dir("digits", board.id) / "firmware"
     env = read_ini(project)[f"env:{board.id}"]
@@ -51,20 +51,22 @@ def test_project_for_every_real_board(board, runtime, digits_manifest, offline_p
 
 
 @pytest.mark.slow
-def test_local_tflm_tree(tmp_path, digits_manifest, offline_platforms):
-    tree = tmp_path / "Arduino_TensorFlowLite"
-    tree.mkdir()
+def test_local_tflm_tree(tmp_path, digits_manifest, offline_platforms, tflm_tree):
+    """With a TFLM tree, a real board's project links the archive built from it instead of the registry library."""
     with pytest.raises(PlatformMissing) as e:
-        targets.build(load("nano33"), "digits", runtime="tflm", tflm_dir=tree)
+        build.build("digits", "nano33", runtime="tflm", tflm_dir=tflm_tree)
     assert "TFLM library" not in str(e.value)
     env = read_ini(artifact_dir("digits", "nano33") / "firmware")["env:nano33"]
-    assert env["lib_deps"].strip() == f"symlink://{tree}"
+    assert "lib_deps" not in env
+    flags = env["build_flags"].split()
+    assert "-ltflm" in flags and "-DCMSIS_NN" in flags and any(f.startswith("-L") for f in flags)
+    assert str(tflm_tree.resolve()) in env["build_flags"]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("board", LINUX, ids=lambda b: b.id)
 def test_pi_cross_build(board, digits_manifest):
-    fw = targets.build(board, "digits")
+    fw = build.build("digits", board.id)
     with open(fw.elf, "rb") as f:
         assert ELFFile(f)["e_machine"] == "EM_AARCH64"
     assert fw.size.flash_bytes > 0 and fw.arena_bytes > 0
@@ -89,18 +91,18 @@ def test_cli_stops_with_one_line(build_dir, digits_manifest):
 
 
 @pytest.mark.slow
-def test_installed_platform_builds_with_pio(monkeypatch, tmp_path, digits_manifest):
+def test_installed_platform_builds_with_pio(monkeypatch, tmp_path, digits_manifest, mlperf):
     """With the platform installed, `pio run` is called in the project and its ELF measured."""
-    from toolchain import crossbuild
-    from toolchain.firmware import aot_model
-    from toolchain.targets import platformio
+    from toolchain.build import gcc
+    from toolchain.build import aot_sources
+    from toolchain.build import platformio, tail
 
     board = load("nano33")
-    elf, _ = crossbuild.build(board, aot_model.sources(KWS, "kws", board, tmp_path / "gen"), tmp_path)
+    elf, _ = gcc.build(board, aot_sources.sources(mlperf.kws, "kws", board, tmp_path / "gen"), tmp_path)
     calls = []
     monkeypatch.setattr(platformio, "installed", lambda name, core_dir=None: True)
-    monkeypatch.setattr(platformio.pio, "run", lambda project, env: calls.append((project, env)) or (elf, 0.1))
-    fw = targets.build(board, "digits")
+    monkeypatch.setattr(tail.pio, "run", lambda project, env: calls.append((project, env)) or (elf, 0.1))
+    fw = build.build("digits", board.id)
     assert calls == [(artifact_dir("digits", "nano33") / "firmware", "nano33")]
     assert fw.elf == elf and fw.size.flash_bytes > 0 and fw.runtime == "aot"
 
@@ -109,12 +111,12 @@ def test_both_project_writers_share_sources_flags_and_incremental_rewrites(tmp_p
     """The QEMU and the real-board projects are written by the same code: same harness files and common flags,
     unchanged files keep their mtime, files no longer wanted are removed."""
     from tests.firmware.fake_build import FAKE_DIR
-    from toolchain.firmware import project as qemu_project
-    from toolchain.firmware.sources import ModelSources, tree
-    from toolchain.targets import project as real_project
+    from toolchain.build import project as qemu_project
+    from toolchain.build.sources import ModelSources, tree
+    from toolchain.build import project as real_project
 
     model = ModelSources("fake", "fake", tree(FAKE_DIR, "model"), ["model"], 0, 64, 10, defines=["TM_X=1"])
-    real = real_project.write(tmp_path / "real", load("nano33"), model, profile=True)
+    real = real_project.write_real(tmp_path / "real", load("nano33"), model, profile=True)
     qemu = qemu_project.write(tmp_path / "qemu", load("qemu-m4"), model)
     files = lambda p: {f.relative_to(p / "src").as_posix() for f in (p / "src").rglob("*") if f.is_file()}  # noqa: E731
     common = {f for f in files(real) if f.startswith(("harness/", "model/"))} | {"port/tm_port.h", "runtime/tm_model.h"}
@@ -125,6 +127,6 @@ def test_both_project_writers_share_sources_flags_and_incremental_rewrites(tmp_p
     stale = real / "src" / "model" / "old_model.c"
     stale.write_text("/* from an earlier model */\n")
     before = {f: f.stat().st_mtime_ns for f in (real / "src").rglob("*") if f.is_file() and f != stale}
-    real_project.write(real, load("nano33"), model, profile=True)
+    real_project.write_real(real, load("nano33"), model, profile=True)
     assert not stale.exists()
     assert {f: f.stat().st_mtime_ns for f in (real / "src").rglob("*") if f.is_file()} == before

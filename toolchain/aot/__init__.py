@@ -3,7 +3,8 @@ kernels in firmware/runtime, with one statically planned arena.
 
     result = compile_tflite("model.tflite", "out/")
     sources = runtime_sources("dsp") ; includes = runtime_include_dirs()
-"""
+
+Imports: modelinfo and leaves; no other step."""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ __all__ = ["AotError", "AotResult", "compile_tflite", "read_tflite", "read_tflit
 @dataclass
 class AotResult:
     files: list[Path]             # written model.h, model.c
-    arena_bytes: int              # static arena (activations + scratch; excludes the caller's input/output)
+    arena_bytes: int              # static arena: activations, scratch and the model input/output
     ops: list[str]                # builtin op name per layer
     plan: list[dict]              # per buffer: name, offset, size, first, last layer
     layers: list[dict]            # per layer: index, op, function, macs
@@ -64,7 +65,8 @@ def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | 
         files=files, arena_bytes=plan.peak, ops=[l.op for l in layers],
         plan=[dict(name=names[b.key], key=b.key, offset=b.offset, size=b.size, first=b.first, last=b.last)
               for b in sorted(plan.buffers, key=lambda b: b.offset)],
-        layers=[dict(index=l.index, op=l.op, function=l.func, macs=l.macs) for l in layers],
+        layers=[dict(index=l.index, op=l.op, function=l.func, macs=l.macs,
+                     weights_bytes=sum(c.values.nbytes for c in l.consts)) for l in layers],
         weights_bytes=sum(c.values.nbytes for l in layers for c in l.consts), strategy=plan.strategy,
         macs=sum(l.macs for l in layers))
 

@@ -6,14 +6,13 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
+from toolchain import modelinfo
 from toolchain.aot.graph import Graph
 from toolchain.aot.layer import Const, Layer, c_float
-from toolchain.aot.lower import INPUT, OUTPUT, Memory
+from toolchain.aot.lower import Memory
 from toolchain.aot.planner import Plan
 
 _CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t", "float32": "float"}
-_TM_DTYPES = {"int8": "TM_DTYPE_INT8", "uint8": "TM_DTYPE_UINT8", "int16": "TM_DTYPE_INT16",
-              "float32": "TM_DTYPE_FLOAT32"}
 _HEADERS = {"tm_conv_eval": "conv", "tm_depthwise_conv_eval": "depthwise_conv",
             "tm_fully_connected_eval": "fully_connected", "tm_pooling": "pooling", "tm_elementwise": "elementwise",
             "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout", "tm_reduce": "reduce"}
@@ -34,10 +33,6 @@ class _Pointers:
         tensor = self.graph.tensors[t]
         ct = _CTYPES.get(tensor.dtype, "int8_t")
         home = self.mem.home.get(self.mem.root[t])
-        if home == INPUT:
-            return f"(const {ct} *)input"
-        if home == OUTPUT:
-            return f"({ct} *)output"
         if home is not None:
             return f"({ct} *)(tm_arena + {self.offsets[home]})"
         name = f"c{t}"
@@ -73,7 +68,7 @@ def _c_text(text: str) -> str:
 
 
 def _io_view(t) -> dict:
-    return dict(ttype=_TM_DTYPES.get(t.dtype, "TM_DTYPE_INT8"), nbytes=t.nbytes, count=t.size,
+    return dict(ttype=modelinfo.DTYPES[t.dtype].tm_enum if t.dtype in modelinfo.DTYPES else "TM_DTYPE_INT8", nbytes=t.nbytes, count=t.size,
                 scale=c_float(t.sc), zp=t.zp)
 
 
@@ -94,15 +89,14 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
         views.append(dict(index=layer.index, op=layer.op, ptype=layer.ptype, fields=layer.fields, call=call,
                           macs=layer.macs))
     g_in, g_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
-    final_copy = ""
-    if mem.root[g_in.index] == mem.root[g_out.index]:
-        final_copy = f"tm_layout_copy(input, output, {g_out.nbytes});"
-        headers.add("layout")
+    headers.add("layout")  # the input is copied into the arena, the output out of it
+    io = dict(input_offset=ptr.offsets[mem.home[mem.root[g_in.index]]],
+              output_offset=ptr.offsets[mem.home[mem.root[g_out.index]]])
     guard = "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in name.upper())
     ctx = dict(source=_c_text(source), name=_c_text(name), guard=guard,
                layers=views, arena=plan.peak, headers=sorted(headers),
                consts=[_const_view(c) for c in consts + ptr.consts],
                hash=hashlib.sha256(model_bytes).hexdigest()[:16], input=_io_view(g_in), output=_io_view(g_out),
-               final_copy=final_copy, profile=profile)
+               profile=profile, **io)
     return {"model.h": _ENV.get_template("model.h.j2").render(ctx),
             "model.c": _ENV.get_template("model.c.j2").render(ctx)}

@@ -76,20 +76,20 @@ def same_or_valid(op: Op, graph: Graph, size: int, k: int, stride: int, dil: int
 
 
 def stream_lag(in_h: int, in_w: int, in_c: int, out_h: int, out_w: int, out_c: int,
-               stride_h: int, stride_w: int, pad_top: int, pad_left: int) -> int:
+               stride_h: int, stride_w: int, pad_top: int, pad_left: int, ahead: int = 2) -> int:
     """Bytes the output must start below the input for in-place streaming.
 
     Kernels write output pixels in order, each while still reading the
     input from its window's first tap (row oy*stride-pad, column
-    ox*stride-pad, clipped to the image) on; the DSP kernels write two
-    pixels per step. So everything written up to pixel p + 1 must stay below
-    the first tap of pixel p.
+    ox*stride-pad, clipped to the image) on; the DSP kernels write `ahead`
+    pixels per step (two; four for convolution tiles). So everything written
+    up to pixel p + ahead - 1 must stay below the first tap of pixel p.
     """
     oy, ox = np.meshgrid(np.arange(out_h), np.arange(out_w), indexing="ij")
     row = np.clip(oy * stride_h - pad_top, 0, max(in_h - 1, 0))
     col = np.clip(ox * stride_w - pad_left, 0, max(in_w - 1, 0))
     first_tap = (row * in_w + col) * in_c
-    written = (oy * out_w + ox + 2) * out_c
+    written = (oy * out_w + ox + ahead) * out_c
     return int(np.max(written - first_tap))
 
 

@@ -20,15 +20,15 @@ LOWERINGS = {
     "MEAN": lower_mean,
 }
 
-INPUT, OUTPUT = "input", "output"   # homes outside the arena: the caller's buffers
-
-
 @dataclass
 class Memory:
     """Where each activation tensor lives: its root (after reshape aliasing)
-    and, per root, the caller's input/output buffer or a planner buffer."""
+    and, per root, a planner buffer ("t<root>"). The model's input and output
+    are planned in the arena like any tensor (as TFLM does): the input is
+    copied in before layer 0, so its space is reused once its last reader
+    is done; the output is copied out after the last layer."""
     root: dict[int, int]
-    home: dict[int, str] = field(default_factory=dict)      # root -> INPUT | OUTPUT | "t<root>"
+    home: dict[int, str] = field(default_factory=dict)      # root -> "t<root>"
     buffers: list[Buffer] = field(default_factory=list)
 
 
@@ -56,10 +56,7 @@ def assign_memory(graph: Graph, layers: list[Layer]) -> Memory:
             root[layer.output] = root[layer.inputs[0]]
     mem = Memory(root)
     g_in, g_out = root[graph.inputs[0]], root[graph.outputs[0]]
-    mem.home[g_in] = INPUT
-    if g_out != g_in:
-        mem.home[g_out] = OUTPUT
-    first, last = {}, {}
+    first, last = {g_in: 0}, {}   # the input is written (copied in) before layer 0
     for layer in layers:
         if layer.call == "alias":
             continue
@@ -67,6 +64,7 @@ def assign_memory(graph: Graph, layers: list[Layer]) -> Memory:
         first.setdefault(r, layer.index)
         for t in layer.inputs:
             last[root[t]] = layer.index
+    last[g_out] = max((layer.index for layer in layers), default=0)  # read (copied out) after the last layer
     for r, start in first.items():
         if r not in mem.home:
             mem.home[r] = f"t{r}"

@@ -38,6 +38,14 @@ def pair_layout(weights: np.ndarray) -> np.ndarray:
     return padded.reshape(padded.shape[0] // 2, 2, -1, 4).transpose(0, 2, 1, 3).reshape(-1)
 
 
+def row_quad_layout(weights: np.ndarray) -> np.ndarray:
+    """[out][k] -> the row-quad layout of firmware/runtime/reference/weight_layout.h."""
+    n, k = weights.shape
+    padded = np.zeros(((n + 3) // 4 * 4, (k + 3) // 4 * 4), np.int8)
+    padded[:n, :k] = weights
+    return padded.reshape(padded.shape[0] // 4, 4, -1, 4).transpose(0, 2, 1, 3).reshape(-1)
+
+
 def quad_layout(weights: np.ndarray) -> np.ndarray:
     """[1][k_h][k_w][c] -> [c/4][k_h][k_w][4] (channels zero-padded to a multiple of 4)."""
     taps = weights.reshape(-1, weights.shape[-1])
@@ -72,8 +80,14 @@ def _window(op: Op, graph: Graph, ih: int, iw: int, kh: int, kw: int, oh: int, o
             "pad_left": same_or_valid(op, graph, iw, kw, sw, dw, ow)}
 
 
-def _lag(ih: int, iw: int, ic: int, oh: int, ow: int, oc: int, win: dict) -> int:
-    return stream_lag(ih, iw, ic, oh, ow, oc, win["stride_h"], win["stride_w"], win["pad_top"], win["pad_left"])
+def _lag(ih: int, iw: int, ic: int, oh: int, ow: int, oc: int, win: dict, ahead: int = 2) -> int:
+    return stream_lag(ih, iw, ic, oh, ow, oc, win["stride_h"], win["stride_w"], win["pad_top"], win["pad_left"],
+                      ahead)
+
+
+# TM_CONV_QUAD_MAX_KP in firmware/runtime/kernels/conv.h: filter rows up to
+# this many (padded) taps are computed four output pixels at a time.
+CONV_QUAD_MAX_KP = 288
 
 
 def lower_conv(op: Op, graph: Graph) -> Layer:
@@ -96,10 +110,12 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     layer.fields["round"] = f"l{op.index}_round" if rounds is not None else "0"
     patch = kh * kw * ic
     kp = (patch + 3) // 4 * 4
-    # The DSP kernel widens two pixels' patches to int16 (4 * kp bytes), after
-    # gathering each as int8 (kp more bytes) when channels are not whole words.
-    layer.scratch = 4 * kp + (0 if ic % 4 == 0 else kp)
-    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
+    # The DSP kernel widens four (or two) pixels' patches to int16 (8 or 4 *
+    # kp bytes), after gathering each as int8 (kp more bytes) when channels
+    # are not whole words.
+    tile = 4 if kp <= CONV_QUAD_MAX_KP else 2
+    layer.scratch = 2 * tile * kp + (0 if ic % 4 == 0 else kp)
+    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win, tile)}
     layer.macs = oh * ow * oc * patch
     return layer
 
@@ -120,8 +136,13 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
                         k_h=kh, k_w=kw, **win, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
     layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
-    if oc == ic and ic % 4 == 0:  # zero-point padded input rows for both kernels
-        layer.scratch = kh * ((ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1) * ic
+    # Zero-point padded input rows (output channels, padded to a multiple of
+    # 4, for the DSP kernel when depth_mult > 1 or in_c % 4 != 0), or the DSP
+    # kernel's paired columns for 3x3 windows, 24 bytes each.
+    wp = (ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1
+    layer.scratch = kh * wp * ((oc + 3) // 4 * 4)
+    if oc == ic and ic % 4 == 0 and kh == kw == 3 and win["dil_w"] == 1:
+        layer.scratch = max(layer.scratch, 24 * wp)
     layer.macs = oh * ow * oc * kh * kw
     return layer
 
@@ -139,6 +160,15 @@ def lower_fully_connected(op: Op, graph: Graph) -> Layer:
     layer = Layer(op.index, op.name, "tm_fully_connected_eval", "tm_fully_connected_params_t",
                   inputs=[inp.index], output=out.index)
     layer.fields.update(batches=inp.size // in_depth, in_depth=in_depth, out_depth=out_depth)
-    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, out_depth), 0, mults, shifts, pair_layout)
+    bias = _bias(op, graph, out_depth)
+    _common(layer, op, graph, inp, out, w.data, bias, 0, mults, shifts, row_quad_layout)
+    # The DSP kernel's fast requantization is exact when |acc| stays below 2^30.
+    folded = np.abs(quant.folded_bias(bias, w.data, inp.zp, 0).astype(np.int64))
+    rounds = quant.folded_rounding(shifts, out.zp)
+    if rounds is not None and int(folded.max(initial=0)) + in_depth * (1 << 14) < (1 << 30):
+        layer.consts.append(Const(f"l{op.index}_round", "int32_t", rounds))
+        layer.fields["round"] = f"l{op.index}_round"
+    else:
+        layer.fields["round"] = "0"
     layer.macs = inp.size // in_depth * out_depth * in_depth
     return layer

@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import tflite
 
+from toolchain import modelinfo
 from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph, Op, Tensor
 
-_OP_NAMES = {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
+_OP_NAMES = modelinfo.OP_NAMES
 _OPTION_NAMES = {v: k for k, v in vars(tflite.BuiltinOptions).items() if not k.startswith("_")}
 _DTYPES = {
     tflite.TensorType.FLOAT32: "float32", tflite.TensorType.INT32: "int32",
@@ -22,7 +23,7 @@ _DTYPES = {
     tflite.TensorType.BOOL: "bool", tflite.TensorType.FLOAT16: "float16",
 }
 MAX_ELEMENTS = 1 << 26
-_TYPE_NAMES = {v: k for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
+_TYPE_NAMES = modelinfo.TYPE_NAMES
 
 
 def read_tflite(path: str | Path) -> Graph:
@@ -50,9 +51,10 @@ def read_tflite_bytes(buf: bytes, origin: str = "<bytes>") -> Graph:
 
 
 def _check_len(n: int, elem_bytes: int, buf: bytes, what: str) -> int:
-    if n < 0 or n * elem_bytes > len(buf):
-        raise AotError(f"{what} count {n} does not fit in the file")
-    return n
+    try:
+        return modelinfo.check_count(n, elem_bytes, buf, what)
+    except ValueError as e:
+        raise AotError(str(e)) from None
 
 
 def _parse(buf: bytes) -> Graph:

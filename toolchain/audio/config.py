@@ -14,7 +14,7 @@ from toolchain.audio.errors import AudioError
 # float32 arithmetic (toolchain.audio.model), so host and device feed the network the same int8.
 FEATURE_SCALE = 1 / 32
 
-# loaders (toolchain.data) of raw audio: the model sees front-end features, the device gets the PCM
+# loaders (toolchain.recipes.data) of raw audio: the model sees front-end features, the device gets the PCM
 AUDIO_LOADERS = ("speech", "wav_folder")
 
 
@@ -75,6 +75,11 @@ class FrontendConfig:
     @property
     def clip_samples(self) -> int:
         return self.sample_rate * self.clip_ms // 1000
+
+    @property
+    def clip_bytes(self) -> int:
+        """One clip of int16 PCM: an audio model's device input."""
+        return 2 * self.clip_samples
 
     @property
     def frames(self) -> int:

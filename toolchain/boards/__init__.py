@@ -1,6 +1,8 @@
 """Boards as data: `boards/<id>.toml`, validated by `schema.py`.
 
 TOOLCHAIN_BOARDS_DIR points at another folder of board files (your own boards, tests).
+runtimes.py is the table of on-device runtimes and the target kinds that build
+each; platformio.py derives PlatformIO data from a board. Imports: leaves only.
 """
 
 import os
@@ -10,7 +12,10 @@ from toolchain import paths
 from toolchain.boards.errors import BoardError
 from toolchain.boards.schema import Board, parse
 
-__all__ = ["Board", "BoardError", "all_boards", "load"]
+__all__ = ["Board", "BoardError", "DEFAULT", "all_boards", "load"]
+
+# the board every device command uses without --board: emulated, so it runs anywhere
+DEFAULT = "qemu-m4"
 
 
 def boards_dir() -> Path:
@@ -27,11 +32,3 @@ def load(board_id: str, directory: Path | None = None) -> Board:
         known = ", ".join(b.id for b in all_boards(directory))
         raise BoardError(f"unknown board '{board_id}'", f"known boards: {known}; see `toolchain boards`")
     return parse(p)
-
-
-def check_runtime(runtime: str | None) -> None:
-    """Refuse a runtime name no board knows, before any work is done."""
-    from toolchain.boards.schema import RUNTIMES
-
-    if runtime is not None and runtime not in RUNTIMES:
-        raise BoardError(f"unknown runtime '{runtime}'", f"use one of: {', '.join(RUNTIMES)}")

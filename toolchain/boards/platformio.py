@@ -12,6 +12,14 @@ _GCC_CPU = {"cortex-m4f": "cortex-m4"}
 LOCAL_PLATFORMS = ("qemu-mps2",)
 
 
+def target_kind(board: Board) -> str:
+    """How a board is built: `qemu` (a local dev-platform), `linux` (a Linux board, cross-built with GCC) or
+    `platformio` (a real board's own PlatformIO platform)."""
+    if board.pio_platform in LOCAL_PLATFORMS:
+        return "qemu"
+    return "linux" if board.pio_platform == "linux_arm" else "platformio"
+
+
 def gcc_cpu(board: Board) -> str:
     return _GCC_CPU.get(board.cpu, board.cpu)
 

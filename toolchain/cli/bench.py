@@ -2,17 +2,18 @@
 
 import json
 import signal
+from pathlib import Path
 
 import typer
 
 from toolchain.cli import options
-from toolchain.cli.build import RUNTIME
-from toolchain.cli.console import console
+from toolchain.cli.build import KERNELS, RUNTIME, TFLM_DIR
+from toolchain.console import console
 from toolchain.cli.signals import exit_on
 
 
 def bench_cmd(
-    board: str = typer.Option("qemu-m4", "--board", "-b", help="Board id (see `toolchain boards`)."),
+    board: str = options.DEVICE_BOARD,
     model: str = options.MODEL,
     runtime: str = RUNTIME,
     seed: int = options.SEED,
@@ -20,36 +21,71 @@ def bench_cmd(
     runs: int = typer.Option(5, "--runs", help="Timed runs for the latency median (at least 5)."),
     samples: int = typer.Option(None, "--samples", help="Stream only the first N held-out samples."),
     profile: bool = typer.Option(False, "--profile", help="Also time every layer."),
-    stream: bool = typer.Option(False, "--stream", help="Audio models: streaming detection on a generated recording (stream.json)."),
-    minutes: float = typer.Option(5.0, "--minutes", help="With --stream: length of the generated recording."),
-    threshold: float = typer.Option(0.8, "--threshold", help="With --stream: detection threshold on averaged posteriors."),
-    recording_seed: int = typer.Option(None, "--recording-seed", help="With --stream: seed of the generated recording (default: --seed)."),
+    compare: str = typer.Option(None, "--compare", help="Bench several runtimes on identical inputs, e.g. tflm,aot."),
+    tflm_dir: Path = TFLM_DIR,
+    kernels: str = KERNELS,
+    variant: str = options.VARIANT,
+    stream: bool = typer.Option(False, "--stream", help="Audio models: streaming keyword detection on a generated "
+                                "recording, on the host with the device's arithmetic (stream.json)."),
+    minutes: float = typer.Option(None, "--minutes", help="With --stream: length of the recording (default 5)."),
+    threshold: float = typer.Option(None, "--threshold", help="With --stream: detection threshold on averaged "
+                                    "posteriors (default 0.8)."),
+    recording_seed: int = typer.Option(None, "--recording-seed", help="With --stream: seed of the recording "
+                                       "(default: --seed)."),
     as_json: bool = options.JSON,
 ) -> None:
-    """Measure latency, memory and on-device accuracy through the serial harness."""
+    """Measure latency, memory and on-device accuracy through the serial harness.
+
+    Example: toolchain bench --board qemu-m4 --model digits --compare tflm,aot
+    """
+    from toolchain.errors import UsageError
+
+    stream_only = {"--minutes": minutes, "--threshold": threshold, "--recording-seed": recording_seed}
+    # not --tflm-dir: it may come from TOOLCHAIN_TFLM_DIR
+    device_only = {"--compare": compare, "--port": port, "--profile": profile, "--samples": samples,
+                   "--runtime": runtime, "--kernels": kernels}
     if stream:
-        return _stream(model, board, seed, minutes, threshold, recording_seed, as_json)
-    from toolchain.bench import BENCH_FILE, PROFILE_FILE, bench
-    from toolchain.report import summary_rows
+        if given := [k for k, v in device_only.items() if v]:
+            raise UsageError(f"--stream runs on the host, not through a device: {', '.join(given)} does not apply",
+                             "drop it, or bench the device without --stream")
+        return _stream(model, board, seed, variant, minutes, threshold, recording_seed, as_json)
+    if given := [k for k, v in stream_only.items() if v is not None]:
+        raise UsageError(f"{', '.join(given)} only applies to --stream", "add --stream or drop it")
+    from toolchain import report
+    from toolchain.bench import bench
+    from toolchain.paths import BENCH_FILE, PROFILE_FILE, build_root
+    from toolchain.pipeline import model_name
 
     exit_on(signal.SIGTERM, signal.SIGHUP)  # partial results are saved as "interrupted"
-    r = bench(model, board, runtime=runtime, seed=seed, url=port, runs=runs, max_samples=samples, profile=profile)
+    args = dict(seed=seed, url=port, runs=runs, max_samples=samples, profile=profile, tflm_dir=tflm_dir, kernels=kernels,
+                variant=variant)
+    if compare:
+        from toolchain.bench import compare as cmp
+
+        r = cmp.compare(model, board, cmp.parse(compare), **args)
+    else:
+        r = bench(model, board, runtime=runtime, **args)
+    report.write(build_root() / model_name(model) / board)
     if as_json:
         console.out.print_json(json.dumps(r, default=str))
         return
-    console.table(f"{r['model']} on {r['board']} ({r['runtime']})", ["", "value"], [list(row) for row in summary_rows(r)])
+    if compare:
+        console.table(f"{r['model']} on {r['board']}: runtimes side by side", report.compare_headers(r["compare"]),
+                      report.compare_rows(r["compare"]))
+    console.table(f"{r['model']} on {r['board']} ({r['runtime']})", ["", "value"], [list(row) for row in report.summary_rows(r)])
     if r["faults"]:
         console.warning(f"recovered from {len(r['faults'])} link fault(s): {r['faults'][0]}")
     console.success(f"{PROFILE_FILE if profile else BENCH_FILE} and report.html written in {r['wall_seconds']} s")
 
 
-def _stream(model: str, board: str, seed: int, minutes: float, threshold: float, recording_seed: int | None,
-            as_json: bool) -> None:
-    from toolchain.audio.stream import Detector
-    from toolchain.bench_stream import STREAM_FILE, bench_stream
+def _stream(model: str, board: str, seed: int, variant: str | None, minutes: float | None, threshold: float | None,
+            recording_seed: int | None, as_json: bool) -> None:
+    from toolchain.bench.stream import Detector, bench_stream
+    from toolchain.paths import STREAM_FILE
 
-    r = bench_stream(model, board, seed=seed, minutes=minutes, detector=Detector(threshold=threshold),
-                     recording_seed=recording_seed)
+    detector = Detector() if threshold is None else Detector(threshold=threshold)
+    r = bench_stream(model, board, seed=seed, minutes=5.0 if minutes is None else minutes, detector=detector,
+                     recording_seed=recording_seed, variant=variant)
     if as_json:
         console.out.print_json(json.dumps({k: v for k, v in r.items() if k not in ("events", "detections")}))
         return

@@ -4,11 +4,14 @@ import dataclasses
 import json
 
 from toolchain.cli import options
-from toolchain.cli.console import console
+from toolchain.console import console
 
 
 def boards_cmd(as_json: bool = options.JSON) -> None:
-    """List the boards (boards/*.toml) with their limits."""
+    """List the boards (boards/*.toml) with their limits.
+
+    Example: toolchain boards --json
+    """
     from toolchain.boards import all_boards
 
     found = all_boards()

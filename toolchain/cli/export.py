@@ -18,7 +18,10 @@ def export_cmd(
                                 help="tflm: TFLite Micro sources (always written); aot: also the AOT C code."),
     as_json: bool = options.JSON,
 ) -> None:
-    """Export .tflite, ONNX and TFLite Micro (or AOT) sources; compare every artifact."""
+    """Export .tflite, ONNX and TFLite Micro (or AOT) sources; compare every artifact.
+
+    Example: toolchain export --model ../shared/models/kws_ref_model.tflite --runtime aot
+    """
     from toolchain.cli import summary
     from toolchain.export.errors import ExportError
     from toolchain.pipeline import export, export_aot, is_tflite_ref

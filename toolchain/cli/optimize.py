@@ -12,12 +12,20 @@ def optimize_cmd(
     seed: int = options.SEED,
     force: bool = options.FORCE,
 ) -> None:
-    """Prune, distill and quantize (the recipe's plan, or exactly the given flags)."""
-    from toolchain.cli.console import console
+    """Prune, distill and quantize (the recipe's plan, or exactly the given flags).
+
+    Example: toolchain optimize --model digits --prune 0.5 --quantize int8
+    """
+    from toolchain.console import console
+    from toolchain.evaluate.compare import artifact_rows
     from toolchain.pipeline import optimize_step
     from toolchain.recipes import load
 
+    recipe = load(model)
     plan = options.plan(model, prune, distill, quantize, qat)
-    _, _, _, made = optimize_step(load(model), seed, plan, force)
-    for name, path in made.items():
-        console.info(f"{name:>10}: {path}")
+    d, data, _, made = optimize_step(recipe, seed, plan, force)
+    rows, _ = artifact_rows(recipe.task, data, {"float": d / "float.keras", **made})
+    console.table(f"{recipe.name}: the plan's variants on the held-out split ({len(data.x_test)} samples)",
+                  ["variant", "size", "accuracy" if recipe.task == "classification" else "MAE", "file"],
+                  [[r["name"], f"{r['size_bytes']:,} B", f"{r['accuracy']:.2%}" if r.get("accuracy") is not None
+                    else f"{r['mae']:.4f}", r["path"]] for r in rows])

@@ -2,8 +2,12 @@
 
 import typer
 
+from toolchain.boards import DEFAULT
+
 MODEL = typer.Option("digits", "--model", "-m", help="Recipe name, recipe folder, or a .tflite file to import.")
-BOARD = typer.Option("host", "--board", "-b", help="Board id (see `toolchain boards`).")
+# export's artifacts are the host's unless a board is named; device commands default to the emulated board
+BOARD = typer.Option("host", "--board", "-b", help="Board id (see `toolchain boards`); host: no board.")
+DEVICE_BOARD = typer.Option(DEFAULT, "--board", "-b", help="Board id (see `toolchain boards`).")
 SEED = typer.Option(0, "--seed", help="Seed for data split, initialisation and training: same seed, same run.")
 FORCE = typer.Option(False, "--force", help="Redo the step even when its artifacts are up to date.")
 JSON = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table.")
@@ -19,3 +23,5 @@ def plan(model: str, prune, distill, quantize, qat):
     from toolchain.recipes import load
 
     return Plan.of(load(model), prune=prune, distill=distill, quantize=quantize or None, qat=qat)
+VARIANT = typer.Option(None, "--variant", help="Which model of the last optimize plan to deploy: int8 or qat "
+                       "(default: int8 when the plan made one, else qat).")

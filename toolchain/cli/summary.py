@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from toolchain.cli.console import console
+from toolchain.console import console
 
 
 def _quality(row: dict) -> str:

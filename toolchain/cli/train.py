@@ -4,8 +4,11 @@ from toolchain.cli import options
 
 
 def train_cmd(model: str = options.MODEL, seed: int = options.SEED, force: bool = options.FORCE) -> None:
-    """Train a recipe's float model (skipped when up to date)."""
-    from toolchain.cli.console import console
+    """Train a recipe's float model (skipped when up to date).
+
+    Example: toolchain train --model models/gesture
+    """
+    from toolchain.console import console
     from toolchain.pipeline import train_step
     from toolchain.recipes import load
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from toolchain.console import quiet_stderr
 from toolchain.export.errors import ExportError
 
 OPSET = 17
@@ -10,8 +11,7 @@ OPSET = 17
 def to_onnx(model, path: Path) -> Path:
     import tf2onnx
 
-    from toolchain.fdquiet import quiet_stderr
-    from toolchain.tf import tf
+    from toolchain.train.tf import tf
 
     spec = (tf.TensorSpec((None, *model.input_shape[1:]), tf.float32, name="input"),)
     try:

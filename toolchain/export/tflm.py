@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from toolchain import __version__
 from toolchain.export import tflm_arena
-from toolchain.export.model_file import ops_of
+from toolchain.modelinfo import ops_of
 
 # MicroMutableOpResolver method names that do not follow CamelCase(op name)
 RESOLVER_EXCEPTIONS = {"RELU_N1_TO_1": "AddReluN1To1", "L2_NORMALIZATION": "AddL2Normalization",

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from toolchain.console import quiet_stderr
 from toolchain.export.errors import ExportError
 
 ALIGN = 16
@@ -37,8 +38,6 @@ def _allocates(data: bytes, size: int) -> bool:
 
 
 def smallest_arena(data: bytes) -> int:
-    from toolchain.fdquiet import quiet_stderr
-
     with quiet_stderr():
         if not _allocates(data, UPPER):
             return -1

@@ -1,11 +1,17 @@
 """Step 2: the optimization plan, prune -> distill -> quantize (+ QAT), each
-step taking the previous one's model."""
+step taking the previous one's model.
+
+Imports: recipes, train and leaves."""
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from toolchain.data import Dataset
+from toolchain.optimize.distill import distill
+from toolchain.optimize.prune import prune
+from toolchain.optimize.qat import qat
+from toolchain.optimize.quantize import to_tflite
 from toolchain.recipes import QUANT_MODES, Recipe, RecipeError
+from toolchain.recipes.data import Dataset
 
 
 @dataclass
@@ -47,11 +53,7 @@ class Plan:
 
 def run(float_path: Path, recipe: Recipe, data: Dataset, plan: Plan, out: Path, seed: int) -> dict[str, Path]:
     """Apply `plan` to the float model; returns artifact name -> file."""
-    from toolchain.optimize.distill import distill
-    from toolchain.optimize.prune import prune
-    from toolchain.optimize.qat import qat
-    from toolchain.optimize.quantize import to_tflite
-    from toolchain.tf import keras, seed_everything
+    from toolchain.train.tf import keras, seed_everything
 
     seed_everything(seed)
     model = keras.models.load_model(float_path, compile=False)

@@ -3,17 +3,16 @@ learns from the teacher's softened outputs plus the true labels."""
 
 import numpy as np
 
-from toolchain.data import Dataset
+from toolchain.console import console
 from toolchain.recipes import Recipe
+from toolchain.recipes.data import Dataset
+from toolchain.train import build, compile_model
 
 ALPHA = 0.3  # weight of the hard-label loss; the rest goes to the teacher's soft targets
 
 
 def distill(teacher, recipe: Recipe, data: Dataset, epochs: int, temperature: float):
-    from toolchain.cli.console import console
-    from toolchain.tf import keras, tf
-    from toolchain.train import build, compile_model
-
+    from toolchain.train.tf import keras, tf
     student = build(recipe, data, variant="student")
     opt = keras.optimizers.Adam(recipe.train["learning_rate"])
     classify = recipe.task == "classification"

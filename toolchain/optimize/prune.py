@@ -3,8 +3,10 @@ so the saved model is a plain Keras model with zeroed weights."""
 
 import numpy as np
 
-from toolchain.data import Dataset
+from toolchain.optimize.errors import OptimizeError
 from toolchain.recipes import Recipe
+from toolchain.recipes.data import Dataset
+from toolchain.train import compile_model
 
 
 TOLERANCE = 0.02  # reached sparsity may fall this short of the target (mask granularity)
@@ -13,10 +15,7 @@ TOLERANCE = 0.02  # reached sparsity may fall this short of the target (mask gra
 def prune(model, recipe: Recipe, data: Dataset, target: float, epochs: int):
     import tensorflow_model_optimization as tfmot
 
-    from toolchain.optimize.errors import OptimizeError
-    from toolchain.tf import fit
-    from toolchain.train import compile_model
-
+    from toolchain.train.tf import fit
     steps = epochs * int(np.ceil(len(data.x_train) / recipe.train["batch_size"]))
     end = max(1, steps * 2 // 3)
     # tfmot updates masks every `frequency` steps (default 100): with few steps the target would never be applied

@@ -5,8 +5,9 @@ import warnings
 
 import numpy as np
 
-from toolchain.fdquiet import quiet_stderr
+from toolchain.console import quiet_stderr
 from toolchain.optimize.errors import OptimizeError
+from toolchain.recipes import QUANT_MODES
 
 CALIBRATION_SAMPLES = 300
 
@@ -20,8 +21,7 @@ def representative(x: np.ndarray):
 
 def to_tflite(model, mode: str, x_calib: np.ndarray) -> bytes:
     """Convert a Keras model to .tflite bytes with quantization `mode`."""
-    from toolchain.recipes import QUANT_MODES
-    from toolchain.tf import tf
+    from toolchain.train.tf import tf
 
     if mode not in QUANT_MODES + ("float",):
         raise OptimizeError(f"unknown quantization mode '{mode}'", f"use one of: {', '.join(QUANT_MODES)}")

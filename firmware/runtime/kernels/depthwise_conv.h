@@ -19,7 +19,8 @@ typedef struct {
   const int32_t *bias;           // bias[c] - in_zp * sum(weights[..][c]) (folded)
   const int32_t *mult;           // per output channel
   const int32_t *shift;
-  int8_t *scratch;               // k_h padded input rows of (out_w-1)*stride_w+(k_w-1)*dil_w+1 pixels
+  int8_t *scratch;               // k_h padded input rows of wp = (out_w-1)*stride_w+(k_w-1)*dil_w+1 pixels,
+                                 // at least 24 * wp bytes for 3x3 windows with dil_w 1 (4-byte aligned)
 } tm_depthwise_conv_params_t;
 
 // out = depthwise_conv(in); output rows written in order (see conv.h).

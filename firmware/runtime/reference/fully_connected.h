@@ -13,7 +13,7 @@ static inline void tm_ref_fully_connected(const tm_fully_connected_params_t *p, 
     for (int o = 0; o < p->out_depth; ++o) {
       // Bound: in_depth products of |x*w| <= 2^14; in_depth < 2^16 keeps it in int32.
       int32_t acc = p->bias[o];
-      for (int i = 0; i < p->in_depth; ++i) acc += in[i] * tm_ref_pair_weight(p->weights, o, i, k_padded);
+      for (int i = 0; i < p->in_depth; ++i) acc += in[i] * tm_ref_quad_weight(p->weights, o, i, k_padded);
       *out++ = tm_ref_requantize(acc, p->mult[o], p->shift[o], p->out_zp, p->act_min, p->act_max);
     }
   }

@@ -19,7 +19,9 @@
 #define TEST_BUF 8192
 
 static uint32_t test_state = 88172645u;
-static int8_t in_buf[TEST_BUF], w_buf[TEST_BUF], scratch[TEST_BUF], out_ref[TEST_BUF], out_got[TEST_BUF];
+// Aligned like the generated constant arrays (the kernels load weights with LDM).
+static int8_t in_buf[TEST_BUF], w_buf[TEST_BUF] __attribute__((aligned(16))), scratch[TEST_BUF] __attribute__((aligned(16)));
+static int8_t out_ref[TEST_BUF], out_got[TEST_BUF];
 static int32_t bias[64], mult[64], shift[64], round_c[64];
 
 static uint32_t test_next(void) {  // xorshift32
@@ -62,6 +64,7 @@ static int test_conv(int trial) {
   memset(&p, 0, sizeof p);
   p.in_h = (int16_t)test_range(1, 9), p.in_w = (int16_t)test_range(1, 9), p.in_c = (int16_t)test_range(1, 9);
   if (test_range(0, 2) == 0) p.in_c = 16;
+  if (test_range(0, 5) == 0) p.in_c = 32;  // kp above TM_CONV_QUAD_MAX_KP for 4x4 filters: two-pixel tiles
   p.out_c = (int16_t)test_range(1, 9), p.k_h = (int16_t)test_range(1, 4), p.k_w = (int16_t)test_range(1, 4);
   p.stride_h = (int16_t)test_range(1, 3), p.stride_w = (int16_t)test_range(1, 3);
   p.dil_h = (int16_t)test_range(1, 2), p.dil_w = (int16_t)test_range(1, 2);
@@ -96,10 +99,13 @@ static int test_depthwise(int trial) {
   p.in_h = (int16_t)test_range(1, 9), p.in_w = (int16_t)test_range(1, 9);
   p.in_c = (int16_t)(test_range(0, 1) ? 4 * test_range(1, 4) : test_range(1, 6));
   p.depth_mult = (int16_t)(test_range(0, 2) ? 1 : test_range(2, 3));
-  p.out_c = (int16_t)(p.in_c * p.depth_mult), p.k_h = (int16_t)test_range(1, 4), p.k_w = (int16_t)test_range(1, 4);
+  p.k_h = (int16_t)test_range(1, 4), p.k_w = (int16_t)test_range(1, 4);
   if (test_range(0, 2) == 0) p.k_h = p.k_w = 3;  // the unrolled 3x3 paths
+  const int paired = test_range(0, 3) == 0;  // the DSP paired-rows path: 3x3, dense columns
+  if (paired) p.k_h = p.k_w = 3, p.depth_mult = 1;
+  p.out_c = (int16_t)(p.in_c * p.depth_mult);
   p.stride_h = (int16_t)test_range(1, 3), p.stride_w = (int16_t)test_range(1, 3);
-  p.dil_h = (int16_t)test_range(1, 2), p.dil_w = (int16_t)test_range(1, 2);
+  p.dil_h = (int16_t)test_range(1, 2), p.dil_w = (int16_t)(paired ? 1 : test_range(1, 2));
   p.pad_top = (int16_t)test_range(0, p.k_h - 1), p.pad_left = (int16_t)test_range(0, p.k_w - 1);
   const int eh = (p.k_h - 1) * p.dil_h + 1, ew = (p.k_w - 1) * p.dil_w + 1;
   if (p.in_h + 2 * p.pad_top < eh || p.in_w + 2 * p.pad_left < ew) return 0;
@@ -110,7 +116,7 @@ static int test_depthwise(int trial) {
   test_quant(p.out_c, &p.act_min, &p.act_max);
   p.in_zp = test_range(-128, 127), p.out_zp = test_range(-128, 127);
   p.weights = w_buf, p.bias = bias, p.mult = mult, p.shift = shift;
-  p.scratch = (p.depth_mult == 1 && (p.in_c & 3) == 0) ? scratch : 0;  // as the generator plans it
+  p.scratch = test_range(0, 5) ? scratch : 0;  // as the generator plans it (0: hand-made params)
   tm_ref_depthwise_conv(&p, in_buf, out_ref);
   tm_depthwise_conv_eval(&p, in_buf, out_got);
   return test_compare("depthwise", trial, p.out_h * p.out_w * p.out_c);
@@ -119,19 +125,26 @@ static int test_depthwise(int trial) {
 static int test_fully_connected(int trial) {
   tm_fully_connected_params_t p;
   memset(&p, 0, sizeof p);
-  p.batches = (int16_t)test_range(1, 3), p.in_depth = (int16_t)test_range(1, 70);
+  p.batches = (int16_t)test_range(1, 3), p.in_depth = (int16_t)test_range(1, 140);
   p.out_depth = (int16_t)test_range(1, 20);
   const int kp = tm_ref_padded_row(p.in_depth);
   memset(w_buf, 0, sizeof w_buf);
   for (int o = 0; o < p.out_depth; ++o) {
-    for (int i = 0; i < p.in_depth; ++i) w_buf[(o >> 1) * 2 * kp + (i >> 2) * 8 + (o & 1) * 4 + (i & 3)] = (int8_t)test_next();
+    for (int i = 0; i < p.in_depth; ++i) w_buf[(o >> 2) * 4 * kp + (i >> 2) * 16 + (o & 3) * 4 + (i & 3)] = (int8_t)test_next();
   }
-  test_fill(in_buf, p.batches * p.in_depth);
+  const int offset = test_range(0, 3);  // the input may sit at any alignment
+  test_fill(in_buf + offset, p.batches * p.in_depth);
   test_quant(p.out_depth, &p.act_min, &p.act_max);
   p.out_zp = test_range(-128, 127);
   p.weights = w_buf, p.bias = bias, p.mult = mult, p.shift = shift;
-  tm_ref_fully_connected(&p, in_buf, out_ref);
-  tm_fully_connected_eval(&p, in_buf, out_got);
+  int fast = 1;  // the folded rounding constants, when the generator would emit them
+  for (int o = 0; o < p.out_depth; ++o) {
+    fast &= shift[o] <= -1 && shift[o] >= -22 && (bias[o] < 0 ? -bias[o] : bias[o]) + p.in_depth * (1 << 14) < (1 << 30);
+    if (fast) round_c[o] = (1 << (-shift[o] - 1)) + p.out_zp * (1 << -shift[o]);
+  }
+  p.round = fast ? round_c : 0;
+  tm_ref_fully_connected(&p, in_buf + offset, out_ref);
+  tm_fully_connected_eval(&p, in_buf + offset, out_got);
   return test_compare("fully_connected", trial, p.batches * p.out_depth);
 }
 

@@ -1,5 +1,6 @@
 """Kernel tests: the portable kernels (host gcc, QEMU) and the DSP twins
-(QEMU Cortex-M4) against the header-only reference math, and the DSP
+(QEMU Cortex-M4) against the header-only reference math and against the
+per-op golden tables (TFLM host interpreter outputs, testdata/), and the DSP
 requantization against the reference one."""
 
 import shutil
@@ -12,7 +13,7 @@ from toolchain.aot import runtime_include_dirs, runtime_sources
 
 HERE = Path(__file__).parent
 CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
-FLAGS = ["-O2", "-std=c99", "-Wall", "-Werror"] + [f"-I{d}" for d in runtime_include_dirs()]
+FLAGS = ["-O2", "-std=c99", "-Wall", "-Werror", f"-I{HERE}"] + [f"-I{d}" for d in runtime_include_dirs()]
 QEMU = ["qemu-system-arm", "-machine", "mps2-an386", "-nographic", "-semihosting-config",
         "enable=on,target=native", "-icount", "shift=0", "-kernel"]
 needs_qemu = pytest.mark.skipif(not (shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc")),
@@ -48,3 +49,27 @@ def test_kernels_match_reference_on_cortex_m4(kernels, tmp_path):
 def test_dsp_requantize_matches_reference(tmp_path):
     out = _run_qemu([HERE / "requantize_test.c"], tmp_path)
     assert out.returncode == 0 and "requantize ok" in out.stdout, out.stdout + out.stderr
+
+
+def test_golden_tables_on_host(tmp_path):
+    exe = tmp_path / "golden"
+    subprocess.run(["gcc"] + FLAGS + [str(HERE / "golden_test.c")] + [str(s) for s in runtime_sources("portable")]
+                   + ["-lm", "-o", str(exe)], check=True)
+    out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and "golden ok 54" in out.stdout, out.stdout + out.stderr
+
+
+@needs_qemu
+@pytest.mark.qemu
+@pytest.mark.parametrize("kernels", ["dsp", "portable"])
+def test_golden_tables_on_cortex_m4(kernels, tmp_path):
+    out = _run_qemu([HERE / "golden_test.c"] + runtime_sources(kernels), tmp_path)
+    assert out.returncode == 0 and "golden ok 54" in out.stdout, out.stdout + out.stderr
+
+
+def test_golden_tables_are_current(tmp_path):
+    """The checked-in tables are what golden.py makes today (a changed weight
+    layout or lowering must regenerate them: python tests/firmware/kernels/golden.py)."""
+    from tests.firmware.kernels import golden
+    for path in golden.write(tmp_path):
+        assert path.read_text() == (HERE / "testdata" / path.name).read_text(), f"{path.name} is stale"

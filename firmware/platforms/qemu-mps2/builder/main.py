@@ -34,7 +34,8 @@ env.Append(
     ASPPFLAGS=machine_flags + ["-x", "assembler-with-cpp"],
     CCFLAGS=machine_flags + ["-O2", "-ffunction-sections", "-fdata-sections", "-Wall"],
     CFLAGS=["-std=c11"],
-    CXXFLAGS=["-std=c++17", "-fno-rtti", "-fno-exceptions"],
+    # as TFLM is built (toolchain/build/tflm_library.py): no guard variables, no unwind tables
+    CXXFLAGS=["-std=c++17", "-fno-rtti", "-fno-exceptions", "-fno-threadsafe-statics", "-fno-unwind-tables"],
     LINKFLAGS=machine_flags + [
         "-nostartfiles",
         "--specs=nano.specs",

@@ -108,6 +108,21 @@ static inline int8_t tm_dsp_requantize_fast_sat(int32_t acc, int32_t mult, int32
   return (int8_t)__ssat(((h + (int32_t)(1u << (right - 1)) - (int32_t)((uint32_t)h >> 31)) >> right) + zp, 8);
 }
 
+// tm_dsp_requantize_fast with the zero point folded into the rounding
+// constant c = 2^(r-1) + zp * 2^r (r = -shift in [1, 22]): |h| < 2^30 and
+// |c| <= 2^29 + 2^21, so h + c stays in int32. clamp = 0 when the
+// activation range is the whole int8 range (SSAT alone clamps).
+static inline int8_t tm_dsp_requantize_round(int32_t acc, int32_t m, int32_t c, int r, int clamp, int32_t lo,
+                                             int32_t hi) {
+  const int32_t h = tm_dsp_high_mul(acc, m);
+  int32_t v = __ssat((h + c - (int32_t)((uint32_t)h >> 31)) >> r, 8);
+  if (clamp) {
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+  }
+  return (int8_t)v;
+}
+
 // Requantization variants a kernel picks once per call (a constant after inlining).
 enum { TM_DSP_RQ_CHECKED, TM_DSP_RQ_FAST, TM_DSP_RQ_FAST_SAT };
 

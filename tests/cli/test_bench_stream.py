@@ -1,0 +1,26 @@
+"""`toolchain bench --stream` and its options: each misuse is one clear error, before anything is built."""
+
+import pytest
+
+from tests.cli.test_bad_input import assert_clean_error
+from tests.conftest import run_cli
+
+
+@pytest.mark.parametrize("args, needles", [
+    (["--stream", "--compare", "tflm,aot"], ["--stream runs on the host", "--compare"]),
+    (["--stream", "--profile", "--samples", "3"], ["--profile, --samples does not apply"]),
+    (["--minutes", "3"], ["--minutes only applies to --stream", "add --stream"]),
+    (["--threshold", "0.5", "--recording-seed", "2"], ["--threshold, --recording-seed only applies to --stream"]),
+    (["--stream", "--minutes", "100"], ["--minutes 100.0 is out of range", "0.1 to 60"]),
+    (["--stream", "--threshold", "1.5"], ["--threshold 1.5 is no posterior"]),
+])
+def test_stream_misuse_is_one_clear_error(args, needles, tmp_path):
+    r = run_cli("bench", "--board", "qemu-m4", "--model", "keywords", *args, build=tmp_path)
+    assert_clean_error(r, *needles)
+    assert r.returncode == 2
+    assert not list(tmp_path.rglob("*")), "nothing may be built for a refused command"
+
+
+def test_stream_needs_an_audio_model(tmp_path, mlperf):
+    r = run_cli("bench", "--stream", "--board", "qemu-m4", "--model", str(mlperf.kws), build=tmp_path)
+    assert_clean_error(r, "is not an audio model", "speech or wav_folder")

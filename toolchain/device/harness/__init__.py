@@ -1,0 +1,5 @@
+"""Host side of the serial harness: protocol.py (the MLPerf Tiny text protocol
+and our extensions, parsed), client.py (commands with recovery from garbage,
+resets, silence and lost links), transports/ (one URL API for a serial port,
+a QEMU socket, a process's stdio, a test loop) and discovery.py (a board's
+port by its USB ids). Imports: boards and leaves."""

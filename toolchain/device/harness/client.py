@@ -1,0 +1,230 @@
+"""Host side of the harness: commands over any Transport, with recovery.
+
+Faults the client tells apart: garbage on the line, a device reset (boot
+banner in the middle of a reply), silence (no `m-ready` in time), a broken
+link (the emulator died; reconnected through `reconnect`), a device error
+reply, and a stale model (the device's hash is not the model being measured,
+never retried). Recoverable faults resync the line and let the caller retry
+the unit of work (`run_sample` retries a whole load + infer).
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from toolchain.device.harness import protocol
+from toolchain.device.harness.errors import HarnessError, TransportError
+from toolchain.device.harness.transports import Transport
+
+log = logging.getLogger(__name__)
+
+COMMAND_TIMEOUT_S = 3.0
+MAX_LINE = 65536
+
+
+class Fault(Exception):
+    """A recoverable problem on the link; the message says which."""
+
+
+class LinkLost(Fault):
+    """The connection itself is gone (emulator died, board unplugged): reconnect before resyncing."""
+
+
+@dataclass
+class DeviceInfo:
+    model: str
+    hash: str
+    runtime: str
+    board: str
+    input_bytes: int
+    input_dtype: str
+    input_scale: float
+    input_zero_point: int
+    output_count: int
+    output_dtype: str
+    output_scale: float
+    output_zero_point: int
+    timer_unit: str
+    layers: int
+
+
+@dataclass
+class Inference:
+    results: list[float]
+    run_ticks: list[int]
+    layer_ticks: list[int]
+
+
+class DeviceClient:
+    def __init__(self, transport: Transport, *, expected_hash: str | None = None, retries: int = 3,
+                 timeout: float = COMMAND_TIMEOUT_S, reconnect: Callable[[], None] | None = None):
+        self.transport = transport
+        self.expected_hash = expected_hash
+        self.retries = retries
+        self.timeout = timeout
+        self.reconnect = reconnect or (lambda: self.transport.reopen())
+        self.info: DeviceInfo | None = None
+        self.faults: list[str] = []
+        self._pending = b""
+
+    # -- line layer ---------------------------------------------------------
+
+    def _readline(self, deadline: float) -> str:
+        while b"\n" not in self._pending:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Fault(f"no reply within {self.timeout:.0f} s (device silent)")
+            self._pending += self.transport.read(min(left, 0.5))
+            if len(self._pending) > MAX_LINE:
+                self._pending = b""
+                raise Fault("garbage on the line (overlong line)")
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line.decode("latin-1").strip("\r")
+
+    def _drain(self, quiet_s: float) -> None:
+        """Discard input until the line has been quiet for `quiet_s`."""
+        self._pending = b""
+        while self.transport.read(quiet_s):
+            pass
+
+    def command(self, cmd: str, timeout: float | None = None) -> protocol.Reply:
+        """Send `cmd%`, return the parsed reply; Fault on garbage, reset, silence or a broken link."""
+        return self.batch([cmd], timeout)[0]
+
+    def batch(self, cmds: list[str], timeout: float | None = None) -> list[protocol.Reply]:
+        """Send several commands at once and read one reply each: one round trip instead of len(cmds).
+        The device reads its UART byte by byte; the link (TCP, USB CDC) holds the rest meanwhile."""
+        try:
+            self.transport.write(b"".join(c.encode() + b"%" for c in cmds))
+            deadline = time.monotonic() + (timeout or self.timeout)
+            replies = []
+            for cmd in cmds:
+                lines = []
+                while (line := self._readline(deadline)) != protocol.READY:
+                    lines.append(line)
+                reply = protocol.parse_reply(lines)
+                if reply.boot is not None:
+                    raise Fault(f"device reset during '{cmd[:24]}' (boot banner)")
+                if reply.garbage:
+                    raise Fault(f"garbage on the line: {reply.garbage[0][:40]!r}")
+                replies.append(reply)
+        except TransportError as e:
+            raise LinkLost(f"link lost ({e.message})") from e
+        return replies
+
+    # -- recovery -----------------------------------------------------------
+
+    def resync(self) -> None:
+        """Get back to a known state: reconnect if needed, drain, `name%` until a clean reply, check the model."""
+        last = "no attempt"
+        for attempt in range(self.retries + 1):
+            try:
+                self._drain(0.1)
+                # ends whatever partial line the device holds; its reply is drained below
+                self.transport.write(b"%")
+                self._drain(0.1)
+                reply = self.command("name")
+                if "name-dut" in reply.fields and not reply.errors:
+                    self.read_info()
+                    return
+                last = f"unexpected reply to name%: {reply.fields} {reply.errors}"
+            except TransportError as e:
+                last = e.message
+                self._reconnect()
+            except LinkLost as e:
+                last = str(e)
+                self._reconnect()
+            except Fault as e:
+                last = str(e)
+            log.info("resync attempt %d failed: %s", attempt + 1, last)
+        raise HarnessError(f"cannot get the device on {self.transport.url} back in sync: {last}",
+                           "check it is running the toolchain harness firmware; reset or restart it and rerun")
+
+    def _reconnect(self) -> None:
+        try:
+            self.reconnect()
+        except TransportError as e:
+            raise HarnessError(f"lost the device on {self.transport.url} and could not reconnect: {e.message}",
+                               "restart the emulator (`toolchain emulate`) or replug the board, then rerun") from e
+
+    def read_info(self) -> DeviceInfo:
+        r = self.command("info")
+        f = r.fields
+        try:
+            i_n, i_t, i_s, i_z = protocol.quant(f["info-input"])
+            o_n, o_t, o_s, o_z = protocol.quant(f["info-output"])
+            info = DeviceInfo(f["info-model"], f["info-hash"], f["info-runtime"], f["info-board"], i_n, i_t, i_s, i_z,
+                              o_n, o_t, o_s, o_z, f["info-timer"], int(f["info-layers"]))
+        except (KeyError, ValueError) as e:
+            raise Fault(f"malformed info% reply ({e})") from e
+        if self.expected_hash and info.hash != self.expected_hash:
+            raise HarnessError(
+                f"the device runs model '{info.model}' (hash {info.hash}), not the model being measured (hash {self.expected_hash})",
+                "rebuild and restart the firmware for this model: `toolchain build` then `toolchain emulate`/flash",
+            )
+        self.info = info
+        return info
+
+    def retrying(self, what: str, fn):
+        """Run `fn()` (a whole unit of work), resyncing and retrying on faults."""
+        for attempt in range(self.retries + 1):
+            try:
+                return fn()
+            except Fault as e:
+                self.faults.append(f"{what}: {e}")
+                log.info("%s: %s; resyncing", what, e)
+                if attempt == self.retries:
+                    raise HarnessError(f"{what} failed {self.retries + 1} times, last: {e}",
+                                       "check the link to the device; results so far are saved") from e
+                self.resync()
+
+    # -- protocol operations --------------------------------------------------
+
+    def _ok(self, cmd: str, timeout: float | None = None) -> protocol.Reply:
+        r = self.command(cmd, timeout)
+        if r.errors:
+            raise Fault(f"device refused '{cmd[:24]}': {r.errors[0]}")
+        return r
+
+    def infer(self, runs: int = 1, warmups: int = 0, timeout: float | None = None, load: bytes | None = None) -> Inference:
+        """`infer N W%`, after loading `load` in the same round trip when given. Checks the reply's checksums
+        (input against `load`, output against the printed values) so bytes lost on the link never pass."""
+        cmds = ([f"db load {len(load)}", *protocol.hex_lines(load)] if load is not None else []) + [f"infer {runs} {warmups}"]
+        replies = self.batch(cmds, timeout)
+        for cmd, reply in zip(cmds, replies):
+            if reply.errors:
+                raise Fault(f"device refused '{cmd[:24]}': {reply.errors[0]}")
+        r = replies[-1]
+        try:
+            results = protocol.floats(r.fields["results"])
+            run_ticks = protocol.ints(r.fields["runs"])
+            layers = protocol.ints(r.fields.get("layers", ""))
+            in_check, out_check = protocol.ints(r.fields["check"])
+        except (KeyError, ValueError) as e:
+            raise Fault(f"malformed infer reply ({e})") from e
+        info = self.info
+        if (info and len(results) != info.output_count) or len(run_ticks) != runs:
+            raise Fault("infer reply has the wrong number of values (bytes lost)")
+        if load is not None and protocol.fletcher16(load) != in_check:
+            raise Fault("the device computed on other input bytes than sent (bytes lost on the way)")
+        if info and protocol.fletcher16(protocol.raw_outputs(results, info.output_scale, info.output_zero_point,
+                                                             info.output_dtype)) != out_check:
+            raise Fault("results do not match their checksum (bytes lost on the way back)")
+        return Inference(results, run_ticks, layers)
+
+    def run_sample(self, data: bytes, runs: int = 1, warmups: int = 0, timeout: float | None = None) -> Inference:
+        """Load `data` and infer, as one unit of work that is retried after a fault."""
+        return self.retrying("inference", lambda: self.infer(runs, warmups, timeout, load=data))
+
+    def mem(self) -> dict[str, int]:
+        r = self.retrying("mem%", lambda: self._ok("mem"))
+        return {k.removeprefix("mem-"): int(v) for k, v in r.fields.items() if k.startswith("mem-")}
+
+    def calibrate(self, iterations: int = 5_000_000) -> float:
+        """Instructions per tick, from a loop of known length."""
+        r = self.retrying("calib%", lambda: self._ok(f"calib {iterations}", timeout=30))
+        insns, ticks = protocol.ints(r.fields["calib"])
+        if ticks <= 0:
+            raise HarnessError("the device's tick counter does not advance", "check the port's timer (SysTick)")
+        return insns / ticks

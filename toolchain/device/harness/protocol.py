@@ -1,0 +1,80 @@
+"""Parsing of the device's replies (MLPerf Tiny / EEMBC text protocol plus our
+extensions). Pure functions over lines, so recorded sessions can test them.
+
+A reply is every line before `m-ready`. Lines look like `m-<key>-[<body>]`,
+`m-lap-<unit>-<n>`, `m-[<message>]` or `e-[<reason>]`; anything else is garbage.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+READY = "m-ready"
+_BRACKET = re.compile(r"^m-(?:([a-z][a-z-]*)-)?\[([\x20-\x5c\x5e-\x7e]*)\]$")
+_LAP = re.compile(r"^m-lap-([a-z]+)-(\d+)$")
+_ERROR = re.compile(r"^e-\[([\x20-\x5c\x5e-\x7e]*)\]$")
+
+
+@dataclass
+class Reply:
+    fields: dict[str, str] = field(default_factory=dict)  # key -> bracket body ("" key for m-[...])
+    errors: list[str] = field(default_factory=list)
+    garbage: list[str] = field(default_factory=list)
+
+    @property
+    def boot(self) -> str | None:
+        """The boot banner's body when the device (re)started during this reply."""
+        return self.fields.get("boot")
+
+
+def parse_reply(lines: list[str]) -> Reply:
+    r = Reply()
+    for line in lines:
+        if m := _ERROR.match(line):
+            r.errors.append(m.group(1))
+        elif _LAP.match(line):
+            pass  # the MLPerf runner's timestamps; our own `m-runs-[...]` carries the per-run figures
+        elif m := _BRACKET.match(line):
+            r.fields[m.group(1) or ""] = m.group(2)
+        else:
+            r.garbage.append(line)
+    return r
+
+
+def floats(body: str) -> list[float]:
+    """`m-results-[1.5e0,-2e-1]` body -> floats; ValueError when malformed."""
+    return [float(v) for v in body.split(",")] if body else []
+
+
+def ints(body: str) -> list[int]:
+    return [int(v) for v in body.split(",")] if body else []
+
+
+def quant(body: str) -> tuple[int, str, float, int]:
+    """`m-info-input-[64,int8,1e0,0]` body -> (count, dtype, scale, zero point)."""
+    n, dtype, scale, zp = body.split(",")
+    return int(n), dtype, float(scale), int(zp)
+
+
+def hex_lines(data: bytes, per_line: int = 31) -> list[str]:
+    """The `db <hex>` commands that load `data`, at most `per_line` bytes each."""
+    return [f"db {data[i:i + per_line].hex()}" for i in range(0, len(data), per_line)]
+
+
+def fletcher16(data: bytes) -> int:
+    """Same as the device's tm_harness_io_fletcher16."""
+    a = b = 0
+    for byte in data:
+        a = (a + byte) % 255
+        b = (b + a) % 255
+    return b << 8 | a
+
+
+def raw_outputs(values: list[float], scale: float, zero_point: int, dtype: str) -> bytes:
+    """The device's output bytes, back from its dequantized floats (exact: 9 printed digits)."""
+    import numpy as np
+
+    v = np.asarray(values, dtype=np.float64)
+    if dtype == "float32" or scale == 0:
+        return v.astype("<f4").tobytes()
+    lo, hi, np_type = {"int8": (-128, 127, "i1"), "uint8": (0, 255, "u1"), "int16": (-32768, 32767, "<i2")}[dtype]
+    return np.clip(np.round(v / scale) + zero_point, lo, hi).astype(np_type).tobytes()

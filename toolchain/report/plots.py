@@ -1,0 +1,132 @@
+"""The report's figures (matplotlib, rendered to PNG): memory against the
+board, quality per artifact, latency per layer, confusion matrices, training
+curves."""
+
+import base64
+import io
+
+import numpy as np
+
+MEMORY_ROWS = {"flash_bytes": "flash", "ram_bytes": "static RAM", "arena_bytes": "arena", "stack_bytes": "stack used"}
+
+
+def _figure(size=(7, 3.2)):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=size)
+
+
+def _png(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=90)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _memory_plot(b: dict):
+    mem = b.get("memory")
+    if not mem:
+        return None
+    flash, ram = mem.get("board_flash_bytes") or 1, mem.get("board_ram_bytes") or 1
+    # a value the target cannot measure is left out, not drawn as 0 %
+    bars = [(label, mem[k], flash if k == "flash_bytes" else ram) for k, label in MEMORY_ROWS.items() if mem.get(k) is not None]
+    if not bars:
+        return None
+    fig, ax = _figure()
+    ax.barh([n for n, _, _ in bars], [max(100 * v / lim, 1e-3) for _, v, lim in bars], color="tab:blue")
+    for i, (_, v, lim) in enumerate(bars):
+        ax.text(1.5e-3, i, f"{v:,} B ({100 * v / lim:.3g} %)", va="center")
+    ax.axvline(100, color="tab:red", linestyle="--")
+    # log scale: a 20 kB model on a 4 MB board must still show up
+    ax.set_xscale("log")
+    ax.set_xlim(1e-3, 200)
+    ax.set_xlabel("% of the board's flash / RAM (log scale; red: the limit)")
+    return fig
+
+
+def _quality_plot(b: dict, m: dict) -> tuple[str, object]:
+    """(title, figure or None): accuracy of every artifact and the device, or their MAE for a regression model."""
+    acc = b.get("accuracy") or {}
+    regression = "mae_device" in acc or m.get("task") == "regression"
+    key, device = ("mae", acc.get("mae_device")) if regression else ("accuracy", acc.get("device"))
+    rows = [(a["name"], a[key]) for a in m.get("artifacts", []) if a.get(key) is not None]
+    if device is not None:
+        rows.append((f"{b['board']} ({b['runtime']})", device))
+    title = "MAE per artifact" if regression else "Accuracy per artifact"
+    if not rows:
+        return title, None
+    fig, ax = _figure()
+    ax.tick_params(axis="x", rotation=30)
+    if regression:
+        ax.bar([n for n, _ in rows], [v for _, v in rows], color="tab:purple")
+        ax.set_ylabel("mean absolute error, held-out split\n(lower is better)")
+        return title, fig
+    ax.bar([n for n, _ in rows], [100 * v for _, v in rows], color="tab:green")
+    ax.set_ylabel("accuracy, held-out split (%)")
+    ax.set_ylim(min(100 * v for _, v in rows) - 5, 100)
+    return title, fig
+
+
+def _layer_plot(b: dict):
+    layers = (b.get("latency") or {}).get("layers")
+    if not layers:
+        return None
+    fig, ax = _figure()
+    ax.bar([f"{l['index']}:{l['op']}" for l in layers], [l["value"] for l in layers], color="tab:orange")
+    ax.set_ylabel(b["latency"]["unit"])
+    ax.tick_params(axis="x", rotation=60, labelsize=7)
+    return fig
+
+
+def confusion(labels: list[int], predicted: list[int], n: int) -> np.ndarray:
+    m = np.zeros((n, n), dtype=int)
+    np.add.at(m, (np.asarray(labels), np.asarray(predicted)), 1)
+    return m
+
+
+def _confusion_plot(b: dict, class_names: list[str]):
+    """Host int8 and device confusion matrices side by side (rows: true class, columns: predicted)."""
+    pred = (b.get("accuracy") or {}).get("predictions")
+    if not pred or not class_names:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(class_names)
+    fig, axes = plt.subplots(1, 2, figsize=(min(4 + 0.5 * n, 12), min(2.6 + 0.25 * n, 7)))
+    for ax, who in zip(axes, ("host_int8", "device")):
+        m = confusion(pred["label"], pred[who], n)
+        ax.imshow(m, cmap="Blues")
+        for (i, j), v in np.ndenumerate(m):
+            if v:
+                ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color="white" if v > m.max() / 2 else "black")
+        ax.set_title(f"{'host int8' if who == 'host_int8' else b['board'] + ' (' + b['runtime'] + ')'}", fontsize=9)
+        ax.set_xticks(range(n), class_names, rotation=90, fontsize=7)
+        ax.set_yticks(range(n), class_names, fontsize=7)
+        ax.set_xlabel("predicted")
+    axes[0].set_ylabel("true class")
+    return fig
+
+
+def _training_plot(history: dict):
+    if not history or not history.get("loss"):
+        return None
+    fig, ax = _figure()
+    epochs = range(1, len(history["loss"]) + 1)
+    ax.plot(epochs, history["loss"], label="loss", color="tab:red")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training loss")
+    metric = next((k for k in ("accuracy", "mae") if k in history), None)
+    if metric:
+        other = ax.twinx()
+        other.plot(epochs, history[metric], label=metric, color="tab:blue")
+        other.set_ylabel(f"training {metric}")
+    return fig

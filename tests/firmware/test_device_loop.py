@@ -57,7 +57,7 @@ def test_malformed_commands_get_errors_and_device_keeps_serving(device):
         assert r.errors and reason in r.errors[0], (cmd, r)
     device.command("db load 64")
     assert "hex pairs" in device.command("db 0g").errors[0]
-    assert "hex pairs" in device.command("db " + "00" * 32).errors[0]
+    assert "hex pairs" in device.command("db " + "00" * 125).errors[0]
     assert device.command("name").fields["name-dut"] == "qemu-m4"
 
 

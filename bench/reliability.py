@@ -257,6 +257,7 @@ def campaign_commands(count: int, seed: int = 0) -> dict:
     rng = random.Random(seed)
     tally = Counter()
     checks = []
+    accepted = []  # e.g. valid hex after a `db load`, or an empty line: not malformed for the device
     t0 = time.monotonic()
     with Emulator(fw.board, fw.elf) as emu, open_transport(emu.url) as t:
         client = DeviceClient(t, expected_hash=fw.model_hash)
@@ -271,6 +272,8 @@ def campaign_commands(count: int, seed: int = 0) -> dict:
                     lines.append(line)
                 reply = protocol.parse_reply(lines)
                 tally["error reply" if reply.errors else "accepted (no error)"] += 1
+                if not reply.errors and len(accepted) < 8:
+                    accepted.append(cmd[:40].decode("latin-1"))
                 tally["garbage in reply"] += bool(reply.garbage)
                 tally["device reset"] += reply.boot is not None
             except Fault:
@@ -291,7 +294,8 @@ def campaign_commands(count: int, seed: int = 0) -> dict:
         final_ok = bool(np.array_equal(q, np.asarray(host[k]).reshape(-1)))
     return {"commands": count, "seed": seed, "seconds": round(time.monotonic() - t0, 1), "tally": dict(tally),
             "health_checks": len(checks), "health_checks_passed": sum(checks),
-            "final_inference_matches_host": final_ok, "faults_seen_by_client": client.faults}
+            "final_inference_matches_host": final_ok, "faults_seen_by_client": client.faults,
+            "accepted_examples": accepted}
 
 
 # -- faults: the matrix against the real digits firmware --------------------------------

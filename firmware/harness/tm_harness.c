@@ -28,6 +28,7 @@
 #define TM_HARNESS_MAX_RUNS 256
 #define TM_HARNESS_MAX_WARMUPS 100  // a device busy for hours on one command cannot be resynced
 #define TM_HARNESS_MAX_LAYERS 256
+#define TM_HARNESS_MAX_CALIB 100000000  // loop iterations: seconds of emulation at most
 
 static uint8_t tm_harness_input[TM_HARNESS_INPUT_CAPACITY] __attribute__((aligned(16)));
 static uint8_t tm_harness_work[TM_HARNESS_INPUT_CAPACITY] __attribute__((aligned(16)));
@@ -158,6 +159,10 @@ static void tm_harness_calib(const char *args) {
   int32_t n = tm_harness_io_parse_u31(&args);
   if (n <= 0 || *args) {
     tm_harness_error("calib needs a loop count: calib N%");
+    return;
+  }
+  if (n > TM_HARNESS_MAX_CALIB) {
+    tm_harness_error_n("calib: at most ", TM_HARNESS_MAX_CALIB, " iterations");
     return;
   }
   tm_port_ticks_sync();

@@ -363,7 +363,7 @@ void tm_harness_run(void) {
   const tm_model_info_t *m = tm_model_info();
   char *line = tm_harness_line;
   size_t len = 0;
-  int overlong = 0;
+  int overlong = 0, nul = 0;
   tm_harness_init_error = tm_harness_check_model(m);
   if (!tm_harness_init_error && tm_model_init()) tm_harness_init_error = "model init failed";
   tm_harness_io_puts("m-boot-[");
@@ -379,6 +379,7 @@ void tm_harness_run(void) {
     char c = (char)tm_port_getc();
     if (c == '\r' || c == '\n') continue;
     if (c != '%') {
+      nul |= c == '\0';  // would end the C string early: `\0\0name` must not pass for an empty line
       if (len < TM_HARNESS_LINE_MAX) {
         line[len++] = c;
       } else {
@@ -389,11 +390,14 @@ void tm_harness_run(void) {
     line[len] = '\0';
     if (overlong) {
       tm_harness_error_n("line too long: at most ", TM_HARNESS_LINE_MAX, " characters before %");
+    } else if (nul) {
+      tm_harness_error("unknown command: NUL byte in the line");
     } else {
       tm_harness_dispatch(line);
     }
     len = 0;
     overlong = 0;
+    nul = 0;
     tm_harness_io_puts("m-ready\n");
   }
 }

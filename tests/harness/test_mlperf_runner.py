@@ -161,7 +161,7 @@ def test_limits_in_errors_come_from_the_firmware(fake_fw):
         cases = {"infer 1 101": "at most 100 warm-up runs", "infer 257 0": "at most 256 timed runs",
                  "db load 64": "", f"db {'00' * 125}": "at most 124 bytes per line",
                  "x" * 257: "at most 256 characters", "db file": "needs a path",
-                 "calib 100000001": "at most 100000000 iterations"}
+                 "calib 100000001": "at most 100000000 iterations", "\x00\x00name": "NUL byte"}
         for cmd, reason in cases.items():
             r = client.command(cmd)
             assert (reason in r.errors[0]) if reason else not r.errors, (cmd, r)

@@ -203,8 +203,8 @@ def campaign_models(cases: int, jobs: int, start: int = 0) -> dict:
                                                      for k in ("flip", "overwrite", "truncate", "extreme")},
             "exported_cases": len(exported), "export_outcomes": dict(Counter(r["outcome"] for r in exported)),
             "not_ok_examples": [r for r in results if r["outcome"] in ("crash", "hang")][:20],
-            "error_examples": sorted(Counter(f"{r['stage']}: {r['detail'][:70]}" for r in results
-                                             if r["outcome"] == "error").most_common(12))}
+            "error_examples": Counter(f"{r['stage']}: {r['detail'][:70]}" for r in results
+                                      if r["outcome"] == "error").most_common(12)}
 
 
 # -- commands: malformed input to the firmware ----------------------------------------

@@ -25,7 +25,7 @@ class RunnerLink:
     def __init__(self, port: int):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=120)
         self.buf = b""
-        self.read_until_ready()  # the boot banner
+        self.banner = self.read_until_ready()
 
     def read_until_ready(self) -> list[str]:
         lines = []
@@ -166,3 +166,28 @@ def test_limits_in_errors_come_from_the_firmware(fake_fw):
             r = client.command(cmd)
             assert (reason in r.errors[0]) if reason else not r.errors, (cmd, r)
         assert client.command("name").fields["name-dut"] == "qemu-m4"
+
+
+def test_output_larger_than_the_harness_buffer_is_refused_at_boot(tmp_path):
+    import time
+
+    from tests.firmware.fake_build import FAKE_DIR, INPUT_BYTES, OUTPUTS
+    from toolchain.boards import load
+    from toolchain.build import project, tail
+    from toolchain.build.sources import ModelSources, tree
+
+    # 10 int8 outputs into a 4-byte buffer: the harness must say so instead of writing past it
+    sources = ModelSources("fake", "fake", tree(FAKE_DIR, "model"), ["model"], 0, INPUT_BYTES, OUTPUTS,
+                           defines=["TM_HARNESS_OUTPUT_CAPACITY=4"])
+    board = load("qemu-m4")
+    proj = project.write(tmp_path / "fw", board, sources)
+    fw = tail.compile_project(board, sources, proj, started=time.monotonic(), profile=False, model_hash="0" * 16)
+    with Emulator(fw.board, fw.elf) as emu:
+        link = RunnerLink(emu.port)
+        assert "e-[model output is larger than TM_HARNESS_OUTPUT_CAPACITY]" in link.banner
+        link.send_command("db load 64")
+        link.send_command(f"db {'01' * 31}")
+        link.send_command(f"db {'01' * 31}")
+        link.send_command("db 0101")
+        assert link.send_command("infer 1 0") == ["e-[model output is larger than TM_HARNESS_OUTPUT_CAPACITY]"]
+        link.close()

@@ -13,6 +13,7 @@
 //   info%          m-info-{model,hash,runtime,board,input,output,timer,layers}-[...]
 //   mem%           m-mem-arena-[B], m-mem-stack-used-[B] (painting), m-mem-stack-size-[B]
 //   calib N%       m-calib-[instructions,ticks] of a loop of known length
+//   stats%         m-stats-...-[...] field statistics; stats reset% clears them (tm_stats.h)
 // The boot banner is m-boot-[<board>,<model>,<hash>]. Every reply ends with
 // m-ready; errors are e-[<reason>] and the loop keeps serving.
 #ifndef FIRMWARE_HARNESS_TM_HARNESS_H_

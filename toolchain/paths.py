@@ -11,6 +11,7 @@ BOARDS = REPO / "boards"
 # what bench writes beside the model's manifest and report reads back
 BENCH_FILE = "bench.json"
 PROFILE_FILE = "bench-profile.json"
+MONITOR_FILE = "monitor.json"
 
 
 def build_root() -> Path:

@@ -6,7 +6,8 @@ from bench-profile.json (`bench --profile`), whose timers make it slower.
 Plots: memory against the board's limits, accuracy (mean absolute error for
 a regression model) of every artifact in the manifest (float, pruned, int8,
 ..., and the device), latency per layer when
-the firmware was built with per-layer profiling.
+the firmware was built with per-layer profiling, and drift over time from
+monitor.json (`toolchain monitor`) when it exists.
 """
 
 import base64
@@ -18,7 +19,7 @@ import jinja2
 
 from toolchain import manifest
 from toolchain.errors import ToolchainError
-from toolchain.paths import BENCH_FILE, PROFILE_FILE
+from toolchain.paths import BENCH_FILE, MONITOR_FILE, PROFILE_FILE
 
 
 class ReportError(ToolchainError):
@@ -28,7 +29,7 @@ PAGE = jinja2.Template("""<!doctype html>
 <html><head><meta charset="utf-8"><title>{{ b.model }} on {{ b.board }}</title>
 <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:.2em .8em;text-align:left}</style></head>
 <body><h1>{{ b.model }} on {{ b.board }} ({{ b.runtime }})</h1>
-<p>Status: {{ b.status }}{% if b.error %} ({{ b.error }}){% endif %}. Wall time {{ b.wall_seconds }} s.</p>
+<p>Status: {{ b.status }}{% if b.error %} ({{ b.error }}){% endif %}.{% if b.wall_seconds is not none %} Wall time {{ b.wall_seconds }} s.{% endif %}</p>
 <table>{% for k, v in rows %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
 {% if compare %}<h2>Runtimes side by side (bench --compare)</h2>
 <table><tr>{% for h in compare_headers %}<th>{{ h }}</th>{% endfor %}</tr>
@@ -41,19 +42,21 @@ PAGE = jinja2.Template("""<!doctype html>
 
 def write(directory: Path) -> Path:
     directory = Path(directory)
-    plain, profile = (_read(directory / name) for name in (BENCH_FILE, PROFILE_FILE))
-    if plain is None and profile is None:
-        raise ReportError(f"no bench results in {directory}", "run `toolchain bench` first")
+    plain, profile, mon = (_read(directory / name) for name in (BENCH_FILE, PROFILE_FILE, MONITOR_FILE))
+    if plain is None and profile is None and mon is None:
+        raise ReportError(f"no bench or monitor results in {directory}", "run `toolchain bench` first")
     stale_profile = plain is not None and profile is not None and _model_hash(plain) != _model_hash(profile)
     if stale_profile:
         profile = None  # per-layer figures of another model build would be mislabelled
-    b = plain or profile
+    b = plain or profile or {"model": mon["model"], "board": mon["board"], "runtime": mon["runtime"],
+                             "status": f"not benched yet ({MONITOR_FILE} only)", "wall_seconds": None}
     m = manifest.read(directory)
     deploy = Path(m["deploy"]) if m.get("deploy") else None
     if deploy is None or not deploy.exists() or manifest.file_hash(deploy)[:16] != _model_hash(b):
         m = {**m, "artifacts": []}  # the export table describes another model than the one benchmarked
     plots = [(t, _png(fig)) for t, fig in (("Memory vs board limits", _memory_plot(b)), _quality_plot(b, m),
-                                           ("Latency per layer (profiled build)", _layer_plot(profile or b)))
+                                           ("Latency per layer (profiled build)", _layer_plot(profile or b)),
+                                           _drift_plot(mon))
              if fig is not None]
     out = directory / "report.html"
     note = (f"{PROFILE_FILE} is of another build of this model; run `toolchain bench --profile` again for "
@@ -188,6 +191,33 @@ def _layer_plot(b: dict):
     ax.set_ylabel(b["latency"]["unit"])
     ax.tick_params(axis="x", rotation=60, labelsize=7)
     return fig
+
+
+def _drift_plot(mon: dict | None) -> tuple[str, object]:
+    """(title, figure or None): each window's drift scores against the sample count, thresholds dashed, alarms
+    marked."""
+    windows = (mon or {}).get("windows") or []
+    shift = f", {mon['drift']} from sample {mon['drift_after']}" if mon and mon.get("drift") else ""
+    title = f"Drift over time ({MONITOR_FILE}{shift})"
+    if not windows:
+        return title, None
+    fig, ax = _figure()
+    x = [w["end_sample"] for w in windows]
+    ax.plot(x, [w["class_psi"] for w in windows], marker=".", label="class mix PSI", color="tab:blue")
+    ax.plot(x, [w["confidence_psi"] for w in windows], marker=".", label="confidence PSI", color="tab:green")
+    ax.plot(x, [max(w["channel_kl"], default=0) for w in windows], marker=".", label="max channel KL", color="tab:purple")
+    th = mon["thresholds"]
+    ax.axhline(th["class_psi"], color="tab:blue", linestyle="--", linewidth=0.8)
+    ax.axhline(th["channel_kl"], color="tab:purple", linestyle="--", linewidth=0.8)
+    for a in mon.get("alarms", []):
+        ax.axvline(a["sample"], color="tab:red", linewidth=1.2)
+    if mon.get("drift"):
+        ax.axvline(mon["drift_after"], color="grey", linestyle=":")
+    ax.set_yscale("symlog", linthresh=0.01)
+    ax.set_xlabel("samples served (red: alarm; dotted: drift starts)")
+    ax.set_ylabel("score (dashed: threshold)")
+    ax.legend(fontsize=7)
+    return title, fig
 
 
 def compare_rows(table: dict) -> list[list[str]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from toolchain import boards, build, manifest, modelinfo
+from toolchain import boards, build, manifest, modelinfo, pipeline
 from toolchain.bench import device_session, recorded_runtime
 from toolchain.device.emulate import running_url
 from toolchain.device.harness import protocol
@@ -36,17 +36,17 @@ def monitor(model_ref: str, board_id: str, *, url: str | None = None, feed: str 
     window(record, alarm) and finish(result) calls (the live terminal view)."""
     check_options(feed, drift, samples, window, consecutive)
     board = boards.load(board_id)
+    profile = pipeline.prepare(model_ref, board.id, seed).manifest.get("monitor_profile")
+    if not profile:  # checked before any firmware is built
+        raise MonitorError(f"{pipeline.model_name(model_ref)} has no reference profile for field monitoring (an "
+                           "imported .tflite comes without training data)", "monitor a model trained from a recipe, "
+                           f"or re-export it: `toolchain export --model {model_ref}`")
     runtime = recorded_runtime(model_ref, board)
     if url and not board.emulated:
         fw = build.flashed(model_ref, board_id, runtime=runtime or board.runtime, seed=seed)
     else:
         fw = build.build(model_ref, board_id, runtime=runtime, seed=seed)
     p = fw.prepared
-    profile = p.manifest.get("monitor_profile")
-    if not profile:
-        raise MonitorError(f"{p.name} has no reference profile for field monitoring (an imported .tflite has no "
-                           "training data)", f"monitor a model trained from a recipe, or re-export it: "
-                           f"`toolchain export --model {model_ref}`")
     if url is None and board.emulated:
         url = running_url(p.dir, fw.elf)
         if url is None and feed is None:

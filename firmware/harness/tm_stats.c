@@ -73,27 +73,42 @@ static size_t tm_stats_top1(const tm_model_info_t *m, const void *output, float 
   return best;
 }
 
+// Raw input element i, as summed: 16-bit values keep their top 8 bits.
+static int32_t tm_stats_input(const tm_model_info_t *m, const void *input, size_t i) {
+  switch (m->input_type) {
+    case TM_DTYPE_INT8: return ((const int8_t *)input)[i];
+    case TM_DTYPE_UINT8: return ((const uint8_t *)input)[i];
+    default: return ((const int16_t *)input)[i] >> 8;
+  }
+}
+
 // Per-channel sums of one input; per-inference partial sums fit in 32 bits.
+// int8, the usual input, has its own loop: the channel count is a
+// compile-time constant, so the inner loop unrolls (5 instructions a value).
 static void tm_stats_moments(const tm_model_info_t *m, const void *input) {
   int32_t s[TM_STATS_CHANNELS] = {0};
   uint32_t q[TM_STATS_CHANNELS] = {0};
-  size_t elem = m->input_type == TM_DTYPE_INT16 ? 2 : 1;
-  size_t n = m->input_bytes / elem;
-  size_t c = 0;
-  for (size_t i = 0; i < n; i++) {
-    int32_t x;
-    if (m->input_type == TM_DTYPE_INT8) {
-      x = ((const int8_t *)input)[i];
-    } else if (m->input_type == TM_DTYPE_UINT8) {
-      x = ((const uint8_t *)input)[i];
-    } else {
-      x = ((const int16_t *)input)[i] >> 8;
+  size_t n = m->input_type == TM_DTYPE_INT16 ? m->input_bytes / 2 : m->input_bytes;
+  n -= n % TM_STATS_CHANNELS;
+  if (m->input_type == TM_DTYPE_INT8) {
+    const int8_t *x = (const int8_t *)input;
+    for (size_t i = 0; i < n; i += TM_STATS_CHANNELS) {
+      for (size_t c = 0; c < TM_STATS_CHANNELS; c++) {
+        int32_t v = x[i + c];
+        s[c] += v;
+        q[c] += (uint32_t)(v * v);
+      }
     }
-    s[c] += x;
-    q[c] += (uint32_t)(x * x);
-    if (++c == TM_STATS_CHANNELS) c = 0;
+  } else {
+    for (size_t i = 0; i < n; i += TM_STATS_CHANNELS) {
+      for (size_t c = 0; c < TM_STATS_CHANNELS; c++) {
+        int32_t v = tm_stats_input(m, input, i + c);
+        s[c] += v;
+        q[c] += (uint32_t)(v * v);
+      }
+    }
   }
-  for (c = 0; c < TM_STATS_CHANNELS; c++) {
+  for (size_t c = 0; c < TM_STATS_CHANNELS; c++) {
     tm_stats.sum[c] += s[c];
     tm_stats.sumsq[c] += q[c];
   }

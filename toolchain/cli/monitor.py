@@ -42,6 +42,8 @@ def monitor_cmd(
         console.out.print_json(json.dumps(r, default=str))
         return
     check = r.get("check") or {}
+    if r.get("faults"):
+        console.warning(f"recovered from {len(r['faults'])} link fault(s): {r['faults'][0]}")
     if check:
         console.info(f"device statistics equal the host's over the same {r['windows'][-1]['end_sample']} samples: "
                      f"{check['device_equals_host']}; clean outputs agree with the host int8 reference: "

@@ -191,7 +191,9 @@ def _feed_windows(client: DeviceClient, data, drift, drift_after: int, samples: 
     twin = stats.compute(xs, ys, scale=info.output_scale, zero_point=info.output_zero_point,
                          output_dtype=info.output_dtype, channels=profile["channels"], classes=profile["classes"],
                          low_confidence=profile["low_confidence"])
-    check.update(device_equals_host=_same(snap, twin), device=snap.to_dict(), host=twin.to_dict(),
+    # a chunk re-sent after a link fault was partly served twice: the totals can no longer be compared
+    check.update(device_equals_host=None if client.faults else _same(snap, twin), device=snap.to_dict(),
+                 host=twin.to_dict(),
                  clean_agreement=float(np.mean(agree)) if agree else None, clean_samples=len(agree))
 
 
@@ -216,7 +218,8 @@ def feed(client: DeviceClient, batch: np.ndarray) -> np.ndarray:
 def _feed_chunk(client: DeviceClient, chunk: list[bytes], dtype) -> list[np.ndarray]:
     info = client.info
     cmds = [c for s in chunk for c in (f"db load {len(s)}", *protocol.hex_lines(s), "infer 1 0")]
-    replies = client.batch(cmds, timeout=COMMAND_TIMEOUT_S + len(chunk))
+    # generous: QEMU's UART takes about 8 KB/s of hex, and the machine may be busy
+    replies = client.batch(cmds, timeout=COMMAND_TIMEOUT_S + len(chunk) * (1.0 + 3 * len(chunk[0]) / 1000))
     for cmd, r in zip(cmds, replies):
         if r.errors:
             raise Fault(f"device refused '{cmd[:24]}': {r.errors[0]}")

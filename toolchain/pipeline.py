@@ -23,7 +23,7 @@ from toolchain.export import onnx as onnx_export
 from toolchain.export import tflm
 from toolchain.export.errors import ExportError
 from toolchain.modelinfo import load_tflite, summarize
-from toolchain.monitor import stats as field_stats
+from toolchain.export import field_stats
 from toolchain.paths import artifact_dir
 from toolchain.recipes import Recipe, data as datasets
 from toolchain.train import train

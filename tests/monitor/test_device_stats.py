@@ -13,7 +13,7 @@ from toolchain.build.sources import ModelSources, tree
 from toolchain.device.emulate import Emulator
 from toolchain.device.harness.client import DeviceClient
 from toolchain.device.harness.transports import open_transport
-from toolchain.monitor import stats
+from toolchain.export import field_stats as stats
 from toolchain.monitor.errors import MonitorError
 from toolchain.monitor.session import read_stats
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from toolchain.monitor import drift, scenarios, stats
+from toolchain.export import field_stats as stats
+from toolchain.monitor import drift, scenarios
 from toolchain.monitor.errors import MonitorError
 
 

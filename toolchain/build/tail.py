@@ -12,7 +12,7 @@ from toolchain.build import aot_sources, elf_size, fit, pio, project, tflm_libra
 from toolchain.build.firmware import Firmware
 from toolchain.build.sources import ModelSources
 from toolchain.console import console
-from toolchain.monitor import stats as field_stats
+from toolchain.export import field_stats
 
 
 def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profile: bool,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from toolchain.monitor.stats import Stats
+from toolchain.export.field_stats import Stats
 
 PSI_THRESHOLD = 0.25  # the usual reading of PSI: above 0.25, the population has shifted
 KL_THRESHOLD = 0.1  # nats; clean held-out windows of 100 samples stay below 0.02 (docs/benchmarks.md)

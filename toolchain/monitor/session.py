@@ -18,7 +18,8 @@ from toolchain.device.emulate import running_url
 from toolchain.device.harness import protocol
 from toolchain.device.harness.client import COMMAND_TIMEOUT_S, DeviceClient, Fault
 from toolchain.errors import UsageError
-from toolchain.monitor import drift as scoring, scenarios, stats
+from toolchain.export import field_stats as stats
+from toolchain.monitor import drift as scoring, scenarios
 from toolchain.monitor.errors import MonitorError
 from toolchain.paths import MONITOR_FILE
 

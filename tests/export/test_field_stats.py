@@ -1,8 +1,8 @@
-"""The host twin of the device's statistics (toolchain/monitor/stats.py), by hand-computed values."""
+"""The host twin of the device's statistics (toolchain/export/field_stats.py), by hand-computed values."""
 
 import numpy as np
 
-from toolchain.monitor import stats
+from toolchain.export import field_stats as stats
 
 
 def test_counts_histogram_and_exact_sums_by_hand():

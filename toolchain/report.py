@@ -44,7 +44,7 @@ def write(directory: Path) -> Path:
     directory = Path(directory)
     plain, profile, mon = (_read(directory / name) for name in (BENCH_FILE, PROFILE_FILE, MONITOR_FILE))
     if plain is None and profile is None and mon is None:
-        raise ReportError(f"no bench or monitor results in {directory}", "run `toolchain bench` first")
+        raise ReportError(f"no bench results in {directory} (nor {MONITOR_FILE})", "run `toolchain bench` first")
     stale_profile = plain is not None and profile is not None and _model_hash(plain) != _model_hash(profile)
     if stale_profile:
         profile = None  # per-layer figures of another model build would be mislabelled

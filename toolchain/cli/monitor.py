@@ -6,6 +6,7 @@ import signal
 import typer
 
 from toolchain.cli import options
+from toolchain.cli.build import RUNTIME
 from toolchain.cli.signals import exit_on
 from toolchain.console import console
 
@@ -13,6 +14,7 @@ from toolchain.console import console
 def monitor_cmd(
     board: str = options.DEVICE_BOARD,
     model: str = options.MODEL,
+    runtime: str = RUNTIME,
     seed: int = options.SEED,
     port: str = typer.Option(None, "--port", help="Device URL: /dev/ttyACM0, socket://HOST:PORT or process://COMMAND (default: the running emulator, the board's USB port, or a QEMU started here with --feed)."),
     feed: str = typer.Option(None, "--feed", help="Stream the held-out split into the device: split."),
@@ -35,7 +37,7 @@ def monitor_cmd(
     from toolchain.pipeline import model_name
 
     exit_on(signal.SIGTERM, signal.SIGHUP)
-    r = monitor(model, board, url=port, feed=feed, drift=drift, drift_after=drift_after, samples=samples,
+    r = monitor(model, board, runtime=runtime, url=port, feed=feed, drift=drift, drift_after=drift_after, samples=samples,
                 window=window, consecutive=windows, duration=duration, seed=seed, view=None if as_json else View())
     report.write(build_root() / model_name(model) / board)
     if as_json:

@@ -14,6 +14,7 @@ import numpy as np
 
 from toolchain import boards, build, manifest, modelinfo, pipeline
 from toolchain.bench import device_session, recorded_runtime
+from toolchain.boards import runtimes
 from toolchain.device.emulate import running_url
 from toolchain.device.harness import protocol
 from toolchain.device.harness.client import COMMAND_TIMEOUT_S, DeviceClient, Fault
@@ -29,10 +30,10 @@ POLL_SECONDS = 1.0
 BATCH_COMMANDS = 100  # commands sent per round trip while feeding
 
 
-def monitor(model_ref: str, board_id: str, *, url: str | None = None, feed: str | None = None,
-            drift: str | None = None, drift_after: int = 0, samples: int = FEED_SAMPLES, window: int = scoring.WINDOW,
-            consecutive: int = scoring.CONSECUTIVE, duration: float | None = None, seed: int = 0,
-            thresholds: scoring.Thresholds | None = None, view=None) -> dict:
+def monitor(model_ref: str, board_id: str, *, runtime: str | None = None, url: str | None = None,
+            feed: str | None = None, drift: str | None = None, drift_after: int = 0, samples: int = FEED_SAMPLES,
+            window: int = scoring.WINDOW, consecutive: int = scoring.CONSECUTIVE, duration: float | None = None,
+            seed: int = 0, thresholds: scoring.Thresholds | None = None, view=None) -> dict:
     """Monitor `model_ref` on `board_id`; returns what monitor.json holds. `view`: gets start(result),
     window(record, alarm) and finish(result) calls (the live terminal view)."""
     check_options(feed, drift, samples, window, consecutive)
@@ -42,7 +43,8 @@ def monitor(model_ref: str, board_id: str, *, url: str | None = None, feed: str 
         raise MonitorError(f"{pipeline.model_name(model_ref)} has no reference profile for field monitoring (an "
                            "imported .tflite comes without training data)", "monitor a model trained from a recipe, "
                            f"or re-export it: `toolchain export --model {model_ref}`")
-    runtime = recorded_runtime(model_ref, board)
+    runtimes.check_name(runtime)
+    runtime = runtime or recorded_runtime(model_ref, board)
     if url and not board.emulated:
         fw = build.flashed(model_ref, board_id, runtime=runtime or board.runtime, seed=seed)
     else:

@@ -68,7 +68,7 @@ static size_t tm_stats_top1(const tm_model_info_t *m, const void *output, float 
       best = i;
     }
   }
-  // same float32 operations, in the same order, as the host's twin (toolchain/monitor/stats.py)
+  // same float32 operations, in the same order, as the host's twin (toolchain/export/field_stats.py)
   *confidence = (float)(top - m->output_zero_point) * m->output_scale;
   return best;
 }
@@ -83,34 +83,30 @@ static int32_t tm_stats_input(const tm_model_info_t *m, const void *input, size_
 }
 
 // Per-channel sums of one input; per-inference partial sums fit in 32 bits.
-// int8, the usual input, has its own loop: the channel count is a
-// compile-time constant, so the inner loop unrolls (5 instructions a value).
+// Channel by channel, so each pass keeps its two sums in registers; int8,
+// the usual input, has its own loop (about 5 instructions a value).
 static void tm_stats_moments(const tm_model_info_t *m, const void *input) {
-  int32_t s[TM_STATS_CHANNELS] = {0};
-  uint32_t q[TM_STATS_CHANNELS] = {0};
   size_t n = m->input_type == TM_DTYPE_INT16 ? m->input_bytes / 2 : m->input_bytes;
   n -= n % TM_STATS_CHANNELS;
-  if (m->input_type == TM_DTYPE_INT8) {
-    const int8_t *x = (const int8_t *)input;
-    for (size_t i = 0; i < n; i += TM_STATS_CHANNELS) {
-      for (size_t c = 0; c < TM_STATS_CHANNELS; c++) {
-        int32_t v = x[i + c];
-        s[c] += v;
-        q[c] += (uint32_t)(v * v);
-      }
-    }
-  } else {
-    for (size_t i = 0; i < n; i += TM_STATS_CHANNELS) {
-      for (size_t c = 0; c < TM_STATS_CHANNELS; c++) {
-        int32_t v = tm_stats_input(m, input, i + c);
-        s[c] += v;
-        q[c] += (uint32_t)(v * v);
-      }
-    }
-  }
   for (size_t c = 0; c < TM_STATS_CHANNELS; c++) {
-    tm_stats.sum[c] += s[c];
-    tm_stats.sumsq[c] += q[c];
+    int32_t s = 0;
+    uint32_t q = 0;
+    if (m->input_type == TM_DTYPE_INT8) {
+      const int8_t *x = (const int8_t *)input;
+      for (size_t i = c; i < n; i += TM_STATS_CHANNELS) {
+        int32_t v = x[i];
+        s += v;
+        q += (uint32_t)(v * v);
+      }
+    } else {
+      for (size_t i = c; i < n; i += TM_STATS_CHANNELS) {
+        int32_t v = tm_stats_input(m, input, i);
+        s += v;
+        q += (uint32_t)(v * v);
+      }
+    }
+    tm_stats.sum[c] += s;
+    tm_stats.sumsq[c] += q;
   }
 }
 

@@ -61,7 +61,7 @@ def ram_without_stats(model: str) -> tuple[int, int]:
 
 
 def measure(model: str, clean_samples: int | None) -> dict:
-    base = ["monitor", "--board", BOARD, "--model", model, "--feed", "split"]
+    base = ["monitor", "--board", BOARD, "--model", model, "--runtime", "aot", "--feed", "split"]
     out = {"cmds": [], "runs": {}}
     cmd, out["runs"]["clean"] = run([*base, "--samples", str(clean_samples or CLEAN[model])])
     out["cmds"].append(cmd)
@@ -69,7 +69,7 @@ def measure(model: str, clean_samples: int | None) -> dict:
         cmd, out["runs"][drift] = run([*base, "--samples", str(ONSET + AFTER), "--drift", drift,
                                        "--drift-after", str(ONSET)])
         out["cmds"].append(cmd)
-    cmd, out["bench"] = run(["bench", "--board", BOARD, "--model", model, "--samples", "1"])
+    cmd, out["bench"] = run(["bench", "--board", BOARD, "--model", model, "--runtime", "aot", "--samples", "1"])
     out["cmds"].append(cmd)
     out["ram"] = ram_without_stats(model)
     return out

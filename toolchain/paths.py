@@ -13,6 +13,7 @@ BOARDS = REPO / "boards"
 BENCH_FILE = "bench.json"
 PROFILE_FILE = "bench-profile.json"
 RUNS_DIR = "runs"
+MONITOR_FILE = "monitor.json"
 
 
 def build_root() -> Path:

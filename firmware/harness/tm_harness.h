@@ -16,6 +16,7 @@
 //   db file PATH%  the rest of the input from a host file (ports with tm_port_read_file)
 //   mem%           m-mem-arena-[B], m-mem-stack-used-[B] (painting), m-mem-stack-size-[B]
 //   calib N%       m-calib-[instructions,ticks] of a loop of known length
+//   stats%         m-stats-...-[...] field statistics; stats reset% clears them (tm_stats.h)
 // The boot banner is m-boot-[<board>,<model>,<hash>]. Every reply ends with
 // m-ready; errors are e-[<reason>] and the loop keeps serving.
 #ifndef FIRMWARE_HARNESS_TM_HARNESS_H_

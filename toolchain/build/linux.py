@@ -4,7 +4,7 @@ static aarch64 binary (gcc.py), or the .tflite itself for the LiteRT runner."""
 from pathlib import Path
 
 from toolchain.boards import Board
-from toolchain.build import aot_sources, elf_size, gcc, tail
+from toolchain.build import elf_size, gcc, tail
 from toolchain.build.firmware import Firmware
 
 
@@ -18,7 +18,7 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
         size = elf_size.ElfSize(tflite.stat().st_size, 0, 0)
         return Firmware(board, prepared.name, runtime, tflite.parent, tflite, size, 0, model_hash, 0.0, profile)
     out = Path(prepared.dir) / "pi"
-    model = aot_sources.sources(tflite, prepared.name, board, out / "generated", profile=profile)
+    model = tail.model_sources(board, prepared, "aot", out / "generated", profile=profile)
     if profile:
         model.defines.append("TM_PROFILE")
     tail.check_fit(board, prepared, runtime, model.arena_bytes)

@@ -13,6 +13,7 @@ from toolchain.build import project as projects
 from toolchain.build.firmware import Firmware
 from toolchain.build.sources import ModelSources
 from toolchain.console import console
+from toolchain.export import field_stats
 
 
 def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profile: bool,
@@ -20,8 +21,11 @@ def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profil
     """The model's C/C++ for `runtime`; `umbrella`: the header a TFLM Arduino library wants included first."""
     with console.status(f"generating {runtime} sources for {prepared.name}"):
         if runtime == "tflm":
-            return tflm_sources.sources(prepared, out_dir, umbrella)
-        return aot_sources.sources(Path(prepared.tflite), prepared.name, board, out_dir, profile=profile)
+            model = tflm_sources.sources(prepared, out_dir, umbrella)
+        else:
+            model = aot_sources.sources(Path(prepared.tflite), prepared.name, board, out_dir, profile=profile)
+    model.defines += field_stats.build_defines(prepared.manifest.get("monitor_profile"))
+    return model
 
 
 def check_fit(board: Board, prepared, runtime: str, arena_bytes: int, when: str = "") -> None:

@@ -58,7 +58,8 @@ def update(directory: Path, **fields: Any) -> dict[str, Any]:
 def tool_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"python": sys.version.split()[0], "platform": platform.platform(), "toolchain git commit": _git_commit()}
+    out = {"python": sys.version.split()[0], "platform": platform.platform(), **cpu(),
+           "toolchain git commit": _git_commit()}
     for pkg in ("toolchain", "tensorflow", "tf-keras", "tensorflow-model-optimization", "ai-edge-litert",
                 "tflite-micro", "onnx", "onnxruntime", "tf2onnx", "numpy", "scikit-learn", "platformio"):
         try:
@@ -81,6 +82,27 @@ def _git_commit() -> str:
     if head.returncode != 0:
         return "unknown"
     return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
+# The CPU features float kernels dispatch on (numpy's OpenBLAS, TensorFlow's): same seed, same bytes holds on
+# one machine; another CPU may take other kernels and sum in another order (docs/reproducibility.md)
+SIMD_FLAGS = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "asimd", "sve")
+
+
+def cpu() -> dict[str, str]:
+    """The CPU model, its core count and the SIMD flags that pick float kernels (Linux /proc/cpuinfo)."""
+    model, flags = platform.processor() or platform.machine(), set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            key = key.strip()
+            if key in ("model name", "Model") and value.strip():
+                model = value.strip()
+            elif key in ("flags", "Features"):
+                flags = set(value.split())
+    except OSError:
+        pass
+    return {"cpu": model, "cpu_count": str(os.cpu_count()), "cpu_simd": " ".join(f for f in SIMD_FLAGS if f in flags)}
 
 
 def _jsonable(o: Any) -> Any:

@@ -14,6 +14,7 @@ BENCH_FILE = "bench.json"
 PROFILE_FILE = "bench-profile.json"
 STREAM_FILE = "stream.json"  # bench --stream: streaming detection of an audio model
 RUNS_DIR = "runs"
+MONITOR_FILE = "monitor.json"
 
 
 def build_root() -> Path:

@@ -21,6 +21,7 @@ from toolchain.console import console
 from toolchain.evaluate import io_quant
 from toolchain.evaluate.compare import evaluate_all
 from toolchain.evaluate.reference import tflm_outputs
+from toolchain.export import field_stats
 from toolchain.export import onnx as onnx_export
 from toolchain.export import tflm
 from toolchain.export.errors import ExportError
@@ -159,7 +160,7 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_
     outputs = [d / "model.onnx"] + ([d / "tflm" / "model_data.cc", d / "tflm_outputs.npy"] if deploy else [])
     if not force and _fresh(m, "export", key, outputs):
         console.step("export: exports are up to date")
-        return m
+        return _with_profile(d, data, deploy, m)
     from toolchain.train.tf import keras  # TensorFlow takes seconds to import: only when there is work
 
     with console.status("exporting ONNX"):
@@ -178,7 +179,26 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_
         artifacts=rows, lineage=_lineage(recipe, seed, d, made), tflm_sources=exported.get("files", []),
     )
     _mark(d, "export", key)
-    return manifest.read(d)
+    return _with_profile(d, data, deploy, manifest.read(d))
+
+
+def _with_profile(d: Path, data, deploy: Path | None, m: dict) -> dict:
+    """The manifest with `monitor_profile`: the field statistics of the training split through the deployed int8
+    model (TFLM's host interpreter), which `toolchain monitor` compares a device against."""
+    if not deploy:
+        return m
+    key = _key(manifest.file_hash(deploy), field_stats.VERSION)
+    if m.get("monitor_profile", {}).get("key") == key:
+        return m
+    with console.status("computing the reference profile for field monitoring"):
+        info = summarize(load_tflite(deploy), deploy)
+        inp, out = info.inputs[0], info.outputs[0]
+        x = io_quant(Path(deploy).read_bytes())[0].quantize(data.x_train)
+        y = tflm_outputs(Path(deploy), x, m.get("arena_measured_bytes"))
+        profile = field_stats.reference_profile(x, y, input_shape=inp.shape, scale=out.scale,
+                                                zero_point=out.zero_point, output_dtype=out.dtype,
+                                                output_count=out.count, split="train")
+    return manifest.update(d, monitor_profile={**profile, "key": key})
 
 
 def _lineage(recipe: Recipe, seed: int, d: Path, made: dict) -> dict:
@@ -232,7 +252,7 @@ def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool 
         return m
     d = artifact_dir(m["model"], board)
     keep = ("model", "task", "labels", "deploy", "ops", "arena_bytes", "arena_measured_bytes", "artifacts", "lineage",
-            "tflm_sources", "train_history", "data_hash")
+            "tflm_sources", "train_history", "data_hash", "monitor_profile")
     return manifest.update(d, board=board, source=str(artifact_dir(m["model"])), **{k: m.get(k) for k in keep})
 
 

@@ -11,6 +11,7 @@
 #include "tm_harness_io.h"
 #include "tm_model.h"
 #include "tm_port.h"
+#include "tm_stats.h"
 
 #ifndef TM_HARNESS_INPUT_CAPACITY
 #define TM_HARNESS_INPUT_CAPACITY 65536
@@ -18,10 +19,17 @@
 #ifndef TM_HARNESS_OUTPUT_CAPACITY
 #define TM_HARNESS_OUTPUT_CAPACITY 4096
 #endif
-#define TM_HARNESS_LINE_MAX 96
-#define TM_HARNESS_DB_MAX_BYTES 31
+// MLPerf's runner sends 31 bytes per `db` line; our host sends up to this
+// many when `m-info-link-` offers it (fewer lines and `m-ready`s per input)
+#ifndef TM_HARNESS_DB_MAX_BYTES
+#define TM_HARNESS_DB_MAX_BYTES 124
+#endif
+// "db " + two hex digits per byte, and room for a `db file` path
+#define TM_HARNESS_LINE_MAX (2 * TM_HARNESS_DB_MAX_BYTES + 8)
 #define TM_HARNESS_MAX_RUNS 256
+#define TM_HARNESS_MAX_WARMUPS 100  // a device busy for hours on one command cannot be resynced
 #define TM_HARNESS_MAX_LAYERS 256
+#define TM_HARNESS_MAX_CALIB 100000000  // loop iterations: seconds of emulation at most
 
 static uint8_t tm_harness_input[TM_HARNESS_INPUT_CAPACITY] __attribute__((aligned(16)));
 static uint8_t tm_harness_work[TM_HARNESS_INPUT_CAPACITY] __attribute__((aligned(16)));
@@ -29,7 +37,8 @@ static uint8_t tm_harness_output[TM_HARNESS_OUTPUT_CAPACITY] __attribute__((alig
 static size_t tm_harness_expected;  // bytes announced by `db load`
 static size_t tm_harness_loaded;    // bytes received since
 static int tm_harness_have_results;
-static int tm_harness_init_status;
+static const char *tm_harness_init_error;  // why the model cannot run, set at boot
+static char tm_harness_line[TM_HARNESS_LINE_MAX + 1];
 static uint32_t tm_harness_run_ticks[TM_HARNESS_MAX_RUNS];
 static uint32_t tm_harness_layer_ticks[TM_HARNESS_MAX_LAYERS];
 static uint32_t tm_harness_layer_start;
@@ -48,6 +57,24 @@ static void tm_harness_error(const char *reason) {
   tm_harness_io_line("e-", reason);
 }
 
+// e-[<before><n><after>]: limits in error texts come from the macros, never retyped
+static void tm_harness_error_n(const char *before, uint32_t n, const char *after) {
+  tm_harness_io_puts("e-[");
+  tm_harness_io_puts(before);
+  tm_harness_io_put_u32(n);
+  tm_harness_io_puts(after);
+  tm_harness_io_puts("]\n");
+}
+
+static int tm_harness_dtype_ok(tm_dtype_t t) {
+  return (unsigned)t <= (unsigned)TM_DTYPE_FLOAT32;
+}
+
+static size_t tm_harness_dtype_bytes(tm_dtype_t t) {
+  static const size_t bytes[] = {1, 1, 2, 4};
+  return tm_harness_dtype_ok(t) ? bytes[t] : 0;
+}
+
 static void tm_harness_put_value(const char *prefix, uint32_t v) {
   tm_harness_io_puts(prefix);
   tm_port_putc('[');
@@ -61,7 +88,7 @@ static void tm_harness_put_quant(const char *prefix, uint32_t n, tm_dtype_t t, f
   tm_port_putc('[');
   tm_harness_io_put_u32(n);
   tm_port_putc(',');
-  tm_harness_io_puts(names[t]);
+  tm_harness_io_puts(tm_harness_dtype_ok(t) ? names[t] : "unknown");
   tm_port_putc(',');
   tm_harness_io_put_float(scale);
   tm_port_putc(',');
@@ -69,12 +96,21 @@ static void tm_harness_put_quant(const char *prefix, uint32_t n, tm_dtype_t t, f
   tm_harness_io_puts("]\n");
 }
 
+// Wider elements are copied out with memcpy: the buffer's bytes are never read through a cast pointer.
 static float tm_harness_dequantize(const tm_model_info_t *m, size_t i) {
   switch (m->output_type) {
-    case TM_DTYPE_INT8: return (float)(((const int8_t *)tm_harness_output)[i] - m->output_zero_point) * m->output_scale;
-    case TM_DTYPE_UINT8: return (float)(((const uint8_t *)tm_harness_output)[i] - m->output_zero_point) * m->output_scale;
-    case TM_DTYPE_INT16: return (float)(((const int16_t *)tm_harness_output)[i] - m->output_zero_point) * m->output_scale;
-    default: return ((const float *)tm_harness_output)[i];
+    case TM_DTYPE_INT8: return (float)((int8_t)tm_harness_output[i] - m->output_zero_point) * m->output_scale;
+    case TM_DTYPE_UINT8: return (float)(tm_harness_output[i] - m->output_zero_point) * m->output_scale;
+    case TM_DTYPE_INT16: {
+      int16_t v;
+      memcpy(&v, tm_harness_output + 2 * i, sizeof v);
+      return (float)(v - m->output_zero_point) * m->output_scale;
+    }
+    default: {
+      float v;
+      memcpy(&v, tm_harness_output + 4 * i, sizeof v);
+      return v;
+    }
   }
 }
 
@@ -90,11 +126,10 @@ static void tm_harness_results(void) {
     tm_harness_io_put_float(tm_harness_dequantize(m, i));
   }
   // extension: checksums of the input used and of the raw output bytes
-  static const size_t elem_bytes[] = {1, 1, 2, 4};
   tm_harness_io_puts("]\nm-check-[");
   tm_harness_io_put_u32(tm_harness_io_fletcher16(tm_harness_input, m->input_bytes));
   tm_port_putc(',');
-  tm_harness_io_put_u32(tm_harness_io_fletcher16(tm_harness_output, m->output_count * elem_bytes[m->output_type]));
+  tm_harness_io_put_u32(tm_harness_io_fletcher16(tm_harness_output, m->output_count * tm_harness_dtype_bytes(m->output_type)));
   tm_harness_io_puts("]\n");
 }
 
@@ -108,6 +143,11 @@ static void tm_harness_info(void) {
   tm_harness_put_quant("m-info-output-", (uint32_t)m->output_count, m->output_type, m->output_scale, m->output_zero_point);
   tm_harness_io_line("m-info-timer-", tm_port_tick_unit());
   tm_harness_put_value("m-info-layers-", (uint32_t)m->layer_count);
+  // extension of the extension: what our host may use beyond MLPerf's 31-byte `db` lines
+  tm_harness_io_puts("m-info-link-[");
+  tm_harness_io_put_u32(TM_HARNESS_DB_MAX_BYTES);
+  if (tm_port_read_file) tm_harness_io_puts(",file");
+  tm_harness_io_puts("]\n");
 }
 
 static void tm_harness_mem(void) {
@@ -120,6 +160,10 @@ static void tm_harness_calib(const char *args) {
   int32_t n = tm_harness_io_parse_u31(&args);
   if (n <= 0 || *args) {
     tm_harness_error("calib needs a loop count: calib N%");
+    return;
+  }
+  if (n > TM_HARNESS_MAX_CALIB) {
+    tm_harness_error_n("calib: at most ", TM_HARNESS_MAX_CALIB, " iterations");
     return;
   }
   tm_port_ticks_sync();
@@ -158,13 +202,30 @@ static void tm_harness_db_data(const char *hex) {
   if (!tm_harness_expected) {
     tm_harness_error("db: send db load N% first");
   } else if (n < 0) {
-    tm_harness_error("db: expected hex pairs, at most 31 bytes per line");
+    tm_harness_error_n("db: expected hex pairs, at most ", TM_HARNESS_DB_MAX_BYTES, " bytes per line");
   } else if (tm_harness_loaded + (size_t)n > tm_harness_expected) {
     tm_harness_error("db: more bytes than announced by db load");
     tm_harness_expected = 0;
   } else {
     memcpy(tm_harness_input + tm_harness_loaded, bytes, (size_t)n);
     tm_harness_loaded += (size_t)n;
+  }
+}
+
+// `db file PATH%`: the rest of the announced input from a host file, when the port can read one.
+static void tm_harness_db_file(const char *path) {
+  size_t want = tm_harness_expected - tm_harness_loaded;
+  if (!tm_port_read_file) {
+    tm_harness_error("db file: this port cannot read host files");
+  } else if (!tm_harness_expected) {
+    tm_harness_error("db: send db load N% first");
+  } else if (!*path) {
+    tm_harness_error("db file needs a path: db file PATH%");
+  } else if (tm_port_read_file(path, tm_harness_input + tm_harness_loaded, want) != (int32_t)want) {
+    tm_harness_error_n("db file: cannot read ", (uint32_t)want, " bytes from the file");
+    tm_harness_expected = 0;
+  } else {
+    tm_harness_loaded += want;
   }
 }
 
@@ -180,11 +241,15 @@ static void tm_harness_infer(const char *args) {
     return;
   }
   if (runs > TM_HARNESS_MAX_RUNS) {
-    tm_harness_error("infer: at most 256 timed runs");
+    tm_harness_error_n("infer: at most ", TM_HARNESS_MAX_RUNS, " timed runs");
     return;
   }
-  if (tm_harness_init_status) {
-    tm_harness_error("model init failed");
+  if (warmups > TM_HARNESS_MAX_WARMUPS) {
+    tm_harness_error_n("infer: at most ", TM_HARNESS_MAX_WARMUPS, " warm-up runs");
+    return;
+  }
+  if (tm_harness_init_error) {
+    tm_harness_error(tm_harness_init_error);
     return;
   }
   if (!tm_harness_expected || tm_harness_loaded != m->input_bytes) {
@@ -203,7 +268,7 @@ static void tm_harness_infer(const char *args) {
       return;
     }
   }
-  uint32_t lap0 = tm_port_ticks();
+  uint32_t lap0 = tm_port_micros();
   for (int32_t i = 0; i < runs; i++) {
     memcpy(tm_harness_work, tm_harness_input, m->input_bytes);
     tm_harness_layers_seen = 0;
@@ -217,17 +282,13 @@ static void tm_harness_infer(const char *args) {
       return;
     }
   }
-  uint32_t lap1 = tm_port_ticks();
+  uint32_t lap1 = tm_port_micros();
   tm_harness_have_results = 1;
-  // MLPerf's runner reads m-lap-us-; on a tick timer the unit is named honestly
-  const char *unit = tm_port_tick_unit();
-  tm_harness_io_puts("m-lap-");
-  tm_harness_io_puts(unit);
-  tm_port_putc('-');
+  tm_stats_update(tm_harness_input, tm_harness_output);
+  // MLPerf's runner reads only m-lap-us- (virtual microseconds on QEMU); our per-run ticks follow
+  tm_harness_io_puts("m-lap-us-");
   tm_harness_io_put_u32(lap0);
-  tm_harness_io_puts("\nm-lap-");
-  tm_harness_io_puts(unit);
-  tm_port_putc('-');
+  tm_harness_io_puts("\nm-lap-us-");
   tm_harness_io_put_u32(lap1);
   tm_harness_io_puts("\nm-runs-[");
   for (int32_t i = 0; i < runs; i++) {
@@ -271,6 +332,8 @@ static void tm_harness_dispatch(const char *line) {
     tm_harness_io_line("m-model-", m->name);
   } else if (tm_harness_is(line, "db load", &args)) {
     tm_harness_db_load(args);
+  } else if (tm_harness_is(line, "db file", &args)) {
+    tm_harness_db_file(args);
   } else if (tm_harness_is(line, "db", &args)) {
     tm_harness_db_data(args);
   } else if (tm_harness_is(line, "infer", &args)) {
@@ -281,6 +344,8 @@ static void tm_harness_dispatch(const char *line) {
     tm_harness_info();
   } else if (tm_harness_is(line, "mem", &args) && !*args) {
     tm_harness_mem();
+  } else if (tm_harness_is(line, "stats", &args)) {
+    tm_stats_command(args);
   } else if (tm_harness_is(line, "calib", &args)) {
     tm_harness_calib(args);
   } else {
@@ -288,12 +353,23 @@ static void tm_harness_dispatch(const char *line) {
   }
 }
 
+// Whether the model's description fits the harness's buffers; the reason when not.
+static const char *tm_harness_check_model(const tm_model_info_t *m) {
+  if (!tm_harness_dtype_ok(m->input_type) || !tm_harness_dtype_ok(m->output_type)) return "model has an unknown dtype";
+  if (m->input_bytes > TM_HARNESS_INPUT_CAPACITY) return "model input is larger than TM_HARNESS_INPUT_CAPACITY";
+  if (m->output_count * tm_harness_dtype_bytes(m->output_type) > TM_HARNESS_OUTPUT_CAPACITY) {
+    return "model output is larger than TM_HARNESS_OUTPUT_CAPACITY";
+  }
+  return 0;
+}
+
 void tm_harness_run(void) {
   const tm_model_info_t *m = tm_model_info();
-  char line[TM_HARNESS_LINE_MAX + 1];
+  char *line = tm_harness_line;
   size_t len = 0;
-  int overlong = 0;
-  tm_harness_init_status = tm_model_init();
+  int overlong = 0, nul = 0;
+  tm_harness_init_error = tm_harness_check_model(m);
+  if (!tm_harness_init_error && tm_model_init()) tm_harness_init_error = "model init failed";
   tm_harness_io_puts("m-boot-[");
   tm_harness_io_puts(tm_port_board());
   tm_port_putc(',');
@@ -301,12 +377,13 @@ void tm_harness_run(void) {
   tm_port_putc(',');
   tm_harness_io_puts(m->hash);
   tm_harness_io_puts("]\n");
-  if (tm_harness_init_status) tm_harness_error("model init failed");
+  if (tm_harness_init_error) tm_harness_error(tm_harness_init_error);
   tm_harness_io_puts("m-ready\n");
   for (;;) {
     char c = (char)tm_port_getc();
     if (c == '\r' || c == '\n') continue;
     if (c != '%') {
+      nul |= c == '\0';  // would end the C string early: `\0\0name` must not pass for an empty line
       if (len < TM_HARNESS_LINE_MAX) {
         line[len++] = c;
       } else {
@@ -316,12 +393,15 @@ void tm_harness_run(void) {
     }
     line[len] = '\0';
     if (overlong) {
-      tm_harness_error("line too long: at most 96 characters before %");
+      tm_harness_error_n("line too long: at most ", TM_HARNESS_LINE_MAX, " characters before %");
+    } else if (nul) {
+      tm_harness_error("unknown command: NUL byte in the line");
     } else {
       tm_harness_dispatch(line);
     }
     len = 0;
     overlong = 0;
+    nul = 0;
     tm_harness_io_puts("m-ready\n");
   }
 }

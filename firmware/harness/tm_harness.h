@@ -4,15 +4,19 @@
 //   name%          m-name-dut-[<board>]
 //   profile%       m-profile-[toolchain], m-model-[<model>]
 //   db load N%     m-[Expecting N bytes]      (N must be the model's input size)
-//   db <hex>%      appends at most 31 bytes
-//   infer N W%     W warm-ups, N timed runs: m-lap-<unit>-<t0>, m-lap-<unit>-<t1>,
+//   db <hex>%      appends at most 31 bytes (MLPerf), TM_HARNESS_DB_MAX_BYTES for our host
+//   infer N W%     W warm-ups, N timed runs: m-lap-us-<t0>, m-lap-us-<t1> (virtual
+//                  microseconds on QEMU: 1 ns per instruction under -icount shift=0),
 //                  m-runs-[ticks per run], m-layers-[ticks per layer] (-DTM_PROFILE),
 //                  m-results-[dequantized outputs], m-check-[input,output Fletcher-16]
 //   results%       m-results-[...], m-check-[...] of the last inference
 // Extensions:
-//   info%          m-info-{model,hash,runtime,board,input,output,timer,layers}-[...]
+//   info%          m-info-{model,hash,runtime,board,input,output,timer,layers}-[...],
+//                  m-info-link-[<db bytes per line>(,file)]: what the host may use
+//   db file PATH%  the rest of the input from a host file (ports with tm_port_read_file)
 //   mem%           m-mem-arena-[B], m-mem-stack-used-[B] (painting), m-mem-stack-size-[B]
 //   calib N%       m-calib-[instructions,ticks] of a loop of known length
+//   stats%         m-stats-...-[...] field statistics; stats reset% clears them (tm_stats.h)
 // The boot banner is m-boot-[<board>,<model>,<hash>]. Every reply ends with
 // m-ready; errors are e-[<reason>] and the loop keeps serving.
 #ifndef FIRMWARE_HARNESS_TM_HARNESS_H_

@@ -31,6 +31,15 @@ void tm_port_ticks_sync(void);
 // What one tick is ("us", "cycles", or "ticks" when the host calibrates them).
 const char *tm_port_tick_unit(void);
 
+// Microseconds for the MLPerf runner's `m-lap-us-` lines: the board's time,
+// or QEMU's virtual time under -icount shift=0 (1 ns per guest instruction).
+uint32_t tm_port_micros(void);
+
+// Optional: reads exactly `n` bytes of the host file `path` into `dst` (QEMU
+// semihosting); the count read, or -1. Ports without host files leave it out,
+// and the harness then never offers `db file`.
+int32_t tm_port_read_file(const char *path, uint8_t *dst, size_t n) __attribute__((weak));
+
 // Runs a loop of exactly TM_PORT_SPIN_INSNS_PER_ITER * n instructions (plus a
 // constant call overhead); lets the host turn ticks into instructions.
 void tm_port_spin(uint32_t n);

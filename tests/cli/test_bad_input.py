@@ -179,7 +179,7 @@ def test_version_and_verbose_after_the_command(tmp_path):
 
 
 @pytest.mark.parametrize("cmd", ["boards", "train", "optimize", "export", "build", "flash", "emulate", "bench", "report",
-                                 "history", "sweep"])
+                                 "history", "sweep", "monitor"])
 def test_every_help_has_an_example(cmd, tmp_path):
     r = run_cli(cmd, "--help", build=tmp_path)
     assert r.returncode == 0 and f"Example: toolchain {cmd}" in r.stdout

@@ -57,7 +57,12 @@ def activation_range(fused: int, scale: float, zp: int, op_desc: str) -> tuple[i
 
 def per_channel_multipliers(in_scale: float, w_scales: np.ndarray, out_scale: float, n: int) -> tuple[list, list]:
     """Conv-style multipliers: double(in) * double(w[c]) / double(out)."""
-    scales = np.broadcast_to(np.asarray(w_scales, np.float32), (n,))
+    scales = np.asarray(w_scales, np.float32).reshape(-1)
+    if len(scales) not in (1, n):
+        # found by bench/reliability.py: a flipped bit in a quantization vector's length
+        raise AotError(f"weights have {len(scales)} quantization scales for {n} output channels",
+                       "re-export the model; the file may be corrupt")
+    scales = np.broadcast_to(scales, (n,))
     pairs = [quantize_multiplier(float(np.float64(in_scale) * np.float64(s) / np.float64(out_scale)))
              for s in scales]
     return [m for m, _ in pairs], [s for _, s in pairs]

@@ -12,7 +12,9 @@ manifest keep the figures of the last plain run.
 
 On QEMU, latency is guest instructions per inference (SysTick under
 `-icount shift=0`, calibrated with a loop of known length): deterministic,
-and never a time. `latency.measured_on` says where the figure comes from
+and never a time. The MLPerf runner's `m-lap-us-` pair is QEMU's virtual
+time, 1 ns per instruction: `lap_instructions_per_run` turns it back into
+instructions (emulated), a cross-check of the calibrated figure. `latency.measured_on` says where the figure comes from
 ("device" only when it is the board's own time). Memory values a target
 cannot measure (a Linux process's or an Arduino core's stack, LiteRT's
 arena) are null, not 0.
@@ -37,7 +39,7 @@ from toolchain.console import console
 from toolchain.device import pi
 from toolchain.device.emulate import Emulator, running_url
 from toolchain.device.harness import protocol
-from toolchain.device.harness.client import COMMAND_TIMEOUT_S, DeviceClient
+from toolchain.device.harness.client import DeviceClient
 from toolchain.device.harness.errors import HarnessError, TransportError
 from toolchain.device.harness.transports import open_transport
 from toolchain.errors import UsageError
@@ -67,7 +69,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
         fw = build.build(model_ref, board_id, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir,
                          kernels=kernels, variant=variant)
     p = fw.prepared
-    inputs, labels, host = reference_data(p, seed)
+    inputs, labels, host = reference_data(p, seed, max_samples)
     if max_samples is not None:
         inputs, labels, host = inputs[:max_samples], None if labels is None else labels[:max_samples], host[:max_samples]
     out = Path(p.dir) / (out_name or (PROFILE_FILE if profile else BENCH_FILE))
@@ -144,11 +146,12 @@ def device_session(board: Board, elf: Path, url: str | None):
             emu.stop()
 
 
-def reference_data(p, seed: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    """(int8 inputs, labels or None, host int8 outputs); seeded random inputs for an imported model without data."""
+def reference_data(p, seed: int, wanted: int | None = None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """(int8 inputs, labels or None, host int8 outputs); seeded random inputs for an imported model without data,
+    RANDOM_SAMPLES of them or `wanted` when more (the first RANDOM_SAMPLES are the same either way)."""
     if p.test_inputs is not None and p.host_int8_outputs is not None:
         return np.asarray(p.test_inputs), p.test_labels, np.asarray(p.host_int8_outputs).reshape(len(p.test_inputs), -1)
-    x = random_inputs(Path(p.tflite), RANDOM_SAMPLES, seed)
+    x = random_inputs(Path(p.tflite), max(RANDOM_SAMPLES, wanted or 0), seed)
     return x, None, tflm_outputs(Path(p.tflite), x, p.manifest.get("arena_bytes"))
 
 
@@ -177,13 +180,16 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
             raise HarnessError(f"the device expects {info.input_bytes} input bytes, the test data has {len(samples[0])}",
                                "rebuild the firmware for this model")
         result["latency"] = {**latency(client, board, samples[0], runs, warmups, layer_names), "measured_on": measured_on}
-        # the harness loads ~8 KB/s, slower on a busy host: a large input (raw audio) needs time to arrive too
-        client.timeout = sample_timeout(result["latency"]) + len(samples[0]) / 1000
         save()
         result["memory"] = memory(client, board, static)
         save()
+        streamed = time.monotonic()
         result["accuracy"] = accuracy(client, samples, labels, host_outputs, save_partial=save_accuracy,
                                       regression=regression)
+        # how the inputs went in ("file": QEMU read them by semihosting, "hex": `db` lines) and how fast
+        seconds = time.monotonic() - streamed
+        result["streaming"] = {"loads": dict(client.loads), "seconds": round(seconds, 2),
+                               "samples_per_s": round(len(samples) / seconds, 2) if seconds else None}
         save("complete")
     except (HarnessError, TransportError) as e:
         result["error"] = str(e)
@@ -199,25 +205,21 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
 def latency(client: DeviceClient, board: Board, sample: bytes, runs: int, warmups: int, layer_names) -> dict:
     emulated = board.emulated and client.info.timer_unit == "ticks"
     per_tick = client.calibrate() if emulated else 1.0
-    inf = client.run_sample(sample, runs=runs, warmups=warmups, timeout=60)
+    # one inference first: its wall time sets the deadlines of the timed runs and of every sample after
+    client.run_sample(sample)
+    inf = client.run_sample(sample, runs=runs, warmups=warmups)
     per_run = [round(t * per_tick) for t in inf.run_ticks]
     lat = {"instructions_median" if emulated else f"{client.info.timer_unit}_median": int(statistics.median(per_run)),
            "runs": len(per_run), "unit": EMULATED_UNIT if emulated else client.info.timer_unit,
            "per_run": per_run, "ticks_median": int(statistics.median(inf.run_ticks)), "units_per_tick": per_tick}
+    if emulated and len(inf.laps_us) == 2:
+        # virtual microseconds, 1,000 instructions each; they include the input copy before every run
+        lat["lap_instructions_per_run"] = round((inf.laps_us[1] - inf.laps_us[0]) * 1000 / runs)
     if inf.layer_ticks:
         names = layer_names or []
         lat["layers"] = [{"index": i, "op": names[i] if i < len(names) else f"layer {i}", "value": round(t * per_tick)}
                          for i, t in enumerate(inf.layer_ticks)]
     return lat
-
-
-def sample_timeout(lat: dict) -> float:
-    """Time to wait for one inference: ten times what it took (at QEMU's ~0.7 G instructions/s), at least the default."""
-    if lat["unit"] == EMULATED_UNIT:
-        return max(COMMAND_TIMEOUT_S, 10 * lat["instructions_median"] / 7e8)
-    if lat["unit"] == "us":
-        return max(COMMAND_TIMEOUT_S, 10 * lat["us_median"] / 1e6)
-    return COMMAND_TIMEOUT_S * 10
 
 
 def memory(client: DeviceClient, board: Board, static: dict) -> dict:

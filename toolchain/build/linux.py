@@ -18,7 +18,7 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
         size = elf_size.ElfSize(tflite.stat().st_size, 0, 0)
         return Firmware(board, prepared.name, runtime, tflite.parent, tflite, size, 0, model_hash, 0.0, profile)
     out = Path(prepared.dir) / "pi"
-    model = tail.model_sources(board, prepared, runtime, out / "generated", profile=profile)
+    model = tail.model_sources(board, prepared, "aot", out / "generated", profile=profile)
     if profile:
         model.defines.append("TM_PROFILE")
     tail.check_fit(board, prepared, runtime, model.arena_bytes)

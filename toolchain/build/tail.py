@@ -16,6 +16,7 @@ from toolchain.build.errors import BuildError
 from toolchain.build.firmware import Firmware
 from toolchain.build.sources import ModelSources
 from toolchain.console import console
+from toolchain.export import field_stats
 
 
 def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profile: bool,
@@ -25,12 +26,14 @@ def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profil
     frontend = audio_frontend(prepared, runtime)
     with console.status(f"generating {runtime} sources for {prepared.name}"):
         if runtime == "tflm":
-            return tflm_sources.sources(prepared, out_dir, umbrella)
-        tflite = Path(prepared.tflite)
-        model = aot_sources.sources(tflite, prepared.name, board, out_dir, profile=profile)
-        if frontend:
-            model = audio.model_sources(model, frontend, tflite, out_dir, tflite_hash(prepared))
-        return model
+            model = tflm_sources.sources(prepared, out_dir, umbrella)
+        else:
+            tflite = Path(prepared.tflite)
+            model = aot_sources.sources(tflite, prepared.name, board, out_dir, profile=profile)
+            if frontend:
+                model = audio.model_sources(model, frontend, tflite, out_dir, tflite_hash(prepared))
+    model.defines += field_stats.build_defines(prepared.manifest.get("monitor_profile"))
+    return model
 
 
 def audio_frontend(prepared, runtime: str) -> FrontendConfig | None:

@@ -6,7 +6,8 @@ from bench-profile.json (`bench --profile`), whose timers make it slower.
 Plots: memory against the board's limits, accuracy (mean absolute error for
 a regression model) of every artifact in the manifest (float, pruned, int8,
 ..., and the device), latency per layer when
-the firmware was built with per-layer profiling.
+the firmware was built with per-layer profiling, and drift over time from
+monitor.json (`toolchain monitor`) when it exists.
 
 Imports: leaves only; it reads bench.json, runs/ and manifest.json, never the steps."""
 
@@ -17,9 +18,9 @@ import jinja2
 
 from toolchain import manifest
 from toolchain.errors import ToolchainError
-from toolchain.paths import BENCH_FILE, PROFILE_FILE
-from toolchain.report.plots import (MEMORY_ROWS, _confusion_plot, _layer_plot, _memory_plot, _png, _quality_plot,
-                                    _training_plot)
+from toolchain.paths import BENCH_FILE, MONITOR_FILE, PROFILE_FILE
+from toolchain.report.plots import (MEMORY_ROWS, _confusion_plot, _drift_plot, _layer_plot, _memory_plot, _png,
+                                    _quality_plot, _training_plot)
 from toolchain.report.tables import (class_rows, compare_headers, compare_rows, history, history_headers, history_rows,
                                      layer_rows, lineage_rows)
 
@@ -34,7 +35,7 @@ PAGE = jinja2.Template("""<!doctype html>
 <html><head><meta charset="utf-8"><title>{{ b.model }} on {{ b.board }}</title>
 <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:.2em .8em;text-align:left}</style></head>
 <body><h1>{{ b.model }} on {{ b.board }} ({{ b.runtime }})</h1>
-<p>Status: {{ b.status }}{% if b.error %} ({{ b.error }}){% endif %}. Wall time {{ b.wall_seconds }} s.</p>
+<p>Status: {{ b.status }}{% if b.error %} ({{ b.error }}){% endif %}.{% if b.wall_seconds is not none %} Wall time {{ b.wall_seconds }} s.{% endif %}</p>
 <table>{% for k, v in rows %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
 {% if runs %}<h2>Runs (latest last; changes against the previous complete run)</h2>
 <table><tr>{% for h in runs_headers %}<th>{{ h }}</th>{% endfor %}</tr>
@@ -58,13 +59,14 @@ PAGE = jinja2.Template("""<!doctype html>
 
 def write(directory: Path) -> Path:
     directory = Path(directory)
-    plain, profile = (_read(directory / name) for name in (BENCH_FILE, PROFILE_FILE))
-    if plain is None and profile is None:
-        raise ReportError(f"no bench results in {directory}", "run `toolchain bench` first")
+    plain, profile, mon = (_read(directory / name) for name in (BENCH_FILE, PROFILE_FILE, MONITOR_FILE))
+    if plain is None and profile is None and mon is None:
+        raise ReportError(f"no bench results in {directory} (nor {MONITOR_FILE})", "run `toolchain bench` first")
     stale_profile = plain is not None and profile is not None and _model_hash(plain) != _model_hash(profile)
     if stale_profile:
         profile = None  # per-layer figures of another model build would be mislabelled
-    b = plain or profile
+    b = plain or profile or {"model": mon["model"], "board": mon["board"], "runtime": mon["runtime"],
+                             "status": f"not benched yet ({MONITOR_FILE} only)", "wall_seconds": None}
     m = manifest.read(directory)
     deploy = Path(m["deploy"]) if m.get("deploy") else None
     if deploy is None or not deploy.exists() or manifest.file_hash(deploy)[:16] != _model_hash(b):
@@ -73,7 +75,7 @@ def write(directory: Path) -> Path:
     plots = [(t, _png(fig)) for t, fig in (("Memory vs board limits", _memory_plot(b)), _quality_plot(b, m),
                                            ("Confusion matrices, host int8 and device", _confusion_plot(b, labels)),
                                            ("Latency per layer (profiled build)", _layer_plot(profile or b)),
-                                           ("Training curves", _training_plot(m.get("train_history"))))
+                                           ("Training curves", _training_plot(m.get("train_history"))), _drift_plot(mon))
              if fig is not None]
     out = directory / "report.html"
     note = (f"{PROFILE_FILE} is of another build of this model; run `toolchain bench --profile` again for "

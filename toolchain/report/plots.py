@@ -1,6 +1,6 @@
 """The report's figures (matplotlib, rendered to PNG): memory against the
 board, quality per artifact, latency per layer, confusion matrices, training
-curves."""
+curves, drift over time (monitor.json)."""
 
 import base64
 import io
@@ -130,3 +130,30 @@ def _training_plot(history: dict):
         other.plot(epochs, history[metric], label=metric, color="tab:blue")
         other.set_ylabel(f"training {metric}")
     return fig
+
+
+def _drift_plot(mon: dict | None) -> tuple[str, object]:
+    """(title, figure or None): each window's drift scores against the sample count, thresholds dashed, alarms
+    marked."""
+    windows = (mon or {}).get("windows") or []
+    shift = f", {mon['drift']} from sample {mon['drift_after']}" if mon and mon.get("drift") else ""
+    title = f"Drift over time (monitor.json{shift})"
+    if not windows:
+        return title, None
+    fig, ax = _figure()
+    x = [w["end_sample"] for w in windows]
+    ax.plot(x, [w["class_psi"] for w in windows], marker=".", label="class mix PSI", color="tab:blue")
+    ax.plot(x, [w["confidence_psi"] for w in windows], marker=".", label="confidence PSI", color="tab:green")
+    ax.plot(x, [max(w["channel_kl"], default=0) for w in windows], marker=".", label="max channel KL", color="tab:purple")
+    th = mon["thresholds"]
+    ax.axhline(th["class_psi"], color="tab:blue", linestyle="--", linewidth=0.8)
+    ax.axhline(th["channel_kl"], color="tab:purple", linestyle="--", linewidth=0.8)
+    for a in mon.get("alarms", []):
+        ax.axvline(a["sample"], color="tab:red", linewidth=1.2)
+    if mon.get("drift"):
+        ax.axvline(mon["drift_after"], color="grey", linestyle=":")
+    ax.set_yscale("symlog", linthresh=0.01)
+    ax.set_xlabel("samples served (red: alarm; dotted: drift starts)")
+    ax.set_ylabel("score (dashed: threshold)")
+    ax.legend(fontsize=7)
+    return title, fig

@@ -65,6 +65,10 @@ uint32_t tm_port_ticks(void) {
 #endif
 }
 
+uint32_t tm_port_micros(void) {
+  return (uint32_t)micros();
+}
+
 // Free-running counters have no phase to restart.
 void tm_port_ticks_sync(void) {}
 

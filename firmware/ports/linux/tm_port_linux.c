@@ -37,6 +37,10 @@ uint32_t tm_port_ticks(void) {
   return (uint32_t)((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
 }
 
+uint32_t tm_port_micros(void) {
+  return tm_port_ticks();
+}
+
 // A free-running clock has no phase to restart.
 void tm_port_ticks_sync(void) {}
 

@@ -2,7 +2,11 @@
 // tm_port.h for QEMU MPS2. Ticks come from SysTick on the CPU clock, extended
 // to 32 bits by its wrap interrupt. Under `-icount shift=0` a tick is a fixed
 // number of guest instructions, which the host calibrates with tm_port_spin().
+// Host files are read through semihosting (`db file`): QEMU's UART takes one
+// byte per main-loop turn of the emulator, far slower than a file read.
 #include "tm_port.h"
+
+#include <string.h>
 
 #include "tm_port_qemu_mps2.h"
 
@@ -16,6 +20,7 @@ extern uint32_t _sstack, _estack;
 
 static volatile uint32_t tm_qemu_systick_wraps;
 static uint32_t tm_qemu_ticks_base;  // ticks before the last sync
+static uint64_t tm_qemu_ticks_total;  // the same without the 32-bit wrap, for tm_port_micros
 
 void tm_qemu_systick_handler(void) {
   tm_qemu_systick_wraps++;
@@ -60,10 +65,20 @@ uint32_t tm_port_ticks(void) {
 
 void tm_port_ticks_sync(void) {
   __asm volatile("cpsid i" ::: "memory");
-  tm_qemu_ticks_base += tm_qemu_ticks_since_sync();
+  uint32_t since = tm_qemu_ticks_since_sync();
+  tm_qemu_ticks_base += since;
+  tm_qemu_ticks_total += since;
+  // the bookkeeping stays before the restart: the timed phase begins at the SYST_CVR write
+  __asm volatile("" ::: "memory");
   tm_qemu_systick_wraps = 0;
   TM_QEMU_REG(TM_QEMU_SYST_CVR) = 0;
   __asm volatile("cpsie i" ::: "memory");
+}
+
+// Virtual microseconds: a tick is TM_QEMU_TICKS_PER_US of them at the MPS2's
+// 25 MHz SysTick clock, and a guest instruction is 1 ns under -icount shift=0.
+uint32_t tm_port_micros(void) {
+  return (uint32_t)((tm_qemu_ticks_total + tm_qemu_ticks_since_sync()) / TM_QEMU_TICKS_PER_US);
 }
 
 const char *tm_port_tick_unit(void) {
@@ -92,6 +107,25 @@ size_t tm_port_stack_used(void) {
 
 const char *tm_port_board(void) {
   return TM_BOARD;
+}
+
+static int32_t tm_qemu_semihost(uint32_t op, const void *block) {
+  register uint32_t r0 __asm("r0") = op;
+  register const void *r1 __asm("r1") = block;
+  __asm volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
+  return (int32_t)r0;
+}
+
+int32_t tm_port_read_file(const char *path, uint8_t *dst, size_t n) {
+  // SYS_OPEN mode 1 is "rb"; SYS_READ returns the bytes it could NOT read
+  uint32_t open_args[3] = {(uint32_t)path, 1u, (uint32_t)strlen(path)};
+  int32_t handle = tm_qemu_semihost(0x01u, open_args);
+  if (handle < 0) return -1;
+  uint32_t read_args[3] = {(uint32_t)handle, (uint32_t)dst, (uint32_t)n};
+  int32_t left = tm_qemu_semihost(0x06u, read_args);
+  uint32_t close_args[1] = {(uint32_t)handle};
+  tm_qemu_semihost(0x02u, close_args);
+  return left < 0 || (size_t)left > n ? -1 : (int32_t)(n - (size_t)left);
 }
 
 void tm_qemu_semihost_exit(int status) {

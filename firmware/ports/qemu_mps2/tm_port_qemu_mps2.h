@@ -19,6 +19,9 @@
 #define TM_QEMU_SYST_CVR 0xE000E018u
 #define TM_QEMU_CPACR 0xE000ED88u
 
+// SysTick runs on the MPS2's 25 MHz system clock (AN386 and AN500 alike)
+#define TM_QEMU_TICKS_PER_US 25u
+
 #define TM_QEMU_STACK_PAINT 0xA5A5A5A5u
 
 // Ends QEMU with `status` as its exit code (needs -semihosting-config enable=on).

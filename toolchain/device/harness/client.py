@@ -6,11 +6,25 @@ link (the emulator died; reconnected through `reconnect`), a device error
 reply, and a stale model (the device's hash is not the model being measured,
 never retried). Recoverable faults resync the line and let the caller retry
 the unit of work (`run_sample` retries a whole load + infer).
+
+Deadlines grow with the work: a command's is the floor (`timeout`) plus
+SLACK times (the bytes it sends and expects back at the link's rate, measured
+or declared by the transport, plus the inferences it asks for at their
+measured wall time; FIRST_INFERENCE_S each before one was measured). A large
+model or input never fails for being large.
+
+Loading an input: `db file PATH%` when the device offers it (QEMU reads a host
+file by semihosting) and the link allows our fast path, else `db <hex>%` lines
+as long as the device takes (31 bytes, the MLPerf runner's, on a link that
+does not allow the fast path). A device that cannot read the file (a QEMU on
+another machine) gets hex lines from then on.
 """
 
 import logging
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from toolchain.device.harness import protocol
@@ -19,7 +33,10 @@ from toolchain.device.harness.transports import Transport
 
 log = logging.getLogger(__name__)
 
-COMMAND_TIMEOUT_S = 3.0
+COMMAND_TIMEOUT_S = 3.0  # the floor of every deadline
+SLACK = 3.0  # deadlines allow this many times the expected link and inference time
+FIRST_INFERENCE_S = 120.0  # an inference's wall time before one was measured
+REPLY_BYTES = 16  # expected reply bytes per command (`m-ready` and a short line)
 MAX_LINE = 65536
 
 
@@ -47,6 +64,8 @@ class DeviceInfo:
     output_zero_point: int
     timer_unit: str
     layers: int
+    db_bytes: int = protocol.MLPERF_DB_BYTES  # most bytes the device takes per `db` line
+    file_load: bool = False  # the device offers `db file PATH%`
 
 
 @dataclass
@@ -54,6 +73,7 @@ class Inference:
     results: list[float]
     run_ticks: list[int]
     layer_ticks: list[int]
+    laps_us: list[int]  # the MLPerf runner's m-lap-us- values: around all timed runs
 
 
 class DeviceClient:
@@ -66,15 +86,20 @@ class DeviceClient:
         self.reconnect = reconnect or (lambda: self.transport.reopen())
         self.info: DeviceInfo | None = None
         self.faults: list[str] = []
+        self.infer_s: float | None = None  # measured wall seconds per inference
+        self.measured_rate: float | None = None  # bytes/s of the last large exchange
+        self.loads = {"file": 0, "hex": 0}  # inputs loaded each way
         self._pending = b""
+        self._file_dir: tempfile.TemporaryDirectory | None = None
+        self._file_failed = False
 
     # -- line layer ---------------------------------------------------------
 
-    def _readline(self, deadline: float) -> str:
+    def _readline(self, deadline: float, budget: float) -> str:
         while b"\n" not in self._pending:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise Fault(f"no reply within {self.timeout:.0f} s (device silent)")
+                raise Fault(f"no reply within {budget:.0f} s (device silent)")
             self._pending += self.transport.read(min(left, 0.5))
             if len(self._pending) > MAX_LINE:
                 self._pending = b""
@@ -92,16 +117,32 @@ class DeviceClient:
         """Send `cmd%`, return the parsed reply; Fault on garbage, reset, silence or a broken link."""
         return self.batch([cmd], timeout)[0]
 
-    def batch(self, cmds: list[str], timeout: float | None = None) -> list[protocol.Reply]:
+    @property
+    def rate(self) -> float:
+        """Bytes/s to plan with: the slower of the declared and the measured rate."""
+        return min(self.transport.rate, self.measured_rate or self.transport.rate)
+
+    def budget(self, sent: int, received: int, inferences: int = 0) -> float:
+        """Seconds to allow for an exchange of `sent` + `received` bytes that runs `inferences` inferences."""
+        work = inferences * (self.infer_s if self.infer_s is not None else FIRST_INFERENCE_S)
+        return self.timeout + SLACK * ((sent + received) / self.rate + work)
+
+    def batch(self, cmds: list[str], timeout: float | None = None, reply_bytes: int = 0,
+              inferences: int = 0) -> list[protocol.Reply]:
         """Send several commands at once and read one reply each: one round trip instead of len(cmds).
-        The device reads its UART byte by byte; the link (TCP, USB CDC) holds the rest meanwhile."""
+        The device reads its UART byte by byte; the link (TCP, USB CDC) holds the rest meanwhile.
+        The deadline is `timeout` when given, else the budget for the bytes and `inferences`."""
+        payload = b"".join(c.encode() + b"%" for c in cmds)
+        expected_back = REPLY_BYTES * len(cmds) + reply_bytes
+        budget = timeout or self.budget(len(payload), expected_back, inferences)
         try:
-            self.transport.write(b"".join(c.encode() + b"%" for c in cmds))
-            deadline = time.monotonic() + (timeout or self.timeout)
+            started = time.monotonic()
+            self.transport.write(payload)
+            deadline = started + budget
             replies = []
             for cmd in cmds:
                 lines = []
-                while (line := self._readline(deadline)) != protocol.READY:
+                while (line := self._readline(deadline, budget)) != protocol.READY:
                     lines.append(line)
                 reply = protocol.parse_reply(lines)
                 if reply.boot is not None:
@@ -111,6 +152,9 @@ class DeviceClient:
                 replies.append(reply)
         except TransportError as e:
             raise LinkLost(f"link lost ({e.message})") from e
+        link_s = time.monotonic() - started - inferences * (self.infer_s or 0.0)
+        if len(payload) >= 4096 and link_s > 0:
+            self.measured_rate = (len(payload) + expected_back) / link_s
         return replies
 
     # -- recovery -----------------------------------------------------------
@@ -154,8 +198,9 @@ class DeviceClient:
         try:
             i_n, i_t, i_s, i_z = protocol.quant(f["info-input"])
             o_n, o_t, o_s, o_z = protocol.quant(f["info-output"])
+            db_bytes, file_load = protocol.link(f.get("info-link"))
             info = DeviceInfo(f["info-model"], f["info-hash"], f["info-runtime"], f["info-board"], i_n, i_t, i_s, i_z,
-                              o_n, o_t, o_s, o_z, f["info-timer"], int(f["info-layers"]))
+                              o_n, o_t, o_s, o_z, f["info-timer"], int(f["info-layers"]), db_bytes, file_load)
         except (KeyError, ValueError) as e:
             raise Fault(f"malformed info% reply ({e})") from e
         if self.expected_hash and info.hash != self.expected_hash:
@@ -187,13 +232,38 @@ class DeviceClient:
             raise Fault(f"device refused '{cmd[:24]}': {r.errors[0]}")
         return r
 
+    def _load_commands(self, data: bytes) -> tuple[list[str], str]:
+        """The commands that load `data` after `db load`, and which way ("file" or "hex")."""
+        info = self.info
+        fast = self.transport.fast
+        if info and info.file_load and fast and not self._file_failed:
+            if self._file_dir is None:
+                self._file_dir = tempfile.TemporaryDirectory(prefix="tm-harness-")
+            path = Path(self._file_dir.name) / "input.bin"
+            path.write_bytes(data)
+            return [f"db file {path}"], "file"
+        per_line = info.db_bytes if info and fast else protocol.MLPERF_DB_BYTES
+        return protocol.hex_lines(data, per_line), "hex"
+
     def infer(self, runs: int = 1, warmups: int = 0, timeout: float | None = None, load: bytes | None = None) -> Inference:
         """`infer N W%`, after loading `load` in the same round trip when given. Checks the reply's checksums
         (input against `load`, output against the printed values) so bytes lost on the link never pass."""
-        cmds = ([f"db load {len(load)}", *protocol.hex_lines(load)] if load is not None else []) + [f"infer {runs} {warmups}"]
-        replies = self.batch(cmds, timeout)
+        how = None
+        cmds = [f"infer {runs} {warmups}"]
+        if load is not None:
+            lines, how = self._load_commands(load)
+            cmds = [f"db load {len(load)}", *lines, *cmds]
+        out_count = self.info.output_count if self.info else 1
+        started = time.monotonic()
+        replies = self.batch(cmds, timeout, reply_bytes=16 * out_count + 12 * runs + 64, inferences=runs + warmups)
+        elapsed = time.monotonic() - started
         for cmd, reply in zip(cmds, replies):
             if reply.errors:
+                if how == "file" and cmd.startswith("db file"):
+                    # a QEMU on another machine, or no semihosting: the serial link carries the input from now on
+                    log.info("the device cannot read %s (%s); loading inputs as hex lines", cmd[8:], reply.errors[0])
+                    self._file_failed = True
+                    return self.infer(runs, warmups, timeout, load)
                 raise Fault(f"device refused '{cmd[:24]}': {reply.errors[0]}")
         r = replies[-1]
         try:
@@ -211,7 +281,11 @@ class DeviceClient:
         if info and protocol.fletcher16(protocol.raw_outputs(results, info.output_scale, info.output_zero_point,
                                                              info.output_dtype)) != out_check:
             raise Fault("results do not match their checksum (bytes lost on the way back)")
-        return Inference(results, run_ticks, layers)
+        # an upper bound (the link's time is in it too): deadlines only need one that does not undershoot
+        self.infer_s = elapsed / (runs + warmups)
+        if how:
+            self.loads[how] += 1
+        return Inference(results, run_ticks, layers, [v for unit, v in r.laps if unit == "us"])
 
     def run_sample(self, data: bytes, runs: int = 1, warmups: int = 0, timeout: float | None = None) -> Inference:
         """Load `data` and infer, as one unit of work that is retried after a fault."""

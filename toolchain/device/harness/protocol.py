@@ -3,12 +3,16 @@ extensions). Pure functions over lines, so recorded sessions can test them.
 
 A reply is every line before `m-ready`. Lines look like `m-<key>-[<body>]`,
 `m-lap-<unit>-<n>`, `m-[<message>]` or `e-[<reason>]`; anything else is garbage.
+
+`m-info-link-[124,file]` says what the device takes beyond the MLPerf runner's
+31-byte `db` lines: longer lines, and `db file PATH%` (QEMU semihosting).
 """
 
 import re
 from dataclasses import dataclass, field
 
 READY = "m-ready"
+MLPERF_DB_BYTES = 31  # bytes per `db` line the official MLPerf Tiny runner sends, and every device takes
 _BRACKET = re.compile(r"^m-(?:([a-z][a-z-]*)-)?\[([\x20-\x5c\x5e-\x7e]*)\]$")
 _LAP = re.compile(r"^m-lap-([a-z]+)-(\d+)$")
 _ERROR = re.compile(r"^e-\[([\x20-\x5c\x5e-\x7e]*)\]$")
@@ -19,6 +23,7 @@ class Reply:
     fields: dict[str, str] = field(default_factory=dict)  # key -> bracket body ("" key for m-[...])
     errors: list[str] = field(default_factory=list)
     garbage: list[str] = field(default_factory=list)
+    laps: list[tuple[str, int]] = field(default_factory=list)  # (unit, value) of each m-lap- line
 
     @property
     def boot(self) -> str | None:
@@ -31,8 +36,9 @@ def parse_reply(lines: list[str]) -> Reply:
     for line in lines:
         if m := _ERROR.match(line):
             r.errors.append(m.group(1))
-        elif _LAP.match(line):
-            pass  # the MLPerf runner's timestamps; our own `m-runs-[...]` carries the per-run figures
+        elif m := _LAP.match(line):
+            # the MLPerf runner's timestamps; our own `m-runs-[...]` carries the per-run figures
+            r.laps.append((m.group(1), int(m.group(2))))
         elif m := _BRACKET.match(line):
             r.fields[m.group(1) or ""] = m.group(2)
         else:
@@ -55,7 +61,18 @@ def quant(body: str) -> tuple[int, str, float, int]:
     return int(n), dtype, float(scale), int(zp)
 
 
-def hex_lines(data: bytes, per_line: int = 31) -> list[str]:
+def link(body: str | None) -> tuple[int, bool]:
+    """`m-info-link-` body -> (bytes per `db` line, `db file` offered); a device without the line takes MLPerf's
+    31 bytes and no file. ValueError when malformed."""
+    if body is None:
+        return MLPERF_DB_BYTES, False
+    per_line, *offers = body.split(",")
+    if int(per_line) < 1:
+        raise ValueError(f"db line of {per_line} bytes")
+    return int(per_line), "file" in offers
+
+
+def hex_lines(data: bytes, per_line: int = MLPERF_DB_BYTES) -> list[str]:
     """The `db <hex>` commands that load `data`, at most `per_line` bytes each."""
     return [f"db {data[i:i + per_line].hex()}" for i in range(0, len(data), per_line)]
 

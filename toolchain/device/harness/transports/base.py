@@ -11,6 +11,10 @@ class Transport:
 
     #: the URL form, shown when a URL is malformed
     FORM = ""
+    #: bytes per second the link is declared to carry (the client also measures it): deadlines grow with it
+    rate = 2_000.0
+    #: whether our host may use the device's fast path (long `db` lines, `db file`) on this link
+    fast = True
 
     def __init__(self, url: str):
         self.url = url

@@ -8,6 +8,7 @@ from toolchain.device.harness.transports.base import Transport as BaseTransport
 
 class Transport(BaseTransport):
     FORM = "loop://"
+    rate = 1e6
 
     def __init__(self, url: str = "loop://", baud: int | None = None):
         super().__init__(url)

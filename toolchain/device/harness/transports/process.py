@@ -29,6 +29,7 @@ SCHEME = "process://"
 
 class Transport(BaseTransport):
     FORM = "process://COMMAND [ARGS...], e.g. process://./tm_harness"
+    rate = 200_000.0  # a pipe; qemu-aarch64 slows the program, not the pipe
 
     def __init__(self, url: str, baud: int | None = None):
         super().__init__(url)

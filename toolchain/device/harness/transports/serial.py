@@ -1,5 +1,10 @@
 """A device path (`/dev/ttyACM0`, `COM3`) or `serial:///dev/ttyACM0?baud=115200`:
-a real board's USB serial port through pyserial."""
+a real board's USB serial port through pyserial.
+
+A real board keeps the MLPerf runner's 31-byte `db` lines unless the URL asks for
+the fast path (`?fast=1`): a UART bridge without flow control can drop bytes of
+longer lines while the firmware parses. The declared rate is the baud rate's
+(10 bits per byte)."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,7 +15,8 @@ DEFAULT_BAUD = 115200
 
 
 class Transport(BaseTransport):
-    FORM = "a device path such as /dev/ttyACM0, or serial:///dev/ttyACM0?baud=115200"
+    FORM = "a device path such as /dev/ttyACM0, or serial:///dev/ttyACM0?baud=115200&fast=1"
+    fast = False
 
     def __init__(self, url: str, baud: int | None = None):
         super().__init__(url)
@@ -20,6 +26,7 @@ class Transport(BaseTransport):
             query = parse_qs(parts.query)
             try:
                 baud = int(query["baud"][0]) if "baud" in query else baud
+                self.fast = query.get("fast", ["0"])[0] == "1"
             except ValueError as e:
                 raise TransportError(f"malformed URL '{url}'", f"expected {self.FORM}") from e
         else:
@@ -27,6 +34,7 @@ class Transport(BaseTransport):
         if not self.path:
             raise TransportError(f"malformed URL '{url}'", f"expected {self.FORM}")
         self.baud = baud or DEFAULT_BAUD
+        self.rate = self.baud / 10
         self.port = None
         self.open()
 

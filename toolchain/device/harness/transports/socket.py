@@ -3,6 +3,10 @@
 
 Options that make no sense over TCP (baud rate) are ignored. TCP_NODELAY is set
 on our side too: without it each command round trip waits for Nagle's timer.
+
+The declared rate is QEMU's: its UART model takes one byte per turn of the
+emulator's main loop, 6-9 KB/s measured on a loaded 2-core machine, so 2 KB/s
+leaves room (docs/benchmarks.md, "Harness streaming").
 """
 
 import logging

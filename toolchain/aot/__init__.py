@@ -11,8 +11,8 @@ from pathlib import Path
 
 from toolchain.aot.codegen import render
 from toolchain.aot.errors import AotError
-from toolchain.aot.lower import assign_memory, lower_graph
-from toolchain.aot.planner import plan as plan_memory
+from toolchain.aot.fuse import schedule
+from toolchain.aot.lower import lower_graph
 from toolchain.aot.reader import read_tflite, read_tflite_bytes
 from toolchain.paths import FIRMWARE
 
@@ -49,9 +49,8 @@ def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | 
         raise AotError(f"cannot read {path}: {e.strerror}", "check the path") from None
     graph = read_tflite_bytes(model_bytes, str(path))
     layers = lower_graph(graph)
-    mem = assign_memory(graph, layers)
-    plan = plan_memory(mem.buffers)
-    texts = render(graph, layers, mem, plan, name=name or path.stem, source=path.name, model_bytes=model_bytes,
+    order, mem, plan = schedule(graph, layers)
+    texts = render(graph, order, mem, plan, name=name or path.stem, source=path.name, model_bytes=model_bytes,
                    profile=profile_layers)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

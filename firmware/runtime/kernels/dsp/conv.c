@@ -62,7 +62,8 @@ static void conv_fill(uint32_t zp2, int n, uint32_t *dst, int lanes) {
 
 // Receptive field of output pixel (oy, ox), widened into lanes at dst;
 // channels in whole words (in_c % 4 == 0).
-static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, uint32_t *dst, int lanes) {
+static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int row0, int oy, int ox, uint32_t *dst,
+                             int lanes) {
   const int ic = p->in_c;
   const uint32_t zp2 = ((uint32_t)p->in_zp & 0xffffu) * 0x10001u;
   const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
@@ -73,7 +74,7 @@ static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy
       if (iy < 0 || iy >= p->in_h) {
         conv_fill(zp2, p->k_w * ic, dst, lanes);
       } else {
-        conv_widen(in + ((int32_t)iy * p->in_w + x0) * ic, p->k_w * ic, dst, lanes);
+        conv_widen(in + ((int32_t)(iy - row0) * p->in_w + x0) * ic, p->k_w * ic, dst, lanes);
       }
       dst += p->k_w * ic / 4 * lanes;
       continue;
@@ -83,7 +84,7 @@ static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy
       if (ix < 0 || ix >= p->in_w) {
         conv_fill(zp2, ic, dst, lanes);
       } else {
-        conv_widen(in + ((int32_t)iy * p->in_w + ix) * ic, ic, dst, lanes);
+        conv_widen(in + ((int32_t)(iy - row0) * p->in_w + ix) * ic, ic, dst, lanes);
       }
     }
   }
@@ -93,7 +94,8 @@ static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy
 // byte loops, since the rows and taps of such layers are a few bytes long.
 // (Kept as loops: GCC would otherwise call memcpy/memset for every tap.)
 static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_gather(const tm_conv_params_t *p,
-                                                                                     const int8_t *in, int oy,
+                                                                                     const int8_t *in, int row0,
+                                                                                     int oy,
                                                                                      int ox, int8_t *patch) {
   const int ic = p->in_c, k_w = p->k_w, in_w = p->in_w, dil_w = p->dil_w;
   const int8_t zp = (int8_t)p->in_zp;
@@ -105,7 +107,7 @@ static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_g
       for (int i = 0; i < k_w * ic; ++i) *patch++ = zp;
       continue;
     }
-    const int8_t *row = in + (int32_t)iy * in_w * ic;
+    const int8_t *row = in + (int32_t)(iy - row0) * in_w * ic;
     if (row_inside) {
       const int8_t *src = row + x0 * ic;
       for (int i = 0; i < k_w * ic; ++i) *patch++ = src[i];
@@ -431,7 +433,11 @@ static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0
 }
 
 void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
-  const int pixels = p->out_h * p->out_w;
+  tm_conv_eval_rows(p, in, 0, out, 0, p->out_h);
+}
+
+void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0, int8_t *out, int oy0, int oy1) {
+  const int first = oy0 * p->out_w, pixels = oy1 * p->out_w;
   const int wide_c = (p->in_c & 3) == 0;
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
   const int quad = kp <= TM_CONV_QUAD_MAX_KP;
@@ -439,18 +445,18 @@ void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
   int8_t *patch = p->scratch + (quad ? 8 : 4) * kp;
   const int fast = tm_dsp_fast_ok(p->bias, p->shift, p->out_c, (int32_t)p->k_h * p->k_w * p->in_c);
   const int mode = !fast ? TM_DSP_RQ_CHECKED : (p->act_min == -128 && p->act_max == 127 ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
-  int px = 0;
+  int px = first;
   for (; quad && px + 4 <= pixels; px += 4) {  // four pixels per tile
     int8_t *o[4];
     for (int k = 0; k < 4; ++k) {
       const int q = px + k, oy = q / p->out_w, ox = q % p->out_w;
       if (wide_c) {
-        conv_gather_wide(p, in, oy, ox, wide + 2 * k, 8);
+        conv_gather_wide(p, in, in_row0, oy, ox, wide + 2 * k, 8);
       } else {
-        conv_gather(p, in, oy, ox, patch);
+        conv_gather(p, in, in_row0, oy, ox, patch);
         conv_widen(patch, kp, wide + 2 * k, 8);
       }
-      o[k] = out + (int32_t)q * p->out_c;
+      o[k] = out + (int32_t)(q - first) * p->out_c;
     }
     conv_pixels4(p, wide, o, mode);
   }
@@ -460,13 +466,13 @@ void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
       const int q = px + (k < count ? k : 0);
       const int oy = q / p->out_w, ox = q % p->out_w;
       if (wide_c) {
-        conv_gather_wide(p, in, oy, ox, wide + 2 * k, 4);
+        conv_gather_wide(p, in, in_row0, oy, ox, wide + 2 * k, 4);
       } else {
-        conv_gather(p, in, oy, ox, patch);
+        conv_gather(p, in, in_row0, oy, ox, patch);
         conv_widen(patch, kp, wide + 2 * k, 4);
       }
     }
-    int8_t *o0 = out + (int32_t)px * p->out_c;
+    int8_t *o0 = out + (int32_t)(px - first) * p->out_c;
     conv_pixels(p, wide, o0, count == 2 ? o0 + p->out_c : 0, mode);
   }
 }

@@ -62,8 +62,7 @@ static void conv_fill(uint32_t zp2, int n, uint32_t *dst, int lanes) {
 
 // Receptive field of output pixel (oy, ox), widened into lanes at dst;
 // channels in whole words (in_c % 4 == 0).
-static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int row0, int oy, int ox, uint32_t *dst,
-                             int lanes) {
+static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, uint32_t *dst, int lanes) {
   const int ic = p->in_c;
   const uint32_t zp2 = ((uint32_t)p->in_zp & 0xffffu) * 0x10001u;
   const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
@@ -74,7 +73,7 @@ static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int ro
       if (iy < 0 || iy >= p->in_h) {
         conv_fill(zp2, p->k_w * ic, dst, lanes);
       } else {
-        conv_widen(in + ((int32_t)(iy - row0) * p->in_w + x0) * ic, p->k_w * ic, dst, lanes);
+        conv_widen(in + ((int32_t)iy * p->in_w + x0) * ic, p->k_w * ic, dst, lanes);
       }
       dst += p->k_w * ic / 4 * lanes;
       continue;
@@ -84,7 +83,7 @@ static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int ro
       if (ix < 0 || ix >= p->in_w) {
         conv_fill(zp2, ic, dst, lanes);
       } else {
-        conv_widen(in + ((int32_t)(iy - row0) * p->in_w + ix) * ic, ic, dst, lanes);
+        conv_widen(in + ((int32_t)iy * p->in_w + ix) * ic, ic, dst, lanes);
       }
     }
   }
@@ -94,8 +93,7 @@ static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int ro
 // byte loops, since the rows and taps of such layers are a few bytes long.
 // (Kept as loops: GCC would otherwise call memcpy/memset for every tap.)
 static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_gather(const tm_conv_params_t *p,
-                                                                                     const int8_t *in, int row0,
-                                                                                     int oy,
+                                                                                     const int8_t *in, int oy,
                                                                                      int ox, int8_t *patch) {
   const int ic = p->in_c, k_w = p->k_w, in_w = p->in_w, dil_w = p->dil_w;
   const int8_t zp = (int8_t)p->in_zp;
@@ -107,7 +105,7 @@ static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_g
       for (int i = 0; i < k_w * ic; ++i) *patch++ = zp;
       continue;
     }
-    const int8_t *row = in + (int32_t)(iy - row0) * in_w * ic;
+    const int8_t *row = in + (int32_t)iy * in_w * ic;
     if (row_inside) {
       const int8_t *src = row + x0 * ic;
       for (int i = 0; i < k_w * ic; ++i) *patch++ = src[i];
@@ -437,7 +435,11 @@ void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
 }
 
 void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0, int8_t *out, int oy0, int oy1) {
-  const int first = oy0 * p->out_w, pixels = oy1 * p->out_w;
+  const int pixels = oy1 * p->out_w;
+  // Input row iy at in + iy * row bytes: an address computed as an integer
+  // (GCC keeps integer <-> pointer casts value-preserving); only the rows
+  // the window holds are read.
+  in = (const int8_t *)((uintptr_t)in - (uintptr_t)((int32_t)in_row0 * p->in_w * p->in_c));
   const int wide_c = (p->in_c & 3) == 0;
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
   const int quad = kp <= TM_CONV_QUAD_MAX_KP;
@@ -445,20 +447,21 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
   int8_t *patch = p->scratch + (quad ? 8 : 4) * kp;
   const int fast = tm_dsp_fast_ok(p->bias, p->shift, p->out_c, (int32_t)p->k_h * p->k_w * p->in_c);
   const int mode = !fast ? TM_DSP_RQ_CHECKED : (p->act_min == -128 && p->act_max == 127 ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
-  int px = first;
+  int px = oy0 * p->out_w;
   for (; quad && px + 4 <= pixels; px += 4) {  // four pixels per tile
     int8_t *o[4];
     for (int k = 0; k < 4; ++k) {
       const int q = px + k, oy = q / p->out_w, ox = q % p->out_w;
       if (wide_c) {
-        conv_gather_wide(p, in, in_row0, oy, ox, wide + 2 * k, 8);
+        conv_gather_wide(p, in, oy, ox, wide + 2 * k, 8);
       } else {
-        conv_gather(p, in, in_row0, oy, ox, patch);
+        conv_gather(p, in, oy, ox, patch);
         conv_widen(patch, kp, wide + 2 * k, 8);
       }
-      o[k] = out + (int32_t)(q - first) * p->out_c;
+      o[k] = out + k * p->out_c;
     }
     conv_pixels4(p, wide, o, mode);
+    out += 4 * p->out_c;
   }
   for (; px < pixels; px += 2) {  // two pixels per tile (and the last 1..3 of the quad tiles)
     const int count = px + 1 < pixels ? 2 : 1;
@@ -466,13 +469,13 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
       const int q = px + (k < count ? k : 0);
       const int oy = q / p->out_w, ox = q % p->out_w;
       if (wide_c) {
-        conv_gather_wide(p, in, in_row0, oy, ox, wide + 2 * k, 4);
+        conv_gather_wide(p, in, oy, ox, wide + 2 * k, 4);
       } else {
-        conv_gather(p, in, in_row0, oy, ox, patch);
+        conv_gather(p, in, oy, ox, patch);
         conv_widen(patch, kp, wide + 2 * k, 4);
       }
     }
-    int8_t *o0 = out + (int32_t)(px - first) * p->out_c;
-    conv_pixels(p, wide, o0, count == 2 ? o0 + p->out_c : 0, mode);
+    conv_pixels(p, wide, out, count == 2 ? out + p->out_c : 0, mode);
+    out += 2 * p->out_c;
   }
 }

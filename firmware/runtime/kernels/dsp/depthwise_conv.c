@@ -55,8 +55,12 @@ static void dw_gather_rows_expand(const tm_depthwise_conv_params_t *p, const int
       }
       const int8_t *src = in + ((int32_t)iy * p->in_w + ix) * ic;
       int c = 0;
-      for (int i = 0; i < ic; ++i) {
-        for (int k = 0; k < dm; ++k) dst[c++] = src[i];
+      if (dm == 1) {  // channels not a multiple of 4: a plain copy
+        for (; c < ic; ++c) dst[c] = src[c];
+      } else {
+        for (int i = 0; i < ic; ++i) {
+          for (int k = 0; k < dm; ++k) dst[c++] = src[i];
+        }
       }
       for (; c < cq; ++c) dst[c] = zp;
     }
@@ -209,11 +213,12 @@ static void dw_out_row_3x3_sat(const dw_layer_t *l, const int8_t *x, int out_w, 
   t[DW_T_OADV] = cc;
   for (int c = 0; c < cc; c += 4) {
     for (int k = 0; k < 4; ++k) {
-      const int right = -l->shift[c + k];
-      t[DW_T_MULT + k] = l->mult[c + k];
+      const int real = c + k < l->oc;  // lanes past the last channel compute zeros nobody reads
+      const int right = real ? -l->shift[c + k] : 1;
+      t[DW_T_MULT + k] = real ? l->mult[c + k] : 0;
       t[DW_T_ROUND + k] = (int32_t)(1u << (right - 1)) + (int32_t)((uint32_t)l->zp << right);
       t[DW_T_SHIFT + k] = right;
-      t[DW_T_BIAS + k] = l->bias[c + k];
+      t[DW_T_BIAS + k] = real ? l->bias[c + k] : 0;
     }
     t[DW_T_COUNT] = out_w;
     const int8_t *wq = l->weights + c * 9;
@@ -506,8 +511,16 @@ void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *i
       dw_gather_rows_expand(p, in, oy, wp, cc);
     }
     int8_t *o = out + oy * out_row;
-    if (oc == cc && mode != TM_DSP_RQ_CHECKED && p->k_h == 3 && p->k_w == 3 && small) {  // whole quads
-      dw_out_row_3x3_sat(&l, p->scratch, p->out_w, o);
+    if (mode != TM_DSP_RQ_CHECKED && p->k_h == 3 && p->k_w == 3 && small) {
+      if (oc == cc) {  // whole quads
+        dw_out_row_3x3_sat(&l, p->scratch, p->out_w, o);
+      } else {  // a partial last quad: whole quads into the padded row after the gathered rows, then oc per pixel
+        int8_t *row = p->scratch + (int32_t)p->k_h * wp * cc;
+        dw_out_row_3x3_sat(&l, p->scratch, p->out_w, row);
+        for (int ox = 0; ox < p->out_w; ++ox) {
+          for (int k = 0; k < oc; ++k) o[ox * oc + k] = row[ox * cc + k];
+        }
+      }
       if (clamp) dw_clamp(o, out_row, p->act_min, p->act_max);
     } else if (mode == TM_DSP_RQ_FAST_SAT) {
       dw_out_row(&l, p->scratch, p->out_w, o, TM_DSP_RQ_FAST_SAT);

@@ -8,7 +8,8 @@ vs TFLM per op family" in docs/benchmarks.md.
 
 The models are generated here (seeded weights, tests/aot/tflite_builder.py);
 nothing is downloaded. Each row is one `toolchain bench` run of both runtimes
-on the same 3 inputs; the outputs must agree byte for byte.
+on the same 3 inputs; the outputs must agree byte for byte. Tensors stay at
+or below 4 KB: the serial harness loses sync on larger ones for now.
 """
 
 import argparse
@@ -94,19 +95,19 @@ SHAPES = [
     ("CONV_2D tall/wide kernel", "40x32x1 -> 8, 10x8, stride 2", conv(40, 32, 1, 8, 10, 8, 2)),
     ("CONV_2D tall/wide kernel", "20x16x4 -> 16, 8x10", conv(20, 16, 4, 16, 8, 10)),
     ("CONV_2D odd channels", "16x16x5 -> 11, 3x3", conv(16, 16, 5, 11, 3, 3)),
-    ("CONV_2D 1x1", "24x24x8 -> 16", conv(24, 24, 8, 16, 1, 1)),
+    ("CONV_2D 1x1", "16x16x8 -> 16", conv(16, 16, 8, 16, 1, 1)),
     ("CONV_2D 1x1", "16x16x7 -> 13 (odd)", conv(16, 16, 7, 13, 1, 1)),
     ("CONV_2D 1x1", "8x8x64 -> 64", conv(8, 8, 64, 64, 1, 1)),
-    ("DEPTHWISE_CONV_2D 3x3", "24x24x16, stride 1", depthwise(24, 24, 16, 1, 3, 3)),
-    ("DEPTHWISE_CONV_2D 3x3", "24x24x16, stride 2", depthwise(24, 24, 16, 1, 3, 3, 2)),
+    ("DEPTHWISE_CONV_2D 3x3", "16x16x16, stride 1", depthwise(16, 16, 16, 1, 3, 3)),
+    ("DEPTHWISE_CONV_2D 3x3", "16x16x16, stride 2", depthwise(16, 16, 16, 1, 3, 3, 2)),
     ("DEPTHWISE_CONV_2D odd channels", "24x24x5, 3x3", depthwise(24, 24, 5, 1, 3, 3)),
     ("DEPTHWISE_CONV_2D multiplier > 1", "16x16x8, multiplier 2, 3x3", depthwise(16, 16, 8, 2, 3, 3)),
-    ("DEPTHWISE_CONV_2D multiplier > 1", "32x32x1, multiplier 8, 3x3", depthwise(32, 32, 1, 8, 3, 3)),
+    ("DEPTHWISE_CONV_2D multiplier > 1", "16x16x1, multiplier 8, 3x3", depthwise(16, 16, 1, 8, 3, 3)),
     ("DEPTHWISE_CONV_2D 5x5", "16x16x16, 5x5", depthwise(16, 16, 16, 1, 5, 5)),
     ("FULLY_CONNECTED", "256 -> 64", fully_connected(256, 64)),
     ("FULLY_CONNECTED", "250 -> 10 (odd)", fully_connected(250, 10)),
-    ("AVERAGE_POOL_2D", "24x24x16, 2x2 stride 2", pool("AVERAGE_POOL_2D", 24, 24, 16, 2, 2)),
-    ("MAX_POOL_2D", "24x24x16, 3x3 stride 2", pool("MAX_POOL_2D", 24, 24, 16, 3, 2)),
+    ("AVERAGE_POOL_2D", "16x16x16, 2x2 stride 2", pool("AVERAGE_POOL_2D", 16, 16, 16, 2, 2)),
+    ("MAX_POOL_2D", "16x16x16, 3x3 stride 2", pool("MAX_POOL_2D", 16, 16, 16, 3, 2)),
 ]
 
 
@@ -132,13 +133,14 @@ def main() -> None:
     ap.add_argument("--board", default="qemu-m4")
     ap.add_argument("--tflm-dir", default=os.environ.get("TOOLCHAIN_TFLM_DIR", str(REPO.parent / "shared" / "third_party" / "tflite-micro")))
     ap.add_argument("--only", default="", help="substring of the op family to run")
+    ap.add_argument("--skip", type=int, default=0, help="start at this row (after an interrupted run)")
     args = ap.parse_args()
     print("| op family | shape | MACs | TFLM + CMSIS-NN instructions | AOT instructions | AOT / TFLM | outputs identical |")
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for n, (family, shape, build) in enumerate(SHAPES):
-            if args.only and args.only not in family:
+            if (args.only and args.only not in family) or n < args.skip:
                 continue
             model, macs = build(np.random.default_rng(n))
             path = work / f"shape{n}.tflite"

@@ -46,3 +46,20 @@ def test_streamed_chains_are_bitexact_with_dsp_kernels_on_cortex_m4(tmp_path):
     cases = _residual_cases(40)
     _check_streamed(cases, tmp_path, c_runner.run(c_runner.build_qemu(cases, tmp_path), qemu=True))
 
+
+
+def test_plan_json_describes_the_arena_and_draws(tmp_path, mlperf):
+    """compile_tflite writes the plan beside model.c; the report draws it as bars over layers."""
+    import json
+
+    from toolchain.report.plots import _plan_plot
+
+    r = compile_tflite(mlperf.path("pretrainedResnet_quant"), tmp_path)
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["arena_bytes"] == r.arena_bytes
+    assert max(b["offset"] + b["size"] for b in plan["buffers"]) == r.arena_bytes
+    assert [1, 2, 3] in plan["order"]                                  # the streamed block is one step
+    assert len(plan["order"]) == len(plan["ops"]) and all(0 <= b["first"] <= b["last"] < len(plan["order"])
+                                                         for b in plan["buffers"])
+    fig = _plan_plot(plan)
+    assert len(fig.axes[0].collections) == len(plan["buffers"])

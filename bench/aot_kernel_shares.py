@@ -21,8 +21,11 @@ MODELS = {"KWS": "kws_ref_model", "IC": "pretrainedResnet_quant", "VWW": "vww_96
 _MEASURE = """
 import json, sys, tempfile
 from pathlib import Path
-sys.path.insert(0, str(Path.cwd() / "tests" / "aot"))
-import bench
+try:
+    from tests.aot import qemu_bench as bench
+except ImportError:  # a tree from before the helpers became a package
+    sys.path.insert(0, str(Path.cwd() / "tests" / "aot"))
+    import bench
 from toolchain.aot.lower import lower_graph
 from toolchain.aot.reader import read_tflite
 path = Path(sys.argv[1])

@@ -356,5 +356,46 @@ def mean(rng) -> bytes:
     return mb.build([x], [y])
 
 
+def residual(rng) -> bytes:
+    """conv -> conv, then an ADD with the block input or a 1x1 shortcut conv
+    (or nothing): the chains the AOT scheduler may stream row by row
+    (toolchain/aot/fuse.py); tall, wide, dilated and strided windows."""
+    h, w, cin = int(rng.integers(6, 17)), int(rng.integers(1, 13)), int(rng.choice([1, 3, 4, 8, 16]))
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [1, h, w, cin])
+    kind = str(rng.choice(["identity", "shortcut", "plain"]))
+
+    def conv_op(cur, cout, kh, kw, stride, dil, same):
+        _, ih, iw, c = mb.tensors[cur]["shape"]
+        oh, ow = _geometry(rng, ih, kh, stride, dil, same), _geometry(rng, iw, kw, stride, 1, same)
+        if oh < 1 or ow < 1:
+            kh, kw, dil, same = 1, 1, 1, True
+            oh, ow = (ih + stride - 1) // stride, (iw + stride - 1) // stride
+        s_in = mb.tensors[cur]["scale"]
+        wt, ws = _weights(mb, rng, [cout, kh, kw, c], cout, 0)
+        b = _bias(mb, rng, cout, s_in, ws)
+        y = _act_tensor(mb, rng, [1, oh, ow, cout], _out_scale(rng, s_in, ws, kh * kw * c))
+        mb.op("CONV_2D", [cur, wt, b], [y], padding=0 if same else 1, stride_w=stride, stride_h=stride,
+              fused_activation_function=int(rng.choice(ACTS)), dilation_w_factor=1, dilation_h_factor=dil)
+        return y
+
+    ca = int(rng.choice([3, 4, 8, 12, 16]))
+    if kind == "plain":
+        a = conv_op(x, ca, int(rng.integers(1, 6)), int(rng.integers(1, 6)), int(rng.integers(1, 3)),
+                    int(rng.integers(1, 3)), bool(rng.random() < 0.5))
+        y = conv_op(a, int(rng.integers(1, 13)), int(rng.integers(1, 6)), int(rng.integers(1, 6)),
+                    int(rng.integers(1, 3)), int(rng.integers(1, 3)), bool(rng.random() < 0.5))
+        return mb.build([x], [y])
+    sa, sb = (1, 1) if kind == "identity" else (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    cb = cin if kind == "identity" else int(rng.choice([4, 8, 12]))
+    a = conv_op(x, ca, int(rng.choice([1, 3, 5])), int(rng.choice([1, 3, 5])), sa, 1, True)
+    b = conv_op(a, cb, int(rng.choice([1, 3, 5])), int(rng.choice([1, 3])), sb, int(rng.integers(1, 3)), True)
+    skip = x if kind == "identity" else conv_op(x, cb, 1, 1, sa * sb, 1, True)
+    y = _act_tensor(mb, rng, mb.tensors[b]["shape"], (mb.tensors[b]["scale"] + mb.tensors[skip]["scale"]) * 1.5)
+    mb.op("ADD", [b, skip] if rng.random() < 0.5 else [skip, b], [y], fused_activation_function=int(rng.choice(ACTS)))
+    return mb.build([x], [y])
+
+
 GENERATORS["chain"] = chain
 GENERATORS["mean"] = mean
+GENERATORS["residual"] = residual

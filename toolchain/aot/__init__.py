@@ -6,17 +6,20 @@ kernels in firmware/runtime, with one statically planned arena.
 
 Imports: modelinfo and leaves; no other step."""
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolchain.aot.codegen import render
 from toolchain.aot.errors import AotError
-from toolchain.aot.lower import assign_memory, lower_graph
-from toolchain.aot.planner import plan as plan_memory
+from toolchain.aot.fuse import schedule
+from toolchain.aot.lower import lower_graph
 from toolchain.aot.reader import read_tflite, read_tflite_bytes
 from toolchain.paths import FIRMWARE
 
 RUNTIME = FIRMWARE / "runtime"
+PLAN_FILE = "plan.json"  # written beside model.c: the arena plan, per buffer
 KERNEL_VARIANTS = ("portable", "dsp")
 
 __all__ = ["AotError", "AotResult", "compile_tflite", "read_tflite", "read_tflite_bytes", "runtime_sources",
@@ -37,7 +40,8 @@ class AotResult:
 
 def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | None = None,
                    profile_layers: bool = False) -> AotResult:
-    """Compile a .tflite into out_dir/model.h and model.c; AotError if it cannot.
+    """Compile a .tflite into out_dir/model.h and model.c (and the arena plan
+    as out_dir/plan.json); AotError if it cannot.
 
     The emitted code calls tm_profile_layer_done(i) after each layer when
     compiled with -DTM_PROFILE; `profile_layers` defines it in model.c itself.
@@ -49,9 +53,8 @@ def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | 
         raise AotError(f"cannot read {path}: {e.strerror}", "check the path") from None
     graph = read_tflite_bytes(model_bytes, str(path))
     layers = lower_graph(graph)
-    mem = assign_memory(graph, layers)
-    plan = plan_memory(mem.buffers)
-    texts = render(graph, layers, mem, plan, name=name or path.stem, source=path.name, model_bytes=model_bytes,
+    order, mem, plan = schedule(graph, layers)
+    texts = render(graph, order, mem, plan, name=name or path.stem, source=path.name, model_bytes=model_bytes,
                    profile=profile_layers)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -61,6 +64,13 @@ def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | 
         files.append(out / fname)
     names = {b: graph.tensors[int(b[1:])].name if b.startswith("t") else f"scratch of layer {b[1:]}"
              for b in (x.key for x in plan.buffers)}
+    # The plan as data beside the C, for the report's picture (first/last: positions in `order`).
+    (out / PLAN_FILE).write_text(json.dumps({
+        "model_hash": hashlib.sha256(model_bytes).hexdigest()[:16], "arena_bytes": plan.peak,
+        "order": [[p.index for p in (getattr(l, "parts", None) or [l])] for l in order],
+        "ops": [l.op for l in order],
+        "buffers": [dict(name=names[b.key], key=b.key, offset=b.offset, size=b.size, first=b.first, last=b.last)
+                    for b in sorted(plan.buffers, key=lambda b: b.offset)]}, indent=1))
     return AotResult(
         files=files, arena_bytes=plan.peak, ops=[l.op for l in layers],
         plan=[dict(name=names[b.key], key=b.key, offset=b.offset, size=b.size, first=b.first, last=b.last)

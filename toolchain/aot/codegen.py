@@ -29,6 +29,10 @@ class _Pointers:
         self.offsets = {b.key: b.offset for b in plan.buffers}
         self.consts: list[Const] = []
 
+    def at(self, t: int, byte: int) -> str:
+        """Byte `byte` of arena tensor t."""
+        return f"(int8_t *)(tm_arena + {self.offsets[self.mem.home[self.mem.root[t]]] + byte})"
+
     def __call__(self, t: int) -> str:
         tensor = self.graph.tensors[t]
         ct = _CTYPES.get(tensor.dtype, "int8_t")
@@ -77,24 +81,37 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
     """{"model.h": text, "model.c": text}."""
     ptr = _Pointers(graph, mem, plan)
     scratch = {b.key: b.offset for b in plan.buffers if b.key.startswith("s")}
-    views, consts, headers = [], [], set()
+    views, params, consts, headers = [], [], [], set()
     for layer in layers:
-        if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t"):
-            off = scratch.get(f"s{layer.index}")
-            layer.fields["scratch"] = f"(int8_t *)(tm_arena + {off})" if off is not None else "0"
-        call = _call(layer, ptr)
-        consts += layer.consts
-        if layer.func:
-            headers.add(next(h for prefix, h in _HEADERS.items() if layer.func.startswith(prefix)))
-        views.append(dict(index=layer.index, op=layer.op, ptype=layer.ptype, fields=layer.fields, call=call,
-                          macs=layer.macs))
+        parts = getattr(layer, "parts", None) or [layer]
+        for part in parts:
+            consts += part.consts
+            if part.func:
+                headers.add(next(h for prefix, h in _HEADERS.items() if part.func.startswith(prefix)))
+        if layer.call == "stream":
+            call = layer.code(ptr.at, scratch[f"s{layer.index}"])
+            conv_scratch = scratch[f"s{layer.index}"] + layer.window + layer.chunk
+            for part in parts[:2]:
+                part.fields["scratch"] = f"(int8_t *)(tm_arena + {conv_scratch})"
+            params += layer.param_views()
+        else:
+            if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t"):
+                off = scratch.get(f"s{layer.index}")
+                layer.fields["scratch"] = f"(int8_t *)(tm_arena + {off})" if off is not None else "0"
+            call = _call(layer, ptr)
+            if layer.ptype:
+                params.append(dict(name=f"l{layer.index}_params", index=layer.index, op=layer.op,
+                                   ptype=layer.ptype, fields=layer.fields, macs=layer.macs))
+        views.append(dict(call=call, done=[p.index for p in parts]))
+    names = [op for _, op in sorted((p.index, p.op) for l in layers for p in (getattr(l, "parts", None) or [l]))]
+    params.sort(key=lambda v: v["index"])
     g_in, g_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
     headers.add("layout")  # the input is copied into the arena, the output out of it
     io = dict(input_offset=ptr.offsets[mem.home[mem.root[g_in.index]]],
               output_offset=ptr.offsets[mem.home[mem.root[g_out.index]]])
     guard = "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in name.upper())
     ctx = dict(source=_c_text(source), name=_c_text(name), guard=guard,
-               layers=views, arena=plan.peak, headers=sorted(headers),
+               layers=views, params=params, names=names, arena=plan.peak, headers=sorted(headers),
                consts=[_const_view(c) for c in consts + ptr.consts],
                hash=hashlib.sha256(model_bytes).hexdigest()[:16], input=_io_view(g_in), output=_io_view(g_out),
                profile=profile, **io)

@@ -50,6 +50,8 @@ def lower_graph(graph: Graph) -> list[Layer]:
 
 
 def assign_memory(graph: Graph, layers: list[Layer]) -> Memory:
+    """Buffers for `layers` in execution order: lifetimes count positions
+    in that list (a layer's index names its op, not its turn)."""
     root = {t.index: t.index for t in graph.tensors}
     for layer in layers:
         if layer.call == "alias":
@@ -57,25 +59,25 @@ def assign_memory(graph: Graph, layers: list[Layer]) -> Memory:
     mem = Memory(root)
     g_in, g_out = root[graph.inputs[0]], root[graph.outputs[0]]
     first, last = {g_in: 0}, {}   # the input is written (copied in) before layer 0
-    for layer in layers:
+    for pos, layer in enumerate(layers):
         if layer.call == "alias":
             continue
         r = root[layer.output]
-        first.setdefault(r, layer.index)
+        first.setdefault(r, pos)
         for t in layer.inputs:
-            last[root[t]] = layer.index
-    last[g_out] = max((layer.index for layer in layers), default=0)  # read (copied out) after the last layer
+            last[root[t]] = pos
+    last[g_out] = max(len(layers) - 1, 0)  # read (copied out) after the last layer
     for r, start in first.items():
         if r not in mem.home:
             mem.home[r] = f"t{r}"
             mem.buffers.append(Buffer(f"t{r}", graph.tensors[r].nbytes, start, max(start, last.get(r, start))))
     by_key = {b.key: b for b in mem.buffers}
-    for layer in layers:
+    for pos, layer in enumerate(layers):
         out = by_key.get(mem.home.get(root[layer.output], ""))
         for t, lag in layer.lag.items():
             src = by_key.get(mem.home.get(root[t], ""))
-            if out is not None and src is not None and src is not out and src.last == layer.index:
+            if out is not None and src is not None and src is not out and src.last == pos:
                 out.lags[src.key] = lag
         if layer.scratch:
-            mem.buffers.append(Buffer(f"s{layer.index}", layer.scratch, layer.index, layer.index))
+            mem.buffers.append(Buffer(f"s{layer.index}", layer.scratch, pos, pos))
     return mem

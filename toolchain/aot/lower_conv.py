@@ -137,10 +137,13 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
     layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
     # Zero-point padded input rows (output channels, padded to a multiple of
-    # 4, for the DSP kernel when depth_mult > 1 or in_c % 4 != 0), or the DSP
+    # 4, for the DSP kernel when depth_mult > 1 or in_c % 4 != 0; with 3x3
+    # windows and out_c % 4 != 0 one output row so padded too), or the DSP
     # kernel's paired columns for 3x3 windows, 24 bytes each.
     wp = (ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1
     layer.scratch = kh * wp * ((oc + 3) // 4 * 4)
+    if oc % 4 and kh == kw == 3:  # the 3x3 path's padded output row
+        layer.scratch += ow * ((oc + 3) // 4 * 4)
     if oc == ic and ic % 4 == 0 and kh == kw == 3 and win["dil_w"] == 1:
         layer.scratch = max(layer.scratch, 24 * wp)
     layer.macs = oh * ow * oc * kh * kw

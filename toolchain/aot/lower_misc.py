@@ -58,6 +58,10 @@ def _broadcast(op: Op, graph: Graph, a, b, out) -> dict:
                 count=out.size, contiguous=contiguous)
 
 
+# Same-shape ADDs with at least this many elements get lookup tables.
+ADD_TABLE_MIN = 256
+
+
 def lower_add_mul(op: Op, graph: Graph) -> Layer:
     (a, b), out = _io(op, graph, 2)
     require_int8(op, graph, [a, b, out])
@@ -71,12 +75,21 @@ def lower_add_mul(op: Op, graph: Graph) -> Layer:
         mo, so = quant.quantize_multiplier(float(twice_max / ((1 << 20) * np.float64(out.sc))))
         fields.update(in1_mult=m1, in1_shift=s1, in2_mult=m2, in2_shift=s2, left_shift=20, out_mult=mo, out_shift=so)
         func = "tm_elementwise_add"
+        # Lookup tables of each input's rescaled value (2 x 1 KB of flash)
+        # when the DSP kernel's table path is exact: output right shift in
+        # [1, 22] and a positive multiplier; worth it from a few hundred elements.
+        if fields["contiguous"] and out.size >= ADD_TABLE_MIN and -22 <= so <= -1 and mo > 0:
+            consts = [Const(f"l{op.index}_table1", "int32_t", quant.add_input_table(a.zp, m1, s1, 20)),
+                      Const(f"l{op.index}_table2", "int32_t", quant.add_input_table(b.zp, m2, s2, 20))]
+            fields.update(table1=consts[0].name, table2=consts[1].name)
     else:
         mo, so = quant.quantize_multiplier(float(np.float64(a.sc) * np.float64(b.sc) / np.float64(out.sc)))
         fields.update(in1_mult=0, in1_shift=0, in2_mult=0, in2_shift=0, left_shift=0, out_mult=mo, out_shift=so)
         func = "tm_elementwise_mul"
     layer = Layer(op.index, op.name, func, "tm_elementwise_params_t", fields=fields,
                   inputs=[a.index, b.index], output=out.index, call="binary")
+    if "table1" in fields:
+        layer.consts += consts
     if fields["contiguous"]:
         layer.lag = {a.index: 0, b.index: 0}
     return layer

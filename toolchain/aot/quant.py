@@ -97,3 +97,27 @@ def input_radius(int_bits: int, left_shift: int, total_bits: int = 31) -> int:
     """Largest |x - zp| that does not saturate a Q(int_bits) input."""
     max_rescaled = 1.0 * ((1 << int_bits) - 1) * (1 << (total_bits - int_bits)) / (1 << left_shift)
     return int(math.floor(max_rescaled))
+
+
+def _doubling_high_mul(a: int, b: int) -> int:
+    """reference/fixedpoint.h tm_fp_doubling_high_mul, on Python ints."""
+    if a == b == -(1 << 31):
+        return (1 << 31) - 1
+    ab = a * b
+    n = ab + ((1 << 30) if ab >= 0 else 1 - (1 << 30))
+    return n // (1 << 31) if n >= 0 else -((-n) // (1 << 31))  # truncate like C
+
+
+def requantize(x: int, mult: int, shift: int) -> int:
+    """reference/fixedpoint.h tm_fp_requantize: x * mult * 2^shift, spec rounding."""
+    left, right = max(shift, 0), max(-shift, 0)
+    h = _doubling_high_mul(((x << left) + (1 << 31)) % (1 << 32) - (1 << 31), mult)
+    mask = (1 << right) - 1
+    return (h >> right) + int((h & mask) > (mask >> 1) + int(h < 0))
+
+
+def add_input_table(zp: int, mult: int, shift: int, left_shift: int) -> np.ndarray:
+    """Per int8 code q (index q + 128): 2 * the ADD's rescaled input
+    requantize((q - zp) << left_shift), the doubled value the DSP kernel's
+    output SMMULR takes (|value| < 2^29, so sums of two stay in int32)."""
+    return np.array([2 * requantize((q - zp) << left_shift, mult, shift) for q in range(-128, 128)], np.int64)

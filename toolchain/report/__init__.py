@@ -19,8 +19,8 @@ import jinja2
 from toolchain import manifest
 from toolchain.errors import ToolchainError
 from toolchain.paths import BENCH_FILE, MONITOR_FILE, PROFILE_FILE
-from toolchain.report.plots import (MEMORY_ROWS, _confusion_plot, _drift_plot, _layer_plot, _memory_plot, _png,
-                                    _quality_plot, _training_plot)
+from toolchain.report.plots import (MEMORY_ROWS, _confusion_plot, _drift_plot, _layer_plot, _memory_plot, _plan_plot,
+                                    _png, _quality_plot, _training_plot)
 from toolchain.report.tables import (class_rows, compare_headers, compare_rows, history, history_headers, history_rows,
                                      layer_rows, lineage_rows)
 
@@ -75,6 +75,8 @@ def write(directory: Path) -> Path:
     plots = [(t, _png(fig)) for t, fig in (("Memory vs board limits", _memory_plot(b)), _quality_plot(b, m),
                                            ("Confusion matrices, host int8 and device", _confusion_plot(b, labels)),
                                            ("Latency per layer (profiled build)", _layer_plot(profile or b)),
+                                           ("AOT arena plan (tensors over their lifetimes)",
+                                            _plan_plot(_aot_plan(directory, b))),
                                            ("Training curves", _training_plot(m.get("train_history"))), _drift_plot(mon))
              if fig is not None]
     out = directory / "report.html"
@@ -87,6 +89,14 @@ def write(directory: Path) -> Path:
                                classes=class_rows(b, labels), layers=layer_rows(b, profile),
                                lineage=lineage_rows(m)))
     return out
+
+
+def _aot_plan(directory: Path, b: dict) -> dict | None:
+    """The plan the AOT compiler wrote beside the benched firmware's model.c, if it is of this model."""
+    if b.get("runtime") != "aot" and "aot" not in ((b.get("compare") or {}).get("runtimes") or []):
+        return None
+    plan = _read(directory / "firmware" / "generated" / "plan.json")
+    return plan if plan and plan.get("model_hash") == _model_hash(b) else None
 
 
 def _model_hash(bench: dict) -> str | None:

@@ -84,6 +84,26 @@ def _layer_plot(b: dict):
     return fig
 
 
+def _plan_plot(plan: dict | None):
+    """The AOT arena plan: one bar per buffer, from the layer that writes it to
+    the last that reads it (x, in execution order), at its offset (y)."""
+    if not plan or not plan.get("buffers"):
+        return None
+    fig, ax = _figure((7, 3.6))
+    for b in plan["buffers"]:
+        scratch = b["key"].startswith("s")
+        ax.broken_barh([(b["first"] - 0.4, b["last"] - b["first"] + 0.8)], (b["offset"], b["size"]),
+                       facecolors="tab:gray" if scratch else "tab:blue", edgecolor="white", linewidth=0.5,
+                       alpha=0.6 if scratch else 0.9)
+    ax.axhline(plan["arena_bytes"], color="tab:red", linestyle="--")
+    steps = len(plan.get("ops", [])) or 1 + max(b["last"] for b in plan["buffers"])
+    ax.set_xticks(range(steps))
+    ax.set_xticklabels(["+".join(map(str, o)) for o in plan.get("order", [])] or range(steps), fontsize=7, rotation=60)
+    ax.set_xlabel("layer, in execution order (blue: tensors, grey: scratch; red: the arena size)")
+    ax.set_ylabel("arena offset (bytes)")
+    return fig
+
+
 def confusion(labels: list[int], predicted: list[int], n: int) -> np.ndarray:
     m = np.zeros((n, n), dtype=int)
     np.add.at(m, (np.asarray(labels), np.asarray(predicted)), 1)

@@ -11,7 +11,7 @@
 #include "reference/weight_layout.h"
 
 // Receptive field of output pixel (oy, ox) into patch, in filter order.
-static void conv_gather(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, int8_t *patch) {
+static void conv_gather(const tm_conv_params_t *p, const int8_t *in, int row0, int oy, int ox, int8_t *patch) {
   const int ic = p->in_c;
   const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
   for (int ky = 0; ky < p->k_h; ++ky) {
@@ -21,23 +21,27 @@ static void conv_gather(const tm_conv_params_t *p, const int8_t *in, int oy, int
       if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
         memset(patch, (int)p->in_zp, (size_t)ic);
       } else {
-        memcpy(patch, in + ((int32_t)iy * p->in_w + ix) * ic, (size_t)ic);
+        memcpy(patch, in + ((int32_t)(iy - row0) * p->in_w + ix) * ic, (size_t)ic);
       }
     }
   }
 }
 
 void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
+  tm_conv_eval_rows(p, in, 0, out, 0, p->out_h);
+}
+
+void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0, int8_t *out, int oy0, int oy1) {
   const int32_t k = (int32_t)p->k_h * p->k_w * p->in_c, kp = tm_ref_padded_row(k);
   const int direct = p->k_h == 1 && p->k_w == 1 && p->pad_top == 0 && p->pad_left == 0 && (p->in_c & 3) == 0;
   const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
-  for (int oy = 0; oy < p->out_h; ++oy) {
+  for (int oy = oy0; oy < oy1; ++oy) {
     for (int ox = 0; ox < p->out_w; ++ox, out += p->out_c) {
       const int8_t *a = p->scratch;
       if (direct) {
-        a = in + ((int32_t)oy * p->stride_h * p->in_w + ox * p->stride_w) * p->in_c;
+        a = in + ((int32_t)(oy * p->stride_h - in_row0) * p->in_w + ox * p->stride_w) * p->in_c;
       } else {
-        conv_gather(p, in, oy, ox, p->scratch);
+        conv_gather(p, in, in_row0, oy, ox, p->scratch);
       }
       const int8_t *w = p->weights;
       for (int oc = 0; oc < p->out_c; oc += 2, w += 2 * kp) {

@@ -34,4 +34,9 @@ typedef struct {
 // out may start below in by the lag the AOT planner computes (planner.py).
 void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out);
 
+// Output rows oy0 .. oy1 - 1 into out (row oy0 first), reading input row iy
+// at in + (iy - in_row0) * in_w * in_c: the rows a streamed layer holds in a
+// window (the AOT generator's conv -> conv fusion, toolchain/aot/fuse.py).
+void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0, int8_t *out, int oy0, int oy1);
+
 #endif  // FIRMWARE_RUNTIME_KERNELS_CONV_H_

@@ -17,6 +17,10 @@ typedef struct {
   int32_t left_shift;           // ADD: headroom bits before rescaling (20 for int8)
   int32_t out_mult, out_shift;
   int32_t act_min, act_max;
+  // ADD, same shapes: per int8 code q (index q + 128), 2 * that input's
+  // rescaled value; 0 when not generated (the output shift is then not a
+  // right shift in [1, 22] or the layer is small). Portable kernels ignore them.
+  const int32_t *table1, *table2;
 } tm_elementwise_params_t;
 
 // out = in1 + in2 in real values; out may alias in1 or in2 exactly.

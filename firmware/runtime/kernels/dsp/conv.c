@@ -265,6 +265,99 @@ static __attribute__((noinline)) void conv_dot_pairs4(const uint32_t *x, const u
       : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
 }
 
+// CONV4_ASM_FILTER for a group count that is a multiple of 4: groups
+// unrolled by four, one compare and branch per 64 MACs.
+#define CONV4_ASM_FILTER_X4(a)           \
+  "ldr %[xi], [%[st], #0]\n\t"           \
+  "ldr %[s0], [r0]\n\t"                  \
+  "mov %[s1], %[s0]\n\t"                 \
+  "mov %[s2], %[s0]\n\t"                 \
+  "mov %[s3], %[s0]\n\t"                 \
+  a ":\n\t" CONV4_ASM_GROUP              \
+  CONV4_ASM_GROUP                        \
+  CONV4_ASM_GROUP                        \
+  CONV4_ASM_GROUP                        \
+  "cmp %[xi], %[end]\n\t"                \
+  "bne " a "b\n\t"                       \
+  "ldr r0, [%[st], #8]\n\t"              \
+  "strd %[s0], %[s1], [r0], #8\n\t"      \
+  "strd %[s2], %[s3], [r0], #8\n\t"      \
+  "str r0, [%[st], #8]\n\t"
+
+// conv_dot_pairs4 when kp is a multiple of 16 (whole unrolled blocks).
+static __attribute__((noinline)) void conv_dot_pairs4_x4(const uint32_t *x, const uint32_t *w, int kp,
+                                                         const int32_t *bias, int32_t *acc, int n) {
+  struct {
+    const uint32_t *x;
+    const int32_t *bias;
+    int32_t *acc;
+    int n;
+    int unused;
+    int back;
+  } st = {x, bias, acc, n, 0, 4 - 2 * kp};
+  const uint32_t *end = x + 2 * kp;
+  const uint32_t *xi;
+  int32_t s0, s1, s2, s3;
+  // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
+  __asm__ volatile(
+      "2:\n\t"
+      "ldr r0, [%[st], #4]\n\t"
+      CONV4_ASM_FILTER_X4("1")
+      "ldr r0, [%[st], #20]\n\t"
+      "add %[w], %[w], r0\n\t"
+      "ldr r0, [%[st], #4]\n\t"
+      "add r0, r0, #4\n\t"
+      CONV4_ASM_FILTER_X4("5")
+      "sub %[w], %[w], #4\n\t"
+      "ldr r0, [%[st], #4]\n\t"
+      "add r0, r0, #8\n\t"
+      "str r0, [%[st], #4]\n\t"
+      "ldr r0, [%[st], #12]\n\t"
+      "subs r0, r0, #1\n\t"
+      "str r0, [%[st], #12]\n\t"
+      "bne 2b"
+      : [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3), [xi] "=&r"(xi), [w] "+r"(w)
+      : [end] "r"(end), [st] "r"(&st)
+      : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
+}
+
+// conv_dot_pairs when kp is a multiple of 16: groups unrolled by four.
+static __attribute__((noinline)) void conv_dot_pairs_x4(const uint32_t *x, const uint32_t *w, int kp,
+                                                        const int32_t *bias, int32_t *acc, int n) {
+  struct {
+    const uint32_t *x;
+    const int32_t *bias;
+    int32_t *acc;
+    int n;
+  } st = {x, bias, acc, n};
+  const uint32_t *end = x + kp;
+  const uint32_t *xi;
+  int32_t s00, s01, s10, s11;
+  // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
+  __asm__ volatile(
+      "2:\n\t"
+      "ldr %[xi], [%[st], #0]\n\t"
+      "ldr r0, [%[st], #4]\n\t"
+      "ldrd %[s00], %[s01], [r0], #8\n\t"
+      "str r0, [%[st], #4]\n\t"
+      "mov %[s10], %[s00]\n\t"
+      "mov %[s11], %[s01]\n\t"
+      "1:\n\t" CONV_ASM_GROUP CONV_ASM_GROUP CONV_ASM_GROUP CONV_ASM_GROUP
+      "cmp %[xi], %[end]\n\t"
+      "bne 1b\n\t"
+      "ldr r0, [%[st], #8]\n\t"
+      "strd %[s00], %[s01], [r0], #8\n\t"
+      "strd %[s10], %[s11], [r0], #8\n\t"
+      "str r0, [%[st], #8]\n\t"
+      "ldr r0, [%[st], #12]\n\t"
+      "subs r0, r0, #1\n\t"
+      "str r0, [%[st], #12]\n\t"
+      "bne 2b"
+      : [s00] "=&r"(s00), [s01] "=&r"(s01), [s10] "=&r"(s10), [s11] "=&r"(s11), [xi] "=&r"(xi), [w] "+r"(w)
+      : [end] "r"(end), [st] "r"(&st)
+      : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
+}
+
 // Channel pairs per conv_dot_pairs call (the accumulators live on the stack).
 #define CONV_CHUNK 16
 
@@ -372,10 +465,12 @@ static void conv_pixels4(const tm_conv_params_t *p, const uint32_t *x, int8_t *c
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
   const uint32_t *w = (const uint32_t *)(const void *)p->weights;  // generated arrays are 16-byte aligned
   const int pairs = p->out_c >> 1;
+  void (*const dot)(const uint32_t *, const uint32_t *, int, const int32_t *, int32_t *, int) =
+      (kp & 15) == 0 ? conv_dot_pairs4_x4 : conv_dot_pairs4;
   int32_t acc[8 * CONV4_CHUNK];
   for (int j = 0; j < pairs; j += CONV4_CHUNK) {
     const int n = pairs - j < CONV4_CHUNK ? pairs - j : CONV4_CHUNK;
-    conv_dot_pairs4(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
+    dot(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
     if (mode != TM_DSP_RQ_CHECKED && p->round) {
       if (mode == TM_DSP_RQ_FAST_SAT) {
         conv_store4_round_sat(p, acc, 2 * j, 2 * n, o[0]);
@@ -392,7 +487,7 @@ static void conv_pixels4(const tm_conv_params_t *p, const uint32_t *x, int8_t *c
   }
   if (p->out_c & 1) {  // the last channel pairs with zero weights
     const int32_t bias[2] = {p->bias[p->out_c - 1], 0};
-    conv_dot_pairs4(x, w + (int32_t)pairs * (kp / 2), kp, bias, acc, 1);
+    dot(x, w + (int32_t)pairs * (kp / 2), kp, bias, acc, 1);
     conv_store4(p, acc, p->out_c - 1, 1, o, TM_DSP_RQ_CHECKED);
   }
 }
@@ -402,10 +497,12 @@ static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
   const uint32_t *w = (const uint32_t *)(const void *)p->weights;  // generated arrays are 16-byte aligned
   const int pairs = p->out_c >> 1;
+  void (*const dot)(const uint32_t *, const uint32_t *, int, const int32_t *, int32_t *, int) =
+      (kp & 15) == 0 ? conv_dot_pairs_x4 : conv_dot_pairs;
   int32_t acc[4 * CONV_CHUNK];
   for (int j = 0; j < pairs; j += CONV_CHUNK) {
     const int n = pairs - j < CONV_CHUNK ? pairs - j : CONV_CHUNK;
-    conv_dot_pairs(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
+    dot(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
     if (mode != TM_DSP_RQ_CHECKED && p->round) {
       if (mode == TM_DSP_RQ_FAST_SAT) {
         conv_store_round(p, acc, 2 * j, n, o0, o1, 0);
@@ -423,7 +520,7 @@ static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0
   if (p->out_c & 1) {  // the last channel pairs with zero weights
     const int oc = p->out_c - 1;
     const int32_t bias[2] = {p->bias[oc], p->bias[oc]};
-    conv_dot_pairs(x, w + (int32_t)pairs * (kp / 2), kp, bias, acc, 1);
+    dot(x, w + (int32_t)pairs * (kp / 2), kp, bias, acc, 1);
     const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;
     o0[oc] = tm_dsp_requantize(acc[0], p->mult[oc], p->shift[oc], zp, lo, hi);
     if (o1) o1[oc] = tm_dsp_requantize(acc[2], p->mult[oc], p->shift[oc], zp, lo, hi);
@@ -431,7 +528,15 @@ static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0
 }
 
 void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
-  const int pixels = p->out_h * p->out_w;
+  tm_conv_eval_rows(p, in, 0, out, 0, p->out_h);
+}
+
+void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0, int8_t *out, int oy0, int oy1) {
+  const int pixels = oy1 * p->out_w;
+  // Input row iy at in + iy * row bytes: an address computed as an integer
+  // (GCC keeps integer <-> pointer casts value-preserving); only the rows
+  // the window holds are read.
+  in = (const int8_t *)((uintptr_t)in - (uintptr_t)((int32_t)in_row0 * p->in_w * p->in_c));
   const int wide_c = (p->in_c & 3) == 0;
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
   const int quad = kp <= TM_CONV_QUAD_MAX_KP;
@@ -439,7 +544,7 @@ void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
   int8_t *patch = p->scratch + (quad ? 8 : 4) * kp;
   const int fast = tm_dsp_fast_ok(p->bias, p->shift, p->out_c, (int32_t)p->k_h * p->k_w * p->in_c);
   const int mode = !fast ? TM_DSP_RQ_CHECKED : (p->act_min == -128 && p->act_max == 127 ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
-  int px = 0;
+  int px = oy0 * p->out_w;
   for (; quad && px + 4 <= pixels; px += 4) {  // four pixels per tile
     int8_t *o[4];
     for (int k = 0; k < 4; ++k) {
@@ -450,9 +555,10 @@ void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
         conv_gather(p, in, oy, ox, patch);
         conv_widen(patch, kp, wide + 2 * k, 8);
       }
-      o[k] = out + (int32_t)q * p->out_c;
+      o[k] = out + k * p->out_c;
     }
     conv_pixels4(p, wide, o, mode);
+    out += 4 * p->out_c;
   }
   for (; px < pixels; px += 2) {  // two pixels per tile (and the last 1..3 of the quad tiles)
     const int count = px + 1 < pixels ? 2 : 1;
@@ -466,7 +572,7 @@ void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
         conv_widen(patch, kp, wide + 2 * k, 4);
       }
     }
-    int8_t *o0 = out + (int32_t)px * p->out_c;
-    conv_pixels(p, wide, o0, count == 2 ? o0 + p->out_c : 0, mode);
+    conv_pixels(p, wide, out, count == 2 ? out + p->out_c : 0, mode);
+    out += 2 * p->out_c;
   }
 }

@@ -55,8 +55,12 @@ static void dw_gather_rows_expand(const tm_depthwise_conv_params_t *p, const int
       }
       const int8_t *src = in + ((int32_t)iy * p->in_w + ix) * ic;
       int c = 0;
-      for (int i = 0; i < ic; ++i) {
-        for (int k = 0; k < dm; ++k) dst[c++] = src[i];
+      if (dm == 1) {  // channels not a multiple of 4: a plain copy
+        for (; c < ic; ++c) dst[c] = src[c];
+      } else {
+        for (int i = 0; i < ic; ++i) {
+          for (int k = 0; k < dm; ++k) dst[c++] = src[i];
+        }
       }
       for (; c < cq; ++c) dst[c] = zp;
     }
@@ -209,11 +213,12 @@ static void dw_out_row_3x3_sat(const dw_layer_t *l, const int8_t *x, int out_w, 
   t[DW_T_OADV] = cc;
   for (int c = 0; c < cc; c += 4) {
     for (int k = 0; k < 4; ++k) {
-      const int right = -l->shift[c + k];
-      t[DW_T_MULT + k] = l->mult[c + k];
+      const int real = c + k < l->oc;  // lanes past the last channel compute zeros nobody reads
+      const int right = real ? -l->shift[c + k] : 1;
+      t[DW_T_MULT + k] = real ? l->mult[c + k] : 0;
       t[DW_T_ROUND + k] = (int32_t)(1u << (right - 1)) + (int32_t)((uint32_t)l->zp << right);
       t[DW_T_SHIFT + k] = right;
-      t[DW_T_BIAS + k] = l->bias[c + k];
+      t[DW_T_BIAS + k] = real ? l->bias[c + k] : 0;
     }
     t[DW_T_COUNT] = out_w;
     const int8_t *wq = l->weights + c * 9;
@@ -457,6 +462,26 @@ static int dw_shifts_small(const int32_t *shift, int n) {
   return 1;
 }
 
+// The fused activation clamp over n outputs the saturating paths wrote:
+// four bytes per step, SSUB8 setting each byte's GE flag where it is >= the
+// bound and SEL picking per byte (max with lo, then min with hi).
+static void dw_clamp(int8_t *o, int32_t n, int32_t lo, int32_t hi) {
+  const uint32_t lo4 = (uint8_t)lo * 0x01010101u, hi4 = (uint8_t)hi * 0x01010101u;
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    uint32_t v = tm_dsp_load4(o + i), t;
+    __asm__("ssub8 %[t], %[v], %[lo]\n\t"
+            "sel %[v], %[v], %[lo]\n\t"
+            "ssub8 %[t], %[hi], %[v]\n\t"
+            "sel %[v], %[v], %[hi]"
+            : [v] "+r"(v), [t] "=&r"(t)
+            : [lo] "r"(lo4), [hi] "r"(hi4)
+            : "cc");
+    tm_dsp_store4(o + i, v);
+  }
+  for (; i < n; ++i) o[i] = (int8_t)(o[i] < lo ? lo : (o[i] > hi ? hi : o[i]));
+}
+
 void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *in, int8_t *out) {
   if (!p->scratch) {
     tm_ref_depthwise_conv(p, in, out);
@@ -470,9 +495,12 @@ void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *i
   const int fast = tm_dsp_fast_ok(p->bias, p->shift, oc, taps);
   const int small = dw_shifts_small(p->shift, oc);
   const int mode = !fast ? TM_DSP_RQ_CHECKED : (p->act_min == -128 && p->act_max == 127 ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
-  if (dense && mode == TM_DSP_RQ_FAST_SAT && p->k_h == 3 && p->k_w == 3 && p->dil_w == 1 && small &&
+  // A fused activation clamp (mode FAST) takes the saturating 3x3 paths, then dw_clamp.
+  const int clamp = mode == TM_DSP_RQ_FAST;
+  if (dense && mode != TM_DSP_RQ_CHECKED && p->k_h == 3 && p->k_w == 3 && p->dil_w == 1 && small &&
       dw_quad_order_safe(p, in, out)) {
     dw_pairs_layer(p, in, out, wp);
+    if (clamp) dw_clamp(out, (int32_t)p->out_h * p->out_w * oc, p->act_min, p->act_max);
     return;
   }
   const int32_t out_row = (int32_t)p->out_w * oc;
@@ -483,8 +511,17 @@ void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *i
       dw_gather_rows_expand(p, in, oy, wp, cc);
     }
     int8_t *o = out + oy * out_row;
-    if (dense && mode == TM_DSP_RQ_FAST_SAT && p->k_h == 3 && p->k_w == 3 && small) {
-      dw_out_row_3x3_sat(&l, p->scratch, p->out_w, o);
+    if (mode != TM_DSP_RQ_CHECKED && p->k_h == 3 && p->k_w == 3 && small) {
+      if (oc == cc) {  // whole quads
+        dw_out_row_3x3_sat(&l, p->scratch, p->out_w, o);
+      } else {  // a partial last quad: whole quads into the padded row after the gathered rows, then oc per pixel
+        int8_t *row = p->scratch + (int32_t)p->k_h * wp * cc;
+        dw_out_row_3x3_sat(&l, p->scratch, p->out_w, row);
+        for (int ox = 0; ox < p->out_w; ++ox) {
+          for (int k = 0; k < oc; ++k) o[ox * oc + k] = row[ox * cc + k];
+        }
+      }
+      if (clamp) dw_clamp(o, out_row, p->act_min, p->act_max);
     } else if (mode == TM_DSP_RQ_FAST_SAT) {
       dw_out_row(&l, p->scratch, p->out_w, o, TM_DSP_RQ_FAST_SAT);
     } else if (mode == TM_DSP_RQ_FAST) {

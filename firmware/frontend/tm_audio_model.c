@@ -28,7 +28,7 @@
 
 static tm_model_info_t tm_audio_info;
 #ifdef TM_PROFILE
-static const char *tm_audio_layer_names[1 + TM_MODEL_LAYER_COUNT];
+static const char *tm_audio_layer_names[1 + TM_AUDIO_NET_LAYERS];
 #else
 static const char *tm_audio_layer_names[2] = {"FRONTEND", "NETWORK"};
 #endif

@@ -31,7 +31,7 @@ def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profil
             tflite = Path(prepared.tflite)
             model = aot_sources.sources(tflite, prepared.name, board, out_dir, profile=profile)
             if frontend:
-                model = audio.model_sources(model, frontend, tflite, out_dir, tflite_hash(prepared))
+                model = audio.model_sources(model, frontend, tflite, out_dir, tflite_hash(prepared), profile=profile)
     model.defines += field_stats.build_defines(prepared.manifest.get("monitor_profile"))
     return model
 

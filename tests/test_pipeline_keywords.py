@@ -30,6 +30,7 @@ def small_recipe(tmp_path_factory):
 
 
 def test_raw_audio_in_keyword_out_on_qemu(small_recipe, build_dir):
+    from toolchain import report
     from toolchain.bench import bench
     from toolchain.pipeline import prepare
 
@@ -46,6 +47,8 @@ def test_raw_audio_in_keyword_out_on_qemu(small_recipe, build_dir):
     assert split["frontend"]["ram_bytes"] >= 49 * 40  # the feature buffer at least
     total = result["latency"]["instructions_median"]
     assert split["frontend"]["per_clip"] + split["network"]["per_inference"] <= total
+    html = report.write(p.dir).read_text()  # the layer table shows the front-end and the network
+    assert "FRONTEND" in html and "NETWORK" in html
 
 
 def test_short_streaming_run(small_recipe, build_dir):

@@ -70,3 +70,12 @@ def test_compare_kws_tflm_and_aot(tmp_path, mlperf, tflm_tree):
     for n in ("tflm", "aot"):
         assert json.loads((d / f"bench-{n}.json").read_text())["runtime"] == n
     assert "Runtimes side by side" in (d / "report.html").read_text()
+
+
+def test_a_scale_of_one_is_a_valid_cpp_literal():
+    """ResNet-8's input scale is exactly 1.0: `1f` is not C++ (the tflm build failed on it)."""
+    from toolchain.build.tflm_sources import _tensor
+    from toolchain.modelinfo import TensorInfo
+
+    scale = _tensor(TensorInfo((1, 32, 32, 3), "int8", 1.0, -128))["scale"]
+    assert float(scale) == 1.0 and ("." in scale or "e" in scale)

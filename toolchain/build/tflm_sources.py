@@ -17,7 +17,7 @@ def _tensor(t: modelinfo.TensorInfo) -> dict:
     if t.dtype not in modelinfo.DTYPES:
         raise BuildError(f"the harness cannot carry a {t.dtype} tensor", "export an int8, uint8, int16 or float32 model")
     return {"dtype": modelinfo.DTYPES[t.dtype].tm_enum, "bytes": t.nbytes, "count": t.count,
-            "scale": f"{t.scale:.9g}", "zero_point": t.zero_point}
+            "scale": f"{t.scale:.9e}", "zero_point": t.zero_point}  # always a C float literal, 1.0 included
 
 
 def sources(prepared, out_dir: Path, umbrella: str | None) -> ModelSources:

@@ -20,6 +20,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from docs_section import replace_section
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 BOARD = "qemu-m4"
@@ -139,15 +141,7 @@ def main() -> None:
     for model in args.models.split(","):
         results[model] = measure(model, args.clean_samples)
         print(f"{model} done", file=sys.stderr)
-    out = Path(args.out)
-    text = out.read_text() if out.exists() else "# Benchmarks\n"
-    new = "\n".join(section(results))
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + new + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n" + new + "\n"
-    out.write_text(text)
-    print(f"wrote {out}")
+    replace_section(Path(args.out), BEGIN, END, section(results))
 
 
 if __name__ == "__main__":

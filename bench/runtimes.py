@@ -22,6 +22,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from docs_section import replace_section
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = "../shared/models"
 # key -> (--model as typed from the repo root, --samples or None for the whole held-out split)
@@ -145,15 +147,7 @@ def main() -> None:
         print(f"{key} on qemu-m4 done", file=sys.stderr)
     if "digits" in keys:
         results[("digits", "qemu-m7")] = measure("digits", "qemu-m7", args.tflm_dir, reference=False, profile=False)
-    out = Path(args.out)
-    text = out.read_text() if out.exists() else "# Benchmarks\n"
-    new = "\n".join(section(results, tree))
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + new + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n" + new + "\n"
-    out.write_text(text)
-    print(f"wrote {out}")
+    replace_section(Path(args.out), BEGIN, END, section(results, tree))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,17 @@
+"""The benchmark scripts' one way into docs/benchmarks.md: each owns the
+section between its two markers and leaves the rest of the file as it is."""
+
+from pathlib import Path
+
+
+def replace_section(path: Path, begin: str, end: str, lines: list[str]) -> None:
+    """Put `lines` (which start with `begin` and end with `end`) in place of that section, or append them."""
+    path = Path(path)
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    new = "\n".join(lines)
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + new + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + new + "\n"
+    path.write_text(text)
+    print(f"wrote {path}")

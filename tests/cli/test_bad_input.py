@@ -136,7 +136,8 @@ def test_ctrl_c_during_training_keeps_the_previous_model(tmp_path):
     env = {**os.environ, "TOOLCHAIN_BUILD_DIR": str(tmp_path)}
     p = subprocess.Popen([sys.executable, "-m", "toolchain", "train", "--model", "digits", "--force", "--seed", "9"],
                          stderr=subprocess.PIPE, text=True, env=env)
-    assert "training digits" in p.stderr.readline()  # the line printed as training starts
+    assert "data: input" in p.stderr.readline()  # the data summary, then the line printed as training starts
+    assert "training digits" in p.stderr.readline()
     time.sleep(1)
     p.send_signal(signal.SIGINT)
     err = p.stderr.read()

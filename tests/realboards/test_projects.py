@@ -25,7 +25,8 @@ def read_ini(project) -> configparser.SectionProxy:
 @pytest.mark.slow
 @pytest.mark.parametrize("runtime", ["aot", "tflm"])
 @pytest.mark.parametrize("board", REAL, ids=lambda b: b.id)
-def test_project_for_every_real_board(board, runtime, digits_manifest, offline_platforms):
+def test_project_for_every_real_board(board, runtime, digits_manifest, offline_platforms, monkeypatch):
+    monkeypatch.delenv("TOOLCHAIN_TFLM_DIR", raising=False)  # no local tree: the registry's TFLM library
     with pytest.raises(PlatformMissing) as e:
         build.build("digits", board.id, runtime=runtime)
     assert f"'{board.pio_platform}' platform" in str(e.value) and "pio run" in str(e.value)
@@ -130,3 +131,14 @@ def test_both_project_writers_share_sources_flags_and_incremental_rewrites(tmp_p
     real_project.write_real(real, load("nano33"), model, profile=True)
     assert not stale.exists()
     assert {f: f.stat().st_mtime_ns for f in (real / "src").rglob("*") if f.is_file()} == before
+
+
+@pytest.mark.slow
+def test_local_tree_on_a_core_it_cannot_build(digits_manifest, offline_platforms, tflm_tree, monkeypatch):
+    """The ESP32-S3 is no Cortex-M: with a local tree set, it still gets the registry's library (with a warning)."""
+    monkeypatch.setenv("TOOLCHAIN_TFLM_DIR", str(tflm_tree))
+    with pytest.raises(PlatformMissing) as e:
+        build.build("digits", "esp32s3", runtime="tflm")
+    assert "TFLM library" in str(e.value)
+    env = read_ini(artifact_dir("digits", "esp32s3") / "firmware")["env:esp32s3"]
+    assert "TensorFlowLite_ESP32" in env["lib_deps"]

@@ -42,7 +42,10 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
     fw_dir = Path(prepared.dir) / "firmware"
     library, umbrella = TFLM_LIBRARY.get(board.pio_platform, TFLM_DEFAULT)
     # with a local TFLM tree: the archive built from it (offline); else the registry's Arduino library
-    local = runtime == "tflm" and tflm_library.given(tflm_dir)
+    local = runtime == "tflm" and tflm_library.given(tflm_dir) and tflm_library.supports(board.cpu)
+    if runtime == "tflm" and tflm_library.given(tflm_dir) and not local:
+        console.warning(f"a local TFLM tree builds Arm Cortex-M cores only; {board.id} ({board.cpu}) gets the "
+                        "registry's TFLM library")
     flags = tail.tflm_project_flags(tail.tflm_library_for(board, tflm_dir, kernels)) if local else []
     model = tail.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile,
                                umbrella=None if local else umbrella)

@@ -151,6 +151,11 @@ def include_dirs(tree: Path, cpu: str) -> list[Path]:
             tp / "cmsis" / "Cortex_DFP" / "Device" / _core(cpu).device / "Include"]
 
 
+def supports(cpu: str) -> bool:
+    """Whether a TFLM library can be built here for this core (Arm Cortex-M only)."""
+    return cpu in _CORES
+
+
 def _core(cpu: str) -> _Core:
     if cpu not in _CORES:
         raise TflmBuildError(f"no TFLM build for cpu {cpu!r}", f"supported: {', '.join(_CORES)}")

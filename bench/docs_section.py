@@ -15,3 +15,8 @@ def replace_section(path: Path, begin: str, end: str, lines: list[str]) -> None:
         text = text.rstrip() + "\n\n" + new + "\n"
     path.write_text(text)
     print(f"wrote {path}")
+
+
+def commands(cmds: list[str]) -> list[str]:
+    """The closing block every section has: the commands that produced its figures."""
+    return ["", "Commands (from the repository root):", "", "```", *cmds, "```"]

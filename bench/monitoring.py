@@ -20,7 +20,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from docs_section import replace_section
+from docs_section import commands, replace_section
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -125,10 +125,7 @@ def section(results: dict) -> list[str]:
         lines.append(f"| {model} | {update:,} | {lat['instructions_median']:,} | "
                      f"{100 * update / lat['instructions_median']:.2f} % | {with_stats:,} B / {without:,} B | "
                      f"{with_stats - without:,} B |")
-    lines += ["", "Commands (from the repository root):", "", "```"]
-    lines += [c for r in results.values() for c in r["cmds"]]
-    lines += ["```", END]
-    return lines
+    return lines + commands([c for r in results.values() for c in r["cmds"]]) + [END]
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from docs_section import replace_section
+from docs_section import commands, replace_section
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = "../shared/models"
@@ -127,10 +127,7 @@ def section(results: dict, tree: Path) -> list[str]:
             f"| {same['identical']}/{same['samples']} (host agreement: tflm {host['tflm']:.2f}, aot {host['aot']:.2f}) |")
     lines += ["", "AOT share of instructions per op (`--profile` build):", ""]
     lines += [f"- {key}: {shares(r['profile'])}" for (key, _), r in results.items() if "profile" in r]
-    lines += ["", "Commands (from the repository root):", "", "```"]
-    lines += [c for r in results.values() for c in r["cmds"]]
-    lines += ["```", END]
-    return lines
+    return lines + commands([c for r in results.values() for c in r["cmds"]]) + [END]
 
 
 def main() -> None:

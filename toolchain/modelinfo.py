@@ -74,7 +74,7 @@ class ModelSummary:
         return self.float_tensors == 0
 
 
-def load_tflite(path: Path) -> bytes:
+def _file_bytes(path: Path) -> bytes:
     path = Path(path)
     if path.is_dir():
         raise ModelError(f"'{path}' is a directory, not a .tflite file")
@@ -83,13 +83,19 @@ def load_tflite(path: Path) -> bytes:
     data = path.read_bytes()
     if not data:
         raise ModelError(f"'{path}' is empty (0 bytes)", "re-export the model")
+    return data
+
+
+def load_tflite(path: Path) -> bytes:
+    """The bytes of a model file, validated."""
+    data = _file_bytes(path)
     summarize(data, path)
     return data
 
 
 def read(path: Path) -> ModelSummary:
-    """The facts of a model file (validated)."""
-    return summarize(load_tflite(path), path)
+    """The facts of a model file (validated: the flatbuffer is parsed once)."""
+    return summarize(_file_bytes(path), path)
 
 
 def ops_of(data: bytes, where: Path | str = "model") -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from toolchain import boards, manifest, optimize, recipes
+from toolchain import boards, manifest, modelinfo, optimize, recipes
 from toolchain.aot import compile_tflite
 from toolchain.audio.config import AUDIO_LOADERS
 from toolchain.console import console
@@ -191,7 +191,7 @@ def _with_profile(d: Path, data, deploy: Path | None, m: dict) -> dict:
     if m.get("monitor_profile", {}).get("key") == key:
         return m
     with console.status("computing the reference profile for field monitoring"):
-        info = summarize(load_tflite(deploy), deploy)
+        info = modelinfo.read(deploy)
         inp, out = info.inputs[0], info.outputs[0]
         x = io_quant(Path(deploy).read_bytes())[0].quantize(data.x_train)
         y = tflm_outputs(Path(deploy), x, m.get("arena_measured_bytes"))

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// tm_model.h over the audio front-end and an AOT-compiled network: the input
+// tm_model.h over the audio front-end and the network (tm_audio_net.h): the input
 // is one clip of raw int16 PCM, the output the network's. The front-end's
 // int8 features go through a 256-entry table into the network's own input
 // quantization (the host makes the table with the arithmetic it used for the
@@ -12,19 +12,10 @@
 #include <stdint.h>
 
 #include "tm_audio_config.h"
+#include "tm_audio_net.h"
+#include "tm_detector.h"
 #include "tm_frontend.h"
 #include "tm_model.h"
-
-// The generated network, its entry points renamed so that this file is the tm_model.h the harness links.
-#define tm_model_info tm_audio_net_info
-#define tm_model_init tm_audio_net_init
-#define tm_model_invoke tm_audio_net_invoke
-#define tm_profile_layer_done(i) tm_profile_layer_done((i) + 1)
-#include "tm_net.inc"
-#undef tm_model_info
-#undef tm_model_init
-#undef tm_model_invoke
-#undef tm_profile_layer_done
 
 static tm_model_info_t tm_audio_info;
 #ifdef TM_PROFILE
@@ -56,7 +47,18 @@ const tm_model_info_t *tm_model_info(void) {
 
 int tm_model_init(void) {
   tm_model_info();
-  return tm_audio_net_init();
+  int status = tm_audio_net_init();
+  tm_audio_info.arena_bytes = tm_audio_net_info()->arena_bytes;  // TFLM measures its arena at init
+  return status;
+}
+
+int tm_audio_classify(const int8_t *ring, size_t oldest, int8_t *output) {
+  int8_t *features = tm_audio_net_info()->input_buffer;
+  for (size_t f = 0; f < TM_AUDIO_FRAMES; f++) {
+    const int8_t *frame = ring + (oldest + f) % TM_AUDIO_FRAMES * TM_AUDIO_BANDS;
+    for (size_t b = 0; b < TM_AUDIO_BANDS; b++) *features++ = tm_audio_lut[frame[b] + 128];
+  }
+  return tm_audio_net_invoke(tm_audio_net_info()->input_buffer, output);
 }
 
 int tm_model_invoke(const void *input, void *output) {

@@ -321,6 +321,24 @@ static int tm_harness_is(const char *line, const char *cmd, const char **args) {
   return 0;
 }
 
+// `stream begin ...%` and `stream%` go to the audio model's detector (tm_harness.h).
+static void tm_harness_stream_command(const char *args) {
+  const char *begin = NULL;
+  if (!tm_harness_stream) {
+    tm_harness_error("stream: this firmware's model does not take raw audio");
+  } else if (tm_harness_init_error) {
+    tm_harness_error(tm_harness_init_error);
+  } else if (tm_harness_is(args, "begin", &begin)) {
+    tm_harness_stream(begin, NULL, 0);
+  } else if (*args) {
+    tm_harness_error("stream takes no arguments, or: stream begin E A T S K%");
+  } else if (!tm_harness_expected || tm_harness_loaded != tm_harness_expected) {
+    tm_harness_error("stream: load a piece of audio first: db load N% and its data");
+  } else {
+    tm_harness_stream(NULL, tm_harness_input, tm_harness_loaded);
+  }
+}
+
 static void tm_harness_dispatch(const char *line) {
   const tm_model_info_t *m = tm_model_info();
   const char *args = "";
@@ -346,6 +364,8 @@ static void tm_harness_dispatch(const char *line) {
     tm_harness_mem();
   } else if (tm_harness_is(line, "stats", &args)) {
     tm_stats_command(args);
+  } else if (tm_harness_is(line, "stream", &args)) {
+    tm_harness_stream_command(args);
   } else if (tm_harness_is(line, "calib", &args)) {
     tm_harness_calib(args);
   } else {

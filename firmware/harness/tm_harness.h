@@ -17,14 +17,23 @@
 //   mem%           m-mem-arena-[B], m-mem-stack-used-[B] (painting), m-mem-stack-size-[B]
 //   calib N%       m-calib-[instructions,ticks] of a loop of known length
 //   stats%         m-stats-...-[...] field statistics; stats reset% clears them (tm_stats.h)
+//   stream ...%    streaming keyword detection over loaded pieces of PCM (audio models;
+//                  firmware/frontend/tm_stream_command.c)
 // The boot banner is m-boot-[<board>,<model>,<hash>]. Every reply ends with
 // m-ready; errors are e-[<reason>] and the loop keeps serving.
 #ifndef FIRMWARE_HARNESS_TM_HARNESS_H_
 #define FIRMWARE_HARNESS_TM_HARNESS_H_
 
+#include <stddef.h>
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+// Optional, linked with audio models: `stream begin <begin>%` when `begin` is
+// not NULL, else `stream%` over the `bytes` of loaded input.
+void tm_harness_stream(const char *begin, const uint8_t *input, size_t bytes) __attribute__((weak));
 
 // Prints the boot banner, then serves commands forever.
 void tm_harness_run(void);

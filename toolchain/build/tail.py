@@ -8,11 +8,10 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from toolchain import manifest, modelinfo
-from toolchain.audio import FrontendConfig, frontend_of
+from toolchain.audio import frontend_of
 from toolchain.boards import Board
 from toolchain.build import aot_sources, audio, elf_size, fit, pio, tflm_library, tflm_sources
 from toolchain.build import project as projects
-from toolchain.build.errors import BuildError
 from toolchain.build.firmware import Firmware
 from toolchain.build.sources import ModelSources
 from toolchain.console import console
@@ -23,33 +22,24 @@ def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profil
                   umbrella: str | None = None) -> ModelSources:
     """The model's C/C++ for `runtime`; `umbrella`: the header a TFLM Arduino library wants included first.
     An audio model's network goes behind its front-end: the firmware takes raw PCM."""
-    frontend = audio_frontend(prepared, runtime)
+    frontend = frontend_of(prepared.manifest)
     with console.status(f"generating {runtime} sources for {prepared.name}"):
+        tflite = Path(prepared.tflite)
         if runtime == "tflm":
-            model = tflm_sources.sources(prepared, out_dir, umbrella)
+            model = tflm_sources.sources(prepared, out_dir, umbrella, audio.NET_PREFIX if frontend else "tm_model")
         else:
-            tflite = Path(prepared.tflite)
             model = aot_sources.sources(tflite, prepared.name, board, out_dir, profile=profile)
-            if frontend:
-                model = audio.model_sources(model, frontend, tflite, out_dir, tflite_hash(prepared), profile=profile)
+        if frontend:
+            model = audio.model_sources(model, frontend, tflite, out_dir, tflite_hash(prepared), profile=profile)
     model.defines += field_stats.build_defines(prepared.manifest.get("monitor_profile"))
     return model
-
-
-def audio_frontend(prepared, runtime: str) -> FrontendConfig | None:
-    """The front-end of an audio model (None for others); only the AOT code is wrapped behind one yet."""
-    frontend = frontend_of(prepared.manifest)
-    if frontend and runtime != "aot":
-        raise BuildError(f"{prepared.name} takes raw audio, and the {runtime} runtime has no audio front-end",
-                         "use --runtime aot")
-    return frontend
 
 
 def check_fit(board: Board, prepared, runtime: str, arena_bytes: int, when: str = "") -> None:
     """The estimate before building; with `arena_bytes` 0 it refuses a model whose weights alone are too big."""
     tflite = Path(prepared.tflite)
     inp, out = modelinfo.io(tflite)
-    frontend = audio_frontend(prepared, runtime)
+    frontend = frontend_of(prepared.manifest)
     est = fit.estimate(board, runtime=runtime, model_bytes=tflite.stat().st_size, arena_bytes=arena_bytes,
                        input_bytes=frontend.clip_bytes if frontend else inp.nbytes, output_bytes=out.nbytes)
     fit.check(board, est, f"{prepared.name} ({runtime}{when})")

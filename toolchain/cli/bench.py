@@ -25,8 +25,8 @@ def bench_cmd(
     tflm_dir: Path = TFLM_DIR,
     kernels: str = KERNELS,
     variant: str = options.VARIANT,
-    stream: bool = typer.Option(False, "--stream", help="Audio models: streaming keyword detection on a generated "
-                                "recording, on the host with the device's arithmetic (stream.json)."),
+    stream: bool = typer.Option(False, "--stream", help="Audio models: streaming keyword detection on the device, fed "
+                                "a generated recording; checked against a host replay (stream.json)."),
     minutes: float = typer.Option(None, "--minutes", help="With --stream: length of the recording (default 5)."),
     threshold: float = typer.Option(None, "--threshold", help="With --stream: detection threshold on averaged "
                                     "posteriors (default 0.8)."),
@@ -42,13 +42,12 @@ def bench_cmd(
 
     stream_only = {"--minutes": minutes, "--threshold": threshold, "--recording-seed": recording_seed}
     # not --tflm-dir: it may come from TOOLCHAIN_TFLM_DIR
-    device_only = {"--compare": compare, "--port": port, "--profile": profile, "--samples": samples,
-                   "--runtime": runtime, "--kernels": kernels}
+    not_streamed = {"--compare": compare, "--profile": profile, "--samples": samples, "--kernels": kernels}
     if stream:
-        if given := [k for k, v in device_only.items() if v]:
-            raise UsageError(f"--stream runs on the host, not through a device: {', '.join(given)} does not apply",
-                             "drop it, or bench the device without --stream")
-        return _stream(model, board, seed, variant, minutes, threshold, recording_seed, as_json)
+        if given := [k for k, v in not_streamed.items() if v]:
+            raise UsageError(f"{', '.join(given)} does not apply to --stream", "drop it, or bench without --stream")
+        exit_on(signal.SIGTERM, signal.SIGHUP)
+        return _stream(model, board, seed, variant, minutes, threshold, recording_seed, as_json, runtime, port)
     if given := [k for k, v in stream_only.items() if v is not None]:
         raise UsageError(f"{', '.join(given)} only applies to --stream", "add --stream or drop it")
     from toolchain import report
@@ -79,22 +78,27 @@ def bench_cmd(
 
 
 def _stream(model: str, board: str, seed: int, variant: str | None, minutes: float | None, threshold: float | None,
-            recording_seed: int | None, as_json: bool) -> None:
+            recording_seed: int | None, as_json: bool, runtime: str | None, port: str | None) -> None:
     from toolchain.bench.stream import Detector, bench_stream
     from toolchain.paths import STREAM_FILE
 
     detector = Detector() if threshold is None else Detector(threshold=threshold)
     r = bench_stream(model, board, seed=seed, minutes=5.0 if minutes is None else minutes, detector=detector,
-                     recording_seed=recording_seed, variant=variant)
+                     recording_seed=recording_seed, variant=variant, runtime=runtime, url=port)
     if as_json:
         console.out.print_json(json.dumps({k: v for k, v in r.items() if k not in ("events", "detections")}))
         return
+    cost = r["cost"]
     delay = "n/a" if r["delay_s_median"] is None else f"{r['delay_s_median']:.2f} s"
     rows = [["recording", f"{r['duration_s'] / 60:.1f} min, {r['keywords']} keywords"],
             ["detector", f"every {r['detector']['every_hops']} hops, mean of {r['detector']['average']}, "
                          f"threshold {r['detector']['threshold']}"],
             ["false rejects", f"{r['false_rejects_pct']:.1f} %"],
             ["false accepts", f"{r['false_accepts']} ({r['false_accepts_per_hour']:.1f} per hour)"],
-            ["delay after word end", f"median {delay}"]]
+            ["delay after word end", f"median {delay}"],
+            ["per hop", f"{cost['per_hop']:,} {cost['unit']} (front-end {cost['frontend_per_hop']:,}, "
+                              f"network {cost['network_per_inference']:,} per inference)"],
+            ["host replay", "identical decisions and outputs" if r["host_replay"]["identical"]
+                            else f"DIFFERS: {r['host_replay']}"]]
     console.table(f"{r['model']}: streaming detection", ["", "value"], rows)
     console.success(f"{STREAM_FILE} written")

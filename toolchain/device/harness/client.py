@@ -76,6 +76,16 @@ class Inference:
     laps_us: list[int]  # the MLPerf runner's m-lap-us- values: around all timed runs
 
 
+@dataclass
+class StreamPiece:
+    detections: list[tuple[int, int, int]]  # (frame, class, score) of each detection in the piece
+    frames: int  # counted from `stream begin`
+    inferences: int
+    frontend_ticks: int  # this piece's
+    network_ticks: int
+    outputs_check: int  # Fletcher-16 of this piece's network output bytes
+
+
 class DeviceClient:
     def __init__(self, transport: Transport, *, expected_hash: str | None = None, retries: int = 3,
                  timeout: float = COMMAND_TIMEOUT_S, reconnect: Callable[[], None] | None = None):
@@ -286,6 +296,39 @@ class DeviceClient:
         if how:
             self.loads[how] += 1
         return Inference(results, run_ticks, layers, [v for unit, v in r.laps if unit == "us"])
+
+    def stream_begin(self, every_hops: int, average: int, threshold: int, suppress_hops: int,
+                     keyword_mask: int) -> list[int]:
+        """Starts the device's detector over; its (frames, bands, window, hop)."""
+        r = self.retrying("stream begin", lambda: self._ok(
+            f"stream begin {every_hops} {average} {threshold} {suppress_hops} {keyword_mask}"))
+        try:
+            return protocol.ints(r.fields["stream-begin"])
+        except (KeyError, ValueError) as e:
+            raise HarnessError(f"malformed stream begin reply ({e})", "rebuild the firmware of this audio model") from e
+
+    def stream_piece(self, pcm: bytes, timeout: float | None = None) -> StreamPiece:
+        """Loads one piece of int16 PCM and feeds it to the detector. Not retried: the device's detector has
+        moved on, so a Fault here means starting the stream again."""
+        lines, how = self._load_commands(pcm)
+        cmds = [f"db load {len(pcm)}", *lines, "stream"]
+        replies = self.batch(cmds, timeout, reply_bytes=256, inferences=1)
+        for cmd, reply in zip(cmds, replies):
+            if reply.errors:
+                if how == "file" and cmd.startswith("db file"):
+                    self._file_failed = True  # nothing was fed: the same piece again, as hex lines
+                    return self.stream_piece(pcm, timeout)
+                raise Fault(f"device refused '{cmd[:24]}': {reply.errors[0]}")
+        f = replies[-1].fields
+        try:
+            hits = [tuple(protocol.ints(h)) for h in f["detect"].split(";") if h]
+            frames, inferences, fe, net, in_check, out_check = protocol.ints(f["stream"])
+        except (KeyError, ValueError) as e:
+            raise Fault(f"malformed stream reply ({e})") from e
+        if in_check != protocol.fletcher16(pcm):
+            raise Fault("the device streamed other audio bytes than sent (bytes lost on the way)")
+        self.loads[how] += 1
+        return StreamPiece(hits, frames, inferences, fe, net, out_check)
 
     def run_sample(self, data: bytes, runs: int = 1, warmups: int = 0, timeout: float | None = None) -> Inference:
         """Load `data` and infer, as one unit of work that is retried after a fault."""

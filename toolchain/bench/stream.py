@@ -190,8 +190,9 @@ def on_device(client: DeviceClient, rows: np.ndarray, dd: DeviceDetector, per_ti
 
 def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, minutes: float = 5.0,
                  detector: Detector | None = None, recording_seed: int | None = None, variant: str | None = None,
-                 runtime: str | None = None, url: str | None = None) -> dict:
-    """`recording_seed` (default: `seed`) picks another recording for the same model; `variant` as for bench."""
+                 runtime: str | None = None, url: str | None = None, tflm_dir: Path | None = None,
+                 kernels: str | None = None) -> dict:
+    """`recording_seed` (default: `seed`) picks another recording for the same model; the rest as for bench."""
     if not 0.1 <= minutes <= 60:
         raise UsageError(f"--minutes {minutes} is out of range", "use 0.1 to 60 minutes of generated audio")
     det = detector or Detector()
@@ -200,7 +201,8 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
     if url and not board.emulated:
         fw = build.flashed(model_ref, board_id, runtime=runtime or board.runtime, seed=seed, variant=variant)
     else:
-        fw = build.build(model_ref, board_id, runtime=runtime, seed=seed, variant=variant)
+        fw = build.build(model_ref, board_id, runtime=runtime, seed=seed, variant=variant, tflm_dir=tflm_dir,
+                         kernels=kernels)
     p = fw.prepared
     cfg = frontend_of(p.manifest)
     if cfg is None:

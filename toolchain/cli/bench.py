@@ -42,12 +42,13 @@ def bench_cmd(
 
     stream_only = {"--minutes": minutes, "--threshold": threshold, "--recording-seed": recording_seed}
     # not --tflm-dir: it may come from TOOLCHAIN_TFLM_DIR
-    not_streamed = {"--compare": compare, "--profile": profile, "--samples": samples, "--kernels": kernels}
+    not_streamed = {"--compare": compare, "--profile": profile, "--samples": samples}
     if stream:
         if given := [k for k, v in not_streamed.items() if v]:
             raise UsageError(f"{', '.join(given)} does not apply to --stream", "drop it, or bench without --stream")
         exit_on(signal.SIGTERM, signal.SIGHUP)
-        return _stream(model, board, seed, variant, minutes, threshold, recording_seed, as_json, runtime, port)
+        return _stream(model, board, seed, variant, minutes, threshold, recording_seed, as_json,
+                       dict(runtime=runtime, url=port, tflm_dir=tflm_dir, kernels=kernels))
     if given := [k for k, v in stream_only.items() if v is not None]:
         raise UsageError(f"{', '.join(given)} only applies to --stream", "add --stream or drop it")
     from toolchain import report
@@ -78,13 +79,13 @@ def bench_cmd(
 
 
 def _stream(model: str, board: str, seed: int, variant: str | None, minutes: float | None, threshold: float | None,
-            recording_seed: int | None, as_json: bool, runtime: str | None, port: str | None) -> None:
+            recording_seed: int | None, as_json: bool, device: dict) -> None:
     from toolchain.bench.stream import Detector, bench_stream
     from toolchain.paths import STREAM_FILE
 
     detector = Detector() if threshold is None else Detector(threshold=threshold)
     r = bench_stream(model, board, seed=seed, minutes=5.0 if minutes is None else minutes, detector=detector,
-                     recording_seed=recording_seed, variant=variant, runtime=runtime, url=port)
+                     recording_seed=recording_seed, variant=variant, **device)
     if as_json:
         console.out.print_json(json.dumps({k: v for k, v in r.items() if k not in ("events", "detections")}))
         return

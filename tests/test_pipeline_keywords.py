@@ -51,14 +51,54 @@ def test_raw_audio_in_keyword_out_on_qemu(small_recipe, build_dir):
     assert "FRONTEND" in html and "NETWORK" in html
 
 
-def test_short_streaming_run(small_recipe, build_dir):
+def test_short_streaming_run_on_the_device(small_recipe, build_dir):
+    """The device's own detector (tm_detector.c) over 30 s of audio fed piece by piece: its detections and every
+    piece's output checksum equal the host's replay, and the report draws the timeline and the FAR/FRR curve."""
     from toolchain.bench.stream import bench_stream
     from toolchain.paths import STREAM_FILE
 
     r = bench_stream(str(small_recipe), "qemu-m4", minutes=0.5)
-    assert r["duration_s"] == 30.0 and r["keywords"] >= 5
-    assert r["inferences"] == (1500 - 49) // r["detector"]["every_hops"] + 1  # one per 5 hops of 20 ms
+    assert r["status"] == "complete" and r["duration_s"] == 30.0 and r["keywords"] >= 5
+    assert r["frames"] == 1 + (30 * 16000 - 480) // 320
+    assert r["inferences"] == (r["frames"] - 49) // r["detector"]["every_hops"] + 1  # one per 5 hops of 20 ms
+    replay = r["host_replay"]
+    assert replay["identical"] and replay["detections"] == len(r["detections"]) and not replay["pieces_with_other_outputs"]
     assert r["detected"] + round(r["false_rejects_pct"] * r["keywords"] / 100) == r["keywords"]
     assert r["false_accepts_per_hour"] == r["false_accepts"] * 120
+    cost = r["cost"]
+    assert 50_000 < cost["frontend_per_hop"] < 200_000 and cost["per_hop"] < 1_000_000  # the issue's real-time budget
+    assert cost["per_hop"] * r["frames"] >= cost["network_per_inference"] * r["inferences"]
+    assert cost["detector"]["ram_bytes"] >= 49 * 40  # the rolling feature window
     assert len(r["sweep"]) > 5 and all(0 <= row["false_rejects_pct"] <= 100 for row in r["sweep"])
     assert (build_dir / "keywords_ci" / "qemu-m4" / STREAM_FILE).is_file()
+
+
+def test_stream_commands_refuse_bad_use(small_recipe, build_dir):
+    from toolchain.build import build
+    from toolchain.device.emulate import Emulator
+    from toolchain.device.harness.client import DeviceClient
+    from toolchain.device.harness.transports import open_transport
+
+    fw = build(str(small_recipe), "qemu-m4")
+    with Emulator(fw.board, fw.elf) as emu, open_transport(emu.url) as t:
+        c = DeviceClient(t)
+        c.resync()
+        cases = {"stream": "send stream begin", "stream begin 5 4": "five numbers", "stream begin 0 4 9 50 1023":
+                 "every_hops", "stream begin 5 17 9 50 1023": "average 1 to 16", "stream begin 5 4 0 50 1023":
+                 "threshold", "stream now": "stream takes no arguments"}
+        for cmd, reason in cases.items():
+            r = c.command(cmd)
+            assert r.errors and reason in r.errors[0], (cmd, r)
+        assert c.command("stream begin 5 4 900 50 1023").fields["stream-begin"] == "49,40,480,320"
+        assert "load a piece" in c.command("stream").errors[0]
+        c.command(f"db load {c.info.input_bytes}")
+        c.command("db 0102")
+        assert "load a piece" in c.command("stream").errors[0]  # half loaded
+
+
+def test_tflm_network_streams_behind_the_same_front_end(small_recipe, build_dir, tflm_tree):
+    from toolchain.bench.stream import bench_stream
+
+    r = bench_stream(str(small_recipe), "qemu-m4", minutes=0.2, runtime="tflm", tflm_dir=tflm_tree)
+    assert r["runtime"] == "tflm" and r["status"] == "complete" and r["host_replay"]["identical"]
+    assert r["inferences"] == (r["frames"] - 49) // 5 + 1

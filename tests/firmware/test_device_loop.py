@@ -51,7 +51,7 @@ def test_results_match_reference(device):
 def test_malformed_commands_get_errors_and_device_keeps_serving(device):
     cases = {"bogus": "unknown command", "x" * 300: "line too long", "db load 3": "model input is 64 bytes",
              "db zz": "send db load", "infer 1 0": "input has 0 of 64", "infer": "infer needs", "calib": "calib needs",
-             "results": "no results"}
+             "results": "no results", "stream begin 5 4 9 50 1": "does not take raw audio"}
     for cmd, reason in cases.items():
         r = device.command(cmd)
         assert r.errors and reason in r.errors[0], (cmd, r)

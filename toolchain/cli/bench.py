@@ -80,26 +80,18 @@ def bench_cmd(
 
 def _stream(model: str, board: str, seed: int, variant: str | None, minutes: float | None, threshold: float | None,
             recording_seed: int | None, as_json: bool, device: dict) -> None:
+    from toolchain import report
     from toolchain.bench.stream import Detector, bench_stream
-    from toolchain.paths import STREAM_FILE
+    from toolchain.paths import STREAM_FILE, build_root
+    from toolchain.pipeline import model_name
 
     detector = Detector() if threshold is None else Detector(threshold=threshold)
     r = bench_stream(model, board, seed=seed, minutes=5.0 if minutes is None else minutes, detector=detector,
                      recording_seed=recording_seed, variant=variant, **device)
+    report.write(build_root() / model_name(model) / board)
     if as_json:
         console.out.print_json(json.dumps({k: v for k, v in r.items() if k not in ("events", "detections")}))
         return
-    cost = r["cost"]
-    delay = "n/a" if r["delay_s_median"] is None else f"{r['delay_s_median']:.2f} s"
-    rows = [["recording", f"{r['duration_s'] / 60:.1f} min, {r['keywords']} keywords"],
-            ["detector", f"every {r['detector']['every_hops']} hops, mean of {r['detector']['average']}, "
-                         f"threshold {r['detector']['threshold']}"],
-            ["false rejects", f"{r['false_rejects_pct']:.1f} %"],
-            ["false accepts", f"{r['false_accepts']} ({r['false_accepts_per_hour']:.1f} per hour)"],
-            ["delay after word end", f"median {delay}"],
-            ["per hop", f"{cost['per_hop']:,} {cost['unit']} (front-end {cost['frontend_per_hop']:,}, "
-                              f"network {cost['network_per_inference']:,} per inference)"],
-            ["host replay", "identical decisions and outputs" if r["host_replay"]["identical"]
-                            else f"DIFFERS: {r['host_replay']}"]]
-    console.table(f"{r['model']}: streaming detection", ["", "value"], rows)
-    console.success(f"{STREAM_FILE} written")
+    console.table(f"{r['model']}: streaming detection on {r['board']}", ["", "value"],
+                  [list(row) for row in report.stream_rows(r)])
+    console.success(f"{STREAM_FILE} and report.html written")

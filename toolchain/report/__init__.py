@@ -18,9 +18,10 @@ import jinja2
 
 from toolchain import manifest
 from toolchain.errors import ToolchainError
-from toolchain.paths import BENCH_FILE, MONITOR_FILE, PROFILE_FILE
-from toolchain.report.plots import (MEMORY_ROWS, _confusion_plot, _drift_plot, _layer_plot, _memory_plot, _plan_plot,
-                                    _png, _quality_plot, _training_plot)
+from toolchain.paths import BENCH_FILE, MONITOR_FILE, PROFILE_FILE, STREAM_FILE
+from toolchain.report.plots import (MEMORY_ROWS, _confusion_plot, _drift_plot, _far_frr_plot, _layer_plot,
+                                    _memory_plot, _plan_plot, _png, _quality_plot, _stream_timeline_plot,
+                                    _training_plot)
 from toolchain.report.tables import (class_rows, compare_headers, compare_rows, history, history_headers, history_rows,
                                      layer_rows, lineage_rows)
 
@@ -49,6 +50,8 @@ PAGE = jinja2.Template("""<!doctype html>
 {% if layers %}<h2>Layers</h2>
 <table><tr><th>#</th><th>op</th><th>MACs</th><th>weights B</th><th>latency (profiled)</th></tr>
 {% for row in layers %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
+{% if stream %}<h2>Streaming detection (bench --stream)</h2>
+<table>{% for k, v in stream %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
 {% if lineage %}<h2>Lineage</h2>
 <table>{% for k, v in lineage %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
 {% if profiled %}<p>{{ profiled }}</p>{% endif %}
@@ -59,14 +62,18 @@ PAGE = jinja2.Template("""<!doctype html>
 
 def write(directory: Path) -> Path:
     directory = Path(directory)
-    plain, profile, mon = (_read(directory / name) for name in (BENCH_FILE, PROFILE_FILE, MONITOR_FILE))
-    if plain is None and profile is None and mon is None:
-        raise ReportError(f"no bench results in {directory} (nor {MONITOR_FILE})", "run `toolchain bench` first")
+    plain, profile, mon, stream = (_read(directory / name) for name in (BENCH_FILE, PROFILE_FILE, MONITOR_FILE,
+                                                                          STREAM_FILE))
+    if plain is None and profile is None and mon is None and stream is None:
+        raise ReportError(f"no bench results in {directory} (nor {MONITOR_FILE} or {STREAM_FILE})",
+                          "run `toolchain bench` first")
     stale_profile = plain is not None and profile is not None and _model_hash(plain) != _model_hash(profile)
     if stale_profile:
         profile = None  # per-layer figures of another model build would be mislabelled
-    b = plain or profile or {"model": mon["model"], "board": mon["board"], "runtime": mon["runtime"],
-                             "status": f"not benched yet ({MONITOR_FILE} only)", "wall_seconds": None}
+    only = mon or stream
+    b = plain or profile or {"model": only["model"], "board": only["board"], "runtime": only["runtime"],
+                             "status": f"not benched yet ({MONITOR_FILE if mon else STREAM_FILE} only)",
+                             "wall_seconds": None}
     m = manifest.read(directory)
     deploy = Path(m["deploy"]) if m.get("deploy") else None
     if deploy is None or not deploy.exists() or manifest.file_hash(deploy)[:16] != _model_hash(b):
@@ -77,7 +84,8 @@ def write(directory: Path) -> Path:
                                            ("Latency per layer (profiled build)", _layer_plot(profile or b)),
                                            ("AOT arena plan (tensors over their lifetimes)",
                                             _plan_plot(_aot_plan(directory, b))),
-                                           ("Training curves", _training_plot(m.get("train_history"))), _drift_plot(mon))
+                                           ("Training curves", _training_plot(m.get("train_history"))), _drift_plot(mon),
+                                           _stream_timeline_plot(stream), _far_frr_plot(stream))
              if fig is not None]
     out = directory / "report.html"
     note = (f"{PROFILE_FILE} is of another build of this model; run `toolchain bench --profile` again for "
@@ -87,7 +95,7 @@ def write(directory: Path) -> Path:
                                compare=table and compare_rows(table), compare_headers=table and compare_headers(table),
                                runs=history_rows(history(directory)[-RUNS_SHOWN:]), runs_headers=history_headers(),
                                classes=class_rows(b, labels), layers=layer_rows(b, profile),
-                               lineage=lineage_rows(m)))
+                               lineage=lineage_rows(m), stream=stream_rows(stream)))
     return out
 
 
@@ -119,6 +127,27 @@ def _profile_note(plain: dict | None, profile: dict | None) -> str:
             f"than the plain figures above ({BENCH_FILE}).")
 
 
+
+
+def stream_rows(stream: dict | None) -> list[tuple[str, str]]:
+    """The streaming run's figures, as `bench --stream` prints them."""
+    if not stream:
+        return []
+    if stream.get("status") != "complete":
+        return [("status", f"{stream.get('status')}: {stream.get('error')}")]
+    d, cost = stream["detector"], stream["cost"]
+    delay = "n/a" if stream["delay_s_median"] is None else f"median {stream['delay_s_median']:.2f} s"
+    return [("recording", f"{stream['duration_s'] / 60:.1f} min (seed {stream['recording_seed']}), "
+                          f"{stream['keywords']} keywords"),
+            ("detector", f"every {d['every_hops']} hops, mean of {d['average']}, threshold {d['threshold']}, "
+                         f"{d['suppress_s']} s suppression ({stream['runtime']} runtime)"),
+            ("false rejects", f"{stream['false_rejects_pct']:.1f} %"),
+            ("false accepts", f"{stream['false_accepts']} ({stream['false_accepts_per_hour']:.1f} per hour)"),
+            ("delay after the word", delay),
+            ("per hop", f"{cost['per_hop']:,} {cost['unit']} (front-end {cost['frontend_per_hop']:,}, network "
+                        f"{cost['network_per_inference']:,} per inference)"),
+            ("host replay", "identical decisions and outputs" if stream["host_replay"]["identical"]
+                            else f"differs: {stream['host_replay']}")]
 
 
 def median_text(lat: dict) -> str:

@@ -177,3 +177,52 @@ def _drift_plot(mon: dict | None) -> tuple[str, object]:
     ax.set_ylabel("score (dashed: threshold)")
     ax.legend(fontsize=7)
     return title, fig
+
+
+def _stream_timeline_plot(stream: dict | None) -> tuple[str, object]:
+    """(title, figure or None): the recording's keywords (grey spans, one row per label) and the detections on
+    them (green: a hit, red: a false accept), as stream.json scored them."""
+    title = "Streaming detection timeline (stream.json)"
+    if not stream or stream.get("status") != "complete":
+        return title, None
+    events, detections = stream["events"], stream["detections"]
+    labels = sorted({e["label"] for e in events} | {d["label"] for d in detections})
+    row = {label: i for i, label in enumerate(labels)}
+    tol = stream["detector"]["tolerance_s"]
+    hit = [any(d["label"] == e["label"] and e["start_s"] <= d["time_s"] <= e["end_s"] + tol for e in events)
+           for d in detections]
+    fig, ax = _figure((9, 0.35 * len(labels) + 1.4))
+    for e in events:
+        ax.barh(row[e["label"]], e["end_s"] - e["start_s"], left=e["start_s"], height=0.6, color="lightgrey")
+    for ok in (True, False):
+        pts = [(d["time_s"], row[d["label"]]) for d, h in zip(detections, hit) if h == ok]
+        if pts:
+            ax.plot(*zip(*pts), "|" if ok else "x", color="tab:green" if ok else "tab:red", markersize=9,
+                    label="detection" if ok else "false accept")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlim(0, stream["duration_s"])
+    ax.set_xlabel("seconds into the recording (grey: the keyword is spoken)")
+    ax.legend(fontsize=7, loc="upper right")
+    return title, fig
+
+
+def _far_frr_plot(stream: dict | None) -> tuple[str, object]:
+    """(title, figure or None): false rejects against false accepts per hour over the threshold sweep."""
+    title = "False accepts vs false rejects over detection thresholds (stream.json)"
+    rows = (stream or {}).get("sweep") or []
+    if not rows or stream.get("status") != "complete":
+        return title, None
+    fig, ax = _figure((6, 3.6))
+    far = [r["false_accepts_per_hour"] for r in rows]
+    frr = [r["false_rejects_pct"] for r in rows]
+    ax.plot(far, frr, marker=".", color="tab:blue")
+    for r in rows[::4]:
+        ax.annotate(f"{r['threshold']:g}", (r["false_accepts_per_hour"], r["false_rejects_pct"]), fontsize=7)
+    chosen = stream["detector"]["threshold"]
+    ax.plot([stream["false_accepts_per_hour"]], [stream["false_rejects_pct"]], "o", color="tab:red",
+            label=f"threshold {chosen:g} (this run)")
+    ax.set_xscale("symlog", linthresh=1)
+    ax.set_xlabel("false accepts per hour")
+    ax.set_ylabel("false rejects (%)")
+    ax.legend(fontsize=7)
+    return title, fig

@@ -110,31 +110,38 @@ def clip(seed: int, label: int, index: int) -> np.ndarray:
     return np.clip(np.round(x * 32768), -32768, 32767).astype(np.int16)
 
 
-def generate(seed: int, clips_per_class: int, workers: int = 2) -> tuple[np.ndarray, np.ndarray]:
+def counts(clips_per_class: int, unknown_factor: int) -> list[int]:
+    """Clips per class: "unknown" stands for every other word, so it may get several times more."""
+    return [clips_per_class * (unknown_factor if label == "unknown" else 1) for label in LABELS]
+
+
+def generate(seed: int, clips_per_class: int, unknown_factor: int = 1, workers: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """(pcm (n, 16000) int16, labels (n,)) made anew, class after class."""
     espeak_version()
-    jobs = [(label, i) for label in range(len(LABELS)) for i in range(clips_per_class)]
+    jobs = [(label, i) for label, n in enumerate(counts(clips_per_class, unknown_factor)) for i in range(n)]
     with ThreadPoolExecutor(workers) as pool:  # espeak-ng runs as a subprocess: threads overlap them
         pcm = list(pool.map(lambda j: clip(seed, *j), jobs))
     return np.stack(pcm), np.array([j[0] for j in jobs], dtype=np.int64)
 
 
-def cache_path(seed: int, clips_per_class: int) -> Path:
+def cache_path(seed: int, clips_per_class: int, unknown_factor: int = 1) -> Path:
     key = hashlib.sha256(Path(__file__).read_bytes() + espeak_version().encode()
-                         + f"{seed}/{clips_per_class}".encode()).hexdigest()[:16]
+                         + f"{seed}/{clips_per_class}/{unknown_factor}".encode()).hexdigest()[:16]
     return paths.build_root() / "cache" / "speech" / f"speech-{clips_per_class}-{key}.npz"
 
 
-def clips(seed: int, clips_per_class: int) -> tuple[np.ndarray, np.ndarray]:
-    """The clips for (seed, clips_per_class), generated once and then read from the cache."""
+def clips(seed: int, clips_per_class: int, unknown_factor: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The clips for (seed, clips_per_class, unknown_factor), generated once and then read from the cache."""
     if clips_per_class < 2:
         raise DataError(f"clips_per_class {clips_per_class} is too few", "use at least 2 (held-out split)")
-    p = cache_path(seed, clips_per_class)
+    if not 1 <= unknown_factor <= 10:
+        raise DataError(f"unknown_factor {unknown_factor} is out of range", "use 1 to 10")
+    p = cache_path(seed, clips_per_class, unknown_factor)
     if p.is_file():
         with np.load(p) as f:
             return f["pcm"], f["y"]
-    with console.status(f"synthesising {clips_per_class * len(LABELS)} speech clips with espeak-ng"):
-        pcm, y = generate(seed, clips_per_class)
+    with console.status(f"synthesising {sum(counts(clips_per_class, unknown_factor))} speech clips with espeak-ng"):
+        pcm, y = generate(seed, clips_per_class, unknown_factor)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_suffix(".tmp.npz")
     np.savez(tmp, pcm=pcm, y=y)
@@ -142,13 +149,13 @@ def clips(seed: int, clips_per_class: int) -> tuple[np.ndarray, np.ndarray]:
     return pcm, y
 
 
-def raw(seed: int, clips_per_class: int = 200, frontend: dict | None = None):
+def raw(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unknown_factor: int = 1):
     """The int16 clips and labels `load` makes its features from."""
-    return clips(seed, clips_per_class)
+    return clips(seed, clips_per_class, unknown_factor)
 
 
-def load(seed: int, clips_per_class: int = 200, frontend: dict | None = None):
+def load(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unknown_factor: int = 1):
     """Features of the generated clips: (x (n, frames, bands) float32, y, labels)."""
     cfg = FrontendConfig.of(frontend)
-    pcm, y = clips(seed, clips_per_class)
+    pcm, y = clips(seed, clips_per_class, unknown_factor)
     return to_float(features(pcm, cfg)), y, list(LABELS)

@@ -34,6 +34,9 @@ def test_project_for_every_real_board(board, runtime, digits_manifest, offline_p
     env = read_ini(project)[f"env:{board.id}"]
     assert (env["platform"], env["board"], env["framework"]) == (board.pio_platform, board.pio_board, board.pio_framework)
     assert env["upload_protocol"] == board.upload_protocol
+    # Cortex-M AOT firmware is compiled offline for the fit; the registry's TFLM library cannot be
+    compiled = project / "offline-check" / "digits.elf"
+    assert compiled.is_file() == (board.cpu.startswith("cortex-m") and runtime == "aot")
     flags = env["build_flags"].split()
     assert f'-DTM_BOARD=\\"{board.id}\\"' in flags
     assert ("-DTM_PORT_DWT" in flags) == (board.cpu != "cortex-m0plus" and board.cpu.startswith("cortex-m"))
@@ -62,6 +65,9 @@ def test_local_tflm_tree(tmp_path, digits_manifest, offline_platforms, tflm_tree
     flags = env["build_flags"].split()
     assert "-ltflm" in flags and "-DCMSIS_NN" in flags and any(f.startswith("-L") for f in flags)
     assert str(tflm_tree.resolve()) in env["build_flags"]
+    with open(artifact_dir("digits", "nano33") / "firmware" / "offline-check" / "digits.elf", "rb") as f:
+        symbols = {s.name for s in ELFFile(f).get_section_by_name(".symtab").iter_symbols()}
+    assert any("MicroInterpreter" in s for s in symbols)  # the offline check linked the archive
 
 
 @pytest.mark.slow

@@ -7,11 +7,12 @@ checked first and the build stops with one line saying what PlatformIO must
 download once, the generated project left ready to build.
 """
 
+import shutil
 import time
 from pathlib import Path
 
 from toolchain.boards import Board
-from toolchain.build import pio_core, project, tail, tflm_library
+from toolchain.build import fit, gcc, pio_core, project, tail, tflm_library
 from toolchain.build.errors import BuildError
 from toolchain.build.firmware import Firmware
 from toolchain.console import console
@@ -46,15 +47,45 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
     if runtime == "tflm" and tflm_library.given(tflm_dir) and not local:
         console.warning(f"a local TFLM tree builds Arm Cortex-M cores only; {board.id} ({board.cpu}) gets the "
                         "registry's TFLM library")
-    flags = tail.tflm_project_flags(tail.tflm_library_for(board, tflm_dir, kernels)) if local else []
+    archive = tail.tflm_library_for(board, tflm_dir, kernels) if local else None
+    flags = tail.tflm_project_flags(archive) if archive else []
     model = tail.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile,
                                umbrella=None if local else umbrella)
     lib_deps = [library] if runtime == "tflm" and not local else []
     tail.check_fit(board, prepared, runtime, model.arena_bytes)
     proj = project.write_real(fw_dir, board, model, profile=profile, lib_deps=lib_deps, extra_flags=flags)
     if not installed(board.pio_platform):
+        offline_check(board, model, fw_dir / "offline-check", archive)
         raise PlatformMissing(
             f"project ready in {proj}, but PlatformIO's '{board.pio_platform}' platform ({board.pio_framework} framework,"
             f" toolchain{', TFLM library' if lib_deps else ''}) is not installed",
             f"connect to the internet once and run `PLATFORMIO_CORE_DIR={pio_core.CORE_DIR} pio run` in that folder")
     return tail.compile_project(board, model, proj, started=started, profile=profile, model_hash=tail.tflite_hash(prepared))
+
+
+def offline_check(board: Board, model, out_dir: Path, library: tflm_library.TflmLibrary | None) -> None:
+    """Without the board's platform: the same sources compiled with arm-none-eabi-gcc for its CPU and FPU
+    (linked with the bare-metal port, --gc-sections), so the fit rests on real code and data sizes plus an
+    estimate of the vendor core only. Skipped where that compiler or the TFLM archive is not at hand."""
+    shutil.rmtree(out_dir, ignore_errors=True)  # an earlier check's ELF must not pass for this build's
+    if not board.cpu.startswith("cortex-m") or (model.runtime == "tflm" and library is None):
+        return
+    try:
+        gcc.compiler(gcc.BARE_METAL)
+    except BuildError:
+        console.info("no arm-none-eabi-gcc: the fit rests on the estimate alone")
+        return
+    with console.status(f"offline compile check for {board.id} (arm-none-eabi-gcc, {board.cpu})"):
+        elf, _ = gcc.build(board, model, out_dir, library=library)
+    size = gcc.size(board, elf)
+    core_flash, core_ram = fit.FRAMEWORK.get(board.pio_framework, fit.FRAMEWORK["arduino"])
+    est = fit.Estimate(flash={"firmware (compiled)": size.flash, "vendor core (estimate)": core_flash},
+                       # `size` counts the bare-metal port's stack region in bss; the board's core brings its own
+                       ram={"static RAM (compiled)": size.data + size.bss - project.STACK_BYTES,
+                            "vendor core (estimate)": core_ram,
+                            "stack (estimate)": fit.STACK})
+    console.table(f"{model.name} on {board.id}: offline compile check (no {board.pio_framework} core linked)",
+                  ["", "bytes", "board limit", "used"],
+                  [["flash", f"{est.flash_bytes:,}", f"{board.flash_bytes:,}", f"{est.flash_bytes / board.flash_bytes:.1%}"],
+                   ["RAM", f"{est.ram_bytes:,}", f"{board.ram_bytes:,}", f"{est.ram_bytes / board.ram_bytes:.1%}"]])
+    fit.check(board, est, f"{model.name} ({model.runtime}, compiled offline)")

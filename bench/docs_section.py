@@ -1,6 +1,10 @@
 """The benchmark scripts' one way into docs/benchmarks.md: each owns the
 section between its two markers and leaves the rest of the file as it is."""
 
+import os
+import platform
+import shutil
+import subprocess
 from pathlib import Path
 
 
@@ -20,3 +24,13 @@ def replace_section(path: Path, begin: str, end: str, lines: list[str]) -> None:
 def commands(cmds: list[str]) -> list[str]:
     """The closing block every section has: the commands that produced its figures."""
     return ["", "Commands (from the repository root):", "", "```", *cmds, "```"]
+
+
+def machine(tools: tuple[str, ...] = ("qemu-system-arm", "arm-none-eabi-gcc")) -> str:
+    """CPU, cores, load, kernel and the first line of each tool's --version: what a figure was measured on."""
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    versions = [subprocess.run([t, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+                for t in tools if shutil.which(t)]
+    return "; ".join([f"{cpu}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
+                      f"{platform.system()} {platform.release()}", *versions])

@@ -12,7 +12,6 @@ one inference (`toolchain bench --samples 1`), and static RAM of the firmware wi
 
 import argparse
 import json
-import platform
 import shutil
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from docs_section import commands, replace_section
+from docs_section import commands, machine, replace_section
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -75,13 +74,6 @@ def measure(model: str, clean_samples: int | None) -> dict:
     out["cmds"].append(cmd)
     out["ram"] = ram_without_stats(model)
     return out
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    qemu = subprocess.run(["qemu-system-arm", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    return f"{cpu}, {platform.system()} {platform.release()}; {qemu}"
 
 
 def row(model: str, name: str, m: dict) -> str:

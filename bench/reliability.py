@@ -27,8 +27,6 @@ Results also go to build/reliability/<campaign>.json.
 
 import argparse
 import json
-import os
-import platform
 import random
 import resource
 import select
@@ -39,6 +37,8 @@ import time
 import traceback
 from collections import Counter
 from pathlib import Path
+
+from docs_section import machine
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -355,12 +355,6 @@ def campaign_faults(samples: int = 60) -> dict:
     return {"samples": samples, "rows": rows}
 
 
-def machine() -> str:
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                if ln.startswith("model name")), platform.processor())
-    return f"{cpu}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, Linux {platform.release()}"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description="Reliability campaigns (docs/reliability.md)")
     sub = ap.add_subparsers(dest="campaign", required=True)
@@ -378,7 +372,7 @@ def main() -> None:
     if args.campaign == "worker":
         return worker()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    env = machine()
+    env = machine(())
     if args.campaign == "models":
         result = campaign_models(args.cases, args.jobs, args.start)
     elif args.campaign == "commands":

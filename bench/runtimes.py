@@ -13,7 +13,6 @@ per-op shares. digits also on qemu-m7. TFLM comes from `--tflm-dir` (default
 
 import argparse
 import json
-import platform
 import re
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from docs_section import commands, replace_section
+from docs_section import commands, machine, replace_section
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = "../shared/models"
@@ -46,14 +45,6 @@ def macs(tflite: Path) -> int:
 
     with tempfile.TemporaryDirectory() as d:
         return compile_tflite(tflite, d).macs
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    qemu = subprocess.run(["qemu-system-arm", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    gcc = subprocess.run(["arm-none-eabi-gcc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    return f"{cpu}, {platform.system()} {platform.release()}; {qemu}; {gcc}"
 
 
 def tflm_commit(tree: Path) -> str:

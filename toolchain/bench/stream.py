@@ -46,11 +46,11 @@ RESTARTS = 2  # a link fault mid-stream starts the stream over, at most this oft
 
 @dataclass(frozen=True)
 class Detector:
-    # chosen on three generated 5-minute streams (docs/benchmarks.md); every 5 hops keeps the
-    # front-end plus the amortised network under 1 M instructions per 20 ms hop
+    # chosen on the threshold sweeps of three generated 5-minute streams (docs/benchmarks.md); every 5 hops
+    # keeps the front-end plus the amortised network under 1 M instructions per 20 ms hop
     every_hops: int = 5
     average: int = 4
-    threshold: float = 0.8
+    threshold: float = 0.9
     suppress_s: float = 1.0
     tolerance_s: float = 1.0  # a detection counts for a keyword up to this long after the word ends
 

@@ -29,7 +29,7 @@ def bench_cmd(
                                 "a generated recording; checked against a host replay (stream.json)."),
     minutes: float = typer.Option(None, "--minutes", help="With --stream: length of the recording (default 5)."),
     threshold: float = typer.Option(None, "--threshold", help="With --stream: detection threshold on averaged "
-                                    "posteriors (default 0.8)."),
+                                    "posteriors (default 0.9)."),
     recording_seed: int = typer.Option(None, "--recording-seed", help="With --stream: seed of the recording "
                                        "(default: --seed)."),
     as_json: bool = options.JSON,

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import boards, build, manifest
+from toolchain.boards import runtimes
 from toolchain.audio import FrontendConfig, features, frontend_of
 from toolchain.bench import device_session, measured_on
 from toolchain.build.audio import DETECTOR_SYMBOLS, lut, symbol_bytes
@@ -36,6 +37,7 @@ from toolchain.device.harness.errors import HarnessError, TransportError
 from toolchain.errors import UsageError
 from toolchain.evaluate import io_quant, tflm_outputs
 from toolchain.paths import STREAM_FILE
+from toolchain.pipeline import prepare
 from toolchain.recipes.data.speech_stream import recording
 
 NOT_KEYWORDS = ("unknown", "silence")
@@ -198,18 +200,19 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
     det = detector or Detector()
     det.check()
     board = boards.load(board_id)
-    if url and not board.emulated:
-        fw = build.flashed(model_ref, board_id, runtime=runtime or board.runtime, seed=seed, variant=variant)
-    else:
-        fw = build.build(model_ref, board_id, runtime=runtime, seed=seed, variant=variant, tflm_dir=tflm_dir,
-                         kernels=kernels)
-    p = fw.prepared
+    runtimes.for_board(board, runtime)  # a runtime the board cannot take is refused before any training
+    p = prepare(model_ref, board.id, seed, variant)  # what the model is, before any firmware is built
     cfg = frontend_of(p.manifest)
     if cfg is None:
         raise UsageError(f"{p.name} is not an audio model: --stream needs a recipe with the speech or wav_folder loader")
     labels = p.manifest["labels"]
     if len(labels) > MAX_CLASSES:
         raise UsageError(f"{p.name} has {len(labels)} classes; the device's detector takes at most {MAX_CLASSES}")
+    if url and not board.emulated:
+        fw = build.flashed(model_ref, board_id, runtime=runtime or board.runtime, seed=seed, variant=variant)
+    else:
+        fw = build.build(model_ref, board_id, runtime=runtime, seed=seed, variant=variant, tflm_dir=tflm_dir,
+                         kernels=kernels)
     _, qout = io_quant(Path(p.tflite).read_bytes())
     dd = DeviceDetector.of(det, labels, qout.scale, qout.zero_point, cfg)
     recording_seed = seed if recording_seed is None else recording_seed

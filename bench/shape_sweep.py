@@ -108,6 +108,13 @@ SHAPES = [
     ("FULLY_CONNECTED", "250 -> 10 (odd)", fully_connected(250, 10)),
     ("AVERAGE_POOL_2D", "16x16x16, 2x2 stride 2", pool("AVERAGE_POOL_2D", 16, 16, 16, 2, 2)),
     ("MAX_POOL_2D", "16x16x16, 3x3 stride 2", pool("MAX_POOL_2D", 16, 16, 16, 3, 2)),
+    # appended, so the rows above keep their seeds
+    ("DEPTHWISE_CONV_2D odd channels", "24x24x3, 3x3", depthwise(24, 24, 3, 1, 3, 3)),
+    ("DEPTHWISE_CONV_2D odd channels", "16x16x7, 3x3", depthwise(16, 16, 7, 1, 3, 3)),
+    ("DEPTHWISE_CONV_2D odd channels", "12x12x13, 3x3", depthwise(12, 12, 13, 1, 3, 3)),
+    ("DEPTHWISE_CONV_2D odd channels", "24x24x5, 3x3, stride 2", depthwise(24, 24, 5, 1, 3, 3, 2)),
+    ("DEPTHWISE_CONV_2D odd channels", "16x16x5, 5x5", depthwise(16, 16, 5, 1, 5, 5)),
+    ("DEPTHWISE_CONV_2D multiplier > 1", "16x16x3, multiplier 3, 3x3", depthwise(16, 16, 3, 3, 3, 3)),
 ]
 
 

@@ -139,13 +139,14 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
     # Zero-point padded input rows (output channels, padded to a multiple of
     # 4, for the DSP kernel when depth_mult > 1 or in_c % 4 != 0; with 3x3
     # windows and out_c % 4 != 0 one output row so padded too), or the DSP
-    # kernel's paired columns for 3x3 windows, 24 bytes each.
+    # kernel's paired row blocks for undilated 3x3 windows, 32 bytes per
+    # column (and a 4-lane output row for a partial last channel quad).
     wp = (ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1
     layer.scratch = kh * wp * ((oc + 3) // 4 * 4)
     if oc % 4 and kh == kw == 3:  # the 3x3 path's padded output row
         layer.scratch += ow * ((oc + 3) // 4 * 4)
-    if oc == ic and ic % 4 == 0 and kh == kw == 3 and win["dil_w"] == 1:
-        layer.scratch = max(layer.scratch, 24 * wp)
+    if kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1:
+        layer.scratch = max(layer.scratch, 32 * wp + (4 * ow if oc % 4 else 0))
     layer.macs = oh * ow * oc * kh * kw
     return layer
 

@@ -259,29 +259,36 @@ static inline uint32_t dw_pkhbt(uint32_t lo, uint32_t hi) {
 // Two int16 lanes (lo, hi) in one word.
 static inline uint32_t dw_pair16(int32_t lo, int32_t hi) { return (uint16_t)lo | ((uint32_t)(uint16_t)hi << 16); }
 
-// Where a block's two rows come from: per row a pointer and a byte step
-// per column (step 0 on the zero-point word for a padded row), and for
-// gathered lanes (odd channel counts, depth multiplier > 1) the byte of
-// the pixel each lane reads.
+// Lane k's (lo, hi) int16 pair for lanes 0..3, from the even (lanes 0, 2)
+// and odd (1, 3) halves of the lo and hi words.
+static inline void dw_lane_pairs(uint32_t e_lo, uint32_t o_lo, uint32_t e_hi, uint32_t o_hi, uint32_t *dst) {
+  dst[0] = dw_pkhbt(e_lo, e_hi);
+  dst[1] = dw_pkhbt(o_lo, o_hi);
+  dst[2] = dw_pkhtb(e_hi, e_lo);
+  dst[3] = dw_pkhtb(o_hi, o_lo);
+}
+
+// Where a block's rows come from and where its columns go (the first six
+// fields in the order dw_block_gather's LDM reads them).
 typedef struct {
-  const int8_t *row[2];
-  int step[2];
-  const int8_t *lane;  // 4 byte offsets, or 0: the quad's bytes are one word
+  const int8_t *row0, *row1;  // each row's first image pixel (plus the quad's channel for whole words)
+  int32_t step0, step1;       // bytes per column; 0 on the zero-point word for a padded row
+  uint32_t *dst, *end;        // the block's word in its first image column, and one column past the last
+  const int8_t *lane;         // each lane's byte in a pixel, or 0: the quad's bytes are one word
 } dw_block_src_t;
 
-// Lane k of u (from the block's row r): the word at the pixel, or its lanes
-// picked byte by byte.
-static inline uint32_t dw_block_word(const dw_block_src_t *s, const int8_t *px, int r) {
-  if (!s->lane || s->step[r] == 0) return tm_dsp_load4(px);
-  const int8_t *l = s->lane;
-  return (uint8_t)px[l[0]] | (uint32_t)(uint8_t)px[l[1]] << 8 | (uint32_t)(uint8_t)px[l[2]] << 16 |
-         (uint32_t)(uint8_t)px[l[3]] << 24;
+// The word of four lanes at pixel px: one load, or its lanes byte by byte.
+static inline uint32_t dw_block_word(const int8_t *lane, const int8_t *px, int32_t step) {
+  if (!lane || step == 0) return tm_dsp_load4(px);
+  return (uint8_t)px[lane[0]] | (uint32_t)(uint8_t)px[lane[1]] << 8 | (uint32_t)(uint8_t)px[lane[2]] << 16 |
+         (uint32_t)(uint8_t)px[lane[3]] << 24;
 }
 
 // One block column from the quad words of its rows at [r0] and [r1]
 // (advanced by r2 and r3): the four pair words stored at r4 (advanced by a
 // column), until r4 reaches r5. COPY first moves the column's old B to A.
 #define DW_GATHER_ASM(COPY)                \
+  "ldmia r0, {r0, r1, r2, r3, r4, r5}\n\t" \
   "1:\n\t" COPY                             \
   "ldr r6, [r0]\n\t"                       \
   "add r0, r0, r2\n\t"                     \
@@ -300,44 +307,35 @@ static inline uint32_t dw_block_word(const dw_block_src_t *s, const int8_t *px, 
   "cmp r4, r5\n\t"                         \
   "bne 1b"
 
-// n columns of a block into dst (8 words per column, the block at word
-// half * 4); with half 1 and shift set, the old B moves to A first.
-static __attribute__((noinline)) void dw_block_gather(const dw_block_src_t *s, uint32_t *dst, int n, int half,
-                                                      int shift) {
-  dst += 4 * half;
-  if (!s->lane) {  // whole quad words: in assembly
-    register const int8_t *r0 __asm__("r0") = s->row[0];
-    register const int8_t *r1 __asm__("r1") = s->row[1];
-    register int32_t r2 __asm__("r2") = s->step[0];
-    register int32_t r3 __asm__("r3") = s->step[1];
-    register uint32_t *r4 __asm__("r4") = dst;
-    register uint32_t *r5 __asm__("r5") = dst + 8 * n;
+// A block's columns; with shift set (g->dst on B), the old B moves to A
+// first.
+static __attribute__((noinline)) void dw_block_gather(const dw_block_src_t *g, int shift) {
+  if (!g->lane) {  // whole quad words: in assembly
+    register const dw_block_src_t *g_r __asm__("r0") = g;
     if (shift) {
       __asm__ volatile(DW_GATHER_ASM("ldmia r4, {r6, r7, r8, r9}\n\tstmdb r4, {r6, r7, r8, r9}\n\t")
-                       : "+r"(r0), "+r"(r1), "+r"(r4)
-                       : "r"(r2), "r"(r3), "r"(r5)
-                       : "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
+                       : "+r"(g_r)
+                       :
+                       : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc",
+                         "memory");
     } else {
       __asm__ volatile(DW_GATHER_ASM("")
-                       : "+r"(r0), "+r"(r1), "+r"(r4)
-                       : "r"(r2), "r"(r3), "r"(r5)
-                       : "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
+                       : "+r"(g_r)
+                       :
+                       : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc",
+                         "memory");
     }
     return;
   }
-  const int8_t *r0 = s->row[0], *r1 = s->row[1];
-  const int s0 = s->step[0], s1 = s->step[1];
-  for (int j = 0; j < n; ++j, dst += 8, r0 += s0, r1 += s1) {
+  const int8_t *r0 = g->row0, *r1 = g->row1;
+  const int32_t s0 = g->step0, s1 = g->step1;
+  for (uint32_t *dst = g->dst; dst != g->end; dst += 8, r0 += s0, r1 += s1) {
     if (shift) {
       dst[-4] = dst[0], dst[-3] = dst[1], dst[-2] = dst[2], dst[-1] = dst[3];
     }
-    const uint32_t u0 = dw_block_word(s, r0, 0), u1 = dw_block_word(s, r1, 1);
-    const uint32_t e0 = (uint32_t)tm_dsp_even(u0), e1 = (uint32_t)tm_dsp_even(u1);
-    const uint32_t o0 = (uint32_t)tm_dsp_odd(u0), o1 = (uint32_t)tm_dsp_odd(u1);
-    dst[0] = dw_pkhbt(e0, e1);
-    dst[1] = dw_pkhbt(o0, o1);
-    dst[2] = dw_pkhtb(e1, e0);
-    dst[3] = dw_pkhtb(o1, o0);
+    const uint32_t u0 = dw_block_word(g->lane, r0, s0), u1 = dw_block_word(g->lane, r1, s1);
+    dw_lane_pairs((uint32_t)tm_dsp_even(u0), (uint32_t)tm_dsp_odd(u0), (uint32_t)tm_dsp_even(u1),
+                  (uint32_t)tm_dsp_odd(u1), dst);
   }
 }
 
@@ -397,15 +395,49 @@ static __attribute__((noinline)) void dw_block_row(int32_t *t, const uint32_t *x
       : "r0", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
 }
 
-// The sources of block b's rows for the quad at output channel c.
-static void dw_block_rows(const tm_depthwise_conv_params_t *p, const int8_t *in, int b, int c, const int8_t *zpw,
-                          dw_block_src_t *s) {
-  const int ic = p->in_c;
-  for (int r = 0; r < 2; ++r) {
-    const int iy = 2 * b + r - p->pad_top;
-    const int inside = iy >= 0 && iy < p->in_h;
-    s->row[r] = inside ? in + (int32_t)iy * p->in_w * ic + (s->lane ? 0 : c) : zpw;
-    s->step[r] = inside ? ic : 0;
+// Points g at block b's rows (2b - pad_top and the next) from base (the
+// input, plus the quad's channel for whole words), into half h of n
+// columns from first.
+static inline void dw_block_at(const tm_depthwise_conv_params_t *p, const int8_t *base, const int8_t *zpw, int b,
+                               uint32_t *first, int n, int h, dw_block_src_t *g) {
+  const int32_t row = (int32_t)p->in_w * p->in_c;
+  const int iy = 2 * b - p->pad_top;
+  const int in0 = iy >= 0 && iy < p->in_h, in1 = iy + 1 >= 0 && iy + 1 < p->in_h;
+  g->row0 = in0 ? base + iy * row : zpw;
+  g->row1 = in1 ? base + (iy + 1) * row : zpw;
+  g->step0 = in0 ? p->in_c : 0;
+  g->step1 = in1 ? p->in_c : 0;
+  g->dst = first + 4 * h;
+  g->end = g->dst + 8 * n;
+}
+
+// The quad's tables for even and odd rows (all but the row state).
+static __attribute__((noinline)) void dw_block_tables(const tm_depthwise_conv_params_t *p, int c, int n,
+                                                      int32_t tab[2][DW_B_SIZE]) {
+  for (int k = 0; k < 4; ++k) {
+    const int real = k < n;  // lanes past oc compute zeros nobody reads
+    const int right = real ? -p->shift[c + k] : 1;
+    for (int e = 0; e < 2; ++e) {
+      int32_t *t = tab[e];
+      t[DW_B_BIAS + k] = real ? 2 * p->bias[c + k] : 0;
+      t[DW_B_RQ + 3 * k] = real ? p->mult[c + k] : 0;
+      t[DW_B_RQ + 3 * k + 1] = (int32_t)(1u << (right - 1)) + (int32_t)((uint32_t)p->out_zp << right);
+      t[DW_B_RQ + 3 * k + 2] = right;
+    }
+  }
+  const int8_t *wq = p->weights + c * 9;  // [ky][kx][4]
+  for (int kx = 0; kx < 3; ++kx) {
+    uint32_t e[3], o[3];  // window row ky's weights, doubled, lanes 0,2 and 1,3
+    for (int ky = 0; ky < 3; ++ky) {
+      const uint32_t u = tm_dsp_load4(wq + 12 * ky + 4 * kx);
+      e[ky] = __sadd16((uint32_t)tm_dsp_even(u), (uint32_t)tm_dsp_even(u));
+      o[ky] = __sadd16((uint32_t)tm_dsp_odd(u), (uint32_t)tm_dsp_odd(u));
+    }
+    uint32_t *even = (uint32_t *)&tab[0][DW_B_W + 8 * kx], *odd = (uint32_t *)&tab[1][DW_B_W + 8 * kx];
+    dw_lane_pairs(e[0], o[0], e[1], o[1], even);  // A: rows 0, 1
+    dw_lane_pairs(e[2], o[2], 0, 0, even + 4);     // B: row 2 below
+    dw_lane_pairs(0, 0, e[0], o[0], odd);          // A: row 0 above
+    dw_lane_pairs(e[1], o[1], e[2], o[2], odd + 4);
   }
 }
 
@@ -428,30 +460,14 @@ static void dw_block_layer(const tm_depthwise_conv_params_t *p, const int8_t *in
   for (int c = 0; c < oc; c += 4) {
     const int n = oc - c < 4 ? oc - c : 4;
     int8_t lane[4];
-    dw_block_src_t src = {{0, 0}, {0, 0}, 0};
+    dw_block_src_t g = {0, 0, 0, 0, 0, 0, 0};
+    const int8_t *base = in + c;
     if (dm != 1 || n < 4) {  // lanes gathered byte by byte; lanes past oc repeat the last channel
       for (int k = 0; k < 4; ++k) lane[k] = (int8_t)((c + (k < n ? k : n - 1)) / dm);
-      src.lane = lane;
+      g.lane = lane;
+      base = in;
     }
-    const int8_t *wq = p->weights + c * 9;  // [ky][kx][4]
-    for (int k = 0; k < 4; ++k) {
-      const int real = k < n;  // lanes past oc compute zeros nobody reads
-      const int right = real ? -p->shift[c + k] : 1;
-      for (int e = 0; e < 2; ++e) {
-        int32_t *t = tab[e];
-        t[DW_B_BIAS + k] = real ? 2 * p->bias[c + k] : 0;
-        t[DW_B_RQ + 3 * k] = real ? p->mult[c + k] : 0;
-        t[DW_B_RQ + 3 * k + 1] = (int32_t)(1u << (right - 1)) + (int32_t)((uint32_t)p->out_zp << right);
-        t[DW_B_RQ + 3 * k + 2] = right;
-      }
-      for (int kx = 0; kx < 3; ++kx) {
-        const int32_t w0 = 2 * wq[4 * kx + k], w1 = 2 * wq[12 + 4 * kx + k], w2 = 2 * wq[24 + 4 * kx + k];
-        tab[0][DW_B_W + 8 * kx + k] = (int32_t)dw_pair16(w0, w1);
-        tab[0][DW_B_W + 8 * kx + 4 + k] = (int32_t)dw_pair16(w2, 0);
-        tab[1][DW_B_W + 8 * kx + k] = (int32_t)dw_pair16(0, w0);
-        tab[1][DW_B_W + 8 * kx + 4 + k] = (int32_t)dw_pair16(w1, w2);
-      }
-    }
+    dw_block_tables(p, c, n, tab);
     const int oadv = n == 4 ? oc : 4;
     tab[0][DW_B_OADV] = tab[1][DW_B_OADV] = oadv;
     tab[0][DW_B_XADV] = tab[1][DW_B_XADV] = 32 * p->stride_w - 96;
@@ -461,11 +477,11 @@ static void dw_block_layer(const tm_depthwise_conv_params_t *p, const int8_t *in
       if (a != have && n_cols > 0) {
         const int shift = a == have + 1;
         if (!shift) {
-          dw_block_rows(p, in, a, c, zpw, &src);
-          dw_block_gather(&src, cols + 8 * lead, n_cols, 0, 0);
+          dw_block_at(p, base, zpw, a, cols + 8 * lead, n_cols, 0, &g);
+          dw_block_gather(&g, 0);
         }
-        dw_block_rows(p, in, a + 1, c, zpw, &src);
-        dw_block_gather(&src, cols + 8 * lead, n_cols, 1, shift);
+        dw_block_at(p, base, zpw, a + 1, cols + 8 * lead, n_cols, 1, &g);
+        dw_block_gather(&g, shift);
       }
       have = a;
       int32_t *t = tab[rel & 1];

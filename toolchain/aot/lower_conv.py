@@ -1,5 +1,7 @@
 """Lowering of the weighted ops: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED."""
 
+import math
+
 import numpy as np
 
 from toolchain.aot import quant
@@ -136,6 +138,13 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
                         k_h=kh, k_w=kw, **win, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
     layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
+    if kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1:
+        # The DSP kernel runs these one channel quad at a time over the whole
+        # layer: in place only with the output whole pixels below the input
+        # (a lag in whole pixels and words places it so), never with a depth
+        # multiplier (each output pixel is wider than the input's).
+        pixel = math.lcm(ic, 4)
+        layer.lag = {} if oc != ic else {inp.index: -(-layer.lag[inp.index] // pixel) * pixel}
     # Zero-point padded input rows (output channels, padded to a multiple of
     # 4, for the DSP kernel when depth_mult > 1 or in_c % 4 != 0; with 3x3
     # windows and out_c % 4 != 0 one output row so padded too), or the DSP

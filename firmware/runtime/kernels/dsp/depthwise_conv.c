@@ -411,33 +411,34 @@ static inline void dw_block_at(const tm_depthwise_conv_params_t *p, const int8_t
   g->end = g->dst + 8 * n;
 }
 
-// The quad's tables for even and odd rows (all but the row state).
+// Lanes 0, 2 (even) or 1, 3 (odd) of u as int16, doubled.
+static inline uint32_t dw_even2(uint32_t u) { return __sadd16((uint32_t)tm_dsp_even(u), (uint32_t)tm_dsp_even(u)); }
+static inline uint32_t dw_odd2(uint32_t u) { return __sadd16((uint32_t)tm_dsp_odd(u), (uint32_t)tm_dsp_odd(u)); }
+
+// The quad's tables for even rows (te) and odd rows (to), all but the row
+// state. Lanes past out_c repeat the last channel's constants; their
+// weights are zero and their outputs are not stored.
 static __attribute__((noinline)) void dw_block_tables(const tm_depthwise_conv_params_t *p, int c, int n,
-                                                      int32_t tab[2][DW_B_SIZE]) {
+                                                      int32_t *te, int32_t *to) {
+  const uint32_t zp = (uint32_t)p->out_zp;
   for (int k = 0; k < 4; ++k) {
-    const int real = k < n;  // lanes past oc compute zeros nobody reads
-    const int right = real ? -p->shift[c + k] : 1;
-    for (int e = 0; e < 2; ++e) {
-      int32_t *t = tab[e];
-      t[DW_B_BIAS + k] = real ? 2 * p->bias[c + k] : 0;
-      t[DW_B_RQ + 3 * k] = real ? p->mult[c + k] : 0;
-      t[DW_B_RQ + 3 * k + 1] = (int32_t)(1u << (right - 1)) + (int32_t)((uint32_t)p->out_zp << right);
-      t[DW_B_RQ + 3 * k + 2] = right;
-    }
+    const int ch = c + (k < n ? k : n - 1);
+    const int right = -p->shift[ch];
+    te[DW_B_BIAS + k] = to[DW_B_BIAS + k] = 2 * p->bias[ch];
+    te[DW_B_RQ + 3 * k] = to[DW_B_RQ + 3 * k] = p->mult[ch];
+    te[DW_B_RQ + 3 * k + 1] = to[DW_B_RQ + 3 * k + 1] = (int32_t)((1u << (right - 1)) + (zp << right));
+    te[DW_B_RQ + 3 * k + 2] = to[DW_B_RQ + 3 * k + 2] = right;
   }
   const int8_t *wq = p->weights + c * 9;  // [ky][kx][4]
-  for (int kx = 0; kx < 3; ++kx) {
-    uint32_t e[3], o[3];  // window row ky's weights, doubled, lanes 0,2 and 1,3
-    for (int ky = 0; ky < 3; ++ky) {
-      const uint32_t u = tm_dsp_load4(wq + 12 * ky + 4 * kx);
-      e[ky] = __sadd16((uint32_t)tm_dsp_even(u), (uint32_t)tm_dsp_even(u));
-      o[ky] = __sadd16((uint32_t)tm_dsp_odd(u), (uint32_t)tm_dsp_odd(u));
-    }
-    uint32_t *even = (uint32_t *)&tab[0][DW_B_W + 8 * kx], *odd = (uint32_t *)&tab[1][DW_B_W + 8 * kx];
-    dw_lane_pairs(e[0], o[0], e[1], o[1], even);  // A: rows 0, 1
-    dw_lane_pairs(e[2], o[2], 0, 0, even + 4);     // B: row 2 below
-    dw_lane_pairs(0, 0, e[0], o[0], odd);          // A: row 0 above
-    dw_lane_pairs(e[1], o[1], e[2], o[2], odd + 4);
+  uint32_t *we = (uint32_t *)&te[DW_B_W], *wo = (uint32_t *)&to[DW_B_W];
+  for (int kx = 0; kx < 3; ++kx, wq += 4, we += 8, wo += 8) {
+    const uint32_t u0 = tm_dsp_load4(wq), u1 = tm_dsp_load4(wq + 12), u2 = tm_dsp_load4(wq + 24);
+    const uint32_t e0 = dw_even2(u0), o0 = dw_odd2(u0), e1 = dw_even2(u1), o1 = dw_odd2(u1);
+    const uint32_t e2 = dw_even2(u2), o2 = dw_odd2(u2);
+    dw_lane_pairs(e0, o0, e1, o1, we);  // even rows, A: window rows 0, 1
+    dw_lane_pairs(e2, o2, 0, 0, we + 4);  // B: window row 2 is its first row
+    dw_lane_pairs(0, 0, e0, o0, wo);      // odd rows, A: window row 0 is its second
+    dw_lane_pairs(e1, o1, e2, o2, wo + 4);
   }
 }
 
@@ -467,7 +468,7 @@ static void dw_block_layer(const tm_depthwise_conv_params_t *p, const int8_t *in
       g.lane = lane;
       base = in;
     }
-    dw_block_tables(p, c, n, tab);
+    dw_block_tables(p, c, n, tab[0], tab[1]);
     const int oadv = n == 4 ? oc : 4;
     tab[0][DW_B_OADV] = tab[1][DW_B_OADV] = oadv;
     tab[0][DW_B_XADV] = tab[1][DW_B_XADV] = 32 * p->stride_w - 96;

@@ -140,11 +140,11 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
     layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
     if kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1:
         # The DSP kernel runs these one channel quad at a time over the whole
-        # layer: in place only with the output whole pixels below the input
-        # (a lag in whole pixels and words places it so), never with a depth
-        # multiplier (each output pixel is wider than the input's).
-        pixel = math.lcm(ic, 4)
-        layer.lag = {} if oc != ic else {inp.index: -(-layer.lag[inp.index] // pixel) * pixel}
+        # layer: in place only with the output whole pixels (and words) below
+        # the input, never with a depth multiplier (each output pixel is
+        # wider than the input's).
+        layer.lag_unit = math.lcm(ic, 4)
+        layer.lag = {} if oc != ic else {inp.index: -(-layer.lag[inp.index] // layer.lag_unit) * layer.lag_unit}
     # Zero-point padded input rows (output channels, padded to a multiple of
     # 4, for the DSP kernel when depth_mult > 1 or in_c % 4 != 0; with 3x3
     # windows and out_c % 4 != 0 one output row so padded too), or the DSP

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// DEPTHWISE_CONV_2D for Cortex-M with the DSP extension. With depth
-// multiplier 1 and channels in multiples of 4: for each output row the k_h
-// input rows it reads are copied into scratch with zero-point padding, so
-// the inner loops have no bounds checks; four channels per word (SXTB16
-// splits them into lanes, SMLABB/SMLATT accumulate each lane), weights
-// stored per channel quad so they stream in order, 3x3 windows unrolled
-// in assembly. Other depth multipliers and channel counts gather each
-// output channel's input value (channels padded to a multiple of 4) and
-// use the same loops.
+// DEPTHWISE_CONV_2D for Cortex-M with the DSP extension. Undilated 3x3
+// windows (the usual depthwise layer, any channel count and depth
+// multiplier) run one channel quad at a time over the whole layer from
+// input rows paired into int16 blocks, each gathered once (dw_block_layer
+// below). Other windows, and 3x3 layers the planner put in place with the
+// output not whole pixels below the input, copy the k_h input rows of each
+// output row into scratch with zero-point padding (expanded to the output
+// channels, padded to quads, when depth_mult > 1 or in_c % 4 != 0), so the
+// inner loops have no bounds checks: four channels per word (SXTB16 splits
+// them into lanes, SMLABB/SMLATT accumulate each lane), weights stored per
+// channel quad so they stream in order, 3x3 windows unrolled in assembly.
 // Hot loops: keep -O2 code generation when the project builds with -Os
 // (PlatformIO's default), which would otherwise cost ~30% more instructions.
 #pragma GCC optimize("O2")
@@ -232,15 +234,14 @@ static void dw_out_row_3x3_sat(const dw_layer_t *l, const int8_t *x, int out_w, 
 }
 
 // 3x3 windows (dilation 1), one channel quad at a time over the whole layer.
-// Input rows are paired into blocks, block b = rows (2b - pad_top, 2b + 1 -
-// pad_top), kept per column as four words, lane k's (upper row, lower row)
-// as an int16 pair, so one SMLAD does two taps. Every output row reads two
-// consecutive blocks A and B: an even one (window rows 0,1 in A, row 2 the
-// lower half of B) or an odd one (row 0 the upper half of A, rows 1,2 in
-// B); the weights fill the unused half with zero, so both are 8 SMLAD per
-// window column. Scratch holds A and B side by side per column (32 bytes),
-// so each block is gathered once per layer and quad (the previous scheme
-// gathered three rows per output row).
+// Input rows are paired into blocks, block b = rows 2b - pad_top and the
+// next, kept per column as four words: lane k's (first row, second row) as
+// an int16 pair, so one SMLAD does two taps. Every output row reads two
+// consecutive blocks A and B, in one of two patterns: window rows 0, 1 are
+// A and row 2 is B's first row, or row 0 is A's second row and rows 1, 2
+// are B. The weights put zero in the unused halves, so both patterns are 8
+// SMLAD per window column. Scratch holds A and B side by side per column
+// (32 bytes), so each block is gathered once per layer and quad.
 
 // Top half of lo as the bottom half, top half of hi kept: PKHTB.
 static inline uint32_t dw_pkhtb(uint32_t hi, uint32_t lo) {

@@ -31,7 +31,7 @@ TABLES = {
     "reduce": ([random_models.mean], {"MEAN"}),
 }
 CASES_PER_TABLE = 6
-MORE_CASES = {"depthwise_conv": 12}  # the DSP depthwise kernel's paths: any window, 3x3 odd channels/multipliers
+MORE_CASES = {"depthwise_conv": 16}  # the DSP depthwise kernel's paths: any window, 3x3 odd channels/multipliers
 MAX_CASE_BYTES = 1500      # constants + inputs + outputs: keeps the tables small
 SAMPLES = 2
 SCRATCH_BYTES = 4096       # golden_test.c's shared scratch buffer

@@ -356,9 +356,9 @@ enum { DW_B_BIAS = 0, DW_B_W = 4, DW_B_OUT = 28, DW_B_OADV = 29, DW_B_XADV = 30,
   "smlad r6, r10, lr, r6\n\t"
 
 // Lane k of the doubled accumulator a, with (m, c, r) in registers:
-// SMMLAR adds c (half + zp << r) to the high product; one less when the
-// accumulator is negative (it is negative exactly when the product is, or
-// the product is 0, where the rounding cannot tie); shift, SSAT, store.
+// SMMLAR adds c (half + zp << r) to the high product, minus 1 when it is
+// negative (the accumulator's sign stands in for the product's: they differ
+// only when the product is 0, which never ties), shift, SSAT, store.
 #define DW_BLOCK_ASM_OUT(a, m, c, r, k) \
   "smmlar " m ", " a ", " m ", " c "\n\t" \
   "sub " m ", " m ", " a ", lsr #31\n\t"  \

@@ -142,6 +142,7 @@ def main() -> None:
     ap.add_argument("--only", default="", help="substring of the op family to run")
     ap.add_argument("--skip", type=int, default=0, help="start at this row (after an interrupted run)")
     args = ap.parse_args()
+    args.tflm_dir = str(Path(args.tflm_dir).resolve())  # each bench runs in a temporary directory
     print("| op family | shape | MACs | TFLM + CMSIS-NN instructions | AOT instructions | AOT / TFLM | outputs identical |")
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:

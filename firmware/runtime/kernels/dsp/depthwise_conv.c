@@ -422,13 +422,16 @@ static inline uint32_t dw_odd2(uint32_t u) { return __sadd16((uint32_t)tm_dsp_od
 static __attribute__((noinline)) void dw_block_tables(const tm_depthwise_conv_params_t *p, int c, int n,
                                                       int32_t *te, int32_t *to) {
   const uint32_t zp = (uint32_t)p->out_zp;
+  const int32_t *bias = p->bias + c, *mult = p->mult + c, *shift = p->shift + c;
+#pragma GCC unroll 4
   for (int k = 0; k < 4; ++k) {
-    const int ch = c + (k < n ? k : n - 1);
-    const int right = -p->shift[ch];
-    te[DW_B_BIAS + k] = to[DW_B_BIAS + k] = 2 * p->bias[ch];
-    te[DW_B_RQ + 3 * k] = to[DW_B_RQ + 3 * k] = p->mult[ch];
-    te[DW_B_RQ + 3 * k + 1] = to[DW_B_RQ + 3 * k + 1] = (int32_t)((1u << (right - 1)) + (zp << right));
-    te[DW_B_RQ + 3 * k + 2] = to[DW_B_RQ + 3 * k + 2] = right;
+    const int i = k < n ? k : n - 1;
+    const int32_t b = 2 * bias[i], m = mult[i], right = -shift[i];
+    const int32_t round = (int32_t)((1u << (right - 1)) + (zp << right));
+    te[DW_B_BIAS + k] = b, to[DW_B_BIAS + k] = b;
+    te[DW_B_RQ + 3 * k] = m, to[DW_B_RQ + 3 * k] = m;
+    te[DW_B_RQ + 3 * k + 1] = round, to[DW_B_RQ + 3 * k + 1] = round;
+    te[DW_B_RQ + 3 * k + 2] = right, to[DW_B_RQ + 3 * k + 2] = right;
   }
   const int8_t *wq = p->weights + c * 9;  // [ky][kx][4]
   uint32_t *we = (uint32_t *)&te[DW_B_W], *wo = (uint32_t *)&to[DW_B_W];
@@ -449,7 +452,7 @@ static __attribute__((noinline)) void dw_block_tables(const tm_depthwise_conv_pa
 // per pixel. Weights and biases are doubled (2w fits an int16 lane), so
 // the accumulator is the 2 * acc that SMMLAR needs.
 static void dw_block_layer(const tm_depthwise_conv_params_t *p, const int8_t *in, int8_t *out, int wp) {
-  const int oc = p->out_c, ow = p->out_w, dm = p->depth_mult;
+  const int oc = p->out_c, ow = p->out_w, oh = p->out_h, dm = p->depth_mult, sh = p->stride_h;
   const int8_t zp = (int8_t)p->in_zp;
   const int8_t zpw[4] = {zp, zp, zp, zp};
   const uint32_t zz = dw_pair16(zp, zp);
@@ -474,8 +477,8 @@ static void dw_block_layer(const tm_depthwise_conv_params_t *p, const int8_t *in
     tab[0][DW_B_OADV] = tab[1][DW_B_OADV] = oadv;
     tab[0][DW_B_XADV] = tab[1][DW_B_XADV] = 32 * p->stride_w - 96;
     int have = -2;  // the block in A
-    for (int oy = 0; oy < p->out_h; ++oy) {
-      const int rel = oy * p->stride_h, a = rel >> 1;
+    for (int oy = 0; oy < oh; ++oy) {
+      const int rel = oy * sh, a = rel >> 1;
       if (a != have && n_cols > 0) {
         const int shift = a == have + 1;
         if (!shift) {

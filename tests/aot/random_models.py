@@ -295,8 +295,8 @@ def small_cnn(rng) -> bytes:
 
 GENERATORS = {
     "conv": conv, "depthwise": depthwise, "depthwise_3x3": depthwise_3x3, "fully_connected": fully_connected,
-    "pool": pool, "add_mul": add_mul, "softmax": softmax, "sigmoid": sigmoid, "quantize": quantize, "pad": pad, "concat": concat,
-    "small_cnn": small_cnn,
+    "pool": pool, "add_mul": add_mul, "softmax": softmax, "sigmoid": sigmoid, "quantize": quantize, "pad": pad,
+    "concat": concat, "small_cnn": small_cnn,
 }
 
 

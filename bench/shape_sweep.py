@@ -108,6 +108,13 @@ SHAPES = [
     ("FULLY_CONNECTED", "250 -> 10 (odd)", fully_connected(250, 10)),
     ("AVERAGE_POOL_2D", "16x16x16, 2x2 stride 2", pool("AVERAGE_POOL_2D", 16, 16, 16, 2, 2)),
     ("MAX_POOL_2D", "16x16x16, 3x3 stride 2", pool("MAX_POOL_2D", 16, 16, 16, 3, 2)),
+    # appended, so the rows above keep their seeds
+    ("DEPTHWISE_CONV_2D odd channels", "24x24x3, 3x3", depthwise(24, 24, 3, 1, 3, 3)),
+    ("DEPTHWISE_CONV_2D odd channels", "16x16x7, 3x3", depthwise(16, 16, 7, 1, 3, 3)),
+    ("DEPTHWISE_CONV_2D odd channels", "12x12x13, 3x3", depthwise(12, 12, 13, 1, 3, 3)),
+    ("DEPTHWISE_CONV_2D odd channels", "24x24x5, 3x3, stride 2", depthwise(24, 24, 5, 1, 3, 3, 2)),
+    ("DEPTHWISE_CONV_2D odd channels", "16x16x5, 5x5", depthwise(16, 16, 5, 1, 5, 5)),
+    ("DEPTHWISE_CONV_2D multiplier > 1", "16x16x3, multiplier 3, 3x3", depthwise(16, 16, 3, 3, 3, 3)),
 ]
 
 
@@ -135,6 +142,7 @@ def main() -> None:
     ap.add_argument("--only", default="", help="substring of the op family to run")
     ap.add_argument("--skip", type=int, default=0, help="start at this row (after an interrupted run)")
     args = ap.parse_args()
+    args.tflm_dir = str(Path(args.tflm_dir).resolve())  # each bench runs in a temporary directory
     print("| op family | shape | MACs | TFLM + CMSIS-NN instructions | AOT instructions | AOT / TFLM | outputs identical |")
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:

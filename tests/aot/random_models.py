@@ -82,6 +82,28 @@ def depthwise(rng) -> bytes:
     return mb.build([x], [y])
 
 
+def depthwise_3x3(rng) -> bytes:
+    """The DSP kernel's paired-rows path: 3x3, no dilation, odd channel counts and multipliers included."""
+    cin = int(rng.choice([1, 3, 4, 5, 7, 8, 13, 16]))
+    mult = int(rng.choice([1, 1, 1, 2, 3]))
+    top = 13 if mult == 1 else 8  # smaller images with a multiplier keep the golden cases within their size
+    h, w = int(rng.integers(3, top)), int(rng.integers(3, top))
+    s = int(rng.choice([1, 1, 2]))
+    same = bool(rng.random() < 0.7)
+    oh, ow = _geometry(rng, h, 3, s, 1, same), _geometry(rng, w, 3, s, 1, same)
+    cout = cin * mult
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    wt, ws = _weights(mb, rng, [1, 3, 3, cout], cout, 3)
+    b = _bias(mb, rng, cout, s_in, ws)
+    y = _act_tensor(mb, rng, [1, oh, ow, cout], _out_scale(rng, s_in, ws, 9))
+    mb.op("DEPTHWISE_CONV_2D", [x, wt, b], [y], padding=0 if same else 1, stride_w=s, stride_h=s,
+          depth_multiplier=mult, fused_activation_function=int(rng.choice(ACTS)), dilation_w_factor=1,
+          dilation_h_factor=1)
+    return mb.build([x], [y])
+
+
 def fully_connected(rng) -> bytes:
     batches, din, dout = int(rng.integers(1, 4)), int(rng.integers(1, 70)), int(rng.integers(1, 20))
     mb = ModelBuilder()
@@ -272,9 +294,9 @@ def small_cnn(rng) -> bytes:
 
 
 GENERATORS = {
-    "conv": conv, "depthwise": depthwise, "fully_connected": fully_connected, "pool": pool, "add_mul": add_mul,
-    "softmax": softmax, "sigmoid": sigmoid, "quantize": quantize, "pad": pad, "concat": concat,
-    "small_cnn": small_cnn,
+    "conv": conv, "depthwise": depthwise, "depthwise_3x3": depthwise_3x3, "fully_connected": fully_connected,
+    "pool": pool, "add_mul": add_mul, "softmax": softmax, "sigmoid": sigmoid, "quantize": quantize, "pad": pad,
+    "concat": concat, "small_cnn": small_cnn,
 }
 
 

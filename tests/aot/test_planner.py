@@ -1,5 +1,6 @@
 """Memory plans: no two buffers alive at the same time overlap, except an
-in-place output sitting at least its lag below the input it overwrites."""
+in-place output sitting at least its lag (and a multiple of its unit) below
+the input it overwrites."""
 
 import numpy as np
 import pytest
@@ -19,8 +20,10 @@ def assert_no_bad_overlap(buffers: list[Buffer]) -> None:
                 continue
             if a.offset + a.size <= b.offset or b.offset + b.size <= a.offset:
                 continue
-            a_over_b = b.key in a.lags and a.offset + a.lags[b.key] <= b.offset
-            b_over_a = a.key in b.lags and b.offset + b.lags[a.key] <= a.offset
+            a_over_b = (b.key in a.lags and a.offset + a.lags[b.key] <= b.offset
+                        and (b.offset - a.offset) % a.units.get(b.key, 1) == 0)
+            b_over_a = (a.key in b.lags and b.offset + b.lags[a.key] <= a.offset
+                        and (a.offset - b.offset) % b.units.get(a.key, 1) == 0)
             assert a_over_b or b_over_a, \
                 f"{a.key}@{a.offset}+{a.size} [{a.first},{a.last}] overlaps {b.key}@{b.offset}+{b.size} [{b.first},{b.last}]"
 
@@ -63,6 +66,7 @@ def test_random_buffer_sets():
             for b in bufs:
                 if a is not b and b.last == a.first and rng.random() < 0.5:
                     a.lags[b.key] = int(rng.integers(-500, 2000))
+                    a.units[b.key] = int(rng.choice([1, 4, 12, 64, 512]))
         p = plan(bufs)
         assert_no_bad_overlap(p.buffers)
         live_max = max(sum(b.size for b in bufs if b.first <= t <= b.last) for t in range(16))
@@ -74,3 +78,20 @@ def test_overlap_check_catches_a_bad_plan():
     a, b = Buffer("t0", 100, 0, 2, offset=0), Buffer("t1", 100, 1, 3, offset=50)
     with pytest.raises(AssertionError):
         assert_no_bad_overlap([a, b])
+
+
+def test_in_place_distance_is_a_multiple_of_the_unit():
+    """VWW's layer 13 case: a scratch buffer at 0 would let the output sit
+    1,728 bytes below its 128-channel input; with a unit of one pixel the
+    output goes whole pixels below it (or elsewhere)."""
+    def bufs(unit):
+        inp = Buffer("t1", 4608, 0, 1, offset=4800)
+        out = Buffer("t2", 4608, 1, 2, lags={"t1": 1152}, units={"t1": unit})
+        return [inp, Buffer("s1", 3072, 1, 1), out]
+    loose = plan(bufs(1))
+    assert_no_bad_overlap(loose.buffers)
+    for unit in (128, 512):
+        p = plan(bufs(unit))
+        assert_no_bad_overlap(p.buffers)
+        off = {b.key: b.offset for b in p.buffers}
+        assert off["t2"] + 4608 <= off["t1"] or (off["t1"] - off["t2"]) % unit == 0

@@ -28,6 +28,7 @@ class Layer:
     consts: list[Const] = field(default_factory=list)
     call: str = "unary"            # unary | binary | concat | copy | alias
     lag: dict = field(default_factory=dict)      # input tensor -> in-place lag bytes
+    lag_unit: int = 1              # in place, the output sits a multiple of this many bytes below the input
     scratch: int = 0               # scratch bytes (the "scratch" field points at them)
     macs: int = 0
 

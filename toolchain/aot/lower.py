@@ -78,6 +78,7 @@ def assign_memory(graph: Graph, layers: list[Layer]) -> Memory:
             src = by_key.get(mem.home.get(root[t], ""))
             if out is not None and src is not None and src is not out and src.last == pos:
                 out.lags[src.key] = lag
+                out.units[src.key] = layer.lag_unit
         if layer.scratch:
             mem.buffers.append(Buffer(f"s{layer.index}", layer.scratch, pos, pos))
     return mem

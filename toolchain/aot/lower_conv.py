@@ -1,5 +1,7 @@
 """Lowering of the weighted ops: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED."""
 
+import math
+
 import numpy as np
 
 from toolchain.aot import quant
@@ -136,16 +138,24 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
                         k_h=kh, k_w=kw, **win, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
     layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
+    if kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1:
+        # The DSP kernel runs these one channel quad at a time over the whole
+        # layer: in place only with the output whole pixels (and words) below
+        # the input, never with a depth multiplier (each output pixel is
+        # wider than the input's).
+        layer.lag_unit = math.lcm(ic, 4)
+        layer.lag = {} if oc != ic else {inp.index: -(-layer.lag[inp.index] // layer.lag_unit) * layer.lag_unit}
     # Zero-point padded input rows (output channels, padded to a multiple of
     # 4, for the DSP kernel when depth_mult > 1 or in_c % 4 != 0; with 3x3
     # windows and out_c % 4 != 0 one output row so padded too), or the DSP
-    # kernel's paired columns for 3x3 windows, 24 bytes each.
+    # kernel's paired row blocks for undilated 3x3 windows, 32 bytes per
+    # column (and a 4-lane output row for a partial last channel quad).
     wp = (ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1
     layer.scratch = kh * wp * ((oc + 3) // 4 * 4)
     if oc % 4 and kh == kw == 3:  # the 3x3 path's padded output row
         layer.scratch += ow * ((oc + 3) // 4 * 4)
-    if oc == ic and ic % 4 == 0 and kh == kw == 3 and win["dil_w"] == 1:
-        layer.scratch = max(layer.scratch, 24 * wp)
+    if kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1:
+        layer.scratch = max(layer.scratch, 32 * wp + (4 * ow if oc % 4 else 0))
     layer.macs = oh * ow * oc * kh * kw
     return layer
 

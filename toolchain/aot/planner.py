@@ -11,7 +11,8 @@ wins; the result is deterministic.
 In-place: a layer that streams its output in order may write over an input
 that dies at that layer, provided the output starts at least `lag` bytes
 below that input (the writes then stay behind the reads; `lag` comes from
-the layer geometry, see layer.stream_lag). Elementwise ops have lag 0,
+the layer geometry, see layer.stream_lag), and a multiple of the layer's
+`lag_unit` below it (the DSP depthwise kernel needs whole pixels). Elementwise ops have lag 0,
 so the output may sit exactly on the input. Reshapes never reach the planner
 as separate buffers: they alias their input (lower.py).
 """
@@ -29,6 +30,7 @@ class Buffer:
     first: int        # layer index that writes it
     last: int         # last layer index that reads it
     lags: dict = field(default_factory=dict)  # key of an input it may overwrite -> lag bytes
+    units: dict = field(default_factory=dict)  # key of such an input -> the distance must be a multiple of this
     offset: int = -1
 
 
@@ -52,9 +54,11 @@ def _compatible(a: Buffer, a_off: int, b: Buffer) -> bool:
     if a_off + a.size <= b.offset or b.offset + b.size <= a_off:
         return True
     if b.key in a.lags:          # a overwrites b from below
-        return a_off + a.lags[b.key] <= b.offset
+        d = b.offset - a_off
+        return d >= a.lags[b.key] and d % a.units.get(b.key, 1) == 0
     if a.key in b.lags:          # b overwrites a from below
-        return b.offset + b.lags[a.key] <= a_off
+        d = a_off - b.offset
+        return d >= b.lags[a.key] and d % b.units.get(a.key, 1) == 0
     return False
 
 
@@ -96,7 +100,7 @@ def plan(buffers: list[Buffer]) -> Plan:
         orders.append((f"shuffle-{n}", order))
     best: Plan | None = None
     for name, order in orders:
-        trial = [Buffer(b.key, b.size, b.first, b.last, dict(b.lags)) for b in buffers]
+        trial = [Buffer(b.key, b.size, b.first, b.last, dict(b.lags), dict(b.units)) for b in buffers]
         peak = _place([trial[i] for i in order])
         if best is None or peak < best.peak:
             best = Plan(trial, peak, name)

@@ -20,7 +20,8 @@ typedef struct {
   const int32_t *mult;           // per output channel
   const int32_t *shift;
   int8_t *scratch;               // k_h padded input rows of wp = (out_w-1)*stride_w+(k_w-1)*dil_w+1 pixels,
-                                 // at least 24 * wp bytes for 3x3 windows with dil_w 1 (4-byte aligned);
+                                 // at least 32 * wp bytes for 3x3 windows with dilation 1 (4-byte aligned,
+                                 // plus 4 * out_w when out_c % 4 != 0);
                                  // 3x3 with out_c % 4 != 0: plus one output row of out_w * out_c rounded up to 4
 } tm_depthwise_conv_params_t;
 

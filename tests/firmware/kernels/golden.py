@@ -21,7 +21,7 @@ HERE = Path(__file__).parent
 # kernel header -> (generators, op names accepted)
 TABLES = {
     "conv": ([random_models.conv], {"CONV_2D"}),
-    "depthwise_conv": ([random_models.depthwise], {"DEPTHWISE_CONV_2D"}),
+    "depthwise_conv": ([random_models.depthwise, random_models.depthwise_3x3], {"DEPTHWISE_CONV_2D"}),
     "fully_connected": ([random_models.fully_connected], {"FULLY_CONNECTED"}),
     "pooling": ([random_models.pool], {"AVERAGE_POOL_2D", "MAX_POOL_2D"}),
     "elementwise": ([random_models.add_mul], {"ADD", "MUL"}),
@@ -31,6 +31,7 @@ TABLES = {
     "reduce": ([random_models.mean], {"MEAN"}),
 }
 CASES_PER_TABLE = 6
+MORE_CASES = {"depthwise_conv": 16}  # the DSP depthwise kernel's paths: any window, 3x3 odd channels/multipliers
 MAX_CASE_BYTES = 1500      # constants + inputs + outputs: keeps the tables small
 SAMPLES = 2
 SCRATCH_BYTES = 4096       # golden_test.c's shared scratch buffer
@@ -107,7 +108,7 @@ def table(kernel: str) -> str:
     gens, ops = TABLES[kernel]
     rng = np.random.default_rng([SEED, list(TABLES).index(kernel)])
     bodies, entries, per_op = [], [], dict.fromkeys(ops, 0)
-    quota = -(-CASES_PER_TABLE // len(ops))  # every op of the kernel gets its share
+    quota = -(-MORE_CASES.get(kernel, CASES_PER_TABLE) // len(ops))  # every op of the kernel gets its share
     for attempt in range(2000):
         if len(entries) == quota * len(ops):
             break

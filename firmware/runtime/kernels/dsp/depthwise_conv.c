@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// DEPTHWISE_CONV_2D for Cortex-M with the DSP extension. With depth
-// multiplier 1 and channels in multiples of 4: for each output row the k_h
-// input rows it reads are copied into scratch with zero-point padding, so
-// the inner loops have no bounds checks; four channels per word (SXTB16
-// splits them into lanes, SMLABB/SMLATT accumulate each lane), weights
-// stored per channel quad so they stream in order, 3x3 windows unrolled
-// in assembly. Other depth multipliers and channel counts gather each
-// output channel's input value (channels padded to a multiple of 4) and
-// use the same loops.
+// DEPTHWISE_CONV_2D for Cortex-M with the DSP extension. Undilated 3x3
+// windows (the usual depthwise layer, any channel count and depth
+// multiplier) run one channel quad at a time over the whole layer from
+// input rows paired into int16 blocks, each gathered once (dw_block_layer
+// below). Other windows, and 3x3 layers the planner put in place with the
+// output not whole pixels below the input, copy the k_h input rows of each
+// output row into scratch with zero-point padding (expanded to the output
+// channels, padded to quads, when depth_mult > 1 or in_c % 4 != 0), so the
+// inner loops have no bounds checks: four channels per word (SXTB16 splits
+// them into lanes, SMLABB/SMLATT accumulate each lane), weights stored per
+// channel quad so they stream in order, 3x3 windows unrolled in assembly.
 // Hot loops: keep -O2 code generation when the project builds with -Os
 // (PlatformIO's default), which would otherwise cost ~30% more instructions.
 #pragma GCC optimize("O2")
@@ -231,11 +233,15 @@ static void dw_out_row_3x3_sat(const dw_layer_t *l, const int8_t *x, int out_w, 
   }
 }
 
-// 3x3 windows with dense columns, one channel quad at a time over the whole
-// layer: the three input rows of an output row are gathered per column as
-// six words, {P0, P1, P2, P3, E, O}: Pc = (row 0, row 1) of channel c as an
-// int16 pair, so one SMLAD does two taps, and E / O the even / odd lanes of
-// row 2 (SMLABB/SMLATT). The quad's weights are widened the same way once.
+// 3x3 windows (dilation 1), one channel quad at a time over the whole layer.
+// Input rows are paired into blocks, block b = rows 2b - pad_top and the
+// next, kept per column as four words: lane k's (first row, second row) as
+// an int16 pair, so one SMLAD does two taps. Every output row reads two
+// consecutive blocks A and B, in one of two patterns: window rows 0, 1 are
+// A and row 2 is B's first row, or row 0 is A's second row and rows 1, 2
+// are B. The weights put zero in the unused halves, so both patterns are 8
+// SMLAD per window column. Scratch holds A and B side by side per column
+// (32 bytes), so each block is gathered once per layer and quad.
 
 // Top half of lo as the bottom half, top half of hi kept: PKHTB.
 static inline uint32_t dw_pkhtb(uint32_t hi, uint32_t lo) {
@@ -251,206 +257,262 @@ static inline uint32_t dw_pkhbt(uint32_t lo, uint32_t hi) {
   return r;
 }
 
-// The six words of one column from the channel-quad words of rows 0, 1, 2.
-static inline void dw_pair_column(uint32_t u0, uint32_t u1, uint32_t u2, uint32_t *dst) {
-  const uint32_t e0 = (uint32_t)tm_dsp_even(u0), e1 = (uint32_t)tm_dsp_even(u1);
-  const uint32_t o0 = (uint32_t)tm_dsp_odd(u0), o1 = (uint32_t)tm_dsp_odd(u1);
-  dst[0] = dw_pkhbt(e0, e1);
-  dst[1] = dw_pkhbt(o0, o1);
-  dst[2] = dw_pkhtb(e1, e0);
-  dst[3] = dw_pkhtb(o1, o0);
-  dst[4] = (uint32_t)tm_dsp_even(u2);
-  dst[5] = (uint32_t)tm_dsp_odd(u2);
-}
-
-// n columns, all three rows inside: row 0 at x (advancing by step), rows 1
-// and 2 at byte offsets d1 and d2 from it; dw_pair_column in assembly.
-static __attribute__((noinline)) void dw_pair_columns(const int8_t *x, int32_t d1, int32_t d2, int step,
-                                                      uint32_t *dst, int n) {
-  const uint32_t *end = dst + 6 * n;
-  __asm__ volatile(
-      "1:\n\t"
-      "ldr r1, [%[x]]\n\t"
-      "ldr r2, [%[x], %[d1]]\n\t"
-      "ldr r3, [%[x], %[d2]]\n\t"
-      "add %[x], %[x], %[step]\n\t"
-      "sxtb16 r4, r1\n\t"
-      "sxtb16 r1, r1, ror #8\n\t"
-      "sxtb16 r5, r2\n\t"
-      "sxtb16 r2, r2, ror #8\n\t"
-      "pkhbt r6, r4, r5, lsl #16\n\t"
-      "pkhtb r5, r5, r4, asr #16\n\t"
-      "pkhbt r4, r1, r2, lsl #16\n\t"
-      "pkhtb r2, r2, r1, asr #16\n\t"
-      "strd r6, r4, [%[d]]\n\t"
-      "strd r5, r2, [%[d], #8]\n\t"
-      "sxtb16 r1, r3\n\t"
-      "sxtb16 r3, r3, ror #8\n\t"
-      "strd r1, r3, [%[d], #16]\n\t"
-      "add %[d], %[d], #24\n\t"
-      "cmp %[d], %[end]\n\t"
-      "bne 1b"
-      : [x] "+r"(x), [d] "+r"(dst)
-      : [d1] "r"(d1), [d2] "r"(d2), [step] "r"(step), [end] "r"(end)
-      : "r1", "r2", "r3", "r4", "r5", "r6", "cc", "memory");
-}
-
-// Every column of scratch as a padded one (all zero points); the padded
-// columns left and right of the image never change after this.
-static void dw_fill_pairs(int32_t in_zp, int wp, uint32_t *dst) {
-  const int8_t zp[4] = {(int8_t)in_zp, (int8_t)in_zp, (int8_t)in_zp, (int8_t)in_zp};
-  const uint32_t zw = tm_dsp_load4(zp);
-  for (int j = 0; j < wp; ++j, dst += 6) dw_pair_column(zw, zw, zw, dst);
-}
-
-// The image columns (after pad_left padded ones) of output row oy for the
-// channel quad at c, paired; the padded columns are already in place.
-static __attribute__((noinline)) void dw_gather_pairs(const tm_depthwise_conv_params_t *p, const int8_t *in, int oy,
-                                                      int c, int wp, uint32_t *dst) {
-  const int cc = p->in_c;
-  const int8_t zp[4] = {(int8_t)p->in_zp, (int8_t)p->in_zp, (int8_t)p->in_zp, (int8_t)p->in_zp};
-  const int8_t *row[3];
-  int step[3];
-  for (int ky = 0; ky < 3; ++ky) {  // a padded row reads the zero point word with step 0
-    const int iy = oy * p->stride_h - p->pad_top + ky * p->dil_h;
-    const int inside = iy >= 0 && iy < p->in_h;
-    row[ky] = inside ? in + (int32_t)iy * p->in_w * cc + c : zp;
-    step[ky] = inside ? cc : 0;
-  }
-  const int lead = p->pad_left < wp ? p->pad_left : wp;
-  const int body = p->in_w < wp - lead ? p->in_w : wp - lead;
-  if (body <= 0) return;
-  const int8_t *r0 = row[0], *r1 = row[1], *r2 = row[2];
-  const int s0 = step[0], s1 = step[1], s2 = step[2];
-  dst += 6 * lead;
-  if (s0 && s1 && s2) {  // all three rows inside: one pointer, the rows at fixed offsets
-    dw_pair_columns(r0, (int32_t)(r1 - r0), (int32_t)(r2 - r0), s0, dst, body);
-    return;
-  }
-  for (int k = 0; k < body; ++k, dst += 6, r0 += s0, r1 += s1, r2 += s2) {
-    dw_pair_column(tm_dsp_load4(r0), tm_dsp_load4(r1), tm_dsp_load4(r2), dst);
-  }
-}
-
-// Per-quad constants of dw_pairs_row, in this order in an int32 table.
-enum { DW_P_MULT = 0, DW_P_ROUND = 4, DW_P_SHIFT = 8, DW_P_BIAS = 12, DW_P_XADV = 16, DW_P_OADV = 17,
-       DW_P_COUNT = 18, DW_P_OUT = 19, DW_P_X = 20, DW_P_W = 21, DW_P_SIZE = 22 };
-
-// One kernel column: LDM the pair words of x (r7-r10) and w (r0, r11, r12,
-// lr), 4 SMLAD; LDRD row 2's lanes of x (r7, r8) and w (r0, r11), SMLABB/SMLATT.
-#define DW_PAIRS_ASM_COLUMN              \
-  "ldmia r1!, {r7, r8, r9, r10}\n\t"     \
-  "ldmia r2!, {r0, r11, r12, lr}\n\t"    \
-  "smlad r3, r7, r0, r3\n\t"             \
-  "smlad r4, r8, r11, r4\n\t"            \
-  "smlad r5, r9, r12, r5\n\t"            \
-  "smlad r6, r10, lr, r6\n\t"            \
-  "ldrd r7, r8, [r1], #8\n\t"            \
-  "ldrd r0, r11, [r2], #8\n\t"           \
-  "smlabb r3, r7, r0, r3\n\t"            \
-  "smlatt r5, r7, r0, r5\n\t"            \
-  "smlabb r4, r8, r11, r4\n\t"           \
-  "smlatt r6, r8, r11, r6\n\t"
-
-// Lane k of the doubled accumulator a requantized (as DW_ASM_OUT, the
-// doubling done by the weights and bias) and stored at r12 + k.
-#define DW_PAIRS_ASM_OUT(a, k)              \
-  "ldr r7, [r0, #" #k "*4]\n\t"             \
-  "smmulr " a ", " a ", r7\n\t"             \
-  "ldr r7, [r0, #(16+" #k "*4)]\n\t"        \
-  "add r8, " a ", r7\n\t"                   \
-  "sub r8, r8, " a ", lsr #31\n\t"          \
-  "ldr r7, [r0, #(32+" #k "*4)]\n\t"        \
-  "asr r8, r8, r7\n\t"                      \
-  "ssat r8, #8, r8\n\t"                     \
-  "strb r8, [r12, #" #k "]\n\t"
-
-// t[DW_P_COUNT] output pixels of one channel quad: x = t[DW_P_X] (the paired
-// columns of the first window, advanced by t[DW_P_XADV] after each pixel's
-// three), w = t[DW_P_W] (18 widened weight words), output at t[DW_P_OUT]
-// (advanced by t[DW_P_OADV]). Exact under the conditions of
-// dw_quad_row_sat. All 14 registers: the table address waits on the stack.
-static __attribute__((noinline)) void dw_pairs_row(int32_t *t) {
-  register int32_t *t_r __asm__("r0") = t;
-  // Bound: 9 taps of |x*w| <= 2^14 plus the bias.
-  __asm__ volatile(
-      "push {r0}\n\t"
-      "ldr r1, [r0, #80]\n\t"
-      "ldr r2, [r0, #84]\n\t"
-      "3:\n\t"
-      "ldrd r3, r4, [r0, #48]\n\t"
-      "ldrd r5, r6, [r0, #56]\n\t"
-      DW_PAIRS_ASM_COLUMN DW_PAIRS_ASM_COLUMN DW_PAIRS_ASM_COLUMN
-      "ldr r0, [sp]\n\t"
-      "ldr r7, [r0, #64]\n\t"
-      "add r1, r1, r7\n\t"
-      "sub r2, r2, #72\n\t"
-      "ldr r12, [r0, #76]\n\t"
-      DW_PAIRS_ASM_OUT("r3", 0) DW_PAIRS_ASM_OUT("r4", 1) DW_PAIRS_ASM_OUT("r5", 2) DW_PAIRS_ASM_OUT("r6", 3)
-      "ldr r7, [r0, #68]\n\t"
-      "add r12, r12, r7\n\t"
-      "str r12, [r0, #76]\n\t"
-      "ldr r7, [r0, #72]\n\t"
-      "subs r7, r7, #1\n\t"
-      "str r7, [r0, #72]\n\t"
-      "bne 3b\n\t"
-      "pop {r0}"
-      : "+r"(t_r)
-      :
-      : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
-}
-
 // Two int16 lanes (lo, hi) in one word.
 static inline uint32_t dw_pair16(int32_t lo, int32_t hi) { return (uint16_t)lo | ((uint32_t)(uint16_t)hi << 16); }
 
-// The whole layer, quad by quad (3x3, dil_w 1, shifts in [-22, -1], no
-// clamp, |acc| < 2^30 as tm_dsp_fast_ok checks): scratch holds wp paired
-// columns (24 * wp bytes). Weights and biases are doubled (2w fits an int16
-// lane), so the accumulator is the 2 * acc that SMMULR needs.
-static void dw_pairs_layer(const tm_depthwise_conv_params_t *p, const int8_t *in, int8_t *out, int wp) {
-  const int cc = p->in_c;
-  int32_t t[DW_P_SIZE];
-  uint32_t wide[18];
+// Lane k's (lo, hi) int16 pair for lanes 0..3, from the even (lanes 0, 2)
+// and odd (1, 3) halves of the lo and hi words.
+static inline void dw_lane_pairs(uint32_t e_lo, uint32_t o_lo, uint32_t e_hi, uint32_t o_hi, uint32_t *dst) {
+  dst[0] = dw_pkhbt(e_lo, e_hi);
+  dst[1] = dw_pkhbt(o_lo, o_hi);
+  dst[2] = dw_pkhtb(e_hi, e_lo);
+  dst[3] = dw_pkhtb(o_hi, o_lo);
+}
+
+// Where a block's rows come from and where its columns go (the first six
+// fields in the order dw_block_gather's LDM reads them).
+typedef struct {
+  const int8_t *row0, *row1;  // each row's first image pixel (plus the quad's channel for whole words)
+  int32_t step0, step1;       // bytes per column; 0 on the zero-point word for a padded row
+  uint32_t *dst, *end;        // the block's word in its first image column, and one column past the last
+  const int8_t *lane;         // each lane's byte in a pixel, or 0: the quad's bytes are one word
+} dw_block_src_t;
+
+// The word of four lanes at pixel px: one load, or its lanes byte by byte.
+static inline uint32_t dw_block_word(const int8_t *lane, const int8_t *px, int32_t step) {
+  if (!lane || step == 0) return tm_dsp_load4(px);
+  return (uint8_t)px[lane[0]] | (uint32_t)(uint8_t)px[lane[1]] << 8 | (uint32_t)(uint8_t)px[lane[2]] << 16 |
+         (uint32_t)(uint8_t)px[lane[3]] << 24;
+}
+
+// One block column from the quad words of its rows at [r0] and [r1]
+// (advanced by r2 and r3): the four pair words stored at r4 (advanced by a
+// column), until r4 reaches r5. COPY first moves the column's old B to A.
+#define DW_GATHER_ASM(COPY)                \
+  "ldmia r0, {r0, r1, r2, r3, r4, r5}\n\t" \
+  "1:\n\t" COPY                             \
+  "ldr r6, [r0]\n\t"                       \
+  "add r0, r0, r2\n\t"                     \
+  "ldr r7, [r1]\n\t"                       \
+  "add r1, r1, r3\n\t"                     \
+  "sxtb16 r8, r6\n\t"                      \
+  "sxtb16 r6, r6, ror #8\n\t"              \
+  "sxtb16 r9, r7\n\t"                      \
+  "sxtb16 r7, r7, ror #8\n\t"              \
+  "pkhbt r10, r8, r9, lsl #16\n\t"         \
+  "pkhbt r11, r6, r7, lsl #16\n\t"         \
+  "pkhtb r12, r9, r8, asr #16\n\t"         \
+  "pkhtb lr, r7, r6, asr #16\n\t"          \
+  "stmia r4, {r10, r11, r12, lr}\n\t"      \
+  "add r4, r4, #32\n\t"                    \
+  "cmp r4, r5\n\t"                         \
+  "bne 1b"
+
+// A block's columns; with shift set (g->dst on B), the old B moves to A
+// first.
+static __attribute__((noinline)) void dw_block_gather(const dw_block_src_t *g, int shift) {
+  if (!g->lane) {  // whole quad words: in assembly
+    register const dw_block_src_t *g_r __asm__("r0") = g;
+    if (shift) {
+      __asm__ volatile(DW_GATHER_ASM("ldmia r4, {r6, r7, r8, r9}\n\tstmdb r4, {r6, r7, r8, r9}\n\t")
+                       : "+r"(g_r)
+                       :
+                       : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc",
+                         "memory");
+    } else {
+      __asm__ volatile(DW_GATHER_ASM("")
+                       : "+r"(g_r)
+                       :
+                       : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc",
+                         "memory");
+    }
+    return;
+  }
+  const int8_t *r0 = g->row0, *r1 = g->row1;
+  const int32_t s0 = g->step0, s1 = g->step1;
+  for (uint32_t *dst = g->dst; dst != g->end; dst += 8, r0 += s0, r1 += s1) {
+    if (shift) {
+      dst[-4] = dst[0], dst[-3] = dst[1], dst[-2] = dst[2], dst[-1] = dst[3];
+    }
+    const uint32_t u0 = dw_block_word(g->lane, r0, s0), u1 = dw_block_word(g->lane, r1, s1);
+    dw_lane_pairs((uint32_t)tm_dsp_even(u0), (uint32_t)tm_dsp_odd(u0), (uint32_t)tm_dsp_even(u1),
+                  (uint32_t)tm_dsp_odd(u1), dst);
+  }
+}
+
+// A quad's table for one row pattern, walked by one pointer in this order
+// (the word offsets of each part).
+enum { DW_B_BIAS = 0, DW_B_W = 4, DW_B_OUT = 28, DW_B_OADV = 29, DW_B_XADV = 30, DW_B_END = 31, DW_B_RQ = 32,
+       DW_B_SIZE = 44 };
+
+// One window column: LDM A's words (r7-r10) and their weights (r0, r11,
+// r12, lr), 4 SMLAD, then the same for B.
+#define DW_BLOCK_ASM_HALF               \
+  "ldmia r1!, {r7, r8, r9, r10}\n\t"    \
+  "ldmia r2!, {r0, r11, r12, lr}\n\t"   \
+  "smlad r3, r7, r0, r3\n\t"            \
+  "smlad r4, r8, r11, r4\n\t"           \
+  "smlad r5, r9, r12, r5\n\t"           \
+  "smlad r6, r10, lr, r6\n\t"
+
+// Lane k of the doubled accumulator a, with (m, c, r) in registers:
+// SMMLAR adds c (half + zp << r) to the high product, minus 1 when it is
+// negative (the accumulator's sign stands in for the product's: they differ
+// only when the product is 0, which never ties), shift, SSAT, store.
+#define DW_BLOCK_ASM_OUT(a, m, c, r, k) \
+  "smmlar " m ", " a ", " m ", " c "\n\t" \
+  "sub " m ", " m ", " a ", lsr #31\n\t"  \
+  "asr " m ", " m ", " r "\n\t"           \
+  "ssat " m ", #8, " m "\n\t"             \
+  "strb " m ", [r0, #" #k "]\n\t"
+
+// The output pixels of one row and quad, from t (a table as above, its
+// output pointer advanced by oadv per pixel until the end) and x (the first
+// window's columns, advanced by xadv after each window's three). Exact when
+// every shift is in [-22, -1] and |acc| < 2^30 (tm_dsp_fast_ok): the
+// rounding constant plus the high product stays in int32.
+static __attribute__((noinline)) void dw_block_row(int32_t *t, const uint32_t *x) {
+  register int32_t *t_r __asm__("r2") = t;
+  register const uint32_t *x_r __asm__("r1") = x;
+  // Bound: 9 taps of |x*w| <= 2^14 each, doubled, plus the doubled bias.
+  __asm__ volatile(
+      "1:\n\t"
+      "ldmia r2!, {r3, r4, r5, r6}\n\t"
+      DW_BLOCK_ASM_HALF DW_BLOCK_ASM_HALF DW_BLOCK_ASM_HALF DW_BLOCK_ASM_HALF DW_BLOCK_ASM_HALF
+      DW_BLOCK_ASM_HALF
+      "ldmia r2!, {r0, r7, r8, r9}\n\t"
+      "add r1, r1, r8\n\t"
+      "add r7, r0, r7\n\t"
+      "str r7, [r2, #-16]\n\t"
+      "cmp r7, r9\n\t"
+      "ldmia r2!, {r7, r8, r9, r10, r11, r12}\n\t"
+      DW_BLOCK_ASM_OUT("r3", "r7", "r8", "r9", 0) DW_BLOCK_ASM_OUT("r4", "r10", "r11", "r12", 1)
+      "ldmia r2!, {r7, r8, r9, r10, r11, r12}\n\t"
+      DW_BLOCK_ASM_OUT("r5", "r7", "r8", "r9", 2) DW_BLOCK_ASM_OUT("r6", "r10", "r11", "r12", 3)
+      "sub r2, r2, #176\n\t"
+      "bne 1b"
+      : "+r"(t_r), "+r"(x_r)
+      :
+      : "r0", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
+}
+
+// Points g at block b's rows (2b - pad_top and the next) from base (the
+// input, plus the quad's channel for whole words), into half h of n
+// columns from first.
+static inline void dw_block_at(const tm_depthwise_conv_params_t *p, const int8_t *base, const int8_t *zpw, int b,
+                               uint32_t *first, int n, int h, dw_block_src_t *g) {
+  const int32_t row = (int32_t)p->in_w * p->in_c;
+  const int iy = 2 * b - p->pad_top;
+  const int in0 = iy >= 0 && iy < p->in_h, in1 = iy + 1 >= 0 && iy + 1 < p->in_h;
+  g->row0 = in0 ? base + iy * row : zpw;
+  g->row1 = in1 ? base + (iy + 1) * row : zpw;
+  g->step0 = in0 ? p->in_c : 0;
+  g->step1 = in1 ? p->in_c : 0;
+  g->dst = first + 4 * h;
+  g->end = g->dst + 8 * n;
+}
+
+// Lanes 0, 2 (even) or 1, 3 (odd) of u as int16, doubled.
+static inline uint32_t dw_even2(uint32_t u) { return __sadd16((uint32_t)tm_dsp_even(u), (uint32_t)tm_dsp_even(u)); }
+static inline uint32_t dw_odd2(uint32_t u) { return __sadd16((uint32_t)tm_dsp_odd(u), (uint32_t)tm_dsp_odd(u)); }
+
+// The quad's tables for even rows (te) and odd rows (to), all but the row
+// state. Lanes past out_c repeat the last channel's constants; their
+// weights are zero and their outputs are not stored.
+static __attribute__((noinline)) void dw_block_tables(const tm_depthwise_conv_params_t *p, int c, int n,
+                                                      int32_t *te, int32_t *to) {
+  const uint32_t zp = (uint32_t)p->out_zp;
+  const int32_t *bias = p->bias + c, *mult = p->mult + c, *shift = p->shift + c;
+#pragma GCC unroll 4
+  for (int k = 0; k < 4; ++k) {
+    const int i = k < n ? k : n - 1;
+    const int32_t b = 2 * bias[i], m = mult[i], right = -shift[i];
+    const int32_t round = (int32_t)((1u << (right - 1)) + (zp << right));
+    te[DW_B_BIAS + k] = b, to[DW_B_BIAS + k] = b;
+    te[DW_B_RQ + 3 * k] = m, to[DW_B_RQ + 3 * k] = m;
+    te[DW_B_RQ + 3 * k + 1] = round, to[DW_B_RQ + 3 * k + 1] = round;
+    te[DW_B_RQ + 3 * k + 2] = right, to[DW_B_RQ + 3 * k + 2] = right;
+  }
+  const int8_t *wq = p->weights + c * 9;  // [ky][kx][4]
+  uint32_t *we = (uint32_t *)&te[DW_B_W], *wo = (uint32_t *)&to[DW_B_W];
+  for (int kx = 0; kx < 3; ++kx, wq += 4, we += 8, wo += 8) {
+    const uint32_t u0 = tm_dsp_load4(wq), u1 = tm_dsp_load4(wq + 12), u2 = tm_dsp_load4(wq + 24);
+    const uint32_t e0 = dw_even2(u0), o0 = dw_odd2(u0), e1 = dw_even2(u1), o1 = dw_odd2(u1);
+    const uint32_t e2 = dw_even2(u2), o2 = dw_odd2(u2);
+    dw_lane_pairs(e0, o0, e1, o1, we);  // even rows, A: window rows 0, 1
+    dw_lane_pairs(e2, o2, 0, 0, we + 4);  // B: window row 2 is its first row
+    dw_lane_pairs(0, 0, e0, o0, wo);      // odd rows, A: window row 0 is its second
+    dw_lane_pairs(e1, o1, e2, o2, wo + 4);
+  }
+}
+
+// The whole layer quad by quad (3x3, dilation 1, shifts in [-22, -1],
+// tm_dsp_fast_ok, no clamp: the caller clamps). Scratch: 32 * wp bytes of
+// block columns, then for a partial last quad one output row of 4 lanes
+// per pixel. Weights and biases are doubled (2w fits an int16 lane), so
+// the accumulator is the 2 * acc that SMMLAR needs.
+static void dw_block_layer(const tm_depthwise_conv_params_t *p, const int8_t *in, int8_t *out, int wp) {
+  const int oc = p->out_c, ow = p->out_w, oh = p->out_h, dm = p->depth_mult, sh = p->stride_h;
+  const int8_t zp = (int8_t)p->in_zp;
+  const int8_t zpw[4] = {zp, zp, zp, zp};
+  const uint32_t zz = dw_pair16(zp, zp);
   uint32_t *cols = (uint32_t *)(void *)p->scratch;  // the planner aligns buffers to 4 bytes
-  t[DW_P_XADV] = 24 * p->stride_w - 72;
-  t[DW_P_OADV] = cc;
-  dw_fill_pairs(p->in_zp, wp, cols);
-  for (int c = 0; c < cc; c += 4) {
-    for (int k = 0; k < 4; ++k) {
-      const int right = -p->shift[c + k];
-      t[DW_P_MULT + k] = p->mult[c + k];
-      t[DW_P_ROUND + k] = (int32_t)(1u << (right - 1)) + (int32_t)((uint32_t)p->out_zp << right);
-      t[DW_P_SHIFT + k] = right;
-      t[DW_P_BIAS + k] = 2 * p->bias[c + k];
+  int8_t *part = p->scratch + 32 * wp;
+  const int lead = p->pad_left < wp ? p->pad_left : wp;  // padded columns, then image ones
+  const int n_cols = p->in_w < wp - lead ? p->in_w : wp - lead;
+  int32_t tab[2][DW_B_SIZE];
+  for (int j = 0; j < 8 * wp; ++j) cols[j] = zz;  // padded columns stay so
+  for (int c = 0; c < oc; c += 4) {
+    const int n = oc - c < 4 ? oc - c : 4;
+    int8_t lane[4];
+    dw_block_src_t g = {0, 0, 0, 0, 0, 0, 0};
+    const int8_t *base = in + c;
+    if (dm != 1 || n < 4) {  // lanes gathered byte by byte; lanes past oc repeat the last channel
+      for (int k = 0; k < 4; ++k) lane[k] = (int8_t)((c + (k < n ? k : n - 1)) / dm);
+      g.lane = lane;
+      base = in;
     }
-    const int8_t *wq = p->weights + c * 9;  // [ky][kx][4]
-    for (int kx = 0; kx < 3; ++kx) {
-      const int8_t *w0 = wq + 4 * kx, *w1 = wq + 12 + 4 * kx, *w2 = wq + 24 + 4 * kx;
-      uint32_t *d = wide + 6 * kx;
-      for (int k = 0; k < 4; ++k) d[k] = dw_pair16(2 * w0[k], 2 * w1[k]);
-      d[4] = dw_pair16(2 * w2[0], 2 * w2[2]);
-      d[5] = dw_pair16(2 * w2[1], 2 * w2[3]);
-    }
-    for (int oy = 0; oy < p->out_h; ++oy) {
-      dw_gather_pairs(p, in, oy, c, wp, cols);
-      t[DW_P_COUNT] = p->out_w;
-      t[DW_P_OUT] = (int32_t)(intptr_t)(out + (int32_t)oy * p->out_w * cc + c);
-      t[DW_P_X] = (int32_t)(intptr_t)cols;
-      t[DW_P_W] = (int32_t)(intptr_t)wide;
-      dw_pairs_row(t);
+    dw_block_tables(p, c, n, tab[0], tab[1]);
+    const int oadv = n == 4 ? oc : 4;
+    tab[0][DW_B_OADV] = tab[1][DW_B_OADV] = oadv;
+    tab[0][DW_B_XADV] = tab[1][DW_B_XADV] = 32 * p->stride_w - 96;
+    int have = -2;  // the block in A
+    for (int oy = 0; oy < oh; ++oy) {
+      const int rel = oy * sh, a = rel >> 1;
+      if (a != have && n_cols > 0) {
+        const int shift = a == have + 1;
+        if (!shift) {
+          dw_block_at(p, base, zpw, a, cols + 8 * lead, n_cols, 0, &g);
+          dw_block_gather(&g, 0);
+        }
+        dw_block_at(p, base, zpw, a + 1, cols + 8 * lead, n_cols, 1, &g);
+        dw_block_gather(&g, shift);
+      }
+      have = a;
+      int32_t *t = tab[rel & 1];
+      int8_t *o = out + (int32_t)oy * ow * oc + c;
+      int8_t *dst = n == 4 ? o : part;
+      t[DW_B_OUT] = (int32_t)(intptr_t)dst;
+      t[DW_B_END] = (int32_t)(intptr_t)(dst + ow * oadv);
+      dw_block_row(t, cols);
+      if (n < 4) {
+        for (int ox = 0; ox < ow; ++ox, o += oc) {
+          for (int k = 0; k < n; ++k) o[k] = part[4 * ox + k];
+        }
+      }
     }
   }
 }
 
-// True when dw_pairs_layer may run quad by quad over the layer: the output
-// does not overlap the input, or it is the in-place plan (output below the
-// input by the planner's lag, which keeps pixel-order writes behind the
-// reads) shifted by whole pixels, so a quad's writes only land on the same
-// quad of input pixels already read.
+// True when dw_block_layer may run quad by quad over the layer: the output
+// does not overlap the input, or (depth multiplier 1) it is the in-place
+// plan (output below the input by the planner's lag, which keeps
+// pixel-order writes behind the reads) shifted by whole pixels, so a
+// quad's writes only land on the same quad of input pixels already read.
 static int dw_quad_order_safe(const tm_depthwise_conv_params_t *p, const int8_t *in, const int8_t *out) {
   const int32_t in_bytes = (int32_t)p->in_h * p->in_w * p->in_c, out_bytes = (int32_t)p->out_h * p->out_w * p->out_c;
   if (out + out_bytes <= in || in + in_bytes <= out) return 1;
-  return out <= in && (in - out) % p->in_c == 0;
+  return p->depth_mult == 1 && out <= in && (in - out) % p->in_c == 0;
 }
 
 // True when every shift is in [-22, -1]: dw_quad_row_sat's rounding
@@ -497,9 +559,9 @@ void tm_depthwise_conv_eval(const tm_depthwise_conv_params_t *p, const int8_t *i
   const int mode = !fast ? TM_DSP_RQ_CHECKED : (p->act_min == -128 && p->act_max == 127 ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
   // A fused activation clamp (mode FAST) takes the saturating 3x3 paths, then dw_clamp.
   const int clamp = mode == TM_DSP_RQ_FAST;
-  if (dense && mode != TM_DSP_RQ_CHECKED && p->k_h == 3 && p->k_w == 3 && p->dil_w == 1 && small &&
+  if (mode != TM_DSP_RQ_CHECKED && p->k_h == 3 && p->k_w == 3 && p->dil_h == 1 && p->dil_w == 1 && small &&
       dw_quad_order_safe(p, in, out)) {
-    dw_pairs_layer(p, in, out, wp);
+    dw_block_layer(p, in, out, wp);
     if (clamp) dw_clamp(out, (int32_t)p->out_h * p->out_w * oc, p->act_min, p->act_max);
     return;
   }

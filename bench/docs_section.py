@@ -30,7 +30,8 @@ def machine(tools: tuple[str, ...] = ("qemu-system-arm", "arm-none-eabi-gcc")) -
     """CPU, cores, load, kernel and the first line of each tool's --version: what a figure was measured on."""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
-    versions = [subprocess.run([t, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    # the first line, up to a double space: espeak-ng goes on with its data folder, a path of this machine
+    versions = [subprocess.run([t, "--version"], capture_output=True, text=True).stdout.splitlines()[0].split("  ")[0]
                 for t in tools if shutil.which(t)]
     return "; ".join([f"{cpu}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
                       f"{platform.system()} {platform.release()}", *versions])

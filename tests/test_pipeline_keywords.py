@@ -57,6 +57,7 @@ def test_raw_audio_in_keyword_out_on_qemu(small_recipe, build_dir):
 def test_short_streaming_run_on_the_device(small_recipe, build_dir):
     """The device's own detector (tm_detector.c) over 30 s of audio fed piece by piece: its detections and every
     piece's output checksum equal the host's replay, and the report draws the timeline and the FAR/FRR curve."""
+    from toolchain import report
     from toolchain.bench.stream import bench_stream
     from toolchain.paths import STREAM_FILE
 
@@ -74,6 +75,9 @@ def test_short_streaming_run_on_the_device(small_recipe, build_dir):
     assert cost["detector"]["ram_bytes"] >= 49 * 40  # the rolling feature window
     assert len(r["sweep"]) > 5 and all(0 <= row["false_rejects_pct"] <= 100 for row in r["sweep"])
     assert (build_dir / "keywords_ci" / "qemu-m4" / STREAM_FILE).is_file()
+    html = report.write(build_dir / "keywords_ci" / "qemu-m4").read_text()
+    for needle in ("Streaming detection timeline", "False accepts vs false rejects", "identical decisions and outputs"):
+        assert needle in html, needle
 
 
 def test_stream_commands_refuse_bad_use(small_recipe, build_dir):

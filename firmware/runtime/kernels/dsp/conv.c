@@ -187,138 +187,133 @@ static __attribute__((noinline)) void conv_dot_pairs(const uint32_t *x, const ui
       : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
 }
 
-// One group of 4 taps for four pixels and one filter: the filter word
-// widened once feeds 8 SMLAD; the pixels' 8 lane words come in two LDMs.
-#define CONV4_ASM_GROUP                  \
-  "ldr r5, [%[w]], #8\n\t"               \
-  "ldmia %[xi]!, {r0, r1, r2, r3}\n\t"   \
-  "sxtb16 r4, r5\n\t"                    \
-  "sxtb16 r5, r5, ror #8\n\t"            \
-  "smlad %[s0], r0, r4, %[s0]\n\t"       \
-  "smlad %[s0], r1, r5, %[s0]\n\t"       \
-  "smlad %[s1], r2, r4, %[s1]\n\t"       \
-  "smlad %[s1], r3, r5, %[s1]\n\t"       \
-  "ldmia %[xi]!, {r0, r1, r2, r3}\n\t"   \
-  "smlad %[s2], r0, r4, %[s2]\n\t"       \
-  "smlad %[s2], r1, r5, %[s2]\n\t"       \
-  "smlad %[s3], r2, r4, %[s3]\n\t"       \
-  "smlad %[s3], r3, r5, %[s3]\n\t"
-
-// One filter of a pair over the four widened pixels: accumulators from the
-// bias word at [r0], groups unrolled by two (odd count: enter at label b).
-#define CONV4_ASM_FILTER(a, b)           \
-  "ldr %[xi], [%[st], #0]\n\t"           \
-  "ldr %[s0], [r0]\n\t"                  \
-  "mov %[s1], %[s0]\n\t"                 \
-  "mov %[s2], %[s0]\n\t"                 \
-  "mov %[s3], %[s0]\n\t"                 \
-  "ldr r0, [%[st], #16]\n\t"             \
-  "cbnz r0, " b "f\n\t"                  \
-  a ":\n\t" CONV4_ASM_GROUP              \
-  b ":\n\t" CONV4_ASM_GROUP              \
-  "cmp %[xi], %[end]\n\t"                \
-  "bne " a "b\n\t"                       \
-  "ldr r0, [%[st], #8]\n\t"              \
-  "strd %[s0], %[s1], [r0], #8\n\t"      \
-  "strd %[s2], %[s3], [r0], #8\n\t"      \
-  "str r0, [%[st], #8]\n\t"
-
-// For n channel pairs j (filters w in the pair layout, kp taps each;
-// biases bias[2j], bias[2j+1]): acc[8j .. 8j+7] = {oc0 px0..px3, oc1
-// px0..px3}, the biases plus the dot products with the four widened pixels
-// x (8 lane words per group). The pair's two filters are 4 bytes apart and
-// step by 8, so after the first w moves by 4 - 2kp and after the second by
-// -4. All in assembly, the pair loop's state in memory (st), 14 registers.
-static __attribute__((noinline)) void conv_dot_pairs4(const uint32_t *x, const uint32_t *w, int kp,
-                                                      const int32_t *bias, int32_t *acc, int n) {
-  struct {
-    const uint32_t *x;
-    const int32_t *bias;
-    int32_t *acc;
-    int n;
-    int odd;
-    int back;
-  } st = {x, bias, acc, n, (kp >> 2) & 1, 4 - 2 * kp};
-  const uint32_t *end = x + 2 * kp;
-  const uint32_t *xi;
-  int32_t s0, s1, s2, s3;
-  // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
-  __asm__ volatile(
-      "2:\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      CONV4_ASM_FILTER("1", "4")
-      "ldr r0, [%[st], #20]\n\t"
-      "add %[w], %[w], r0\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      "add r0, r0, #4\n\t"
-      CONV4_ASM_FILTER("5", "6")
-      "sub %[w], %[w], #4\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      "add r0, r0, #8\n\t"
-      "str r0, [%[st], #4]\n\t"
-      "ldr r0, [%[st], #12]\n\t"
-      "subs r0, r0, #1\n\t"
-      "str r0, [%[st], #12]\n\t"
-      "bne 2b"
-      : [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3), [xi] "=&r"(xi), [w] "+r"(w)
-      : [end] "r"(end), [st] "r"(&st)
-      : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
+// Fused requantization (tm_conv_params_t.rq: {bias, m2 = 2m - 2^32, c, r}):
+// SMMLAR(x, m2, a) = a - x + SMMULR(2x, m), so with a = x + c - (x < 0) it
+// is the doubling high multiply plus the folded rounding constant and the
+// rounding shift's sign correction (for r >= 1, h = 0 when x < 0 and
+// h >= 0, where the -1 does not change (h + c) >> r).
+static inline int8_t conv_requantize_rq(int32_t x, const int32_t *q) {
+  int32_t t;
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(x), "r"(q[1]), "r"(x + q[2] + (x >> 31)));
+  return (int8_t)__ssat(t >> q[3], 8);
 }
 
-// CONV4_ASM_FILTER for a group count that is a multiple of 4: groups
-// unrolled by four, one compare and branch per 64 MACs.
-#define CONV4_ASM_FILTER_X4(a)           \
-  "ldr %[xi], [%[st], #0]\n\t"           \
-  "ldr %[s0], [r0]\n\t"                  \
-  "mov %[s1], %[s0]\n\t"                 \
-  "mov %[s2], %[s0]\n\t"                 \
-  "mov %[s3], %[s0]\n\t"                 \
-  a ":\n\t" CONV4_ASM_GROUP              \
-  CONV4_ASM_GROUP                        \
-  CONV4_ASM_GROUP                        \
-  CONV4_ASM_GROUP                        \
-  "cmp %[xi], %[end]\n\t"                \
-  "bne " a "b\n\t"                       \
-  "ldr r0, [%[st], #8]\n\t"              \
-  "strd %[s0], %[s1], [r0], #8\n\t"      \
-  "strd %[s2], %[s3], [r0], #8\n\t"      \
-  "str r0, [%[st], #8]\n\t"
+// One group of 4 taps for six pixels and one filter (w: lr, x: r12,
+// accumulators r6..r11): the filter word widened once feeds 12 SMLAD; the
+// pixels' 12 lane words come in three LDMs.
+#define CONV6_ASM_GROUP                \
+  "ldr r5, [lr], #8\n\t"               \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "sxtb16 r4, r5\n\t"                  \
+  "sxtb16 r5, r5, ror #8\n\t"          \
+  "smlad r6, r0, r4, r6\n\t"           \
+  "smlad r6, r1, r5, r6\n\t"           \
+  "smlad r7, r2, r4, r7\n\t"           \
+  "smlad r7, r3, r5, r7\n\t"           \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "smlad r8, r0, r4, r8\n\t"           \
+  "smlad r8, r1, r5, r8\n\t"           \
+  "smlad r9, r2, r4, r9\n\t"           \
+  "smlad r9, r3, r5, r9\n\t"           \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "smlad r10, r0, r4, r10\n\t"         \
+  "smlad r10, r1, r5, r10\n\t"         \
+  "smlad r11, r2, r4, r11\n\t"         \
+  "smlad r11, r3, r5, r11\n\t"
 
-// conv_dot_pairs4 when kp is a multiple of 16 (whole unrolled blocks).
-static __attribute__((noinline)) void conv_dot_pairs4_x4(const uint32_t *x, const uint32_t *w, int kp,
-                                                         const int32_t *bias, int32_t *acc, int n) {
-  struct {
-    const uint32_t *x;
-    const int32_t *bias;
-    int32_t *acc;
-    int n;
-    int unused;
-    int back;
-  } st = {x, bias, acc, n, 0, 4 - 2 * kp};
-  const uint32_t *end = x + 2 * kp;
-  const uint32_t *xi;
-  int32_t s0, s1, s2, s3;
-  // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
+// conv_requantize_rq of accumulator s into r2 (r3 = m2, r4 = c, r5 = r).
+#define CONV6_ASM_RQ(s)              \
+  "add r2, r4, " s "\n\t"            \
+  "add r2, r2, " s ", asr #31\n\t"   \
+  "smmlar r2, " s ", r3, r2\n\t"     \
+  "asr r2, r2, r5\n\t"               \
+  "ssat r2, #8, r2\n\t"
+
+// State of conv_tile6 (field offsets are used in its assembly).
+typedef struct {
+  const uint32_t *x;  // 0: the widened tile
+  const int32_t *rq;  // 4: the next channel's constants
+  int8_t *out;        // 8: the next channel's output in pixel 0
+  int32_t step;       // 12: out_c, the bytes from one pixel's outputs to the next
+  int32_t n;          // 16: channels left
+  int32_t back;       // 20: 4 - 2 * kp, from the end of a pair's first filter to its second
+  int32_t odd;        // 24: the group count is odd
+  const int8_t *w;    // 28: the first pair's weights
+} conv_tile_t;
+
+// One filter: accumulators from the bias, groups unrolled by two (an odd
+// count enters at label b), then the six outputs requantized and stored
+// out_c bytes apart. [sp] holds the state, [sp, #4] the end of the tile.
+#define CONV6_ASM_FILTER(a, b)        \
+  "ldr r0, [sp]\n\t"                  \
+  "ldr r12, [r0, #0]\n\t"             \
+  "ldr r1, [r0, #4]\n\t"              \
+  "ldr r6, [r1]\n\t"                  \
+  "mov r7, r6\n\t"                    \
+  "mov r8, r6\n\t"                    \
+  "mov r9, r6\n\t"                    \
+  "mov r10, r6\n\t"                   \
+  "mov r11, r6\n\t"                   \
+  "ldr r1, [r0, #24]\n\t"             \
+  "cbnz r1, " b "f\n\t"               \
+  a ":\n\t" CONV6_ASM_GROUP           \
+  b ":\n\t" CONV6_ASM_GROUP           \
+  "ldr r0, [sp, #4]\n\t"              \
+  "cmp r12, r0\n\t"                   \
+  "bne " a "b\n\t"                    \
+  "ldr r0, [sp]\n\t"                  \
+  "ldr r1, [r0, #4]\n\t"              \
+  "ldmia r1!, {r2, r3, r4, r5}\n\t"   \
+  "str r1, [r0, #4]\n\t"              \
+  "ldr r1, [r0, #8]\n\t"              \
+  "ldr r0, [r0, #12]\n\t"             \
+  CONV6_ASM_RQ("r6")                  \
+  "strb r2, [r1]\n\t"                 \
+  CONV6_ASM_RQ("r7")                  \
+  "strb r2, [r1, r0]\n\t"             \
+  "add r12, r1, r0, lsl #1\n\t"       \
+  CONV6_ASM_RQ("r8")                  \
+  "strb r2, [r12]\n\t"                \
+  CONV6_ASM_RQ("r9")                  \
+  "strb r2, [r12, r0]\n\t"            \
+  "add r12, r12, r0, lsl #1\n\t"      \
+  CONV6_ASM_RQ("r10")                 \
+  "strb r2, [r12]\n\t"                \
+  CONV6_ASM_RQ("r11")                 \
+  "strb r2, [r12, r0]\n\t"            \
+  "adds r1, r1, #1\n\t"               \
+  "ldr r0, [sp]\n\t"                  \
+  "str r1, [r0, #8]\n\t"              \
+  "ldr r1, [r0, #16]\n\t"             \
+  "subs r1, r1, #1\n\t"               \
+  "str r1, [r0, #16]\n\t"
+
+// All st->n output channels of six widened pixels (lanes of 12 words per
+// group), requantized with st->rq and stored: per group of 4 taps and
+// filter 18 instructions for 24 MACs. All in assembly: the group loop needs
+// all 14 registers, so the state waits on the stack. The channel loop runs
+// a pair's two filters (weights 4 bytes apart, groups 8 bytes apart) in two
+// copies; an odd count leaves after the first.
+static __attribute__((noinline)) void conv_tile6(conv_tile_t *st, const uint32_t *end) {
+  register conv_tile_t *st_r __asm__("r0") = st;
+  register const uint32_t *end_r __asm__("r1") = end;
+  // Bound: the generator emits rq only when |bias| + 128 * sum|w| < 2^30 (quant.py).
   __asm__ volatile(
-      "2:\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      CONV4_ASM_FILTER_X4("1")
-      "ldr r0, [%[st], #20]\n\t"
-      "add %[w], %[w], r0\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      "add r0, r0, #4\n\t"
-      CONV4_ASM_FILTER_X4("5")
-      "sub %[w], %[w], #4\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      "add r0, r0, #8\n\t"
-      "str r0, [%[st], #4]\n\t"
-      "ldr r0, [%[st], #12]\n\t"
-      "subs r0, r0, #1\n\t"
-      "str r0, [%[st], #12]\n\t"
-      "bne 2b"
-      : [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3), [xi] "=&r"(xi), [w] "+r"(w)
-      : [end] "r"(end), [st] "r"(&st)
-      : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
+      "push {r0, r1}\n\t"
+      "ldr lr, [r0, #28]\n\t"
+      "1:\n\t"
+      CONV6_ASM_FILTER("3", "4")
+      "beq 9f\n\t"
+      "ldr r1, [r0, #20]\n\t"
+      "add lr, lr, r1\n\t"
+      CONV6_ASM_FILTER("5", "6")
+      "sub lr, lr, #4\n\t"
+      "bne 1b\n\t"
+      "9:\n\t"
+      "add sp, sp, #8"
+      : "+r"(st_r), "+r"(end_r)
+      :
+      : "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
 }
 
 // conv_dot_pairs when kp is a multiple of 16: groups unrolled by four.
@@ -381,114 +376,28 @@ static inline __attribute__((always_inline)) void conv_store(const tm_conv_param
   }
 }
 
-// conv_store for the fast modes when the layer has folded rounding constants.
-static inline __attribute__((always_inline)) void conv_store_round(const tm_conv_params_t *p, const int32_t *acc,
-                                                                   int oc, int n, int8_t *o0, int8_t *o1,
-                                                                   int clamp) {
+// conv_store with the layer's requantization table (clamp = 0: the
+// activation range is the whole int8 range, which SSAT alone clamps).
+static inline __attribute__((always_inline)) void conv_store_rq(const tm_conv_params_t *p, const int32_t *acc,
+                                                                int oc, int n, int8_t *o0, int8_t *o1,
+                                                                int clamp) {
   const int32_t lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
-  const int32_t *mult = p->mult + oc, *shift = p->shift + oc, *round = p->round + oc;
+  const int32_t *q = p->rq + 4 * oc;
   o0 += oc;
   if (o1) o1 += oc;
-  for (const int32_t *end = acc + 4 * n; acc < end; acc += 4, mult += 2, shift += 2, round += 2, o0 += 2) {
-    const int32_t m0 = mult[0], m1 = mult[1], c0 = round[0], c1 = round[1];
-    const int r0 = -shift[0], r1 = -shift[1];
-    o0[0] = tm_dsp_requantize_round(acc[0], m0, c0, r0, clamp, lo, hi);
-    o0[1] = tm_dsp_requantize_round(acc[1], m1, c1, r1, clamp, lo, hi);
+  for (const int32_t *end = acc + 4 * n; acc < end; acc += 4, q += 8, o0 += 2) {
+    int32_t v[4] = {conv_requantize_rq(acc[0], q), conv_requantize_rq(acc[1], q + 4),
+                    conv_requantize_rq(acc[2], q), conv_requantize_rq(acc[3], q + 4)};
+    if (clamp) {
+      for (int k = 0; k < 4; ++k) v[k] = v[k] < lo ? lo : v[k] > hi ? hi : v[k];
+    }
+    o0[0] = (int8_t)v[0];
+    o0[1] = (int8_t)v[1];
     if (o1) {
-      o1[0] = tm_dsp_requantize_round(acc[2], m0, c0, r0, clamp, lo, hi);
-      o1[1] = tm_dsp_requantize_round(acc[3], m1, c1, r1, clamp, lo, hi);
+      o1[0] = (int8_t)v[2];
+      o1[1] = (int8_t)v[3];
       o1 += 2;
     }
-  }
-}
-
-// Pairs per conv_dot_pairs4 call (8 accumulators each, on the stack).
-#define CONV4_CHUNK 8
-
-// Output channels oc .. oc + count - 1 of four pixels (o[k] = pixel k's
-// output row) from conv_dot_pairs4 accumulators; channel oc + i reads
-// acc[8 * (i / 2) + 4 * (i % 2) + k].
-static inline __attribute__((always_inline)) void conv_store4(const tm_conv_params_t *p, const int32_t *acc, int oc,
-                                                              int count, int8_t *const *o, int mode) {
-  // Locals: int8 stores may alias *p and o[].
-  const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;
-  const int32_t *mult = p->mult + oc, *shift = p->shift + oc, *round = p->round ? p->round + oc : 0;
-  int8_t *o0 = o[0] + oc, *o1 = o[1] + oc, *o2 = o[2] + oc, *o3 = o[3] + oc;
-  for (int i = 0; i < count; ++i) {
-    const int32_t *a = acc + 8 * (i >> 1) + 4 * (i & 1);
-    const int32_t m = mult[i], sh = shift[i];
-    if (mode != TM_DSP_RQ_CHECKED && round) {
-      const int32_t rc = round[i], r = -sh;
-      const int clamp = mode == TM_DSP_RQ_FAST;
-      o0[i] = tm_dsp_requantize_round(a[0], m, rc, r, clamp, lo, hi);
-      o1[i] = tm_dsp_requantize_round(a[1], m, rc, r, clamp, lo, hi);
-      o2[i] = tm_dsp_requantize_round(a[2], m, rc, r, clamp, lo, hi);
-      o3[i] = tm_dsp_requantize_round(a[3], m, rc, r, clamp, lo, hi);
-    } else {
-      o0[i] = tm_dsp_requantize_mode(mode, a[0], m, sh, zp, lo, hi);
-      o1[i] = tm_dsp_requantize_mode(mode, a[1], m, sh, zp, lo, hi);
-      o2[i] = tm_dsp_requantize_mode(mode, a[2], m, sh, zp, lo, hi);
-      o3[i] = tm_dsp_requantize_mode(mode, a[3], m, sh, zp, lo, hi);
-    }
-  }
-}
-
-// conv_store4 for the fast modes with folded rounding constants: channel
-// by channel (the accumulators of a pair's two filters follow each other),
-// the four pixels' outputs out_c bytes apart from o.
-static inline __attribute__((always_inline)) void conv_store4_round(const tm_conv_params_t *p, const int32_t *acc,
-                                                                    int oc, int count, int8_t *o, int clamp) {
-  const int32_t *mult = p->mult + oc, *shift = p->shift + oc, *round = p->round + oc;
-  const int32_t lo = p->act_min, hi = p->act_max, step = p->out_c;  // locals: int8 stores may alias *p
-  o += oc;
-  for (const int32_t *end = acc + 4 * count; acc < end; acc += 4, ++o) {
-    const int32_t m = *mult++, c = *round++, r = -*shift++;
-    o[0] = tm_dsp_requantize_round(acc[0], m, c, r, clamp, lo, hi);
-    o[step] = tm_dsp_requantize_round(acc[1], m, c, r, clamp, lo, hi);
-    o[2 * step] = tm_dsp_requantize_round(acc[2], m, c, r, clamp, lo, hi);
-    o[3 * step] = tm_dsp_requantize_round(acc[3], m, c, r, clamp, lo, hi);
-  }
-}
-
-static __attribute__((noinline)) void conv_store4_round_sat(const tm_conv_params_t *p, const int32_t *acc, int oc,
-                                                            int count, int8_t *o) {
-  conv_store4_round(p, acc, oc, count, o, 0);
-}
-
-static __attribute__((noinline)) void conv_store4_round_clamp(const tm_conv_params_t *p, const int32_t *acc, int oc,
-                                                              int count, int8_t *o) {
-  conv_store4_round(p, acc, oc, count, o, 1);
-}
-
-// All output channels of four widened pixels (lanes of 8 words per group).
-static void conv_pixels4(const tm_conv_params_t *p, const uint32_t *x, int8_t *const *o, int mode) {
-  const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
-  const uint32_t *w = (const uint32_t *)(const void *)p->weights;  // generated arrays are 16-byte aligned
-  const int pairs = p->out_c >> 1;
-  void (*const dot)(const uint32_t *, const uint32_t *, int, const int32_t *, int32_t *, int) =
-      (kp & 15) == 0 ? conv_dot_pairs4_x4 : conv_dot_pairs4;
-  int32_t acc[8 * CONV4_CHUNK];
-  for (int j = 0; j < pairs; j += CONV4_CHUNK) {
-    const int n = pairs - j < CONV4_CHUNK ? pairs - j : CONV4_CHUNK;
-    dot(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
-    if (mode != TM_DSP_RQ_CHECKED && p->round) {
-      if (mode == TM_DSP_RQ_FAST_SAT) {
-        conv_store4_round_sat(p, acc, 2 * j, 2 * n, o[0]);
-      } else {
-        conv_store4_round_clamp(p, acc, 2 * j, 2 * n, o[0]);
-      }
-    } else if (mode == TM_DSP_RQ_FAST_SAT) {
-      conv_store4(p, acc, 2 * j, 2 * n, o, TM_DSP_RQ_FAST_SAT);
-    } else if (mode == TM_DSP_RQ_FAST) {
-      conv_store4(p, acc, 2 * j, 2 * n, o, TM_DSP_RQ_FAST);
-    } else {
-      conv_store4(p, acc, 2 * j, 2 * n, o, TM_DSP_RQ_CHECKED);
-    }
-  }
-  if (p->out_c & 1) {  // the last channel pairs with zero weights
-    const int32_t bias[2] = {p->bias[p->out_c - 1], 0};
-    dot(x, w + (int32_t)pairs * (kp / 2), kp, bias, acc, 1);
-    conv_store4(p, acc, p->out_c - 1, 1, o, TM_DSP_RQ_CHECKED);
   }
 }
 
@@ -503,11 +412,11 @@ static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0
   for (int j = 0; j < pairs; j += CONV_CHUNK) {
     const int n = pairs - j < CONV_CHUNK ? pairs - j : CONV_CHUNK;
     dot(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
-    if (mode != TM_DSP_RQ_CHECKED && p->round) {
+    if (p->rq) {
       if (mode == TM_DSP_RQ_FAST_SAT) {
-        conv_store_round(p, acc, 2 * j, n, o0, o1, 0);
+        conv_store_rq(p, acc, 2 * j, n, o0, o1, 0);
       } else {
-        conv_store_round(p, acc, 2 * j, n, o0, o1, 1);
+        conv_store_rq(p, acc, 2 * j, n, o0, o1, 1);
       }
     } else if (mode == TM_DSP_RQ_FAST_SAT) {
       conv_store(p, acc, 2 * j, n, o0, o1, TM_DSP_RQ_FAST_SAT);
@@ -539,28 +448,35 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
   in = (const int8_t *)((uintptr_t)in - (uintptr_t)((int32_t)in_row0 * p->in_w * p->in_c));
   const int wide_c = (p->in_c & 3) == 0;
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
-  const int quad = kp <= TM_CONV_QUAD_MAX_KP;
-  uint32_t *wide = (uint32_t *)(void *)p->scratch;  // 8 * kp (quad) or 4 * kp bytes, then one int8 patch when !wide_c
-  int8_t *patch = p->scratch + (quad ? 8 : 4) * kp;
-  const int fast = tm_dsp_fast_ok(p->bias, p->shift, p->out_c, (int32_t)p->k_h * p->k_w * p->in_c);
-  const int mode = !fast ? TM_DSP_RQ_CHECKED : (p->act_min == -128 && p->act_max == 127 ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
+  const int tile = p->rq && kp <= TM_CONV_TILE_MAX_KP;
+  // 12 * kp (tile) or 4 * kp bytes of widened pixels, then one int8 patch when !wide_c
+  uint32_t *wide = (uint32_t *)(void *)p->scratch;
+  int8_t *patch = p->scratch + (tile ? 12 : 4) * kp;
+  const int full = p->act_min == -128 && p->act_max == 127;
+  const int fast = p->rq || tm_dsp_fast_ok(p->bias, p->shift, p->out_c, (int32_t)p->k_h * p->k_w * p->in_c);
+  const int mode = !fast ? TM_DSP_RQ_CHECKED : (full ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
   int px = oy0 * p->out_w;
-  for (; quad && px + 4 <= pixels; px += 4) {  // four pixels per tile
-    int8_t *o[4];
-    for (int k = 0; k < 4; ++k) {
-      const int q = px + k, oy = q / p->out_w, ox = q % p->out_w;
-      if (wide_c) {
-        conv_gather_wide(p, in, oy, ox, wide + 2 * k, 8);
-      } else {
-        conv_gather(p, in, oy, ox, patch);
-        conv_widen(patch, kp, wide + 2 * k, 8);
+  if (tile) {
+    conv_tile_t st = {wide, 0, 0, p->out_c, 0, 4 - 2 * kp, (kp >> 2) & 1, p->weights};
+    const int32_t lo = p->act_min, hi = p->act_max, bytes = 6 * p->out_c;  // locals: int8 stores may alias *p
+    for (; px + 6 <= pixels; px += 6, out += bytes) {  // six pixels per tile
+      for (int k = 0; k < 6; ++k) {
+        const int q = px + k, oy = q / p->out_w, ox = q % p->out_w;
+        if (wide_c) {
+          conv_gather_wide(p, in, oy, ox, wide + 2 * k, 12);
+        } else {
+          conv_gather(p, in, oy, ox, patch);
+          conv_widen(patch, kp, wide + 2 * k, 12);
+        }
       }
-      o[k] = out + k * p->out_c;
+      st.rq = p->rq, st.out = out, st.n = p->out_c;
+      conv_tile6(&st, wide + 3 * kp);
+      if (!full) {  // the fused activation's clamp, rarely narrower than int8
+        for (int8_t *o = out, *end = out + bytes; o < end; ++o) *o = (int8_t)(*o < lo ? lo : *o > hi ? hi : *o);
+      }
     }
-    conv_pixels4(p, wide, o, mode);
-    out += 4 * p->out_c;
   }
-  for (; px < pixels; px += 2) {  // two pixels per tile (and the last 1..3 of the quad tiles)
+  for (; px < pixels; px += 2) {  // two pixels per tile (and the last 1..5 of the six-pixel tiles)
     const int count = px + 1 < pixels ? 2 : 1;
     for (int k = 0; k < 2; ++k) {
       const int q = px + (k < count ? k : 0);

@@ -117,7 +117,11 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     # are not whole words.
     tile = 6 if rq is not None and kp <= CONV_TILE_MAX_KP else 2
     layer.scratch = 2 * tile * kp + (0 if ic % 4 == 0 else kp)
-    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win, tile)}
+    # Both kernels have read a pixel's window before they write its outputs
+    # (the DSP kernel a whole tile's, into the scratch), and the portable
+    # one reads the window of 1x1 filters in place while writing that pixel:
+    # writes stay one pixel ahead of the reads.
+    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win, 1)}
     layer.macs = oh * ow * oc * patch
     return layer
 

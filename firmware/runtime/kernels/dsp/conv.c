@@ -60,12 +60,11 @@ static void conv_fill(uint32_t zp2, int n, uint32_t *dst, int lanes) {
   }
 }
 
-// Receptive field of output pixel (oy, ox), widened into lanes at dst;
-// channels in whole words (in_c % 4 == 0).
-static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, uint32_t *dst, int lanes) {
+// conv_gather_wide of a window that crosses the border.
+static __attribute__((noinline)) void conv_gather_wide_edge(const tm_conv_params_t *p, const int8_t *in, int y0,
+                                                            int x0, uint32_t *dst, int lanes) {
   const int ic = p->in_c;
   const uint32_t zp2 = ((uint32_t)p->in_zp & 0xffffu) * 0x10001u;
-  const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
   const int row_inside = x0 >= 0 && x0 + (p->k_w - 1) * p->dil_w < p->in_w && p->dil_w == 1;
   for (int ky = 0; ky < p->k_h; ++ky) {
     const int iy = y0 + ky * p->dil_h;
@@ -89,37 +88,91 @@ static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy
   }
 }
 
-// Receptive field of output pixel (oy, ox) as an int8 patch (any in_c):
-// byte loops, since the rows and taps of such layers are a few bytes long.
-// (Kept as loops: GCC would otherwise call memcpy/memset for every tap.)
-static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_gather(const tm_conv_params_t *p,
-                                                                                     const int8_t *in, int oy,
-                                                                                     int ox, int8_t *patch) {
-  const int ic = p->in_c, k_w = p->k_w, in_w = p->in_w, dil_w = p->dil_w;
-  const int8_t zp = (int8_t)p->in_zp;
+// Receptive field of output pixel (oy, ox), widened into lanes at dst;
+// channels in whole words (in_c % 4 == 0). Inside the input: contiguous rows.
+static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, uint32_t *dst, int lanes) {
   const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
-  const int row_inside = x0 >= 0 && x0 + (k_w - 1) * dil_w < in_w && dil_w == 1;
+  const int k_h = p->k_h, ic = p->in_c, row = p->k_w * ic;
+  if (y0 < 0 || y0 + (k_h - 1) * p->dil_h >= p->in_h || x0 < 0 || x0 + p->k_w > p->in_w || p->dil_w != 1) {
+    conv_gather_wide_edge(p, in, y0, x0, dst, lanes);
+    return;
+  }
+  const int32_t step = (int32_t)p->dil_h * p->in_w * ic;
+  const int8_t *src = in + ((int32_t)y0 * p->in_w + x0) * ic;
+  for (int ky = 0; ky < k_h; ++ky, src += step, dst += row / 4 * lanes) conv_widen(src, row, dst, lanes);
+}
+
+// Byte loops GCC must keep as loops (it would otherwise call memcpy/memset
+// for every few bytes), inlined into the gather.
+#define CONV_GATHER_FN static inline __attribute__((always_inline, optimize("no-tree-loop-distribute-patterns")))
+
+// n bytes from src to dst a word at a time (both at any alignment: the
+// Cortex-M4 allows unaligned LDR/STR), then the last bytes.
+typedef uint32_t conv_word_t __attribute__((aligned(1), may_alias));  // a word at any address
+
+CONV_GATHER_FN int8_t *conv_copy(int8_t *dst, const int8_t *src, int n) {
+  for (; n >= 4; n -= 4, src += 4, dst += 4) *(conv_word_t *)dst = *(const conv_word_t *)src;
+  for (; n > 0; --n) *dst++ = *src++;
+  return dst;
+}
+
+// n bytes of zero-point padding (zp4: the byte in all four lanes).
+CONV_GATHER_FN int8_t *conv_pad(int8_t *dst, uint32_t zp4, int n) {
+  for (; n >= 4; n -= 4, dst += 4) *(conv_word_t *)dst = zp4;
+  for (; n > 0; --n) *dst++ = (int8_t)zp4;
+  return dst;
+}
+
+// conv_gather of a window that crosses the border: per row, the padding
+// taps left and right of the inside span, which is contiguous unless the
+// filter is dilated.
+static __attribute__((noinline, optimize("no-tree-loop-distribute-patterns"))) void conv_gather_edge(
+    const tm_conv_params_t *p, const int8_t *in, int y0, int x0, int8_t *patch) {
+  const int ic = p->in_c, k_w = p->k_w, in_w = p->in_w, dil_w = p->dil_w;
+  const uint32_t zp4 = ((uint32_t)p->in_zp & 0xffu) * 0x01010101u;
+  int left = 0, right = 0;  // padding taps of a dense row
+  if (dil_w == 1) {
+    left = x0 < 0 ? (-x0 < k_w ? -x0 : k_w) : 0;
+    right = x0 + k_w > in_w ? x0 + k_w - in_w : 0;
+    right = right < k_w - left ? right : k_w - left;
+  }
   for (int ky = 0; ky < p->k_h; ++ky) {
     const int iy = y0 + ky * p->dil_h;
     if (iy < 0 || iy >= p->in_h) {
-      for (int i = 0; i < k_w * ic; ++i) *patch++ = zp;
+      patch = conv_pad(patch, zp4, k_w * ic);
       continue;
     }
     const int8_t *row = in + (int32_t)iy * in_w * ic;
-    if (row_inside) {
-      const int8_t *src = row + x0 * ic;
-      for (int i = 0; i < k_w * ic; ++i) *patch++ = src[i];
+    if (dil_w == 1) {
+      patch = conv_pad(patch, zp4, left * ic);
+      patch = conv_copy(patch, row + (x0 + left) * ic, (k_w - left - right) * ic);
+      patch = conv_pad(patch, zp4, right * ic);
       continue;
     }
     for (int kx = 0, ix = x0; kx < k_w; ++kx, ix += dil_w) {
       if (ix < 0 || ix >= in_w) {
-        for (int i = 0; i < ic; ++i) *patch++ = zp;
+        patch = conv_pad(patch, zp4, ic);
       } else {
-        const int8_t *src = row + ix * ic;
-        for (int i = 0; i < ic; ++i) *patch++ = src[i];
+        patch = conv_copy(patch, row + ix * ic, ic);
       }
     }
   }
+}
+
+// Receptive field of output pixel (oy, ox) as an int8 patch (any in_c):
+// inside the input, a few contiguous rows (first layers: 1..3 channels).
+static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_gather(const tm_conv_params_t *p,
+                                                                                     const int8_t *in, int oy,
+                                                                                     int ox, int8_t *patch) {
+  const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
+  const int k_h = p->k_h, ic = p->in_c, row = p->k_w * ic;
+  if (y0 < 0 || y0 + (k_h - 1) * p->dil_h >= p->in_h || x0 < 0 || x0 + p->k_w > p->in_w || p->dil_w != 1) {
+    conv_gather_edge(p, in, y0, x0, patch);
+    return;
+  }
+  const int32_t step = (int32_t)p->dil_h * p->in_w * ic;
+  const int8_t *src = in + ((int32_t)y0 * p->in_w + x0) * ic;
+  for (int ky = 0; ky < k_h; ++ky, src += step) patch = conv_copy(patch, src, row);
 }
 
 // One group of 4 taps: LDM the 4 activation lane words (pixel 0 even, odd,

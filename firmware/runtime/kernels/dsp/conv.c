@@ -294,10 +294,20 @@ typedef struct {
   const int8_t *w;    // 28: the first pair's weights
 } conv_tile_t;
 
-// One filter: accumulators from the bias, groups unrolled by two (an odd
-// count enters at label b), then the six outputs requantized and stored
-// out_c bytes apart. [sp] holds the state, [sp, #4] the end of the tile.
-#define CONV6_ASM_FILTER(a, b)        \
+// The group loop unrolled by two; an odd count enters at label b.
+#define CONV6_ASM_LOOP2(a, b)         \
+  "ldr r1, [r0, #24]\n\t"             \
+  "cbnz r1, " b "f\n\t"               \
+  a ":\n\t" CONV6_ASM_GROUP           \
+  b ":\n\t" CONV6_ASM_GROUP
+
+// The group loop unrolled by four (a count that is a multiple of 4).
+#define CONV6_ASM_LOOP4(a, b) a ":\n\t" CONV6_ASM_GROUP CONV6_ASM_GROUP CONV6_ASM_GROUP CONV6_ASM_GROUP
+
+// One filter: accumulators from the bias, the group loop (LOOP: one of the
+// above), then the six outputs requantized and stored out_c bytes apart.
+// [sp] holds the state, [sp, #4] the end of the tile.
+#define CONV6_ASM_FILTER(LOOP, a, b)  \
   "ldr r0, [sp]\n\t"                  \
   "ldr r12, [r0, #0]\n\t"             \
   "ldr r1, [r0, #4]\n\t"              \
@@ -307,10 +317,7 @@ typedef struct {
   "mov r9, r6\n\t"                    \
   "mov r10, r6\n\t"                   \
   "mov r11, r6\n\t"                   \
-  "ldr r1, [r0, #24]\n\t"             \
-  "cbnz r1, " b "f\n\t"               \
-  a ":\n\t" CONV6_ASM_GROUP           \
-  b ":\n\t" CONV6_ASM_GROUP           \
+  LOOP(a, b)                          \
   "ldr r0, [sp, #4]\n\t"              \
   "cmp r12, r0\n\t"                   \
   "bne " a "b\n\t"                    \
@@ -347,26 +354,32 @@ typedef struct {
 // all 14 registers, so the state waits on the stack. The channel loop runs
 // a pair's two filters (weights 4 bytes apart, groups 8 bytes apart) in two
 // copies; an odd count leaves after the first.
+#define CONV6_ASM_TILE(LOOP)                                                                      \
+  __asm__ volatile(                                                                               \
+      "push {r0, r1}\n\t"                                                                         \
+      "ldr lr, [r0, #28]\n\t"                                                                     \
+      "1:\n\t" CONV6_ASM_FILTER(LOOP, "3", "4") "beq 9f\n\t"                                      \
+      "ldr r1, [r0, #20]\n\t"                                                                     \
+      "add lr, lr, r1\n\t" CONV6_ASM_FILTER(LOOP, "5", "6") "sub lr, lr, #4\n\t"                  \
+      "bne 1b\n\t"                                                                                \
+      "9:\n\t"                                                                                    \
+      "add sp, sp, #8"                                                                            \
+      : "+r"(st_r), "+r"(end_r)                                                                   \
+      :                                                                                           \
+      : "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory")
+
+// Bound: the generator emits rq only when |bias| + 128 * sum|w| + |round| < 2^31 (quant.py).
 static __attribute__((noinline)) void conv_tile6(conv_tile_t *st, const uint32_t *end) {
   register conv_tile_t *st_r __asm__("r0") = st;
   register const uint32_t *end_r __asm__("r1") = end;
-  // Bound: the generator emits rq only when |bias| + 128 * sum|w| < 2^30 (quant.py).
-  __asm__ volatile(
-      "push {r0, r1}\n\t"
-      "ldr lr, [r0, #28]\n\t"
-      "1:\n\t"
-      CONV6_ASM_FILTER("3", "4")
-      "beq 9f\n\t"
-      "ldr r1, [r0, #20]\n\t"
-      "add lr, lr, r1\n\t"
-      CONV6_ASM_FILTER("5", "6")
-      "sub lr, lr, #4\n\t"
-      "bne 1b\n\t"
-      "9:\n\t"
-      "add sp, sp, #8"
-      : "+r"(st_r), "+r"(end_r)
-      :
-      : "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
+  CONV6_ASM_TILE(CONV6_ASM_LOOP2);
+}
+
+// conv_tile6 when kp is a multiple of 16: one compare and branch per 96 MACs.
+static __attribute__((noinline)) void conv_tile6_x4(conv_tile_t *st, const uint32_t *end) {
+  register conv_tile_t *st_r __asm__("r0") = st;
+  register const uint32_t *end_r __asm__("r1") = end;
+  CONV6_ASM_TILE(CONV6_ASM_LOOP4);
 }
 
 // conv_dot_pairs when kp is a multiple of 16: groups unrolled by four.
@@ -523,7 +536,7 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
         }
       }
       st.rq = p->rq, st.out = out, st.n = p->out_c;
-      conv_tile6(&st, wide + 3 * kp);
+      ((kp & 15) == 0 ? conv_tile6_x4 : conv_tile6)(&st, wide + 3 * kp);
       if (!full) {  // the fused activation's clamp, rarely narrower than int8
         for (int8_t *o = out, *end = out + bytes; o < end; ++o) *o = (int8_t)(*o < lo ? lo : *o > hi ? hi : *o);
       }

@@ -119,7 +119,7 @@ def constant_channels(bias: np.ndarray | None, weights: np.ndarray, in_zp: int, 
 
 def conv_requant_table(folded: np.ndarray, weights: np.ndarray, mults: list, shifts: list,
                        out_zp: int) -> np.ndarray | None:
-    """Per output channel {bias, 2 * mult - 2^32, 2^(r-1) + out_zp * 2^r, r}
+    """Per output channel {2 * mult - 2^32, 2^(r-1) + out_zp * 2^r, r}
     (r = -shift) for the DSP CONV_2D kernel's fused requantization (SMMLAR
     with the accumulator in its addend doubles the multiplier), or None
     unless every channel has r in [1, 22] (the rounding constant fits) and
@@ -128,14 +128,14 @@ def conv_requant_table(folded: np.ndarray, weights: np.ndarray, mults: list, shi
     n = len(mults)
     bound = np.abs(folded.astype(np.int64)) + 128 * np.abs(weights.reshape(n, -1).astype(np.int64)).sum(axis=1)
     rows = []
-    for b, m, s, lim in zip(folded.astype(np.int64), mults, shifts, bound):
+    for m, s, lim in zip(mults, shifts, bound):
         r = -s
         if m == 0 or not 1 <= r <= 22:
             return None
         c = (1 << (r - 1)) + out_zp * (1 << r)
         if lim + abs(c) + 1 >= 1 << 31:
             return None
-        rows.append([int(b), 2 * m - (1 << 32), c, r])
+        rows.append([2 * m - (1 << 32), c, r])
     return np.array(rows, np.int64).reshape(-1)
 
 

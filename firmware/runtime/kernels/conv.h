@@ -20,8 +20,8 @@ typedef struct {
   const int32_t *bias;           // bias[c] - in_zp * sum(weights[c]), per channel
   const int32_t *mult;           // per-channel Q31 multiplier
   const int32_t *shift;          // per-channel power-of-two shift (> 0: left)
-  const int32_t *rq;             // DSP kernel: per channel {bias, 2 * mult - 2^32, 2^(r-1) + out_zp * 2^r,
-                                 // r = -shift} when the generator could fold them (quant.py); else 0
+  const int32_t *rq;             // DSP kernel: per channel {2 * mult - 2^32, 2^(r-1) + out_zp * 2^r, r = -shift}
+                                 // when the generator could fold them (quant.py); else 0
   int8_t *scratch;               // 12 * kp bytes (kp = k_h*k_w*in_c rounded up to 4) when rq and kp <=
                                  // TM_CONV_TILE_MAX_KP, else 4 * kp; plus kp when in_c % 4 != 0
 } tm_conv_params_t;

@@ -22,7 +22,7 @@ static uint32_t test_state = 88172645u;
 // Aligned like the generated constant arrays (the kernels load weights with LDM).
 static int8_t in_buf[TEST_BUF], w_buf[TEST_BUF] __attribute__((aligned(16))), scratch[TEST_BUF] __attribute__((aligned(16)));
 static int8_t out_ref[TEST_BUF], out_got[TEST_BUF];
-static int32_t bias[64], mult[64], shift[64], round_c[64], rq[4 * 64];
+static int32_t bias[64], mult[64], shift[64], round_c[64], rq[3 * 64];
 
 static uint32_t test_next(void) {  // xorshift32
   test_state ^= test_state << 13;
@@ -87,8 +87,8 @@ static int test_conv(int trial) {
     const int r = -shift[oc];
     right_shifts &= r >= 1 && r <= 22;
     if (right_shifts) {
-      rq[4 * oc] = bias[oc], rq[4 * oc + 1] = (int32_t)(2u * (uint32_t)mult[oc]);
-      rq[4 * oc + 2] = (1 << (r - 1)) + p.out_zp * (1 << r), rq[4 * oc + 3] = r;
+      rq[3 * oc] = (int32_t)(2u * (uint32_t)mult[oc]), rq[3 * oc + 1] = (1 << (r - 1)) + p.out_zp * (1 << r);
+      rq[3 * oc + 2] = r;
     }
   }
   p.rq = right_shifts ? rq : 0;

@@ -240,15 +240,15 @@ static __attribute__((noinline)) void conv_dot_pairs(const uint32_t *x, const ui
       : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
 }
 
-// Fused requantization (tm_conv_params_t.rq: {bias, m2 = 2m - 2^32, c, r}):
+// Fused requantization (tm_conv_params_t.rq: {m2 = 2m - 2^32, c, r}):
 // SMMLAR(x, m2, a) = a - x + SMMULR(2x, m), so with a = x + c - (x < 0) it
 // is the doubling high multiply plus the folded rounding constant and the
 // rounding shift's sign correction (for r >= 1, h = 0 when x < 0 and
 // h >= 0, where the -1 does not change (h + c) >> r).
 static inline int8_t conv_requantize_rq(int32_t x, const int32_t *q) {
   int32_t t;
-  __asm__("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(x), "r"(q[1]), "r"(x + q[2] + (x >> 31)));
-  return (int8_t)__ssat(t >> q[3], 8);
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(x), "r"(q[0]), "r"(x + q[1] + (x >> 31)));
+  return (int8_t)__ssat(t >> q[2], 8);
 }
 
 // One group of 4 taps for six pixels and one filter (w: lr, x: r12,
@@ -292,6 +292,7 @@ typedef struct {
   int32_t back;       // 20: 4 - 2 * kp, from the end of a pair's first filter to its second
   int32_t odd;        // 24: the group count is odd
   const int8_t *w;    // 28: the first pair's weights
+  const int32_t *bias;  // 32: the next channel's bias
 } conv_tile_t;
 
 // The group loop unrolled by two; an odd count enters at label b.
@@ -310,8 +311,9 @@ typedef struct {
 #define CONV6_ASM_FILTER(LOOP, a, b)  \
   "ldr r0, [sp]\n\t"                  \
   "ldr r12, [r0, #0]\n\t"             \
-  "ldr r1, [r0, #4]\n\t"              \
-  "ldr r6, [r1]\n\t"                  \
+  "ldr r1, [r0, #32]\n\t"             \
+  "ldr r6, [r1], #4\n\t"              \
+  "str r1, [r0, #32]\n\t"             \
   "mov r7, r6\n\t"                    \
   "mov r8, r6\n\t"                    \
   "mov r9, r6\n\t"                    \
@@ -323,7 +325,7 @@ typedef struct {
   "bne " a "b\n\t"                    \
   "ldr r0, [sp]\n\t"                  \
   "ldr r1, [r0, #4]\n\t"              \
-  "ldmia r1!, {r2, r3, r4, r5}\n\t"   \
+  "ldmia r1!, {r3, r4, r5}\n\t"       \
   "str r1, [r0, #4]\n\t"              \
   "ldr r1, [r0, #8]\n\t"              \
   "ldr r0, [r0, #12]\n\t"             \
@@ -423,37 +425,36 @@ static __attribute__((noinline)) void conv_dot_pairs_x4(const uint32_t *x, const
 #define CONV_CHUNK 16
 
 // Output channels oc .. oc + 2n - 1 of the two pixels from the
-// accumulators of n pairs (oc + 2n <= out_c); o1 = 0 drops pixel 1.
-static inline __attribute__((always_inline)) void conv_store(const tm_conv_params_t *p, const int32_t *acc, int oc,
-                                                             int n, int8_t *o0, int8_t *o1, int mode) {
+// accumulators of n pairs (oc + 2n <= out_c); o1 = 0 drops pixel 1. The
+// general requantization: layers without a table are rare (left shifts,
+// accumulators near 2^31).
+static void conv_store(const tm_conv_params_t *p, const int32_t *acc, int oc, int n, int8_t *o0, int8_t *o1) {
   const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
   const int32_t *mult = p->mult + oc, *shift = p->shift + oc;
   o0 += oc;
   if (o1) o1 += oc;
   for (const int32_t *end = acc + 4 * n; acc < end; acc += 4, mult += 2, shift += 2, o0 += 2) {
     const int32_t m0 = mult[0], sh0 = shift[0], m1 = mult[1], sh1 = shift[1];
-    o0[0] = tm_dsp_requantize_mode(mode, acc[0], m0, sh0, zp, lo, hi);
-    o0[1] = tm_dsp_requantize_mode(mode, acc[1], m1, sh1, zp, lo, hi);
+    o0[0] = tm_dsp_requantize(acc[0], m0, sh0, zp, lo, hi);
+    o0[1] = tm_dsp_requantize(acc[1], m1, sh1, zp, lo, hi);
     if (o1) {
-      o1[0] = tm_dsp_requantize_mode(mode, acc[2], m0, sh0, zp, lo, hi);
-      o1[1] = tm_dsp_requantize_mode(mode, acc[3], m1, sh1, zp, lo, hi);
+      o1[0] = tm_dsp_requantize(acc[2], m0, sh0, zp, lo, hi);
+      o1[1] = tm_dsp_requantize(acc[3], m1, sh1, zp, lo, hi);
       o1 += 2;
     }
   }
 }
 
-// conv_store with the layer's requantization table (clamp = 0: the
-// activation range is the whole int8 range, which SSAT alone clamps).
-static inline __attribute__((always_inline)) void conv_store_rq(const tm_conv_params_t *p, const int32_t *acc,
-                                                                int oc, int n, int8_t *o0, int8_t *o1,
-                                                                int clamp) {
+// conv_store with the layer's requantization table.
+static void conv_store_rq(const tm_conv_params_t *p, const int32_t *acc, int oc, int n, int8_t *o0, int8_t *o1) {
   const int32_t lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
-  const int32_t *q = p->rq + 4 * oc;
+  const int clamp = lo != -128 || hi != 127;       // else SSAT alone clamps
+  const int32_t *q = p->rq + 3 * oc;
   o0 += oc;
   if (o1) o1 += oc;
-  for (const int32_t *end = acc + 4 * n; acc < end; acc += 4, q += 8, o0 += 2) {
-    int32_t v[4] = {conv_requantize_rq(acc[0], q), conv_requantize_rq(acc[1], q + 4),
-                    conv_requantize_rq(acc[2], q), conv_requantize_rq(acc[3], q + 4)};
+  for (const int32_t *end = acc + 4 * n; acc < end; acc += 4, q += 6, o0 += 2) {
+    int32_t v[4] = {conv_requantize_rq(acc[0], q), conv_requantize_rq(acc[1], q + 3),
+                    conv_requantize_rq(acc[2], q), conv_requantize_rq(acc[3], q + 3)};
     if (clamp) {
       for (int k = 0; k < 4; ++k) v[k] = v[k] < lo ? lo : v[k] > hi ? hi : v[k];
     }
@@ -468,7 +469,7 @@ static inline __attribute__((always_inline)) void conv_store_rq(const tm_conv_pa
 }
 
 // All output channels of the two widened pixels (o1 = 0: only the first).
-static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0, int8_t *o1, int mode) {
+static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0, int8_t *o1) {
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
   const uint32_t *w = (const uint32_t *)(const void *)p->weights;  // generated arrays are 16-byte aligned
   const int pairs = p->out_c >> 1;
@@ -478,19 +479,7 @@ static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0
   for (int j = 0; j < pairs; j += CONV_CHUNK) {
     const int n = pairs - j < CONV_CHUNK ? pairs - j : CONV_CHUNK;
     dot(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
-    if (p->rq) {
-      if (mode == TM_DSP_RQ_FAST_SAT) {
-        conv_store_rq(p, acc, 2 * j, n, o0, o1, 0);
-      } else {
-        conv_store_rq(p, acc, 2 * j, n, o0, o1, 1);
-      }
-    } else if (mode == TM_DSP_RQ_FAST_SAT) {
-      conv_store(p, acc, 2 * j, n, o0, o1, TM_DSP_RQ_FAST_SAT);
-    } else if (mode == TM_DSP_RQ_FAST) {
-      conv_store(p, acc, 2 * j, n, o0, o1, TM_DSP_RQ_FAST);
-    } else {
-      conv_store(p, acc, 2 * j, n, o0, o1, TM_DSP_RQ_CHECKED);
-    }
+    (p->rq ? conv_store_rq : conv_store)(p, acc, 2 * j, n, o0, o1);
   }
   if (p->out_c & 1) {  // the last channel pairs with zero weights
     const int oc = p->out_c - 1;
@@ -519,11 +508,9 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
   uint32_t *wide = (uint32_t *)(void *)p->scratch;
   int8_t *patch = p->scratch + (tile ? 12 : 4) * kp;
   const int full = p->act_min == -128 && p->act_max == 127;
-  const int fast = p->rq || tm_dsp_fast_ok(p->bias, p->shift, p->out_c, (int32_t)p->k_h * p->k_w * p->in_c);
-  const int mode = !fast ? TM_DSP_RQ_CHECKED : (full ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
   int px = oy0 * p->out_w;
   if (tile) {
-    conv_tile_t st = {wide, 0, 0, p->out_c, 0, 4 - 2 * kp, (kp >> 2) & 1, p->weights};
+    conv_tile_t st = {wide, 0, 0, p->out_c, 0, 4 - 2 * kp, (kp >> 2) & 1, p->weights, 0};
     const int32_t lo = p->act_min, hi = p->act_max, bytes = 6 * p->out_c;  // locals: int8 stores may alias *p
     for (; px + 6 <= pixels; px += 6, out += bytes) {  // six pixels per tile
       for (int k = 0; k < 6; ++k) {
@@ -535,7 +522,7 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
           conv_widen(patch, kp, wide + 2 * k, 12);
         }
       }
-      st.rq = p->rq, st.out = out, st.n = p->out_c;
+      st.rq = p->rq, st.out = out, st.n = p->out_c, st.bias = p->bias;
       ((kp & 15) == 0 ? conv_tile6_x4 : conv_tile6)(&st, wide + 3 * kp);
       if (!full) {  // the fused activation's clamp, rarely narrower than int8
         for (int8_t *o = out, *end = out + bytes; o < end; ++o) *o = (int8_t)(*o < lo ? lo : *o > hi ? hi : *o);
@@ -554,7 +541,7 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
         conv_widen(patch, kp, wide + 2 * k, 4);
       }
     }
-    conv_pixels(p, wide, out, count == 2 ? out + p->out_c : 0, mode);
+    conv_pixels(p, wide, out, count == 2 ? out + p->out_c : 0);
     out += 2 * p->out_c;
   }
 }

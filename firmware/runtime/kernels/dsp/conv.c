@@ -136,6 +136,8 @@ static __attribute__((noinline, optimize("no-tree-loop-distribute-patterns"))) v
     right = x0 + k_w > in_w ? x0 + k_w - in_w : 0;
     right = right < k_w - left ? right : k_w - left;
   }
+  const int lb = left * ic, mb = (k_w - left - right) * ic, rb = right * ic;
+  const int8_t zp = (int8_t)zp4;
   for (int ky = 0; ky < p->k_h; ++ky) {
     const int iy = y0 + ky * p->dil_h;
     if (iy < 0 || iy >= p->in_h) {
@@ -143,10 +145,11 @@ static __attribute__((noinline, optimize("no-tree-loop-distribute-patterns"))) v
       continue;
     }
     const int8_t *row = in + (int32_t)iy * in_w * ic;
-    if (dil_w == 1) {
-      patch = conv_pad(patch, zp4, left * ic);
-      patch = conv_copy(patch, row + (x0 + left) * ic, (k_w - left - right) * ic);
-      patch = conv_pad(patch, zp4, right * ic);
+    if (dil_w == 1) {  // byte loops: these layers have 1..3 channels, the spans are a few bytes
+      const int8_t *src = row + (x0 + left) * ic;
+      for (int i = 0; i < lb; ++i) *patch++ = zp;
+      for (int i = 0; i < mb; ++i) *patch++ = src[i];
+      for (int i = 0; i < rb; ++i) *patch++ = zp;
       continue;
     }
     for (int kx = 0, ix = x0; kx < k_w; ++kx, ix += dil_w) {

@@ -285,53 +285,78 @@ static inline int8_t conv_requantize_rq(int32_t x, const int32_t *q) {
   "asr r2, r2, r5\n\t"               \
   "ssat r2, #8, r2\n\t"
 
+// The first group of a filter: as CONV6_ASM_GROUP, with the bias (r11,
+// read last) as the addend instead of six copies made first.
+#define CONV6_ASM_GROUP_FIRST          \
+  "ldr r5, [lr], #8\n\t"               \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "sxtb16 r4, r5\n\t"                  \
+  "sxtb16 r5, r5, ror #8\n\t"          \
+  "smlad r6, r0, r4, r11\n\t"          \
+  "smlad r6, r1, r5, r6\n\t"           \
+  "smlad r7, r2, r4, r11\n\t"          \
+  "smlad r7, r3, r5, r7\n\t"           \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "smlad r8, r0, r4, r11\n\t"          \
+  "smlad r8, r1, r5, r8\n\t"           \
+  "smlad r9, r2, r4, r11\n\t"          \
+  "smlad r9, r3, r5, r9\n\t"           \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "smlad r10, r0, r4, r11\n\t"         \
+  "smlad r10, r1, r5, r10\n\t"         \
+  "smlad r11, r2, r4, r11\n\t"         \
+  "smlad r11, r3, r5, r11\n\t"
+
 // State of conv_tile6 (field offsets are used in its assembly).
 typedef struct {
-  const uint32_t *x;  // 0: the widened tile
-  const int32_t *rq;  // 4: the next channel's constants
-  int8_t *out;        // 8: the next channel's output in pixel 0
-  int32_t step;       // 12: out_c, the bytes from one pixel's outputs to the next
-  int32_t n;          // 16: channels left
-  int32_t back;       // 20: 4 - 2 * kp, from the end of a pair's first filter to its second
-  int32_t odd;        // 24: the group count is odd
-  const int8_t *w;    // 28: the first pair's weights
-  const int32_t *bias;  // 32: the next channel's bias
+  const uint32_t *x;     // 0: the widened tile
+  const int32_t *bias;   // 4: the next channel's bias
+  const int32_t *rq;     // 8: the next channel's constants
+  int8_t *out;           // 12: the next channel's output in pixel 0
+  int32_t step;          // 16: out_c, the bytes from one pixel's outputs to the next
+  const int8_t *out_end;  // 20: past the last channel's output in pixel 0
+  int32_t back;          // 24: 4 - 2 * kp, from the end of a pair's first filter to its second
+  int32_t even;          // 28: the group count is even (odd after the first group)
+  const int8_t *w;       // 32: the first pair's weights
 } conv_tile_t;
 
-// The group loop unrolled by two; an odd count enters at label b.
+// The groups after the first, unrolled by two: an odd count enters at
+// label b, an even one (maybe none) at the end test.
 #define CONV6_ASM_LOOP2(a, b)         \
-  "ldr r1, [r0, #24]\n\t"             \
-  "cbnz r1, " b "f\n\t"               \
-  a ":\n\t" CONV6_ASM_GROUP           \
-  b ":\n\t" CONV6_ASM_GROUP
+  "ldr r1, [r0, #28]\n\t"             \
+  "cmp r1, #0\n\t"                    \
+  CONV6_ASM_GROUP_FIRST               \
+  "bne " b "f\n\t"                    \
+  "b " a "f\n\t"                      \
+  "1" a ":\n\t" CONV6_ASM_GROUP       \
+  b ":\n\t" CONV6_ASM_GROUP           \
+  a ":\n\t"
 
-// The group loop unrolled by four (a count that is a multiple of 4).
-#define CONV6_ASM_LOOP4(a, b) a ":\n\t" CONV6_ASM_GROUP CONV6_ASM_GROUP CONV6_ASM_GROUP CONV6_ASM_GROUP
+// The groups after the first, unrolled by four (a count that is a multiple
+// of 4, so three enter at the second copy).
+#define CONV6_ASM_LOOP4(a, b)         \
+  CONV6_ASM_GROUP_FIRST               \
+  "b " b "f\n\t"                      \
+  "1" a ":\n\t" CONV6_ASM_GROUP       \
+  b ":\n\t" CONV6_ASM_GROUP CONV6_ASM_GROUP CONV6_ASM_GROUP
 
-// One filter: accumulators from the bias, the group loop (LOOP: one of the
-// above), then the six outputs requantized and stored out_c bytes apart.
-// [sp] holds the state, [sp, #4] the end of the tile.
+// One filter: the group loop (LOOP: one of the above) from the bias, then
+// the six outputs requantized and stored out_c bytes apart; Z is set after
+// the last channel. [sp] holds the state, [sp, #4] the end of the tile.
 #define CONV6_ASM_FILTER(LOOP, a, b)  \
   "ldr r0, [sp]\n\t"                  \
-  "ldr r12, [r0, #0]\n\t"             \
-  "ldr r1, [r0, #32]\n\t"             \
-  "ldr r6, [r1], #4\n\t"              \
-  "str r1, [r0, #32]\n\t"             \
-  "mov r7, r6\n\t"                    \
-  "mov r8, r6\n\t"                    \
-  "mov r9, r6\n\t"                    \
-  "mov r10, r6\n\t"                   \
-  "mov r11, r6\n\t"                   \
+  "ldrd r12, r1, [r0]\n\t"            \
+  "ldr r11, [r1], #4\n\t"             \
+  "str r1, [r0, #4]\n\t"              \
   LOOP(a, b)                          \
   "ldr r0, [sp, #4]\n\t"              \
   "cmp r12, r0\n\t"                   \
-  "bne " a "b\n\t"                    \
+  "bne 1" a "b\n\t"                   \
   "ldr r0, [sp]\n\t"                  \
-  "ldr r1, [r0, #4]\n\t"              \
-  "ldmia r1!, {r3, r4, r5}\n\t"       \
-  "str r1, [r0, #4]\n\t"              \
   "ldr r1, [r0, #8]\n\t"              \
-  "ldr r0, [r0, #12]\n\t"             \
+  "ldmia r1!, {r3, r4, r5}\n\t"       \
+  "str r1, [r0, #8]\n\t"              \
+  "ldrd r1, r0, [r0, #12]\n\t"        \
   CONV6_ASM_RQ("r6")                  \
   "strb r2, [r1]\n\t"                 \
   CONV6_ASM_RQ("r7")                  \
@@ -348,12 +373,11 @@ typedef struct {
   "strb r2, [r12, r0]\n\t"            \
   "adds r1, r1, #1\n\t"               \
   "ldr r0, [sp]\n\t"                  \
-  "str r1, [r0, #8]\n\t"              \
-  "ldr r1, [r0, #16]\n\t"             \
-  "subs r1, r1, #1\n\t"               \
-  "str r1, [r0, #16]\n\t"
+  "str r1, [r0, #12]\n\t"             \
+  "ldr r2, [r0, #20]\n\t"             \
+  "cmp r1, r2\n\t"
 
-// All st->n output channels of six widened pixels (lanes of 12 words per
+// All output channels of six widened pixels (lanes of 12 words per
 // group), requantized with st->rq and stored: per group of 4 taps and
 // filter 18 instructions for 24 MACs. All in assembly: the group loop needs
 // all 14 registers, so the state waits on the stack. The channel loop runs
@@ -362,9 +386,9 @@ typedef struct {
 #define CONV6_ASM_TILE(LOOP)                                                                      \
   __asm__ volatile(                                                                               \
       "push {r0, r1}\n\t"                                                                         \
-      "ldr lr, [r0, #28]\n\t"                                                                     \
+      "ldr lr, [r0, #32]\n\t"                                                                     \
       "1:\n\t" CONV6_ASM_FILTER(LOOP, "3", "4") "beq 9f\n\t"                                      \
-      "ldr r1, [r0, #20]\n\t"                                                                     \
+      "ldr r1, [r0, #24]\n\t"                                                                     \
       "add lr, lr, r1\n\t" CONV6_ASM_FILTER(LOOP, "5", "6") "sub lr, lr, #4\n\t"                  \
       "bne 1b\n\t"                                                                                \
       "9:\n\t"                                                                                    \
@@ -513,7 +537,7 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
   const int full = p->act_min == -128 && p->act_max == 127;
   int px = oy0 * p->out_w;
   if (tile) {
-    conv_tile_t st = {wide, 0, 0, p->out_c, 0, 4 - 2 * kp, (kp >> 2) & 1, p->weights, 0};
+    conv_tile_t st = {wide, 0, 0, 0, p->out_c, 0, 4 - 2 * kp, !((kp >> 2) & 1), p->weights};
     const int32_t lo = p->act_min, hi = p->act_max, bytes = 6 * p->out_c;  // locals: int8 stores may alias *p
     for (; px + 6 <= pixels; px += 6, out += bytes) {  // six pixels per tile
       for (int k = 0; k < 6; ++k) {
@@ -525,7 +549,7 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
           conv_widen(patch, kp, wide + 2 * k, 12);
         }
       }
-      st.rq = p->rq, st.out = out, st.n = p->out_c, st.bias = p->bias;
+      st.bias = p->bias, st.rq = p->rq, st.out = out, st.out_end = out + p->out_c;
       ((kp & 15) == 0 ? conv_tile6_x4 : conv_tile6)(&st, wide + 3 * kp);
       if (!full) {  // the fused activation's clamp, rarely narrower than int8
         for (int8_t *o = out, *end = out + bytes; o < end; ++o) *o = (int8_t)(*o < lo ? lo : *o > hi ? hi : *o);

@@ -120,7 +120,8 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     # Both kernels have read a pixel's window before they write its outputs
     # (the DSP kernel a whole tile's, into the scratch), and the portable
     # one reads the window of 1x1 filters in place while writing that pixel:
-    # writes stay one pixel ahead of the reads.
+    # writes stay one pixel ahead of the reads. (The DSP kernel's last tile
+    # may read the pixel before it again, after writing it: the same bound.)
     layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win, 1)}
     layer.macs = oh * ow * oc * patch
     return layer

@@ -518,6 +518,33 @@ static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0
   }
 }
 
+// Output pixels q, q - 1, ... q - 5 into o, o - out_c, ...: gathered,
+// widened, convolved and requantized (the tile path: rq set, kp <=
+// TM_CONV_TILE_MAX_KP). The outputs step back through the tile kernel's
+// negative step.
+static void conv_tile_back(const tm_conv_params_t *p, const int8_t *in, int q, int8_t *o) {
+  const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
+  uint32_t *wide = (uint32_t *)(void *)p->scratch;  // 12 * kp bytes, then one int8 patch when in_c % 4 != 0
+  int8_t *patch = p->scratch + 12 * kp;
+  for (int k = 0; k < 6; ++k, --q) {
+    const int oy = q / p->out_w, ox = q % p->out_w;
+    if ((p->in_c & 3) == 0) {
+      conv_gather_wide(p, in, oy, ox, wide + 2 * k, 12);
+    } else {
+      conv_gather(p, in, oy, ox, patch);
+      conv_widen(patch, kp, wide + 2 * k, 12);
+    }
+  }
+  const int32_t lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
+  conv_tile_t st = {wide, p->bias, p->rq, o, -p->out_c, o + p->out_c, 4 - 2 * kp, !((kp >> 2) & 1), p->weights};
+  ((kp & 15) == 0 ? conv_tile6_x4 : conv_tile6)(&st, wide + 3 * kp);
+  if (lo != -128 || hi != 127) {  // the fused activation's clamp, rarely narrower than int8
+    for (int8_t *c = o - 5 * p->out_c, *end = o + p->out_c; c < end; ++c) {
+      *c = (int8_t)(*c < lo ? lo : *c > hi ? hi : *c);
+    }
+  }
+}
+
 void tm_conv_eval(const tm_conv_params_t *p, const int8_t *in, int8_t *out) {
   tm_conv_eval_rows(p, in, 0, out, 0, p->out_h);
 }
@@ -539,6 +566,7 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
   if (tile) {
     conv_tile_t st = {wide, 0, 0, 0, p->out_c, 0, 4 - 2 * kp, !((kp >> 2) & 1), p->weights};
     const int32_t lo = p->act_min, hi = p->act_max, bytes = 6 * p->out_c;  // locals: int8 stores may alias *p
+    const int first = px;
     for (; px + 6 <= pixels; px += 6, out += bytes) {  // six pixels per tile
       for (int k = 0; k < 6; ++k) {
         const int q = px + k, oy = q / p->out_w, ox = q % p->out_w;
@@ -555,8 +583,16 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
         for (int8_t *o = out, *end = out + bytes; o < end; ++o) *o = (int8_t)(*o < lo ? lo : *o > hi ? hi : *o);
       }
     }
+    // The last five (after a whole tile) take the last six in reverse,
+    // outputs stepping back: the tile before's last pixel is computed
+    // again, whose input the lag keeps (lower_conv.py); fewer than five are
+    // cheaper in two-pixel tiles.
+    if (px + 5 == pixels && px > first) {
+      conv_tile_back(p, in, pixels - 1, out + 4 * p->out_c);
+      px = pixels;
+    }
   }
-  for (; px < pixels; px += 2) {  // two pixels per tile (and the last 1..5 of the six-pixel tiles)
+  for (; px < pixels; px += 2) {  // two pixels per tile (fewer than six pixels, or long filter rows)
     const int count = px + 1 < pixels ? 2 : 1;
     for (int k = 0; k < 2; ++k) {
       const int q = px + (k < count ? k : 0);

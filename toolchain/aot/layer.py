@@ -14,6 +14,7 @@ class Const:
     name: str
     ctype: str            # "int8_t", "int32_t", "float"
     values: np.ndarray    # flattened on emission
+    guard: str = ""       # preprocessor condition the array is compiled under ("": always)
 
 
 @dataclass

@@ -107,9 +107,9 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw, **win, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, bias, 0, mults, shifts, pair_layout)
     rq = quant.conv_requant_table(quant.folded_bias(bias, w.data, inp.zp, 0), w.data, mults, shifts, out.zp)
-    if rq is not None:
-        layer.consts.append(Const(f"l{op.index}_rq", "int32_t", rq))
-    layer.fields["rq"] = f"l{op.index}_rq" if rq is not None else "0"
+    if rq is not None:  # for the DSP kernel only: other builds drop it (TM_CONV_RQ in kernels/conv.h)
+        layer.consts.append(Const(f"l{op.index}_rq", "int32_t", rq, guard="defined(__ARM_FEATURE_DSP)"))
+    layer.fields["rq"] = f"TM_CONV_RQ(l{op.index}_rq)" if rq is not None else "0"
     patch = kh * kw * ic
     kp = (patch + 3) // 4 * 4
     # The DSP kernel widens six (or two) pixels' patches to int16 (12 or 4 *

@@ -26,6 +26,15 @@ typedef struct {
                                  // TM_CONV_TILE_MAX_KP, else 4 * kp; plus kp when in_c % 4 != 0
 } tm_conv_params_t;
 
+// The requantization table serves the DSP kernel only: the generated code
+// passes it through this macro (and compiles the array under the same
+// condition), so builds for cores without the DSP extension carry neither.
+#if defined(__ARM_FEATURE_DSP)
+#define TM_CONV_RQ(table) (table)
+#else
+#define TM_CONV_RQ(table) 0
+#endif
+
 // With rq, filter rows up to this many taps (rounded up to 4) are computed
 // six output pixels at a time (three times the scratch of two); the AOT
 // generator sizes the scratch and the in-place lag by the same rule

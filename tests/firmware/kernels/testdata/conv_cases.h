@@ -10,7 +10,9 @@ static const int8_t g_conv_0_l0_weights[] __attribute__((aligned(16))) = {77, 74
 static const int32_t g_conv_0_l0_bias[] __attribute__((aligned(16))) = {2229, -2372, -2365, 3450, -12, -4353, -511};
 static const int32_t g_conv_0_l0_mult[] __attribute__((aligned(16))) = {1175340844, 1175340844, 1175340844, 1175340844, 1175340844, 1175340844, 1175340844};
 static const int32_t g_conv_0_l0_shift[] __attribute__((aligned(16))) = {-9, -9, -9, -9, -9, -9, -9};
+#if defined(__ARM_FEATURE_DSP)
 static const int32_t g_conv_0_l0_rq[] __attribute__((aligned(16))) = {-1944285608, 60672, 9, -1944285608, 60672, 9, -1944285608, 60672, 9, -1944285608, 60672, 9, -1944285608, 60672, 9, -1944285608, 60672, 9, -1944285608, 60672, 9};
+#endif
 static const tm_conv_params_t g_conv_0_params = {
     .in_h = 10,
     .in_w = 8,
@@ -34,7 +36,7 @@ static const tm_conv_params_t g_conv_0_params = {
     .bias = g_conv_0_l0_bias,
     .mult = g_conv_0_l0_mult,
     .shift = g_conv_0_l0_shift,
-    .rq = g_conv_0_l0_rq,
+    .rq = TM_CONV_RQ(g_conv_0_l0_rq),
     .scratch = golden_scratch,
 };
 static void g_conv_0_run(const void *in, void *out) {
@@ -47,7 +49,9 @@ static const int8_t g_conv_2_l0_weights[] __attribute__((aligned(16))) = {27, 63
 static const int32_t g_conv_2_l0_bias[] __attribute__((aligned(16))) = {-1394, -4502, 8511, -1725, -8007, -2444, 4772, -14019};
 static const int32_t g_conv_2_l0_mult[] __attribute__((aligned(16))) = {1639700828, 1364219293, 2074841326, 1827741494, 1608689124, 1636638636, 1802249141, 1331380455};
 static const int32_t g_conv_2_l0_shift[] __attribute__((aligned(16))) = {-8, -9, -10, -9, -8, -8, -8, -8};
+#if defined(__ARM_FEATURE_DSP)
 static const int32_t g_conv_2_l0_rq[] __attribute__((aligned(16))) = {-1015565640, -29056, 8, -1566528710, -58112, 9, -145284644, -116224, 10, -639484308, -58112, 9, -1077589048, -29056, 8, -1021690024, -29056, 8, -690469014, -29056, 8, -1632206386, -29056, 8};
+#endif
 static const tm_conv_params_t g_conv_2_params = {
     .in_h = 5,
     .in_w = 11,
@@ -71,7 +75,7 @@ static const tm_conv_params_t g_conv_2_params = {
     .bias = g_conv_2_l0_bias,
     .mult = g_conv_2_l0_mult,
     .shift = g_conv_2_l0_shift,
-    .rq = g_conv_2_l0_rq,
+    .rq = TM_CONV_RQ(g_conv_2_l0_rq),
     .scratch = golden_scratch,
 };
 static void g_conv_2_run(const void *in, void *out) {
@@ -84,7 +88,9 @@ static const int8_t g_conv_6_l0_weights[] __attribute__((aligned(16))) = {51, 87
 static const int32_t g_conv_6_l0_bias[] __attribute__((aligned(16))) = {1540};
 static const int32_t g_conv_6_l0_mult[] __attribute__((aligned(16))) = {2080238283};
 static const int32_t g_conv_6_l0_shift[] __attribute__((aligned(16))) = {-10};
+#if defined(__ARM_FEATURE_DSP)
 static const int32_t g_conv_6_l0_rq[] __attribute__((aligned(16))) = {-134490730, 75264, 10};
+#endif
 static const tm_conv_params_t g_conv_6_params = {
     .in_h = 7,
     .in_w = 10,
@@ -108,7 +114,7 @@ static const tm_conv_params_t g_conv_6_params = {
     .bias = g_conv_6_l0_bias,
     .mult = g_conv_6_l0_mult,
     .shift = g_conv_6_l0_shift,
-    .rq = g_conv_6_l0_rq,
+    .rq = TM_CONV_RQ(g_conv_6_l0_rq),
     .scratch = golden_scratch,
 };
 static void g_conv_6_run(const void *in, void *out) {
@@ -121,7 +127,9 @@ static const int8_t g_conv_7_l0_weights[] __attribute__((aligned(16))) = {-64, -
 static const int32_t g_conv_7_l0_bias[] __attribute__((aligned(16))) = {13928, 15175, 5674, 3804, -4966};
 static const int32_t g_conv_7_l0_mult[] __attribute__((aligned(16))) = {2143488638, 1915255506, 1309125865, 1881752418, 1696464085};
 static const int32_t g_conv_7_l0_shift[] __attribute__((aligned(16))) = {-10, -11, -10, -10, -9};
+#if defined(__ARM_FEATURE_DSP)
 static const int32_t g_conv_7_l0_rq[] __attribute__((aligned(16))) = {-7990020, 87552, 10, -464456284, 175104, 11, -1676715566, 87552, 10, -531462460, 87552, 10, -902039126, 43776, 9};
+#endif
 static const tm_conv_params_t g_conv_7_params = {
     .in_h = 6,
     .in_w = 9,
@@ -145,7 +153,7 @@ static const tm_conv_params_t g_conv_7_params = {
     .bias = g_conv_7_l0_bias,
     .mult = g_conv_7_l0_mult,
     .shift = g_conv_7_l0_shift,
-    .rq = g_conv_7_l0_rq,
+    .rq = TM_CONV_RQ(g_conv_7_l0_rq),
     .scratch = golden_scratch,
 };
 static void g_conv_7_run(const void *in, void *out) {
@@ -158,7 +166,9 @@ static const int8_t g_conv_8_l0_weights[] __attribute__((aligned(16))) = {-68, 1
 static const int32_t g_conv_8_l0_bias[] __attribute__((aligned(16))) = {-57880, -72199, 37020};
 static const int32_t g_conv_8_l0_mult[] __attribute__((aligned(16))) = {1678691351, 1148546608, 1146550768};
 static const int32_t g_conv_8_l0_shift[] __attribute__((aligned(16))) = {-10, -11, -9};
+#if defined(__ARM_FEATURE_DSP)
 static const int32_t g_conv_8_l0_rq[] __attribute__((aligned(16))) = {-937584594, 98816, 10, -1997874080, 197632, 11, -2001865760, 49408, 9};
+#endif
 static const tm_conv_params_t g_conv_8_params = {
     .in_h = 6,
     .in_w = 4,
@@ -182,7 +192,7 @@ static const tm_conv_params_t g_conv_8_params = {
     .bias = g_conv_8_l0_bias,
     .mult = g_conv_8_l0_mult,
     .shift = g_conv_8_l0_shift,
-    .rq = g_conv_8_l0_rq,
+    .rq = TM_CONV_RQ(g_conv_8_l0_rq),
     .scratch = golden_scratch,
 };
 static void g_conv_8_run(const void *in, void *out) {
@@ -195,7 +205,9 @@ static const int8_t g_conv_10_l0_weights[] __attribute__((aligned(16))) = {-125,
 static const int32_t g_conv_10_l0_bias[] __attribute__((aligned(16))) = {13201};
 static const int32_t g_conv_10_l0_mult[] __attribute__((aligned(16))) = {1408989825};
 static const int32_t g_conv_10_l0_shift[] __attribute__((aligned(16))) = {-9};
+#if defined(__ARM_FEATURE_DSP)
 static const int32_t g_conv_10_l0_rq[] __attribute__((aligned(16))) = {-1476987646, 19200, 9};
+#endif
 static const tm_conv_params_t g_conv_10_params = {
     .in_h = 10,
     .in_w = 8,
@@ -219,7 +231,7 @@ static const tm_conv_params_t g_conv_10_params = {
     .bias = g_conv_10_l0_bias,
     .mult = g_conv_10_l0_mult,
     .shift = g_conv_10_l0_shift,
-    .rq = g_conv_10_l0_rq,
+    .rq = TM_CONV_RQ(g_conv_10_l0_rq),
     .scratch = golden_scratch,
 };
 static void g_conv_10_run(const void *in, void *out) {

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// CONV_2D for Cortex-M with the DSP extension: two output pixels x two
-// output channels per inner loop. The two pixels' receptive fields are
-// widened once into scratch as int16 pairs (SXTB16 even and odd lanes),
-// interleaved per group of four taps, so the inner loop reads 16 bytes of
-// activations with one LDM and its two filters (interleaved at generation
-// time, reference/weight_layout.h) as one 8-byte word pair. Inputs whose
-// channels are not whole words are first gathered as int8 patches.
+// CONV_2D for Cortex-M with the DSP extension. Output pixels are computed in
+// tiles whose receptive fields are widened once into scratch as int16 pairs
+// (SXTB16 even and odd lanes), interleaved per group of four taps. With the
+// generator's requantization table (tm_conv_params_t.rq) and filter rows up
+// to TM_CONV_TILE_MAX_KP taps, six pixels x one output channel per inner
+// loop: each filter word (channel-pair layout, reference/weight_layout.h)
+// widened once feeds 12 SMLAD, and the accumulators are requantized in
+// registers. Otherwise (and for the last 1..4 pixels), two pixels x two
+// channels, requantized from memory. Inputs whose channels are not whole
+// words are first gathered as int8 patches.
 // Hot loops: keep -O2 code generation when the project builds with -Os
 // (PlatformIO's default), which would otherwise cost ~30% more instructions.
 #pragma GCC optimize("O2")
@@ -15,7 +18,7 @@
 #include "kernels/dsp/dsp_common.h"
 #include "reference/weight_layout.h"
 
-// Widened patch layout of a tile of P pixels (2 or 4): per group of 4 taps,
+// Widened patch layout of a tile of P pixels (2 or 6): per group of 4 taps,
 // words {x0 even, x0 odd, x1 even, x1 odd, ...}; pixel k's lanes start at
 // word 2k and step by 2P words ("lanes" below).
 

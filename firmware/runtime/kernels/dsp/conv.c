@@ -126,41 +126,30 @@ CONV_GATHER_FN int8_t *conv_pad(int8_t *dst, uint32_t zp4, int n) {
   return dst;
 }
 
-// conv_gather of a window that crosses the border: per row, the padding
-// taps left and right of the inside span, which is contiguous unless the
-// filter is dilated.
+// conv_gather of a window that crosses the border: all padding first (a
+// word at a time), then the taps inside, per row one contiguous span
+// unless the filter is dilated.
 static __attribute__((noinline, optimize("no-tree-loop-distribute-patterns"))) void conv_gather_edge(
     const tm_conv_params_t *p, const int8_t *in, int y0, int x0, int8_t *patch) {
-  const int ic = p->in_c, k_w = p->k_w, in_w = p->in_w, dil_w = p->dil_w;
-  const uint32_t zp4 = ((uint32_t)p->in_zp & 0xffu) * 0x01010101u;
+  const int ic = p->in_c, k_w = p->k_w, in_w = p->in_w, dil_w = p->dil_w, row_bytes = k_w * ic;
+  conv_pad(patch, ((uint32_t)p->in_zp & 0xffu) * 0x01010101u, p->k_h * row_bytes);
   int left = 0, right = 0;  // padding taps of a dense row
   if (dil_w == 1) {
     left = x0 < 0 ? (-x0 < k_w ? -x0 : k_w) : 0;
     right = x0 + k_w > in_w ? x0 + k_w - in_w : 0;
     right = right < k_w - left ? right : k_w - left;
   }
-  const int lb = left * ic, mb = (k_w - left - right) * ic, rb = right * ic;
-  const int8_t zp = (int8_t)zp4;
-  for (int ky = 0; ky < p->k_h; ++ky) {
+  const int span = (k_w - left - right) * ic;
+  for (int ky = 0; ky < p->k_h; ++ky, patch += row_bytes) {
     const int iy = y0 + ky * p->dil_h;
-    if (iy < 0 || iy >= p->in_h) {
-      patch = conv_pad(patch, zp4, k_w * ic);
-      continue;
-    }
+    if (iy < 0 || iy >= p->in_h) continue;
     const int8_t *row = in + (int32_t)iy * in_w * ic;
-    if (dil_w == 1) {  // byte loops: these layers have 1..3 channels, the spans are a few bytes
-      const int8_t *src = row + (x0 + left) * ic;
-      for (int i = 0; i < lb; ++i) *patch++ = zp;
-      for (int i = 0; i < mb; ++i) *patch++ = src[i];
-      for (int i = 0; i < rb; ++i) *patch++ = zp;
+    if (dil_w == 1) {
+      conv_copy(patch + left * ic, row + (x0 + left) * ic, span);
       continue;
     }
     for (int kx = 0, ix = x0; kx < k_w; ++kx, ix += dil_w) {
-      if (ix < 0 || ix >= in_w) {
-        patch = conv_pad(patch, zp4, ic);
-      } else {
-        patch = conv_copy(patch, row + ix * ic, ic);
-      }
+      if (ix >= 0 && ix < in_w) conv_copy(patch + kx * ic, row + ix * ic, ic);
     }
   }
 }

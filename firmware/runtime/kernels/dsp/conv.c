@@ -554,6 +554,8 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
   uint32_t *wide = (uint32_t *)(void *)p->scratch;
   int8_t *patch = p->scratch + (tile ? 12 : 4) * kp;
   const int full = p->act_min == -128 && p->act_max == 127;
+  // 1x1 filters without padding over whole-word channels: no gather
+  const int pointwise = wide_c && p->k_h == 1 && p->k_w == 1 && p->pad_top == 0 && p->pad_left == 0;
   int px = oy0 * p->out_w;
   if (tile) {
     conv_tile_t st = {wide, 0, 0, 0, p->out_c, 0, 4 - 2 * kp, !((kp >> 2) & 1), p->weights};
@@ -562,7 +564,9 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
     for (; px + 6 <= pixels; px += 6, out += bytes) {  // six pixels per tile
       for (int k = 0; k < 6; ++k) {
         const int q = px + k, oy = q / p->out_w, ox = q % p->out_w;
-        if (wide_c) {
+        if (pointwise) {  // the pixel's channels, in place
+          conv_widen(in + ((int32_t)oy * p->stride_h * p->in_w + ox * p->stride_w) * p->in_c, kp, wide + 2 * k, 12);
+        } else if (wide_c) {
           conv_gather_wide(p, in, oy, ox, wide + 2 * k, 12);
         } else {
           conv_gather(p, in, oy, ox, patch);

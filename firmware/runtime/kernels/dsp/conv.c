@@ -207,7 +207,13 @@ static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_g
   }
   const int32_t step = (int32_t)p->dil_h * p->in_w * ic;
   const int8_t *src = in + ((int32_t)y0 * p->in_w + x0) * ic;
-  for (int ky = 0; ky < k_h; ++ky, src += step) patch = conv_copy(patch, src, row);
+  // Rows but the last in whole words: the bytes past a row land where the
+  // next row goes, and come from input the next row lies beyond.
+  const int words = (row + 3) >> 2;
+  for (int ky = 1; ky < k_h; ++ky, src += step, patch += row) {
+    for (int i = 0; i < words; ++i) ((conv_word_t *)patch)[i] = ((const conv_word_t *)src)[i];
+  }
+  conv_copy(patch, src, row);
 }
 
 // One group of 4 taps: LDM the 4 activation lane words (pixel 0 even, odd,

@@ -14,9 +14,9 @@ TOLERANCE = 0.02
 
 # model -> (instructions per inference, arena bytes including the model input/output)
 PINS = {
-    "kws_ref_model": (3_601_960, 11_072),
-    "pretrainedResnet_quant": (14_303_480, 25_856),
-    "vww_96_int8": (12_289_080, 39_280),
+    "kws_ref_model": (3_112_080, 11_072),
+    "pretrainedResnet_quant": (12_680_240, 26_336),
+    "vww_96_int8": (9_617_320, 39_312),
     "ad01_int8": (383_320, 768),
 }
 

@@ -63,7 +63,8 @@ def _const_view(c: Const) -> dict:
     else:
         items = [str(int(v)) for v in vals]
     lines = ["    " + ", ".join(items[i:i + 16]) + "," for i in range(0, len(items), 16)]
-    return dict(name=c.name, ctype=c.ctype, count=max(len(items), 1), body="\n".join(lines) + "\n" if lines else "    0\n")
+    body = "\n".join(lines) + "\n" if lines else "    0\n"
+    return dict(name=c.name, ctype=c.ctype, count=max(len(items), 1), body=body, guard=c.guard)
 
 
 def _c_text(text: str) -> str:

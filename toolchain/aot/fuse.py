@@ -127,7 +127,7 @@ def stream(chain: list[Layer]) -> Stream:
     row_a, row_b = fa["out_w"] * fa["out_c"], fb["out_w"] * fb["out_c"]
     h_in, h_out = fb["in_h"], fb["out_h"]
     sh, pt, kh, dh = fb["stride_h"], fb["pad_top"], fb["k_h"], fb["dil_h"]
-    n = next(k for k in (1, 2, 4) if k * fb["out_w"] % 4 == 0 or k == 4)  # whole 4-pixel tiles
+    n = next((k for k in (1, 2, 3) if k * fb["out_w"] % 6 == 0), 1)  # whole 6-pixel tiles if the window stays small
     steps, w0, w1 = [], 0, 0
     for y0 in range(0, h_out, n):
         y1 = min(h_out, y0 + n)

@@ -14,6 +14,7 @@ class Const:
     name: str
     ctype: str            # "int8_t", "int32_t", "float"
     values: np.ndarray    # flattened on emission
+    guard: str = ""       # preprocessor condition the array is compiled under ("": always)
 
 
 @dataclass
@@ -83,8 +84,9 @@ def stream_lag(in_h: int, in_w: int, in_c: int, out_h: int, out_w: int, out_c: i
     Kernels write output pixels in order, each while still reading the
     input from its window's first tap (row oy*stride-pad, column
     ox*stride-pad, clipped to the image) on; the DSP kernels write `ahead`
-    pixels per step (two; four for convolution tiles). So everything written
-    up to pixel p + ahead - 1 must stay below the first tap of pixel p.
+    pixels per step (two; CONV_2D reads its tiles first and needs one, see
+    lower_conv.py). So everything written up to pixel p + ahead - 1 must
+    stay below the first tap of pixel p.
     """
     oy, ox = np.meshgrid(np.arange(out_h), np.arange(out_w), indexing="ij")
     row = np.clip(oy * stride_h - pad_top, 0, max(in_h - 1, 0))

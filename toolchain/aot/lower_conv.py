@@ -87,9 +87,10 @@ def _lag(ih: int, iw: int, ic: int, oh: int, ow: int, oc: int, win: dict, ahead:
                       ahead)
 
 
-# TM_CONV_QUAD_MAX_KP in firmware/runtime/kernels/conv.h: filter rows up to
-# this many (padded) taps are computed four output pixels at a time.
-CONV_QUAD_MAX_KP = 288
+# TM_CONV_TILE_MAX_KP in firmware/runtime/kernels/conv.h: filter rows up to
+# this many (padded) taps are computed six output pixels at a time (when
+# the layer has a requantization table).
+CONV_TILE_MAX_KP = 288
 
 
 def lower_conv(op: Op, graph: Graph) -> Layer:
@@ -103,21 +104,27 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
                    "grouped convolutions are not supported; use --runtime tflm")
     win = _window(op, graph, ih, iw, kh, kw, oh, ow)
     mults, shifts = quant.per_channel_multipliers(inp.sc, w.scale, out.sc, oc)
+    bias, mults, shifts = quant.constant_channels(_bias(op, graph, oc), w.data, inp.zp, mults, shifts, out.zp)
     layer = Layer(op.index, op.name, "tm_conv_eval", "tm_conv_params_t", inputs=[inp.index], output=out.index)
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw, **win, in_zp=inp.zp)
-    _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 0, mults, shifts, pair_layout)
-    rounds = quant.folded_rounding(shifts, out.zp)
-    if rounds is not None:
-        layer.consts.append(Const(f"l{op.index}_round", "int32_t", rounds))
-    layer.fields["round"] = f"l{op.index}_round" if rounds is not None else "0"
+    _common(layer, op, graph, inp, out, w.data, bias, 0, mults, shifts, pair_layout)
+    rq = quant.conv_requant_table(quant.folded_bias(bias, w.data, inp.zp, 0), w.data, mults, shifts, out.zp)
+    if rq is not None:  # for the DSP kernel only: other builds drop it (TM_CONV_RQ in kernels/conv.h)
+        layer.consts.append(Const(f"l{op.index}_rq", "int32_t", rq, guard="defined(__ARM_FEATURE_DSP)"))
+    layer.fields["rq"] = f"TM_CONV_RQ(l{op.index}_rq)" if rq is not None else "0"
     patch = kh * kw * ic
     kp = (patch + 3) // 4 * 4
-    # The DSP kernel widens four (or two) pixels' patches to int16 (8 or 4 *
+    # The DSP kernel widens six (or two) pixels' patches to int16 (12 or 4 *
     # kp bytes), after gathering each as int8 (kp more bytes) when channels
     # are not whole words.
-    tile = 4 if kp <= CONV_QUAD_MAX_KP else 2
+    tile = 6 if rq is not None and kp <= CONV_TILE_MAX_KP else 2
     layer.scratch = 2 * tile * kp + (0 if ic % 4 == 0 else kp)
-    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win, tile)}
+    # Both kernels have read a pixel's window before they write its outputs
+    # (the DSP kernel a whole tile's, into the scratch), and the portable
+    # one reads the window of 1x1 filters in place while writing that pixel:
+    # writes stay one pixel ahead of the reads. (The DSP kernel's last tile
+    # may read the pixel before it again, after writing it: the same bound.)
+    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win, 1)}
     layer.macs = oh * ow * oc * patch
     return layer
 

@@ -93,6 +93,52 @@ def folded_rounding(shifts: list, out_zp: int) -> np.ndarray | None:
     return np.array([(1 << (-s - 1)) + out_zp * (1 << -s) for s in shifts], np.int64)
 
 
+def constant_channels(bias: np.ndarray | None, weights: np.ndarray, in_zp: int, mults: list, shifts: list,
+                      out_zp: int) -> tuple[np.ndarray | None, list, list]:
+    """Rewrite the output channels whose output is a constant, as pruned
+    filters (all weights zero) and zero multipliers make them, to the same
+    constant with small numbers: bias 4d (folded), multiplier 2^30, shift -1
+    give d exactly; a zero multiplier keeps output zero from folded bias 0
+    with shift -22 while |acc| <= 128 * sum|w| < 2^22 - 4. Every kernel then
+    computes the same outputs, and the DSP kernel's requantization table
+    (conv_requant_table) no longer meets biases near 2^30 and shifts past 22."""
+    n = len(mults)
+    rows = weights.reshape(n, -1).astype(np.int64)
+    sums, spans = rows.sum(axis=1), 128 * np.abs(rows).sum(axis=1)
+    raw = np.zeros(n, np.int64) if bias is None else bias.astype(np.int64).reshape(-1).copy()
+    mults, shifts = list(mults), list(shifts)
+    folded = folded_bias(raw, weights, in_zp, 0).astype(np.int64)
+    for c in range(n):
+        if mults[c] == 0 and spans[c] < (1 << 22) - 4:
+            raw[c], mults[c], shifts[c] = in_zp * sums[c], 1 << 30, -22
+        elif spans[c] == 0 and mults[c] != 0 and not (-22 <= shifts[c] <= -1):
+            d = min(127, max(-128, requantize(int(folded[c]), mults[c], shifts[c]) + out_zp)) - out_zp
+            raw[c], mults[c], shifts[c] = 4 * d, 1 << 30, -1
+    return (raw.astype(np.int32) if bias is not None or np.any(raw) else None), mults, shifts
+
+
+def conv_requant_table(folded: np.ndarray, weights: np.ndarray, mults: list, shifts: list,
+                       out_zp: int) -> np.ndarray | None:
+    """Per output channel {2 * mult - 2^32, 2^(r-1) + out_zp * 2^r, r}
+    (r = -shift) for the DSP CONV_2D kernel's fused requantization (SMMLAR
+    with the accumulator in its addend doubles the multiplier), or None
+    unless every channel has r in [1, 22] (the rounding constant fits) and
+    |acc| + |rounding constant| <= |bias| + 128 * sum|w| + |c| < 2^31 - 1
+    (the addend stays in int32)."""
+    n = len(mults)
+    bound = np.abs(folded.astype(np.int64)) + 128 * np.abs(weights.reshape(n, -1).astype(np.int64)).sum(axis=1)
+    rows = []
+    for m, s, lim in zip(mults, shifts, bound):
+        r = -s
+        if m == 0 or not 1 <= r <= 22:
+            return None
+        c = (1 << (r - 1)) + out_zp * (1 << r)
+        if lim + abs(c) + 1 >= 1 << 31:
+            return None
+        rows.append([2 * m - (1 << 32), c, r])
+    return np.array(rows, np.int64).reshape(-1)
+
+
 def input_radius(int_bits: int, left_shift: int, total_bits: int = 31) -> int:
     """Largest |x - zp| that does not saturate a Q(int_bits) input."""
     max_rescaled = 1.0 * ((1 << int_bits) - 1) * (1 << (total_bits - int_bits)) / (1 << left_shift)

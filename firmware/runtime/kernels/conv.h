@@ -20,15 +20,26 @@ typedef struct {
   const int32_t *bias;           // bias[c] - in_zp * sum(weights[c]), per channel
   const int32_t *mult;           // per-channel Q31 multiplier
   const int32_t *shift;          // per-channel power-of-two shift (> 0: left)
-  const int32_t *round;          // per channel 2^(r-1) + out_zp * 2^r (r = -shift) when every r is in [1, 22]; else 0
-  int8_t *scratch;               // 8 * kp bytes (kp = k_h*k_w*in_c rounded up to 4) when kp <=
-                                 // TM_CONV_QUAD_MAX_KP, else 4 * kp; plus kp when in_c % 4 != 0
+  const int32_t *rq;             // DSP kernel: per channel {2 * mult - 2^32, 2^(r-1) + out_zp * 2^r, r = -shift}
+                                 // when the generator could fold them (quant.py); else 0
+  int8_t *scratch;               // 12 * kp bytes (kp = k_h*k_w*in_c rounded up to 4) when rq and kp <=
+                                 // TM_CONV_TILE_MAX_KP, else 4 * kp; plus kp when in_c % 4 != 0
 } tm_conv_params_t;
 
-// Filter rows up to this many taps (rounded up to 4) are computed four output
-// pixels at a time (twice the scratch of two); the AOT generator sizes the
-// scratch and the in-place lag by the same rule (lower_conv.py).
-#define TM_CONV_QUAD_MAX_KP 288
+// The requantization table serves the DSP kernel only: the generated code
+// passes it through this macro (and compiles the array under the same
+// condition), so builds for cores without the DSP extension carry neither.
+#if defined(__ARM_FEATURE_DSP)
+#define TM_CONV_RQ(table) (table)
+#else
+#define TM_CONV_RQ(table) 0
+#endif
+
+// With rq, filter rows up to this many taps (rounded up to 4) are computed
+// six output pixels at a time (three times the scratch of two); the AOT
+// generator sizes the scratch and the in-place lag by the same rule
+// (lower_conv.py).
+#define TM_CONV_TILE_MAX_KP 288
 
 // out[out_h][out_w][out_c] = conv(in). Output rows are written in order, so
 // out may start below in by the lag the AOT planner computes (planner.py).

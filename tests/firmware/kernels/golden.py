@@ -8,6 +8,7 @@ the linked kernels (portable or DSP twins).
     .venv/bin/python -m tests.firmware.kernels.golden     # regenerate testdata/ (from the repo root)
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -71,8 +72,10 @@ def _case(name: str, model: bytes, ops: set, rng: np.random.Generator) -> tuple[
     rename = {}
     for c in layer.consts:
         rename[c.name] = f"{p}_{c.name}"
+        lines += [f"#if {c.guard}"] if c.guard else []
         lines.append(f"static const {c.ctype} {p}_{c.name}[] __attribute__((aligned(16))) = "
                      f"{{{_values(c.values, c.ctype)}}};")
+        lines += ["#endif"] if c.guard else []
     args = []
     root_in = graph.inputs[0]
     for t in layer.inputs:
@@ -84,7 +87,7 @@ def _case(name: str, model: bytes, ops: set, rng: np.random.Generator) -> tuple[
         lines.append(f"static const {ctype} {p}_c{t}[] __attribute__((aligned(16))) = "
                      f"{{{_values(tensor.data, ctype)}}};")
         args.append(f"{p}_c{t}")
-    fields = {k: rename.get(str(v), v) for k, v in layer.fields.items()}
+    fields = {k: re.sub(r"\w+", lambda m: rename.get(m.group(0), m.group(0)), str(v)) for k, v in layer.fields.items()}
     if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t"):
         fields["scratch"] = "golden_scratch" if layer.scratch else "0"
     lines.append(f"static const {layer.ptype} {p}_params = {{")

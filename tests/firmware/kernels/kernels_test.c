@@ -22,7 +22,7 @@ static uint32_t test_state = 88172645u;
 // Aligned like the generated constant arrays (the kernels load weights with LDM).
 static int8_t in_buf[TEST_BUF], w_buf[TEST_BUF] __attribute__((aligned(16))), scratch[TEST_BUF] __attribute__((aligned(16)));
 static int8_t out_ref[TEST_BUF], out_got[TEST_BUF];
-static int32_t bias[64], mult[64], shift[64], round_c[64];
+static int32_t bias[64], mult[64], shift[64], round_c[64], rq[3 * 64];
 
 static uint32_t test_next(void) {  // xorshift32
   test_state ^= test_state << 13;
@@ -64,7 +64,7 @@ static int test_conv(int trial) {
   memset(&p, 0, sizeof p);
   p.in_h = (int16_t)test_range(1, 9), p.in_w = (int16_t)test_range(1, 9), p.in_c = (int16_t)test_range(1, 9);
   if (test_range(0, 2) == 0) p.in_c = 16;
-  if (test_range(0, 5) == 0) p.in_c = 32;  // kp above TM_CONV_QUAD_MAX_KP for 4x4 filters: two-pixel tiles
+  if (test_range(0, 5) == 0) p.in_c = 32;  // kp above TM_CONV_TILE_MAX_KP for 4x4 filters: two-pixel tiles
   p.out_c = (int16_t)test_range(1, 9), p.k_h = (int16_t)test_range(1, 4), p.k_w = (int16_t)test_range(1, 4);
   p.stride_h = (int16_t)test_range(1, 3), p.stride_w = (int16_t)test_range(1, 3);
   p.dil_h = (int16_t)test_range(1, 2), p.dil_w = (int16_t)test_range(1, 2);
@@ -82,12 +82,16 @@ static int test_conv(int trial) {
   test_quant(p.out_c, &p.act_min, &p.act_max);
   p.in_zp = test_range(-128, 127), p.out_zp = test_range(-128, 127);
   p.weights = w_buf, p.bias = bias, p.mult = mult, p.shift = shift, p.scratch = scratch;
-  int right_shifts = 1;  // the folded rounding constants, as the generator makes them
+  int right_shifts = 1;  // the requantization table, as the generator makes it (quant.conv_requant_table)
   for (int oc = 0; oc < p.out_c; ++oc) {
-    right_shifts &= shift[oc] <= -1 && shift[oc] >= -22;
-    if (right_shifts) round_c[oc] = (1 << (-shift[oc] - 1)) + p.out_zp * (1 << -shift[oc]);
+    const int r = -shift[oc];
+    right_shifts &= r >= 1 && r <= 22;
+    if (right_shifts) {
+      rq[3 * oc] = (int32_t)(2u * (uint32_t)mult[oc]), rq[3 * oc + 1] = (1 << (r - 1)) + p.out_zp * (1 << r);
+      rq[3 * oc + 2] = r;
+    }
   }
-  p.round = right_shifts ? round_c : 0;
+  p.rq = right_shifts ? rq : 0;
   tm_ref_conv(&p, in_buf, out_ref);
   tm_conv_eval(&p, in_buf, out_got);
   return test_compare("conv", trial, p.out_h * p.out_w * p.out_c);

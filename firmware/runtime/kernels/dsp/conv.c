@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// CONV_2D for Cortex-M with the DSP extension: two output pixels x two
-// output channels per inner loop. The two pixels' receptive fields are
-// widened once into scratch as int16 pairs (SXTB16 even and odd lanes),
-// interleaved per group of four taps, so the inner loop reads 16 bytes of
-// activations with one LDM and its two filters (interleaved at generation
-// time, reference/weight_layout.h) as one 8-byte word pair. Inputs whose
-// channels are not whole words are first gathered as int8 patches.
+// CONV_2D for Cortex-M with the DSP extension. Output pixels are computed in
+// tiles whose receptive fields are widened once into scratch as int16 pairs
+// (SXTB16 even and odd lanes), interleaved per group of four taps. With the
+// generator's requantization table (tm_conv_params_t.rq) and filter rows up
+// to TM_CONV_TILE_MAX_KP taps, six pixels x one output channel per inner
+// loop: each filter word (channel-pair layout, reference/weight_layout.h)
+// widened once feeds 12 SMLAD, and the accumulators are requantized in
+// registers. Otherwise (and for the last 1..4 pixels), two pixels x two
+// channels, requantized from memory. Inputs whose channels are not whole
+// words are first gathered as int8 patches.
 // Hot loops: keep -O2 code generation when the project builds with -Os
 // (PlatformIO's default), which would otherwise cost ~30% more instructions.
 #pragma GCC optimize("O2")
@@ -15,7 +18,7 @@
 #include "kernels/dsp/dsp_common.h"
 #include "reference/weight_layout.h"
 
-// Widened patch layout of a tile of P pixels (2 or 4): per group of 4 taps,
+// Widened patch layout of a tile of P pixels (2 or 6): per group of 4 taps,
 // words {x0 even, x0 odd, x1 even, x1 odd, ...}; pixel k's lanes start at
 // word 2k and step by 2P words ("lanes" below).
 
@@ -52,6 +55,40 @@ static void conv_widen(const int8_t *src, int n, uint32_t *dst, int lanes) {
   }
 }
 
+// conv_widen into six-pixel tile lanes (12 words per group) for n >= 16:
+// sixteen bytes per step (LDM, 8 SXTB16, 4 STRD stepping the tile's 48
+// bytes) when src is word aligned, the rest by conv_widen. (A function of
+// its own: the registers it takes would cost the short calls of conv_widen
+// a larger frame.)
+static void conv_widen12(const int8_t *src, int n, uint32_t *dst) {
+  if (((uintptr_t)src & 3) == 0) {
+    const int8_t *end = src + (n & ~15);
+    uint32_t e;
+    __asm__ volatile(
+        "1:\n\t"
+        "ldmia %[s]!, {r4, r5, r6, r7}\n\t"
+        "sxtb16 %[e], r4\n\t"
+        "sxtb16 r4, r4, ror #8\n\t"
+        "strd %[e], r4, [%[d]], #48\n\t"
+        "sxtb16 %[e], r5\n\t"
+        "sxtb16 r5, r5, ror #8\n\t"
+        "strd %[e], r5, [%[d]], #48\n\t"
+        "sxtb16 %[e], r6\n\t"
+        "sxtb16 r6, r6, ror #8\n\t"
+        "strd %[e], r6, [%[d]], #48\n\t"
+        "sxtb16 %[e], r7\n\t"
+        "sxtb16 r7, r7, ror #8\n\t"
+        "strd %[e], r7, [%[d]], #48\n\t"
+        "cmp %[s], %[end]\n\t"
+        "bne 1b"
+        : [s] "+r"(src), [d] "+r"(dst), [e] "=&r"(e)
+        : [end] "r"(end)
+        : "r4", "r5", "r6", "r7", "cc", "memory");
+    n &= 15;
+  }
+  if (n) conv_widen(src, n, dst, 12);
+}
+
 // n bytes (a multiple of 4) of zero-point padding into pixel lanes at dst.
 static void conv_fill(uint32_t zp2, int n, uint32_t *dst, int lanes) {
   for (uint32_t *end = dst + n / 4 * lanes; dst < end; dst += lanes) {
@@ -60,12 +97,11 @@ static void conv_fill(uint32_t zp2, int n, uint32_t *dst, int lanes) {
   }
 }
 
-// Receptive field of output pixel (oy, ox), widened into lanes at dst;
-// channels in whole words (in_c % 4 == 0).
-static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, uint32_t *dst, int lanes) {
+// conv_gather_wide of a window that crosses the border.
+static __attribute__((noinline)) void conv_gather_wide_edge(const tm_conv_params_t *p, const int8_t *in, int y0,
+                                                            int x0, uint32_t *dst, int lanes) {
   const int ic = p->in_c;
   const uint32_t zp2 = ((uint32_t)p->in_zp & 0xffffu) * 0x10001u;
-  const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
   const int row_inside = x0 >= 0 && x0 + (p->k_w - 1) * p->dil_w < p->in_w && p->dil_w == 1;
   for (int ky = 0; ky < p->k_h; ++ky) {
     const int iy = y0 + ky * p->dil_h;
@@ -89,37 +125,95 @@ static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy
   }
 }
 
-// Receptive field of output pixel (oy, ox) as an int8 patch (any in_c):
-// byte loops, since the rows and taps of such layers are a few bytes long.
-// (Kept as loops: GCC would otherwise call memcpy/memset for every tap.)
-static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_gather(const tm_conv_params_t *p,
-                                                                                     const int8_t *in, int oy,
-                                                                                     int ox, int8_t *patch) {
-  const int ic = p->in_c, k_w = p->k_w, in_w = p->in_w, dil_w = p->dil_w;
-  const int8_t zp = (int8_t)p->in_zp;
+// Receptive field of output pixel (oy, ox), widened into lanes at dst;
+// channels in whole words (in_c % 4 == 0). Inside the input: contiguous rows.
+static void conv_gather_wide(const tm_conv_params_t *p, const int8_t *in, int oy, int ox, uint32_t *dst, int lanes) {
   const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
-  const int row_inside = x0 >= 0 && x0 + (k_w - 1) * dil_w < in_w && dil_w == 1;
-  for (int ky = 0; ky < p->k_h; ++ky) {
-    const int iy = y0 + ky * p->dil_h;
-    if (iy < 0 || iy >= p->in_h) {
-      for (int i = 0; i < k_w * ic; ++i) *patch++ = zp;
-      continue;
+  const int k_h = p->k_h, ic = p->in_c, row = p->k_w * ic;
+  if (y0 < 0 || y0 + (k_h - 1) * p->dil_h >= p->in_h || x0 < 0 || x0 + p->k_w > p->in_w || p->dil_w != 1) {
+    conv_gather_wide_edge(p, in, y0, x0, dst, lanes);
+    return;
+  }
+  const int32_t step = (int32_t)p->dil_h * p->in_w * ic;
+  const int8_t *src = in + ((int32_t)y0 * p->in_w + x0) * ic;
+  for (int ky = 0; ky < k_h; ++ky, src += step, dst += row / 4 * lanes) {
+    if (lanes == 12 && row >= 16) {
+      conv_widen12(src, row, dst);
+    } else {
+      conv_widen(src, row, dst, lanes);
     }
+  }
+}
+
+// Byte loops GCC must keep as loops (it would otherwise call memcpy/memset
+// for every few bytes), inlined into the gather.
+#define CONV_GATHER_FN static inline __attribute__((always_inline, optimize("no-tree-loop-distribute-patterns")))
+
+// n bytes from src to dst a word at a time (both at any alignment: the
+// Cortex-M4 allows unaligned LDR/STR), then the last bytes.
+typedef uint32_t conv_word_t __attribute__((aligned(1), may_alias));  // a word at any address
+
+CONV_GATHER_FN int8_t *conv_copy(int8_t *dst, const int8_t *src, int n) {
+  for (; n >= 4; n -= 4, src += 4, dst += 4) *(conv_word_t *)dst = *(const conv_word_t *)src;
+  for (; n > 0; --n) *dst++ = *src++;
+  return dst;
+}
+
+// n bytes of zero-point padding (zp4: the byte in all four lanes).
+CONV_GATHER_FN int8_t *conv_pad(int8_t *dst, uint32_t zp4, int n) {
+  for (; n >= 4; n -= 4, dst += 4) *(conv_word_t *)dst = zp4;
+  for (; n > 0; --n) *dst++ = (int8_t)zp4;
+  return dst;
+}
+
+// conv_gather of a window that crosses the border: all padding first (a
+// word at a time), then the taps inside, per row one contiguous span
+// unless the filter is dilated.
+static __attribute__((noinline, optimize("no-tree-loop-distribute-patterns"))) void conv_gather_edge(
+    const tm_conv_params_t *p, const int8_t *in, int y0, int x0, int8_t *patch) {
+  const int ic = p->in_c, k_w = p->k_w, in_w = p->in_w, dil_w = p->dil_w, row_bytes = k_w * ic;
+  conv_pad(patch, ((uint32_t)p->in_zp & 0xffu) * 0x01010101u, p->k_h * row_bytes);
+  int left = 0, right = 0;  // padding taps of a dense row
+  if (dil_w == 1) {
+    left = x0 < 0 ? (-x0 < k_w ? -x0 : k_w) : 0;
+    right = x0 + k_w > in_w ? x0 + k_w - in_w : 0;
+    right = right < k_w - left ? right : k_w - left;
+  }
+  const int span = (k_w - left - right) * ic;
+  for (int ky = 0; ky < p->k_h; ++ky, patch += row_bytes) {
+    const int iy = y0 + ky * p->dil_h;
+    if (iy < 0 || iy >= p->in_h) continue;
     const int8_t *row = in + (int32_t)iy * in_w * ic;
-    if (row_inside) {
-      const int8_t *src = row + x0 * ic;
-      for (int i = 0; i < k_w * ic; ++i) *patch++ = src[i];
+    if (dil_w == 1) {
+      conv_copy(patch + left * ic, row + (x0 + left) * ic, span);
       continue;
     }
     for (int kx = 0, ix = x0; kx < k_w; ++kx, ix += dil_w) {
-      if (ix < 0 || ix >= in_w) {
-        for (int i = 0; i < ic; ++i) *patch++ = zp;
-      } else {
-        const int8_t *src = row + ix * ic;
-        for (int i = 0; i < ic; ++i) *patch++ = src[i];
-      }
+      if (ix >= 0 && ix < in_w) conv_copy(patch + kx * ic, row + ix * ic, ic);
     }
   }
+}
+
+// Receptive field of output pixel (oy, ox) as an int8 patch (any in_c):
+// inside the input, a few contiguous rows (first layers: 1..3 channels).
+static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_gather(const tm_conv_params_t *p,
+                                                                                     const int8_t *in, int oy,
+                                                                                     int ox, int8_t *patch) {
+  const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
+  const int k_h = p->k_h, ic = p->in_c, row = p->k_w * ic;
+  if (y0 < 0 || y0 + (k_h - 1) * p->dil_h >= p->in_h || x0 < 0 || x0 + p->k_w > p->in_w || p->dil_w != 1) {
+    conv_gather_edge(p, in, y0, x0, patch);
+    return;
+  }
+  const int32_t step = (int32_t)p->dil_h * p->in_w * ic;
+  const int8_t *src = in + ((int32_t)y0 * p->in_w + x0) * ic;
+  // Rows but the last in whole words: the bytes past a row land where the
+  // next row goes, and come from input the next row lies beyond.
+  const int words = (row + 3) >> 2;
+  for (int ky = 1; ky < k_h; ++ky, src += step, patch += row) {
+    for (int i = 0; i < words; ++i) ((conv_word_t *)patch)[i] = ((const conv_word_t *)src)[i];
+  }
+  conv_copy(patch, src, row);
 }
 
 // One group of 4 taps: LDM the 4 activation lane words (pixel 0 even, odd,
@@ -187,138 +281,172 @@ static __attribute__((noinline)) void conv_dot_pairs(const uint32_t *x, const ui
       : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
 }
 
-// One group of 4 taps for four pixels and one filter: the filter word
-// widened once feeds 8 SMLAD; the pixels' 8 lane words come in two LDMs.
-#define CONV4_ASM_GROUP                  \
-  "ldr r5, [%[w]], #8\n\t"               \
-  "ldmia %[xi]!, {r0, r1, r2, r3}\n\t"   \
-  "sxtb16 r4, r5\n\t"                    \
-  "sxtb16 r5, r5, ror #8\n\t"            \
-  "smlad %[s0], r0, r4, %[s0]\n\t"       \
-  "smlad %[s0], r1, r5, %[s0]\n\t"       \
-  "smlad %[s1], r2, r4, %[s1]\n\t"       \
-  "smlad %[s1], r3, r5, %[s1]\n\t"       \
-  "ldmia %[xi]!, {r0, r1, r2, r3}\n\t"   \
-  "smlad %[s2], r0, r4, %[s2]\n\t"       \
-  "smlad %[s2], r1, r5, %[s2]\n\t"       \
-  "smlad %[s3], r2, r4, %[s3]\n\t"       \
-  "smlad %[s3], r3, r5, %[s3]\n\t"
-
-// One filter of a pair over the four widened pixels: accumulators from the
-// bias word at [r0], groups unrolled by two (odd count: enter at label b).
-#define CONV4_ASM_FILTER(a, b)           \
-  "ldr %[xi], [%[st], #0]\n\t"           \
-  "ldr %[s0], [r0]\n\t"                  \
-  "mov %[s1], %[s0]\n\t"                 \
-  "mov %[s2], %[s0]\n\t"                 \
-  "mov %[s3], %[s0]\n\t"                 \
-  "ldr r0, [%[st], #16]\n\t"             \
-  "cbnz r0, " b "f\n\t"                  \
-  a ":\n\t" CONV4_ASM_GROUP              \
-  b ":\n\t" CONV4_ASM_GROUP              \
-  "cmp %[xi], %[end]\n\t"                \
-  "bne " a "b\n\t"                       \
-  "ldr r0, [%[st], #8]\n\t"              \
-  "strd %[s0], %[s1], [r0], #8\n\t"      \
-  "strd %[s2], %[s3], [r0], #8\n\t"      \
-  "str r0, [%[st], #8]\n\t"
-
-// For n channel pairs j (filters w in the pair layout, kp taps each;
-// biases bias[2j], bias[2j+1]): acc[8j .. 8j+7] = {oc0 px0..px3, oc1
-// px0..px3}, the biases plus the dot products with the four widened pixels
-// x (8 lane words per group). The pair's two filters are 4 bytes apart and
-// step by 8, so after the first w moves by 4 - 2kp and after the second by
-// -4. All in assembly, the pair loop's state in memory (st), 14 registers.
-static __attribute__((noinline)) void conv_dot_pairs4(const uint32_t *x, const uint32_t *w, int kp,
-                                                      const int32_t *bias, int32_t *acc, int n) {
-  struct {
-    const uint32_t *x;
-    const int32_t *bias;
-    int32_t *acc;
-    int n;
-    int odd;
-    int back;
-  } st = {x, bias, acc, n, (kp >> 2) & 1, 4 - 2 * kp};
-  const uint32_t *end = x + 2 * kp;
-  const uint32_t *xi;
-  int32_t s0, s1, s2, s3;
-  // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
-  __asm__ volatile(
-      "2:\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      CONV4_ASM_FILTER("1", "4")
-      "ldr r0, [%[st], #20]\n\t"
-      "add %[w], %[w], r0\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      "add r0, r0, #4\n\t"
-      CONV4_ASM_FILTER("5", "6")
-      "sub %[w], %[w], #4\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      "add r0, r0, #8\n\t"
-      "str r0, [%[st], #4]\n\t"
-      "ldr r0, [%[st], #12]\n\t"
-      "subs r0, r0, #1\n\t"
-      "str r0, [%[st], #12]\n\t"
-      "bne 2b"
-      : [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3), [xi] "=&r"(xi), [w] "+r"(w)
-      : [end] "r"(end), [st] "r"(&st)
-      : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
+// Fused requantization (tm_conv_params_t.rq: {m2 = 2m - 2^32, c, r}):
+// SMMLAR(x, m2, a) = a - x + SMMULR(2x, m), so with a = x + c - (x < 0) it
+// is the doubling high multiply plus the folded rounding constant and the
+// rounding shift's sign correction (for r >= 1, h = 0 when x < 0 and
+// h >= 0, where the -1 does not change (h + c) >> r).
+static inline int8_t conv_requantize_rq(int32_t x, const int32_t *q) {
+  int32_t t;
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(x), "r"(q[0]), "r"(x + q[1] + (x >> 31)));
+  return (int8_t)__ssat(t >> q[2], 8);
 }
 
-// CONV4_ASM_FILTER for a group count that is a multiple of 4: groups
-// unrolled by four, one compare and branch per 64 MACs.
-#define CONV4_ASM_FILTER_X4(a)           \
-  "ldr %[xi], [%[st], #0]\n\t"           \
-  "ldr %[s0], [r0]\n\t"                  \
-  "mov %[s1], %[s0]\n\t"                 \
-  "mov %[s2], %[s0]\n\t"                 \
-  "mov %[s3], %[s0]\n\t"                 \
-  a ":\n\t" CONV4_ASM_GROUP              \
-  CONV4_ASM_GROUP                        \
-  CONV4_ASM_GROUP                        \
-  CONV4_ASM_GROUP                        \
-  "cmp %[xi], %[end]\n\t"                \
-  "bne " a "b\n\t"                       \
-  "ldr r0, [%[st], #8]\n\t"              \
-  "strd %[s0], %[s1], [r0], #8\n\t"      \
-  "strd %[s2], %[s3], [r0], #8\n\t"      \
-  "str r0, [%[st], #8]\n\t"
+// One group of 4 taps for six pixels and one filter (w: lr, x: r12,
+// accumulators r6..r11): the filter word widened once feeds 12 SMLAD; the
+// pixels' 12 lane words come in three LDMs.
+#define CONV6_ASM_GROUP                \
+  "ldr r5, [lr], #8\n\t"               \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "sxtb16 r4, r5\n\t"                  \
+  "sxtb16 r5, r5, ror #8\n\t"          \
+  "smlad r6, r0, r4, r6\n\t"           \
+  "smlad r6, r1, r5, r6\n\t"           \
+  "smlad r7, r2, r4, r7\n\t"           \
+  "smlad r7, r3, r5, r7\n\t"           \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "smlad r8, r0, r4, r8\n\t"           \
+  "smlad r8, r1, r5, r8\n\t"           \
+  "smlad r9, r2, r4, r9\n\t"           \
+  "smlad r9, r3, r5, r9\n\t"           \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "smlad r10, r0, r4, r10\n\t"         \
+  "smlad r10, r1, r5, r10\n\t"         \
+  "smlad r11, r2, r4, r11\n\t"         \
+  "smlad r11, r3, r5, r11\n\t"
 
-// conv_dot_pairs4 when kp is a multiple of 16 (whole unrolled blocks).
-static __attribute__((noinline)) void conv_dot_pairs4_x4(const uint32_t *x, const uint32_t *w, int kp,
-                                                         const int32_t *bias, int32_t *acc, int n) {
-  struct {
-    const uint32_t *x;
-    const int32_t *bias;
-    int32_t *acc;
-    int n;
-    int unused;
-    int back;
-  } st = {x, bias, acc, n, 0, 4 - 2 * kp};
-  const uint32_t *end = x + 2 * kp;
-  const uint32_t *xi;
-  int32_t s0, s1, s2, s3;
-  // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
-  __asm__ volatile(
-      "2:\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      CONV4_ASM_FILTER_X4("1")
-      "ldr r0, [%[st], #20]\n\t"
-      "add %[w], %[w], r0\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      "add r0, r0, #4\n\t"
-      CONV4_ASM_FILTER_X4("5")
-      "sub %[w], %[w], #4\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      "add r0, r0, #8\n\t"
-      "str r0, [%[st], #4]\n\t"
-      "ldr r0, [%[st], #12]\n\t"
-      "subs r0, r0, #1\n\t"
-      "str r0, [%[st], #12]\n\t"
-      "bne 2b"
-      : [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3), [xi] "=&r"(xi), [w] "+r"(w)
-      : [end] "r"(end), [st] "r"(&st)
-      : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
+// conv_requantize_rq of accumulator s into r2 (r3 = m2, r4 = c, r5 = r).
+#define CONV6_ASM_RQ(s)              \
+  "add r2, r4, " s "\n\t"            \
+  "add r2, r2, " s ", asr #31\n\t"   \
+  "smmlar r2, " s ", r3, r2\n\t"     \
+  "asr r2, r2, r5\n\t"               \
+  "ssat r2, #8, r2\n\t"
+
+// The first group of a filter: as CONV6_ASM_GROUP, with the bias (r11,
+// read last) as the addend instead of six copies made first.
+#define CONV6_ASM_GROUP_FIRST          \
+  "ldr r5, [lr], #8\n\t"               \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "sxtb16 r4, r5\n\t"                  \
+  "sxtb16 r5, r5, ror #8\n\t"          \
+  "smlad r6, r0, r4, r11\n\t"          \
+  "smlad r6, r1, r5, r6\n\t"           \
+  "smlad r7, r2, r4, r11\n\t"          \
+  "smlad r7, r3, r5, r7\n\t"           \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "smlad r8, r0, r4, r11\n\t"          \
+  "smlad r8, r1, r5, r8\n\t"           \
+  "smlad r9, r2, r4, r11\n\t"          \
+  "smlad r9, r3, r5, r9\n\t"           \
+  "ldmia r12!, {r0, r1, r2, r3}\n\t"   \
+  "smlad r10, r0, r4, r11\n\t"         \
+  "smlad r10, r1, r5, r10\n\t"         \
+  "smlad r11, r2, r4, r11\n\t"         \
+  "smlad r11, r3, r5, r11\n\t"
+
+// State of conv_tile6 (field offsets are used in its assembly).
+typedef struct {
+  const uint32_t *x;     // 0: the widened tile
+  const int32_t *bias;   // 4: the next channel's bias
+  const int32_t *rq;     // 8: the next channel's constants
+  int8_t *out;           // 12: the next channel's output in pixel 0
+  int32_t step;          // 16: out_c, the bytes from one pixel's outputs to the next
+  const int8_t *out_end;  // 20: past the last channel's output in pixel 0
+  int32_t back;          // 24: 4 - 2 * kp, from the end of a pair's first filter to its second
+  int32_t even;          // 28: the group count is even (odd after the first group)
+  const int8_t *w;       // 32: the first pair's weights
+} conv_tile_t;
+
+// The groups after the first, unrolled by two: an odd count enters at
+// label b, an even one (maybe none) at the end test.
+#define CONV6_ASM_LOOP2(a, b)         \
+  "ldr r1, [r0, #28]\n\t"             \
+  "cmp r1, #0\n\t"                    \
+  CONV6_ASM_GROUP_FIRST               \
+  "bne " b "f\n\t"                    \
+  "b " a "f\n\t"                      \
+  "1" a ":\n\t" CONV6_ASM_GROUP       \
+  b ":\n\t" CONV6_ASM_GROUP           \
+  a ":\n\t"
+
+// The groups after the first, unrolled by four (a count that is a multiple
+// of 4, so three enter at the second copy).
+#define CONV6_ASM_LOOP4(a, b)         \
+  CONV6_ASM_GROUP_FIRST               \
+  "b " b "f\n\t"                      \
+  "1" a ":\n\t" CONV6_ASM_GROUP       \
+  b ":\n\t" CONV6_ASM_GROUP CONV6_ASM_GROUP CONV6_ASM_GROUP
+
+// One filter: the group loop (LOOP: one of the above) from the bias, then
+// the six outputs requantized and stored out_c bytes apart; Z is set after
+// the last channel. [sp] holds the state, [sp, #4] the end of the tile.
+#define CONV6_ASM_FILTER(LOOP, a, b)  \
+  "ldr r0, [sp]\n\t"                  \
+  "ldrd r12, r1, [r0]\n\t"            \
+  "ldr r11, [r1], #4\n\t"             \
+  "str r1, [r0, #4]\n\t"              \
+  LOOP(a, b)                          \
+  "ldr r0, [sp, #4]\n\t"              \
+  "cmp r12, r0\n\t"                   \
+  "bne 1" a "b\n\t"                   \
+  "ldr r0, [sp]\n\t"                  \
+  "ldr r1, [r0, #8]\n\t"              \
+  "ldmia r1!, {r3, r4, r5}\n\t"       \
+  "str r1, [r0, #8]\n\t"              \
+  "ldrd r1, r0, [r0, #12]\n\t"        \
+  CONV6_ASM_RQ("r6")                  \
+  "strb r2, [r1]\n\t"                 \
+  CONV6_ASM_RQ("r7")                  \
+  "strb r2, [r1, r0]\n\t"             \
+  "add r12, r1, r0, lsl #1\n\t"       \
+  CONV6_ASM_RQ("r8")                  \
+  "strb r2, [r12]\n\t"                \
+  CONV6_ASM_RQ("r9")                  \
+  "strb r2, [r12, r0]\n\t"            \
+  "add r12, r12, r0, lsl #1\n\t"      \
+  CONV6_ASM_RQ("r10")                 \
+  "strb r2, [r12]\n\t"                \
+  CONV6_ASM_RQ("r11")                 \
+  "strb r2, [r12, r0]\n\t"            \
+  "adds r1, r1, #1\n\t"               \
+  "ldr r0, [sp]\n\t"                  \
+  "str r1, [r0, #12]\n\t"             \
+  "ldr r2, [r0, #20]\n\t"             \
+  "cmp r1, r2\n\t"
+
+// All output channels of six widened pixels (lanes of 12 words per
+// group), requantized with st->rq and stored: per group of 4 taps and
+// filter 18 instructions for 24 MACs. All in assembly: the group loop needs
+// all 14 registers, so the state waits on the stack. The channel loop runs
+// a pair's two filters (weights 4 bytes apart, groups 8 bytes apart) in two
+// copies; an odd count leaves after the first.
+#define CONV6_ASM_TILE(LOOP)                                                                      \
+  __asm__ volatile(                                                                               \
+      "push {r0, r1}\n\t"                                                                         \
+      "ldr lr, [r0, #32]\n\t"                                                                     \
+      "1:\n\t" CONV6_ASM_FILTER(LOOP, "3", "4") "beq 9f\n\t"                                      \
+      "ldr r1, [r0, #24]\n\t"                                                                     \
+      "add lr, lr, r1\n\t" CONV6_ASM_FILTER(LOOP, "5", "6") "sub lr, lr, #4\n\t"                  \
+      "bne 1b\n\t"                                                                                \
+      "9:\n\t"                                                                                    \
+      "add sp, sp, #8"                                                                            \
+      : "+r"(st_r), "+r"(end_r)                                                                   \
+      :                                                                                           \
+      : "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory")
+
+// Bound: the generator emits rq only when |bias| + 128 * sum|w| + |round| < 2^31 (quant.py).
+static __attribute__((noinline)) void conv_tile6(conv_tile_t *st, const uint32_t *end) {
+  register conv_tile_t *st_r __asm__("r0") = st;
+  register const uint32_t *end_r __asm__("r1") = end;
+  CONV6_ASM_TILE(CONV6_ASM_LOOP2);
+}
+
+// conv_tile6 when kp is a multiple of 16: one compare and branch per 96 MACs.
+static __attribute__((noinline)) void conv_tile6_x4(conv_tile_t *st, const uint32_t *end) {
+  register conv_tile_t *st_r __asm__("r0") = st;
+  register const uint32_t *end_r __asm__("r1") = end;
+  CONV6_ASM_TILE(CONV6_ASM_LOOP4);
 }
 
 // conv_dot_pairs when kp is a multiple of 16: groups unrolled by four.
@@ -362,138 +490,51 @@ static __attribute__((noinline)) void conv_dot_pairs_x4(const uint32_t *x, const
 #define CONV_CHUNK 16
 
 // Output channels oc .. oc + 2n - 1 of the two pixels from the
-// accumulators of n pairs (oc + 2n <= out_c); o1 = 0 drops pixel 1.
-static inline __attribute__((always_inline)) void conv_store(const tm_conv_params_t *p, const int32_t *acc, int oc,
-                                                             int n, int8_t *o0, int8_t *o1, int mode) {
+// accumulators of n pairs (oc + 2n <= out_c); o1 = 0 drops pixel 1. The
+// general requantization: layers without a table are rare (left shifts,
+// accumulators near 2^31).
+static void conv_store(const tm_conv_params_t *p, const int32_t *acc, int oc, int n, int8_t *o0, int8_t *o1) {
   const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
   const int32_t *mult = p->mult + oc, *shift = p->shift + oc;
   o0 += oc;
   if (o1) o1 += oc;
   for (const int32_t *end = acc + 4 * n; acc < end; acc += 4, mult += 2, shift += 2, o0 += 2) {
     const int32_t m0 = mult[0], sh0 = shift[0], m1 = mult[1], sh1 = shift[1];
-    o0[0] = tm_dsp_requantize_mode(mode, acc[0], m0, sh0, zp, lo, hi);
-    o0[1] = tm_dsp_requantize_mode(mode, acc[1], m1, sh1, zp, lo, hi);
+    o0[0] = tm_dsp_requantize(acc[0], m0, sh0, zp, lo, hi);
+    o0[1] = tm_dsp_requantize(acc[1], m1, sh1, zp, lo, hi);
     if (o1) {
-      o1[0] = tm_dsp_requantize_mode(mode, acc[2], m0, sh0, zp, lo, hi);
-      o1[1] = tm_dsp_requantize_mode(mode, acc[3], m1, sh1, zp, lo, hi);
+      o1[0] = tm_dsp_requantize(acc[2], m0, sh0, zp, lo, hi);
+      o1[1] = tm_dsp_requantize(acc[3], m1, sh1, zp, lo, hi);
       o1 += 2;
     }
   }
 }
 
-// conv_store for the fast modes when the layer has folded rounding constants.
-static inline __attribute__((always_inline)) void conv_store_round(const tm_conv_params_t *p, const int32_t *acc,
-                                                                   int oc, int n, int8_t *o0, int8_t *o1,
-                                                                   int clamp) {
+// conv_store with the layer's requantization table.
+static void conv_store_rq(const tm_conv_params_t *p, const int32_t *acc, int oc, int n, int8_t *o0, int8_t *o1) {
   const int32_t lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
-  const int32_t *mult = p->mult + oc, *shift = p->shift + oc, *round = p->round + oc;
+  const int clamp = lo != -128 || hi != 127;       // else SSAT alone clamps
+  const int32_t *q = p->rq + 3 * oc;
   o0 += oc;
   if (o1) o1 += oc;
-  for (const int32_t *end = acc + 4 * n; acc < end; acc += 4, mult += 2, shift += 2, round += 2, o0 += 2) {
-    const int32_t m0 = mult[0], m1 = mult[1], c0 = round[0], c1 = round[1];
-    const int r0 = -shift[0], r1 = -shift[1];
-    o0[0] = tm_dsp_requantize_round(acc[0], m0, c0, r0, clamp, lo, hi);
-    o0[1] = tm_dsp_requantize_round(acc[1], m1, c1, r1, clamp, lo, hi);
+  for (const int32_t *end = acc + 4 * n; acc < end; acc += 4, q += 6, o0 += 2) {
+    int32_t v[4] = {conv_requantize_rq(acc[0], q), conv_requantize_rq(acc[1], q + 3),
+                    conv_requantize_rq(acc[2], q), conv_requantize_rq(acc[3], q + 3)};
+    if (clamp) {
+      for (int k = 0; k < 4; ++k) v[k] = v[k] < lo ? lo : v[k] > hi ? hi : v[k];
+    }
+    o0[0] = (int8_t)v[0];
+    o0[1] = (int8_t)v[1];
     if (o1) {
-      o1[0] = tm_dsp_requantize_round(acc[2], m0, c0, r0, clamp, lo, hi);
-      o1[1] = tm_dsp_requantize_round(acc[3], m1, c1, r1, clamp, lo, hi);
+      o1[0] = (int8_t)v[2];
+      o1[1] = (int8_t)v[3];
       o1 += 2;
     }
-  }
-}
-
-// Pairs per conv_dot_pairs4 call (8 accumulators each, on the stack).
-#define CONV4_CHUNK 8
-
-// Output channels oc .. oc + count - 1 of four pixels (o[k] = pixel k's
-// output row) from conv_dot_pairs4 accumulators; channel oc + i reads
-// acc[8 * (i / 2) + 4 * (i % 2) + k].
-static inline __attribute__((always_inline)) void conv_store4(const tm_conv_params_t *p, const int32_t *acc, int oc,
-                                                              int count, int8_t *const *o, int mode) {
-  // Locals: int8 stores may alias *p and o[].
-  const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;
-  const int32_t *mult = p->mult + oc, *shift = p->shift + oc, *round = p->round ? p->round + oc : 0;
-  int8_t *o0 = o[0] + oc, *o1 = o[1] + oc, *o2 = o[2] + oc, *o3 = o[3] + oc;
-  for (int i = 0; i < count; ++i) {
-    const int32_t *a = acc + 8 * (i >> 1) + 4 * (i & 1);
-    const int32_t m = mult[i], sh = shift[i];
-    if (mode != TM_DSP_RQ_CHECKED && round) {
-      const int32_t rc = round[i], r = -sh;
-      const int clamp = mode == TM_DSP_RQ_FAST;
-      o0[i] = tm_dsp_requantize_round(a[0], m, rc, r, clamp, lo, hi);
-      o1[i] = tm_dsp_requantize_round(a[1], m, rc, r, clamp, lo, hi);
-      o2[i] = tm_dsp_requantize_round(a[2], m, rc, r, clamp, lo, hi);
-      o3[i] = tm_dsp_requantize_round(a[3], m, rc, r, clamp, lo, hi);
-    } else {
-      o0[i] = tm_dsp_requantize_mode(mode, a[0], m, sh, zp, lo, hi);
-      o1[i] = tm_dsp_requantize_mode(mode, a[1], m, sh, zp, lo, hi);
-      o2[i] = tm_dsp_requantize_mode(mode, a[2], m, sh, zp, lo, hi);
-      o3[i] = tm_dsp_requantize_mode(mode, a[3], m, sh, zp, lo, hi);
-    }
-  }
-}
-
-// conv_store4 for the fast modes with folded rounding constants: channel
-// by channel (the accumulators of a pair's two filters follow each other),
-// the four pixels' outputs out_c bytes apart from o.
-static inline __attribute__((always_inline)) void conv_store4_round(const tm_conv_params_t *p, const int32_t *acc,
-                                                                    int oc, int count, int8_t *o, int clamp) {
-  const int32_t *mult = p->mult + oc, *shift = p->shift + oc, *round = p->round + oc;
-  const int32_t lo = p->act_min, hi = p->act_max, step = p->out_c;  // locals: int8 stores may alias *p
-  o += oc;
-  for (const int32_t *end = acc + 4 * count; acc < end; acc += 4, ++o) {
-    const int32_t m = *mult++, c = *round++, r = -*shift++;
-    o[0] = tm_dsp_requantize_round(acc[0], m, c, r, clamp, lo, hi);
-    o[step] = tm_dsp_requantize_round(acc[1], m, c, r, clamp, lo, hi);
-    o[2 * step] = tm_dsp_requantize_round(acc[2], m, c, r, clamp, lo, hi);
-    o[3 * step] = tm_dsp_requantize_round(acc[3], m, c, r, clamp, lo, hi);
-  }
-}
-
-static __attribute__((noinline)) void conv_store4_round_sat(const tm_conv_params_t *p, const int32_t *acc, int oc,
-                                                            int count, int8_t *o) {
-  conv_store4_round(p, acc, oc, count, o, 0);
-}
-
-static __attribute__((noinline)) void conv_store4_round_clamp(const tm_conv_params_t *p, const int32_t *acc, int oc,
-                                                              int count, int8_t *o) {
-  conv_store4_round(p, acc, oc, count, o, 1);
-}
-
-// All output channels of four widened pixels (lanes of 8 words per group).
-static void conv_pixels4(const tm_conv_params_t *p, const uint32_t *x, int8_t *const *o, int mode) {
-  const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
-  const uint32_t *w = (const uint32_t *)(const void *)p->weights;  // generated arrays are 16-byte aligned
-  const int pairs = p->out_c >> 1;
-  void (*const dot)(const uint32_t *, const uint32_t *, int, const int32_t *, int32_t *, int) =
-      (kp & 15) == 0 ? conv_dot_pairs4_x4 : conv_dot_pairs4;
-  int32_t acc[8 * CONV4_CHUNK];
-  for (int j = 0; j < pairs; j += CONV4_CHUNK) {
-    const int n = pairs - j < CONV4_CHUNK ? pairs - j : CONV4_CHUNK;
-    dot(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
-    if (mode != TM_DSP_RQ_CHECKED && p->round) {
-      if (mode == TM_DSP_RQ_FAST_SAT) {
-        conv_store4_round_sat(p, acc, 2 * j, 2 * n, o[0]);
-      } else {
-        conv_store4_round_clamp(p, acc, 2 * j, 2 * n, o[0]);
-      }
-    } else if (mode == TM_DSP_RQ_FAST_SAT) {
-      conv_store4(p, acc, 2 * j, 2 * n, o, TM_DSP_RQ_FAST_SAT);
-    } else if (mode == TM_DSP_RQ_FAST) {
-      conv_store4(p, acc, 2 * j, 2 * n, o, TM_DSP_RQ_FAST);
-    } else {
-      conv_store4(p, acc, 2 * j, 2 * n, o, TM_DSP_RQ_CHECKED);
-    }
-  }
-  if (p->out_c & 1) {  // the last channel pairs with zero weights
-    const int32_t bias[2] = {p->bias[p->out_c - 1], 0};
-    dot(x, w + (int32_t)pairs * (kp / 2), kp, bias, acc, 1);
-    conv_store4(p, acc, p->out_c - 1, 1, o, TM_DSP_RQ_CHECKED);
   }
 }
 
 // All output channels of the two widened pixels (o1 = 0: only the first).
-static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0, int8_t *o1, int mode) {
+static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0, int8_t *o1) {
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
   const uint32_t *w = (const uint32_t *)(const void *)p->weights;  // generated arrays are 16-byte aligned
   const int pairs = p->out_c >> 1;
@@ -503,19 +544,7 @@ static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0
   for (int j = 0; j < pairs; j += CONV_CHUNK) {
     const int n = pairs - j < CONV_CHUNK ? pairs - j : CONV_CHUNK;
     dot(x, w + (int32_t)j * (kp / 2), kp, p->bias + 2 * j, acc, n);
-    if (mode != TM_DSP_RQ_CHECKED && p->round) {
-      if (mode == TM_DSP_RQ_FAST_SAT) {
-        conv_store_round(p, acc, 2 * j, n, o0, o1, 0);
-      } else {
-        conv_store_round(p, acc, 2 * j, n, o0, o1, 1);
-      }
-    } else if (mode == TM_DSP_RQ_FAST_SAT) {
-      conv_store(p, acc, 2 * j, n, o0, o1, TM_DSP_RQ_FAST_SAT);
-    } else if (mode == TM_DSP_RQ_FAST) {
-      conv_store(p, acc, 2 * j, n, o0, o1, TM_DSP_RQ_FAST);
-    } else {
-      conv_store(p, acc, 2 * j, n, o0, o1, TM_DSP_RQ_CHECKED);
-    }
+    (p->rq ? conv_store_rq : conv_store)(p, acc, 2 * j, n, o0, o1);
   }
   if (p->out_c & 1) {  // the last channel pairs with zero weights
     const int oc = p->out_c - 1;
@@ -524,6 +553,33 @@ static void conv_pixels(const tm_conv_params_t *p, const uint32_t *x, int8_t *o0
     const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;
     o0[oc] = tm_dsp_requantize(acc[0], p->mult[oc], p->shift[oc], zp, lo, hi);
     if (o1) o1[oc] = tm_dsp_requantize(acc[2], p->mult[oc], p->shift[oc], zp, lo, hi);
+  }
+}
+
+// Output pixels q, q - 1, ... q - 5 into o, o - out_c, ...: gathered,
+// widened, convolved and requantized (the tile path: rq set, kp <=
+// TM_CONV_TILE_MAX_KP). The outputs step back through the tile kernel's
+// negative step.
+static void conv_tile_back(const tm_conv_params_t *p, const int8_t *in, int q, int8_t *o) {
+  const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
+  uint32_t *wide = (uint32_t *)(void *)p->scratch;  // 12 * kp bytes, then one int8 patch when in_c % 4 != 0
+  int8_t *patch = p->scratch + 12 * kp;
+  for (int k = 0; k < 6; ++k, --q) {
+    const int oy = q / p->out_w, ox = q % p->out_w;
+    if ((p->in_c & 3) == 0) {
+      conv_gather_wide(p, in, oy, ox, wide + 2 * k, 12);
+    } else {
+      conv_gather(p, in, oy, ox, patch);
+      conv_widen(patch, kp, wide + 2 * k, 12);
+    }
+  }
+  const int32_t lo = p->act_min, hi = p->act_max;  // locals: int8 stores may alias *p
+  conv_tile_t st = {wide, p->bias, p->rq, o, -p->out_c, o + p->out_c, 4 - 2 * kp, !((kp >> 2) & 1), p->weights};
+  ((kp & 15) == 0 ? conv_tile6_x4 : conv_tile6)(&st, wide + 3 * kp);
+  if (lo != -128 || hi != 127) {  // the fused activation's clamp, rarely narrower than int8
+    for (int8_t *c = o - 5 * p->out_c, *end = o + p->out_c; c < end; ++c) {
+      *c = (int8_t)(*c < lo ? lo : *c > hi ? hi : *c);
+    }
   }
 }
 
@@ -539,28 +595,51 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
   in = (const int8_t *)((uintptr_t)in - (uintptr_t)((int32_t)in_row0 * p->in_w * p->in_c));
   const int wide_c = (p->in_c & 3) == 0;
   const int kp = tm_ref_padded_row((int32_t)p->k_h * p->k_w * p->in_c);
-  const int quad = kp <= TM_CONV_QUAD_MAX_KP;
-  uint32_t *wide = (uint32_t *)(void *)p->scratch;  // 8 * kp (quad) or 4 * kp bytes, then one int8 patch when !wide_c
-  int8_t *patch = p->scratch + (quad ? 8 : 4) * kp;
-  const int fast = tm_dsp_fast_ok(p->bias, p->shift, p->out_c, (int32_t)p->k_h * p->k_w * p->in_c);
-  const int mode = !fast ? TM_DSP_RQ_CHECKED : (p->act_min == -128 && p->act_max == 127 ? TM_DSP_RQ_FAST_SAT : TM_DSP_RQ_FAST);
+  const int tile = p->rq && kp <= TM_CONV_TILE_MAX_KP;
+  // 12 * kp (tile) or 4 * kp bytes of widened pixels, then one int8 patch when !wide_c
+  uint32_t *wide = (uint32_t *)(void *)p->scratch;
+  int8_t *patch = p->scratch + (tile ? 12 : 4) * kp;
+  const int full = p->act_min == -128 && p->act_max == 127;
+  // 1x1 filters without padding over whole-word channels: no gather
+  const int pointwise = wide_c && p->k_h == 1 && p->k_w == 1 && p->pad_top == 0 && p->pad_left == 0;
   int px = oy0 * p->out_w;
-  for (; quad && px + 4 <= pixels; px += 4) {  // four pixels per tile
-    int8_t *o[4];
-    for (int k = 0; k < 4; ++k) {
-      const int q = px + k, oy = q / p->out_w, ox = q % p->out_w;
-      if (wide_c) {
-        conv_gather_wide(p, in, oy, ox, wide + 2 * k, 8);
-      } else {
-        conv_gather(p, in, oy, ox, patch);
-        conv_widen(patch, kp, wide + 2 * k, 8);
+  if (tile) {
+    conv_tile_t st = {wide, 0, 0, 0, p->out_c, 0, 4 - 2 * kp, !((kp >> 2) & 1), p->weights};
+    const int32_t lo = p->act_min, hi = p->act_max, bytes = 6 * p->out_c;  // locals: int8 stores may alias *p
+    const int first = px;
+    for (; px + 6 <= pixels; px += 6, out += bytes) {  // six pixels per tile
+      for (int k = 0; k < 6; ++k) {
+        const int q = px + k, oy = q / p->out_w, ox = q % p->out_w;
+        if (pointwise) {  // the pixel's channels, in place
+          const int8_t *src = in + ((int32_t)oy * p->stride_h * p->in_w + ox * p->stride_w) * p->in_c;
+          if (kp >= 16) {
+            conv_widen12(src, kp, wide + 2 * k);
+          } else {
+            conv_widen(src, kp, wide + 2 * k, 12);
+          }
+        } else if (wide_c) {
+          conv_gather_wide(p, in, oy, ox, wide + 2 * k, 12);
+        } else {
+          conv_gather(p, in, oy, ox, patch);
+          conv_widen(patch, kp, wide + 2 * k, 12);
+        }
       }
-      o[k] = out + k * p->out_c;
+      st.bias = p->bias, st.rq = p->rq, st.out = out, st.out_end = out + p->out_c;
+      ((kp & 15) == 0 ? conv_tile6_x4 : conv_tile6)(&st, wide + 3 * kp);
+      if (!full) {  // the fused activation's clamp, rarely narrower than int8
+        for (int8_t *o = out, *end = out + bytes; o < end; ++o) *o = (int8_t)(*o < lo ? lo : *o > hi ? hi : *o);
+      }
     }
-    conv_pixels4(p, wide, o, mode);
-    out += 4 * p->out_c;
+    // The last five (after a whole tile) take the last six in reverse,
+    // outputs stepping back: the tile before's last pixel is computed
+    // again, whose input the lag keeps (lower_conv.py); fewer than five are
+    // cheaper in two-pixel tiles.
+    if (px + 5 == pixels && px > first) {
+      conv_tile_back(p, in, pixels - 1, out + 4 * p->out_c);
+      px = pixels;
+    }
   }
-  for (; px < pixels; px += 2) {  // two pixels per tile (and the last 1..3 of the quad tiles)
+  for (; px < pixels; px += 2) {  // two pixels per tile (fewer than six pixels, or long filter rows)
     const int count = px + 1 < pixels ? 2 : 1;
     for (int k = 0; k < 2; ++k) {
       const int q = px + (k < count ? k : 0);
@@ -572,7 +651,7 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
         conv_widen(patch, kp, wide + 2 * k, 4);
       }
     }
-    conv_pixels(p, wide, out, count == 2 ? out + p->out_c : 0, mode);
+    conv_pixels(p, wide, out, count == 2 ? out + p->out_c : 0);
     out += 2 * p->out_c;
   }
 }

@@ -5,7 +5,7 @@ tests/aot/c/bench_model.c), printed as the markdown of the section
 "AOT kernels: where the instructions go" in docs/benchmarks.md.
 
     python bench/aot_kernel_shares.py                      # this tree
-    python bench/aot_kernel_shares.py --before /tmp/old    # plus a baseline checkout of the repo
+    python bench/aot_kernel_shares.py --before ../old    # plus a baseline checkout of the repo
 """
 
 import argparse

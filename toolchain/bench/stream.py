@@ -248,6 +248,10 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
         result.update(status="failed", error=str(e))
         manifest.write_json_atomic(out, result)
         raise
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C, or SIGTERM turned into SystemExit
+        result.update(status="interrupted", error="interrupted before the stream ended")
+        manifest.write_json_atomic(out, result)
+        raise
     detections = named(dev["hits"], labels, cfg, qout.scale, det.average)
     checks = piece_checks(ends, outputs, cfg, cfg.clip_samples, len(rows))
     mismatched = [i for i, (a, b) in enumerate(zip(dev["checks"], checks)) if a != b]

@@ -7,7 +7,7 @@ between the `keywords:begin/end` markers (other sections are left as they are).
    and the network apart (per clip, per hop), memory.
 2. `toolchain bench --stream` on the generated 5-minute recordings: false rejects, false accepts per hour, delay,
    cost per hop, and whether the device's decisions equal the host's replay; seed 0 is "the" recording, the
-   detector's defaults were chosen on seeds 0-2, later seeds are fresh.
+   detector's defaults were chosen on seeds 0-2 and the recipe's unknown_factor on seeds 0-4.
 3. The same with the TFLM network behind the same front-end, when a TFLM tree is given.
 4. `toolchain build --board nano33`: the offline compile check's flash and RAM against the board.
 """
@@ -103,7 +103,8 @@ def main() -> None:
              f"({c_flash:,} compiled), RAM {ram:,} B of 262,144 ({c_ram:,} compiled).", "",
              f"Streaming on the device (`bench --stream`: 5-minute generated recordings; detector: network every "
              f"{det['every_hops']} hops, mean of the last {det['average']} posteriors, threshold {det['threshold']}, "
-             f"{det['suppress_s']} s suppression; the defaults were chosen on seeds 0-2, later seeds are fresh). "
+             f"{det['suppress_s']} s suppression; its defaults were chosen on seeds 0-2 and the recipe's unknown_factor on "
+             "seeds 0-4: seeds 5 and above were not looked at before). "
              "\"Same as host\": the device's detections and every piece's network outputs equal the host's replay.", "",
              "| recording seed | keywords | false rejects | false accepts | per hour | median delay after the word "
              "| instructions per hop | same as host |", "|---|---|---|---|---|---|---|---|"]
@@ -113,7 +114,7 @@ def main() -> None:
     fa = sum(r["false_accepts"] for r in streams.values())
     minutes = sum(r["duration_s"] for r in streams.values()) / 60
     lines += ["", f"All {len(seeds)} recordings ({minutes:.0f} minutes): {100 * (k - hits) / k:.1f} % false rejects "
-              f"({k - hits} of {k}), {fa} false accepts ({fa * 60 / minutes:.1f} per hour)."]
+              f"({k - hits} of {k}), {fa} false accept{'' if fa == 1 else 's'} ({fa * 60 / minutes:.1f} per hour)."]
     if tflm:
         lines += ["", f"TFLM network behind the same front-end and detector (seed {seeds[0]}): "
                   f"{tflm['false_rejects_pct']:.1f} % false rejects, {tflm['false_accepts']} false accepts, "

@@ -235,50 +235,56 @@ static __attribute__((optimize("no-tree-loop-distribute-patterns"))) void conv_g
   "smlad %[s11], r2, r4, %[s11]\n\t"     \
   "smlad %[s11], r3, r5, %[s11]\n\t"
 
+// The channel-pair loop around LOOP, the group loop over one pair's two
+// filters. The loops need 14 registers, so the pair loop keeps its state in
+// memory (conv_pairs_t: x, bias, acc, n, odd at offsets 0-16).
+typedef struct {
+  const uint32_t *x;
+  const int32_t *bias;
+  int32_t *acc;
+  int n;
+  int odd;
+} conv_pairs_t;
+
+#define CONV_ASM_PAIRS(LOOP)                                                                           \
+  __asm__ volatile(                                                                                    \
+      "2:\n\t"                                                                                          \
+      "ldr %[xi], [%[st], #0]\n\t"                                                                      \
+      "ldr r0, [%[st], #4]\n\t"                                                                         \
+      "ldrd %[s00], %[s01], [r0], #8\n\t"                                                               \
+      "str r0, [%[st], #4]\n\t"                                                                         \
+      "mov %[s10], %[s00]\n\t"                                                                          \
+      "mov %[s11], %[s01]\n\t" LOOP                                                                     \
+      "cmp %[xi], %[end]\n\t"                                                                           \
+      "bne 1b\n\t"                                                                                      \
+      "ldr r0, [%[st], #8]\n\t"                                                                         \
+      "strd %[s00], %[s01], [r0], #8\n\t"                                                               \
+      "strd %[s10], %[s11], [r0], #8\n\t"                                                               \
+      "str r0, [%[st], #8]\n\t"                                                                         \
+      "ldr r0, [%[st], #12]\n\t"                                                                        \
+      "subs r0, r0, #1\n\t"                                                                             \
+      "str r0, [%[st], #12]\n\t"                                                                        \
+      "bne 2b"                                                                                         \
+      : [s00] "=&r"(s00), [s01] "=&r"(s01), [s10] "=&r"(s10), [s11] "=&r"(s11), [xi] "=&r"(xi), [w] "+r"(w) \
+      : [end] "r"(end), [st] "r"(&st)                                                                  \
+      : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory")
+
+// Groups unrolled by two; an odd count enters at the second copy.
+#define CONV_ASM_LOOP2 "ldr r0, [%[st], #16]\n\t" "cbnz r0, 4f\n\t" "1:\n\t" CONV_ASM_GROUP "4:\n\t" CONV_ASM_GROUP
+#define CONV_ASM_LOOP4 "1:\n\t" CONV_ASM_GROUP CONV_ASM_GROUP CONV_ASM_GROUP CONV_ASM_GROUP
+
 // For n channel pairs j (filters w, two interleaved per pair, kp taps
 // each; biases bias[2j], bias[2j+1]): acc[4j..4j+3] = {px0 oc0, px0 oc1,
 // px1 oc0, px1 oc1}, the biases plus the dot products with the two widened
-// pixels x. All in assembly, groups unrolled by two (an odd count enters
-// at the second copy): the loops need 14 registers, so the pair loop keeps
-// its state in memory (st).
+// pixels x, all in assembly.
 static __attribute__((noinline)) void conv_dot_pairs(const uint32_t *x, const uint32_t *w, int kp,
                                                      const int32_t *bias, int32_t *acc, int n) {
-  struct {
-    const uint32_t *x;
-    const int32_t *bias;
-    int32_t *acc;
-    int n;
-    int odd;
-  } st = {x, bias, acc, n, (kp >> 2) & 1};
+  conv_pairs_t st = {x, bias, acc, n, (kp >> 2) & 1};
   const uint32_t *end = x + kp;
   const uint32_t *xi;
   int32_t s00, s01, s10, s11;
   // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
-  __asm__ volatile(
-      "2:\n\t"
-      "ldr %[xi], [%[st], #0]\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      "ldrd %[s00], %[s01], [r0], #8\n\t"
-      "str r0, [%[st], #4]\n\t"
-      "mov %[s10], %[s00]\n\t"
-      "mov %[s11], %[s01]\n\t"
-      "ldr r0, [%[st], #16]\n\t"
-      "cbnz r0, 4f\n\t"
-      "1:\n\t" CONV_ASM_GROUP
-      "4:\n\t" CONV_ASM_GROUP
-      "cmp %[xi], %[end]\n\t"
-      "bne 1b\n\t"
-      "ldr r0, [%[st], #8]\n\t"
-      "strd %[s00], %[s01], [r0], #8\n\t"
-      "strd %[s10], %[s11], [r0], #8\n\t"
-      "str r0, [%[st], #8]\n\t"
-      "ldr r0, [%[st], #12]\n\t"
-      "subs r0, r0, #1\n\t"
-      "str r0, [%[st], #12]\n\t"
-      "bne 2b"
-      : [s00] "=&r"(s00), [s01] "=&r"(s01), [s10] "=&r"(s10), [s11] "=&r"(s11), [xi] "=&r"(xi), [w] "+r"(w)
-      : [end] "r"(end), [st] "r"(&st)
-      : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
+  CONV_ASM_PAIRS(CONV_ASM_LOOP2);
 }
 
 // Fused requantization (tm_conv_params_t.rq: {m2 = 2m - 2^32, c, r}):
@@ -452,38 +458,12 @@ static __attribute__((noinline)) void conv_tile6_x4(conv_tile_t *st, const uint3
 // conv_dot_pairs when kp is a multiple of 16: groups unrolled by four.
 static __attribute__((noinline)) void conv_dot_pairs_x4(const uint32_t *x, const uint32_t *w, int kp,
                                                         const int32_t *bias, int32_t *acc, int n) {
-  struct {
-    const uint32_t *x;
-    const int32_t *bias;
-    int32_t *acc;
-    int n;
-  } st = {x, bias, acc, n};
+  conv_pairs_t st = {x, bias, acc, n, 0};
   const uint32_t *end = x + kp;
   const uint32_t *xi;
   int32_t s00, s01, s10, s11;
   // Bound: kp products of |x*w| <= 2^14 each plus the bias; kp < 2^16 keeps every sum in int32.
-  __asm__ volatile(
-      "2:\n\t"
-      "ldr %[xi], [%[st], #0]\n\t"
-      "ldr r0, [%[st], #4]\n\t"
-      "ldrd %[s00], %[s01], [r0], #8\n\t"
-      "str r0, [%[st], #4]\n\t"
-      "mov %[s10], %[s00]\n\t"
-      "mov %[s11], %[s01]\n\t"
-      "1:\n\t" CONV_ASM_GROUP CONV_ASM_GROUP CONV_ASM_GROUP CONV_ASM_GROUP
-      "cmp %[xi], %[end]\n\t"
-      "bne 1b\n\t"
-      "ldr r0, [%[st], #8]\n\t"
-      "strd %[s00], %[s01], [r0], #8\n\t"
-      "strd %[s10], %[s11], [r0], #8\n\t"
-      "str r0, [%[st], #8]\n\t"
-      "ldr r0, [%[st], #12]\n\t"
-      "subs r0, r0, #1\n\t"
-      "str r0, [%[st], #12]\n\t"
-      "bne 2b"
-      : [s00] "=&r"(s00), [s01] "=&r"(s01), [s10] "=&r"(s10), [s11] "=&r"(s11), [xi] "=&r"(xi), [w] "+r"(w)
-      : [end] "r"(end), [st] "r"(&st)
-      : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");
+  CONV_ASM_PAIRS(CONV_ASM_LOOP4);
 }
 
 // Channel pairs per conv_dot_pairs call (the accumulators live on the stack).

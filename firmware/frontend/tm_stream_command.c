@@ -22,15 +22,6 @@
 static int tm_stream_begun;
 static int tm_stream_hits;  // detections printed in this piece
 
-static void tm_stream_put(const char *prefix, const uint32_t *v, int n) {
-  tm_harness_io_puts(prefix);
-  for (int i = 0; i < n; i++) {
-    if (i) tm_port_putc(',');
-    tm_harness_io_put_u32(v[i]);
-  }
-  tm_harness_io_puts("]\n");
-}
-
 static void tm_stream_hit(const tm_detection_t *d, void *ctx) {
   (void)ctx;
   if (tm_stream_hits++) tm_port_putc(';');
@@ -59,7 +50,7 @@ static void tm_stream_begin(const char *args) {
     return;
   }
   uint32_t shape[4] = {TM_AUDIO_FRAMES, TM_AUDIO_BANDS, TM_FRONTEND_WINDOW, TM_FRONTEND_HOP};
-  tm_stream_put("m-stream-begin-[", shape, 4);
+  tm_harness_io_list("m-stream-begin-", shape, 4);
 }
 
 void tm_harness_stream(const char *begin, const uint8_t *input, size_t bytes) {
@@ -88,5 +79,5 @@ void tm_harness_stream(const char *begin, const uint8_t *input, size_t bytes) {
   const tm_detector_stats_t *s = tm_detector_stats();
   uint32_t v[6] = {s->frames, s->inferences, s->frontend_ticks, s->network_ticks,
                    tm_harness_io_fletcher16(input, bytes), s->outputs_b << 8 | s->outputs_a};
-  tm_stream_put("m-stream-[", v, 6);
+  tm_harness_io_list("m-stream-", v, 6);
 }

@@ -290,20 +290,9 @@ static void tm_harness_infer(const char *args) {
   tm_harness_io_put_u32(lap0);
   tm_harness_io_puts("\nm-lap-us-");
   tm_harness_io_put_u32(lap1);
-  tm_harness_io_puts("\nm-runs-[");
-  for (int32_t i = 0; i < runs; i++) {
-    if (i) tm_port_putc(',');
-    tm_harness_io_put_u32(tm_harness_run_ticks[i]);
-  }
-  tm_harness_io_puts("]\n");
-  if (tm_harness_layers_seen) {
-    tm_harness_io_puts("m-layers-[");
-    for (int i = 0; i < tm_harness_layers_seen; i++) {
-      if (i) tm_port_putc(',');
-      tm_harness_io_put_u32(tm_harness_layer_ticks[i]);
-    }
-    tm_harness_io_puts("]\n");
-  }
+  tm_port_putc('\n');
+  tm_harness_io_list("m-runs-", tm_harness_run_ticks, (size_t)runs);
+  if (tm_harness_layers_seen) tm_harness_io_list("m-layers-", tm_harness_layer_ticks, (size_t)tm_harness_layers_seen);
   tm_harness_results();
 }
 

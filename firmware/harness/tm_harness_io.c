@@ -74,6 +74,16 @@ void tm_harness_io_line(const char *prefix, const char *body) {
   tm_harness_io_puts("]\n");
 }
 
+void tm_harness_io_list(const char *prefix, const uint32_t *values, size_t n) {
+  tm_harness_io_puts(prefix);
+  tm_port_putc('[');
+  for (size_t i = 0; i < n; i++) {
+    if (i) tm_port_putc(',');
+    tm_harness_io_put_u32(values[i]);
+  }
+  tm_harness_io_puts("]\n");
+}
+
 int32_t tm_harness_io_parse_u31(const char **s) {
   const char *p = *s;
   int64_t v = 0;

@@ -14,6 +14,8 @@ void tm_harness_io_put_i32(int32_t v);
 void tm_harness_io_put_float(float v);
 // `prefix` + `[` + `body` + `]` + newline, e.g. m-name-dut-[qemu-m4].
 void tm_harness_io_line(const char *prefix, const char *body);
+// `prefix` + `[` + the `n` values, comma-separated + `]` + newline, e.g. m-runs-[120,118].
+void tm_harness_io_list(const char *prefix, const uint32_t *values, size_t n);
 
 // Fletcher-16 of `n` bytes: lets the host detect bytes lost or changed on the link.
 uint16_t tm_harness_io_fletcher16(const uint8_t *data, size_t n);

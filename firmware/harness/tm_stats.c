@@ -139,16 +139,6 @@ static void tm_stats_put_u64(uint64_t v) {
   while (n) tm_port_putc(digits[--n]);
 }
 
-static void tm_stats_put_counts(const char *prefix, const uint32_t *v, size_t n) {
-  tm_harness_io_puts(prefix);
-  tm_port_putc('[');
-  for (size_t i = 0; i < n; i++) {
-    if (i) tm_port_putc(',');
-    tm_harness_io_put_u32(v[i]);
-  }
-  tm_harness_io_puts("]\n");
-}
-
 void tm_stats_reply(void) {
   tm_harness_io_puts("m-stats-config-[");
   tm_harness_io_put_u32(TM_STATS_CHANNELS);
@@ -159,10 +149,10 @@ void tm_stats_reply(void) {
   tm_port_putc(',');
   tm_harness_io_put_float(TM_STATS_LOW_CONFIDENCE);
   tm_harness_io_puts("]\n");
-  tm_stats_put_counts("m-stats-count-", &tm_stats.count, 1);
-  tm_stats_put_counts("m-stats-classes-", tm_stats.classes, TM_STATS_CLASSES);
-  tm_stats_put_counts("m-stats-conf-", tm_stats.confidence, TM_STATS_BINS);
-  tm_stats_put_counts("m-stats-low-", &tm_stats.low, 1);
+  tm_harness_io_list("m-stats-count-", &tm_stats.count, 1);
+  tm_harness_io_list("m-stats-classes-", tm_stats.classes, TM_STATS_CLASSES);
+  tm_harness_io_list("m-stats-conf-", tm_stats.confidence, TM_STATS_BINS);
+  tm_harness_io_list("m-stats-low-", &tm_stats.low, 1);
   tm_harness_io_puts("m-stats-sum-[");
   for (size_t c = 0; c < TM_STATS_CHANNELS; c++) {
     if (c) tm_port_putc(',');
@@ -175,7 +165,7 @@ void tm_stats_reply(void) {
     tm_stats_put_u64(tm_stats.sumsq[c]);
   }
   tm_harness_io_puts("]\n");
-  tm_stats_put_counts("m-stats-cost-", &tm_stats.cost, 1);
+  tm_harness_io_list("m-stats-cost-", &tm_stats.cost, 1);
 }
 
 void tm_stats_command(const char *args) {

@@ -69,6 +69,8 @@ def test_short_streaming_run_on_the_device(small_recipe, build_dir):
     assert replay["identical"] and replay["detections"] == len(r["detections"]) and not replay["pieces_with_other_outputs"]
     assert r["detected"] + round(r["false_rejects_pct"] * r["keywords"] / 100) == r["keywords"]
     assert r["false_accepts_per_hour"] == r["false_accepts"] * 120
+    assert sum(not d["hit"] for d in r["detections"]) == r["false_accepts"]
+    assert sum(e["detected"] for e in r["events"]) == r["detected"]
     cost = r["cost"]
     assert 50_000 < cost["frontend_per_hop"] < 200_000 and cost["per_hop"] < 1_000_000  # the real-time budget
     assert cost["per_hop"] * r["frames"] >= cost["network_per_inference"] * r["inferences"]

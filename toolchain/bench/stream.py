@@ -121,17 +121,23 @@ def named(hits, labels: list[str], cfg: FrontendConfig, scale: float, average: i
              "score": round(s * scale / average, 4)} for f, k, s in hits]
 
 
-def score(detections: list[dict], events: list[dict], duration_s: float, det: Detector) -> dict:
-    """Each event is hit by the first unused detection of its label within [start, end + tolerance];
-    every detection left over is a false accept."""
+def match(detections: list[dict], events: list[dict], det: Detector) -> tuple[list[bool], list[int | None]]:
+    """(whether each detection hit a keyword, the detection that hit each event or None): each event is hit by
+    the first unused detection of its label within [start, end + tolerance]."""
     used = [False] * len(detections)
-    delays = []
+    hit_by: list[int | None] = []
     for e in events:
-        for i, d in enumerate(detections):
-            if not used[i] and d["label"] == e["label"] and e["start_s"] <= d["time_s"] <= e["end_s"] + det.tolerance_s:
-                used[i] = True
-                delays.append(d["time_s"] - e["end_s"])
-                break
+        hit_by.append(next((i for i, d in enumerate(detections) if not used[i] and d["label"] == e["label"]
+                            and e["start_s"] <= d["time_s"] <= e["end_s"] + det.tolerance_s), None))
+        if hit_by[-1] is not None:
+            used[hit_by[-1]] = True
+    return used, hit_by
+
+
+def score(detections: list[dict], events: list[dict], duration_s: float, det: Detector) -> dict:
+    """Hits as `match` pairs them; every detection left over is a false accept."""
+    used, hit_by = match(detections, events, det)
+    delays = [detections[i]["time_s"] - e["end_s"] for e, i in zip(events, hit_by) if i is not None]
     misses = len(events) - len(delays)
     false = used.count(False)
     return {"keywords": len(events), "detected": len(delays), "false_rejects_pct": 100 * misses / max(len(events), 1),
@@ -253,6 +259,9 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
         manifest.write_json_atomic(out, result)
         raise
     detections = named(dev["hits"], labels, cfg, qout.scale, det.average)
+    hits, hit_by = match(detections, events, det)  # recorded for the report's timeline
+    detections = [{**d, "hit": h} for d, h in zip(detections, hits)]
+    result["events"] = [{**e, "detected": i is not None} for e, i in zip(events, hit_by)]
     checks = piece_checks(ends, outputs, cfg, cfg.clip_samples, len(rows))
     mismatched = [i for i, (a, b) in enumerate(zip(dev["checks"], checks)) if a != b]
     result.update({

@@ -181,26 +181,23 @@ def _drift_plot(mon: dict | None) -> tuple[str, object]:
 
 def _stream_timeline_plot(stream: dict | None) -> tuple[str, object]:
     """(title, figure or None): the recording's keywords (grey spans, one row per label, orange marks where
-    missed) and the detections on them (green: a hit, red: a false accept)."""
+    missed) and the detections on them (green: a hit, red: a false accept), as bench --stream scored them."""
     title = "Streaming detection timeline (stream.json)"
     if not stream or stream.get("status") != "complete":
         return title, None
     events, detections = stream["events"], stream["detections"]
+    if any("hit" not in d for d in detections) or any("detected" not in e for e in events):
+        return title, None  # written before runs recorded their scoring: `bench --stream` again draws it
     labels = sorted({e["label"] for e in events} | {d["label"] for d in detections})
     row = {label: i for i, label in enumerate(labels)}
-    tol = stream["detector"]["tolerance_s"]
-    hit = [any(d["label"] == e["label"] and e["start_s"] <= d["time_s"] <= e["end_s"] + tol for e in events)
-           for d in detections]
-    caught = [any(d["label"] == e["label"] and e["start_s"] <= d["time_s"] <= e["end_s"] + tol for d in detections)
-              for e in events]
     fig, ax = _figure((9, 0.35 * len(labels) + 1.4))
     for e in events:
         ax.barh(row[e["label"]], e["end_s"] - e["start_s"], left=e["start_s"], height=0.6, color="lightgrey")
-    missed = [(e["start_s"], row[e["label"]]) for e, c in zip(events, caught) if not c]
+    missed = [(e["start_s"], row[e["label"]]) for e in events if not e["detected"]]
     if missed:
         ax.plot(*zip(*missed), "v", color="tab:orange", markersize=6, label="missed keyword")
     for ok in (True, False):
-        pts = [(d["time_s"], row[d["label"]]) for d, h in zip(detections, hit) if h == ok]
+        pts = [(d["time_s"], row[d["label"]]) for d in detections if d["hit"] == ok]
         if pts:
             ax.plot(*zip(*pts), "|" if ok else "x", color="tab:green" if ok else "tab:red", markersize=9,
                     label="detection" if ok else "false accept")

@@ -13,13 +13,11 @@ between the `keywords:begin/end` markers (other sections are left as they are).
 """
 
 import argparse
-import json
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
-from docs_section import commands, machine, replace_section
+from docs_section import commands, machine, replace_section, run
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -27,19 +25,11 @@ BOARD = "qemu-m4"
 BEGIN, END = "<!-- keywords:begin -->", "<!-- keywords:end -->"
 
 
-def toolchain(args: list[str], cmds: list[str], expect_failure: str | None = None) -> dict | None:
-    """Runs `toolchain ARGS --json` (or, with `expect_failure`, without --json, wanting that text in the error)."""
-    argv = [*args] if expect_failure else [*args, "--json"]
-    cmds.append(" ".join(["toolchain", *argv]))
-    print(cmds[-1], file=sys.stderr, flush=True)
-    r = subprocess.run([sys.executable, "-m", "toolchain", *argv], capture_output=True, text=True, cwd=REPO)
-    if expect_failure:
-        if expect_failure not in r.stdout + r.stderr:
-            sys.exit(f"{cmds[-1]}: expected '{expect_failure}':\n{(r.stdout + r.stderr)[-3000:]}")
-        return None
-    if r.returncode != 0:
-        sys.exit(f"{cmds[-1]} failed:\n{r.stderr[-3000:]}")
-    return json.loads(r.stdout[r.stdout.index("{"):])
+def toolchain(args: list[str], cmds: list[str], failing_with: str | None = None) -> dict | None:
+    """docs_section.run, the command kept for the section's commands block."""
+    cmd, result = run(args, failing_with)
+    cmds.append(cmd)
+    return result
 
 
 def nano33_fit() -> tuple[int, int, int, int]:
@@ -77,7 +67,7 @@ def main() -> None:
     if a.tflm_dir:
         tflm = toolchain(["bench", "--stream", "--model", "keywords", "--board", BOARD, "--runtime", "tflm",
                           "--tflm-dir", str(a.tflm_dir), "--recording-seed", str(seeds[0])], cmds)
-    toolchain(["build", "--model", "keywords", "--board", "nano33"], cmds, expect_failure="is not installed")
+    toolchain(["build", "--model", "keywords", "--board", "nano33"], cmds, failing_with="is not installed")
     flash, ram, c_flash, c_ram = nano33_fit()
 
     acc, audio, mem = b["accuracy"], b["audio"], b["memory"]

@@ -11,15 +11,13 @@ one inference (`toolchain bench --samples 1`), and static RAM of the firmware wi
 """
 
 import argparse
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
-from docs_section import commands, machine, replace_section
+from docs_section import commands, machine, replace_section, run
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -30,14 +28,6 @@ ONSET, AFTER = 500, 1000  # the drift starts at sample ONSET and lasts AFTER sam
 # 100-sample window holds 5 whole passes and scores the same: 2,000 clean samples say what 10,000 would
 CLEAN = {"digits": 10_000, "gesture": 2_000}
 BEGIN, END = "<!-- monitoring:begin -->", "<!-- monitoring:end -->"
-
-
-def run(args: list[str]) -> tuple[str, dict]:
-    cmd = ["toolchain", *args, "--json"]
-    r = subprocess.run([sys.executable, "-m", "toolchain", *cmd[1:]], capture_output=True, text=True, cwd=REPO)
-    if r.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{r.stderr[-3000:]}")
-    return " ".join(cmd), json.loads(r.stdout[r.stdout.index("{"):])
 
 
 def build_dir() -> Path:

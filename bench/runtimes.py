@@ -14,14 +14,13 @@ per-op shares; then each model's `--compare tflm,aot` on qemu-m7. TFLM comes fro
 import argparse
 import json
 import re
-import subprocess
 import sys
 import tempfile
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from docs_section import commands, machine, replace_section
+from docs_section import commands, machine, replace_section, run
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = "../shared/models"
@@ -30,14 +29,6 @@ MODELS = {"digits": ("digits", None), "kws": (f"{SHARED}/kws_ref_model.tflite", 
           "resnet": (f"{SHARED}/pretrainedResnet_quant.tflite", 20), "vww": (f"{SHARED}/vww_96_int8.tflite", 20),
           "ad": (f"{SHARED}/ad01_int8.tflite", 20)}
 BEGIN, END = "<!-- runtimes:begin -->", "<!-- runtimes:end -->"
-
-
-def run(args: list[str]) -> tuple[str, dict]:
-    cmd = ["toolchain", *args, "--json"]
-    r = subprocess.run([str(REPO / ".venv" / "bin" / "toolchain"), *cmd[1:]], capture_output=True, text=True, cwd=REPO)
-    if r.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{r.stderr[-3000:]}")
-    return " ".join(cmd), json.loads(r.stdout[r.stdout.index("{"):])
 
 
 def macs(tflite: Path) -> int:

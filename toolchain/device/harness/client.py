@@ -255,6 +255,19 @@ class DeviceClient:
         per_line = info.db_bytes if info and fast else protocol.MLPERF_DB_BYTES
         return protocol.hex_lines(data, per_line), "hex"
 
+    def _file_refused(self, cmds: list[str], replies: list[protocol.Reply], how: str | None) -> bool:
+        """True when the device could not read the input's file (nothing ran: load it again, as hex lines from
+        now on); a Fault for any other refusal."""
+        for cmd, reply in zip(cmds, replies):
+            if reply.errors:
+                if how == "file" and cmd.startswith("db file"):
+                    # a QEMU on another machine, or no semihosting: the serial link carries the input from now on
+                    log.info("the device cannot read %s (%s); loading inputs as hex lines", cmd[8:], reply.errors[0])
+                    self._file_failed = True
+                    return True
+                raise Fault(f"device refused '{cmd[:24]}': {reply.errors[0]}")
+        return False
+
     def infer(self, runs: int = 1, warmups: int = 0, timeout: float | None = None, load: bytes | None = None) -> Inference:
         """`infer N W%`, after loading `load` in the same round trip when given. Checks the reply's checksums
         (input against `load`, output against the printed values) so bytes lost on the link never pass."""
@@ -267,14 +280,8 @@ class DeviceClient:
         started = time.monotonic()
         replies = self.batch(cmds, timeout, reply_bytes=16 * out_count + 12 * runs + 64, inferences=runs + warmups)
         elapsed = time.monotonic() - started
-        for cmd, reply in zip(cmds, replies):
-            if reply.errors:
-                if how == "file" and cmd.startswith("db file"):
-                    # a QEMU on another machine, or no semihosting: the serial link carries the input from now on
-                    log.info("the device cannot read %s (%s); loading inputs as hex lines", cmd[8:], reply.errors[0])
-                    self._file_failed = True
-                    return self.infer(runs, warmups, timeout, load)
-                raise Fault(f"device refused '{cmd[:24]}': {reply.errors[0]}")
+        if self._file_refused(cmds, replies, how):
+            return self.infer(runs, warmups, timeout, load)
         r = replies[-1]
         try:
             results = protocol.floats(r.fields["results"])
@@ -313,12 +320,8 @@ class DeviceClient:
         lines, how = self._load_commands(pcm)
         cmds = [f"db load {len(pcm)}", *lines, "stream"]
         replies = self.batch(cmds, timeout, reply_bytes=256, inferences=1)
-        for cmd, reply in zip(cmds, replies):
-            if reply.errors:
-                if how == "file" and cmd.startswith("db file"):
-                    self._file_failed = True  # nothing was fed: the same piece again, as hex lines
-                    return self.stream_piece(pcm, timeout)
-                raise Fault(f"device refused '{cmd[:24]}': {reply.errors[0]}")
+        if self._file_refused(cmds, replies, how):
+            return self.stream_piece(pcm, timeout)
         f = replies[-1].fields
         try:
             hits = [tuple(protocol.ints(h)) for h in f["detect"].split(";") if h]

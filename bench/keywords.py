@@ -13,6 +13,7 @@ between the `keywords:begin/end` markers (other sections are left as they are).
 """
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -35,14 +36,12 @@ def toolchain(args: list[str], cmds: list[str], failing_with: str | None = None)
 def nano33_fit() -> tuple[int, int, int, int]:
     """(flash, RAM, compiled flash, compiled RAM) of the offline compile check the nano33 build just made."""
     from toolchain.boards import load
-    from toolchain.build import fit, gcc, project
+    from toolchain.build.platformio import offline_estimate
     from toolchain.paths import build_root
 
-    board = load("nano33")
-    size = gcc.size(board, build_root() / "keywords" / "nano33" / "firmware" / "offline-check" / "keywords.elf")
-    core_flash, core_ram = fit.FRAMEWORK[board.pio_framework]
-    ram = size.data + size.bss - project.STACK_BYTES
-    return size.flash + core_flash, ram + core_ram + fit.STACK, size.flash, ram
+    est = offline_estimate(load("nano33"), build_root() / "keywords" / "nano33" / "firmware" / "offline-check" /
+                           "keywords.elf")
+    return est.flash_bytes, est.ram_bytes, est.flash["firmware (compiled)"], est.ram["static RAM (compiled)"]
 
 
 def stream_row(seed: int, r: dict) -> str:
@@ -58,6 +57,7 @@ def main() -> None:
     ap.add_argument("--tflm-dir", type=Path)
     ap.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     a = ap.parse_args()
+    os.chdir(REPO)  # the build tree the toolchain commands below use (build/ unless TOOLCHAIN_BUILD_DIR)
     seeds = [int(s) for s in a.seeds.split(",")]
     cmds: list[str] = []
     b = toolchain(["bench", "--model", "keywords", "--board", BOARD, "--runtime", "aot"], cmds)

@@ -77,15 +77,19 @@ def offline_check(board: Board, model, out_dir: Path, library: tflm_library.Tflm
         return
     with console.status(f"offline compile check for {board.id} (arm-none-eabi-gcc, {board.cpu})"):
         elf, _ = gcc.build(board, model, out_dir, library=library)
-    size = gcc.size(board, elf)
-    core_flash, core_ram = fit.FRAMEWORK.get(board.pio_framework, fit.FRAMEWORK["arduino"])
-    est = fit.Estimate(flash={"firmware (compiled)": size.flash, "vendor core (estimate)": core_flash},
-                       # `size` counts the bare-metal port's stack region in bss; the board's core brings its own
-                       ram={"static RAM (compiled)": size.data + size.bss - project.STACK_BYTES,
-                            "vendor core (estimate)": core_ram,
-                            "stack (estimate)": fit.STACK})
+    est = offline_estimate(board, elf)
     console.table(f"{model.name} on {board.id}: offline compile check (no {board.pio_framework} core linked)",
                   ["", "bytes", "board limit", "used"],
                   [["flash", f"{est.flash_bytes:,}", f"{board.flash_bytes:,}", f"{est.flash_bytes / board.flash_bytes:.1%}"],
                    ["RAM", f"{est.ram_bytes:,}", f"{board.ram_bytes:,}", f"{est.ram_bytes / board.ram_bytes:.1%}"]])
     fit.check(board, est, f"{model.name} ({model.runtime}, compiled offline)")
+
+
+def offline_estimate(board: Board, elf: Path) -> fit.Estimate:
+    """The offline check's ELF sizes plus the fit's estimate of what the board's own core adds."""
+    size = gcc.size(board, elf)
+    core_flash, core_ram = fit.FRAMEWORK.get(board.pio_framework, fit.FRAMEWORK["arduino"])
+    return fit.Estimate(flash={"firmware (compiled)": size.flash, "vendor core (estimate)": core_flash},
+                        # `size` counts the bare-metal port's stack region in bss; the board's core brings its own
+                        ram={"static RAM (compiled)": size.data + size.bss - project.STACK_BYTES,
+                             "vendor core (estimate)": core_ram, "stack (estimate)": fit.STACK})

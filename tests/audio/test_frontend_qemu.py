@@ -8,7 +8,7 @@ import pytest
 
 from toolchain.audio import FrontendConfig, features
 from toolchain.boards import load
-from toolchain.build import project, tail
+from toolchain.build import project, compile_steps
 from toolchain.build.audio import features_sources, symbol_bytes
 from toolchain.device.emulate import Emulator
 from toolchain.device.harness import protocol
@@ -34,7 +34,7 @@ def test_device_features_are_bit_exact(tmp_path, monkeypatch, settings):
     sources = features_sources(cfg, tmp_path / "gen")
     board = load("qemu-m4")
     proj = project.write(tmp_path / "fw", board, sources)
-    fw = tail.compile_project(board, sources, proj, started=time.monotonic(), profile=False,
+    fw = compile_steps.compile_project(board, sources, proj, started=time.monotonic(), profile=False,
                               model_hash=sources.extra["hash"])
     x = clips()
     host = features(x, cfg).reshape(len(x), -1)

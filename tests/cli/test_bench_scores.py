@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from toolchain import report
+from toolchain.report import plots
 from toolchain.bench import summarize
 
 SCALE, ZP = 0.01, -5
@@ -35,7 +36,7 @@ def test_report_plots_mae_per_artifact_for_a_regression_model():
     b = {"board": "qemu-m4", "runtime": "aot", "accuracy": {"mae_device": 0.07, "device": None}}
     m = {"task": "regression", "artifacts": [{"name": "float", "accuracy": None, "mae": 0.05},
                                              {"name": "int8", "accuracy": None, "mae": 0.07}]}
-    title, fig = report._quality_plot(b, m)
+    title, fig = plots._quality_plot(b, m)
     ax = fig.axes[0]
     assert title == "MAE per artifact" and "mean absolute error" in ax.get_ylabel()
     assert [t.get_text() for t in ax.get_xticklabels()] == ["float", "int8", "qemu-m4 (aot)"]

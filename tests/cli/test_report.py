@@ -11,6 +11,7 @@ from tests.conftest import SHARED_MODELS, run_cli
 
 KWS = SHARED_MODELS / "kws_ref_model.tflite"
 from toolchain import report
+from toolchain.report import page, plots
 
 
 def test_report_without_bench_results(tmp_path, mlperf):
@@ -29,7 +30,7 @@ def embedded_pngs(html: str) -> dict[str, tuple[int, int]]:
 def test_memory_plot_leaves_out_what_the_target_cannot_measure():
     mem = {"flash_bytes": 50_000, "ram_bytes": None, "arena_bytes": None, "stack_bytes": None,
            "stack_reserved_bytes": None, "board_flash_bytes": 1 << 20, "board_ram_bytes": 1 << 18}
-    ax = report._memory_plot({"memory": mem}).axes[0]
+    ax = plots._memory_plot({"memory": mem}).axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["flash"]
     assert [t.get_text() for t in ax.texts] == ["50,000 B (4.77 %)"]
     rows = dict(report.summary_rows({"memory": mem}))
@@ -88,8 +89,8 @@ def test_report_ignores_figures_of_another_model_build(tmp_path, monkeypatch):
     (tmp_path / "manifest.json").write_text(json.dumps({"deploy": str(deployed), "artifacts": [
         {"name": "int8", "accuracy": 0.5, "path": str(deployed), "size_bytes": 13}]}))
     plotted = []
-    real = report._quality_plot
-    monkeypatch.setattr(report, "_quality_plot", lambda b, m: plotted.append(real(b, m)[1]) or ("Accuracy", plotted[-1]))
+    real = page._quality_plot
+    monkeypatch.setattr(page, "_quality_plot", lambda b, m: plotted.append(real(b, m)[1]) or ("Accuracy", plotted[-1]))
     html = report.write(tmp_path).read_text()
     assert "bench-profile.json is of another build of this model" in html
     assert "Latency per layer (profiled build)" not in embedded_pngs(html)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from toolchain.boards import load
-from toolchain.build import project, tail
+from toolchain.build import project, compile_steps
 from toolchain.build.firmware import Firmware
 from toolchain.build.sources import ModelSources, tree
 
@@ -22,7 +22,7 @@ def build_fake(out_dir: Path, board: str = "qemu-m4", model_hash: str = HASH, pr
     sources = ModelSources("fake", "fake", tree(FAKE_DIR, "model"), ["model"], 0, INPUT_BYTES, OUTPUTS, defines=defines)
     b = load(board)
     proj = project.write(out_dir, b, sources, profile=profile)
-    return tail.compile_project(b, sources, proj, started=time.monotonic(), profile=profile, model_hash=model_hash)
+    return compile_steps.compile_project(b, sources, proj, started=time.monotonic(), profile=profile, model_hash=model_hash)
 
 
 def reference(x: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 """The fault matrix against the real AOT digits firmware, not only the fake model: each fault ends
 in a complete bench with bit-exact agreement, and the fault is recorded. The full matrix with what
-was kept after each fault is `python bench/reliability.py faults` (docs/reliability.md)."""
+was kept after each fault is `python scripts/reliability.py faults` (docs/reliability.md)."""
 
 import json
 

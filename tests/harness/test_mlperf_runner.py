@@ -173,7 +173,7 @@ def test_output_larger_than_the_harness_buffer_is_refused_at_boot(tmp_path):
 
     from tests.firmware.fake_build import FAKE_DIR, INPUT_BYTES, OUTPUTS
     from toolchain.boards import load
-    from toolchain.build import project, tail
+    from toolchain.build import project, compile_steps
     from toolchain.build.sources import ModelSources, tree
 
     # 10 int8 outputs into a 4-byte buffer: the harness must say so instead of writing past it
@@ -181,7 +181,7 @@ def test_output_larger_than_the_harness_buffer_is_refused_at_boot(tmp_path):
                            defines=["TM_HARNESS_OUTPUT_CAPACITY=4"])
     board = load("qemu-m4")
     proj = project.write(tmp_path / "fw", board, sources)
-    fw = tail.compile_project(board, sources, proj, started=time.monotonic(), profile=False, model_hash="0" * 16)
+    fw = compile_steps.compile_project(board, sources, proj, started=time.monotonic(), profile=False, model_hash="0" * 16)
     with Emulator(fw.board, fw.elf) as emu:
         link = RunnerLink(emu.port)
         assert "e-[model output is larger than TM_HARNESS_OUTPUT_CAPACITY]" in link.banner

@@ -8,7 +8,7 @@ import pytest
 
 from tests.firmware.fake_build import FAKE_DIR, HASH, INPUT_BYTES, OUTPUTS, OUT_SCALE, OUT_ZP, reference, samples
 from toolchain.boards import load
-from toolchain.build import project, tail
+from toolchain.build import project, compile_steps
 from toolchain.build.sources import ModelSources, tree
 from toolchain.device.emulate import Emulator
 from toolchain.device.harness.client import DeviceClient
@@ -26,7 +26,7 @@ def _build(out_dir, defines):
                            defines=defines)
     b = load("qemu-m4")
     proj = project.write(out_dir, b, sources)
-    return tail.compile_project(b, sources, proj, started=time.monotonic(), profile=False, model_hash=HASH)
+    return compile_steps.compile_project(b, sources, proj, started=time.monotonic(), profile=False, model_hash=HASH)
 
 
 @pytest.fixture(scope="module")

@@ -67,13 +67,13 @@ def test_tflm_runtime_cross_compiles_offline(board_id, kernels, tmp_path, mlperf
     """The tflm runtime for a real board, without PlatformIO: the model's C array, resolver and wrapper against
     the TFLM archive built from the local tree (CMSIS-NN on the M4F, reference kernels on the M0+)."""
     from toolchain.boards import load
-    from toolchain.build import tail, tflm_sources
+    from toolchain.build import compile_steps, tflm_sources
     from toolchain.pipeline import prepare
 
     board = load(board_id)
     prepared = prepare(str(mlperf.kws), board.id, 0)
     model = tflm_sources.sources(prepared, tmp_path / "generated", None)
-    lib = tail.tflm_library_for(board, tflm_tree, None)
+    lib = compile_steps.tflm_library_for(board, tflm_tree, None)
     assert lib.kernels == kernels
     elf, seconds = gcc.build(board, model, tmp_path, library=lib)
     size = gcc.size(board, elf)

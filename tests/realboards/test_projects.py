@@ -102,13 +102,13 @@ def test_installed_platform_builds_with_pio(monkeypatch, tmp_path, digits_manife
     """With the platform installed, `pio run` is called in the project and its ELF measured."""
     from toolchain.build import gcc
     from toolchain.build import aot_sources
-    from toolchain.build import platformio, tail
+    from toolchain.build import platformio, compile_steps
 
     board = load("nano33")
     elf, _ = gcc.build(board, aot_sources.sources(mlperf.kws, "kws", board, tmp_path / "gen"), tmp_path)
     calls = []
     monkeypatch.setattr(platformio, "installed", lambda name, core_dir=None: True)
-    monkeypatch.setattr(tail.pio, "run", lambda project, env: calls.append((project, env)) or (elf, 0.1))
+    monkeypatch.setattr(compile_steps.pio, "run", lambda project, env: calls.append((project, env)) or (elf, 0.1))
     fw = build.build("digits", board.id)
     assert calls == [(artifact_dir("digits", "nano33") / "firmware", "nano33")]
     assert fw.elf == elf and fw.size.flash_bytes > 0 and fw.runtime == "aot"

@@ -59,7 +59,7 @@ def per_channel_multipliers(in_scale: float, w_scales: np.ndarray, out_scale: fl
     """Conv-style multipliers: double(in) * double(w[c]) / double(out)."""
     scales = np.asarray(w_scales, np.float32).reshape(-1)
     if len(scales) not in (1, n):
-        # found by bench/reliability.py: a flipped bit in a quantization vector's length
+        # found by scripts/reliability.py: a flipped bit in a quantization vector's length
         raise AotError(f"weights have {len(scales)} quantization scales for {n} output channels",
                        "re-export the model; the file may be corrupt")
     scales = np.broadcast_to(scales, (n,))

@@ -2,46 +2,11 @@
 per kind of target (boards.platformio.target_kind): `qemu` (the local
 PlatformIO dev-platform), `platformio` (a real board's own platform) and
 `linux` (a Raspberry Pi, cross-built with GCC); the QEMU and real-board
-builders share one tail (tail.py: fit, pio run, ELF size, fit again).
+builders share one sequence (compile_steps.py: fit, pio run, ELF size, fit again).
 Imports: pipeline (the earlier steps), boards, export, aot and leaves.
 
     from toolchain.build import build
     fw = build("digits", "qemu-m4")          # -> Firmware(elf=..., size=..., ...)
 """
 
-from pathlib import Path
-
-from toolchain import boards
-from toolchain.boards import runtimes
-from toolchain.boards.platformio import target_kind
-from toolchain.build import linux, platformio, qemu, tflm_library
-from toolchain.build.errors import BuildError
-from toolchain.build.firmware import Firmware, record, recorded
-from toolchain.pipeline import prepare
-
-__all__ = ["Firmware", "build", "flashed"]
-
-BUILDERS = {"qemu": qemu.build, "platformio": platformio.build, "linux": linux.build}
-
-
-def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, profile: bool = False,
-          tflm_dir: Path | None = None, kernels: str | None = None, variant: str | None = None) -> Firmware:
-    """`tflm_dir`/`kernels` matter to the tflm runtime only: the TFLM tree (else TOOLCHAIN_TFLM_DIR) and its
-    kernel set (cmsis-nn or reference; default: cmsis-nn on cores with the DSP extension). `variant`: which
-    model of the last optimize plan to deploy (default: its int8)."""
-    board = boards.load(board_id)
-    runtime = runtimes.for_board(board, runtime)
-    if kernels is not None and kernels not in tflm_library.KERNELS:
-        raise BuildError(f"unknown kernel set '{kernels}'", f"use one of: {', '.join(tflm_library.KERNELS)}")
-    prepared = prepare(model_ref, board.id, seed, variant)
-    fw = BUILDERS[target_kind(board)](board, prepared, runtime=runtime, profile=profile, tflm_dir=tflm_dir,
-                                      kernels=kernels)
-    fw.prepared = prepared
-    record(fw)
-    return fw
-
-
-def flashed(model_ref: str, board_id: str, *, runtime: str, seed: int = 0, variant: str | None = None) -> Firmware:
-    """What bench needs of a board flashed elsewhere (the model's hash, its test data), without building."""
-    board = boards.load(board_id)
-    return recorded(board, prepare(model_ref, board.id, seed, variant), runtime)
+from toolchain.build.targets import BUILDERS, build, flashed

@@ -2,7 +2,7 @@
 its generated configuration, wrapped around the AOT-compiled network so that
 the firmware's input is raw PCM (tm_audio_model.c), or alone, with the
 features as output (tm_audio_features.c: feature dumps and front-end cost).
-tail.model_sources() applies the wrap for every builder."""
+compile_steps.model_sources() applies the wrap for every builder."""
 
 import hashlib
 from pathlib import Path

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from toolchain.boards import Board
-from toolchain.build import fit, gcc, pio_core, project, tail, tflm_library
+from toolchain.build import fit, gcc, pio_core, project, compile_steps, tflm_library
 from toolchain.build.errors import BuildError
 from toolchain.build.firmware import Firmware
 from toolchain.console import console
@@ -47,12 +47,12 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
     if runtime == "tflm" and tflm_library.given(tflm_dir) and not local:
         console.warning(f"a local TFLM tree builds Arm Cortex-M cores only; {board.id} ({board.cpu}) gets the "
                         "registry's TFLM library")
-    archive = tail.tflm_library_for(board, tflm_dir, kernels) if local else None
-    flags = tail.tflm_project_flags(archive) if archive else []
-    model = tail.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile,
+    archive = compile_steps.tflm_library_for(board, tflm_dir, kernels) if local else None
+    flags = compile_steps.tflm_project_flags(archive) if archive else []
+    model = compile_steps.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile,
                                umbrella=None if local else umbrella)
     lib_deps = [library] if runtime == "tflm" and not local else []
-    tail.check_fit(board, prepared, runtime, model.arena_bytes)
+    compile_steps.check_fit(board, prepared, runtime, model.arena_bytes)
     proj = project.write_real(fw_dir, board, model, profile=profile, lib_deps=lib_deps, extra_flags=flags)
     if not installed(board.pio_platform):
         offline_check(board, model, fw_dir / "offline-check", archive)
@@ -60,7 +60,7 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
             f"project ready in {proj}, but PlatformIO's '{board.pio_platform}' platform ({board.pio_framework} framework,"
             f" toolchain{', TFLM library' if lib_deps else ''}) is not installed",
             f"connect to the internet once and run `PLATFORMIO_CORE_DIR={pio_core.CORE_DIR} pio run` in that folder")
-    return tail.compile_project(board, model, proj, started=started, profile=profile, model_hash=tail.tflite_hash(prepared))
+    return compile_steps.compile_project(board, model, proj, started=started, profile=profile, model_hash=compile_steps.tflite_hash(prepared))
 
 
 def offline_check(board: Board, model, out_dir: Path, library: tflm_library.TflmLibrary | None) -> None:

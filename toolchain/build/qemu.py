@@ -5,19 +5,19 @@ import time
 from pathlib import Path
 
 from toolchain.boards import Board
-from toolchain.build import project, tail
+from toolchain.build import project, compile_steps
 from toolchain.build.firmware import Firmware
 
 
 def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None,
           kernels: str | None = None) -> Firmware:
     started = time.monotonic()
-    tail.check_fit(board, prepared, runtime, 0, ", before planning its arena")
+    compile_steps.check_fit(board, prepared, runtime, 0, ", before planning its arena")
     # the tree is checked (and the library built) before any model code is generated
-    flags = tail.tflm_project_flags(tail.tflm_library_for(board, tflm_dir, kernels)) if runtime == "tflm" else []
+    flags = compile_steps.tflm_project_flags(compile_steps.tflm_library_for(board, tflm_dir, kernels)) if runtime == "tflm" else []
     # one project per runtime, so `bench --compare` rebuilds neither
     fw_dir = Path(prepared.dir) / ("firmware" if runtime == "aot" else f"firmware-{runtime}")
-    model = tail.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile)
-    tail.check_fit(board, prepared, runtime, model.arena_bytes)
+    model = compile_steps.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile)
+    compile_steps.check_fit(board, prepared, runtime, model.arena_bytes)
     proj = project.write(fw_dir, board, model, profile=profile, extra_flags=flags)
-    return tail.compile_project(board, model, proj, started=started, profile=profile, model_hash=tail.tflite_hash(prepared))
+    return compile_steps.compile_project(board, model, proj, started=started, profile=profile, model_hash=compile_steps.tflite_hash(prepared))

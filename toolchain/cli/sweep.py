@@ -29,7 +29,7 @@ def sweep_cmd(
 ) -> None:
     """Search a design space: every point built and benched on the emulator, on Ray.
 
-    Example: toolchain sweep --model digits --space bench/sweep_digits.toml --workers 2
+    Example: toolchain sweep --model digits --space scripts/sweep_digits.toml --workers 2
     """
     from toolchain.sweep import sweep, sweep_dir
 

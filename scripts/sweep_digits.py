@@ -1,9 +1,9 @@
-"""Time the 16-point digits sweep (bench/sweep_digits.toml) on qemu-m4 with 1
+"""Time the 16-point digits sweep (scripts/sweep_digits.toml) on qemu-m4 with 1
 and with 2 local Ray workers, each from an empty build tree, and write its
 figures to the `## Sweeps` section of docs/benchmarks.md (the rest of the
-file is left as bench/qemu_m4.py wrote it).
+file is left as the other scripts wrote it).
 
-    python bench/sweep_digits.py [--workers 1,2] [--note "shared machine: ..."]
+    python scripts/sweep_digits.py [--workers 1,2] [--note "shared machine: ..."]
 """
 
 import argparse
@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.qemu_m4 import REPO, machine  # noqa: E402
+from docs_section import REPO, machine  # noqa: E402
 from toolchain.sweep import pareto  # noqa: E402
 from toolchain.sweep.report import row  # noqa: E402
 
-SPACE = "bench/sweep_digits.toml"
+SPACE = "scripts/sweep_digits.toml"
 HEADING = "## Sweeps"
 
 
@@ -51,7 +51,7 @@ def table(recs: list[dict]) -> list[str]:
 def section(runs: dict[int, tuple], note: str) -> list[str]:
     base = runs[min(runs)][1]
     lines = [HEADING, "",
-             f"Measured {date.today().isoformat()} by `bench/sweep_digits.py` on: {machine()}; "
+             f"Measured {date.today().isoformat()} by `scripts/sweep_digits.py` on: {machine()}; "
              f"{os.cpu_count()} cores. {note}".rstrip(), "",
              "Commands (each from an empty build tree: every point trained, optimized, built and benched):", "",
              "```", *[" ".join(cmd) for cmd, *_ in runs.values()], "```", "",

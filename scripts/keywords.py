@@ -1,7 +1,7 @@
 """Keyword spotting figures (docs/keywords.md), every one measured in QEMU, written into docs/benchmarks.md
 between the `keywords:begin/end` markers (other sections are left as they are).
 
-    python bench/keywords.py [--seeds 0,1,2,3,4] [--tflm-dir ../shared/third_party/tflite-micro]
+    python scripts/keywords.py [--seeds 0,1,2,3,4] [--tflm-dir ../shared/third_party/tflite-micro]
 
 1. `toolchain bench` over every held-out clip: device accuracy and agreement with the host int8, the front-end
    and the network apart (per clip, per hop), memory.
@@ -74,7 +74,7 @@ def main() -> None:
     fe, net = audio["frontend"], audio["network"]
     det = streams[seeds[0]]["detector"]
     lines = [BEGIN, "## Keyword spotting from raw audio (keywords recipe)", "",
-             f"Measured {date.today().isoformat()} by `bench/keywords.py` on: {machine(('qemu-system-arm', 'espeak-ng'))}. "
+             f"Measured {date.today().isoformat()} by `scripts/keywords.py` on: {machine(('qemu-system-arm', 'espeak-ng'))}. "
              f"Every device figure is from QEMU `{BOARD}` (instructions under `-icount shift=0`). The firmware takes raw "
              "16 kHz int16 PCM and computes the features itself (`firmware/frontend/`).", "",
              f"Held-out clips: {acc['samples']} (12 classes). Device accuracy {100 * acc['device']:.2f} %, host int8 "

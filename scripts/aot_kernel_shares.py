@@ -4,8 +4,8 @@ and the instructions per MAC of each MLPerf Tiny model on QEMU mps2-an386
 tests/aot/c/bench_model.c), printed as the markdown of the section
 "AOT kernels: where the instructions go" in docs/benchmarks.md.
 
-    python bench/aot_kernel_shares.py                      # this tree
-    python bench/aot_kernel_shares.py --before ../old    # plus a baseline checkout of the repo
+    python scripts/aot_kernel_shares.py                      # this tree
+    python scripts/aot_kernel_shares.py --before ../old    # plus a baseline checkout of the repo
 """
 
 import argparse

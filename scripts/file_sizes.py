@@ -1,7 +1,7 @@
 """Lines per file and per folder for the project's own code, flagging files
 past the size where splitting usually pays (Python ~300 lines, C ~400).
 
-    .venv/bin/python tools/sz.py [--all]
+    .venv/bin/python scripts/file_sizes.py [--all]
 """
 
 import argparse

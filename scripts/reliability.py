@@ -1,8 +1,8 @@
 """Reliability campaigns; their figures go to docs/reliability.md.
 
-    python bench/reliability.py models --cases 10000 -j 2       # mutated .tflite files: reader, AOT, export
-    python bench/reliability.py commands --count 1000           # malformed commands to the firmware on QEMU
-    python bench/reliability.py faults                          # the fault matrix against the AOT digits firmware
+    python scripts/reliability.py models --cases 10000 -j 2       # mutated .tflite files: reader, AOT, export
+    python scripts/reliability.py commands --count 1000           # malformed commands to the firmware on QEMU
+    python scripts/reliability.py faults                          # the fault matrix against the AOT digits firmware
 
 `models`: each case mutates one MLPerf model from ../shared/models (seeded by
 the case number: bit flips, byte overwrites, truncation, extreme 32-bit values,

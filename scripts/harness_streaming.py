@@ -1,7 +1,7 @@
 """Harness streaming rate into qemu-m4: KB/s of sample data per way of loading an input.
 
-    python bench/harness_streaming.py --model ../shared/models/vww_96_int8.tflite --samples 20
-    python bench/harness_streaming.py --elf build/.../firmware.elf --samples 5   # an ELF as it is (e.g. an older one)
+    python scripts/harness_streaming.py --model ../shared/models/vww_96_int8.tflite --samples 20
+    python scripts/harness_streaming.py --elf build/.../firmware.elf --samples 5   # an ELF as it is (e.g. an older one)
 
 Ways, as far as the firmware offers them (`m-info-link-`): `hex31` (the MLPerf
 runner's 31-byte `db` lines), `hexN` (the longest `db` lines the firmware takes),

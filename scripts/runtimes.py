@@ -3,7 +3,7 @@ figure measured by `toolchain bench --compare tflm,aot` (same firmware harness,
 identical inputs), written into docs/benchmarks.md between the
 `runtimes:begin/end` markers (other sections are left as they are).
 
-    .venv/bin/python bench/runtimes.py [--models digits,kws,resnet,vww,ad] [--tflm-dir DIR]
+    .venv/bin/python scripts/runtimes.py [--models digits,kws,resnet,vww,ad] [--tflm-dir DIR]
 
 Per model on qemu-m4: `--compare tflm,aot` (TFLM with CMSIS-NN kernels),
 TFLM with `--kernels reference`, and the AOT build with `--profile` for the
@@ -80,7 +80,7 @@ def measure(key: str, board: str, tree: str, reference: bool, profile: bool) -> 
 def section(results: dict, tree: Path) -> list[str]:
     where = tree.relative_to(REPO.parent) if tree.is_relative_to(REPO.parent) else tree
     lines = [BEGIN, "## TFLite Micro and the AOT runtime, side by side", "",
-             f"Measured {date.today().isoformat()} by `bench/runtimes.py` on: {machine()}. TFLM: the tree in "
+             f"Measured {date.today().isoformat()} by `scripts/runtimes.py` on: {machine()}. TFLM: the tree in "
              f"`../{where}`, upstream commit {tflm_commit(tree)}, built with the flags of its SOURCE.md.", "",
              "Instructions per inference are guest instructions on QEMU with `-icount shift=0` (SysTick, "
              "calibrated), the median of 5 runs on the first held-out sample (the first seeded random input for "

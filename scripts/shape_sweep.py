@@ -4,7 +4,7 @@ kernels, strides), each benched on QEMU with `toolchain bench --compare
 tflm,aot`, printed as the markdown table of the section "Shape sweep: AOT
 vs TFLM per op family" in docs/benchmarks.md.
 
-    python bench/shape_sweep.py --tflm-dir ../shared/third_party/tflite-micro [--board qemu-m4] [--only conv]
+    python scripts/shape_sweep.py --tflm-dir ../shared/third_party/tflite-micro [--board qemu-m4] [--only conv]
 
 The models are generated here (seeded weights, tests/aot/tflite_builder.py);
 nothing is downloaded. Each row is one `toolchain bench` run of both runtimes

@@ -1,7 +1,7 @@
 """Field monitoring figures, every one measured in QEMU by `toolchain monitor --feed split` (qemu-m4), written
 into docs/benchmarks.md between the `monitoring:begin/end` markers (other sections are left as they are).
 
-    python bench/monitoring.py [--models digits,gesture] [--clean-samples N] [--out docs/benchmarks.md]
+    python scripts/monitoring.py [--models digits,gesture] [--clean-samples N] [--out docs/benchmarks.md]
 
 Per model: a clean run (false alarms per 10,000 clean held-out samples), then each drift scenario starting at
 sample 500 (detection delay: samples from the drift's start to the first alarm). Overhead: the device's own ticks
@@ -81,7 +81,7 @@ def row(model: str, name: str, m: dict) -> str:
 
 def section(results: dict) -> list[str]:
     lines = [BEGIN, "## Field monitoring", "",
-             f"Measured {date.today().isoformat()} by `bench/monitoring.py` on: {machine()}. Every figure comes from "
+             f"Measured {date.today().isoformat()} by `scripts/monitoring.py` on: {machine()}. Every figure comes from "
              f"QEMU ({BOARD}, aot runtime): `toolchain monitor --feed split` streams the held-out split (a new seeded "
              f"order on every pass) into the firmware, polls `stats%` every 100 samples and scores each window against "
              f"the reference profile of the training split (docs/monitoring.md). Thresholds: PSI 0.25 (class mix, "

@@ -1,0 +1,159 @@
+"""A recipe folder: recipe.toml checked against its schema, and its model builder loaded."""
+
+import difflib
+import hashlib
+import importlib.util
+import inspect
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from toolchain.errors import ToolchainError
+from toolchain.paths import RECIPES
+
+QUANT_MODES = ("int8", "float16", "dynamic")
+
+# table -> {key: (type, default)}; None default means required
+SCHEMA: dict[str, dict[str, tuple[type | tuple, Any]]] = {
+    "": {"name": (str, None), "description": (str, ""), "task": (str, "classification")},
+    "data": {"loader": (str, None), "test_fraction": (float, 0.2), "args": (dict, {})},
+    # width: multiplier passed to model.py's build(..., width=) when not 1.0 (`toolchain sweep` varies it)
+    "train": {"epochs": (int, 30), "batch_size": (int, 32), "learning_rate": (float, 0.002), "width": (float, 1.0)},
+    "optimize": {
+        "prune": (float, 0.0),
+        "distill": (bool, False),
+        "qat": (bool, False),
+        "quantize": (list, ["int8"]),
+        "fine_tune_epochs": (int, 5),
+        "distill_temperature": (float, 4.0),
+    },
+}
+
+
+class RecipeError(ToolchainError):
+    pass
+
+
+@dataclass
+class Recipe:
+    name: str
+    path: Path  # the recipe folder
+    description: str
+    task: str
+    data: dict[str, Any]
+    train: dict[str, Any]
+    optimize: dict[str, Any]
+    build_model: Callable = field(repr=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of the recipe's files: a change invalidates everything trained from it."""
+        h = hashlib.sha256()
+        for f in sorted(self.path.glob("*")):
+            if f.is_file() and f.suffix in (".toml", ".py"):
+                h.update(f.name.encode() + f.read_bytes())
+        return h.hexdigest()[:16]
+
+
+def available() -> list[str]:
+    return sorted(p.parent.name for p in RECIPES.glob("*/recipe.toml"))
+
+
+def resolve(ref: str) -> Path:
+    """Recipe folder for a recipe name or path; a helpful error for a typo."""
+    p = Path(ref)
+    if p.name == "recipe.toml":
+        p = p.parent
+    if (p / "recipe.toml").is_file():
+        return p.resolve()
+    if (RECIPES / ref / "recipe.toml").is_file():
+        return RECIPES / ref
+    if ref.endswith(".tflite"):
+        raise RecipeError(f"'{ref}' is a .tflite model, and this step needs a recipe to train from",
+                          "export, build, emulate and bench take a .tflite as it is")
+    if p.is_dir():
+        raise RecipeError(f"'{p}' has no recipe.toml", "a recipe folder holds recipe.toml and model.py (see models/digits)")
+    names = available()
+    close = difflib.get_close_matches(ref, names, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    raise RecipeError(
+        f"unknown model '{ref}': not a recipe name, a recipe folder or a .tflite file",
+        f"{hint}recipes: {', '.join(names)}",
+    )
+
+
+def _check(table: str, values: dict, where: Path) -> dict[str, Any]:
+    spec = SCHEMA[table]
+    label = f"[{table}]" if table else "top level"
+    tables = [f"[{t}]" for t in SCHEMA if t] if not table else []
+    unknown = set(values) - set(spec) - (set(SCHEMA) - {""} if not table else set())
+    for k in sorted(unknown):
+        # at the top level a misspelt table ([trian]) arrives as an unknown key holding a table
+        names = list(spec) + ([t for t in SCHEMA if t] if not table else [])
+        close = difflib.get_close_matches(k, names, n=1)
+        what = "table" if isinstance(values[k], dict) else "key"
+        shown = f"[{close[0]}]" if close and close[0] in SCHEMA else f"'{close[0]}'" if close else ""
+        hint = f"did you mean {shown}?" if close else f"allowed: {', '.join(list(spec) + tables)}"
+        raise RecipeError(f"{where}: unknown {what} '{k}' in {label}", hint)
+    out = {}
+    for k, (typ, default) in spec.items():
+        if k not in values:
+            if default is None:
+                raise RecipeError(f"{where}: missing required key '{k}' in {label}")
+            out[k] = default
+            continue
+        v = values[k]
+        if typ is float and isinstance(v, int) and not isinstance(v, bool):
+            v = float(v)
+        if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
+            raise RecipeError(f"{where}: '{k}' in {label} must be {typ.__name__}, got {v!r}")
+        out[k] = v
+    return out
+
+
+def load(ref: str) -> Recipe:
+    folder = resolve(ref)
+    toml_path = folder / "recipe.toml"
+    try:
+        raw = tomllib.loads(toml_path.read_text())
+    except tomllib.TOMLDecodeError as e:
+        raise RecipeError(f"{toml_path}: invalid TOML: {e}") from None
+    top = _check("", raw, toml_path)
+    tables = {t: _check(t, raw.get(t, {}), toml_path) for t in ("data", "train", "optimize")}
+    if top["task"] not in ("classification", "regression"):
+        raise RecipeError(f"{toml_path}: task must be 'classification' or 'regression', got '{top['task']}'")
+    bad = [q for q in tables["optimize"]["quantize"] if q not in QUANT_MODES]
+    if bad:
+        raise RecipeError(f"{toml_path}: unknown quantization mode '{bad[0]}'", f"use one of: {', '.join(QUANT_MODES)}")
+    if not 0 <= tables["optimize"]["prune"] < 1:
+        raise RecipeError(f"{toml_path}: prune must be a sparsity in [0, 1)")
+    builder = _load_builder(folder)
+    _check_width(tables["train"]["width"], builder, folder)
+    return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=builder)
+
+
+def _check_width(width: float, builder: Callable, folder: Path) -> None:
+    """A width other than 1.0 needs a build() that takes it; 1.0 is never passed (older recipes keep working)."""
+    if width <= 0:
+        raise RecipeError(f"{folder / 'recipe.toml'}: width in [train] must be > 0, got {width}")
+    params = inspect.signature(builder).parameters
+    takes = "width" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+    if width != 1.0 and not takes:
+        raise RecipeError(f"{folder / 'model.py'}: build() takes no `width` keyword, so width = {width} cannot apply",
+                          "add `width=1.0` to build(...) and scale the layers by it (see models/digits/model.py)")
+
+
+def _load_builder(folder: Path) -> Callable:
+    src = folder / "model.py"
+    if not src.is_file():
+        raise RecipeError(f"{folder}: missing model.py", "define build(keras, input_shape, num_outputs, variant)")
+    spec = importlib.util.spec_from_file_location(f"toolchain_recipe_{folder.name}", src)
+    mod = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(mod)
+    except Exception as e:  # noqa: BLE001 - user code: report it as a recipe problem
+        raise RecipeError(f"{src}: failed to import: {type(e).__name__}: {e}") from None
+    if not callable(getattr(mod, "build", None)):
+        raise RecipeError(f"{src}: no build(keras, input_shape, num_outputs, variant) function")
+    return mod.build

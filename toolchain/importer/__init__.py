@@ -5,7 +5,9 @@ float (parity.py).
 
 Imports: train.tf (lazily), evaluate and leaves."""
 
-from toolchain.importer.calibration import load_calibration, to_device_layout
+from toolchain.importer.calibration import device_dataset, load_calibration, to_device_layout
 from toolchain.importer.errors import OnnxError
 from toolchain.importer.graph import is_onnx_ref, read
-from toolchain.importer.lower import to_keras
+from toolchain.importer.lower import device_perm, to_keras
+from toolchain.importer.parity import DEFAULT_AGREEMENT, int8_agreement, report
+from toolchain.importer.step import convert, user_layout

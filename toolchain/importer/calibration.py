@@ -1,5 +1,6 @@
 """Calibration and evaluation inputs in the user's layout, checked, and moved to the device's."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -52,3 +53,9 @@ def to_device_layout(x: np.ndarray, user_shape: tuple[int, ...], perm: tuple[int
     raise OnnxError(f"the data's samples have shape {tuple(x.shape[1:])}; the ONNX model takes "
                     f"{tuple(user_shape[1:])} (or {device[1:]} channels last)",
                     "give the recipe a data loader whose samples match the model input")
+
+
+def device_dataset(data, user_shape: tuple[int, ...], perm: tuple[int, ...]):
+    """A recipe's Dataset with its inputs in the device's layout (a loader may give either layout)."""
+    return replace(data, x_train=to_device_layout(data.x_train, user_shape, perm),
+                   x_test=to_device_layout(data.x_test, user_shape, perm))

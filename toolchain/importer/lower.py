@@ -41,6 +41,11 @@ def _first_transpose(proto, name: str) -> tuple[int, ...] | None:
     return None
 
 
+def device_perm(model: OnnxModel) -> tuple[int, ...]:
+    """How the device holds the input: np.transpose(user input, device_perm(model))."""
+    return layout.input_perm(len(model.input_shape), _first_transpose(model.proto, model.input_name))
+
+
 def to_keras(model: OnnxModel) -> Converted:
     """The float Keras model of `model`, in the device's layout."""
     from toolchain.train.tf import keras
@@ -50,7 +55,7 @@ def to_keras(model: OnnxModel) -> Converted:
         raise OnnxError(f"'{model.path}': no lowering for {len(missing)} node(s): {', '.join(missing[:6])}",
                         f"supported ONNX ops: {', '.join(sorted(OPS))}")
     proto = model.proto
-    perm = layout.input_perm(len(model.input_shape), _first_transpose(proto, model.input_name))
+    perm = device_perm(model)
     physical = tuple(model.input_shape[p] for p in perm)
     inp = keras.Input(physical[1:], batch_size=1, name="input")
     uses: dict[str, int] = {}

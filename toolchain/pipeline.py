@@ -139,11 +139,11 @@ def import_step(recipe: Recipe, seed: int, force: bool = False):
         console.step(f"import: {out} is up to date")
         return d, data, key
     with console.status(f"importing {recipe.model_file.name}"):
-        fields, _ = importer.convert(onnx_model, d, data.x_test)
+        fields, _ = importer.convert(onnx_model, d, data.x_test, "held-out")
     np.savez(d / "test_set.npz", x=data.x_test, y=data.y_test)
     manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels, recipe=str(recipe.path),
                     train_history={}, **fields)
-    importer.report(fields["parity"], "held-out")
+    importer.report(fields["parity"])
     _mark(d, "train", key)
     return d, data, key
 
@@ -209,7 +209,7 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_
             parity = {**m["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), tflm_raw,
                                                                  recipe.model["min_agreement"])}
             manifest.update(d, parity=parity)
-            importer.report(parity, "held-out")
+            importer.report(parity)
     m = manifest.update(
         d, model=recipe.name, board="host", deploy=str(deploy) if deploy else None,
         ops=exported.get("ops", []), arena_bytes=exported.get("arena_bytes"),
@@ -269,7 +269,7 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
     elif not _fresh(m, "import", key, [int8]):
         x = importer.load_calibration(calibration, onnx_model.input_shape)
         with console.status(f"importing {Path(path).name}"):
-            fields, x_device = importer.convert(onnx_model, d, x)
+            fields, x_device = importer.convert(onnx_model, d, x, "calibration")
         from toolchain.train.tf import keras
 
         with console.status("quantizing to int8"):
@@ -277,9 +277,9 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
         qin, _ = io_quant(int8.read_bytes())
         raw = tflm_outputs(int8, qin.quantize(x_device), None)
         parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), raw, min_agreement)}
-        manifest.update(d, model=name, **{**fields, "onnx": {**fields["onnx"], "hash": manifest.file_hash(path)}},
-                        parity=parity, calibration=str(Path(calibration).resolve()))
-        importer.report(parity, "calibration")
+        manifest.update(d, model=name, **{**fields, "parity": parity, "calibration": str(Path(calibration).resolve()),
+                                          "onnx": {**fields["onnx"], "hash": manifest.file_hash(path)}})
+        importer.report(parity)
         _mark(d, "import", key)
     host = manifest.read(d)
     import_tflite(int8, board, name)

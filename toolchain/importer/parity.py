@@ -17,11 +17,12 @@ def onnxruntime_outputs(model, x_user: np.ndarray) -> np.ndarray:
                      for s in x_user.astype(np.float32)])
 
 
-def float_parity(reference: np.ndarray, converted: np.ndarray) -> dict:
+def float_parity(reference: np.ndarray, converted: np.ndarray, inputs: str) -> dict:
+    """`inputs`: which inputs they are (held-out, calibration), for the printed line."""
     diff = np.abs(reference - converted)
     return {"onnx_vs_converted_max_abs_diff": float(diff.max()),
             "onnx_output_range": float(np.abs(reference).max()),
-            "samples": int(len(reference))}
+            "samples": int(len(reference)), "inputs": inputs}
 
 
 def int8_agreement(float_out: np.ndarray, int8_out: np.ndarray, threshold: float) -> dict:
@@ -30,9 +31,9 @@ def int8_agreement(float_out: np.ndarray, int8_out: np.ndarray, threshold: float
             "passed": agree is None or agree >= threshold}
 
 
-def report(parity: dict, where: str) -> None:
+def report(parity: dict) -> None:
     """Print the parity; a failed threshold is a loud warning, not a quiet number."""
-    console.info(f"parity on {parity['samples']} {where} inputs: ONNX Runtime vs converted float, max |diff| "
+    console.info(f"parity on {parity['samples']} {parity['inputs']} inputs: ONNX Runtime vs converted float, max |diff| "
                  f"{parity['onnx_vs_converted_max_abs_diff']:.2e} (outputs up to {parity['onnx_output_range']:.3g})")
     agree = parity.get("int8_vs_float_top1_agreement")
     if agree is None:

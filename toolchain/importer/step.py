@@ -15,8 +15,8 @@ def user_layout(x_device: np.ndarray, perm: tuple[int, ...]) -> np.ndarray:
     return np.ascontiguousarray(np.transpose(x_device, np.argsort(perm)))
 
 
-def convert(model: OnnxModel, out: Path, x: np.ndarray) -> tuple[dict, np.ndarray]:
-    """Write out/float.keras and out/onnx_outputs.npy (ONNX Runtime on `x`, given in either layout);
+def convert(model: OnnxModel, out: Path, x: np.ndarray, inputs: str) -> tuple[dict, np.ndarray]:
+    """Write out/float.keras and out/onnx_outputs.npy (ONNX Runtime on `x`, given in either layout, named `inputs`);
     return (the layout and float parity for the manifest, `x` in the device's layout)."""
     converted = to_keras(model)
     converted.keras_model.save(out / "float.keras")
@@ -27,4 +27,4 @@ def convert(model: OnnxModel, out: Path, x: np.ndarray) -> tuple[dict, np.ndarra
     return {"input_layout": {"user_shape": list(model.input_shape), "device_shape": list(converted.device_input_shape),
                              "perm": list(converted.input_perm)},
             "onnx": {"file": str(model.path.resolve()), "opset": model.opset, "folded_nodes": len(converted.folded)},
-            "parity": float_parity(reference, mine)}, x_device
+            "parity": float_parity(reference, mine, inputs)}, x_device

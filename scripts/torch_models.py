@@ -60,8 +60,9 @@ MODELS = {
 
 
 def channels_first(x: np.ndarray) -> np.ndarray:
-    """The loaders give channels last (N, ..., C); PyTorch layers take (N, C, ...)."""
-    return np.moveaxis(x, -1, 1).copy()
+    """The loaders give channels last (N, ..., C), or (N, frames, bands) features with no channel axis;
+    PyTorch layers take (N, C, ...)."""
+    return x[:, np.newaxis].copy() if x.ndim == 3 and x.shape[-1] > 8 else np.moveaxis(x, -1, 1).copy()
 
 
 def train(name: str) -> dict:

@@ -50,9 +50,15 @@ def to_device_layout(x: np.ndarray, user_shape: tuple[int, ...], perm: tuple[int
         return np.ascontiguousarray(np.transpose(x, perm))
     if tuple(x.shape[1:]) == device[1:]:
         return x
+    if _without_ones(x.shape[1:]) == _without_ones(device[1:]):  # (N, 49, 40) features for a (N, 49, 40, 1) model
+        return x.reshape(len(x), *device[1:])
     raise OnnxError(f"the data's samples have shape {tuple(x.shape[1:])}; the ONNX model takes "
                     f"{tuple(user_shape[1:])} (or {device[1:]} channels last)",
                     "give the recipe a data loader whose samples match the model input")
+
+
+def _without_ones(shape) -> tuple[int, ...]:
+    return tuple(s for s in shape if s != 1)
 
 
 def device_dataset(data, user_shape: tuple[int, ...], perm: tuple[int, ...]):

@@ -20,11 +20,11 @@ def after_transpose(perm: tuple[int, ...], onnx_perm: tuple[int, ...]) -> tuple[
     return tuple(int(inverse[p]) for p in perm)
 
 
-def input_perm(rank: int, transposed_by: tuple[int, ...] | None) -> tuple[int, ...]:
-    """The physical layout of the graph input: channels last where a convolution takes it, directly or after
-    one Transpose (an NHWC model exported by tf2onnx transposes its input to NCHW first)."""
+def input_perm(rank: int, first_op: str | None, transposed_by: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The physical layout of the graph input: channels last, unless the model first transposes it (an NHWC model
+    exported by tf2onnx transposes its input to NCHW) or reshapes it (then as it is)."""
     last = CHANNELS_LAST.get(rank)
-    if last is None:
+    if last is None or first_op in ("Reshape", "Flatten", "Squeeze", "Unsqueeze"):
         return identity(rank)
     if transposed_by is None:
         return last
@@ -40,6 +40,17 @@ def logical_shape(physical: tuple[int, ...], perm: tuple[int, ...]) -> tuple[int
 
 def physical_axis(perm: tuple[int, ...], logical_axis: int) -> int:
     return perm.index(logical_axis % len(perm))
+
+
+def reshaped_perm(logical_in: tuple[int, ...], perm: tuple[int, ...], target: tuple[int, ...]) -> tuple | None:
+    """A layout for Reshape(x, target) that keeps the device's bytes in place (channels last preferred), or None."""
+    index = np.arange(int(np.prod(logical_in))).reshape(logical_in)
+    physical = np.transpose(index, perm).reshape(-1)
+    out = index.reshape(target)
+    for candidate in (CHANNELS_LAST.get(len(target)), identity(len(target))):
+        if candidate and np.array_equal(np.transpose(out, candidate).reshape(-1), physical):
+            return candidate
+    return None
 
 
 def flat_rows(logical: tuple[int, ...], perm: tuple[int, ...]) -> np.ndarray | None:

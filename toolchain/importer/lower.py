@@ -34,16 +34,18 @@ class Converted:
     folded: list[str] = field(default_factory=list)  # ONNX nodes folded into the layer before them
 
 
-def _first_transpose(proto, name: str) -> tuple[int, ...] | None:
+def _first_use(proto, name: str) -> tuple[str | None, tuple[int, ...] | None]:
+    """The op type of the input's only consumer, and its perm when it is a Transpose."""
     users = [n for n in proto.graph.node if name in n.input]
-    if len(users) == 1 and users[0].op_type == "Transpose":
-        return tuple(a.ints for a in users[0].attribute if a.name == "perm")[0]
-    return None
+    if len(users) != 1:
+        return None, None
+    perm = [tuple(a.ints) for a in users[0].attribute if a.name == "perm"]
+    return users[0].op_type, perm[0] if users[0].op_type == "Transpose" and perm else None
 
 
 def device_perm(model: OnnxModel) -> tuple[int, ...]:
     """How the device holds the input: np.transpose(user input, device_perm(model))."""
-    return layout.input_perm(len(model.input_shape), _first_transpose(model.proto, model.input_name))
+    return layout.input_perm(len(model.input_shape), *_first_use(model.proto, model.input_name))
 
 
 def to_keras(model: OnnxModel) -> Converted:

@@ -262,12 +262,17 @@ def reshape(ctx: Context, node) -> None:
     shape = _target(ctx, node, x.logical)
     if x.rows is not None:
         raise OnnxError("reshapes a flattened channels-first tensor again", "flatten once, before the Linear layer")
-    rows = layout.flat_rows(x.logical, x.perm)
-    if rows is not None and len(shape) != 2:
-        raise OnnxError(f"reshapes a channels-first tensor {x.logical} to {shape}",
-                        "only a flatten to (batch, features) is lowered without a TRANSPOSE")
-    t = x.t if tuple(x.t.shape) == tuple(shape) else ctx.keras.layers.Reshape(shape[1:])(x.t)
-    ctx.put(node, t, layout.identity(len(shape)), rows)
+    perm = layout.reshaped_perm(x.logical, x.perm, shape)
+    rows = None
+    if perm is None:
+        rows = layout.flat_rows(x.logical, x.perm)
+        if len(shape) != 2:
+            raise OnnxError(f"reshapes a channels-first tensor {x.logical} to {shape}",
+                            "only a flatten to (batch, features) is lowered without a TRANSPOSE")
+        perm = layout.identity(2)
+    physical = tuple(shape[p] for p in perm)
+    t = x.t if tuple(x.t.shape) == physical else ctx.keras.layers.Reshape(physical[1:])(x.t)
+    ctx.put(node, t, perm, rows)
 
 
 def _target(ctx: Context, node, logical: tuple[int, ...]) -> tuple[int, ...]:

@@ -33,7 +33,7 @@ def int8_agreement(float_out: np.ndarray, int8_out: np.ndarray, threshold: float
 
 def report(parity: dict) -> None:
     """Print the parity; a failed threshold is a loud warning, not a quiet number."""
-    console.info(f"parity on {parity['samples']} {parity['inputs']} inputs: ONNX Runtime vs converted float, max |diff| "
+    console.info(f"parity on {parity['samples']} {parity.get('inputs', '')} inputs: ONNX Runtime vs converted float, max |diff| "
                  f"{parity['onnx_vs_converted_max_abs_diff']:.2e} (outputs up to {parity['onnx_output_range']:.3g})")
     agree = parity.get("int8_vs_float_top1_agreement")
     if agree is None:

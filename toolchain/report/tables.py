@@ -119,7 +119,7 @@ def parity_rows(m: dict) -> list[tuple[str, str]]:
     p = m.get("parity")
     if not p:
         return []
-    rows = [("inputs", f"{p['samples']} {p['inputs']}"),
+    rows = [("inputs", f"{p['samples']} {p.get('inputs', '')}"),
             ("ONNX Runtime vs converted float, max |diff|",
              f"{p['onnx_vs_converted_max_abs_diff']:.2e} (outputs up to {p['onnx_output_range']:.3g})")]
     if p.get("int8_vs_float_top1_agreement") is not None:

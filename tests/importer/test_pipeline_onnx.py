@@ -1,0 +1,28 @@
+"""A PyTorch model (models/gesture_pt, exported to ONNX by scripts/torch_models.py) through the whole pipeline on
+qemu-m4: imported, int8 with the recipe's data, both runtimes, device = host, parity in report.html."""
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+@pytest.mark.slow
+@pytest.mark.qemu
+def test_gesture_pt_on_qemu_both_runtimes(tmp_path, tflm_tree):
+    r = run_cli("bench", "--board", "qemu-m4", "--model", "gesture_pt", "--compare", "tflm,aot",
+                "--tflm-dir", str(tflm_tree), build=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "int8 vs float top-1 agreement 100.00% (threshold 99.00%)" in r.stdout
+    d = tmp_path / "gesture_pt" / "qemu-m4"
+    m = json.loads((d / "manifest.json").read_text())
+    assert m["parity"]["onnx_vs_converted_max_abs_diff"] < 1e-4 and m["parity"]["passed"]
+    assert m["input_layout"] == {"user_shape": [1, 6, 100], "device_shape": [1, 100, 6], "perm": [0, 2, 1]}
+    assert "TRANSPOSE" not in m["ops"]
+    rows = {a["name"]: a for a in m["artifacts"]}
+    assert abs(rows["int8"]["accuracy"] - rows["float"]["accuracy"]) <= 0.01
+    table = json.loads((d / "bench.json").read_text())["compare"]
+    assert table["outputs"]["aot_vs_tflm"]["identical"] == table["outputs"]["aot_vs_tflm"]["samples"] == 20
+    assert table["agreement_with_host"] == {"tflm": 1.0, "aot": 1.0}
+    assert "Parity of the imported ONNX model" in (d / "report.html").read_text()

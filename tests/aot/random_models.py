@@ -421,3 +421,17 @@ def residual(rng) -> bytes:
 GENERATORS["chain"] = chain
 GENERATORS["mean"] = mean
 GENERATORS["residual"] = residual
+
+
+def relu(rng) -> bytes:
+    """A standalone RELU, RELU6 or LEAKY_RELU (alpha in [0, 0.5]) between random input and output quantizations."""
+    shape = _random_shape(rng)
+    name = ["RELU", "RELU6", "LEAKY_RELU"][int(rng.integers(3))]
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "int8", float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 128)))
+    y = mb.tensor(shape, "int8", float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 0)))
+    mb.op(name, [x], [y], **({"alpha": float(rng.uniform(0, 0.5))} if name == "LEAKY_RELU" else {}))
+    return mb.build([x], [y])
+
+
+GENERATORS["relu"] = relu

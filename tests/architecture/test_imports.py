@@ -106,3 +106,18 @@ def test_every_folder_says_what_it_holds():
     for init in PACKAGE.rglob("__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text()))
         assert doc, f"{init.relative_to(PACKAGE.parent)} has no docstring saying what the folder holds"
+
+
+def test_init_files_only_re_export():
+    """Logic lives in modules named for what they hold; `__init__.py` says what the folder holds and re-exports."""
+    def plain(node) -> bool:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            return True
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            return True  # the docstring
+        return isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) and t.id in ("__all__", "__version__")
+                                                    for t in node.targets)
+    logic = {str(init.relative_to(PACKAGE.parent)): [type(n).__name__ for n in ast.parse(init.read_text()).body
+                                                     if not plain(n)]
+             for init in PACKAGE.rglob("__init__.py")}
+    assert {f: kinds for f, kinds in logic.items() if kinds} == {}

@@ -124,3 +124,31 @@ def test_the_checker_tells_a_stale_path_from_prose():
 def test_every_path_named_in_docs_and_comments_exists():
     stale = stale_paths(repo_files())
     assert not stale, "paths that do not exist:\n" + "\n".join(stale)
+
+
+def packages() -> list[str]:
+    """Every package of toolchain/ and every folder of firmware/, as paths from the repo root."""
+    found = [p.parent for p in (REPO / "toolchain").rglob("__init__.py") if p.parent.name != "toolchain"]
+    found += [p for p in (REPO / "firmware").iterdir() if p.is_dir()]
+    return sorted(f"{p.relative_to(REPO).as_posix()}/" for p in found)
+
+
+def test_the_architecture_page_covers_every_package_with_a_file_to_read_first():
+    page = (REPO / "docs" / "architecture.md").read_text()
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([\w/.-]+/)` \|[^|]*\| ([^|]*) \|$", page, re.M)}
+    assert [p for p in packages() if p not in rows] == [], "packages docs/architecture.md's table leaves out"
+    assert {p: first for p, first in rows.items() if "`" not in first} == {}, "a row without a file to read first"
+    diagram = page[page.index("## Data flow"):page.index("## Every package")]
+    named = set(re.findall(r"([\w/]+/)\s+\[", diagram))
+    assert [p for p in packages() if p.startswith("toolchain/") and p.removeprefix("toolchain/") not in named] == [], \
+        "packages the data-flow picture leaves out"
+
+
+def test_readme_layout_names_every_package_the_architecture_page_does():
+    readme = (REPO / "README.md").read_text()
+    layout = readme[readme.index("## Layout"):]
+    layout = layout[:layout.index("```", layout.index("```") + 3)]
+    top = [p for p in packages() if p.count("/") == 2]  # toolchain/<pkg>/ and firmware/<folder>/
+    assert [p for p in top if f"{p.split('/')[1]}/" not in layout] == []
+    modules = [p.stem for p in (REPO / "toolchain").glob("*.py") if not p.stem.startswith("__")]
+    assert [m for m in modules if m not in layout] == []

@@ -27,7 +27,12 @@ def optimize_cmd(
     from toolchain.recipes import load
 
     if model.endswith(".onnx"):  # converted and quantized with the calibration data; export shows the result
+        from toolchain.errors import UsageError
         from toolchain.pipeline import import_onnx
+
+        if given := [f for f, v in (("--prune", prune), ("--distill", distill), ("--qat", qat)) if v]:
+            raise UsageError(f"{', '.join(given)} needs a recipe to fine-tune with; {model} is quantized as it is",
+                             "name the ONNX file in a recipe's [model] file, or drop the flag")
 
         m = import_onnx(Path(model), "host", **options.onnx_options(calibration, input_shape, min_agreement))
         console.success(f"{model}: int8 model in {m['deploy']}")

@@ -1,9 +1,9 @@
 """Step 1 for a model made elsewhere: an ONNX file checked (graph.py), lowered to a float Keras
-model in the device's channels-last layout (lower.py, layout.py), its calibration data
+model in the device's channels-last layout (lower.py, lower_ops.py, lower_shape.py, layout.py), its calibration data
 (calibration.py), and the parity it owes: ONNX Runtime vs the converted float model, int8 vs
 float (parity.py).
 
-Imports: train.tf (lazily), evaluate and leaves."""
+Imports: train.tf (lazily) and leaves."""
 
 from toolchain.importer.calibration import device_dataset, load_calibration, to_device_layout
 from toolchain.importer.errors import OnnxError

@@ -12,7 +12,19 @@ import numpy as np
 from toolchain.importer import layout
 from toolchain.importer.errors import OnnxError
 from toolchain.importer.graph import OnnxModel
-from toolchain.importer.lower_ops import OPS, Context, Value
+from toolchain.importer.lower_ops import (Context, Value, activation, batchnorm, binary, conv, gemm, global_pool,
+                                          matmul, pool, softmax)
+from toolchain.importer.lower_shape import concat, constant, passthrough, reshape, transpose
+
+OPS = {
+    "Conv": conv, "Gemm": gemm, "MatMul": matmul, "BatchNormalization": batchnorm,
+    "Add": binary, "Sub": binary, "Mul": binary,
+    "Relu": activation, "Clip": activation, "LeakyRelu": activation, "Sigmoid": activation, "Tanh": activation,
+    "Softmax": softmax, "MaxPool": pool, "AveragePool": pool, "GlobalAveragePool": global_pool,
+    "GlobalMaxPool": global_pool, "Transpose": transpose, "Flatten": reshape, "Reshape": reshape,
+    "Squeeze": reshape, "Unsqueeze": reshape, "Identity": passthrough, "Dropout": passthrough,
+    "Constant": constant, "Concat": concat,
+}
 
 
 def _constants(proto) -> dict[str, np.ndarray]:

@@ -277,9 +277,10 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
     onnx_model = importer.read(path, input_shape)
     m = manifest.read(d)
     int8 = d / "int8.tflite"
-    key = _key(manifest.file_hash(path), input_shape, code_fingerprint(), min_agreement,
-               calibration and manifest.file_hash(calibration) if calibration and Path(calibration).is_file() else
-               calibration and str(Path(calibration).resolve()))
+    # a calibration file by its contents; a folder of them by its path
+    calibration_id = manifest.file_hash(calibration) if calibration and Path(calibration).is_file() else \
+        calibration and str(Path(calibration).resolve())
+    key = _key(manifest.file_hash(path), input_shape, code_fingerprint(), min_agreement, calibration_id)
     if calibration is None:
         if not (m.get("onnx", {}).get("hash") == manifest.file_hash(path) and int8.is_file()):
             raise importer.OnnxError(f"{path} needs calibration data to be quantized to int8",

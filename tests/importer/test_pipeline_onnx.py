@@ -26,3 +26,29 @@ def test_gesture_pt_on_qemu_both_runtimes(tmp_path, tflm_tree):
     assert table["outputs"]["aot_vs_tflm"]["identical"] == table["outputs"]["aot_vs_tflm"]["samples"] == 20
     assert table["agreement_with_host"] == {"tflm": 1.0, "aot": 1.0}
     assert "Parity of the imported ONNX model" in (d / "report.html").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.qemu
+def test_bare_onnx_with_calibration_then_bench(tmp_path, tflm_tree):
+    """No recipe: optimize with --calibration once; bench later needs none, picks aot (runtime auto), and the
+    device matches the host int8 outputs."""
+    import numpy as np
+    import onnx
+
+    from tests.importer.onnx_models import conv_net
+
+    path = tmp_path / "net.onnx"
+    onnx.save(conv_net(batch=1), str(path))
+    np.save(tmp_path / "cal.npy", np.random.default_rng(0).normal(size=(64, 3, 8, 8)).astype(np.float32))
+    r = run_cli("optimize", "--model", str(path), "--calibration", str(tmp_path / "cal.npy"), build=tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    assert "parity on 64 calibration inputs" in r.stdout and "int8 vs float top-1 agreement" in r.stdout
+    r = run_cli("bench", "--board", "qemu-m4", "--model", str(path), "--tflm-dir", str(tflm_tree),
+                build=tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    assert "runtime auto: aot (the AOT compiler covers every op)" in r.stdout
+    d = tmp_path / "b" / "net" / "qemu-m4"
+    bench = json.loads((d / "bench.json").read_text())
+    assert bench["runtime"] == "aot" and bench["accuracy"]["agreement"] == 1.0
+    assert "Parity of the imported ONNX model" in (d / "report.html").read_text()

@@ -226,7 +226,8 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_
         np.save(d / "tflm_outputs.npy", evaluated.tflm_outputs)
         if recipe.model_file:
             parity = {**m["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), evaluated.tflm_outputs,
-                                                                 recipe.model["min_agreement"])}
+                                                                 recipe.model["min_agreement"]),
+                      "layers": _layer_sqnr(d / "float.keras", deploy, data.x_train, data.x_test)}
             manifest.update(d, parity=parity)
             importer.report(parity)
     m = manifest.update(
@@ -296,7 +297,8 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
             int8.write_bytes(to_tflite(keras.models.load_model(d / "float.keras", compile=False), "int8", x_device))
         qin, _ = io_quant(int8.read_bytes())
         raw = tflm_outputs(int8, qin.quantize(x_device), None)
-        parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), raw, min_agreement)}
+        parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), raw, min_agreement),
+                  "layers": _layer_sqnr(d / "float.keras", int8, x_device, x_device)}
         manifest.update(d, model=name, **{**fields, "parity": parity, "calibration": str(Path(calibration).resolve()),
                                           "onnx": {**fields["onnx"], "hash": manifest.file_hash(path)}})
         importer.report(parity)
@@ -304,6 +306,16 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
     host = manifest.read(d)
     import_tflite(int8, board, name)
     return manifest.update(artifact_dir(name, board), **{k: host[k] for k in ("parity", "input_layout", "onnx")})
+
+
+def _layer_sqnr(float_keras: Path, int8: Path, x_calibration: np.ndarray, x: np.ndarray) -> list[dict] | None:
+    """Each int8 layer's SQNR against the same layer of the float model, converted to a float .tflite for the
+    comparison."""
+    from toolchain.train.tf import keras
+
+    with console.status("comparing every int8 layer with float"):
+        float_tflite = to_tflite(keras.models.load_model(float_keras, compile=False), "float", x_calibration)
+        return importer.layer_sqnr(float_tflite, Path(int8).read_bytes(), x)
 
 
 def import_tflite(path: Path, board: str, name: str | None = None) -> manifest.Manifest:

@@ -18,6 +18,9 @@ def test_gesture_pt_on_qemu_both_runtimes(tmp_path, tflm_tree):
     d = tmp_path / "gesture_pt" / "qemu-m4"
     m = json.loads((d / "manifest.json").read_text())
     assert m["parity"]["onnx_vs_converted_max_abs_diff"] < 1e-4 and m["parity"]["passed"]
+    assert [layer["op"] for layer in m["parity"]["layers"]] == ["RESHAPE", "CONV_2D", "CONV_2D", "RESHAPE", "MEAN",
+                                                                "FULLY_CONNECTED"]
+    assert min(layer["sqnr_db"] for layer in m["parity"]["layers"]) > 20
     assert m["input_layout"] == {"user_shape": [1, 6, 100], "device_shape": [1, 100, 6], "perm": [0, 2, 1]}
     assert "TRANSPOSE" not in m["ops"]
     rows = {a["name"]: a for a in m["artifacts"]}

@@ -9,5 +9,5 @@ from toolchain.importer.calibration import device_dataset, load_calibration, to_
 from toolchain.importer.errors import OnnxError
 from toolchain.importer.graph import is_onnx_ref, read
 from toolchain.importer.lower import device_perm, to_keras
-from toolchain.importer.parity import DEFAULT_AGREEMENT, int8_agreement, report
+from toolchain.importer.parity import DEFAULT_AGREEMENT, int8_agreement, layer_sqnr, report
 from toolchain.importer.step import convert, user_layout

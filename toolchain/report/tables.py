@@ -126,6 +126,9 @@ def parity_rows(m: dict) -> list[tuple[str, str]]:
         verdict = "passed" if p["passed"] else "FAILED: the int8 model decides differently from the float one"
         rows.append(("int8 vs float top-1 agreement",
                      f"{p['int8_vs_float_top1_agreement']:.2%} (threshold {p['threshold']:.2%}): {verdict}"))
+    if p.get("layers"):
+        rows.append(("int8 vs float SQNR per layer", ", ".join(f"#{l['index']} {l['op']} {l['sqnr_db']:.1f} dB"
+                                                             for l in p["layers"])))
     layout = m.get("input_layout")
     if layout:
         rows.append(("input layout", f"user {tuple(layout['user_shape'])} -> device {tuple(layout['device_shape'])} "

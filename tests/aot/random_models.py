@@ -435,3 +435,20 @@ def relu(rng) -> bytes:
 
 
 GENERATORS["relu"] = relu
+
+
+def transpose(rng) -> bytes:
+    """A TRANSPOSE of a rank 2 to 4 int8 tensor by a random permutation."""
+    rank = int(rng.integers(2, 5))
+    shape = [int(v) for v in rng.integers(1, 7, rank)]
+    perm = rng.permutation(rank)
+    mb = ModelBuilder()
+    scale, zp = float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 128))
+    x = mb.tensor(shape, "int8", scale, zp)
+    p = mb.tensor([rank], "int32", data=perm.astype(np.int32))
+    y = mb.tensor([shape[i] for i in perm], "int8", scale, zp)
+    mb.op("TRANSPOSE", [x, p], [y])
+    return mb.build([x], [y])
+
+
+GENERATORS["transpose"] = transpose

@@ -10,6 +10,7 @@ from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lo
                                       lower_reshape, lower_sigmoid, lower_softmax)
 from toolchain.aot.lower_reduce import lower_mean
 from toolchain.aot.lower_relu import lower_relu
+from toolchain.aot.lower_transpose import lower_transpose
 from toolchain.aot.planner import Buffer
 
 LOWERINGS = {
@@ -19,6 +20,7 @@ LOWERINGS = {
     "DEQUANTIZE": lower_quantize, "RESHAPE": lower_reshape, "SQUEEZE": lower_reshape,
     "EXPAND_DIMS": lower_reshape, "PAD": lower_pad, "PADV2": lower_pad, "CONCATENATION": lower_concat,
     "MEAN": lower_mean, "RELU": lower_relu, "RELU6": lower_relu, "LEAKY_RELU": lower_relu,
+    "TRANSPOSE": lower_transpose,
 }
 
 @dataclass

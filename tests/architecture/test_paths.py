@@ -27,7 +27,7 @@ SCANNED = ("docs", "README.md", "boards", "models", "toolchain", "firmware", "te
 
 # files the toolchain writes into the build tree or a generated project, named in docs and comments
 WRITTEN = {paths.BENCH_FILE, paths.PROFILE_FILE, paths.STREAM_FILE, paths.MONITOR_FILE, manifest.NAME,
-           "sweep.json", "emulator.json", "plan.json", "model.c", "model.h", "model_ops.h", "model_data.cc",
+           "sweep.json", "emulator.json", "plan.json", "model.c", "model.h", "model_ops.h", "model_data.cc", "model_data.h",
            "tm_frontend_config.h", "platformio.ini", "main.cpp", "cases.c", "test_input.h", "firmware.elf",
            "sweep.toml"}
 # other projects' files our docs and comments point at (TFLM, GCC, Arduino libraries, the MLPerf Tiny runner,
@@ -82,9 +82,10 @@ class Tree:
 def texts(path: Path) -> list[tuple[int, str]]:
     """(line, text) of what a reader reads as prose: a Markdown file whole, a code file's comments and docstrings."""
     src = path.read_text(errors="replace")
-    if path.suffix == ".md":
+    kind = Path(path.stem).suffix if path.suffix == ".j2" else path.suffix  # a template: what it renders to
+    if kind == ".md":
         return list(enumerate(src.splitlines(), 1))
-    if path.suffix == ".py":
+    if kind == ".py":
         found = [(t.start[0], t.string) for t in tokenize.generate_tokens(io.StringIO(src).readline)
                  if t.type == tokenize.COMMENT]
         for node in ast.walk(ast.parse(src)):
@@ -92,9 +93,9 @@ def texts(path: Path) -> list[tuple[int, str]]:
                     (doc := ast.get_docstring(node, clean=False)):
                 found.append((node.body[0].lineno, doc))
         return found
-    if path.suffix in (".c", ".h", ".cc", ".cpp", ".S", ".ld"):
+    if kind in (".c", ".h", ".cc", ".cpp", ".S", ".ld"):
         return [(src.count("\n", 0, m.start()) + 1, m.group(0)) for m in re.finditer(r"//[^\n]*|/\*.*?\*/", src, re.S)]
-    if path.suffix in (".toml", ".ini", ".sh", ".txt") or src.startswith("#!"):
+    if kind in (".toml", ".ini", ".sh", ".txt") or src.startswith("#!"):
         return [(i, line[line.index("#"):]) for i, line in enumerate(src.splitlines(), 1) if "#" in line]
     return []
 

@@ -139,6 +139,8 @@ def test_the_architecture_page_covers_every_package_with_a_file_to_read_first():
     rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([\w/.-]+/)` \|[^|]*\| ([^|]*) \|$", page, re.M)}
     assert [p for p in packages() if p not in rows] == [], "packages docs/architecture.md's table leaves out"
     assert {p: first for p, first in rows.items() if "`" not in first} == {}, "a row without a file to read first"
+    modules = [p.name for p in (REPO / "toolchain").glob("*.py") if p.name != "__init__.py"]
+    assert [m for m in modules if m not in page] == [], "modules directly under toolchain/ the page leaves out"
     diagram = page[page.index("## Data flow"):page.index("## Every package")]
     named = set(re.findall(r"([\w/]+/)\s+\[", diagram))
     assert [p for p in packages() if p.startswith("toolchain/") and p.removeprefix("toolchain/") not in named] == [], \

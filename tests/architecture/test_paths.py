@@ -2,11 +2,11 @@
 set-up files and the code's comments and docstrings (toolchain/, firmware/, tests/, scripts/) exists.
 
 A token counts as a path when it has a `/` and starts with a folder of the repository (`toolchain/aot/fuse.py`,
-`bench/run.py`), or is a file name with an extension we use (`compile_steps.py`). A path from the repository root
-(`toolchain/`, `firmware/` and the like) must exist as written; a shorter one (`aot/fuse.py`, `kernels/conv.h`) must end
-some path of the repository; a bare file name must be the name of one of its files. Placeholders (`<model>`, `*`),
-the build tree (`build/<model>/<board>/`, not a module), `../shared` beside the repo, the files the toolchain writes
-(WRITTEN) and other projects' files (ELSEWHERE) are not checked.
+`bench/run.py`), or is a file name with an extension we use (`compile_steps.py`). A path from the repository
+root (`toolchain/`, `firmware/` and the like) must exist as written; a shorter one (`aot/fuse.py`,
+`kernels/conv.h`) must end some path of the repository; a bare file name must be the name of one of its files.
+Placeholders (`<model>`, `*`), the build tree (`build/<model>/<board>/`, not a module), `../shared` beside the
+repo, the files the toolchain writes (WRITTEN) and other projects' files (ELSEWHERE) are not checked.
 """
 
 import ast

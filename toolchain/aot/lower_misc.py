@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 
-from toolchain.aot import quant
+from toolchain.aot import kernel_sizes, quant
 from toolchain.aot.graph import Graph, Op
-from toolchain.aot.layer import Const, Layer, c_array, c_float, fail, nhwc, require_int8, same_or_valid, stream_lag
+from toolchain.aot.layer import Const, Layer, c_array, c_float, fail, nhwc, require_int8, same_or_valid
 
 
 def _io(op: Op, graph: Graph, n_in: int = 1, same_size: bool = False):
@@ -34,7 +34,7 @@ def lower_pool(op: Op, graph: Graph) -> Layer:
     layer = Layer(op.index, op.name, func, "tm_pooling_params_t", inputs=[inp.index], output=out.index)
     layer.fields.update(in_h=ih, in_w=iw, channels=c, out_h=oh, out_w=ow, k_h=kh, k_w=kw, stride_h=sh,
                         stride_w=sw, pad_top=pt, pad_left=pl, act_min=lo, act_max=hi)
-    layer.lag = {inp.index: stream_lag(ih, iw, c, oh, ow, c, sh, sw, pt, pl)}
+    layer.set_inplace(inp.index, kernel_sizes.pooling_inplace(layer.fields))
     return layer
 
 

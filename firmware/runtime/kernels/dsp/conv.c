@@ -612,7 +612,7 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
     }
     // The last five (after a whole tile) take the last six in reverse,
     // outputs stepping back: the tile before's last pixel is computed
-    // again, whose input the lag keeps (lower_conv.py); fewer than five are
+    // again, whose input the lag keeps (conv_sizes.c); fewer than five are
     // cheaper in two-pixel tiles.
     if (px + 5 == pixels && px > first) {
       conv_tile_back(p, in, pixels - 1, out + 4 * p->out_c);

@@ -9,11 +9,17 @@
 static int32_t conv_tile_pixels(int32_t kp, int32_t has_rq) { return has_rq && kp <= TM_CONV_TILE_MAX_KP ? 6 : 2; }
 
 // A tile's patches widened to int16 (2 * kp bytes per pixel, kp = the
-// filter row rounded up to 4 taps), then one int8 patch (kp bytes) to
-// gather into when in_c is not whole words.
+// filter row rounded up to 4 taps), then, when in_c is not whole words, one
+// int8 patch to gather into: kp bytes, or more where conv_gather's word
+// copies of all rows but the last run past the patch (rows under 4 bytes).
 size_t tm_conv_scratch_bytes(int32_t k_h, int32_t k_w, int32_t in_c, int32_t has_rq) {
-  const int32_t kp = (k_h * k_w * in_c + 3) / 4 * 4;
-  return (size_t)(2 * conv_tile_pixels(kp, has_rq) * kp + (in_c % 4 == 0 ? 0 : kp));
+  const int32_t kp = (k_h * k_w * in_c + 3) / 4 * 4, row = k_w * in_c;
+  int32_t patch = 0;
+  if (in_c % 4) {
+    const int32_t words = k_h > 1 ? (k_h - 2) * row + (row + 3) / 4 * 4 : 0;
+    patch = words > kp ? words : kp;
+  }
+  return (size_t)(2 * conv_tile_pixels(kp, has_rq) * kp + patch);
 }
 
 // A whole tile's windows are read into scratch before its outputs are

@@ -11,7 +11,7 @@
 // output pixels in order, `ahead` pixels per step, while each pixel still
 // reads the input from its window's first tap (row oy*stride-pad, column
 // ox*stride-pad, clipped to the image) on: everything written up to pixel
-// p + ahead - 1 must stay below the first tap of pixel p. May be negative.
+// p + ahead - 1 must stay below the first tap of pixel p.
 static inline int32_t tm_inplace_stream_lag(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_h, int32_t out_w,
                                             int32_t out_c, int32_t stride_h, int32_t stride_w, int32_t pad_top,
                                             int32_t pad_left, int32_t ahead) {

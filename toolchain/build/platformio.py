@@ -68,7 +68,7 @@ def offline_check(board: Board, model, out_dir: Path, library: tflm_library.Tflm
     (linked with the bare-metal port, --gc-sections), so the fit rests on real code and data sizes plus an
     estimate of the vendor core only. Skipped where that compiler or the TFLM archive is not at hand."""
     shutil.rmtree(out_dir, ignore_errors=True)  # an earlier check's ELF must not pass for this build's
-    if not board.cpu.startswith("cortex-m") or (model.runtime == "tflm" and library is None):
+    if board.core.family != "cortex-m" or (model.runtime == "tflm" and library is None):
         return
     try:
         gcc.compiler(gcc.BARE_METAL)

@@ -59,3 +59,9 @@ def test_the_host_library_is_built_once(tmp_path, monkeypatch):
     finally:
         kernel_sizes._library.cache_clear()
 
+
+
+def test_element_wise_kernels_run_exactly_on_their_input():
+    assert kernel_sizes.elementwise_inplace(True) == (0, 1)
+    assert kernel_sizes.elementwise_inplace(False) is None  # a broadcast reads an operand again
+    assert kernel_sizes.activation_inplace() == kernel_sizes.quantize_inplace() == (0, 1)

@@ -16,7 +16,7 @@ from toolchain.aot.sources import KERNEL_VARIANTS, RUNTIME, runtime_sources
 
 _I32 = ctypes.c_int32
 _P32 = ctypes.POINTER(ctypes.c_int32)
-# C signatures (kernels/conv.h, depthwise_conv.h, pooling.h): argument count, return type
+# C signatures (kernels/<family>.h): int32 argument count, return type (the *_lag ones add two int32 pointers)
 _SIGNATURES = {
     "tm_conv_scratch_bytes": (4, ctypes.c_size_t),
     "tm_conv_inplace_lag": (10, _I32),
@@ -24,6 +24,9 @@ _SIGNATURES = {
     "tm_depthwise_conv_scratch_bytes": (8, ctypes.c_size_t),
     "tm_depthwise_conv_inplace_lag": (14, _I32),
     "tm_pooling_inplace_lag": (9, _I32),
+    "tm_elementwise_inplace_lag": (1, _I32),
+    "tm_activation_inplace_lag": (0, _I32),
+    "tm_quantize_inplace_lag": (0, _I32),
 }
 
 
@@ -85,3 +88,15 @@ def depthwise_inplace(f: dict) -> tuple[int, int] | None:
 def pooling_inplace(f: dict) -> tuple[int, int] | None:
     return _inplace("tm_pooling_inplace_lag", f["in_h"], f["in_w"], f["channels"], f["out_h"], f["out_w"],
                     f["stride_h"], f["stride_w"], f["pad_top"], f["pad_left"])
+
+
+def elementwise_inplace(contiguous: bool) -> tuple[int, int] | None:
+    return _inplace("tm_elementwise_inplace_lag", int(contiguous))
+
+
+def activation_inplace() -> tuple[int, int] | None:
+    return _inplace("tm_activation_inplace_lag")
+
+
+def quantize_inplace() -> tuple[int, int] | None:
+    return _inplace("tm_quantize_inplace_lag")

@@ -243,7 +243,12 @@ static int test_add(int trial) {
   test_fill(in2, p.count);
   tm_ref_elementwise(&p, in_buf, in2, out_ref, tm_ref_add_point);
   tm_elementwise_add(&p, in_buf, in2, out_got);
-  return test_compare("add", trial, p.count);
+  if (test_compare("add", trial, p.count)) return 1;
+  int32_t lag, unit;
+  if (!tm_elementwise_inplace_lag(p.contiguous, &lag, &unit)) return 0;
+  int8_t *out = test_inplace(p.count, lag, unit);  // in place over the first operand
+  tm_elementwise_add(&p, arena + TEST_BUF, in2, out);
+  return test_out("add (in place)", trial, out, p.count);
 }
 
 int main(void) {

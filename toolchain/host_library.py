@@ -1,7 +1,8 @@
 """Firmware C compiled for the host with the system C compiler into a shared
-library, cached under <build>/cache/<name>/<hash>/ by the hash of everything
-it is built from, for the host to call through ctypes: how a fact only the C
-knows (the front-end's features, a kernel's scratch size) reaches Python."""
+library, cached under <cache>/<name>/<hash>/ by the hash of everything it is
+built from, for the host to call through ctypes: how a fact only the C knows
+(the front-end's features, a kernel's scratch size) reaches Python. A leaf:
+callers say where the cache is (their build tree's cache/ folder)."""
 
 import hashlib
 import os
@@ -10,7 +11,6 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from toolchain import paths
 from toolchain.errors import ToolchainError
 
 CFLAGS = ("-O2", "-shared", "-fPIC", "-std=c11", "-Wall", "-Werror")
@@ -24,8 +24,9 @@ def compiler(what: str, error: type[ToolchainError] = ToolchainError) -> str:
     return cc
 
 
-def build(name: str, sources: Sequence[Path], *, headers: Sequence[Path] = (), generated: dict[str, str] | None = None,
-          include_dirs: Sequence[Path] = (), what: str = "", error: type[ToolchainError] = ToolchainError) -> Path:
+def build(name: str, sources: Sequence[Path], cache: Path, *, headers: Sequence[Path] = (),
+          generated: dict[str, str] | None = None, include_dirs: Sequence[Path] = (), what: str = "",
+          error: type[ToolchainError] = ToolchainError) -> Path:
     """The library lib<name>.so made from `sources` (built once, then reused).
 
     `headers` are hashed, not compiled; `generated` maps a header name to its
@@ -39,7 +40,7 @@ def build(name: str, sources: Sequence[Path], *, headers: Sequence[Path] = (), g
     for fname, text in sorted(generated.items()):
         h.update(fname.encode() + text.encode())
     h.update(" ".join(CFLAGS).encode())
-    d = paths.build_root() / "cache" / name / h.hexdigest()[:16]
+    d = Path(cache) / name / h.hexdigest()[:16]
     lib = d / f"lib{name}.so"
     if lib.is_file():
         return lib

@@ -10,7 +10,7 @@ import ctypes
 import functools
 import math
 
-from toolchain import host_library
+from toolchain import host_library, paths
 from toolchain.aot.errors import AotError
 from toolchain.aot.sources import KERNEL_VARIANTS, RUNTIME, runtime_sources
 
@@ -34,9 +34,9 @@ _SIGNATURES = {
 def _library(kernels: str) -> ctypes.CDLL:
     sources = [p for p in runtime_sources(kernels) if p.name.endswith("_sizes.c")]
     headers = sorted((RUNTIME / "kernels").rglob("*.h"))
-    lib = ctypes.CDLL(str(host_library.build(f"kernel_sizes_{kernels}", sources, headers=headers,
-                                             include_dirs=[RUNTIME], what=f"the {kernels} kernels' sizes",
-                                             error=AotError)))
+    path = host_library.build(f"kernel_sizes_{kernels}", sources, paths.build_root() / "cache", headers=headers,
+                              include_dirs=[RUNTIME], what=f"the {kernels} kernels' sizes", error=AotError)
+    lib = ctypes.CDLL(str(path))
     for name, (n, restype) in _SIGNATURES.items():
         fn = getattr(lib, name)
         fn.restype = restype

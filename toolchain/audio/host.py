@@ -17,7 +17,8 @@ SOURCE_DIR = paths.FIRMWARE / "frontend"
 
 def library_path(cfg: FrontendConfig) -> Path:
     """Build (or reuse) the shared library for `cfg` under <build>/cache/frontend/<hash>/."""
-    return host_library.build("frontend", [SOURCE_DIR / "tm_frontend.c"], headers=[SOURCE_DIR / "tm_frontend.h"],
+    return host_library.build("frontend", [SOURCE_DIR / "tm_frontend.c"], paths.build_root() / "cache",
+                              headers=[SOURCE_DIR / "tm_frontend.h"],
                               generated={"tm_frontend_config.h": header(cfg)}, include_dirs=[SOURCE_DIR],
                               what="the audio front-end", error=AudioError)
 

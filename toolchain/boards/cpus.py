@@ -26,4 +26,3 @@ TABLE = {c.name: c for c in (
     Cpu("cortex-a72", "cortex-a", "cortex-a72", ("neon-fp-armv8",), dsp=False, dwt=False, tflm_device=None),
     Cpu("cortex-a76", "cortex-a", "cortex-a76", ("neon-fp-armv8",), dsp=False, dwt=False, tflm_device=None),
 )}
-FPUS = tuple(dict.fromkeys(f for c in TABLE.values() for f in c.fpus))

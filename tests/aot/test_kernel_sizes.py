@@ -1,8 +1,10 @@
 """toolchain/aot/kernel_sizes.py: the kernels' own sizes reach the generator
 (the kernels honour them: tests/firmware/kernels/kernels_test.c)."""
 
+import pytest
+
 from toolchain import paths
-from toolchain.aot import kernel_sizes
+from toolchain.aot import AotError, kernel_sizes
 
 
 def _conv(k_h=3, k_w=3, in_c=8, **kw):
@@ -65,3 +67,14 @@ def test_element_wise_kernels_run_exactly_on_their_input():
     assert kernel_sizes.elementwise_inplace(True) == (0, 1)
     assert kernel_sizes.elementwise_inplace(False) is None  # a broadcast reads an operand again
     assert kernel_sizes.activation_inplace() == kernel_sizes.quantize_inplace() == (0, 1)
+
+
+def test_no_host_compiler_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path))
+    monkeypatch.setenv("CC", "no-such-cc")
+    kernel_sizes._library.cache_clear()
+    try:
+        with pytest.raises(AotError, match="no C compiler 'no-such-cc' for the host build of the portable kernels"):
+            kernel_sizes.conv_scratch(_conv(), True)
+    finally:
+        kernel_sizes._library.cache_clear()

@@ -50,9 +50,9 @@ class Size:
 
 
 def target(board: Board) -> Target:
-    if board.cpu.startswith("cortex-a"):
+    if board.core.family == "cortex-a":
         return LINUX
-    if board.cpu.startswith("cortex-m"):
+    if board.core.family == "cortex-m":
         return BARE_METAL
     raise BuildError(f"no plain GCC build for {board.id} ({board.cpu}) here",
                      "its compiler comes with the PlatformIO platform: build it with `toolchain build` once online")
@@ -60,8 +60,8 @@ def target(board: Board) -> Target:
 
 def machine_flags(board: Board) -> list[str]:
     """-mcpu/-mfpu/-mfloat-abi from the board data."""
-    if board.cpu.startswith("cortex-a"):
-        return [f"-mcpu={board.cpu}"]
+    if board.core.family == "cortex-a":
+        return [f"-mcpu={gcc_cpu(board)}"]
     # unified syntax: the ports' inline asm (`subs`) also assembles for Thumb-1 cores (M0+)
     flags = ["-mthumb", "-masm-syntax-unified", f"-mcpu={gcc_cpu(board)}"]
     return flags + ([f"-mfpu={board.fpu}", "-mfloat-abi=hard"] if board.fpu != "none" else ["-mfloat-abi=soft"])

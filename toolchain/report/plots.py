@@ -228,3 +228,25 @@ def _far_frr_plot(stream: dict | None) -> tuple[str, object]:
     ax.set_ylabel("false rejects (%)")
     ax.legend(fontsize=7)
     return title, fig
+
+
+def _validate_plot(v: dict | None) -> tuple[str, object]:
+    """(title, figure or None): SQNR of each layer's device output against the float model; layers whose device
+    output differs from the host reference in red, layers not received in grey."""
+    layers = (v or {}).get("layers") or []
+    title = f"Validation per layer, {v['runtime']} (validate.json): SQNR against the float model" if v else ""
+    if not layers:
+        return title, None
+    fig, ax = _figure()
+    x = np.arange(len(layers))
+    sqnr = [l["sqnr_db"] if l["sqnr_db"] is not None else 0.0 for l in layers]
+    colors = {"identical": "tab:green", "differs": "tab:red", "not received": "tab:grey"}
+    ax.bar(x, sqnr, color=[colors[l["status"]] for l in layers])
+    for i, l in enumerate(layers):
+        if l["status"] != "identical":
+            ax.annotate("x" if l["status"] == "differs" else "?", (i, 0), ha="center", va="bottom", color="tab:red")
+    ax.set_xticks(x, [f"{l['index']}:{l['op']}" for l in layers])
+    ax.tick_params(axis="x", rotation=60, labelsize=7)
+    ax.set_ylabel("SQNR vs float (dB)" if any(l["sqnr_db"] is not None for l in layers) else "no float model")
+    ax.set_xlabel("green: identical to the host; red x: device differs; grey ?: not received")
+    return title, fig

@@ -44,6 +44,15 @@ def validate(model_ref: str, board_id: str, *, runtime: str | None = None, sampl
         url = flash.flash(model_ref, board.id, port=url, runtime=runtime, seed=seed, tflm_dir=tflm_dir,
                           variant=variant, validate=True) or url
         fw = build.flashed(model_ref, board.id, runtime=runtime, seed=seed, variant=variant)
+    return on_device(fw.board, fw.elf, p, layers, runtime=fw.runtime, model_hash=fw.model_hash, samples=samples,
+                     seed=seed, url=url if not board.emulated else None, started=started)
+
+
+def on_device(board: Board, elf: Path | None, p, layers: list[LayerInfo], *, runtime: str, model_hash: str,
+              samples: int, seed: int = 0, url: str | None = None, started: float | None = None) -> dict:
+    """Stream `samples` held-out inputs through the validation firmware `elf` (QEMU started here) or the board
+    at `url`, comparing as they arrive; validate.json is rewritten after every sample."""
+    started = started or time.monotonic()
     inputs, _, _ = reference_data(p, seed, samples)
     inputs = inputs[:samples]
     with console.status(f"host references for {len(inputs)} samples ({len(layers)} layers)"):
@@ -53,8 +62,8 @@ def validate(model_ref: str, board_id: str, *, runtime: str | None = None, sampl
         if float_path is not None:
             floats = reference.float_layers(float_path, [l.name for l in layers], dequantized_inputs(p.tflite, inputs))
     out = Path(p.dir) / VALIDATE_FILE
-    result = {"model": p.name, "board": board.id, "runtime": fw.runtime, "status": "running", "error": None,
-              "samples_asked": len(inputs), "samples_received": 0, "tflite_hash": fw.model_hash,
+    result = {"model": p.name, "board": board.id, "runtime": runtime, "status": "running", "error": None,
+              "samples_asked": len(inputs), "samples_received": 0, "tflite_hash": model_hash,
               "host_reference": "tflite-micro (TFLM reference kernels, every tensor preserved)",
               "float_reference": float_path and Path(float_path).name, "layers": [], "first_difference": None}
     device: list[dict[int, bytes]] = []
@@ -68,8 +77,8 @@ def validate(model_ref: str, board_id: str, *, runtime: str | None = None, sampl
         manifest.write_json_atomic(out, result)
 
     total = sum(l.nbytes for l in layers)
-    with device_session(fw.board, fw.elf, url if not board.emulated else None) as (client, _):
-        client.expected_hash = fw.model_hash
+    with device_session(board, elf, url) as (client, _):
+        client.expected_hash = model_hash
         try:
             client.resync()
             announce(client, board, layers, total, len(inputs))

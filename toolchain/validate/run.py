@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import boards, build, manifest, modelinfo, pipeline
+from toolchain.audio import features, frontend_of
 from toolchain.bench.run import device_session, reference_data
 from toolchain.boards import Board, runtimes
 from toolchain.build import fit
@@ -55,12 +56,16 @@ def on_device(board: Board, elf: Path | None, p, layers: list[LayerInfo], *, run
     started = started or time.monotonic()
     inputs, _, _ = reference_data(p, seed, samples)
     inputs = inputs[:samples]
+    frontend = frontend_of(p.manifest)
+    # an audio model's firmware takes raw PCM: its network sees the front-end's features, the same C on the host
+    net_inputs = features(inputs, frontend) if frontend else inputs
     with console.status(f"host references for {len(inputs)} samples ({len(layers)} layers)"):
-        host = reference.tflm_layers(Path(p.tflite), layers, inputs)
+        host = reference.tflm_layers(Path(p.tflite), layers, net_inputs)
         float_path = float_reference(p)
         floats = None
         if float_path is not None:
-            floats = reference.float_layers(float_path, [l.name for l in layers], dequantized_inputs(p.tflite, inputs))
+            floats = reference.float_layers(float_path, [l.name for l in layers],
+                                            dequantized_inputs(p.tflite, net_inputs))
     out = Path(p.dir) / VALIDATE_FILE
     result = {"model": p.name, "board": board.id, "runtime": runtime, "status": "running", "error": None,
               "samples_asked": len(inputs), "samples_received": 0, "tflite_hash": model_hash,
@@ -139,7 +144,7 @@ def check_ram(board: Board, p, runtime: str, layers: list[LayerInfo]) -> None:
         f"{p.name}'s validation firmware needs about {est.ram_bytes:,} B of RAM, {board.id} has {board.ram_bytes:,} B: "
         f"every layer's output is kept whole ({runtime} arena {arena:,} B; the largest, layer {largest.index} "
         f"'{largest.name}', is {largest.nbytes:,} B) besides {est.ram_bytes - arena:,} B of harness, runtime and stack",
-        f"validate on qemu-m4 (the same code, {boards.load('qemu-m4').ram_bytes:,} B of RAM) or a board with more RAM")
+        "validate on an emulated board with the same core and more RAM (qemu-m4), or on a board with more RAM")
 
 
 def dequantized_inputs(tflite: Path, x: np.ndarray) -> np.ndarray:

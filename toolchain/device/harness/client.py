@@ -370,7 +370,8 @@ class DeviceClient:
         payload = b"".join(c.encode() + b"%" for c in [*cmds, final])
         back = self.layer_bytes_on_link(output_bytes, layers) + 16 * (self.info.output_count if self.info else 1)
         budget = self.budget(len(payload), back, inferences=1)
-        deadline = time.monotonic() + budget
+        started = time.monotonic()
+        deadline = started + budget
         try:
             self.transport.write(payload)
             replies = []
@@ -387,6 +388,8 @@ class DeviceClient:
         if how:
             self.loads[how] += 1
         result = self._collect(deadline, budget, out_file)
+        if result.error is None:  # an upper bound (the outputs' transfer is in it): what deadlines need
+            self.infer_s = time.monotonic() - started
         if out_file is not None and result.error and "validate file" in result.error:
             # a QEMU on another machine cannot write our file: the serial link carries the outputs from now on
             log.info("the device cannot write %s (%s); outputs come as hex lines", out_file, result.error)

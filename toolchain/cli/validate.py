@@ -23,6 +23,8 @@ def validate_cmd(
     tflm_dir: Path = TFLM_DIR,
     kernels: str = KERNELS,
     variant: str = options.VARIANT,
+    float_model: Path = typer.Option(None, "--float", help="A float .tflite of the same network, for SQNR per layer "
+                                     "when the model was imported (a recipe's float model is used by itself)."),
     as_json: bool = options.JSON,
 ) -> None:
     """Compare every layer's output on the device with the host reference and the float model.
@@ -38,7 +40,7 @@ def validate_cmd(
 
     exit_on(signal.SIGTERM, signal.SIGHUP)  # partial results are saved as "interrupted"
     r = validate(model, board, runtime=runtime, samples=samples, seed=seed, url=port, tflm_dir=tflm_dir,
-                 kernels=kernels, variant=variant)
+                 kernels=kernels, variant=variant, float_model=float_model)
     report.write(build_root() / model_name(model) / board)
     if as_json:
         console.out.print_json(json.dumps(r))
@@ -51,3 +53,5 @@ def validate_cmd(
     if r["status"] != "complete":
         raise ValidateError(f"validation stopped early: {r['error']}",
                             f"the layers compared so far are in {VALIDATE_FILE}; check the link and rerun")
+    if r["first_difference"]:
+        raise typer.Exit(1)  # the verdict above names the layer; scripts and CI see a failure

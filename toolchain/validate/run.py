@@ -29,7 +29,9 @@ FLOAT_REFERENCE = "validate-float.tflite"  # the float model the int8 one came f
 
 def validate(model_ref: str, board_id: str, *, runtime: str | None = None, samples: int = DEFAULT_SAMPLES,
              seed: int = 0, url: str | None = None, tflm_dir: Path | None = None, kernels: str | None = None,
-             variant: str | None = None) -> dict:
+             variant: str | None = None, float_model: Path | None = None) -> dict:
+    """`float_model`: a float .tflite of the same network (tensor names matched) to measure SQNR against, for a
+    model imported without one; a recipe's own float model is found by itself."""
     if samples < 1:
         raise UsageError(f"--samples {samples} would compare nothing", "pass --samples 1 or more")
     started = time.monotonic()
@@ -37,6 +39,8 @@ def validate(model_ref: str, board_id: str, *, runtime: str | None = None, sampl
     runtime = runtimes.for_board(board, runtime)
     p = pipeline.prepare(model_ref, board.id, seed, variant)
     layers = model_layers(Path(p.tflite))
+    if float_model is not None and not Path(float_model).is_file():
+        raise ValidateError(f"no float model at {float_model}", "pass the float .tflite this int8 model came from")
     check_ram(board, p, runtime, layers)
     if board.emulated:
         fw = build.build(model_ref, board.id, runtime=runtime, seed=seed, tflm_dir=tflm_dir, kernels=kernels,
@@ -46,11 +50,12 @@ def validate(model_ref: str, board_id: str, *, runtime: str | None = None, sampl
                           variant=variant, validate=True) or url
         fw = build.flashed(model_ref, board.id, runtime=runtime, seed=seed, variant=variant)
     return on_device(fw.board, fw.elf, p, layers, runtime=fw.runtime, model_hash=fw.model_hash, samples=samples,
-                     seed=seed, url=url if not board.emulated else None, started=started)
+                     seed=seed, url=url if not board.emulated else None, started=started, float_model=float_model)
 
 
 def on_device(board: Board, elf: Path | None, p, layers: list[LayerInfo], *, runtime: str, model_hash: str,
-              samples: int, seed: int = 0, url: str | None = None, started: float | None = None) -> dict:
+              samples: int, seed: int = 0, url: str | None = None, started: float | None = None,
+              float_model: Path | None = None) -> dict:
     """Stream `samples` held-out inputs through the validation firmware `elf` (QEMU started here) or the board
     at `url`, comparing as they arrive; validate.json is rewritten after every sample."""
     started = started or time.monotonic()
@@ -61,7 +66,7 @@ def on_device(board: Board, elf: Path | None, p, layers: list[LayerInfo], *, run
     net_inputs = features(inputs, frontend) if frontend else inputs
     with console.status(f"host references for {len(inputs)} samples ({len(layers)} layers)"):
         host = reference.tflm_layers(Path(p.tflite), layers, net_inputs)
-        float_path = float_reference(p)
+        float_path = Path(float_model) if float_model else float_reference(p)
         floats = None
         if float_path is not None:
             floats = reference.float_layers(float_path, [l.name for l in layers],

@@ -91,7 +91,7 @@ def on_device(board: Board, elf: Path | None, p, layers: list[LayerInfo], *, run
         client.expected_hash = model_hash
         try:
             client.resync()
-            announce(client, board, layers, total, len(inputs))
+            announce(client, layers, total, len(inputs))
             result["link"] = {"url": client.transport.url}
             with console.progress("comparing every layer", len(inputs)) as advance:
                 for x in inputs:
@@ -117,16 +117,17 @@ def on_device(board: Board, elf: Path | None, p, layers: list[LayerInfo], *, run
     return result
 
 
-def announce(client, board: Board, layers: list[LayerInfo], total: int, samples: int) -> None:
+def announce(client, layers: list[LayerInfo], total: int, samples: int) -> None:
     """Say how much will cross the link and how long it should take, before it starts."""
     on_link = client.layer_bytes_on_link(total, len(layers))
     largest = max(layers, key=lambda l: l.nbytes)
     per_sample = on_link / client.rate
-    how = "a host file (semihosting) and" if on_link < total else ""
-    console.info(f"{len(layers)} layers, {total:,} B of outputs per sample (largest: layer {largest.index} "
-                 f"'{largest.name}', {largest.nbytes:,} B); {on_link:,} B over {how} {client.transport.url} at "
-                 f"~{client.rate:,.0f} B/s: about {per_sample:.1f} s per sample, {per_sample * samples:.0f} s for "
-                 f"{samples} samples plus the inferences")
+    url = client.transport.url
+    how = (f"written to a host file by semihosting, {on_link:,} B of headers over {url}" if on_link < total
+           else f"{on_link:,} B as hex lines over {url}")
+    console.info(f"{len(layers)} layers, {total:,} B of outputs per sample (the largest: layer {largest.index}, "
+                 f"{largest.nbytes:,} B), {how} at ~{client.rate:,.0f} B/s: about {per_sample:.1f} s per sample, "
+                 f"{per_sample * samples:.0f} s for {samples} samples, plus the inferences")
 
 
 def check_ram(board: Board, p, runtime: str, layers: list[LayerInfo]) -> None:

@@ -113,3 +113,21 @@ def test_sqnr_against_the_float_model():
     r = compare(layers(), [OUTPUTS], host, [{"t0": f}], 1)
     want = 10 * np.log10(np.sum(f * f) / (len(f) * 0.01))
     assert abs(r[0]["sqnr_db"] - want) < 0.01 and r[1]["sqnr_db"] is None
+
+
+def test_report_plots_sqnr_and_marks_mismatches(tmp_path):
+    import json
+
+    from toolchain import report
+
+    host = [{i: np.frombuffer(d, np.uint8) for i, d in OUTPUTS.items()}]
+    device = dict(OUTPUTS)
+    device[2] = bytes([1]) + OUTPUTS[2][1:]
+    floats = [{f"t{i}": np.frombuffer(d, np.uint8) * 0.5 + 0.1 for i, d in OUTPUTS.items()}]
+    rows = compare(layers(), [device], host, floats, 1)
+    (tmp_path / "validate.json").write_text(json.dumps({
+        "model": "m", "board": "qemu-m4", "runtime": "aot", "status": "complete", "error": None, "layers": rows,
+        "first_difference": first_difference(rows), "samples_received": 1}))
+    page = report.write(tmp_path).read_text()
+    assert "Validation per layer, aot (validate.json): SQNR against the float model" in page
+    assert page.count("data:image/png;base64,") == 1

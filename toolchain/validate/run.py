@@ -13,6 +13,7 @@ from toolchain.audio import features, frontend_of
 from toolchain.bench.run import device_session, reference_data
 from toolchain.boards import Board, runtimes
 from toolchain.build import fit
+from toolchain.build.audio import lut
 from toolchain.console import console
 from toolchain.device import flash
 from toolchain.device.harness.errors import HarnessError, TransportError
@@ -62,8 +63,9 @@ def on_device(board: Board, elf: Path | None, p, layers: list[LayerInfo], *, run
     inputs, _, _ = reference_data(p, seed, samples)
     inputs = inputs[:samples]
     frontend = frontend_of(p.manifest)
-    # an audio model's firmware takes raw PCM: its network sees the front-end's features, the same C on the host
-    net_inputs = features(inputs, frontend) if frontend else inputs
+    # an audio model's firmware takes raw PCM: its network sees the front-end's features (the same C on the host)
+    # mapped to its input quantization by the firmware's table
+    net_inputs = lut(p.tflite)[features(inputs, frontend).astype(np.int32) + 128] if frontend else inputs
     with console.status(f"host references for {len(inputs)} samples ({len(layers)} layers)"):
         host = reference.tflm_layers(Path(p.tflite), layers, net_inputs)
         float_path = Path(float_model) if float_model else float_reference(p)

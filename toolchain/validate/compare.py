@@ -23,10 +23,12 @@ def compare(layers: list[LayerInfo], device: list[dict[int, bytes]], host: list[
         for s, got in enumerate(device):
             if layer.index not in got:
                 continue
-            dev = layer.array(got[layer.index]).astype(np.int64)
-            ref = np.asarray(host[s][layer.index]).astype(np.int64).reshape(dev.shape)
+            # integers in LSB; a float tensor (TFLM runs float models) in its own units
+            wide = np.float64 if np.dtype(layer.dtype).kind == "f" else np.int64
+            dev = layer.array(got[layer.index]).astype(wide)
+            ref = np.asarray(host[s][layer.index]).astype(wide).reshape(dev.shape)
             compared += 1
-            diff = int(np.max(np.abs(dev - ref))) if dev.size else 0
+            diff = np.max(np.abs(dev - ref)).item() if dev.size else 0
             identical += diff == 0
             if diff and first_bad is None:
                 first_bad = s

@@ -17,9 +17,9 @@
 #include "tm_model.h"
 #include "tm_port.h"
 
-// bytes per m-hex- line: 128 hex digits keep a line short for any host's reader
+// bytes per m-hex- line: the build passes VALIDATE_HEX_BYTES of toolchain/build/project.py
 #ifndef TM_VALIDATE_HEX_BYTES
-#define TM_VALIDATE_HEX_BYTES 64
+#error "TM_VALIDATE_HEX_BYTES is defined by the validation build"
 #endif
 
 static int tm_validate_active;

@@ -64,7 +64,7 @@ def layers() -> list[LayerInfo]:
 
 
 def test_every_layer_arrives_checked():
-    got = client(Scripted(device_reply(OUTPUTS))).layer_outputs(b"\1\2\3\4", 310, 3)
+    got = client(Scripted(device_reply(OUTPUTS))).layer_outputs(b"\1\2\3\4", 1000)
     assert got.error is None and got.how == "hex"
     assert got.tensors == OUTPUTS and got.announced == [0, 1, 2]
 
@@ -72,7 +72,7 @@ def test_every_layer_arrives_checked():
 def test_link_dropped_mid_transfer_keeps_the_layers_that_arrived():
     reply = device_reply(OUTPUTS)
     cut = reply.index(b"m-tensor-[1,") + 200  # inside layer 1's hex lines
-    got = client(Scripted(reply, cut)).layer_outputs(b"\1\2\3\4", 310, 3)
+    got = client(Scripted(reply, cut)).layer_outputs(b"\1\2\3\4", 1000)
     assert "link lost" in got.error
     assert got.tensors == {0: OUTPUTS[0]}
     host = [{i: np.frombuffer(d, np.uint8) for i, d in OUTPUTS.items()}] * 2
@@ -91,7 +91,7 @@ def test_a_damaged_layer_is_not_compared():
     reply = device_reply(OUTPUTS)
     at = reply.index(b"m-hex-[", reply.index(b"m-tensor-[1,")) + 7
     reply = reply[:at] + b"00" * 8 + reply[at + 16:]  # 8 bytes of layer 1 changed on the way
-    got = client(Scripted(reply)).layer_outputs(b"\1\2\3\4", 310, 3)
+    got = client(Scripted(reply)).layer_outputs(b"\1\2\3\4", 1000)
     assert 1 not in got.tensors and "layer 1" in got.error
     assert set(got.tensors) == {0, 2}
 

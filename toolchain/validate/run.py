@@ -14,6 +14,7 @@ from toolchain.bench.run import device_session, reference_data
 from toolchain.boards import Board, runtimes
 from toolchain.build import fit
 from toolchain.build.audio import lut
+from toolchain.build.project import VALIDATE_HEX_BYTES
 from toolchain.console import console
 from toolchain.device import flash
 from toolchain.device.harness.errors import HarnessError, TransportError
@@ -98,7 +99,7 @@ def on_device(board: Board, elf: Path | None, p, layers: list[LayerInfo], *, run
             with console.progress("comparing every layer", len(inputs)) as advance:
                 for x in inputs:
                     got = client.retrying("validate", lambda x=x: client.layer_outputs(
-                        np.ascontiguousarray(x).tobytes(), total, len(layers)))
+                        np.ascontiguousarray(x).tobytes(), bytes_on_link(client, layers)))
                     device.append(got.tensors)
                     result["link"]["outputs_by"] = got.how
                     if got.error:
@@ -119,9 +120,18 @@ def on_device(board: Board, elf: Path | None, p, layers: list[LayerInfo], *, run
     return result
 
 
+def bytes_on_link(client, layers: list[LayerInfo]) -> int:
+    """What one sample's validation reply puts on the link: an m-tensor- line per layer, and unless the outputs go
+    to a host file, the outputs as hex (two digits a byte, nine more characters a line)."""
+    header = 24 * len(layers)
+    if client.outputs_by_file:
+        return header
+    return header + sum(2 * l.nbytes + 9 * -(-l.nbytes // VALIDATE_HEX_BYTES) for l in layers)
+
+
 def announce(client, layers: list[LayerInfo], total: int, samples: int) -> None:
     """Say how much will cross the link and how long it should take, before it starts."""
-    on_link = client.layer_bytes_on_link(total, len(layers))
+    on_link = bytes_on_link(client, layers)
     largest = max(layers, key=lambda l: l.nbytes)
     per_sample = on_link / client.rate
     url = client.transport.url

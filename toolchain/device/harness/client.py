@@ -342,23 +342,19 @@ class DeviceClient:
         self.loads[how] += 1
         return StreamPiece(hits, frames, inferences, fe, net, out_check)
 
-    def layer_bytes_on_link(self, output_bytes: int, layers: int) -> int:
-        """Bytes a validation reply puts on the link: hex lines (2 digits a byte, 9 more per 64 bytes) unless the
-        device writes the outputs to a host file."""
-        per_layer = 24  # the m-tensor- line
-        if self._validate_by_file():
-            return per_layer * layers
-        return per_layer * layers + 2 * output_bytes + 9 * (output_bytes // 64 + layers)
-
-    def _validate_by_file(self) -> bool:
+    @property
+    def outputs_by_file(self) -> bool:
+        """Whether a validation build will write layer outputs to a host file (QEMU semihosting on this
+        machine) rather than send them over the link."""
         return bool(self.info and self.info.file_load and self.transport.fast and not self._file_failed)
 
-    def layer_outputs(self, load: bytes, output_bytes: int, layers: int) -> LayerOutputs:
-        """Load `load`, run `validate%` and collect every layer's output as it arrives. A fault before the
-        device starts answering is raised (the caller may retry); one during the transfer ends it, and what
-        arrived whole is returned with the reason in `error`."""
+    def layer_outputs(self, load: bytes, reply_bytes: int) -> LayerOutputs:
+        """Load `load`, run `validate%` and collect every layer's output as it arrives; `reply_bytes`: what the
+        reply will put on the link (its deadline allows for them). A fault before the device starts answering
+        is raised (the caller may retry); one during the transfer ends it, and what arrived whole is returned
+        with the reason in `error`."""
         lines, how = self._load_commands(load)
-        by_file = self._validate_by_file()
+        by_file = self.outputs_by_file
         out_file = Path(self._file_dir.name) / "layers.bin" if by_file and self._file_dir else None
         if by_file and out_file is None:
             self._file_dir = tempfile.TemporaryDirectory(prefix="tm-harness-")
@@ -368,7 +364,7 @@ class DeviceClient:
         cmds = [f"db load {len(load)}", *lines]
         final = f"validate file {out_file}" if out_file else "validate"
         payload = b"".join(c.encode() + b"%" for c in [*cmds, final])
-        back = self.layer_bytes_on_link(output_bytes, layers) + 16 * (self.info.output_count if self.info else 1)
+        back = reply_bytes + 16 * (self.info.output_count if self.info else 1)
         budget = self.budget(len(payload), back, inferences=1)
         started = time.monotonic()
         deadline = started + budget
@@ -384,7 +380,7 @@ class DeviceClient:
             raise LinkLost(f"link lost ({e.message})") from e
         if self._file_refused(cmds, replies, how):
             self._drain(0.2)  # the validate command's answer to a load that failed
-            return self.layer_outputs(load, output_bytes, layers)
+            return self.layer_outputs(load, reply_bytes)
         if how:
             self.loads[how] += 1
         result = self._collect(deadline, budget, out_file)
@@ -395,7 +391,7 @@ class DeviceClient:
             log.info("the device cannot write %s (%s); outputs come as hex lines", out_file, result.error)
             self._file_failed = True
             self._drain(0.2)
-            return self.layer_outputs(load, output_bytes, layers)
+            return self.layer_outputs(load, reply_bytes)
         return result
 
     def _collect(self, deadline: float, budget: float, out_file: Path | None) -> LayerOutputs:

@@ -103,7 +103,10 @@ def test_first_difference_names_the_layer_in_lsb():
     r = compare(layers(), [device], host, None, 1)
     first = first_difference(r)
     assert (first["index"], first["tensor"], first["max_abs_diff_lsb"]) == (1, "t1", 3)
+    assert first["first_differing_element"] == {"at": [0], "device": OUTPUTS[1][0] + 3, "host": OUTPUTS[1][0]}
     assert r[0]["status"] == "identical"
+    ok, line = verdict({"layers": r, "first_difference": first, "samples_received": 1})
+    assert not ok and "layer 1 (CONV_2D, tensor 't1')" in line and "at [0] the device has 53" in line
 
 
 def test_sqnr_against_the_float_model():

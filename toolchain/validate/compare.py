@@ -17,7 +17,7 @@ def compare(layers: list[LayerInfo], device: list[dict[int, bytes]], host: list[
     for layer in layers:
         compared = identical = 0
         max_diff = 0
-        first_bad = None
+        first_bad = where = None
         signal = noise = 0.0
         float_seen = 0
         for s, got in enumerate(device):
@@ -32,6 +32,9 @@ def compare(layers: list[LayerInfo], device: list[dict[int, bytes]], host: list[
             identical += diff == 0
             if diff and first_bad is None:
                 first_bad = s
+                # the element that differs most in the first sample that differs, to look at by hand
+                at = np.unravel_index(int(np.argmax(np.abs(dev - ref))), dev.shape)
+                where = {"at": [int(i) for i in at], "device": dev[at].item(), "host": ref[at].item()}
             max_diff = max(max_diff, diff)
             f = floats[s].get(layer.name) if floats else None
             if f is not None and f.size == dev.size and layer.scale:
@@ -48,6 +51,7 @@ def compare(layers: list[LayerInfo], device: list[dict[int, bytes]], host: list[
         rows.append({"index": layer.index, "op": layer.op, "tensor": layer.name, "shape": list(layer.shape),
                      "bytes": layer.nbytes, "status": status, "samples": compared, "samples_asked": samples,
                      "identical_samples": identical, "max_abs_diff_lsb": max_diff, "first_differing_sample": first_bad,
+                     "first_differing_element": where,
                      "sqnr_db": sqnr(signal, noise) if float_seen else None})
     return rows
 

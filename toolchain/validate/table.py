@@ -24,9 +24,11 @@ def verdict(r: dict) -> tuple[bool, str]:
     """(all identical, what to say)."""
     first = r["first_difference"]
     if first:
+        e = first["first_differing_element"]
         return False, (f"first difference: layer {first['index']} ({first['op']}, tensor '{first['tensor']}'): "
-                       f"max |diff| {first['max_abs_diff_lsb']} LSB, first in sample {first['first_differing_sample']}; "
-                       "every layer before it is identical")
+                       f"max |diff| {first['max_abs_diff_lsb']} LSB; in sample {first['first_differing_sample']} at "
+                       f"{e['at']} the device has {e['device']}, the host {e['host']}; every layer before it is "
+                       "identical")
     missing = [l["index"] for l in r["layers"] if l["status"] == "not received"]
     if missing:
         return False, (f"layers {missing[0]}..{missing[-1]} not received; the {len(r['layers']) - len(missing)} "

@@ -134,3 +134,15 @@ def test_report_plots_sqnr_and_marks_mismatches(tmp_path):
     page = report.write(tmp_path).read_text()
     assert "Validation per layer, aot (validate.json): SQNR against the float model" in page
     assert page.count("data:image/png;base64,") == 1
+
+
+def test_bad_options_are_one_line_before_any_work(tmp_path):
+    from tests.cli.test_bad_input import assert_clean_error
+    from tests.conftest import run_cli
+
+    for args, needle in ((["--samples", "0"], "--samples 0 would compare nothing"),
+                         (["--board", "nope"], "unknown board 'nope'"),
+                         (["--runtime", "foo"], "unknown runtime 'foo'")):
+        r = run_cli("validate", "--model", "digits", *args, build=tmp_path)
+        assert_clean_error(r, needle)
+    assert not any(tmp_path.iterdir())  # nothing trained, built or written

@@ -39,6 +39,9 @@ def validate(model_ref: str, board_id: str, *, runtime: str | None = None, sampl
     started = time.monotonic()
     board = boards.load(board_id)
     runtime = runtimes.for_board(board, runtime)
+    if not runtimes.named(runtime).compiles:
+        raise ValidateError(f"the {runtime} runtime runs the .tflite as it is: there is no firmware to hook each layer",
+                            "validate with --runtime aot or --runtime tflm")
     p = pipeline.prepare(model_ref, board.id, seed, variant)
     layers = model_layers(Path(p.tflite))
     if float_model is not None and not Path(float_model).is_file():

@@ -421,3 +421,42 @@ def residual(rng) -> bytes:
 GENERATORS["chain"] = chain
 GENERATORS["mean"] = mean
 GENERATORS["residual"] = residual
+
+
+def audio_conv(rng) -> bytes:
+    """The convolutions the converter writes for small audio and sensor models: 1 or 2 input channels,
+    DEPTHWISE_CONV_2D with a multiplier of 2 to 8 (a 1-channel Conv2D becomes one) or CONV_2D, 1xN and
+    Nx1 kernels (Conv1D), strides up to 3, dilation."""
+    cin, depthwise = int(rng.choice([1, 2])), bool(rng.random() < 0.7)
+    mult, cout = int(rng.integers(2, 9)), int(rng.integers(2, 17))
+    if depthwise:
+        cout = cin * mult
+    shape = rng.choice(["1xN", "Nx1", "NxM"])
+    kh = 1 if shape == "1xN" else int(rng.integers(2, 11))
+    kw = 1 if shape == "Nx1" else int(rng.integers(2, 9))
+    sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    dh, dw = (int(rng.integers(1, 4)), int(rng.integers(1, 4))) if rng.random() < 0.3 else (1, 1)
+    same = bool(rng.random() < 0.6)
+    h, w = int(rng.integers(kh * dh, kh * dh + 20)), int(rng.integers(kw * dw, kw * dw + 20))
+    oh, ow = _geometry(rng, h, kh, sh, dh, same), _geometry(rng, w, kw, sw, dw, same)
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    opts = dict(padding=0 if same else 1, stride_w=sw, stride_h=sh, fused_activation_function=int(rng.choice(ACTS)),
+                dilation_w_factor=dw, dilation_h_factor=dh)
+    if depthwise:
+        wt, ws = _weights(mb, rng, [1, kh, kw, cout], cout, 3)
+        taps = kh * kw
+    else:
+        wt, ws = _weights(mb, rng, [cout, kh, kw, cin], cout, 0)
+        taps = kh * kw * cin
+    b = _bias(mb, rng, cout, s_in, ws)
+    y = _act_tensor(mb, rng, [1, oh, ow, cout], _out_scale(rng, s_in, ws, taps))
+    if depthwise:
+        mb.op("DEPTHWISE_CONV_2D", [x, wt, b], [y], depth_multiplier=mult, **opts)
+    else:
+        mb.op("CONV_2D", [x, wt, b], [y], **opts)
+    return mb.build([x], [y])
+
+
+GENERATORS["audio_conv"] = audio_conv

@@ -460,3 +460,82 @@ def audio_conv(rng) -> bytes:
 
 
 GENERATORS["audio_conv"] = audio_conv
+
+
+# 16x8: int16 activations with zero point 0, int8 weights, int64 biases (the converter's 16x8 mode).
+
+def _act16(mb, rng, shape, scale=None):
+    return mb.tensor(shape, "int16", float(rng.uniform(1e-4, 1e-3)) if scale is None else scale, 0)
+
+
+def _bias64(mb, rng, n, in_scale, w_scale):
+    scale = in_scale * np.asarray(w_scale)
+    return mb.tensor([n], "int64", scale, np.zeros(n, np.int64), rng.integers(-300000, 300000, n))
+
+
+def _out_scale16(rng, in_scale, w_scale, taps):
+    spread = np.sqrt(max(taps, 1)) * 10000 * in_scale * 74 * float(np.mean(w_scale))
+    return float(spread / rng.uniform(2000, 8000))
+
+
+def conv_16x8(rng) -> bytes:
+    h, w, kh, kw, sh, sw, dh, dw, same, oh, ow = _conv_like(rng, False)
+    cin, cout = int(rng.choice([1, 2, 3, 4, 8])), int(rng.integers(1, 13))
+    mb = ModelBuilder()
+    x = _act16(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    wt, ws = _weights(mb, rng, [cout, kh, kw, cin], cout, 0)
+    b = _bias64(mb, rng, cout, s_in, ws)
+    y = _act16(mb, rng, [1, oh, ow, cout], _out_scale16(rng, s_in, ws, kh * kw * cin))
+    mb.op("CONV_2D", [x, wt, b], [y], padding=0 if same else 1, stride_w=sw, stride_h=sh,
+          fused_activation_function=int(rng.choice([0, 1, 3])), dilation_w_factor=dw, dilation_h_factor=dh)
+    return mb.build([x], [y])
+
+
+def depthwise_16x8(rng) -> bytes:
+    h, w, kh, kw, sh, sw, dh, dw, same, oh, ow = _conv_like(rng, True)
+    cin, mult = int(rng.choice([1, 2, 3, 4, 8])), int(rng.choice([1, 1, 2, 3]))
+    cout = cin * mult
+    mb = ModelBuilder()
+    x = _act16(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    wt, ws = _weights(mb, rng, [1, kh, kw, cout], cout, 3)
+    b = _bias64(mb, rng, cout, s_in, ws)
+    y = _act16(mb, rng, [1, oh, ow, cout], _out_scale16(rng, s_in, ws, kh * kw))
+    mb.op("DEPTHWISE_CONV_2D", [x, wt, b], [y], padding=0 if same else 1, stride_w=sw, stride_h=sh,
+          depth_multiplier=mult, fused_activation_function=int(rng.choice([0, 1, 3])), dilation_w_factor=dw,
+          dilation_h_factor=dh)
+    return mb.build([x], [y])
+
+
+def fully_connected_16x8(rng) -> bytes:
+    din, dout, batches = int(rng.integers(1, 200)), int(rng.integers(1, 40)), int(rng.choice([1, 1, 2]))
+    mb = ModelBuilder()
+    x = _act16(mb, rng, [batches, din])
+    s_in = mb.tensors[x]["scale"]
+    ws = np.full(dout, rng.uniform(0.002, 0.02))
+    wt = mb.tensor([dout, din], "int8", ws[:1], [0], rng.integers(-127, 128, (dout, din)))
+    b = mb.tensor([dout], "int64", [s_in * ws[0]], [0], rng.integers(-300000, 300000, dout))
+    y = _act16(mb, rng, [batches, dout], _out_scale16(rng, s_in, ws, din))
+    mb.op("FULLY_CONNECTED", [x, wt, b] if rng.random() < 0.9 else [x, wt, -1], [y],
+          fused_activation_function=int(rng.choice([0, 1, 3])))
+    return mb.build([x], [y])
+
+
+def pool_16x8(rng) -> bytes:
+    h, w, c = int(rng.integers(1, 13)), int(rng.integers(1, 13)), int(rng.integers(1, 9))
+    k, s = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+    same = bool(rng.random() < 0.5)
+    oh, ow = _geometry(rng, h, k, s, 1, same), _geometry(rng, w, k, s, 1, same)
+    if oh < 1 or ow < 1:
+        h, w, same, oh, ow = k, k, True, (k + s - 1) // s, (k + s - 1) // s
+    mb = ModelBuilder()
+    scale = float(rng.uniform(1e-4, 1e-3))
+    x, y = mb.tensor([1, h, w, c], "int16", scale, 0), mb.tensor([1, oh, ow, c], "int16", scale, 0)
+    mb.op(str(rng.choice(["AVERAGE_POOL_2D", "MAX_POOL_2D"])), [x], [y], padding=0 if same else 1, stride_w=s,
+          stride_h=s, filter_width=k, filter_height=k, fused_activation_function=int(rng.choice([0, 1])))
+    return mb.build([x], [y])
+
+
+GENERATORS_16X8 = {"conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
+                   "fully_connected_16x8": fully_connected_16x8, "pool_16x8": pool_16x8}

@@ -1,5 +1,5 @@
-"""The convolutions of small audio and sensor models (random_models.audio_conv), including a
-1-channel depthwise lowered as a standard convolution, bit-exact with the TFLM host interpreter:
+"""The convolutions of small audio and sensor models (random_models.audio_conv), including
+depthwise layers on 1 or 2 input channels lowered as standard convolutions, bit-exact with the TFLM host interpreter:
 portable kernels on the host, DSP twins on Cortex-M4F (QEMU)."""
 
 import shutil
@@ -27,15 +27,18 @@ def _check(result, n):
     assert result.returncode == 0
 
 
-def test_one_channel_depthwise_is_lowered_as_a_convolution():
+def test_narrow_depthwise_is_lowered_as_a_convolution():
     rng = np.random.default_rng(3)
     for _ in range(40):
         model = random_models.audio_conv(rng)
         graph: Graph = read_tflite_bytes(model)
         op = graph.ops[0]
-        ic = graph.tensors[op.inputs[0]].shape[-1]
+        ic, oc = graph.tensors[op.inputs[0]].shape[-1], graph.tensors[op.outputs[0]].shape[-1]
+        w = graph.tensors[op.inputs[1]].shape
+        three = w[1] == w[2] == 3 and op.options["dilation_h_factor"] == op.options["dilation_w_factor"] == 1
         [layer] = lower_graph(graph)
-        expect = "tm_conv_eval" if op.name == "CONV_2D" or ic == 1 else "tm_depthwise_conv_eval"
+        as_conv = op.name == "CONV_2D" or ic == 1 or (ic == 2 and oc > 2 and not three)
+        expect = "tm_conv_eval" if as_conv else "tm_depthwise_conv_eval"
         assert (op.name, layer.func) == (op.name, expect)
 
 

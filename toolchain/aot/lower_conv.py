@@ -143,13 +143,22 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
     kh, kw = w.shape[1], w.shape[2]
     if w.shape[0] != 1 or w.shape[3] != oc or oc % ic:
         raise fail(op, graph, f"filter {list(w.shape)} does not match input channels {ic} / output {oc}")
-    if ic == 1:
+    win = _window(op, graph, ih, iw, kh, kw, oh, ow)
+    three = kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1
+    if ic == 1 or (ic == 2 and oc > ic and not three):
         # One input channel: every output channel reads the same taps, so this
         # is a standard convolution with out_c filters of one channel (the
-        # converter's form of a 1-channel Conv2D). The same sums and the same
-        # per-channel requantization, run by the conv kernels' pixel tiles.
-        return _conv_layer(op, graph, inp, out, np.ascontiguousarray(w.data.transpose(3, 1, 2, 0)), w.scale)
-    win = _window(op, graph, ih, iw, kh, kw, oh, ow)
+        # converter's form of a 1-channel Conv2D). Two, with a multiplier: a
+        # convolution whose filters are zero on the other channel, twice the
+        # multiplies but each pixel's patch gathered once for all out_c
+        # filters (the depthwise kernels' generic path expands every input row
+        # to out_c channels first). Zero taps add nothing, so the sums and the
+        # per-channel requantization are TFLM's depthwise ones: bit-exact, run
+        # by the conv kernels' pixel tiles. (The 3x3 path keeps its own kernel.)
+        filters = np.zeros((oc, kh, kw, ic), np.int8)
+        for c in range(oc):
+            filters[c, :, :, c // (oc // ic)] = w.data[0, :, :, c]
+        return _conv_layer(op, graph, inp, out, filters, w.scale)
     mults, shifts = quant.per_channel_multipliers(inp.sc, w.scale, out.sc, oc)
     layer = Layer(op.index, op.name, "tm_depthwise_conv_eval", "tm_depthwise_conv_params_t",
                   inputs=[inp.index], output=out.index)

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+// CONV_2D 16x8: int16 activations (zero point 0), per-channel int8 weights,
+// int64 bias, NHWC, batch 1. Everything is a constant folded by the AOT
+// generator ("prepare").
+#ifndef FIRMWARE_RUNTIME_KERNELS_CONV_16X8_H_
+#define FIRMWARE_RUNTIME_KERNELS_CONV_16X8_H_
+
+#include <stdint.h>
+
+typedef struct {
+  int16_t in_h, in_w, in_c;      // input shape (NHWC, N = 1)
+  int16_t out_h, out_w, out_c;   // output shape
+  int16_t k_h, k_w;              // filter size
+  int16_t stride_h, stride_w;
+  int16_t dil_h, dil_w;          // dilation factors (1 = dense)
+  int16_t pad_top, pad_left;     // implicit zero padding before row/column 0
+  int16_t kp;                    // filter row: k_h * k_w * in_c rounded up to 4 (zero-padded)
+  int32_t act_min, act_max;      // fused activation clamp, in int16 output units
+  const int8_t *weights;         // [out_c][kp]: [k_h][k_w][in_c] taps, then zeros
+  const int64_t *bias;           // per channel (zeros when the model has none)
+  const int32_t *mult;           // per-channel Q31 multiplier
+  const int32_t *shift;          // per-channel power-of-two shift (> 0: left)
+  int16_t *scratch;              // DSP kernel: one pixel's patch, kp int16 (4-byte aligned)
+} tm_conv_16x8_params_t;
+
+// out[out_h][out_w][out_c] = conv(in); out never overlaps in.
+void tm_conv_16x8_eval(const tm_conv_16x8_params_t *p, const int16_t *in, int16_t *out);
+
+#endif  // FIRMWARE_RUNTIME_KERNELS_CONV_16X8_H_

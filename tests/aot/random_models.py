@@ -537,5 +537,14 @@ def pool_16x8(rng) -> bytes:
     return mb.build([x], [y])
 
 
-GENERATORS_16X8 = {"conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
+def softmax_16x8(rng) -> bytes:
+    shape = [1, int(rng.integers(1, 40))] if rng.random() < 0.6 else [1, int(rng.integers(1, 5)), int(rng.integers(1, 12))]
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "int16", float(rng.uniform(1e-4, 2e-3)), 0)
+    y = mb.tensor(shape, "int16", 1 / 32768, 0)
+    mb.op("SOFTMAX", [x], [y], beta=float(rng.choice([1.0, 1.0, 0.5, 2.0])))
+    return mb.build([x], [y])
+
+
+GENERATORS_16X8 = {"softmax_16x8": softmax_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
                    "fully_connected_16x8": fully_connected_16x8, "pool_16x8": pool_16x8}

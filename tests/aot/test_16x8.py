@@ -46,19 +46,19 @@ def test_16x8_bitexact_on_cortex_m4(tmp_path):
     _check(c_runner.run(c_runner.build_qemu(cases, tmp_path, kernels="dsp"), qemu=True), len(cases))
 
 
-def _softmax_16x8(zp: int = 0) -> bytes:
+def _concat_16x8() -> bytes:
     mb = ModelBuilder()
-    x = mb.tensor([1, 10], "int16", 1e-3, zp)
-    y = mb.tensor([1, 10], "int16", 1 / 32768, 0)
-    mb.op("SOFTMAX", [x], [y], beta=1.0)
-    return mb.build([x], [y])
+    a, b = mb.tensor([1, 4], "int16", 1e-3, 0), mb.tensor([1, 4], "int16", 1e-3, 0)
+    y = mb.tensor([1, 8], "int16", 1e-3, 0)
+    mb.op("CONCATENATION", [a, b], [y], axis=1, fused_activation_function=0)
+    return mb.build([a], [y])
 
 
 def test_op_without_a_16x8_kernel_is_refused_naming_op_layer_and_runtime():
     with pytest.raises(AotError) as err:
-        lower_graph(read_tflite_bytes(_softmax_16x8()))
+        lower_graph(read_tflite_bytes(_concat_16x8()))
     text = str(err.value)
-    assert "layer 0 (SOFTMAX" in text and "no 16x8 kernel" in text and "--runtime tflm" in text
+    assert "layer 0 (CONCATENATION" in text and "no 16x8 kernel" in text and "--runtime tflm" in text
     assert "\n" not in text
 
 

@@ -5,7 +5,7 @@ reference kernels run 16x8."""
 
 import numpy as np
 
-from toolchain.aot import quant
+from toolchain.aot import lut_16x8, quant
 from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph, Op, Tensor
 from toolchain.aot.layer import Const, Layer, describe, fail, nhwc, same_or_valid
@@ -166,7 +166,27 @@ def lower_pool_16x8(op: Op, graph: Graph) -> Layer:
     return layer
 
 
+def lower_softmax_16x8(op: Op, graph: Graph) -> Layer:
+    inp, out = _io(op, graph)
+    if inp.size != out.size or not inp.shape:
+        raise fail(op, graph, f"input {list(inp.shape)} and output {list(out.shape)} differ")
+    if abs(out.sc - 1 / 32768) > 0.001 / 32768:
+        raise fail(op, graph, f"output scale {out.sc} is not 1/32768, the 16x8 SOFTMAX output scale")
+    depth = int(inp.shape[-1])
+    beta = float(np.float32(op.options.get("beta", 1.0)))
+    mult, shift = quant.quantize_multiplier(float(np.float64(inp.sc) * beta / (10.0 / 65535.0)))
+    i = op.index
+    layer = Layer(i, op.name, "tm_softmax_16x8_eval", "tm_softmax_16x8_params_t", inputs=[inp.index],
+                  output=out.index)
+    layer.consts += [Const(f"l{i}_exp_lut", "int16_t", lut_16x8.softmax_exp()),
+                     Const(f"l{i}_recip_lut", "int16_t", lut_16x8.softmax_recip())]
+    layer.fields.update(rows=inp.size // depth, depth=depth, in_mult=mult, in_shift=shift,
+                        exp_lut=f"l{i}_exp_lut", recip_lut=f"l{i}_recip_lut")
+    return layer
+
+
 LOWERINGS_16X8 = {
+    "SOFTMAX": lower_softmax_16x8,
     "FULLY_CONNECTED": lower_fully_connected_16x8, "CONV_2D": lower_conv_16x8,
     "DEPTHWISE_CONV_2D": lower_depthwise_16x8, "AVERAGE_POOL_2D": lower_pool_16x8, "MAX_POOL_2D": lower_pool_16x8,
     "RESHAPE": lower_reshape, "SQUEEZE": lower_reshape, "EXPAND_DIMS": lower_reshape,

@@ -162,6 +162,7 @@ def main() -> None:
     ap.add_argument("--tflm-dir", default=os.environ.get("TOOLCHAIN_TFLM_DIR", str(REPO.parent / "shared" / "third_party" / "tflite-micro")))
     ap.add_argument("--only", default="", help="substring of the op family to run")
     ap.add_argument("--skip", type=int, default=0, help="start at this row (after an interrupted run)")
+    ap.add_argument("--rows", default="", help="only these rows, e.g. 25,31 (0-based, as seeded)")
     args = ap.parse_args()
     args.tflm_dir = str(Path(args.tflm_dir).resolve())  # each bench runs in a temporary directory
     print("| op family | shape | MACs | TFLM + CMSIS-NN instructions | AOT instructions | AOT / TFLM | outputs identical |")
@@ -169,7 +170,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for n, (family, shape, build) in enumerate(SHAPES):
-            if (args.only and args.only not in family) or n < args.skip:
+            rows = {int(r) for r in args.rows.split(",") if r}
+            if (args.only and args.only not in family) or n < args.skip or (rows and n not in rows):
                 continue
             model, macs = build(np.random.default_rng(n))
             path = work / f"shape{n}.tflite"

@@ -100,9 +100,10 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
                 part.fields["scratch"] = f"(int8_t *)(tm_arena + {conv_scratch})"
             params += layer.param_views()
         else:
-            if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t", "tm_conv_16x8_params_t"):
+            if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t", "tm_conv_16x8_params_t",
+                               "tm_fully_connected_16x8_params_t"):
                 off = scratch.get(f"s{layer.index}")
-                ctype = "int16_t" if layer.ptype == "tm_conv_16x8_params_t" else "int8_t"
+                ctype = "int16_t" if "16x8" in layer.ptype else "int8_t"
                 layer.fields["scratch"] = f"({ctype} *)(tm_arena + {off})" if off is not None else "0"
             call = _call(layer, ptr)
             if layer.ptype:

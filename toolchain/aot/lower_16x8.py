@@ -102,6 +102,7 @@ def lower_fully_connected_16x8(op: Op, graph: Graph) -> Layer:
                      Const(f"l{i}_bias", "int64_t", _bias(op, graph, out_depth))]
     layer.fields.update(batches=inp.size // in_depth, in_depth=in_depth, out_depth=out_depth, row=row,
                         act_min=lo, act_max=hi, weights=f"l{i}_weights", bias=f"l{i}_bias", mult=mult, shift=shift)
+    layer.scratch = 2 * row  # the DSP kernel's swizzled input row
     layer.macs = inp.size * out_depth
     return layer
 

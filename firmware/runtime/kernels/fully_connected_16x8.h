@@ -14,6 +14,7 @@ typedef struct {
   const int8_t *weights;        // [out_depth][row]
   const int64_t *bias;          // per output channel (0 when the model has none)
   int32_t mult, shift;          // Q31 multiplier and shift of in_scale * w_scale / out_scale
+  int16_t *scratch;             // DSP kernel: one input row, row int16 (4-byte aligned)
 } tm_fully_connected_16x8_params_t;
 
 // out[b][o] = requantize(bias[o] + sum_i in[b][i] * weights[o][i]).

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // CONV_2D 16x8 for cores with the DSP extension: each output pixel's patch is
 // gathered once into the scratch (zeros for taps outside the input and for
-// the padding up to kp), then every filter row is one SMLALD inner product
-// (kernels/dsp/dot_16x8.h).
+// the padding up to kp) and swizzled in place, then the filter rows run two
+// at a time through SMLALD (kernels/dsp/dot_16x8.h).
 #include "kernels/conv_16x8.h"
 
 #include <string.h>
@@ -34,14 +34,23 @@ static void conv16_gather(const tm_conv_16x8_params_t *p, const int16_t *in, int
 
 void tm_conv_16x8_eval(const tm_conv_16x8_params_t *p, const int16_t *in, int16_t *out) {
   const int patch = p->k_h * p->k_w * p->in_c;
-  for (int i = patch; i < p->kp; ++i) p->scratch[i] = 0;
+  uint32_t *x = (uint32_t *)p->scratch;
   for (int oy = 0; oy < p->out_h; ++oy) {
-    for (int ox = 0; ox < p->out_w; ++ox) {
+    for (int ox = 0; ox < p->out_w; ++ox, out += p->out_c) {
       conv16_gather(p, in, oy * p->stride_h - p->pad_top, ox * p->stride_w - p->pad_left, p->scratch);
-      const int8_t *w = p->weights;
-      for (int oc = 0; oc < p->out_c; ++oc, w += p->kp) {
-        const int64_t acc = tm_dsp_dot_16x8(p->scratch, w, p->kp, p->bias[oc]);
-        *out++ = tm_ref_requantize_16x8(acc, p->mult[oc], p->shift[oc], p->act_min, p->act_max);
+      for (int i = patch; i < p->kp; ++i) p->scratch[i] = 0;
+      tm_dsp_swizzle_16x8(p->scratch, x, p->kp);
+      int oc = 0;
+      for (; oc + 1 < p->out_c; oc += 2) {
+        int64_t a0 = p->bias[oc], a1 = p->bias[oc + 1];
+        const int8_t *w = p->weights + (int32_t)oc * p->kp;
+        tm_dsp_dot2_16x8(x, w, w + p->kp, p->kp, &a0, &a1);
+        out[oc] = tm_ref_requantize_16x8(a0, p->mult[oc], p->shift[oc], p->act_min, p->act_max);
+        out[oc + 1] = tm_ref_requantize_16x8(a1, p->mult[oc + 1], p->shift[oc + 1], p->act_min, p->act_max);
+      }
+      if (oc < p->out_c) {
+        const int64_t a = tm_dsp_dot_16x8(x, p->weights + (int32_t)oc * p->kp, p->kp, p->bias[oc]);
+        out[oc] = tm_ref_requantize_16x8(a, p->mult[oc], p->shift[oc], p->act_min, p->act_max);
       }
     }
   }

@@ -100,8 +100,7 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
                 part.fields["scratch"] = f"(int8_t *)(tm_arena + {conv_scratch})"
             params += layer.param_views()
         else:
-            if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t", "tm_conv_16x8_params_t",
-                               "tm_fully_connected_16x8_params_t"):
+            if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t", "tm_conv_16x8_params_t"):
                 off = scratch.get(f"s{layer.index}")
                 ctype = "int16_t" if "16x8" in layer.ptype else "int8_t"
                 layer.fields["scratch"] = f"({ctype} *)(tm_arena + {off})" if off is not None else "0"

@@ -77,6 +77,20 @@ def _rows(weights: np.ndarray, width: int) -> np.ndarray:
     return out
 
 
+def _weight_copies(layer: Layer, i: int, rows: np.ndarray) -> None:
+    """The int8 rows for the portable kernel and the same widened to int16 for
+    the DSP twin, each compiled only where its kernel runs (kernels/weights_16x8.h)."""
+    layer.consts += [Const(f"l{i}_weights", "int8_t", rows, guard="!defined(__ARM_FEATURE_DSP)"),
+                     Const(f"l{i}_weights16", "int16_t", rows.astype(np.int16), guard="defined(__ARM_FEATURE_DSP)")]
+    layer.fields.update(weights=f"TM_16X8_W8(l{i}_weights)", weights16=f"TM_16X8_W16(l{i}_weights16)")
+
+
+def _acc32(rows: np.ndarray, bias: np.ndarray) -> int:
+    """1 when every channel's sum fits int32 whatever the input: |bias| + 32768 * sum|w| < 2^31."""
+    bound = np.abs(bias.astype(np.int64)) + 32768 * np.abs(rows.astype(np.int64)).sum(axis=1)
+    return int(bool(np.all(bound < (1 << 31))))
+
+
 def _channel_consts(layer: Layer, i: int, bias: np.ndarray, mults: list, shifts: list) -> None:
     layer.consts += [Const(f"l{i}_bias", "int64_t", bias), Const(f"l{i}_mult", "int32_t", np.array(mults, np.int64)),
                      Const(f"l{i}_shift", "int32_t", np.array(shifts, np.int64))]
@@ -98,11 +112,11 @@ def lower_fully_connected_16x8(op: Op, graph: Graph) -> Layer:
     i = op.index
     layer = Layer(i, op.name, "tm_fully_connected_16x8_eval", "tm_fully_connected_16x8_params_t",
                   inputs=[inp.index], output=out.index)
-    layer.consts += [Const(f"l{i}_weights", "int8_t", _rows(w.data, row)),
-                     Const(f"l{i}_bias", "int64_t", _bias(op, graph, out_depth))]
+    rows, bias = _rows(w.data, row), _bias(op, graph, out_depth)
+    _weight_copies(layer, i, rows)
+    layer.consts.append(Const(f"l{i}_bias", "int64_t", bias))
     layer.fields.update(batches=inp.size // in_depth, in_depth=in_depth, out_depth=out_depth, row=row,
-                        act_min=lo, act_max=hi, weights=f"l{i}_weights", bias=f"l{i}_bias", mult=mult, shift=shift)
-    layer.scratch = 2 * row  # the DSP kernel's swizzled input row
+                        act_min=lo, act_max=hi, acc32=_acc32(rows, bias), bias=f"l{i}_bias", mult=mult, shift=shift)
     layer.macs = inp.size * out_depth
     return layer
 
@@ -120,12 +134,13 @@ def lower_conv_16x8(op: Op, graph: Graph) -> Layer:
     kp = (kh * kw * ic + 3) // 4 * 4
     i = op.index
     layer = Layer(i, op.name, "tm_conv_16x8_eval", "tm_conv_16x8_params_t", inputs=[inp.index], output=out.index)
-    layer.consts.append(Const(f"l{i}_weights", "int8_t", _rows(w.data, kp)))
-    _channel_consts(layer, i, _bias(op, graph, oc), mults, shifts)
+    rows, bias = _rows(w.data, kp), _bias(op, graph, oc)
+    _weight_copies(layer, i, rows)
+    _channel_consts(layer, i, bias, mults, shifts)
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw,
                         **_window(op, graph, ih, iw, kh, kw, oh, ow), kp=kp, act_min=lo, act_max=hi,
-                        weights=f"l{i}_weights")
-    layer.scratch = 2 * kp  # the DSP kernel's int16 patch
+                        acc32=_acc32(rows, bias))
+    layer.scratch = 4 * kp  # the DSP kernel's two int16 patches
     layer.macs = oh * ow * oc * kh * kw * ic
     return layer
 
@@ -179,8 +194,8 @@ def lower_softmax_16x8(op: Op, graph: Graph) -> Layer:
     i = op.index
     layer = Layer(i, op.name, "tm_softmax_16x8_eval", "tm_softmax_16x8_params_t", inputs=[inp.index],
                   output=out.index)
-    layer.consts += [Const(f"l{i}_exp_lut", "int16_t", lut_16x8.softmax_exp()),
-                     Const(f"l{i}_recip_lut", "int16_t", lut_16x8.softmax_recip())]
+    layer.consts += [Const(f"l{i}_exp_lut", "int16_t", lut_16x8.softmax_exp().astype(np.int16)),
+                     Const(f"l{i}_recip_lut", "int16_t", lut_16x8.softmax_recip().astype(np.int16))]
     layer.fields.update(rows=inp.size // depth, depth=depth, in_mult=mult, in_shift=shift,
                         exp_lut=f"l{i}_exp_lut", recip_lut=f"l{i}_recip_lut")
     return layer

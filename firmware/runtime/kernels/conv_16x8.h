@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "kernels/weights_16x8.h"
+
 typedef struct {
   int16_t in_h, in_w, in_c;      // input shape (NHWC, N = 1)
   int16_t out_h, out_w, out_c;   // output shape
@@ -16,11 +18,13 @@ typedef struct {
   int16_t pad_top, pad_left;     // implicit zero padding before row/column 0
   int16_t kp;                    // filter row: k_h * k_w * in_c rounded up to 4 (zero-padded)
   int32_t act_min, act_max;      // fused activation clamp, in int16 output units
-  const int8_t *weights;         // [out_c][kp]: [k_h][k_w][in_c] taps, then zeros
+  int32_t acc32;                 // 1 when every channel's |bias| + 32767 * sum|w| < 2^31: int32 sums are exact
+  const int8_t *weights;         // portable kernel: [out_c][kp], [k_h][k_w][in_c] taps then zeros (else 0)
+  const int16_t *weights16;      // DSP kernel: the same widened to int16 (else 0; kernels/weights_16x8.h)
   const int64_t *bias;           // per channel (zeros when the model has none)
   const int32_t *mult;           // per-channel Q31 multiplier
   const int32_t *shift;          // per-channel power-of-two shift (> 0: left)
-  int16_t *scratch;              // DSP kernel: one pixel's patch, kp int16 (4-byte aligned)
+  int16_t *scratch;              // DSP kernel: two pixels' patches, 2 * kp int16
 } tm_conv_16x8_params_t;
 
 // out[out_h][out_w][out_c] = conv(in); out never overlaps in.

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// The 16x8 DSP twins' inner products: int16 activations times int8 weights,
-// four taps per step into exact int64 sums with SMLALD. SXTB16 splits a
-// weight word into taps (0, 2) and (1, 3), so the activations are first
-// swizzled the same way, once per patch (x0 x1 x2 x3 -> x0 x2 x1 x3), and
-// every filter row then costs one weight load, two SXTB16 and two SMLALD per
-// four taps; two rows at a time share the activation loads.
+// The 16x8 DSP twins' inner products: int16 activations times weights widened
+// to int16 at generation time (kernels/weights_16x8.h), two taps per
+// multiply-accumulate. When the generator proved the int32 sum exact
+// (acc32), SMLAD over two pixels times two filter rows (four sums, each
+// activation and weight word loaded once per four products); else SMLALD
+// into int64 sums, two rows at a time. The requantization is the spec's
+// 64-bit one on the int32 or int64 sum.
 #ifndef FIRMWARE_RUNTIME_KERNELS_DSP_DOT_16X8_H_
 #define FIRMWARE_RUNTIME_KERNELS_DSP_DOT_16X8_H_
 
@@ -12,44 +13,56 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "kernels/dsp/dsp_common.h"
-
-// dst[4q..4q+3] = src[4q], src[4q+2], src[4q+1], src[4q+3] as two words per
-// quad; n a multiple of 4, dst 4-byte aligned, src at any alignment.
-static inline void tm_dsp_swizzle_16x8(const int16_t *src, uint32_t *dst, int n) {
-  for (int i = 0; i < n; i += 4, dst += 2) {
-    uint32_t x01, x23;
-    memcpy(&x01, src + i, 4);
-    memcpy(&x23, src + i + 2, 4);
-    dst[0] = (x01 & 0xFFFFu) | (x23 << 16);
-    dst[1] = (x23 & 0xFFFF0000u) | (x01 >> 16);
-  }
+// A word of two int16 at any 2-byte alignment (one LDR on Cortex-M4).
+static inline int32_t tm_dsp_pair16(const int16_t *p) {
+  int32_t v;
+  memcpy(&v, p, 4);
+  return v;
 }
 
-// *a0 += x . w0, *a1 += x . w1 over n taps (a multiple of 4), x swizzled.
-static inline void tm_dsp_dot2_16x8(const uint32_t *x, const int8_t *w0, const int8_t *w1, int n, int64_t *a0,
-                                    int64_t *a1) {
-  int64_t s0 = *a0, s1 = *a1;
-  for (int i = 0; i < n; i += 4, x += 2) {
-    const uint32_t lo = x[0], hi = x[1];
-    const uint32_t q0 = tm_dsp_load4(w0 + i), q1 = tm_dsp_load4(w1 + i);
-    s0 = __smlald((int32_t)lo, tm_dsp_even(q0), s0);
-    s0 = __smlald((int32_t)hi, tm_dsp_odd(q0), s0);
-    s1 = __smlald((int32_t)lo, tm_dsp_even(q1), s1);
-    s1 = __smlald((int32_t)hi, tm_dsp_odd(q1), s1);
+// s[0..3] += (x0 . w0, x0 . w1, x1 . w0, x1 . w1) over n taps (a multiple of 4), int32 sums.
+static inline void tm_dsp_dot22_16x8(const int16_t *x0, const int16_t *x1, const int16_t *w0, const int16_t *w1,
+                                     int n, int32_t *s) {
+  int32_t s00 = s[0], s01 = s[1], s10 = s[2], s11 = s[3];
+  const int16_t *end = x0 + n;
+  const int32_t dx = (int32_t)(x1 - x0), dw = (int32_t)(w1 - w0);
+  for (; x0 < end; x0 += 4, w0 += 4) {  // four taps per step: eight loads for sixteen products
+    int32_t a = tm_dsp_pair16(x0), b = tm_dsp_pair16(x0 + dx);
+    int32_t u = tm_dsp_pair16(w0), v = tm_dsp_pair16(w0 + dw);
+    s00 = __smlad(a, u, s00);
+    s01 = __smlad(a, v, s01);
+    s10 = __smlad(b, u, s10);
+    s11 = __smlad(b, v, s11);
+    a = tm_dsp_pair16(x0 + 2), b = tm_dsp_pair16(x0 + dx + 2);
+    u = tm_dsp_pair16(w0 + 2), v = tm_dsp_pair16(w0 + dw + 2);
+    s00 = __smlad(a, u, s00);
+    s01 = __smlad(a, v, s01);
+    s10 = __smlad(b, u, s10);
+    s11 = __smlad(b, v, s11);
   }
-  *a0 = s0;
-  *a1 = s1;
+  s[0] = s00, s[1] = s01, s[2] = s10, s[3] = s11;
 }
 
-// acc + x . w over n taps (a multiple of 4), x swizzled.
-static inline int64_t tm_dsp_dot_16x8(const uint32_t *x, const int8_t *w, int n, int64_t acc) {
-  for (int i = 0; i < n; i += 4, x += 2) {
-    const uint32_t q = tm_dsp_load4(w + i);
-    acc = __smlald((int32_t)x[0], tm_dsp_even(q), acc);
-    acc = __smlald((int32_t)x[1], tm_dsp_odd(q), acc);
-  }
+// acc + x . w over n taps (a multiple of 2), int32 sum.
+static inline int32_t tm_dsp_dot32_16x8(const int16_t *x, const int16_t *w, int n, int32_t acc) {
+  for (int i = 0; i < n; i += 2) acc = __smlad(tm_dsp_pair16(x + i), tm_dsp_pair16(w + i), acc);
   return acc;
+}
+
+// acc + x . w over n taps (a multiple of 2), int64 sum.
+static inline int64_t tm_dsp_dot64_16x8(const int16_t *x, const int16_t *w, int n, int64_t acc) {
+  for (int i = 0; i < n; i += 2) acc = __smlald(tm_dsp_pair16(x + i), tm_dsp_pair16(w + i), acc);
+  return acc;
+}
+
+// reference/requantize_16x8.h for an int32 sum: one SMLAL onto the rounding
+// constant, then the 64-bit shift.
+static inline int16_t tm_dsp_requantize32_16x8(int32_t acc, int32_t mult, int32_t shift, int32_t lo, int32_t hi) {
+  const int32_t reduced = mult < 0x7FFF0000 ? (mult + (1 << 15)) >> 16 : 0x7FFF;
+  const int total = 15 - shift;
+  int32_t v = (int32_t)((((int64_t)1 << (total - 1)) + (int64_t)acc * reduced) >> total);
+  v = v < lo ? lo : v;
+  return (int16_t)(v > hi ? hi : v);
 }
 
 #endif  // FIRMWARE_RUNTIME_KERNELS_DSP_DOT_16X8_H_

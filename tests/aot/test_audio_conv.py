@@ -37,7 +37,7 @@ def test_narrow_depthwise_is_lowered_as_a_convolution():
         w = graph.tensors[op.inputs[1]].shape
         three = w[1] == w[2] == 3 and op.options["dilation_h_factor"] == op.options["dilation_w_factor"] == 1
         [layer] = lower_graph(graph)
-        as_conv = op.name == "CONV_2D" or ic == 1 or (ic == 2 and oc > 2 and not three)
+        as_conv = op.name == "CONV_2D" or ((ic == 1 or (ic == 2 and oc > 2)) and not three)
         expect = "tm_conv_eval" if as_conv else "tm_depthwise_conv_eval"
         assert (op.name, layer.func) == (op.name, expect)
 

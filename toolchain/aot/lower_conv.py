@@ -145,7 +145,7 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
         raise fail(op, graph, f"filter {list(w.shape)} does not match input channels {ic} / output {oc}")
     win = _window(op, graph, ih, iw, kh, kw, oh, ow)
     three = kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1
-    if ic == 1 or (ic == 2 and oc > ic and not three):
+    if (ic == 1 or (ic == 2 and oc > ic)) and not three:
         # One input channel: every output channel reads the same taps, so this
         # is a standard convolution with out_c filters of one channel (the
         # converter's form of a 1-channel Conv2D). Two, with a multiplier: a
@@ -154,7 +154,9 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
         # filters (the depthwise kernels' generic path expands every input row
         # to out_c channels first). Zero taps add nothing, so the sums and the
         # per-channel requantization are TFLM's depthwise ones: bit-exact, run
-        # by the conv kernels' pixel tiles. (The 3x3 path keeps its own kernel.)
+        # by the conv kernels' pixel tiles. (Undilated 3x3 windows keep the
+        # depthwise kernel's paired-row path, faster there: shape sweep rows
+        # "16x16x1, multiplier 8" and "32x32x1, multiplier 3" in docs/benchmarks.md.)
         filters = np.zeros((oc, kh, kw, ic), np.int8)
         for c in range(oc):
             filters[c, :, :, c // (oc // ic)] = w.data[0, :, :, c]

@@ -548,3 +548,4 @@ def softmax_16x8(rng) -> bytes:
 
 GENERATORS_16X8 = {"softmax_16x8": softmax_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
                    "fully_connected_16x8": fully_connected_16x8, "pool_16x8": pool_16x8}
+GENERATORS.update(GENERATORS_16X8)  # the random-model suites (host and QEMU) cover 16x8 too

@@ -41,9 +41,10 @@ def test_16x8_bitexact_host(tmp_path):
 @pytest.mark.qemu
 @pytest.mark.skipif(not (shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc")),
                     reason="qemu-system-arm / arm-none-eabi-gcc not installed")
-def test_16x8_bitexact_on_cortex_m4(tmp_path):
-    cases = _cases(seed=1609)
-    _check(c_runner.run(c_runner.build_qemu(cases, tmp_path, kernels="dsp"), qemu=True), len(cases))
+@pytest.mark.parametrize("kernels", ["dsp", "portable"])
+def test_16x8_bitexact_on_cortex_m4(kernels, tmp_path):
+    cases = _cases(seed=1609 if kernels == "dsp" else 1610, per_kind=PER_KIND if kernels == "dsp" else 4)
+    _check(c_runner.run(c_runner.build_qemu(cases, tmp_path, kernels=kernels), qemu=True), len(cases))
 
 
 def _concat_16x8() -> bytes:

@@ -47,6 +47,23 @@ def test_16x8_bitexact_on_cortex_m4(kernels, tmp_path):
     _check(c_runner.run(c_runner.build_qemu(cases, tmp_path, kernels=kernels), qemu=True), len(cases))
 
 
+def test_fully_connected_multiplier_is_the_double_product_with_a_bias(tmp_path):
+    """The sine recipe's first 16x8 layer: float32(in * w) / out and double(in) * double(w) / out round to
+    Q15 multipliers one apart; TFLM (with a bias) takes the double one."""
+    mb = ModelBuilder()
+    x = mb.tensor([1, 1], "int16", 0.00019118016643915325, 0)
+    w = [75, -60, 105, -123, -33, -98, 0, 127, -10, -20, 88, 1, -13, -9, -111, -27]
+    wt = mb.tensor([16, 1], "int8", [0.0037961762864142656], [0], np.array(w).reshape(16, 1))
+    bias = [-1008453, 0, -1055880, 0, 0, 0, 0, 336170, -158476, 0, -1128324, -158077, -82698, 0, 0, 1778387]
+    b = mb.tensor([16], "int64", [0.00019118016643915325 * 0.0037961762864142656], [0], np.array(bias))
+    y = mb.tensor([1, 16], "int16", 9.961650357581675e-05, 0)
+    mb.op("FULLY_CONNECTED", [x, wt, b], [y], fused_activation_function=1)
+    inputs = np.arange(-32768, 32768, 97, dtype=np.int16).reshape(-1, 1, 1)
+    model = mb.build([x], [y])
+    case = c_runner.Case("sine_layer0", model, inputs, c_runner.tflm_outputs(model, inputs))
+    _check(c_runner.run(c_runner.build_host([case], tmp_path)), 1)
+
+
 def _concat_16x8() -> bytes:
     mb = ModelBuilder()
     a, b = mb.tensor([1, 4], "int16", 1e-3, 0), mb.tensor([1, 4], "int16", 1e-3, 0)

@@ -24,7 +24,7 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_16_params =
     .act_max = 32767,
     .acc32 = 1,
     .bias = g_fully_connected_16x8_16_l0_bias,
-    .mult = 1388537970,
+    .mult = 1388537975,
     .shift = -8,
 };
 static void g_fully_connected_16x8_16_run(const void *in, void *out) {
@@ -51,7 +51,7 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_29_params =
     .act_max = 12398,
     .acc32 = 1,
     .bias = g_fully_connected_16x8_29_l0_bias,
-    .mult = 1967897336,
+    .mult = 1967897338,
     .shift = -9,
 };
 static void g_fully_connected_16x8_29_run(const void *in, void *out) {
@@ -78,7 +78,7 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_32_params =
     .act_max = 6484,
     .acc32 = 1,
     .bias = g_fully_connected_16x8_32_l0_bias,
-    .mult = 1143753978,
+    .mult = 1143753964,
     .shift = -8,
 };
 static void g_fully_connected_16x8_32_run(const void *in, void *out) {
@@ -105,7 +105,7 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_37_params =
     .act_max = 32767,
     .acc32 = 1,
     .bias = g_fully_connected_16x8_37_l0_bias,
-    .mult = 1806021451,
+    .mult = 1806021506,
     .shift = -9,
 };
 static void g_fully_connected_16x8_37_run(const void *in, void *out) {
@@ -132,7 +132,7 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_60_params =
     .act_max = 32767,
     .acc32 = 1,
     .bias = g_fully_connected_16x8_60_l0_bias,
-    .mult = 1916466265,
+    .mult = 1916466232,
     .shift = -9,
 };
 static void g_fully_connected_16x8_60_run(const void *in, void *out) {
@@ -159,7 +159,7 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_61_params =
     .act_max = 32767,
     .acc32 = 1,
     .bias = g_fully_connected_16x8_61_l0_bias,
-    .mult = 2028691338,
+    .mult = 2028691269,
     .shift = -10,
 };
 static void g_fully_connected_16x8_61_run(const void *in, void *out) {

@@ -91,6 +91,26 @@ def _acc32(rows: np.ndarray, bias: np.ndarray) -> int:
     return int(bool(np.all(bound < (1 << 31))))
 
 
+def _rq16(layer: Layer, i: int, mults: list, shifts: list, acc32: int) -> int:
+    """The DSP twins' folded requantization (acc32 only): per channel {Q15 multiplier, total = 15 - shift,
+    2^(total-1) as low and high words}, as reference/requantize_16x8.h computes them; returns acc32,
+    cleared when a shift leaves total outside [1, 62]."""
+    rows = []
+    for m, s in zip(mults, shifts):
+        total = 15 - s
+        if not 1 <= total <= 62:
+            acc32 = 0
+            break
+        reduced = (m + (1 << 15)) >> 16 if m < 0x7FFF0000 else 0x7FFF
+        r = 1 << (total - 1)
+        rows.append([reduced, total, (r & 0xFFFFFFFF) - ((r & 0x80000000) << 1), r >> 32])
+    if acc32:
+        layer.consts.append(Const(f"l{i}_rq16", "int32_t", np.array(rows, np.int64).reshape(-1),
+                                  guard="defined(__ARM_FEATURE_DSP)"))
+    layer.fields["rq"] = f"TM_16X8_W16(l{i}_rq16)" if acc32 else "0"
+    return acc32
+
+
 def _channel_consts(layer: Layer, i: int, bias: np.ndarray, mults: list, shifts: list) -> None:
     layer.consts += [Const(f"l{i}_bias", "int64_t", bias), Const(f"l{i}_mult", "int32_t", np.array(mults, np.int64)),
                      Const(f"l{i}_shift", "int32_t", np.array(shifts, np.int64))]
@@ -122,7 +142,8 @@ def lower_fully_connected_16x8(op: Op, graph: Graph) -> Layer:
     _weight_copies(layer, i, rows)
     layer.consts.append(Const(f"l{i}_bias", "int64_t", bias))
     layer.fields.update(batches=inp.size // in_depth, in_depth=in_depth, out_depth=out_depth, row=row,
-                        act_min=lo, act_max=hi, acc32=_acc32(rows, bias), bias=f"l{i}_bias", mult=mult, shift=shift)
+                        act_min=lo, act_max=hi, bias=f"l{i}_bias", mult=mult, shift=shift)
+    layer.fields["acc32"] = _rq16(layer, i, [mult], [shift], _acc32(rows, bias))
     layer.macs = inp.size * out_depth
     return layer
 
@@ -144,8 +165,8 @@ def lower_conv_16x8(op: Op, graph: Graph) -> Layer:
     _weight_copies(layer, i, rows)
     _channel_consts(layer, i, bias, mults, shifts)
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw,
-                        **_window(op, graph, ih, iw, kh, kw, oh, ow), kp=kp, act_min=lo, act_max=hi,
-                        acc32=_acc32(rows, bias))
+                        **_window(op, graph, ih, iw, kh, kw, oh, ow), kp=kp, act_min=lo, act_max=hi)
+    layer.fields["acc32"] = _rq16(layer, i, mults, shifts, _acc32(rows, bias))
     layer.scratch = 4 * kp  # the DSP kernel's two int16 patches
     layer.macs = oh * ow * oc * kh * kw * ic
     return layer

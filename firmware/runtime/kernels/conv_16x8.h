@@ -24,6 +24,8 @@ typedef struct {
   const int64_t *bias;           // per channel (zeros when the model has none)
   const int32_t *mult;           // per-channel Q31 multiplier
   const int32_t *shift;          // per-channel power-of-two shift (> 0: left)
+  const int32_t *rq;             // DSP kernel with acc32: per channel {Q15 multiplier, 15 - shift, the 64-bit
+                                 // rounding constant's low and high words}, folded by the generator (else 0)
   int16_t *scratch;              // DSP kernel: two pixels' patches, 2 * kp int16
 } tm_conv_16x8_params_t;
 

@@ -11,20 +11,29 @@
 
 static void conv16_gather(const tm_conv_16x8_params_t *p, const int16_t *in, int pixel, int16_t *dst) {
   const int y0 = pixel / p->out_w * p->stride_h - p->pad_top, x0 = pixel % p->out_w * p->stride_w - p->pad_left;
-  for (int ky = 0; ky < p->k_h; ++ky) {
+  const int cc = p->in_c, row = p->k_w * cc;
+  for (int ky = 0; ky < p->k_h; ++ky, dst += row) {
     const int y = y0 + ky * p->dil_h;
-    const int16_t *src = in + (int32_t)y * p->in_w * p->in_c;
+    if (y < 0 || y >= p->in_h) {
+      for (int i = 0; i < row; ++i) dst[i] = 0;
+      continue;
+    }
+    const int16_t *src = in + ((int32_t)y * p->in_w + x0) * cc;
+    if (p->dil_w == 1 && x0 >= 0 && x0 + p->k_w <= p->in_w) {  // the whole window row is inside: one run
+      for (int i = 0; i < row; ++i) dst[i] = src[i];
+      continue;
+    }
     for (int kx = 0; kx < p->k_w; ++kx) {
       const int x = x0 + kx * p->dil_w;
-      const int inside = y >= 0 && y < p->in_h && x >= 0 && x < p->in_w;
-      const int16_t *s = src + (int32_t)x * p->in_c;
-      for (int c = 0; c < p->in_c; ++c) *dst++ = inside ? s[c] : 0;
+      const int inside = x >= 0 && x < p->in_w;
+      const int16_t *s = src + (int32_t)kx * p->dil_w * cc;
+      for (int c = 0; c < cc; ++c) dst[kx * cc + c] = inside ? s[c] : 0;
     }
   }
 }
 
 static inline int16_t conv16_out32(const tm_conv_16x8_params_t *p, int32_t acc, int oc) {
-  return tm_dsp_requantize32_16x8(acc, p->mult[oc], p->shift[oc], p->act_min, p->act_max);
+  return tm_dsp_requantize_rq16(acc, p->rq + 4 * oc, p->act_min, p->act_max);
 }
 
 // Output pixels q and q + 1 from the patches at x and x + kp.

@@ -55,12 +55,15 @@ static inline int64_t tm_dsp_dot64_16x8(const int16_t *x, const int16_t *w, int 
   return acc;
 }
 
-// reference/requantize_16x8.h for an int32 sum: one SMLAL onto the rounding
-// constant, then the 64-bit shift.
-static inline int16_t tm_dsp_requantize32_16x8(int32_t acc, int32_t mult, int32_t shift, int32_t lo, int32_t hi) {
-  const int32_t reduced = mult < 0x7FFF0000 ? (mult + (1 << 15)) >> 16 : 0x7FFF;
-  const int total = 15 - shift;
-  int32_t v = (int32_t)((((int64_t)1 << (total - 1)) + (int64_t)acc * reduced) >> total);
+// reference/requantize_16x8.h for an int32 sum, from the generator's folded
+// row q = {Q15 multiplier, total shift, rounding constant low, high}: one
+// SMLAL onto the rounding constant, then the shift by total (16 to 46).
+static inline int16_t tm_dsp_requantize_rq16(int32_t acc, const int32_t *q, int32_t lo, int32_t hi) {
+  uint32_t rl = (uint32_t)q[2];
+  int32_t rh = q[3];
+  __asm__("smlal %0, %1, %2, %3" : "+r"(rl), "+r"(rh) : "r"(acc), "r"(q[0]));
+  const int t = q[1];
+  int32_t v = t >= 32 ? rh >> (t - 32) : (int32_t)((rl >> t) | ((uint32_t)rh << (32 - t)));
   v = v < lo ? lo : v;
   return (int16_t)(v > hi ? hi : v);
 }

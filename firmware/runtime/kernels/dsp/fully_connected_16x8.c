@@ -15,7 +15,7 @@ void tm_fully_connected_16x8_eval(const tm_fully_connected_16x8_params_t *p, con
       const int32_t last = body < p->in_depth ? (int32_t)in[body] * w[body] : 0;
       if (p->acc32) {
         const int32_t a = tm_dsp_dot32_16x8(in, w, body, (int32_t)p->bias[o] + last);
-        *out++ = tm_dsp_requantize32_16x8(a, p->mult, p->shift, p->act_min, p->act_max);
+        *out++ = tm_dsp_requantize_rq16(a, p->rq, p->act_min, p->act_max);
       } else {
         const int64_t a = tm_dsp_dot64_16x8(in, w, body, p->bias[o] + last);
         *out++ = tm_ref_requantize_16x8(a, p->mult, p->shift, p->act_min, p->act_max);

@@ -15,6 +15,9 @@ static const int16_t g_conv_16x8_0_l0_weights16[] __attribute__((aligned(16))) =
 static const int64_t g_conv_16x8_0_l0_bias[] __attribute__((aligned(16))) = {263894, 281869, -208737, -132758, 171673};
 static const int32_t g_conv_16x8_0_l0_mult[] __attribute__((aligned(16))) = {1761797506, 1196441869, 1607689116, 1968585876, 2138235428};
 static const int32_t g_conv_16x8_0_l0_shift[] __attribute__((aligned(16))) = {-9, -8, -9, -9, -10};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_conv_16x8_0_l0_rq16[] __attribute__((aligned(16))) = {26883, 24, 8388608, 0, 18256, 23, 4194304, 0, 24531, 24, 8388608, 0, 30038, 24, 8388608, 0, 32627, 25, 16777216, 0};
+#endif
 static const tm_conv_16x8_params_t g_conv_16x8_0_params = {
     .weights = TM_16X8_W8(g_conv_16x8_0_l0_weights),
     .weights16 = TM_16X8_W16(g_conv_16x8_0_l0_weights16),
@@ -38,6 +41,7 @@ static const tm_conv_16x8_params_t g_conv_16x8_0_params = {
     .kp = 48,
     .act_min = 0,
     .act_max = 32767,
+    .rq = TM_16X8_W16(g_conv_16x8_0_l0_rq16),
     .acc32 = 1,
     .scratch = (int16_t *)golden_scratch,
 };
@@ -56,6 +60,9 @@ static const int16_t g_conv_16x8_2_l0_weights16[] __attribute__((aligned(16))) =
 static const int64_t g_conv_16x8_2_l0_bias[] __attribute__((aligned(16))) = {185440, 21732, -250242, 175844, 102592, -134894};
 static const int32_t g_conv_16x8_2_l0_mult[] __attribute__((aligned(16))) = {1476883969, 2008101446, 1795338090, 1819447953, 1758488457, 1177007830};
 static const int32_t g_conv_16x8_2_l0_shift[] __attribute__((aligned(16))) = {-9, -11, -9, -9, -9, -9};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_conv_16x8_2_l0_rq16[] __attribute__((aligned(16))) = {22535, 24, 8388608, 0, 30641, 26, 33554432, 0, 27395, 24, 8388608, 0, 27763, 24, 8388608, 0, 26832, 24, 8388608, 0, 17960, 24, 8388608, 0};
+#endif
 static const tm_conv_16x8_params_t g_conv_16x8_2_params = {
     .weights = TM_16X8_W8(g_conv_16x8_2_l0_weights),
     .weights16 = TM_16X8_W16(g_conv_16x8_2_l0_weights16),
@@ -79,6 +86,7 @@ static const tm_conv_16x8_params_t g_conv_16x8_2_params = {
     .kp = 8,
     .act_min = -32768,
     .act_max = 32767,
+    .rq = TM_16X8_W16(g_conv_16x8_2_l0_rq16),
     .acc32 = 1,
     .scratch = (int16_t *)golden_scratch,
 };
@@ -97,6 +105,9 @@ static const int16_t g_conv_16x8_3_l0_weights16[] __attribute__((aligned(16))) =
 static const int64_t g_conv_16x8_3_l0_bias[] __attribute__((aligned(16))) = {298594, 224832, -241130, -139008, -209019, 142668, -34317, 133140, 50110, -122664, -253613, -184424};
 static const int32_t g_conv_16x8_3_l0_mult[] __attribute__((aligned(16))) = {1215003046, 1914748156, 1585947665, 1881586200, 1179562318, 1472288804, 1153115482, 1939166117, 1473653905, 2137990833, 1631761612, 1182923520};
 static const int32_t g_conv_16x8_3_l0_shift[] __attribute__((aligned(16))) = {-6, -6, -6, -6, -5, -6, -5, -8, -8, -9, -6, -6};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_conv_16x8_3_l0_rq16[] __attribute__((aligned(16))) = {18539, 21, 1048576, 0, 29217, 21, 1048576, 0, 24200, 21, 1048576, 0, 28711, 21, 1048576, 0, 17999, 20, 524288, 0, 22465, 21, 1048576, 0, 17595, 20, 524288, 0, 29589, 23, 4194304, 0, 22486, 23, 4194304, 0, 32623, 24, 8388608, 0, 24899, 21, 1048576, 0, 18050, 21, 1048576, 0};
+#endif
 static const tm_conv_16x8_params_t g_conv_16x8_3_params = {
     .weights = TM_16X8_W8(g_conv_16x8_3_l0_weights),
     .weights16 = TM_16X8_W16(g_conv_16x8_3_l0_weights16),
@@ -120,6 +131,7 @@ static const tm_conv_16x8_params_t g_conv_16x8_3_params = {
     .kp = 4,
     .act_min = 0,
     .act_max = 32767,
+    .rq = TM_16X8_W16(g_conv_16x8_3_l0_rq16),
     .acc32 = 1,
     .scratch = (int16_t *)golden_scratch,
 };
@@ -138,6 +150,9 @@ static const int16_t g_conv_16x8_4_l0_weights16[] __attribute__((aligned(16))) =
 static const int64_t g_conv_16x8_4_l0_bias[] __attribute__((aligned(16))) = {177235, 60426, 159414, -123925, 242896, 23610};
 static const int32_t g_conv_16x8_4_l0_mult[] __attribute__((aligned(16))) = {1679791689, 1186259604, 2017053984, 1893647572, 2049329533, 1288593411};
 static const int32_t g_conv_16x8_4_l0_shift[] __attribute__((aligned(16))) = {-10, -8, -10, -9, -10, -8};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_conv_16x8_4_l0_rq16[] __attribute__((aligned(16))) = {25632, 25, 16777216, 0, 18101, 23, 4194304, 0, 30778, 25, 16777216, 0, 28895, 24, 8388608, 0, 31270, 25, 16777216, 0, 19662, 23, 4194304, 0};
+#endif
 static const tm_conv_16x8_params_t g_conv_16x8_4_params = {
     .weights = TM_16X8_W8(g_conv_16x8_4_l0_weights),
     .weights16 = TM_16X8_W16(g_conv_16x8_4_l0_weights16),
@@ -161,6 +176,7 @@ static const tm_conv_16x8_params_t g_conv_16x8_4_params = {
     .kp = 16,
     .act_min = 0,
     .act_max = 1020,
+    .rq = TM_16X8_W16(g_conv_16x8_4_l0_rq16),
     .acc32 = 1,
     .scratch = (int16_t *)golden_scratch,
 };
@@ -179,6 +195,9 @@ static const int16_t g_conv_16x8_6_l0_weights16[] __attribute__((aligned(16))) =
 static const int64_t g_conv_16x8_6_l0_bias[] __attribute__((aligned(16))) = {-246812, -137684, -195801, 152687};
 static const int32_t g_conv_16x8_6_l0_mult[] __attribute__((aligned(16))) = {1985619494, 1386974382, 2048472799, 1215413057};
 static const int32_t g_conv_16x8_6_l0_shift[] __attribute__((aligned(16))) = {-11, -8, -9, -8};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_conv_16x8_6_l0_rq16[] __attribute__((aligned(16))) = {30298, 26, 33554432, 0, 21164, 23, 4194304, 0, 31257, 24, 8388608, 0, 18546, 23, 4194304, 0};
+#endif
 static const tm_conv_16x8_params_t g_conv_16x8_6_params = {
     .weights = TM_16X8_W8(g_conv_16x8_6_l0_weights),
     .weights16 = TM_16X8_W16(g_conv_16x8_6_l0_weights16),
@@ -202,6 +221,7 @@ static const tm_conv_16x8_params_t g_conv_16x8_6_params = {
     .kp = 16,
     .act_min = -32768,
     .act_max = 32767,
+    .rq = TM_16X8_W16(g_conv_16x8_6_l0_rq16),
     .acc32 = 1,
     .scratch = (int16_t *)golden_scratch,
 };
@@ -220,6 +240,9 @@ static const int16_t g_conv_16x8_8_l0_weights16[] __attribute__((aligned(16))) =
 static const int64_t g_conv_16x8_8_l0_bias[] __attribute__((aligned(16))) = {69191, -197828};
 static const int32_t g_conv_16x8_8_l0_mult[] __attribute__((aligned(16))) = {1854752034, 1699579028};
 static const int32_t g_conv_16x8_8_l0_shift[] __attribute__((aligned(16))) = {-10, -9};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_conv_16x8_8_l0_rq16[] __attribute__((aligned(16))) = {28301, 25, 16777216, 0, 25934, 24, 8388608, 0};
+#endif
 static const tm_conv_16x8_params_t g_conv_16x8_8_params = {
     .weights = TM_16X8_W8(g_conv_16x8_8_l0_weights),
     .weights16 = TM_16X8_W16(g_conv_16x8_8_l0_weights16),
@@ -243,6 +266,7 @@ static const tm_conv_16x8_params_t g_conv_16x8_8_params = {
     .kp = 12,
     .act_min = -32768,
     .act_max = 32767,
+    .rq = TM_16X8_W16(g_conv_16x8_8_l0_rq16),
     .acc32 = 1,
     .scratch = (int16_t *)golden_scratch,
 };

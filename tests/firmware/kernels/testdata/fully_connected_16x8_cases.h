@@ -13,6 +13,9 @@ static const int8_t g_fully_connected_16x8_16_l0_weights[] __attribute__((aligne
 static const int16_t g_fully_connected_16x8_16_l0_weights16[] __attribute__((aligned(16))) = {75, -66, 32, 32, 94, -106, -60, -117, -46, 125, 13, -57, -72, 117, 117, 36, 99, 3, 80, 98, 120, 36, -57, 70, 120, -110, -69, -23, -21, -33, -44, 55, 88, 113, -72, 55, 123, 7, 73, -12, 52, 9, 125, 102, 16, -105, -7, 71, 109, -30, 73, 20, 24, 85, -73, 20, 35, 50, 6, -25, -20, -91, -90, 40, 126, 123, 22, 110, -89, -21, 49, -99, -7, -107, 76, 68, -11, 27, -107, 109, -7, 125, -63, 93, 119, -83, -118, 123, -39, 33, 20, -83, 104, 123, -94, -112, -105, 56, -127, 75, -19, 61, 70, 28, -13, -25, 38, -26, -24, -17, -21, -88, 95, 39, 11, 58, 39, -109, 19, -93, -9, -14, 11, -40, -92, 101, -77, -41, 123, 86, -96, -126, 127, 81, 17, -124, 52, 93, -84, 57, 68, -20, 49, -87, 74, -99, -42, 43, 126, -122, 41, -34, 99, 58, 109, 39, 19, -19, -86, -36, 20, 120, -58, -7, 93, -103, 99, 96, -48, -111, 15, -77, -63, -91, -113, 82, 127, -52, 100, 14, -17, -40, 88, 28, 13, 110, -69, -111, -7, 17, 56, 119, 67, 18, 113, -127, 41, 105, -50, -29, -8, -40, -122, 122, 112, -42, -89, -66, 99, -69, 116, 105, 46, 90, 28, 56, 62, 38, -127, -36, 94, -99, 87, 48, -71, 121, -54, 23};
 #endif
 static const int64_t g_fully_connected_16x8_16_l0_bias[] __attribute__((aligned(16))) = {58506, -73118, 68533, 194799, 121503, -44387, 79525, 297704, -127480, -195448, -201572, 190210, 15445, -123993, 64667, -6547, -284569, 84894, 173733};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_fully_connected_16x8_16_l0_rq16[] __attribute__((aligned(16))) = {21187, 23, 4194304, 0};
+#endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_16_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_16_l0_weights),
     .weights16 = TM_16X8_W16(g_fully_connected_16x8_16_l0_weights16),
@@ -22,10 +25,11 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_16_params =
     .row = 12,
     .act_min = 0,
     .act_max = 32767,
-    .acc32 = 1,
     .bias = g_fully_connected_16x8_16_l0_bias,
     .mult = 1388537975,
     .shift = -8,
+    .rq = TM_16X8_W16(g_fully_connected_16x8_16_l0_rq16),
+    .acc32 = 1,
 };
 static void g_fully_connected_16x8_16_run(const void *in, void *out) {
   tm_fully_connected_16x8_eval(&g_fully_connected_16x8_16_params, in, out);
@@ -40,6 +44,9 @@ static const int8_t g_fully_connected_16x8_29_l0_weights[] __attribute__((aligne
 static const int16_t g_fully_connected_16x8_29_l0_weights16[] __attribute__((aligned(16))) = {-124, 59, 124, -67, -66, -35, 11, 7, 117, -105, -73, 105, 99, -87, 100, 9, 72, -118, 117, 19, 118, -126, -23, 60, -9, -111, -125, 92, 74, -98, 4, 0, -5, 70, 7, 97, -69, -91, 115, 82, 46, -85, 70, -34, 65, -116, 79, 121, -44, -2, -123, -63, 12, -70, 9, 58, -106, -93, 28, -119, 105, -101, 118, 0, -18, -88, -96, 97, -47, -58, 67, -59, 23, 34, -55, -53, -29, 101, -70, -18, -32, -15, 15, 5, 28, -91, 31, -76, 95, -84, -71, -77, -20, 80, 77, 0, 69, 100, -84, -120, 60, -35, -54, -14, -71, -80, -16, -101, -109, -72, 55, 38, 26, 109, 46, 108, 62, 89, 5, -80, -10, 2, -32, -22, -70, 32, 10, 0, 4, -36, -16, 103, -8, 77, 104, -90, 78, 14, -85, -110, 13, -60, -53, -111, -84, 55, 105, -12, 114, 105, 69, -68, 88, 84, 5, -91, -45, -100, -30, 0, 65, -102, 34, 28, -93, -35, 16, -73, -1, 53, 83, -94, -74, 12, 13, 94, 94, 32, -117, -66, 87, 76, 95, 3, -20, -4, -2, -68, -4, 109, 111, 0, 92, 14, 50, -60, 2, 35, 103, 72, -93, -104, -98, -13, 93, 5, -92, 9, -33, 69, 127, -60, 126, 69, -125, 96, -36, -58, -6, 53, 0, -48, 85, 0, -110, 108, -90, 91, 69, 21, -38, 106, -47, 19, 119, 74, -39, -33, 96, 60, 2, -103, -90, -16, 76, 105, 63, -102, 107, 77, -14, -70, 32, -58, 48, 0, 124, -30, -38, -18, -21, 79, 4, -115, 66, 9, -88, 26, -73, -89, 38, -11, 14, 74, -112, -33, -62, -108, -111, 49, -42, -106, -25, -37, -49, -114, -61, 0, -66, 86, 53, 35, -40, -58, 14, -58, 24, 69, 107, -116, -42, -35, 45, -82, -126, 27, -98, 100, 104, -13, 113, -24, 112, -121, -27, 55, 21, 88, 76, 0};
 #endif
 static const int64_t g_fully_connected_16x8_29_l0_bias[] __attribute__((aligned(16))) = {41404, -251459, -74253, 179999, 69938, 8304, 228380, -80246, 274506, -8881};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_fully_connected_16x8_29_l0_rq16[] __attribute__((aligned(16))) = {30028, 24, 8388608, 0};
+#endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_29_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_29_l0_weights),
     .weights16 = TM_16X8_W16(g_fully_connected_16x8_29_l0_weights16),
@@ -49,10 +56,11 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_29_params =
     .row = 32,
     .act_min = 0,
     .act_max = 12398,
-    .acc32 = 1,
     .bias = g_fully_connected_16x8_29_l0_bias,
     .mult = 1967897338,
     .shift = -9,
+    .rq = TM_16X8_W16(g_fully_connected_16x8_29_l0_rq16),
+    .acc32 = 1,
 };
 static void g_fully_connected_16x8_29_run(const void *in, void *out) {
   tm_fully_connected_16x8_eval(&g_fully_connected_16x8_29_params, in, out);
@@ -67,6 +75,9 @@ static const int8_t g_fully_connected_16x8_32_l0_weights[] __attribute__((aligne
 static const int16_t g_fully_connected_16x8_32_l0_weights16[] __attribute__((aligned(16))) = {98, -48, -90, 82, 33, 69, 65, 56, -6, 127, 112, 123, -73, 121, 30, -18, 37, 5, -25, -114, 50, 15, -21, -8, -52, 40, -116, 27, 109, 31, -84, 120, -27, 21, -11, -66, -119, 103, -38, -26, 113, -59, -11, 77, 71, 41, 50, -71, 97, 127, -44, -64, -52, 73, -121, -75, -124, 53, 115, 30, -9, -74, -83, -34, 72, 117, -47, -77, 64, 104, -71, 21, 103, 12, -115, -32, -67, -38, 123, 111, 88, 23, 116, 21, 102, -20, -62, -126, -108, 23, 50, 38, -8, -9, -81, 81, -2, 65, -63, -79, -31, -28, -62, 114, 46, -57, 2, 90, -18, 90, 40, 20, 78, 127, -75, 65, -109, -119, -17, -47, -56, 4, -55, -7, 125, -69, 20, -111, 45, 120, -27, -36, 66, 96, -33, 23, 120, 98, -90, 127, -107, 113, 82, 88, -100, -42, 10, 1, 75, -115, 101, -87, -33, -60, 6, 46, -78, 33, 116, -124, -91, -18, -106, -22, -25, 20, -68, 29};
 #endif
 static const int64_t g_fully_connected_16x8_32_l0_bias[] __attribute__((aligned(16))) = {265559, 130510, 235918, -281817, -288610, 133920, -125116};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_fully_connected_16x8_32_l0_rq16[] __attribute__((aligned(16))) = {17452, 23, 4194304, 0};
+#endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_32_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_32_l0_weights),
     .weights16 = TM_16X8_W16(g_fully_connected_16x8_32_l0_weights16),
@@ -76,10 +87,11 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_32_params =
     .row = 24,
     .act_min = 0,
     .act_max = 6484,
-    .acc32 = 1,
     .bias = g_fully_connected_16x8_32_l0_bias,
     .mult = 1143753964,
     .shift = -8,
+    .rq = TM_16X8_W16(g_fully_connected_16x8_32_l0_rq16),
+    .acc32 = 1,
 };
 static void g_fully_connected_16x8_32_run(const void *in, void *out) {
   tm_fully_connected_16x8_eval(&g_fully_connected_16x8_32_params, in, out);
@@ -94,6 +106,9 @@ static const int8_t g_fully_connected_16x8_37_l0_weights[] __attribute__((aligne
 static const int16_t g_fully_connected_16x8_37_l0_weights16[] __attribute__((aligned(16))) = {-90, -119, -124, 88, -115, 70, -7, 125, 68, 105, -62, -118, -116, 35, 0, 0, 51, 3, -5, 32, 13, -116, 61, 8, 11, 98, 100, -35, 56, -53, 0, 0, 5, -80, -120, 56, -45, -54, -87, -33, 27, 120, 71, -2, 62, -33, 0, 0, 127, -77, 127, -64, 98, -20, 116, -71, -52, -115, 59, 42, -93, 49, 0, 0, 20, -9, 30, -74, -74, -74, 114, 65, -113, 35, -65, 15, 34, 36, 0, 0, 61, -127, -7, -124, -82, -20, 16, 120, -88, -8, -51, 103, -67, -17, 0, 0, -40, 58, 62, 15, -14, 23, -30, -73, -99, -122, -112, -75, 76, -44, 0, 0, 5, -9, -113, -7, -39, 7, 106, -45, 15, 72, 64, -102, 48, -61, 0, 0, -73, 37, -48, -41, 28, 30, 26, -74, -19, 2, 50, -123, -53, -76, 0, 0, 56, 109, 2, 39, 68, -107, -118, -61, -92, -14, -61, -120, -119, 36, 0, 0, 80, -99, 1, 15, 126, -25, 38, 101, -43, -127, -53, -63, -15, -105, 0, 0, -22, 14, -51, 104, 20, -35, -36, 113, -43, -94, 91, 7, -91, 78, 0, 0, 15, -6, 122, -55, 28, -75, 15, 75, -87, 73, 63, -21, 119, -110, 0, 0, 84, 8, 92, 96, -48, 51, -107, 72, 100, -14, -99, 73, -36, -90, 0, 0, 2, -19, -96, 16, 104, 85, 20, 84, 78, 46, -10, 64, 63, -22, 0, 0, -52, -20, -111, -112, -79, -75, -2, 110, -112, -4, 26, 110, -123, -53, 0, 0};
 #endif
 static const int64_t g_fully_connected_16x8_37_l0_bias[] __attribute__((aligned(16))) = {-65919, -81361, -156842, -90944, -260413, -206480, 254862, 210337, -204461, -139935, -182921, -116132, 11232, -207093, -107537, 251733};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_fully_connected_16x8_37_l0_rq16[] __attribute__((aligned(16))) = {27558, 24, 8388608, 0};
+#endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_37_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_37_l0_weights),
     .weights16 = TM_16X8_W16(g_fully_connected_16x8_37_l0_weights16),
@@ -103,10 +118,11 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_37_params =
     .row = 16,
     .act_min = 0,
     .act_max = 32767,
-    .acc32 = 1,
     .bias = g_fully_connected_16x8_37_l0_bias,
     .mult = 1806021506,
     .shift = -9,
+    .rq = TM_16X8_W16(g_fully_connected_16x8_37_l0_rq16),
+    .acc32 = 1,
 };
 static void g_fully_connected_16x8_37_run(const void *in, void *out) {
   tm_fully_connected_16x8_eval(&g_fully_connected_16x8_37_params, in, out);
@@ -121,6 +137,9 @@ static const int8_t g_fully_connected_16x8_60_l0_weights[] __attribute__((aligne
 static const int16_t g_fully_connected_16x8_60_l0_weights16[] __attribute__((aligned(16))) = {14, -8, -70, -60, -90, 79, -63, 72, -112, 0, 0, 0, 15, -76, 37, 24, -22, -6, -21, 57, 94, 0, 0, 0, -120, -7, 53, -72, 120, -67, 99, -127, 31, 0, 0, 0, -106, -15, -24, -39, -60, -23, 103, -115, -53, 0, 0, 0, -14, -53, -42, -88, 27, -104, 76, -15, 14, 0, 0, 0, 109, 119, -13, 73, -29, 106, 62, -112, -65, 0, 0, 0, 113, 120, -77, 59, -98, -55, -9, -65, 112, 0, 0, 0};
 #endif
 static const int64_t g_fully_connected_16x8_60_l0_bias[] __attribute__((aligned(16))) = {199993, -7645, -281254, 81679, 289655, 110458, -156139};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_fully_connected_16x8_60_l0_rq16[] __attribute__((aligned(16))) = {29243, 24, 8388608, 0};
+#endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_60_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_60_l0_weights),
     .weights16 = TM_16X8_W16(g_fully_connected_16x8_60_l0_weights16),
@@ -130,10 +149,11 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_60_params =
     .row = 12,
     .act_min = -32768,
     .act_max = 32767,
-    .acc32 = 1,
     .bias = g_fully_connected_16x8_60_l0_bias,
     .mult = 1916466232,
     .shift = -9,
+    .rq = TM_16X8_W16(g_fully_connected_16x8_60_l0_rq16),
+    .acc32 = 1,
 };
 static void g_fully_connected_16x8_60_run(const void *in, void *out) {
   tm_fully_connected_16x8_eval(&g_fully_connected_16x8_60_params, in, out);
@@ -148,6 +168,9 @@ static const int8_t g_fully_connected_16x8_61_l0_weights[] __attribute__((aligne
 static const int16_t g_fully_connected_16x8_61_l0_weights16[] __attribute__((aligned(16))) = {-53, 111, -80, 59, 25, -47, 9, -96, -22, -63, -31, 6, -120, 70, -112, 25, -28, 10, 54, 102, -80, 30, 28, 83, -107, 47, 95, 69, 11, 97, -5, -21, -74, -9, 126, -79, -63, -31, -15, -108, 54, -93, 94, 117, -101, -40, -11, -70, -38, -57, -49, -92, 67, -101, 61, 124, 76, 0, 0, 0, -90, 32, -36, -18, 122, -22, -39, 55, 77, -51, 96, 122, 84, -31, 125, 88, 55, -70, 35, -76, 67, -57, 98, -26, -103, -9, -4, 85, -91, 23, -103, 72, 51, -26, -54, 86, 75, -64, -71, -85, -51, 75, 52, 18, -41, -101, -59, -41, -21, 36, 52, -103, -31, 2, -101, -72, -20, 0, 0, 0, -75, -39, 20, 20, -19, 115, 57, 26, -43, -1, 52, 104, 30, -32, 43, -66, 20, -43, 116, 7, -68, -115, 105, -96, -73, 109, -9, -95, -59, 0, 57, 72, 35, -115, 49, 9, 68, -125, 42, 61, 23, 60, 54, -123, 109, -82, -103, 7, 122, -73, -88, 87, 81, 39, 27, -105, -9, 0, 0, 0, -79, 23, -25, -52, -99, -34, 82, -60, 6, -80, 23, -49, -79, -15, 2, -39, -58, -96, -13, -102, 66, 6, 20, 102, 67, 118, -124, 76, 69, 84, -77, 35, -76, 127, -81, -125, 74, -32, -111, 82, -76, -61, -123, 89, -117, 122, -90, 92, -94, -59, -92, 70, -94, -95, 103, -112, -76, 0, 0, 0};
 #endif
 static const int64_t g_fully_connected_16x8_61_l0_bias[] __attribute__((aligned(16))) = {255797, -245611, -86333, -206476};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_fully_connected_16x8_61_l0_rq16[] __attribute__((aligned(16))) = {30955, 25, 16777216, 0};
+#endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_61_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_61_l0_weights),
     .weights16 = TM_16X8_W16(g_fully_connected_16x8_61_l0_weights16),
@@ -157,10 +180,11 @@ static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_61_params =
     .row = 60,
     .act_min = 0,
     .act_max = 32767,
-    .acc32 = 1,
     .bias = g_fully_connected_16x8_61_l0_bias,
     .mult = 2028691269,
     .shift = -10,
+    .rq = TM_16X8_W16(g_fully_connected_16x8_61_l0_rq16),
+    .acc32 = 1,
 };
 static void g_fully_connected_16x8_61_run(const void *in, void *out) {
   tm_fully_connected_16x8_eval(&g_fully_connected_16x8_61_params, in, out);

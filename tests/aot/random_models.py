@@ -546,6 +546,17 @@ def softmax_16x8(rng) -> bytes:
     return mb.build([x], [y])
 
 
-GENERATORS_16X8 = {"softmax_16x8": softmax_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
+def mean_16x8(rng) -> bytes:
+    h, w, c = int(rng.integers(1, 12)), int(rng.integers(1, 12)), int(rng.integers(1, 9))
+    mb = ModelBuilder()
+    scale = float(rng.uniform(1e-4, 1e-3))
+    x = mb.tensor([1, h, w, c], "int16", scale, 0)
+    axes = mb.tensor([2], "int32", data=np.array([1, 2]))
+    y = mb.tensor([1, 1, 1, c], "int16", scale if rng.random() < 0.3 else float(rng.uniform(1e-4, 1e-3)), 0)
+    mb.op("MEAN", [x, axes], [y], keep_dims=True)
+    return mb.build([x], [y])
+
+
+GENERATORS_16X8 = {"mean_16x8": mean_16x8, "softmax_16x8": softmax_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
                    "fully_connected_16x8": fully_connected_16x8, "pool_16x8": pool_16x8}
 GENERATORS.update(GENERATORS_16X8)  # the random-model suites (host and QEMU) cover 16x8 too

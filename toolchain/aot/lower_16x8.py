@@ -10,6 +10,7 @@ from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph, Op, Tensor
 from toolchain.aot.layer import Const, Layer, describe, fail, nhwc, same_or_valid
 from toolchain.aot.lower_misc import lower_reshape
+from toolchain.aot.lower_reduce import lower_mean
 
 
 def is_16x8(graph: Graph) -> bool:
@@ -228,7 +229,13 @@ def lower_softmax_16x8(op: Op, graph: Graph) -> Layer:
     return layer
 
 
+def lower_mean_16x8(op: Op, graph: Graph) -> Layer:
+    _io(op, graph)
+    return lower_mean(op, graph, wide=True)
+
+
 LOWERINGS_16X8 = {
+    "MEAN": lower_mean_16x8,
     "SOFTMAX": lower_softmax_16x8,
     "FULLY_CONNECTED": lower_fully_connected_16x8, "CONV_2D": lower_conv_16x8,
     "DEPTHWISE_CONV_2D": lower_depthwise_16x8, "AVERAGE_POOL_2D": lower_pool_16x8, "MAX_POOL_2D": lower_pool_16x8,

@@ -557,6 +557,21 @@ def mean_16x8(rng) -> bytes:
     return mb.build([x], [y])
 
 
-GENERATORS_16X8 = {"mean_16x8": mean_16x8, "softmax_16x8": softmax_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
+def add_mul_16x8(rng) -> bytes:
+    """ADD or MUL of the input and a constant (the same shape, or broadcast over the last dimension)."""
+    shape = [1, int(rng.integers(1, 6)), int(rng.integers(1, 6)), int(rng.integers(1, 9))]
+    bshape = shape if rng.random() < 0.6 else [shape[-1]]
+    name = str(rng.choice(["ADD", "MUL"]))
+    sa, sb = float(rng.uniform(1e-4, 1e-3)), float(rng.uniform(1e-4, 1e-3))
+    so = (sa + sb) * float(rng.uniform(0.6, 1.5)) if name == "ADD" else sa * sb * 32768 * float(rng.uniform(0.05, 0.5))
+    mb = ModelBuilder()
+    a = mb.tensor(shape, "int16", sa, 0)
+    b = mb.tensor(bshape, "int16", sb, 0, rng.integers(-32768, 32768, bshape))
+    y = mb.tensor(shape, "int16", so, 0)
+    mb.op(name, [a, b] if rng.random() < 0.5 else [b, a], [y], fused_activation_function=int(rng.choice([0, 1])))
+    return mb.build([a], [y])
+
+
+GENERATORS_16X8 = {"add_mul_16x8": add_mul_16x8, "mean_16x8": mean_16x8, "softmax_16x8": softmax_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
                    "fully_connected_16x8": fully_connected_16x8, "pool_16x8": pool_16x8}
 GENERATORS.update(GENERATORS_16X8)  # the random-model suites (host and QEMU) cover 16x8 too

@@ -9,7 +9,7 @@ from toolchain.aot import lut_16x8, quant
 from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph, Op, Tensor
 from toolchain.aot.layer import Const, Layer, describe, fail, nhwc, same_or_valid
-from toolchain.aot.lower_misc import lower_reshape
+from toolchain.aot.lower_misc import lower_add_mul, lower_reshape
 from toolchain.aot.lower_reduce import lower_mean
 
 
@@ -232,8 +232,15 @@ def lower_mean_16x8(op: Op, graph: Graph) -> Layer:
     return lower_mean(op, graph, wide=True)
 
 
+def lower_add_mul_16x8(op: Op, graph: Graph) -> Layer:
+    if len(op.inputs) < 2 or op.inputs[1] < 0:
+        raise fail(op, graph, "expected two inputs")
+    require_16x8(op, graph, [graph.tensors[t] for t in (*op.inputs[:2], op.outputs[0])])
+    return lower_add_mul(op, graph, wide=True)
+
+
 LOWERINGS_16X8 = {
-    "MEAN": lower_mean_16x8,
+    "ADD": lower_add_mul_16x8, "MUL": lower_add_mul_16x8, "MEAN": lower_mean_16x8,
     "SOFTMAX": lower_softmax_16x8,
     "FULLY_CONNECTED": lower_fully_connected_16x8, "CONV_2D": lower_conv_16x8,
     "DEPTHWISE_CONV_2D": lower_depthwise_16x8, "AVERAGE_POOL_2D": lower_pool_16x8, "MAX_POOL_2D": lower_pool_16x8,

@@ -36,6 +36,7 @@ TABLES = {
     "pooling_16x8": ([random_models.pool_16x8], {"AVERAGE_POOL_2D", "MAX_POOL_2D"}),
     "softmax_16x8": ([random_models.softmax_16x8], {"SOFTMAX"}),
     "reduce_16x8": ([random_models.mean_16x8], {"MEAN"}),
+    "elementwise_16x8": ([random_models.add_mul_16x8], {"ADD", "MUL"}),
 }
 CASES_PER_TABLE = 6
 MORE_CASES = {"depthwise_conv": 16}  # the DSP depthwise kernel's paths: any window, 3x3 odd channels/multipliers

@@ -572,6 +572,18 @@ def add_mul_16x8(rng) -> bytes:
     return mb.build([a], [y])
 
 
-GENERATORS_16X8 = {"add_mul_16x8": add_mul_16x8, "mean_16x8": mean_16x8, "softmax_16x8": softmax_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
+def quantize_16x8(rng) -> bytes:
+    """float -> int16, int16 -> int16 (another scale) or int16 -> float."""
+    shape = [1, int(rng.integers(1, 40))]
+    kind = str(rng.choice(["from_float", "requantize", "to_float"]))
+    mb = ModelBuilder()
+    s1, s2 = float(rng.uniform(1e-4, 1e-3)), float(rng.uniform(1e-4, 1e-3))
+    x = mb.tensor(shape, "float32") if kind == "from_float" else mb.tensor(shape, "int16", s1, 0)
+    y = mb.tensor(shape, "float32") if kind == "to_float" else mb.tensor(shape, "int16", s2, 0)
+    mb.op("DEQUANTIZE" if kind == "to_float" else "QUANTIZE", [x], [y])
+    return mb.build([x], [y])
+
+
+GENERATORS_16X8 = {"quantize_16x8": quantize_16x8, "add_mul_16x8": add_mul_16x8, "mean_16x8": mean_16x8, "softmax_16x8": softmax_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
                    "fully_connected_16x8": fully_connected_16x8, "pool_16x8": pool_16x8}
 GENERATORS.update(GENERATORS_16X8)  # the random-model suites (host and QEMU) cover 16x8 too

@@ -8,7 +8,7 @@ import numpy as np
 from toolchain.aot import lut_16x8, quant
 from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph, Op, Tensor
-from toolchain.aot.layer import Const, Layer, describe, fail, nhwc, same_or_valid
+from toolchain.aot.layer import Const, Layer, c_float, describe, fail, nhwc, same_or_valid
 from toolchain.aot.lower_misc import lower_add_mul, lower_reshape
 from toolchain.aot.lower_reduce import lower_mean
 
@@ -239,7 +239,34 @@ def lower_add_mul_16x8(op: Op, graph: Graph) -> Layer:
     return lower_add_mul(op, graph, wide=True)
 
 
+def lower_quantize_16x8(op: Op, graph: Graph) -> Layer:
+    """QUANTIZE float -> int16 or int16 -> int16, DEQUANTIZE int16 -> float."""
+    inp, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    if inp.size != out.size:
+        raise fail(op, graph, f"input {list(inp.shape)} and output {list(out.shape)} differ in size")
+    fields = dict(count=out.size, scale="0.0f", in_zp=0, out_zp=0, mult=0, shift=0)
+    layer = Layer(op.index, op.name, "", "tm_quantize_params_t", fields=fields, inputs=[inp.index], output=out.index)
+    if op.name == "QUANTIZE" and inp.dtype == "float32":
+        require_16x8(op, graph, [out])
+        fields.update(scale=c_float(out.sc))
+        layer.func = "tm_quantize_16x8_from_float"
+    elif op.name == "QUANTIZE":
+        require_16x8(op, graph, [inp, out])
+        mult, shift = quant.quantize_multiplier(float(np.float64(inp.sc) / np.float64(out.sc)))
+        fields.update(mult=mult, shift=shift)
+        layer.func = "tm_quantize_16x8_requantize"
+        layer.lag = {inp.index: 0}
+    else:
+        require_16x8(op, graph, [inp])
+        if out.dtype != "float32":
+            raise fail(op, graph, f"DEQUANTIZE to {out.dtype} is not supported (only float32)")
+        fields.update(scale=c_float(inp.sc))
+        layer.func = "tm_quantize_16x8_to_float"
+    return layer
+
+
 LOWERINGS_16X8 = {
+    "QUANTIZE": lower_quantize_16x8, "DEQUANTIZE": lower_quantize_16x8,
     "ADD": lower_add_mul_16x8, "MUL": lower_add_mul_16x8, "MEAN": lower_mean_16x8,
     "SOFTMAX": lower_softmax_16x8,
     "FULLY_CONNECTED": lower_fully_connected_16x8, "CONV_2D": lower_conv_16x8,

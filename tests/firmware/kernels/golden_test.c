@@ -33,6 +33,7 @@ static uint8_t golden_out[4096] __attribute__((aligned(16)));
 #include "testdata/softmax_16x8_cases.h"
 #include "testdata/reduce_16x8_cases.h"
 #include "testdata/elementwise_16x8_cases.h"
+#include "testdata/quantize_16x8_cases.h"
 
 #define GOLDEN_TABLE(t) {t, (int)(sizeof t / sizeof t[0])}
 
@@ -45,7 +46,7 @@ static const struct {
     GOLDEN_TABLE(golden_pooling),    GOLDEN_TABLE(golden_quantize), GOLDEN_TABLE(golden_reduce),
     GOLDEN_TABLE(golden_conv_16x8), GOLDEN_TABLE(golden_depthwise_conv_16x8), GOLDEN_TABLE(golden_fully_connected_16x8),
     GOLDEN_TABLE(golden_pooling_16x8), GOLDEN_TABLE(golden_softmax_16x8), GOLDEN_TABLE(golden_reduce_16x8),
-    GOLDEN_TABLE(golden_elementwise_16x8),
+    GOLDEN_TABLE(golden_elementwise_16x8), GOLDEN_TABLE(golden_quantize_16x8),
 };
 
 static int golden_check(const golden_case_t *c) {

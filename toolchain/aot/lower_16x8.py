@@ -5,7 +5,7 @@ reference kernels run 16x8."""
 
 import numpy as np
 
-from toolchain.aot import lut_16x8, quant
+from toolchain.aot import kernel_sizes, lut_16x8, quant
 from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph, Op, Tensor
 from toolchain.aot.layer import Const, Layer, c_float, describe, fail, nhwc, same_or_valid
@@ -166,7 +166,7 @@ def lower_conv_16x8(op: Op, graph: Graph) -> Layer:
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw,
                         **_window(op, graph, ih, iw, kh, kw, oh, ow), kp=kp, act_min=lo, act_max=hi)
     layer.fields["acc32"] = _rq16(layer, i, mults, shifts, _acc32(rows, bias))
-    layer.scratch = 4 * kp  # the DSP kernel's two int16 patches
+    layer.scratch = kernel_sizes.conv_16x8_scratch(layer.fields)
     layer.macs = oh * ow * oc * kh * kw * ic
     return layer
 
@@ -255,7 +255,6 @@ def lower_quantize_16x8(op: Op, graph: Graph) -> Layer:
         mult, shift = quant.quantize_multiplier(float(np.float64(inp.sc) / np.float64(out.sc)))
         fields.update(mult=mult, shift=shift)
         layer.func = "tm_quantize_16x8_requantize"
-        layer.lag = {inp.index: 0}
     else:
         require_16x8(op, graph, [inp])
         if out.dtype != "float32":

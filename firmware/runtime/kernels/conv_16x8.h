@@ -5,6 +5,7 @@
 #ifndef FIRMWARE_RUNTIME_KERNELS_CONV_16X8_H_
 #define FIRMWARE_RUNTIME_KERNELS_CONV_16X8_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernels/weights_16x8.h"
@@ -26,10 +27,13 @@ typedef struct {
   const int32_t *shift;          // per-channel power-of-two shift (> 0: left)
   const int32_t *rq;             // DSP kernel with acc32: per channel {Q15 multiplier, 15 - shift, the 64-bit
                                  // rounding constant's low and high words}, folded by the generator (else 0)
-  int16_t *scratch;              // DSP kernel: two pixels' patches, 2 * kp int16
+  int16_t *scratch;              // tm_conv_16x8_scratch_bytes(...) bytes, 4-byte aligned
 } tm_conv_16x8_params_t;
 
 // out[out_h][out_w][out_c] = conv(in); out never overlaps in.
 void tm_conv_16x8_eval(const tm_conv_16x8_params_t *p, const int16_t *in, int16_t *out);
+
+// Scratch the kernel needs (each twin answers for itself; toolchain/aot/kernel_sizes.py asks both).
+size_t tm_conv_16x8_scratch_bytes(int32_t k_h, int32_t k_w, int32_t in_c);
 
 #endif  // FIRMWARE_RUNTIME_KERNELS_CONV_16X8_H_

@@ -32,3 +32,17 @@ def test_int16x8_model_is_16x8_and_tracks_the_float_model():
     got = qout.dequantize(tflm_outputs(data, qin.quantize(x), 1 << 16))
     want = np.asarray(model(x, training=False)).reshape(len(x), -1)
     assert np.max(np.abs(got - want)) < 0.01 * max(1.0, float(np.max(np.abs(want))))
+
+
+def test_a_plan_takes_int16x8(tmp_path):
+    from toolchain.optimize import Plan
+    from toolchain.recipes import load
+    from toolchain.recipes.recipe import RecipeError
+
+    assert Plan.of(load("digits"), quantize=["int8", "int16x8"]).quantize == ["int8", "int16x8"]
+    try:
+        Plan.of(load("digits"), quantize=["int4"])
+    except RecipeError as err:
+        assert "int16x8" in str(err)  # the modes offered name it
+    else:
+        raise AssertionError("int4 accepted")

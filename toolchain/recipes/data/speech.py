@@ -4,8 +4,9 @@ recipe names its own words or phrases), "unknown" (other words) and "silence"
 (background only). Each clip draws its voice and variant, speed, pitch,
 level, time shift and background from a generator seeded by (seed, class,
 index), and, as the recipe asks, a perturbed speaker, a room, music and a
-microphone (toolchain.recipes.data.augment); the same seed gives the same
-bytes. A folder of recordings can be mixed in. Clips are cached under
+microphone (toolchain.recipes.data.augment); a share of the clips can be
+said by Piper's neural voice instead (toolchain.recipes.data.piper_voice).
+The same seed gives the same bytes. A folder of recordings can be mixed in. Clips are cached under
 <build>/cache/speech/; features come from the fixed-point front-end
 (toolchain.audio), the same C the device runs."""
 
@@ -26,7 +27,7 @@ import numpy as np
 from toolchain import paths
 from toolchain.audio import FrontendConfig, features, to_float
 from toolchain.console import console
-from toolchain.recipes.data import augment, wav_folder
+from toolchain.recipes.data import augment, piper_voice, wav_folder
 from toolchain.recipes.data.augment import NOISES, noise
 from toolchain.recipes.data.dataset import DataError
 
@@ -35,7 +36,7 @@ NOT_KEYWORDS = ("unknown", "silence")
 UNKNOWN_WORDS = ("bed", "bird", "cat", "dog", "happy", "house", "marvin", "sheila", "tree", "wow", "zero", "one",
                  "two", "three", "four", "five", "six", "seven", "eight", "nine", "learn", "follow", "forward",
                  "backward", "visual", "yellow", "under", "bottle", "music")
-# more "unknown" words for recipes with more voices than "few": everyday words, none in the held-out lists
+# unknown_words = "many": these everyday words and PSEUDO_WORDS made-up ones, none in the held-out lists
 MORE_UNKNOWN = ("sister", "baby", "kitchen", "number", "people", "little", "very", "where", "today", "maybe",
                 "chair", "pocket", "hundred", "minute", "orange", "button", "station", "family", "doctor", "weather")
 # the recipe's voices before `voices = "many"`: kept so those recipes and recordings keep their bytes
@@ -46,6 +47,11 @@ VALIDATION_VARIANTS = ("Andy", "belinda", "grandpa", "m6", "f4", "steph2", "trav
 VALIDATION_VOICES = ("en-us+Andy", "en-gb+belinda", "en-gb-scotland+grandpa", "en-us-nyc+m6", "en-029+f4",
                      "en-gb-x-rp+steph2", "en-us+travis", "en-gb-x-gbclan+klatt4")
 VALIDATION_SPEEDS = (130, 175, 220)
+PSEUDO_WORDS = 300
+ONSETS = ("", "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "y", "z", "bl",
+          "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sh", "sl", "sn", "sp", "st", "th", "tr")
+NUCLEI = ("a", "e", "i", "o", "u", "ai", "ea", "ee", "oo", "ou", "ow", "oy", "ar", "er", "or")
+CODAS = ("", "", "b", "ck", "d", "ft", "g", "l", "m", "n", "nd", "ng", "nk", "p", "rt", "s", "sh", "st", "t", "th", "x")
 AUGMENTS = ("speaker", "room", "noise", "microphone")  # "noise": music too, and SNR 0-30 dB
 SNR_DB = (10, 15, 20, 30)
 PARTIAL_SHARE = 0.3  # of the "unknown" clips
@@ -109,6 +115,8 @@ class Words:
     phonemes: dict = field(default_factory=dict)
     voices: str | tuple[str, ...] = "few"
     augment: tuple[str, ...] = ()
+    unknown: str = "few"  # "many": more words and made-up ones stand for "unknown"
+    piper: float = 0.0  # share of the spoken clips said by Piper's voice (not the ones given as phonemes)
 
     @property
     def labels(self) -> list[str]:
@@ -117,7 +125,8 @@ class Words:
     @functools.cached_property
     def unknown_words(self) -> tuple[str, ...]:
         said = {w for k in self.keywords for w in k.split()}
-        pool = UNKNOWN_WORDS + (MORE_UNKNOWN if self.voices != "few" else ())
+        pool = UNKNOWN_WORDS + (MORE_UNKNOWN + pseudo_words(self.keywords, tuple(sorted(self.phonemes.items()))) if self.unknown == "many"
+                                else ())
         return tuple(w for w in pool if w not in said)
 
     @functools.cached_property
@@ -135,10 +144,14 @@ class Words:
         return tuple(self.voices)
 
     def key(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        return json.dumps(asdict(self), sort_keys=True) + (piper_voice.VERSION if self.piper else "")
+
+    def texts(self) -> list[str]:
+        """Every text a clip may give Piper."""
+        return [t for t in list(self.spoken.values()) + list(self.unknown_words) if not t.startswith("[[")]
 
     @classmethod
-    def of(cls, keywords, phonemes, voices, augment) -> "Words":
+    def of(cls, keywords, phonemes, voices, augment, unknown="few", piper=0.0) -> "Words":
         """The checked options: one clear line for each mistake."""
         keywords = tuple(KEYWORDS if keywords is None else keywords)
         if not keywords:
@@ -180,7 +193,40 @@ class Words:
         augment = tuple(augment or ())
         if bad := [a for a in augment if a not in AUGMENTS]:
             raise DataError(f"augment '{bad[0]}' is unknown", f"use any of: {', '.join(AUGMENTS)}")
-        return cls(keywords, phonemes, voices, augment)
+        if unknown not in ("few", "many"):
+            raise DataError(f"unknown_words = {unknown!r} is not a word set", 'use "few" or "many"')
+        if not 0 <= piper <= 1:
+            raise DataError(f"piper = {piper} is no share of the clips", "use 0 (espeak-ng only) to 1")
+        if piper:
+            piper_voice.check()
+        return cls(keywords, phonemes, voices, augment, unknown, float(piper))
+
+
+def bare(phonemes: str) -> str:
+    """Phonemes without stress and length marks, to compare how words sound."""
+    return re.sub(r"[',:_ ]", "", phonemes)
+
+
+@functools.cache
+def pseudo_words(keywords: tuple[str, ...], phonemes: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """PSEUDO_WORDS made-up words of one or two syllables (the same for every seed), none sounding like a
+    keyword nor being a held-out word."""
+    from toolchain.recipes.data import heldout
+
+    rng = np.random.default_rng(20_261_207)
+    words = []
+    while len(words) < 2 * PSEUDO_WORDS:
+        w = "".join(ONSETS[rng.integers(len(ONSETS))] + NUCLEI[rng.integers(len(NUCLEI))] + CODAS[rng.integers(len(CODAS))]
+                    for _ in range(rng.integers(1, 3)))
+        if w not in words and w not in heldout.OTHER_WORDS and w not in UNKNOWN_WORDS + MORE_UNKNOWN:
+            words.append(w)
+    # one espeak-ng for all: each word ends a sentence, so each gets a line of its own
+    lines = subprocess.run(["espeak-ng", "-q", "-x"], input="".join(f"{w}.\n" for w in words), capture_output=True,
+                           text=True).stdout.split("\n")
+    sounds = [bare(x) for x in lines[:len(words)]] if len(lines) > len(words) else [bare(phonemes_of(w)) for w in words]
+    phonemes = dict(phonemes)
+    taken = {bare(phonemes.get(k) or phonemes_of(k)) for k in keywords} | {bare(phonemes_of(k)) for k in KEYWORDS}
+    return tuple(w for w, s in zip(words, sounds) if s and s not in taken)[:PSEUDO_WORDS]
 
 
 @functools.cache
@@ -200,8 +246,9 @@ def background(rng: np.random.Generator, words: Words, n: int) -> np.ndarray:
     return noise(rng, kinds[rng.integers(len(kinds))], n)
 
 
-def clip(words: Words, seed: int, label: int, index: int) -> np.ndarray:
-    """One int16 clip of class words.labels[label], fully determined by (words, seed, label, index)."""
+def clip(words: Words, seed: int, label: int, index: int, banks: dict | None = None) -> np.ndarray:
+    """One int16 clip of class words.labels[label], fully determined by (words, seed, label, index); `banks`:
+    Piper's renders of words.texts(), when words.piper."""
     rng = np.random.default_rng([seed, label, index])
     keywords, labels = words.keywords, words.labels
     if labels[label] == "silence":
@@ -215,8 +262,11 @@ def clip(words: Words, seed: int, label: int, index: int) -> np.ndarray:
         else:
             text = words.unknown_words[rng.integers(len(words.unknown_words))]
         voices = words.voice_list
-        speech = resample(speak(text, voices[rng.integers(len(voices))], int(rng.integers(110, 230)),
-                                int(rng.integers(15, 90))))
+        if words.piper and rng.random() < words.piper and text in banks:
+            speech = banks[text][rng.integers(piper_voice.RENDERS)].copy()
+        else:
+            speech = resample(speak(text, voices[rng.integers(len(voices))], int(rng.integers(110, 230)),
+                                    int(rng.integers(15, 90))))
         if "speaker" in words.augment:
             speech = augment.speaker(rng, speech)
         if "room" in words.augment and rng.random() < 0.6:
@@ -252,13 +302,17 @@ def generate(seed: int, clips_per_class: int, unknown_factor: int = 1, words: Wo
     espeak_version()
     jobs = [(label, i) for label, n in enumerate(counts(words.labels, clips_per_class, unknown_factor))
             for i in range(n)]
+    banks = {}
+    if words.piper:
+        with console.status("saying every word with Piper (cached per word)"):
+            banks = {t: piper_voice.bank(t) for t in words.texts()}
     with ThreadPoolExecutor(workers) as pool:  # espeak-ng runs as a subprocess: threads overlap them
-        pcm = list(pool.map(lambda j: clip(words, seed, *j), jobs))
+        pcm = list(pool.map(lambda j: clip(words, seed, *j, banks), jobs))
     return np.stack(pcm), np.array([j[0] for j in jobs], dtype=np.int64)
 
 
 def cache_path(seed: int, clips_per_class: int, unknown_factor: int = 1, words: Words | None = None) -> Path:
-    sources = b"".join(Path(m.__file__).read_bytes() for m in (augment,)) + Path(__file__).read_bytes()
+    sources = b"".join(Path(m.__file__).read_bytes() for m in (augment, piper_voice)) + Path(__file__).read_bytes()
     key = hashlib.sha256(sources + espeak_version().encode() + (words or Words()).key().encode()
                          + f"{seed}/{clips_per_class}/{unknown_factor}".encode()).hexdigest()[:16]
     return paths.build_root() / "cache" / "speech" / f"speech-{clips_per_class}-{key}.npz"
@@ -308,10 +362,10 @@ def recorded(folder: Path, labels: list[str], copies: int, seed: int) -> tuple[n
 
 def raw(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unknown_factor: int = 1,
         keywords: list[str] | None = None, phonemes: dict | None = None, voices: str | list[str] = "few",
-        augment: list[str] | None = None, recordings: str | None = None, recording_copies: int = 10,
-        base_dir: Path | None = None):
+        augment: list[str] | None = None, unknown_words: str = "few", piper: float = 0.0,
+        recordings: str | None = None, recording_copies: int = 10, base_dir: Path | None = None):
     """The int16 clips and labels `load` makes its features from: the synthetic set, then any recordings."""
-    words = Words.of(keywords, phonemes, voices, augment)
+    words = Words.of(keywords, phonemes, voices, augment, unknown_words, piper)
     pcm, y = clips(seed, clips_per_class, unknown_factor, words)
     if recordings:
         if not 1 <= recording_copies <= 100:
@@ -323,13 +377,14 @@ def raw(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unk
 
 def load(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unknown_factor: int = 1,
          keywords: list[str] | None = None, phonemes: dict | None = None, voices: str | list[str] = "few",
-         augment: list[str] | None = None, recordings: str | None = None, recording_copies: int = 10,
-         base_dir: Path | None = None):
+         augment: list[str] | None = None, unknown_words: str = "few", piper: float = 0.0,
+         recordings: str | None = None, recording_copies: int = 10, base_dir: Path | None = None):
     """Features of the clips: (x (n, frames, bands) float32, y, labels). `keywords`: the words or short phrases
     to spot; `phonemes`: espeak-ng phonemes for any it mispronounces; `voices`: "few" (8 voices x 16 variants),
     "many" (every English voice and variant but the validation ones) or a list; `augment`: any of AUGMENTS;
-    `recordings`: a folder of label folders (relative to the recipe) mixed in, each `recording_copies` times."""
+    `unknown_words`: "few" or "many" (MORE_UNKNOWN and PSEUDO_WORDS made-up words besides); `piper`: the share of spoken clips said by Piper's neural voice; `recordings`: a folder of label folders
+    (relative to the recipe) mixed in, each `recording_copies` times."""
     cfg = FrontendConfig.of(frontend)
-    pcm, y = raw(seed, clips_per_class, frontend, unknown_factor, keywords, phonemes, voices, augment, recordings,
-                 recording_copies, base_dir)
-    return to_float(features(pcm, cfg)), y, Words.of(keywords, phonemes, voices, augment).labels
+    pcm, y = raw(seed, clips_per_class, frontend, unknown_factor, keywords, phonemes, voices, augment,
+                 unknown_words, piper, recordings, recording_copies, base_dir)
+    return to_float(features(pcm, cfg)), y, Words.of(keywords, phonemes, voices, augment, unknown_words, piper).labels

@@ -3,12 +3,15 @@ device runs) and TFLM's reference kernels (which the device equals): every keywo
 clip each per voice and speed, the word in the middle of 1 s, peaking at -10 dBFS.
 
     python scripts/heldout_keywords.py [--model keywords] [--voices heldout|validation] [--docs]
+    python scripts/heldout_keywords.py --recordings-of slt --out my_words   # a "new speaker" to mix in
 
 --voices heldout: CMU Flite's four 16 kHz voices at 3 speeds, the synthesizer no recipe trains on.
 --voices validation: espeak-ng voices and variants kept out of the recipe's training clips (for choosing and
 tuning; the held-out set is measured once per change kept).
 "Other words" are fixed lists no recipe trains on, plus the default keywords that are not the model's own.
 Results go to build/<model>/heldout-<voices>.json; --docs writes the per-voice table into docs/keywords.md.
+--recordings-of VOICE writes that Flite voice saying each default keyword twice (speeds 0.9 and 1.1, which the
+held-out set does not use) as WAV files in the wav_folder layout: 20 recordings of one "new speaker".
 """
 
 import argparse
@@ -75,10 +78,28 @@ def evaluate(model: str, voices: str, seed: int) -> dict:
         o = [r for r in other if r["voice"] == v]
         per_voice[v] = {"recognised": sum(r["heard"] == r["word"] for r in k), "keywords": len(k),
                         "false_accepts": sum(r["heard"] in keywords for r in o), "others": len(o)}
-    return {"model": model, "voices": voices, "date": date.today().isoformat(),
+    test_split = next((a["accuracy"] for a in m.get("artifacts", []) if a["name"] == "int8"), None)
+    return {"model": model, "voices": voices, "date": date.today().isoformat(), "test_split_int8": test_split,
             "recognised": sum(r["heard"] == r["word"] for r in kw), "keywords": len(kw),
             "false_accepts": sum(r["heard"] in keywords for r in other), "others": len(other),
             "per_voice": per_voice, "clips": rows}
+
+
+RECORDING_SPEEDS = (0.9, 1.1)
+
+
+def write_recordings(voice: str, out: Path) -> None:
+    import wave
+
+    from toolchain.recipes.data import heldout, speech
+
+    for word in speech.KEYWORDS:
+        (out / word).mkdir(parents=True, exist_ok=True)
+        for speed in RECORDING_SPEEDS:
+            with wave.open(str(out / word / f"{voice}-{speed}.wav"), "wb") as w:
+                w.setnchannels(1), w.setsampwidth(2), w.setframerate(heldout.RATE)
+                w.writeframes(heldout.centred(heldout.speak(word, voice, speed)).astype("<i2").tobytes())
+    print(f"wrote {len(speech.KEYWORDS) * len(RECORDING_SPEEDS)} recordings of {voice} under {out}")
 
 
 def main() -> None:
@@ -87,7 +108,11 @@ def main() -> None:
     ap.add_argument("--voices", choices=("heldout", "validation"), default="heldout")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--docs", action="store_true", help="write the per-voice table into docs/keywords.md")
+    ap.add_argument("--recordings-of", metavar="VOICE", help="write 20 recordings of this Flite voice to --out")
+    ap.add_argument("--out", type=Path)
     a = ap.parse_args()
+    if a.recordings_of:
+        return write_recordings(a.recordings_of, a.out or Path("recordings"))
     os.chdir(REPO)
     r = evaluate(a.model, a.voices, a.seed)
     from toolchain.paths import build_root
@@ -97,7 +122,8 @@ def main() -> None:
     out.write_text(json.dumps(r, indent=1))
     print(f"{name} on {a.voices} voices: keywords recognised {r['recognised']}/{r['keywords']} "
           f"({100 * r['recognised'] / r['keywords']:.1f} %), other words taken for a keyword "
-          f"{r['false_accepts']}/{r['others']} ({100 * r['false_accepts'] / r['others']:.1f} %)  -> {out}")
+          f"{r['false_accepts']}/{r['others']} ({100 * r['false_accepts'] / r['others']:.1f} %); "
+          f"int8 on its own test split {r['test_split_int8']}  -> {out}")
     if a.docs:
         lines = [BEGIN, f"Measured {r['date']} on: {machine(('flite', 'espeak-ng'))}.", "",
                  "| voice | keywords recognised | other words taken for a keyword |", "|---|---|---|"]

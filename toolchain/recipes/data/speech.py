@@ -147,8 +147,10 @@ class Words:
         return json.dumps(asdict(self), sort_keys=True) + (piper_voice.VERSION if self.piper else "")
 
     def texts(self) -> list[str]:
-        """Every text a clip may give Piper."""
-        return [t for t in list(self.spoken.values()) + list(self.unknown_words) if not t.startswith("[[")]
+        """Every text Piper says: the keywords and real words (not phonemes, nor made-up words, which would cost
+        minutes of rendering for little)."""
+        real = set(UNKNOWN_WORDS + MORE_UNKNOWN)
+        return [t for t in self.spoken.values() if not t.startswith("[[")] + [w for w in self.unknown_words if w in real]
 
     @classmethod
     def of(cls, keywords, phonemes, voices, augment, unknown="few", piper=0.0) -> "Words":

@@ -8,7 +8,7 @@ import pytest
 
 from tests.cli.test_bad_input import assert_clean_error
 from tests.conftest import run_cli
-from toolchain.recipes.data import augment, speech
+from toolchain.recipes.data import augment, heldout, piper_voice, speech, speech_stream
 from toolchain.recipes.data.dataset import DataError
 
 pytestmark = pytest.mark.skipif(not speech.shutil.which("espeak-ng"), reason="espeak-ng is not installed (setup.sh installs it)")
@@ -33,6 +33,24 @@ def test_own_words_many_voices_and_augmentation_are_seeded_too():
     assert list(np.bincount(ya)) == [2, 2, 4, 2] and RICH.labels == ["marvin", "hey tiny", "unknown", "silence"]
     assert "marvin" not in RICH.unknown_words and "hey" not in RICH.unknown_words  # a keyword is never "unknown"
     assert RICH.spoken["marvin"] == "[[m'A@vIn]]" and not set(RICH.voice_list) & set(speech.VALIDATION_VOICES)
+
+
+def test_many_unknown_words_never_sound_like_a_keyword():
+    words = speech.Words.of(["marvin"], None, "few", [], "many")
+    assert len(words.unknown_words) > 300 and "marvin" not in words.unknown_words
+    sounds = {speech.bare(speech.phonemes_of(k)) for k in ("marvin",) + speech.KEYWORDS}
+    made_up = words.unknown_words[-20:]
+    assert not {speech.bare(speech.phonemes_of(w)) for w in made_up} & sounds
+    assert made_up == speech.Words.of(["marvin"], None, "few", [], "many").unknown_words[-20:]  # no seed in them
+
+
+@pytest.mark.skipif(not piper_voice.available(), reason="piper-tts is not installed (pyproject.toml pins it)")
+def test_piper_renders_are_the_same_every_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path))
+    a, b = piper_voice.render("yes", 3), piper_voice.render("yes", 3)
+    assert a.tobytes() == b.tobytes() and len(piper_voice.render("yes", 4)) != len(a)  # another speed
+    words = speech.Words.of(["yes"], None, "few", [], "few", 1.0)
+    assert speech.generate(0, 2, 1, words)[0].tobytes() == speech.generate(0, 2, 1, words)[0].tobytes()
 
 
 def test_words_are_loud_and_silence_is_noise_only():
@@ -107,6 +125,8 @@ def test_recordings_are_mixed_in_with_copies(tmp_path, monkeypatch):
     ('voices = ["en-us+nobody"]', "'en-us+nobody' is not installed"),
     ('augment = ["echo"]', "augment 'echo' is unknown"),
     ('keywords = ["unknown"]', "reserved"),
+    ('unknown_words = "lots"', "is not a word set"),
+    ("piper = 2", "is no share of the clips"),
 ])
 def test_bad_words_and_voices_give_one_clear_line(tmp_path, args, needle):
     recipe = tmp_path / "mine"
@@ -115,3 +135,14 @@ def test_bad_words_and_voices_give_one_clear_line(tmp_path, args, needle):
                                         f'{args}\n[train]\nepochs = 1\n')
     (recipe / "model.py").write_text("def build(keras, input_shape, num_outputs):\n    raise AssertionError\n")
     assert_clean_error(run_cli("train", "--model", str(recipe), build=tmp_path / "build"), needle)
+
+
+@pytest.mark.skipif(not speech.shutil.which("flite"), reason="flite is not installed (setup.sh installs it)")
+def test_stream_recording_of_own_words_in_voices_never_trained_on(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path))
+    pcm, events = speech_stream.recording(0, 0.5, ("hey tiny",), "heldout")
+    assert {e["label"] for e in events} == {"hey tiny"} and len(pcm) == 30 * 16000
+    again, _ = speech_stream.recording(0, 0.5, ("hey tiny",), "heldout")
+    assert again.tobytes() == pcm.tobytes()
+    said = heldout.centred(heldout.speak("yes", "slt", 1.25))
+    assert said.dtype == np.int16 and abs(np.max(np.abs(said)) / 32768 - 10 ** (-10 / 20)) < 1e-3

@@ -38,7 +38,7 @@ from toolchain.errors import UsageError
 from toolchain.evaluate import io_quant, tflm_outputs
 from toolchain.paths import STREAM_FILE
 from toolchain.pipeline import prepare
-from toolchain.recipes.data.speech_stream import recording
+from toolchain.recipes.data.speech_stream import VOICES, recording
 
 NOT_KEYWORDS = ("unknown", "silence")
 MAX_CLASSES = 31  # the device's keyword mask is one protocol number
@@ -204,6 +204,8 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
     (speech_stream.VOICES); the rest as for bench."""
     if not 0.1 <= minutes <= 60:
         raise UsageError(f"--minutes {minutes} is out of range", "use 0.1 to 60 minutes of generated audio")
+    if voices not in VOICES:
+        raise UsageError(f"--voices {voices} is not a voice set", f"use one of: {', '.join(VOICES)}")
     det = detector or Detector()
     det.check()
     board = boards.load(board_id)

@@ -78,7 +78,7 @@ def recording(seed: int, minutes: float = 5.0, keywords: tuple[str, ...] = speec
     if p.is_file():
         with np.load(p) as f:
             return f["pcm"], json.loads(str(f["events"]))
-    pcm, events = generate(seed, minutes)
+    pcm, events = generate(seed, minutes, tuple(keywords), voices, spoken)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_suffix(".tmp.npz")
     np.savez(tmp, pcm=pcm, events=json.dumps(events))

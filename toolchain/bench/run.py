@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import boards, build, device, manifest, modelinfo, paths, pipeline
+from toolchain.bench_file import VERSION, BenchResult
 from toolchain.bench import audio
 from toolchain.boards import Board, runtimes
 from toolchain.console import console
@@ -31,7 +32,7 @@ SAVE_EVERY = 25
 def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, url: str | None = None,
           runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False,
           tflm_dir: Path | None = None, kernels: str | None = None, out_name: str | None = None,
-          variant: str | None = None) -> dict:
+          variant: str | None = None) -> BenchResult:
     """`out_name`: the results file beside the manifest (default bench.json, or bench-profile.json)."""
     check_counts(runs, max_samples)
     t0 = time.monotonic()
@@ -133,10 +134,10 @@ def reference_data(p, seed: int, wanted: int | None = None) -> tuple[np.ndarray,
 
 def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray, labels, host_outputs: np.ndarray,
             runs: int, warmups: int, meta: dict, static: dict, layer_names: list[str] | None = None,
-            started: float | None = None, measured_on: str = "device", regression: bool = False) -> dict:
+            started: float | None = None, measured_on: str = "device", regression: bool = False) -> BenchResult:
     """Drive a connected device through latency, memory and accuracy, saving bench.json after each step."""
     started = started or time.monotonic()
-    result = {"board": board.id, **meta, "status": "running", "error": None, "latency": None,
+    result: BenchResult = {"version": VERSION, "board": board.id, **meta, "status": "running", "error": None, "latency": None,
               "memory": None, "accuracy": None, "faults": client.faults}
 
     def save(status: str = "running") -> None:

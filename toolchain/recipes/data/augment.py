@@ -64,15 +64,15 @@ def speaker(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
 
 def room(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     """`x` in a simulated room: a direct path, a few early reflections and an exponentially decaying diffuse
-    tail (RT60 0.15-0.9 s), mixed at a random direct-to-reverberant ratio."""
-    rt60 = rng.uniform(0.15, 0.9)
+    tail (RT60 0.15-0.7 s), mixed at a random direct-to-reverberant ratio."""
+    rt60 = rng.uniform(0.15, 0.7)
     n = int(rt60 * RATE)
     t = np.arange(n) / RATE
     h = rng.normal(size=n) * np.exp(-6.9 * t / rt60)  # -60 dB at rt60
     h[:int(0.005 * RATE)] = 0
     for _ in range(rng.integers(2, 6)):  # early reflections 3-30 ms after the direct sound
         h[int(rng.uniform(0.003, 0.03) * RATE)] += rng.uniform(-0.6, 0.6) * np.sqrt(np.sum(h ** 2) / 40)
-    h *= 10 ** (-rng.uniform(0, 12) / 20) / (np.sqrt(np.sum(h ** 2)) + 1e-12)  # direct-to-reverberant 0..12 dB
+    h *= 10 ** (-rng.uniform(3, 15) / 20) / (np.sqrt(np.sum(h ** 2)) + 1e-12)  # direct-to-reverberant 3..15 dB
     h[0] = 1.0
     return fftconvolve(x, h)[:len(x) + n // 2]
 

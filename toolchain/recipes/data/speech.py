@@ -52,7 +52,10 @@ ONSETS = ("", "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "
           "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sh", "sl", "sn", "sp", "st", "th", "tr")
 NUCLEI = ("a", "e", "i", "o", "u", "ai", "ea", "ee", "oo", "ou", "ow", "oy", "ar", "er", "or")
 CODAS = ("", "", "b", "ck", "d", "ft", "g", "l", "m", "n", "nd", "ng", "nk", "p", "rt", "s", "sh", "st", "t", "th", "x")
-AUGMENTS = ("speaker", "room", "noise", "microphone")  # "noise": music too, and SNR 0-30 dB
+AUGMENTS = ("speaker", "room", "noise", "microphone")  # "noise": music too, and SNR 5-30 dB
+# variants that whisper, croak or sound like robots: no speaker sounds like them, and with every augmentation
+# on top, a small network trained on them fell to 55 % of its own training clips (docs/keywords.md)
+ODD_VARIANTS = ("whisper", "whisperf", "croak", "Demonic", "UniRobot", "anikaRobot", "announcer", "fast", "Tweaky")
 SNR_DB = (10, 15, 20, 30)
 PARTIAL_SHARE = 0.3  # of the "unknown" clips
 RATE = 16000
@@ -139,7 +142,8 @@ class Words:
         if self.voices == "few":
             return tuple(v + (f"+{x}" if x else "") for v in FEW_VOICES for x in FEW_VARIANTS)
         if self.voices == "many":
-            variants = [""] + [v for v in installed_variants() if v not in VALIDATION_VARIANTS]
+            variants = [""] + [v for v in installed_variants() if v not in VALIDATION_VARIANTS + ODD_VARIANTS
+                               and not v.startswith("robosoft")]
             return tuple(v + (f"+{x}" if x else "") for v in FEW_VOICES for x in variants)
         return tuple(self.voices)
 
@@ -271,7 +275,7 @@ def clip(words: Words, seed: int, label: int, index: int, banks: dict | None = N
                                     int(rng.integers(15, 90))))
         if "speaker" in words.augment:
             speech = augment.speaker(rng, speech)
-        if "room" in words.augment and rng.random() < 0.6:
+        if "room" in words.augment and rng.random() < 0.4:
             speech = augment.room(rng, speech)
         speech = speech[:CLIP - 800]
         speech *= 10 ** rng.uniform(-1.3, -0.1) / (np.max(np.abs(speech)) + 1e-12)  # peak at -26..-2 dBFS
@@ -285,7 +289,7 @@ def clip(words: Words, seed: int, label: int, index: int, banks: dict | None = N
             start = int(rng.integers(0, CLIP - len(speech) + 1))
         x[start:start + len(speech)] = speech
         rms = np.sqrt(np.mean(speech ** 2))
-        snr = rng.uniform(0, 30) if "noise" in words.augment else SNR_DB[rng.integers(len(SNR_DB))]
+        snr = rng.uniform(5, 30) if "noise" in words.augment else SNR_DB[rng.integers(len(SNR_DB))]
         x += rms / 10 ** (snr / 20) * background(rng, words, CLIP)
     if "microphone" in words.augment:
         x = augment.microphone(rng, x)

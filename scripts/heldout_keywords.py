@@ -134,7 +134,11 @@ def main() -> None:
           f"{CONFIDENT}: {r['recognised_confident']}/{r['keywords']} and {r['false_accepts_confident']}/{r['others']}; "
           f"int8 on its own test split {r['test_split_int8']}  -> {out}")
     if a.docs:
-        lines = [BEGIN, f"Measured {r['date']} on: {machine(('flite', 'espeak-ng'))}.", "",
+        import subprocess
+
+        flite = next((line.split("version:")[1].split("(")[0].strip() for line in subprocess.run(
+            ["flite", "--version"], capture_output=True, text=True).stdout.splitlines() if "version:" in line), "flite")
+        lines = [BEGIN, f"Measured {r['date']} on: {machine(('espeak-ng',))}; {flite}.", "",
                  "| voice | keywords recognised | other words taken for a keyword |", "|---|---|---|"]
         lines += [f"| {v} | {s['recognised']}/{s['keywords']} | {s['false_accepts']}/{s['others']} |"
                   for v, s in r["per_voice"].items()]

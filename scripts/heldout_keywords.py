@@ -138,7 +138,7 @@ def main() -> None:
 
         flite = next((line.split("version:")[1].split("(")[0].strip() for line in subprocess.run(
             ["flite", "--version"], capture_output=True, text=True).stdout.splitlines() if "version:" in line), "flite")
-        lines = [BEGIN, f"Measured {r['date']} on: {machine(('espeak-ng',))}; {flite}.", "",
+        lines = [BEGIN, f"{name}, per Flite voice. Measured {r['date']} on: {machine(('espeak-ng',))}; {flite}.", "",
                  "| voice | keywords recognised | other words taken for a keyword |", "|---|---|---|"]
         lines += [f"| {v} | {s['recognised']}/{s['keywords']} | {s['false_accepts']}/{s['others']} |"
                   for v, s in r["per_voice"].items()]

@@ -6,8 +6,8 @@ from toolchain import recipes
 from toolchain.recipes.data import load
 
 
-# the keywords recipes synthesise and featurise a speech data set: seconds, not milliseconds
-HEAVY_DATA = ("keywords", "keywords_pt")
+# the keywords and wakeword recipes synthesise and featurise speech data set: seconds, not milliseconds
+HEAVY_DATA = ("keywords", "keywords_pt", "wakeword")
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in HEAVY_DATA else n

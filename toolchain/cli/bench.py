@@ -32,6 +32,8 @@ def bench_cmd(
                                     "posteriors (default 0.9)."),
     recording_seed: int = typer.Option(None, "--recording-seed", help="With --stream: seed of the recording "
                                        "(default: --seed)."),
+    voices: str = typer.Option(None, "--voices", help="With --stream: who speaks in the recording: espeak (the "
+                               "training synthesizer, default) or heldout (CMU Flite's voices, never trained on)."),
     as_json: bool = options.JSON,
 ) -> None:
     """Measure latency, memory and on-device accuracy through the serial harness.
@@ -40,14 +42,15 @@ def bench_cmd(
     """
     from toolchain.errors import UsageError
 
-    stream_only = {"--minutes": minutes, "--threshold": threshold, "--recording-seed": recording_seed}
+    stream_only = {"--minutes": minutes, "--threshold": threshold, "--recording-seed": recording_seed,
+                   "--voices": voices}
     # not --tflm-dir: it may come from TOOLCHAIN_TFLM_DIR
     not_streamed = {"--compare": compare, "--profile": profile, "--samples": samples}
     if stream:
         if given := [k for k, v in not_streamed.items() if v]:
             raise UsageError(f"{', '.join(given)} does not apply to --stream", "drop it, or bench without --stream")
         exit_on(signal.SIGTERM, signal.SIGHUP)
-        return _stream(model, board, seed, variant, minutes, threshold, recording_seed, as_json,
+        return _stream(model, board, seed, variant, minutes, threshold, recording_seed, voices or "espeak", as_json,
                        dict(runtime=runtime, url=port, tflm_dir=tflm_dir, kernels=kernels))
     if given := [k for k, v in stream_only.items() if v is not None]:
         raise UsageError(f"{', '.join(given)} only applies to --stream", "add --stream or drop it")
@@ -79,7 +82,7 @@ def bench_cmd(
 
 
 def _stream(model: str, board: str, seed: int, variant: str | None, minutes: float | None, threshold: float | None,
-            recording_seed: int | None, as_json: bool, device: dict) -> None:
+            recording_seed: int | None, voices: str, as_json: bool, device: dict) -> None:
     from toolchain import report
     from toolchain.bench.stream import Detector, bench_stream
     from toolchain.paths import STREAM_FILE, build_root
@@ -87,7 +90,7 @@ def _stream(model: str, board: str, seed: int, variant: str | None, minutes: flo
 
     detector = Detector() if threshold is None else Detector(threshold=threshold)
     r = bench_stream(model, board, seed=seed, minutes=5.0 if minutes is None else minutes, detector=detector,
-                     recording_seed=recording_seed, variant=variant, **device)
+                     recording_seed=recording_seed, voices=voices, variant=variant, **device)
     report.write(build_root() / model_name(model) / board)
     if as_json:
         console.out.print_json(json.dumps({k: v for k, v in r.items() if k not in ("events", "detections")}))

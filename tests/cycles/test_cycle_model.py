@@ -1,0 +1,72 @@
+"""The cycle model on hand-written Thumb-2 snippets (snippets.S) under QEMU:
+each snippet's counts, priced by the Cortex-M4 table, give exactly the cycles
+worked out by hand from the TRM's rules."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from toolchain.cycles import counts, plugin, timing
+from toolchain.cycles.errors import EstimateError
+
+HERE = Path(__file__).parent
+QEMU_DIR = HERE.parent / "firmware" / "kernels" / "qemu"
+CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
+P = timing.CORTEX_M4["refill"]
+CALL = 3 * (1 + P)  # every window also holds a BL to the snippet, a BL to tm_mark and tm_mark's BX
+
+# snippet -> (instructions, cycles) by hand, each including its own BX LR (1 + P)
+EXPECTED = {
+    "empty": (1, 1 + P),
+    "8 loads": (9, 2 + 7 * 1 + 1 + P),
+    "8 SMLADs": (9, 8 * 1 + 1 + P),
+    "LDM of 4 registers": (2, 1 + 4 + 1 + P),
+    "branch taken": (4, 1 + 1 + (1 + P) + 1 + P),
+    "branch not taken": (5, 1 + 1 + 1 + 1 + 1 + P),
+    "loop of 4 x 2 loads": (18, 1 + 4 * (2 + 1 + 1 + 1) + 3 * P + 1 + P),
+}
+
+pytestmark = pytest.mark.qemu
+
+
+@pytest.fixture(scope="module")
+def windows(tmp_path_factory) -> list[counts.Counts]:
+    if not shutil.which("arm-none-eabi-gcc") or not shutil.which("qemu-system-arm"):
+        pytest.skip("needs arm-none-eabi-gcc and qemu-system-arm (setup.sh installs them)")
+    work = tmp_path_factory.mktemp("snippets")
+    elf = work / "snippets.elf"
+    subprocess.run(["arm-none-eabi-gcc", "-O2", *CPU, str(HERE / "snippets.S"), str(HERE / "main.c"),
+                    str(QEMU_DIR / "startup.c"), "-T", str(QEMU_DIR / "mps2_an386.ld"), "-nostartfiles",
+                    "--specs=rdimon.specs", "-o", str(elf)], check=True)
+    nm = subprocess.run(["arm-none-eabi-nm", str(elf)], capture_output=True, text=True, check=True).stdout
+    mark = next(int(line.split()[0], 16) for line in nm.splitlines() if line.endswith(" tm_mark"))
+    out = work / "counts.txt"
+    subprocess.run(["qemu-system-arm", "-machine", "mps2-an386", "-nographic", "-semihosting-config",
+                    "enable=on,target=native", "-icount", "shift=0", "-kernel", str(elf),
+                    *plugin.qemu_args(plugin.library(), out, mark)], check=True, timeout=60,
+                   stdin=subprocess.DEVNULL)
+    marks = counts.read(out)
+    assert len(marks) == len(EXPECTED) + 1
+    return [b - a for a, b in zip(marks, marks[1:])]
+
+
+@pytest.mark.parametrize("index,snippet", list(enumerate(EXPECTED)))
+def test_snippet_cycles_are_the_tables(windows, index, snippet):
+    instructions, cycles = EXPECTED[snippet]
+    w = windows[index]
+    assert w.instructions == instructions + 3
+    assert timing.cycles(w.classes, timing.CORTEX_M4) == cycles + CALL
+
+
+def test_wait_states_add_one_per_fetched_word_without_a_cache(windows):
+    loads = windows[1]  # 8 x 2-byte LDR + BX: 5 words, plus the calls' words
+    zero = timing.cycles(loads.classes, timing.costs("cortex-m4f", 0, "none"))
+    assert timing.cycles(loads.classes, timing.costs("cortex-m4f", 3, "none")) == zero + 3 * loads.classes["fetch_word"]
+    assert timing.cycles(loads.classes, timing.costs("cortex-m4f", 3, "art")) == zero
+
+
+def test_a_core_without_a_table_is_refused():
+    with pytest.raises(EstimateError, match="no cycle model for a cortex-m0plus core"):
+        timing.core_costs("cortex-m0plus")

@@ -20,7 +20,13 @@ ROWS = (  # (label, how to read it from a bench result)
     ("input/output buffers outside the arena", lambda r: (r["memory"] or {}).get("io_bytes")),
     ("arena + io (like for like)", lambda r: _sum((r["memory"] or {}).get("arena_bytes"), (r["memory"] or {}).get("io_bytes"))),
     ("stack used", lambda r: (r["memory"] or {}).get("stack_bytes")),
+    ("cycles / inference (estimate, cycle model)", lambda r: _estimated_cycles(r)),
 )
+
+
+def _estimated_cycles(r: dict) -> int | None:
+    boards = (r.get("estimate") or {}).get("boards") or []
+    return boards[0]["cycles"] if boards else None
 
 
 def _sum(*values):

@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import boards, build, device, manifest, modelinfo, paths, pipeline
-from toolchain.bench import audio
+from toolchain.bench import audio, estimates
 from toolchain.boards import Board, runtimes
 from toolchain.console import console
 from toolchain.device import pi
-from toolchain.device.emulate import Emulator, running_url
+from toolchain.cycles.errors import EstimateError
+from toolchain.device.emulate import Emulator, EmulatorError, running_url
 from toolchain.device.harness import protocol
 from toolchain.device.harness.client import DeviceClient
 from toolchain.device.harness.errors import HarnessError, TransportError
@@ -31,11 +32,15 @@ SAVE_EVERY = 25
 def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, url: str | None = None,
           runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False,
           tflm_dir: Path | None = None, kernels: str | None = None, out_name: str | None = None,
-          variant: str | None = None) -> dict:
-    """`out_name`: the results file beside the manifest (default bench.json, or bench-profile.json)."""
+          variant: str | None = None, estimate_for: list[str] | None = None, rate: str | None = None,
+          battery: str | None = None) -> dict:
+    """`out_name`: the results file beside the manifest (default bench.json, or bench-profile.json).
+    `estimate_for`: more boards to estimate cycles, time and energy for (QEMU only); `rate` ("N/min") and
+    `battery` add battery life."""
     check_counts(runs, max_samples)
     t0 = time.monotonic()
     board = boards.load(board_id)
+    wanted = estimates.request(board, estimate_for, rate, battery)
     # a project built with another runtime is measured as it is, not regenerated for the board's default
     runtimes.check_name(runtime)
     runtime = runtime or recorded_runtime(model_ref, board)
@@ -52,10 +57,15 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     # every run is kept as it is measured; `out` is replaced only by a complete one
     run_file = paths.run_file(p.dir, f"{fw.runtime}{'-profile' if profile else ''}")
     layer_names = [l["op"] if isinstance(l, dict) else str(l) for l in fw.layers]
-    if url is None and fw.board.emulated and (url := running_url(p.dir, fw.elf)):
+    plugin_args, counts_file, note = cycle_model(wanted, fw.elf, p.dir, url)
+    if url is None and fw.board.emulated and not plugin_args and (url := running_url(p.dir, fw.elf)):
         console.info(f"using the running emulator at {url}")
     where = measured_on(fw.board, fw.elf, url)
-    with device_session(fw.board, fw.elf, url) as (client, _):
+    with device_session(fw.board, fw.elf, url, extra_args=plugin_args) as (client, emu):
+        if plugin_args and emu is not None and not emu.extra_args:
+            note = f"QEMU did not load the cycle-model plugin ({emu.plugin_error})"
+        estimate = None if note or not wanted else (
+            lambda lat: estimates.timed_runs(counts_file, lat["runs"], lat.get("lap_instructions_per_run"), wanted))
         client.expected_hash = fw.model_hash
         result = measure(client, fw.board, run_file, inputs=inputs, labels=labels, host_outputs=host, runs=runs,
                          warmups=warmups, meta={"model": fw.model, "runtime": fw.runtime, "variant": Path(p.tflite).stem, "firmware": {
@@ -65,7 +75,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
                                  "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes,
                                  "io_bytes": fw.io_bytes},
                          layer_names=layer_names, started=t0, measured_on=where,
-                         regression=p.manifest.get("task") == "regression")
+                         regression=p.manifest.get("task") == "regression", estimate=estimate, estimate_note=note)
     if fw.extra.get("audio") and (split := audio.summary(result["latency"], fw.extra["audio"], fw.elf)):
         result["audio"] = split  # front-end and network apart
         manifest.write_json_atomic(run_file, result)
@@ -98,13 +108,29 @@ def measured_on(board: Board, program: Path, url: str | None) -> str:
     return "device"  # a real board's port, or a URL the user points at the target itself
 
 
+def cycle_model(wanted: estimates.Request | None, elf: Path, directory: Path,
+                url: str | None) -> tuple[list[str], Path | None, str | None]:
+    """(QEMU's -plugin arguments, the file the plugin writes, why there is no estimate or None)."""
+    if wanted is None:
+        return [], None, None
+    if url is not None:
+        return [], None, f"no cycle estimate: --port {url} is a QEMU started elsewhere, without the cycle model"
+    try:
+        args, out = estimates.qemu_args(elf, directory)
+    except EstimateError as e:
+        return [], None, f"no cycle estimate: {e}"
+    return args, out, None
+
+
 @contextmanager
-def device_session(board: Board, elf: Path, url: str | None):
-    """A connected DeviceClient: to `url` when given, else to a QEMU started (and restarted when it dies) here."""
+def device_session(board: Board, elf: Path, url: str | None, extra_args: list[str] | tuple[str, ...] = ()):
+    """A connected DeviceClient: to `url` when given, else to a QEMU started (and restarted when it dies) here.
+    `extra_args` go to that QEMU; when it will not start with them, it starts without them (`emu.extra_args`
+    is then empty and `emu.plugin_error` says why)."""
     emu = None
     url = url or device.url_for(board, elf)  # a Pi's process, a real board's USB port; None for QEMU
     if url is None:
-        emu = Emulator(board, elf).start()
+        emu = start_emulator(board, elf, tuple(extra_args))
         url = emu.url
     transport = open_transport(url, baud=board.baud)
 
@@ -122,6 +148,17 @@ def device_session(board: Board, elf: Path, url: str | None):
             emu.stop()
 
 
+def start_emulator(board: Board, elf: Path, extra_args: tuple[str, ...]) -> Emulator:
+    if extra_args:
+        try:
+            return Emulator(board, elf, extra_args=extra_args).start()
+        except EmulatorError as e:
+            emu = Emulator(board, elf).start()
+            emu.plugin_error = str(e)
+            return emu
+    return Emulator(board, elf).start()
+
+
 def reference_data(p, seed: int, wanted: int | None = None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """(int8 inputs, labels or None, host int8 outputs); seeded random inputs for an imported model without data,
     RANDOM_SAMPLES of them or `wanted` when more (the first RANDOM_SAMPLES are the same either way)."""
@@ -133,8 +170,10 @@ def reference_data(p, seed: int, wanted: int | None = None) -> tuple[np.ndarray,
 
 def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray, labels, host_outputs: np.ndarray,
             runs: int, warmups: int, meta: dict, static: dict, layer_names: list[str] | None = None,
-            started: float | None = None, measured_on: str = "device", regression: bool = False) -> dict:
-    """Drive a connected device through latency, memory and accuracy, saving bench.json after each step."""
+            started: float | None = None, measured_on: str = "device", regression: bool = False,
+            estimate=None, estimate_note: str | None = None) -> dict:
+    """Drive a connected device through latency, memory and accuracy, saving bench.json after each step.
+    `estimate`: turns the latency into bench.json's `estimate` (cycle model); `estimate_note`: why there is none."""
     started = started or time.monotonic()
     result = {"board": board.id, **meta, "status": "running", "error": None, "latency": None,
               "memory": None, "accuracy": None, "faults": client.faults}
@@ -156,6 +195,14 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
             raise HarnessError(f"the device expects {info.input_bytes} input bytes, the test data has {len(samples[0])}",
                                "rebuild the firmware for this model")
         result["latency"] = {**latency(client, board, samples[0], runs, warmups, layer_names), "measured_on": measured_on}
+        if estimate is not None:
+            try:
+                result["estimate"] = estimate(result["latency"])
+            except EstimateError as e:
+                estimate_note = f"no cycle estimate: {e}"
+        if estimate_note:
+            result["estimate_note"] = estimate_note
+            console.warning(estimate_note)
         save()
         result["memory"] = memory(client, board, static)
         save()

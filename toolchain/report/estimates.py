@@ -1,0 +1,53 @@
+"""bench.json's `estimate` (the QEMU cycle model) as a table and a plot, every
+figure labelled as an estimate, instructions beside it."""
+
+from toolchain.report.plots import _figure
+
+
+def estimate_headers(est: dict) -> list[str]:
+    battery = next((b["battery"] for b in est["boards"] if b.get("battery")), None)
+    life = [f"battery life, est. ({battery['battery']} at {battery['rate_per_min']:g}/min)"] if battery else []
+    return ["board (core, clock)", "instructions", "cycles, est.", "cycles/instr., est.", "ms, est.", "uJ, est.", *life]
+
+
+def estimate_rows(est: dict) -> list[list[str]]:
+    rows = []
+    for b in est["boards"]:
+        cells = [f"{b['board']} ({b['core']}, {b['clock_hz'] / 1e6:g} MHz)", f"{est['instructions_per_run']:,}",
+                 f"{b['cycles']:,}", f"{b['cycles_per_instruction']}", f"{b['ms']:.3f}",
+                 "n/a (no currents in its board file)" if b["uj"] is None else f"{b['uj']:.1f}"]
+        if any(x.get("battery") for x in est["boards"]):
+            cells.append(f"{b['battery']['days']:,} days" if b.get("battery") else "n/a")
+        rows.append(cells)
+    return rows
+
+
+def estimate_summary_rows(b: dict) -> list[tuple[str, str]]:
+    """The summary table's lines: the first board's estimate, or why there is none."""
+    if b.get("estimate_note"):
+        return [("cycles, ms, uJ (estimate)", b["estimate_note"])]
+    est = b.get("estimate")
+    if not est or not est["boards"]:
+        return []
+    first = est["boards"][0]
+    energy = "" if first["uj"] is None else f", {first['uj']:.1f} uJ"
+    return [(f"estimate on {first['board']} (cycle model, not measured)",
+             f"{first['cycles']:,} cycles, {first['ms']:.3f} ms at {first['clock_hz'] / 1e6:g} MHz{energy} "
+             f"for {est['instructions_per_run']:,} instructions")]
+
+
+def estimate_plot(b: dict) -> tuple[str, object]:
+    """(title, figure or None): estimated ms and uJ per inference on each board."""
+    title = "Estimated time and energy per inference, per board (QEMU cycle model: estimates, not measurements)"
+    est = b.get("estimate")
+    if not est or not est["boards"]:
+        return title, None
+    fig, _ = _figure((9, 0.8 + 0.5 * len(est["boards"])))
+    fig.clf()
+    left, right = fig.subplots(1, 2, sharey=True)
+    names = [f"{x['board']} ({x['clock_hz'] / 1e6:g} MHz)" for x in est["boards"]]
+    left.barh(names, [x["ms"] for x in est["boards"]], color="tab:blue")
+    left.set_xlabel("ms per inference (estimate)")
+    right.barh(names, [x["uj"] or 0 for x in est["boards"]], color="tab:orange")
+    right.set_xlabel("uJ per inference (estimate; 0: no currents)")
+    return title, fig

@@ -52,6 +52,7 @@ def request(board: Board, estimate_for: list[str] | None, rate: str | None, batt
 def qemu_args(elf: Path, directory: Path) -> tuple[list[str], Path]:
     """The `-plugin` arguments for `elf` and the file it will write; EstimateError when the plugin cannot be had."""
     lib = plugin.library()
+    plugin.check_loads(lib)
     mark = symbol_address(elf, MARK_SYMBOL)
     out = Path(directory) / COUNTS_FILE
     out.unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from toolchain.boards import Board, runtimes
 from toolchain.console import console
 from toolchain.device import pi
 from toolchain.cycles.errors import EstimateError
-from toolchain.device.emulate import Emulator, EmulatorError, running_url
+from toolchain.device.emulate import Emulator, running_url
 from toolchain.device.harness import protocol
 from toolchain.device.harness.client import DeviceClient
 from toolchain.device.harness.errors import HarnessError, TransportError
@@ -61,9 +61,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     if url is None and fw.board.emulated and not plugin_args and (url := running_url(p.dir, fw.elf)):
         console.info(f"using the running emulator at {url}")
     where = measured_on(fw.board, fw.elf, url)
-    with device_session(fw.board, fw.elf, url, extra_args=plugin_args) as (client, emu):
-        if plugin_args and emu is not None and not emu.extra_args:
-            note = f"QEMU did not load the cycle-model plugin ({emu.plugin_error})"
+    with device_session(fw.board, fw.elf, url, extra_args=plugin_args) as (client, _):
         estimate = None if note or not wanted else (
             lambda lat: estimates.timed_runs(counts_file, lat["runs"], lat.get("lap_instructions_per_run"), wanted))
         client.expected_hash = fw.model_hash
@@ -124,13 +122,12 @@ def cycle_model(wanted: estimates.Request | None, elf: Path, directory: Path,
 
 @contextmanager
 def device_session(board: Board, elf: Path, url: str | None, extra_args: list[str] | tuple[str, ...] = ()):
-    """A connected DeviceClient: to `url` when given, else to a QEMU started (and restarted when it dies) here.
-    `extra_args` go to that QEMU; when it will not start with them, it starts without them (`emu.extra_args`
-    is then empty and `emu.plugin_error` says why)."""
+    """A connected DeviceClient: to `url` when given, else to a QEMU started (and restarted when it dies) here,
+    with `extra_args`."""
     emu = None
     url = url or device.url_for(board, elf)  # a Pi's process, a real board's USB port; None for QEMU
     if url is None:
-        emu = start_emulator(board, elf, tuple(extra_args))
+        emu = Emulator(board, elf, extra_args=tuple(extra_args)).start()
         url = emu.url
     transport = open_transport(url, baud=board.baud)
 
@@ -146,17 +143,6 @@ def device_session(board: Board, elf: Path, url: str | None, extra_args: list[st
         transport.close()
         if emu is not None:
             emu.stop()
-
-
-def start_emulator(board: Board, elf: Path, extra_args: tuple[str, ...]) -> Emulator:
-    if extra_args:
-        try:
-            return Emulator(board, elf, extra_args=extra_args).start()
-        except EmulatorError as e:
-            emu = Emulator(board, elf).start()
-            emu.plugin_error = str(e)
-            return emu
-    return Emulator(board, elf).start()
 
 
 def reference_data(p, seed: int, wanted: int | None = None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:

@@ -73,13 +73,13 @@ def for_board(per_run: Counts, b: Board, rate_per_min: float | None = None, cell
     out = {"board": b.id, "core": b.cpu, "clock_hz": b.clock_hz, "flash_wait_states": est.flash_wait_states,
            "flash_cache": est.flash_cache, "cycles": cycles,
            "cycles_per_instruction": round(cycles / per_run.instructions, 3) if per_run.instructions else None,
-           "ms": round(seconds * 1e3, 4), "uj": None, "battery": None, "sources": dict(est.sources)}
+           "ms": _sig(seconds * 1e3), "uj": None, "battery": None, "sources": dict(est.sources)}
     if est.power is None:
         return out
     p = est.power
     run_ua = p.run_ua_per_mhz * b.clock_hz / 1e6
     out["run_current_ua"] = round(run_ua, 1)
-    out["uj"] = round(run_ua * p.supply_v * seconds, 3)
+    out["uj"] = _sig(run_ua * p.supply_v * seconds)
     out["sources"].update({f"{k}": v for k, v in p.sources.items()})
     if rate_per_min is not None and cell is not None:
         out["battery"] = battery_life(seconds, run_ua, p.sleep_ua, rate_per_min, cell)
@@ -95,8 +95,8 @@ def battery_life(seconds: float, run_ua: float, sleep_ua: float, rate_per_min: f
     average_ua = (run_ua * seconds + sleep_ua * (period - seconds)) / period
     hours = cell.capacity_mah * 1000 / average_ua
     return {"rate_per_min": rate_per_min, "battery": next(k for k, v in BATTERIES.items() if v is cell),
-            "capacity_mah": cell.capacity_mah, "average_current_ua": round(average_ua, 3),
-            "days": round(hours / 24, 1), "source": cell.source}
+            "capacity_mah": cell.capacity_mah, "average_current_ua": _sig(average_ua),
+            "days": _sig(hours / 24), "source": cell.source}
 
 
 def summary(per_run: Counts, board_ids: list[str], rate_per_min: float | None, cell: Battery | None,
@@ -108,3 +108,8 @@ def summary(per_run: Counts, board_ids: list[str], rate_per_min: float | None, c
             "icount_instructions_per_run": lap_instructions,
             "classes_per_run": per_run.classes,
             "boards": [for_board(per_run, estimable(i), rate_per_min, cell) for i in board_ids]}
+
+
+def _sig(x: float) -> float:
+    """Six significant figures: the model is not more precise, and small figures keep their digits."""
+    return float(f"{x:.6g}")

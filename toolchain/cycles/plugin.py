@@ -2,6 +2,9 @@
 compiler on first use, cached like the audio front-end's host library, and the
 QEMU arguments that load it."""
 
+import functools
+import shutil
+import subprocess
 from pathlib import Path
 
 from toolchain import host_library, paths
@@ -15,11 +18,30 @@ CFLAGS = ("-O2", "-shared", "-fPIC", "-std=c11", "-Wall", "-Wextra", "-Werror")
 def library() -> Path:
     """The plugin's shared object; EstimateError when it cannot be built."""
     if not SOURCE.is_file():
-        raise EstimateError(f"the cycle-model plugin source {SOURCE.relative_to(paths.REPO)} is missing",
-                            "restore it from git")
+        raise EstimateError(f"the cycle-model plugin source {SOURCE.name} is missing",
+                            "restore qemu_plugins/ from git")
     return host_library.shared_library("cycles", "libtm_cycles.so", SOURCE,
                                        headers={"tm_cycles_classes.h": timing.header()}, cflags=CFLAGS,
                                        what="the cycle-model QEMU plugin", error=EstimateError)
+
+
+@functools.cache
+def check_loads(lib: Path, qemu: str = "qemu-system-arm") -> None:
+    """EstimateError unless `qemu` loads `lib`: QEMU opens its serial socket before it loads plugins, so a plugin
+    it refuses would only show as a device that hangs up; an empty machine that quits at once tells first."""
+    exe = shutil.which(qemu)
+    if exe is None:
+        raise EstimateError(f"{qemu} not found", "install it: apt-get install --no-install-recommends qemu-system-arm")
+    try:
+        r = subprocess.run([exe, "-M", "none", "-display", "none", "-nodefaults", "-monitor", "stdio",
+                            "-plugin", f"{lib},out=/dev/null"], input="quit\n", capture_output=True, text=True,
+                           timeout=30)
+    except subprocess.TimeoutExpired as e:
+        raise EstimateError(f"{qemu} did not start with the cycle-model plugin within 30 s") from e
+    if r.returncode:
+        why = (r.stderr.strip().splitlines() or [f"exit status {r.returncode}"])[-1]
+        raise EstimateError(f"QEMU cannot load the cycle-model plugin {lib.name}: {why}",
+                            "delete build/cache/cycles so it is rebuilt")
 
 
 def qemu_args(lib: Path, out: Path, mark: int | None) -> list[str]:

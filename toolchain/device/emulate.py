@@ -96,7 +96,6 @@ class Emulator:
         self.board = board
         self.elf = Path(elf)
         self.extra_args = tuple(extra_args)
-        self.plugin_error: str | None = None  # why QEMU would not start with extra_args, when it fell back
         self.fixed_port = port is not None
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None

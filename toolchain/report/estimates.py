@@ -17,7 +17,7 @@ def estimate_rows(est: dict) -> list[list[str]]:
                  f"{b['cycles']:,}", f"{b['cycles_per_instruction']}", f"{b['ms']:.3f}",
                  "n/a (no currents in its board file)" if b["uj"] is None else f"{b['uj']:.1f}"]
         if any(x.get("battery") for x in est["boards"]):
-            cells.append(f"{b['battery']['days']:,} days" if b.get("battery") else "n/a")
+            cells.append(f"{b['battery']['days']:,.0f} days" if b.get("battery") else "n/a")
         rows.append(cells)
     return rows
 

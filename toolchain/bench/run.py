@@ -33,14 +33,16 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
           runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False,
           tflm_dir: Path | None = None, kernels: str | None = None, out_name: str | None = None,
           variant: str | None = None, estimate_for: list[str] | None = None, rate: str | None = None,
-          battery: str | None = None) -> dict:
+          battery: str | None = None, estimate: bool = True) -> dict:
     """`out_name`: the results file beside the manifest (default bench.json, or bench-profile.json).
     `estimate_for`: more boards to estimate cycles, time and energy for (QEMU only); `rate` ("N/min") and
-    `battery` add battery life."""
+    `battery` add battery life; `estimate=False` leaves the cycle model out."""
     check_counts(runs, max_samples)
     t0 = time.monotonic()
     board = boards.load(board_id)
-    wanted = estimates.request(board, estimate_for, rate, battery)
+    if not estimate and (estimate_for or rate or battery):
+        raise UsageError("--no-estimate contradicts --estimate-for, --rate and --battery", "drop one or the other")
+    wanted = estimates.request(board, estimate_for, rate, battery) if estimate else None
     # a project built with another runtime is measured as it is, not regenerated for the board's default
     runtimes.check_name(runtime)
     runtime = runtime or recorded_runtime(model_ref, board)
@@ -62,7 +64,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
         console.info(f"using the running emulator at {url}")
     where = measured_on(fw.board, fw.elf, url)
     with device_session(fw.board, fw.elf, url, extra_args=plugin_args) as (client, _):
-        estimate = None if note or not wanted else (
+        to_estimate = None if note or not wanted else (
             lambda lat: estimates.timed_runs(counts_file, lat["runs"], lat.get("lap_instructions_per_run"), wanted))
         client.expected_hash = fw.model_hash
         result = measure(client, fw.board, run_file, inputs=inputs, labels=labels, host_outputs=host, runs=runs,
@@ -73,7 +75,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
                                  "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes,
                                  "io_bytes": fw.io_bytes},
                          layer_names=layer_names, started=t0, measured_on=where,
-                         regression=p.manifest.get("task") == "regression", estimate=estimate, estimate_note=note)
+                         regression=p.manifest.get("task") == "regression", estimate=to_estimate, estimate_note=note)
     if fw.extra.get("audio") and (split := audio.summary(result["latency"], fw.extra["audio"], fw.elf)):
         result["audio"] = split  # front-end and network apart
         manifest.write_json_atomic(run_file, result)

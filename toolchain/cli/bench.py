@@ -37,6 +37,8 @@ def bench_cmd(
     rate: str = typer.Option(None, "--rate", help="With the estimate: inferences per minute (e.g. 60/min), for the "
                              "estimated battery life."),
     battery: str = typer.Option(None, "--battery", help="With --rate: CR2032 (default), 2xAA or 2xAAA."),
+    no_estimate: bool = typer.Option(False, "--no-estimate", help="On QEMU: leave the cycle model out (instructions "
+                                     "only)."),
     as_json: bool = options.JSON,
 ) -> None:
     """Measure latency, memory and on-device accuracy through the serial harness.
@@ -65,7 +67,7 @@ def bench_cmd(
     exit_on(signal.SIGTERM, signal.SIGHUP)  # partial results are saved as "interrupted"
     args = dict(seed=seed, url=port, runs=runs, max_samples=samples, profile=profile, tflm_dir=tflm_dir, kernels=kernels,
                 variant=variant, estimate_for=estimate_for.split(",") if estimate_for else None, rate=rate,
-                battery=battery)
+                battery=battery, estimate=not no_estimate)
     if compare:
         from toolchain.bench import compare as cmp
 

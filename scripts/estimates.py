@@ -1,0 +1,134 @@
+"""Cycle, time and energy estimates of the MLPerf Tiny models on both runtimes
+(QEMU cycle model), beside MLPerf Tiny's published latencies on the
+NUCLEO-L4R5ZI, and the cycle model's cost; written into docs/benchmarks.md
+between the `estimates:begin/end` markers (other sections are left as they are).
+
+    .venv/bin/python scripts/estimates.py [--pairs 3]
+
+Per model: `toolchain bench --board qemu-m4 --compare tflm,aot --estimate-for
+nano33,nucleo_l4r5zi --rate 60/min` (TFLM with CMSIS-NN kernels, from
+TOOLCHAIN_TFLM_DIR or ../shared/third_party/tflite-micro). Then the cost: the
+KWS AOT bench with and without the cycle model, back to back, `--pairs` times.
+"""
+
+import argparse
+import json
+import os
+import statistics
+from datetime import date
+from pathlib import Path
+
+from docs_section import commands, machine, replace_section, run
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = "../shared/models"
+MODELS = {"KWS": "kws_ref_model", "IC": "pretrainedResnet_quant", "VWW": "vww_96_int8", "AD": "ad01_int8"}
+BEGIN, END = "<!-- estimates:begin -->", "<!-- estimates:end -->"
+SAMPLES = "5"
+
+# Published latencies on the NUCLEO-L4R5ZI at 120 MHz: median throughput in the results.txt of each submission
+# (inferences/s -> ms). MLPerf Tiny v0.5 closed/reference: TFLM v2.3.1 on Mbed, GCC 6 (Nucleo_L4R5ZI system
+# description); v1.1 closed/Krai microtvm_cmsis_nn: microTVM with CMSIS-NN kernels (results/README.md).
+PUBLISHED = {
+    "v0.5 reference (TFLM 2.3.1)": {"KWS": 5.497, "IC": 1.420, "VWW": 1.665, "AD": 99.487},
+    "v1.1 Krai microTVM + CMSIS-NN": {"KWS": 10.019, "IC": 2.567, "VWW": 3.324, "AD": 116.212},
+}
+PUBLISHED_KWS_UJ = 7373.704  # v0.5 reference, kws/energy/results.txt: median energy per inference (board at 1.8 V)
+
+
+def estimate_of(result: dict, board: str) -> dict:
+    return next(b for b in result["estimate"]["boards"] if b["board"] == board)
+
+
+def measure_models(build: Path) -> tuple[list[str], dict]:
+    cmds, results = [], {}
+    for key, stem in MODELS.items():
+        cmd, _ = run(["bench", "--board", "qemu-m4", "--model", f"{SHARED}/{stem}.tflite", "--compare", "tflm,aot",
+                      "--estimate-for", "nano33,nucleo_l4r5zi", "--rate", "60/min", "--samples", SAMPLES])
+        cmds.append(cmd)
+        d = build / stem / "qemu-m4"
+        runs = {rt: json.loads((d / f"bench-{rt}.json").read_text()) for rt in ("tflm", "aot")}
+        macs = sum(layer.get("macs", 0) for layer in runs["aot"]["firmware"]["layers"])
+        results[key] = (runs, macs)
+    return cmds, results
+
+
+def measure_cost(pairs: int) -> tuple[list[str], list[tuple[float, float]]]:
+    args = ["bench", "--board", "qemu-m4", "--model", f"{SHARED}/{MODELS['KWS']}.tflite", "--runtime", "aot",
+            "--samples", "20"]
+    walls = []
+    for _ in range(pairs):
+        cmd_without, without = run([*args, "--no-estimate"])
+        cmd_with, with_ = run(args)
+        walls.append((without["wall_seconds"], with_["wall_seconds"]))
+    return [cmd_without, cmd_with], walls
+
+
+def table(results: dict) -> list[str]:
+    lines = ["| model | runtime | instructions | -icount instructions | cycles, est. | cycles/MAC, est. "
+             "| ms at 120 MHz (L4R5ZI), est. | uJ nano33, est. | uJ L4R5ZI, est. | CR2032 at 1/s, nano33, est. "
+             "| CR2032 at 1/s, L4R5ZI, est. |",
+             "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for key, (runs, macs) in results.items():
+        for rt, r in runs.items():
+            e, nano, l4 = r["estimate"], estimate_of(r, "nano33"), estimate_of(r, "nucleo_l4r5zi")
+            lines.append(f"| {key} | {rt} | {e['instructions_per_run']:,} | {e['icount_instructions_per_run']:,} "
+                         f"| {l4['cycles']:,} | {l4['cycles'] / macs:.2f} | {l4['ms']:.1f} | {nano['uj']:,.0f} "
+                         f"| {l4['uj']:,.0f} | {nano['battery']['days']:.0f} days | {l4['battery']['days']:.0f} days |")
+    return lines
+
+
+def calibration(results: dict) -> list[str]:
+    lines = ["| model | published, ms (v0.5 reference, TFLM 2.3.1) | published, ms (v1.1 microTVM + CMSIS-NN) "
+             "| our TFLM + CMSIS-NN, est. ms | error vs v0.5 | error vs v1.1 | our AOT, est. ms |",
+             "|---|--:|--:|--:|--:|--:|--:|"]
+    errors = []
+    for key, (runs, _) in results.items():
+        ref, tvm = (1000 / PUBLISHED[p][key] for p in PUBLISHED)
+        tflm, aot = (estimate_of(runs[rt], "nucleo_l4r5zi")["ms"] for rt in ("tflm", "aot"))
+        errors.append(tflm / tvm - 1)
+        lines.append(f"| {key} | {ref:.1f} | {tvm:.1f} | {tflm:.1f} | {tflm / ref - 1:+.0%} | {tflm / tvm - 1:+.0%} "
+                     f"| {aot:.1f} |")
+    lines += ["", f"Mean error of our TFLM estimate against the microTVM + CMSIS-NN measurement: "
+              f"{statistics.mean(errors):+.0%} (from {min(errors):+.0%} to {max(errors):+.0%})."]
+    kws = estimate_of(results["KWS"][0]["tflm"], "nucleo_l4r5zi")["uj"]
+    lines += ["", f"Energy: the v0.5 reference measured {PUBLISHED_KWS_UJ:,.0f} uJ per KWS inference (whole board "
+              f"supply, 1.8 V, 182 ms); our L4R5ZI estimate for today's TFLM is {kws:,.0f} uJ (MCU alone, "
+              f"datasheet run current at 3.3 V, {estimate_of(results['KWS'][0]['tflm'], 'nucleo_l4r5zi')['ms']:.0f} ms)."]
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pairs", type=int, default=3)
+    a = ap.parse_args()
+    build = Path(os.environ.get("TOOLCHAIN_BUILD_DIR", REPO / "build"))
+    cmds, results = measure_models(build)
+    cost_cmds, walls = measure_cost(a.pairs)
+    ratios = [w / wo for wo, w in walls]
+    lines = [BEGIN, "## Estimates: cycles, milliseconds, energy and battery life (QEMU cycle model)", "",
+             f"Measured {date.today()} on {machine()}.", "",
+             "Every figure but the instructions is an **estimate** from the cycle model (qemu_plugins/tm_cycles.c, "
+             "Cortex-M4 TRM timings, see docs/estimates.md): instructions counted exactly on QEMU, each priced by its "
+             "timing class; energy is the datasheet run current x supply x time (MCU alone); battery life counts "
+             "the sleep current between inferences at 1 inference per second on a 225 mAh CR2032. "
+             "`-icount instructions` is QEMU's own count over the same timed runs (its virtual microseconds x 1,000, "
+             "so exact to 1,000 instructions over the 5 timed runs: 200 per run).", "",
+             *table(results), "",
+             "### Beside MLPerf Tiny's published latencies on the NUCLEO-L4R5ZI (120 MHz)", "",
+             *calibration(results), "",
+             "The published figures are of other software: the v0.5 reference ran TFLM 2.3.1 (2020) built with "
+             "GCC 6 on Mbed, which cannot be rebuilt here; microTVM compiles each model to its own C around "
+             "CMSIS-NN kernels. Ours is TFLM of today with today's CMSIS-NN. The error column is therefore the "
+             "model's error plus the software's difference: it bounds the model, it does not isolate it.", "",
+             "### Cost of the cycle model", "",
+             "| pair | bench without, s | bench with, s | ratio |", "|--:|--:|--:|--:|",
+             *[f"| {i + 1} | {wo:.2f} | {w:.2f} | {w / wo:.2f} |" for i, (wo, w) in enumerate(walls)], "",
+             f"Median ratio {statistics.median(ratios):.2f} (from {min(ratios):.2f} to {max(ratios):.2f}); "
+             f"load average {os.getloadavg()[0]:.1f} on the machine while measuring.",
+             *commands(cmds + cost_cmds), END]
+    replace_section(REPO / "docs" / "benchmarks.md", BEGIN, END, lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,6 @@
 compiler on first use, cached like the audio front-end's host library, and the
 QEMU arguments that load it."""
 
-import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,13 +24,18 @@ def library() -> Path:
                                        what="the cycle-model QEMU plugin", error=EstimateError)
 
 
-@functools.cache
 def check_loads(lib: Path, qemu: str = "qemu-system-arm") -> None:
     """EstimateError unless `qemu` loads `lib`: QEMU opens its serial socket before it loads plugins, so a plugin
-    it refuses would only show as a device that hangs up; an empty machine that quits at once tells first."""
+    it refuses would only show as a device that hangs up; an empty machine that quits at once tells first.
+    A success is remembered beside the library, for this QEMU binary, so later benches skip the check."""
     exe = shutil.which(qemu)
     if exe is None:
         raise EstimateError(f"{qemu} not found", "install it: apt-get install --no-install-recommends qemu-system-arm")
+    st = Path(exe).stat()
+    seal = f"{exe} {st.st_size} {st.st_mtime_ns}"
+    ok = lib.with_name(lib.name + ".loads")
+    if ok.is_file() and ok.read_text() == seal:
+        return
     try:
         r = subprocess.run([exe, "-M", "none", "-display", "none", "-nodefaults", "-monitor", "stdio",
                             "-plugin", f"{lib},out=/dev/null"], input="quit\n", capture_output=True, text=True,
@@ -42,6 +46,7 @@ def check_loads(lib: Path, qemu: str = "qemu-system-arm") -> None:
         why = (r.stderr.strip().splitlines() or [f"exit status {r.returncode}"])[-1]
         raise EstimateError(f"QEMU cannot load the cycle-model plugin {lib.name}: {why}",
                             "delete build/cache/cycles so it is rebuilt")
+    ok.write_text(seal)
 
 
 def qemu_args(lib: Path, out: Path, mark: int | None) -> list[str]:

@@ -43,7 +43,7 @@ from docs_section import machine
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from toolchain import paths  # noqa: E402
+from toolchain import bench_file, paths  # noqa: E402
 
 MODELS = ["kws_ref_model", "pretrainedResnet_quant", "vww_96_int8", "ad01_int8"]
 EXPORT_EVERY = 20
@@ -343,7 +343,7 @@ def campaign_faults(samples: int = 60) -> dict:
             finally:
                 proxy.close()
                 emu.stop()
-            saved = json.loads(out.read_text())
+            saved = bench_file.read(out)
             acc = saved.get("accuracy") or {}
             rows.append({"fault": fault or "none", "inputs_by": "file" if fast else "hex31", "status": saved["status"],
                          "latency_kept": bool(saved.get("latency")), "memory_kept": bool(saved.get("memory")),

@@ -12,7 +12,6 @@ per-op shares; then each model's `--compare tflm,aot` on qemu-m7. TFLM comes fro
 """
 
 import argparse
-import json
 import re
 import sys
 import tempfile
@@ -23,6 +22,10 @@ from pathlib import Path
 from docs_section import commands, machine, replace_section, run
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from toolchain import manifest  # noqa: E402
+
 SHARED = "../shared/models"
 # key -> (--model as typed from the repo root, --samples or None for the whole held-out split)
 MODELS = {"digits": ("digits", None), "kws": (f"{SHARED}/kws_ref_model.tflite", 20),
@@ -72,8 +75,8 @@ def measure(key: str, board: str, tree: str, reference: bool, profile: bool) -> 
     if profile:
         cmd, out["profile"] = run(["bench", *common, "--runtime", "aot", "--profile"])
         out["cmds"].append(cmd)
-    manifest = json.loads((REPO / "build" / out["compare"]["model"] / board / "manifest.json").read_text())
-    out["macs"] = macs(REPO / manifest["deploy"])
+    m = manifest.read(REPO / "build" / out["compare"]["model"] / board)
+    out["macs"] = macs(REPO / m["deploy"])
     return out
 
 

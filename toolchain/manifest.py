@@ -1,7 +1,10 @@
 """`manifest.json` beside every step's artifacts: lineage, config, metrics.
 
-Writes are atomic (temp file + rename) so an interrupted step never leaves a
-half-written manifest behind.
+`Manifest` is its contract, key by key, and `read` its one reader. Writes are
+atomic (temp file + rename) so an interrupted step never leaves a
+half-written manifest behind. A manifest carries `version`; one written
+before versions (no `version`) has the same keys and is read as it is, one
+of a newer toolchain is refused.
 """
 
 import hashlib
@@ -13,9 +16,55 @@ import sys
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
+
+from toolchain.errors import ToolchainError
 
 NAME = "manifest.json"
+VERSION = 1
+
+
+class ManifestError(ToolchainError):
+    """A manifest this toolchain cannot read."""
+
+
+class ModelFacts(TypedDict, total=False):
+    """What the model side knows of a model: written in `build/<model>/host/`, copied into every board's folder."""
+
+    model: str                      # the model's one name (pipeline.model_name), its build folder's
+    task: str                       # "classification" or "regression"
+    labels: list[str]
+    deploy: str | None              # the int8 .tflite device steps deploy (None: the plan made none)
+    ops: list[str]                  # the deployed model's TFLM op names
+    arena_bytes: int | None         # TFLM arena: the measurement plus a margin
+    arena_measured_bytes: int | None
+    artifacts: list[dict]           # one row per artifact: name, path, size_bytes, accuracy or mae, ...
+    lineage: dict                   # recipe, seed, code and input hashes, config, tool versions
+    tflm_sources: list[str]         # the generated TFLM C files
+    train_history: dict             # per-epoch loss and metrics
+    data_hash: str                  # the train and test split's bytes
+    monitor_profile: dict           # field statistics of the training split (export/field_stats.py)
+
+
+class Manifest(ModelFacts, total=False):
+    """The whole file: the model's facts plus what each step recorded in this folder."""
+
+    version: int
+    updated: str                    # UTC time of the last write
+    board: str                      # "host" or a board id
+    source: str                     # a board's folder: the host folder its facts come from
+    recipe: str                     # host: the recipe folder that owns this build tree
+    steps: dict[str, str]           # step -> key of what it was last run on (the cache)
+    plan: dict                      # the last optimize plan (optimize.Plan.to_dict)
+    optimized: dict[str, str]       # variant -> .tflite / .keras made by that plan
+    aot: dict                       # AOT C: files, arena_bytes, weights_bytes, macs, layers
+    firmware: dict                  # the last build: runtime, elf, sizes, tflite_hash, ...
+    bench: dict                     # the last plain bench: latency, memory, accuracy (audio)
+
+
+def model_facts(m: Manifest) -> ModelFacts:
+    """The keys of ModelFacts in `m` (None where missing): what a board's folder takes from the host's."""
+    return {k: m.get(k) for k in ModelFacts.__annotations__}  # type: ignore[return-value]
 
 
 def file_hash(path: Path) -> str:
@@ -26,14 +75,19 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def read(directory: Path) -> dict[str, Any]:
+def read(directory: Path) -> Manifest:
+    """The manifest in `directory`; {} when there is none yet (or it is unreadable: the steps redo their work)."""
     p = Path(directory) / NAME
     if not p.exists():
         return {}
     try:
-        return json.loads(p.read_text())
+        m = json.loads(p.read_text())
     except json.JSONDecodeError:
         return {}
+    if m.get("version", VERSION) > VERSION:
+        raise ManifestError(f"{p} was written by a newer toolchain (manifest version {m['version']}, this one reads "
+                            f"{VERSION})", f"update toolchain, or delete {p.parent} and rerun the step")
+    return m
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -46,10 +100,11 @@ def write_json_atomic(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def update(directory: Path, **fields: Any) -> dict[str, Any]:
+def update(directory: Path, **fields: Any) -> Manifest:
     """Merge `fields` into the manifest of `directory` and return it."""
     m = read(directory)
     m.update(fields)
+    m["version"] = VERSION
     m["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     write_json_atomic(Path(directory) / NAME, m)
     return m

@@ -11,6 +11,7 @@ import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from toolchain.export.errors import ExportError
 from toolchain.modelinfo import load_tflite, summarize
 from toolchain.paths import artifact_dir
 from toolchain.recipes import Recipe, data as datasets
-from toolchain.recipes.data.dataset import Lazy, raw_test_split
+from toolchain.recipes.data.dataset import Dataset, Lazy, raw_test_split
 from toolchain.train import summary as train_summary
 from toolchain.train import train
 
@@ -42,10 +43,27 @@ class Prepared:
     name: str
     dir: Path
     tflite: Path
-    manifest: dict
+    manifest: manifest.Manifest
     test_inputs: np.ndarray | None = None  # quantized like the model input
     test_labels: np.ndarray | None = None
     host_int8_outputs: np.ndarray | None = field(default=None, repr=False)  # TFLM host interpreter
+
+
+class Trained(NamedTuple):
+    """What train_step made: the model's host folder (float.keras in it), its data, and the step's cache key."""
+
+    dir: Path
+    data: Dataset
+    key: str
+
+
+class Optimized(NamedTuple):
+    """What optimize_step made: Trained's folder and data, the step's cache key, and variant -> model file."""
+
+    dir: Path
+    data: Dataset
+    key: str
+    models: dict[str, Path]
 
 
 # the code that makes models: a change to it invalidates what it made before
@@ -78,9 +96,11 @@ def is_tflite_ref(ref: str) -> bool:
 
 
 def model_name(ref: str) -> str:
+    """The one name of a model, which names its build folder `build/<name>/`: a .tflite file's stem, else the
+    recipe's `name` (never its folder's: a copied recipe folder keeps or changes its name in recipe.toml)."""
     if is_tflite_ref(ref):
         return Path(ref).stem
-    return recipes.resolve(ref).name
+    return recipes.load(ref).name
 
 
 def _data_files(recipe: Recipe) -> dict[str, str]:
@@ -89,7 +109,7 @@ def _data_files(recipe: Recipe) -> dict[str, str]:
     return {f.name: manifest.file_hash(f) for f in files if f.is_file()}
 
 
-def train_step(recipe: Recipe, seed: int, force: bool = False):
+def train_step(recipe: Recipe, seed: int, force: bool = False) -> Trained:
     """Train (or reuse) the float model in build/<model>/host."""
     d = artifact_dir(recipe.name)
     owner = manifest.read(d).get("recipe")
@@ -112,10 +132,10 @@ def train_step(recipe: Recipe, seed: int, force: bool = False):
         manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels, recipe=str(recipe.path),
                         train_history=history, data_hash=data_hash)
         _mark(d, "train", key)
-    return d, data, key
+    return Trained(d, data, key)
 
 
-def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_plan: bool = False):
+def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_plan: bool = False) -> Optimized:
     """Run (or reuse) the optimization plan. Without `plan`: the last plan run for
     this model when `last_plan` (device steps deploy what the user optimized),
     else the recipe's default plan."""
@@ -129,7 +149,7 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, las
     made = {k: Path(v) for k, v in m.get("optimized", {}).items()}
     if not force and made and _fresh(m, "optimize", key, made.values()):
         console.step("optimize: optimized models are up to date")
-        return d, data, key, made
+        return Optimized(d, data, key, made)
     # New models are made aside and moved in at the end: an interrupted run keeps the old ones.
     tmp = d / ".optimizing"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -148,10 +168,10 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, las
     manifest.update(d, plan=plan.to_dict(), optimized={k: str(v) for k, v in made.items()}, artifacts=[],
                     deploy=None, lineage={}, steps={k: v for k, v in m.get("steps", {}).items() if k != "export"})
     _mark(d, "optimize", key)
-    return d, data, key, made
+    return Optimized(d, data, key, made)
 
 
-def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_plan: bool = False) -> dict:
+def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_plan: bool = False) -> manifest.Manifest:
     """Export ONNX and TFLM sources, evaluate every artifact, write the manifest."""
     d, data, opt_key, made = optimize_step(recipe, seed, plan, force, last_plan)
     deploy = next((made[k] for k in DEPLOY_ORDER if k in made), None)
@@ -169,20 +189,20 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_
     if deploy:
         with console.status("measuring the TFLM arena"):
             exported = tflm.write_sources(deploy, d / "tflm")
-    rows, tflm_raw = evaluate_all(recipe.task, d, data, made, deploy, exported.get("arena_measured"))
-    if tflm_raw is not None:
-        np.save(d / "tflm_outputs.npy", tflm_raw)
+    evaluated = evaluate_all(recipe.task, d, data, made, deploy, exported.get("arena_measured"))
+    if evaluated.tflm_outputs is not None:
+        np.save(d / "tflm_outputs.npy", evaluated.tflm_outputs)
     m = manifest.update(
         d, model=recipe.name, board="host", deploy=str(deploy) if deploy else None,
         ops=exported.get("ops", []), arena_bytes=exported.get("arena_bytes"),
         arena_measured_bytes=exported.get("arena_measured"),
-        artifacts=rows, lineage=_lineage(recipe, seed, d, made), tflm_sources=exported.get("files", []),
+        artifacts=evaluated.rows, lineage=_lineage(recipe, seed, d, made), tflm_sources=exported.get("files", []),
     )
     _mark(d, "export", key)
     return _with_profile(d, data, deploy, manifest.read(d))
 
 
-def _with_profile(d: Path, data, deploy: Path | None, m: dict) -> dict:
+def _with_profile(d: Path, data, deploy: Path | None, m: manifest.Manifest) -> manifest.Manifest:
     """The manifest with `monitor_profile`: the field statistics of the training split through the deployed int8
     model (TFLM's host interpreter), which `toolchain monitor` compares a device against."""
     if not deploy:
@@ -211,10 +231,10 @@ def _lineage(recipe: Recipe, seed: int, d: Path, made: dict) -> dict:
     }
 
 
-def import_tflite(path: Path, board: str) -> dict:
+def import_tflite(path: Path, board: str) -> manifest.Manifest:
     """Export an existing .tflite as is: TFLM sources + arena, no data."""
     data = load_tflite(path)
-    d = artifact_dir(Path(path).stem, board, create=False)  # made only once something is written
+    d = artifact_dir(model_name(str(path)), board, create=False)  # made only once something is written
     key = _key(manifest.file_hash(path), code_fingerprint())
     m = manifest.read(d)
     if _fresh(m, "export", key, [d / "tflm" / "model_data.cc"]):
@@ -230,7 +250,7 @@ def import_tflite(path: Path, board: str) -> dict:
         exported = tflm.write_sources(path, d / "tflm")
     row = {"name": "int8", "path": str(Path(path).resolve()), "size_bytes": len(data), "accuracy": None}
     m = manifest.update(
-        d, model=Path(path).stem, board=board, deploy=str(Path(path).resolve()), ops=exported["ops"],
+        d, model=model_name(str(path)), board=board, deploy=str(Path(path).resolve()), ops=exported["ops"],
         arena_bytes=exported["arena_bytes"], arena_measured_bytes=exported["arena_measured"],
         artifacts=[row, {**row, "name": "tflm", "path": str(d / "tflm")}], tflm_sources=exported["files"],
         lineage={"imported": str(Path(path).resolve()), "hashes": {Path(path).name: manifest.file_hash(path)},
@@ -241,7 +261,7 @@ def import_tflite(path: Path, board: str) -> dict:
 
 
 def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool = False,
-           last_plan: bool = False) -> dict:
+           last_plan: bool = False) -> manifest.Manifest:
     """Run every missing step for model `ref` and return the board's manifest."""
     if board != "host":
         boards.load(board)  # an unknown board is refused before any work, and leaves no build/<model>/<board>/
@@ -251,12 +271,10 @@ def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool 
     if board == "host":
         return m
     d = artifact_dir(m["model"], board)
-    keep = ("model", "task", "labels", "deploy", "ops", "arena_bytes", "arena_measured_bytes", "artifacts", "lineage",
-            "tflm_sources", "train_history", "data_hash", "monitor_profile")
-    return manifest.update(d, board=board, source=str(artifact_dir(m["model"])), **{k: m.get(k) for k in keep})
+    return manifest.update(d, board=board, source=str(artifact_dir(m["model"])), **manifest.model_facts(m))
 
 
-def export_aot(m: dict, board: str) -> dict:
+def export_aot(m: manifest.Manifest, board: str) -> manifest.Manifest:
     """AOT C code (model.h/model.c) for the deployed model, recorded in the manifest."""
     d = artifact_dir(m["model"], board)
     with console.status("generating AOT C"):
@@ -270,7 +288,7 @@ def export_aot(m: dict, board: str) -> dict:
 VARIANTS = ("int8", "qat", "float16", "dynamic", "pruned", "distilled")
 
 
-def deployable(m: dict, ref: str, variant: str | None) -> Path:
+def deployable(m: manifest.Manifest, ref: str, variant: str | None) -> Path:
     """The .tflite a device step deploys: `variant` of the last plan, else its int8 (PTQ, then QAT)."""
     if variant is None:
         if not m.get("deploy"):

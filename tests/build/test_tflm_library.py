@@ -1,4 +1,4 @@
-"""toolchain/tflm_library.py: tree checks and the build cache on tiny trees
+"""toolchain/build/tflm_library.py: tree checks and the build cache on tiny trees
 made here, then the real TFLM library running KWS on QEMU, bit-exact with
 TFLM's own host interpreter."""
 

@@ -24,7 +24,7 @@ def test_unsupported_runtime(tmp_path, mlperf):
 def test_model_too_big_is_refused_before_building(tmp_path, board_file, mlperf):
     board_file("tiny", TINY_BOARD)
     r = run_cli("build", "--board", "tiny", "--model", str(KWS), build=tmp_path / "build")
-    # the same check, numbers and advice as for real boards (toolchain/fit.py)
+    # the same check, numbers and advice as for real boards (toolchain/build/fit.py)
     assert_clean_error(r, "does not fit tiny", "16,384 B (model ", "aot runtime", "int8 already", "fewer weights")
     assert "prune" not in r.stderr  # pruning does not shrink dense int8 storage
     assert not list((tmp_path / "build").rglob("platformio.ini"))

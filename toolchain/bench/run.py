@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import boards, build, device, manifest, modelinfo, paths, pipeline
+from toolchain.bench_file import VERSION, BenchResult
 from toolchain.bench import audio, estimates
 from toolchain.boards import Board, runtimes
 from toolchain.console import console
@@ -33,7 +34,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
           runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False,
           tflm_dir: Path | None = None, kernels: str | None = None, out_name: str | None = None,
           variant: str | None = None, estimate_for: list[str] | None = None, rate: str | None = None,
-          battery: str | None = None, estimate: bool = True) -> dict:
+          battery: str | None = None, estimate: bool = True) -> BenchResult:
     """`out_name`: the results file beside the manifest (default bench.json, or bench-profile.json).
     `estimate_for`: more boards to estimate cycles, time and energy for (QEMU only); `rate` ("N/min") and
     `battery` add battery life; `estimate=False` leaves the cycle model out."""
@@ -159,11 +160,11 @@ def reference_data(p, seed: int, wanted: int | None = None) -> tuple[np.ndarray,
 def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray, labels, host_outputs: np.ndarray,
             runs: int, warmups: int, meta: dict, static: dict, layer_names: list[str] | None = None,
             started: float | None = None, measured_on: str = "device", regression: bool = False,
-            estimate=None, estimate_note: str | None = None) -> dict:
+            estimate=None, estimate_note: str | None = None) -> BenchResult:
     """Drive a connected device through latency, memory and accuracy, saving bench.json after each step.
     `estimate`: turns the latency into bench.json's `estimate` (cycle model); `estimate_note`: why there is none."""
     started = started or time.monotonic()
-    result = {"board": board.id, **meta, "status": "running", "error": None, "latency": None,
+    result: BenchResult = {"version": VERSION, "board": board.id, **meta, "status": "running", "error": None, "latency": None,
               "memory": None, "accuracy": None, "faults": client.faults}
 
     def save(status: str = "running") -> None:

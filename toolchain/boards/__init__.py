@@ -1,34 +1,12 @@
-"""Boards as data: `boards/<id>.toml`, validated by `schema.py`.
+"""Boards as data: `boards/<id>.toml`, validated by `schema.py`, found by `catalog.py`.
 
 TOOLCHAIN_BOARDS_DIR points at another folder of board files (your own boards, tests).
 runtimes.py is the table of on-device runtimes and the target kinds that build
 each; platformio.py derives PlatformIO data from a board. Imports: leaves only.
 """
 
-import os
-from pathlib import Path
-
-from toolchain import paths
+from toolchain.boards.catalog import DEFAULT, all_boards, boards_dir, load
 from toolchain.boards.errors import BoardError
-from toolchain.boards.schema import Board, parse
+from toolchain.boards.schema import Board
 
-__all__ = ["Board", "BoardError", "DEFAULT", "all_boards", "load"]
-
-# the board every device command uses without --board: emulated, so it runs anywhere
-DEFAULT = "qemu-m4"
-
-
-def boards_dir() -> Path:
-    return Path(os.environ.get("TOOLCHAIN_BOARDS_DIR", paths.BOARDS))
-
-
-def all_boards(directory: Path | None = None) -> list[Board]:
-    return [parse(p) for p in sorted(Path(directory or boards_dir()).glob("*.toml"))]
-
-
-def load(board_id: str, directory: Path | None = None) -> Board:
-    p = Path(directory or boards_dir()) / f"{board_id}.toml"
-    if not p.exists():
-        known = ", ".join(b.id for b in all_boards(directory))
-        raise BoardError(f"unknown board '{board_id}'", f"known boards: {known}; see `toolchain boards`")
-    return parse(p)
+__all__ = ["Board", "BoardError", "DEFAULT", "all_boards", "boards_dir", "load"]

@@ -23,9 +23,9 @@ def optimize_cmd(
 
     recipe = load(model)
     plan = options.plan(model, prune, distill, quantize, qat)
-    d, data, _, made = optimize_step(recipe, seed, plan, force)
-    rows, _ = artifact_rows(recipe.task, data, {"float": d / "float.keras", **made})
-    console.table(f"{recipe.name}: the plan's variants on the held-out split ({len(data.x_test)} samples)",
+    opt = optimize_step(recipe, seed, plan, force)
+    rows = artifact_rows(recipe.task, opt.data, {"float": opt.dir / "float.keras", **opt.models}).rows
+    console.table(f"{recipe.name}: the plan's variants on the held-out split ({len(opt.data.x_test)} samples)",
                   ["variant", "size", "accuracy" if recipe.task == "classification" else "MAE", "file"],
                   [[r["name"], f"{r['size_bytes']:,} B", f"{r['accuracy']:.2%}" if r.get("accuracy") is not None
                     else f"{r['mae']:.4f}", r["path"]] for r in rows])

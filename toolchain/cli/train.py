@@ -12,5 +12,5 @@ def train_cmd(model: str = options.MODEL, seed: int = options.SEED, force: bool 
     from toolchain.pipeline import train_step
     from toolchain.recipes import load
 
-    d, _, _ = train_step(load(model), seed, force)
-    console.success(f"float model: {d / 'float.keras'}")
+    trained = train_step(load(model), seed, force)
+    console.success(f"float model: {trained.dir / 'float.keras'}")

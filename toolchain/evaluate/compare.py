@@ -2,6 +2,7 @@
 the int8 runtimes with each other (TFLM reference kernels vs LiteRT)."""
 
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -12,13 +13,27 @@ from toolchain.evaluate import io_quant, keras_outputs, litert_outputs, onnx_out
 KERAS = ("float", "pruned", "distilled")
 
 
+class Rows(NamedTuple):
+    """artifact_rows' table (one row per artifact) and each artifact's outputs on the held-out split."""
+
+    rows: list[dict]
+    outputs: dict[str, np.ndarray]
+
+
+class Evaluated(NamedTuple):
+    """evaluate_all's table, and TFLM's raw int8 outputs of the deployed model (None without one)."""
+
+    rows: list[dict]
+    tflm_outputs: np.ndarray | None
+
+
 def _row(name: str, path: Path, task: str, outputs: np.ndarray, y: np.ndarray, **extra) -> dict:
     size = sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) if Path(path).is_dir() \
         else Path(path).stat().st_size
     return {"name": name, "path": str(path), "size_bytes": size, **score(task, outputs, y), **extra}
 
 
-def artifact_rows(task: str, data: Dataset, files: dict[str, Path], advance=lambda n=1: None):
+def artifact_rows(task: str, data: Dataset, files: dict[str, Path], advance=lambda n=1: None) -> Rows:
     """One row per Keras or .tflite artifact (size, accuracy or MAE on the held-out split), and their outputs."""
     from toolchain.optimize.prune import sparsity
     from toolchain.train.tf import keras
@@ -37,11 +52,11 @@ def artifact_rows(task: str, data: Dataset, files: dict[str, Path], advance=lamb
             rows.append(_row(name, path, task, outputs[name], y, input_quant=qin.to_dict(),
                              output_quant=qout.to_dict()))
         advance()
-    return rows, outputs
+    return Rows(rows, outputs)
 
 
 def evaluate_all(task: str, d: Path, data: Dataset, made: dict[str, Path], deploy: Path | None,
-                 tflm_arena: int | None) -> tuple[list[dict], np.ndarray | None]:
+                 tflm_arena: int | None) -> Evaluated:
     """One row per artifact; also returns TFLM's raw outputs for the deploy model."""
     x, y = data.x_test, data.y_test
     files = {"float": d / "float.keras", **made}
@@ -62,7 +77,7 @@ def evaluate_all(task: str, d: Path, data: Dataset, made: dict[str, Path], deplo
             row = _row("tflm", d / "tflm", task, qout.dequantize(tflm_raw), y, **vs)
             rows.append({**row, "size_bytes": len(tfl)})  # the model array it embeds, as for imported models
         advance()
-    return rows, tflm_raw
+    return Evaluated(rows, tflm_raw)
 
 
 def agreement(tflm_raw: np.ndarray, litert_raw: np.ndarray) -> dict:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import jinja2
 
-from toolchain import manifest
+from toolchain import bench_file, manifest
 from toolchain.errors import ToolchainError
 from toolchain.paths import BENCH_FILE, MONITOR_FILE, PROFILE_FILE, STREAM_FILE
 from toolchain.report.estimates import estimate_headers, estimate_plot, estimate_rows, estimate_summary_rows
@@ -56,8 +56,8 @@ PAGE = jinja2.Template("""<!doctype html>
 
 def write(directory: Path) -> Path:
     directory = Path(directory)
-    plain, profile, mon, stream = (_read(directory / name) for name in (BENCH_FILE, PROFILE_FILE, MONITOR_FILE,
-                                                                          STREAM_FILE))
+    plain, profile = bench_file.read(directory / BENCH_FILE), bench_file.read(directory / PROFILE_FILE)
+    mon, stream = _read(directory / MONITOR_FILE), _read(directory / STREAM_FILE)
     if plain is None and profile is None and mon is None and stream is None:
         raise ReportError(f"no bench results in {directory} (nor {MONITOR_FILE} or {STREAM_FILE})",
                           "run `toolchain bench` first")

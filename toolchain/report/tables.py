@@ -1,11 +1,11 @@
 """Tables of results for the terminal and report.html: runtimes side by side
 (`bench --compare`) and the history of bench runs (`runs/*.json`)."""
 
-import json
 from pathlib import Path
 
 import numpy as np
 
+from toolchain import bench_file
 from toolchain.paths import RUNS_DIR
 
 def compare_rows(table: dict) -> list[list[str]]:
@@ -60,9 +60,9 @@ def history(directory: Path) -> list[dict]:
     last: dict[str, dict] = {}
     for f in sorted((Path(directory) / RUNS_DIR).glob("*.json")):
         try:
-            r = json.loads(f.read_text())
-        except (OSError, json.JSONDecodeError):
-            continue  # a run file cut short by a crash tells nothing
+            r = bench_file.read(f)
+        except bench_file.BenchFileError:
+            continue  # a run file cut short by a crash (or of a newer toolchain) tells nothing here
         values = {c: read(r) for c, read in HISTORY_COLUMNS}
         before = last.get(r.get("runtime"))
         delta = {c: (v - before[c] if v is not None and before and before.get(c) is not None else None)

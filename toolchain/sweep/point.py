@@ -80,7 +80,7 @@ def train(model_ref: str, width: float, seed: int, work: Path, recipes_dir: Path
         with build_tree(work, env):
             from toolchain import pipeline, recipes
 
-            d = pipeline.train_step(recipes.load(recipe_ref(model_ref, width, recipes_dir)), seed)[0]
+            d = pipeline.train_step(recipes.load(recipe_ref(model_ref, width, recipes_dir)), seed).dir
             return {"files": {n: (d / n).read_bytes() for n in TRAINED}}
     except Exception as e:  # noqa: BLE001 - every point of this width reports it
         return {"error": error_line(e)}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The table of compiled test models with their inputs and reference outputs
-// (generated into cases.c by tests/aot/harness.py).
+// (generated into cases.c by tests/aot/c_runner.py).
 #ifndef TESTS_AOT_C_TM_CASES_H_
 #define TESTS_AOT_C_TM_CASES_H_
 

@@ -116,3 +116,25 @@ def test_bench_cli_labels_every_estimate(digits_manifest, build_dir):
     assert "not measured" in b["estimate"]["label"] and b["estimate"]["boards"][1]["battery"]["battery"] == "2xAA"
     html = (d / "report.html").read_text()
     assert "Estimated time and energy per inference" in html and "cycles, est." in html
+
+
+def test_report_labels_estimates_and_plots_both_runtimes(tmp_path):
+    from toolchain import report
+    from toolchain.bench.compare import side_by_side
+
+    def result(runtime, cycles):
+        e = estimate.summary(Counts(cycles, {**PER_RUN.classes, "alu": cycles}), ["qemu-m4", "nucleo_l4r5zi"], 60,
+                             estimate.battery("CR2032"), cycles)
+        return {"model": "m", "board": "qemu-m4", "runtime": runtime, "status": "complete", "wall_seconds": 1.0,
+                "latency": {"instructions_median": cycles, "runs": 5, "unit": "instructions (emulated)"},
+                "memory": None, "accuracy": None, "estimate": e}
+
+    runs = {"tflm": result("tflm", 2000), "aot": result("aot", 1000)}
+    (tmp_path / "bench.json").write_text(json.dumps({**runs["aot"], "compare": side_by_side(runs)}))
+    html = report.write(tmp_path).read_text()
+    assert "Estimates per inference (QEMU cycle model: estimate" in html and "uJ, est." in html
+    assert "Estimated time and energy per inference, per board" in html
+    assert "estimate on qemu-m4 (cycle model, not measured)" in html and "1,000 instructions" in html
+    table = side_by_side(runs)
+    assert set(table["estimates"]) == {"tflm", "aot"}
+    assert next(r for r in table["rows"] if r["what"].startswith("cycles"))["values"] == {"tflm": 2000, "aot": 1000}

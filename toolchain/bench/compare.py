@@ -67,4 +67,7 @@ def side_by_side(results: dict[str, dict]) -> dict:
         pairs[f"{n}_vs_{base}"] = {"samples": min(len(a), len(b)), "identical": same,
                                    "agreement": same / min(len(a), len(b)) if a and b else None}
     host = {n: (results[n]["accuracy"] or {}).get("agreement") for n in names}
-    return {"runtimes": names, "base": base, "rows": rows, "outputs": pairs, "agreement_with_host": host}
+    table = {"runtimes": names, "base": base, "rows": rows, "outputs": pairs, "agreement_with_host": host}
+    if estimated := {n: results[n]["estimate"] for n in names if results[n].get("estimate")}:
+        table["estimates"] = estimated  # per runtime, for the report's plot of both
+    return table

@@ -37,17 +37,26 @@ def estimate_summary_rows(b: dict) -> list[tuple[str, str]]:
 
 
 def estimate_plot(b: dict) -> tuple[str, object]:
-    """(title, figure or None): estimated ms and uJ per inference on each board."""
+    """(title, figure or None): estimated ms and uJ per inference on each board, one bar per runtime after
+    `bench --compare`."""
     title = "Estimated time and energy per inference, per board (QEMU cycle model: estimates, not measurements)"
-    est = b.get("estimate")
-    if not est or not est["boards"]:
+    per_runtime = (b.get("compare") or {}).get("estimates") or ({b.get("runtime", ""): b["estimate"]}
+                                                               if b.get("estimate") else {})
+    if not per_runtime:
         return title, None
-    fig, _ = _figure((9, 0.8 + 0.5 * len(est["boards"])))
+    boards = [x["board"] for x in next(iter(per_runtime.values()))["boards"]]
+    fig, _ = _figure((9, 1.0 + 0.45 * len(boards) * len(per_runtime)))
     fig.clf()
     left, right = fig.subplots(1, 2, sharey=True)
-    names = [f"{x['board']} ({x['clock_hz'] / 1e6:g} MHz)" for x in est["boards"]]
-    left.barh(names, [x["ms"] for x in est["boards"]], color="tab:blue")
+    height = 0.8 / len(per_runtime)
+    for k, (runtime, est) in enumerate(per_runtime.items()):
+        rows = {x["board"]: x for x in est["boards"]}
+        ys = [i + k * height for i in range(len(boards))]
+        left.barh(ys, [rows[n]["ms"] for n in boards], height, label=runtime)
+        right.barh(ys, [rows[n]["uj"] or 0 for n in boards], height, label=runtime)
+    names = [f"{x['board']} ({x['clock_hz'] / 1e6:g} MHz)" for x in next(iter(per_runtime.values()))["boards"]]
+    left.set_yticks([i + 0.4 - height / 2 for i in range(len(boards))], names)
     left.set_xlabel("ms per inference (estimate)")
-    right.barh(names, [x["uj"] or 0 for x in est["boards"]], color="tab:orange")
     right.set_xlabel("uJ per inference (estimate; 0: no currents)")
+    left.legend(fontsize="small")
     return title, fig

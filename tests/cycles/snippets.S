@@ -5,6 +5,7 @@
 // bound one snippet each, with the same calls and returns around every one.
   .syntax unified
   .thumb
+  .fpu fpv4-sp-d16
   .text
 
   .global tm_mark
@@ -80,6 +81,37 @@ s_loop:
   bne 1b
   bx lr
 
+  // FPU: a load, a multiply-accumulate, an add, a divide
+  .type s_fpu, %function
+s_fpu:
+  vldr s0, [sp]
+  vmla.f32 s1, s0, s0
+  vadd.f32 s2, s0, s1
+  vdiv.f32 s3, s0, s1
+  bx lr
+
+  // a double load, a store after a load, a divide, a MAC, PUSH and POP with PC
+  .type s_mixed, %function
+s_mixed:
+  push {r4, lr}
+  movs r3, #0
+  ldrd r0, r1, [sp]
+  ldr r0, [sp]
+  str r0, [sp, r3]
+  movs r1, #3
+  sdiv r0, r0, r1
+  mla r0, r1, r1, r0
+  pop {r4, pc}
+
+  // a return inside an IT block, its condition false: a conditional branch not taken
+  .type s_it, %function
+s_it:
+  movs r0, #1
+  cmp r0, #0
+  it eq
+  bxeq lr
+  bx lr
+
   .global tm_snippets_run
   .type tm_snippets_run, %function
 tm_snippets_run:
@@ -99,6 +131,12 @@ tm_snippets_run:
   bl s_untaken
   bl tm_mark
   bl s_loop
+  bl tm_mark
+  bl s_fpu
+  bl tm_mark
+  bl s_mixed
+  bl tm_mark
+  bl s_it
   bl tm_mark
   add sp, #32
   pop {r4, pc}

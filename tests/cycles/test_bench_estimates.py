@@ -90,6 +90,7 @@ def test_energy_and_battery_arithmetic():
     (lambda: estimate.battery("9V"), "unknown battery '9V'"),
     (lambda: estimates.request(boards.load("qemu-m4"), ["esp32s3"], None, None), "no cycle model for a xtensa-lx7"),
     (lambda: estimates.request(boards.load("qemu-m4"), ["nope"], None, None), "unknown board 'nope'"),
+    (lambda: estimates.request(boards.load("qemu-m7"), ["nano33"], None, None), "built for a cortex-m7"),
     (lambda: estimate.battery_life(2.0, 10, 1, 60, estimate.battery("CR2032")), "longer than the 1000.0 ms"),
 ])
 def test_bad_estimate_requests_are_one_clear_error(call, message):

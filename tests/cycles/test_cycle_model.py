@@ -26,6 +26,10 @@ EXPECTED = {
     "branch taken": (4, 1 + 1 + (1 + P) + 1 + P),
     "branch not taken": (5, 1 + 1 + 1 + 1 + 1 + P),
     "loop of 4 x 2 loads": (18, 1 + 4 * (2 + 1 + 1 + 1) + 3 * P + 1 + P),
+    "VLDR, VMLA, VADD, VDIV": (5, 2 + 3 + 1 + 14 + 1 + P),
+    # PUSH 1+2, MOVS, LDRD 3, LDR 2, STR after it 1, MOVS, SDIV 7 (mean), MLA 1, POP with PC 1+2+P
+    "LDRD, STR after LDR, SDIV, MLA, PUSH, POP PC": (9, 3 + 1 + 3 + 2 + 1 + 1 + 7 + 1 + 3 + P),
+    "BXEQ in an IT block, not taken": (5, 1 + 1 + 1 + 1 + 1 + P),
 }
 
 pytestmark = pytest.mark.qemu

@@ -13,8 +13,8 @@ from toolchain.bench_file import VERSION, BenchResult
 from toolchain.bench import audio, estimates
 from toolchain.boards import Board, runtimes
 from toolchain.console import console
-from toolchain.device import pi
 from toolchain.cycles.errors import EstimateError
+from toolchain.device import pi
 from toolchain.device.emulate import Emulator, running_url
 from toolchain.device.harness import protocol
 from toolchain.device.harness.client import DeviceClient
@@ -60,9 +60,11 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     # every run is kept as it is measured; `out` is replaced only by a complete one
     run_file = paths.run_file(p.dir, f"{fw.runtime}{'-profile' if profile else ''}")
     layer_names = [l["op"] if isinstance(l, dict) else str(l) for l in fw.layers]
-    plugin_args, counts_file, note = cycle_model(wanted, fw.elf, p.dir, url)
-    if url is None and fw.board.emulated and not plugin_args and (url := running_url(p.dir, fw.elf)):
+    # a running `toolchain emulate` is used unless estimates were asked for by name (it has no cycle model)
+    asked = wanted is not None and bool(estimate_for or rate)
+    if url is None and fw.board.emulated and not asked and (url := running_url(p.dir, fw.elf)):
         console.info(f"using the running emulator at {url}")
+    plugin_args, counts_file, note = cycle_model(wanted, fw.elf, p.dir, url)
     where = measured_on(fw.board, fw.elf, url)
     with device_session(fw.board, fw.elf, url, extra_args=plugin_args) as (client, _):
         to_estimate = None if note or not wanted else (
@@ -115,7 +117,7 @@ def cycle_model(wanted: estimates.Request | None, elf: Path, directory: Path,
     if wanted is None:
         return [], None, None
     if url is not None:
-        return [], None, f"no cycle estimate: --port {url} is a QEMU started elsewhere, without the cycle model"
+        return [], None, f"no cycle estimate: the QEMU at {url} was started without the cycle model"
     try:
         args, out = estimates.qemu_args(elf, directory)
     except EstimateError as e:

@@ -15,10 +15,13 @@
 // block's own executions). This overcounts "not taken" only when the
 // fall-through address is also jumped to from elsewhere.
 //
-// Arguments (-plugin libtm_cycles.so,out=FILE,mark=ADDR):
+// Arguments (-plugin libtm_cycles.so,out=FILE,mark=ADDR[,exact=on]):
 //   out   file to append one line of totals to at every mark and at exit
 //   mark  guest address (hex) of an instruction; each time it executes, a line
 //         "mark <instructions> <count per class...>" is written to `out`.
+//   exact follow every block with a callback and count taken conditional
+//         branches from the block that really ran next: slower, it checks the
+//         fall-through rule above (tests and docs/benchmarks.md compare both).
 // At exit the same line starts with "exit".
 #include <inttypes.h>
 #include <stdint.h>
@@ -49,6 +52,8 @@ extern size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
 extern uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
 extern void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb, enum qemu_plugin_op op, void *ptr,
                                                      uint64_t imm);
+extern void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb, qemu_plugin_vcpu_udata_cb_t cb,
+                                                 enum qemu_plugin_cb_flags flags, void *userdata);
 extern void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn, qemu_plugin_vcpu_udata_cb_t cb,
                                                    enum qemu_plugin_cb_flags flags, void *userdata);
 
@@ -61,6 +66,7 @@ typedef struct {
   uint32_t pc;          // first instruction
   uint32_t fallthrough; // address after a final conditional branch, else 0
   uint32_t insns;
+  uint64_t taken;       // exact mode: executions whose next block was not the fall-through
   uint16_t counts[TM_CYCLES_CLASSES];
 } tm_cycles_block_t;
 
@@ -76,6 +82,8 @@ static tm_cycles_chunk_t *tm_cycles_chunks;
 static size_t tm_cycles_nblocks;
 static FILE *tm_cycles_out;
 static uint64_t tm_cycles_mark = UINT64_MAX;
+static int tm_cycles_exact;
+static tm_cycles_block_t *tm_cycles_previous;  // exact mode: the block that ran last
 
 static tm_cycles_block_t *tm_cycles_new_block(void) {
   if (!tm_cycles_chunks || tm_cycles_chunks->used == TM_CYCLES_CHUNK) {
@@ -275,8 +283,11 @@ static void tm_cycles_report(const char *tag) {
     }
   }
   uint64_t taken = 0;
-  for (size_t i = 0; i < cap; i++) {
+  for (size_t i = 0; i < cap && !tm_cycles_exact; i++) {
     if (tab[i].cond) taken += tab[i].cond - (tab[i].entries < tab[i].cond ? tab[i].entries : tab[i].cond);
+  }
+  for (tm_cycles_chunk_t *c = tm_cycles_chunks; c && tm_cycles_exact; c = c->next) {
+    for (size_t k = 0; k < c->used; k++) taken += c->blocks[k].taken;
   }
   counts[TM_CYCLES_REFILL] += taken;
   free(tab);
@@ -284,6 +295,15 @@ static void tm_cycles_report(const char *tag) {
   for (int j = 0; j < TM_CYCLES_CLASSES; j++) fprintf(tm_cycles_out, " %" PRIu64, counts[j]);
   fputc('\n', tm_cycles_out);
   fflush(tm_cycles_out);
+}
+
+static void tm_cycles_on_block(unsigned int vcpu, void *userdata) {
+  (void)vcpu;
+  tm_cycles_block_t *b = userdata;
+  if (tm_cycles_previous && tm_cycles_previous->fallthrough && b->pc != tm_cycles_previous->fallthrough) {
+    tm_cycles_previous->taken++;
+  }
+  tm_cycles_previous = b;
 }
 
 static void tm_cycles_on_mark(unsigned int vcpu, void *userdata) {
@@ -313,6 +333,7 @@ static void tm_cycles_on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *t
     }
   }
   qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &b->execs, 1);
+  if (tm_cycles_exact) qemu_plugin_register_vcpu_tb_exec_cb(tb, tm_cycles_on_block, QEMU_PLUGIN_CB_NO_REGS, b);
 }
 
 static void tm_cycles_on_exit(qemu_plugin_id_t id, void *userdata) {
@@ -331,6 +352,8 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
       if (!tm_cycles_out) return -1;
     } else if (strncmp(argv[i], "mark=", 5) == 0) {
       tm_cycles_mark = strtoull(argv[i] + 5, NULL, 16);
+    } else if (strcmp(argv[i], "exact=on") == 0) {
+      tm_cycles_exact = 1;
     } else {
       return -1;
     }

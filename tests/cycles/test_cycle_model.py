@@ -36,24 +36,35 @@ pytestmark = pytest.mark.qemu
 
 
 @pytest.fixture(scope="module")
-def windows(tmp_path_factory) -> list[counts.Counts]:
+def program(tmp_path_factory) -> tuple[Path, int]:
+    """The snippets' ELF and the address of tm_mark."""
     if not shutil.which("arm-none-eabi-gcc") or not shutil.which("qemu-system-arm"):
         pytest.skip("needs arm-none-eabi-gcc and qemu-system-arm (setup.sh installs them)")
-    work = tmp_path_factory.mktemp("snippets")
-    elf = work / "snippets.elf"
+    elf = tmp_path_factory.mktemp("snippets") / "snippets.elf"
     subprocess.run(["arm-none-eabi-gcc", "-O2", *CPU, str(HERE / "snippets.S"), str(HERE / "main.c"),
                     str(QEMU_DIR / "startup.c"), "-T", str(QEMU_DIR / "mps2_an386.ld"), "-nostartfiles",
                     "--specs=rdimon.specs", "-o", str(elf)], check=True)
     nm = subprocess.run(["arm-none-eabi-nm", str(elf)], capture_output=True, text=True, check=True).stdout
-    mark = next(int(line.split()[0], 16) for line in nm.splitlines() if line.endswith(" tm_mark"))
-    out = work / "counts.txt"
+    return elf, next(int(line.split()[0], 16) for line in nm.splitlines() if line.endswith(" tm_mark"))
+
+
+def run_windows(program: tuple[Path, int], exact: bool = False) -> list[counts.Counts]:
+    """The counts between consecutive marks: one window per snippet."""
+    elf, mark = program
+    out = elf.with_suffix(".exact.txt" if exact else ".txt")
+    out.unlink(missing_ok=True)
     subprocess.run(["qemu-system-arm", "-machine", "mps2-an386", "-nographic", "-semihosting-config",
                     "enable=on,target=native", "-icount", "shift=0", "-kernel", str(elf),
-                    *plugin.qemu_args(plugin.library(), out, mark)], check=True, timeout=60,
+                    *plugin.qemu_args(plugin.library(), out, mark, exact)], check=True, timeout=60,
                    stdin=subprocess.DEVNULL)
     marks = counts.read(out)
     assert len(marks) == len(EXPECTED) + 1
     return [b - a for a, b in zip(marks, marks[1:])]
+
+
+@pytest.fixture(scope="module")
+def windows(program) -> list[counts.Counts]:
+    return run_windows(program)
 
 
 @pytest.mark.parametrize("index,snippet", list(enumerate(EXPECTED)))
@@ -74,3 +85,7 @@ def test_wait_states_add_one_per_fetched_word_without_a_cache(windows):
 def test_a_core_without_a_table_is_refused():
     with pytest.raises(EstimateError, match="no cycle model for a cortex-m0plus core"):
         timing.core_costs("cortex-m0plus")
+
+
+def test_fall_through_rule_agrees_with_following_every_block(program, windows):
+    assert run_windows(program, exact=True) == windows

@@ -49,7 +49,8 @@ def check_loads(lib: Path, qemu: str = "qemu-system-arm") -> None:
     ok.write_text(seal)
 
 
-def qemu_args(lib: Path, out: Path, mark: int | None) -> list[str]:
-    """`-plugin` for QEMU 7.2: totals go to `out` at every execution of the guest address `mark` and at exit."""
-    spec = f"{lib},out={out}" + (f",mark={mark:x}" if mark is not None else "")
+def qemu_args(lib: Path, out: Path, mark: int | None, exact: bool = False) -> list[str]:
+    """`-plugin` for QEMU 7.2: totals go to `out` at every execution of the guest address `mark` and at exit.
+    `exact`: taken branches followed block by block (a callback per block: slower; to check the default rule)."""
+    spec = f"{lib},out={out}" + (f",mark={mark:x}" if mark is not None else "") + (",exact=on" if exact else "")
     return ["-plugin", spec]

@@ -139,3 +139,18 @@ def test_report_labels_estimates_and_plots_both_runtimes(tmp_path):
     table = side_by_side(runs)
     assert set(table["estimates"]) == {"tflm", "aot"}
     assert next(r for r in table["rows"] if r["what"].startswith("cycles"))["values"] == {"tflm": 2000, "aot": 1000}
+
+
+@pytest.mark.parametrize("args, needles", [
+    (["--rate", "fast"], ["--rate 'fast' is not a rate", "N/min"]),
+    (["--estimate-for", "pico"], ["no cycle model for a cortex-m0plus core"]),
+    (["--rate", "60/min", "--battery", "9V"], ["unknown battery '9V'", "CR2032"]),
+    (["--no-estimate", "--rate", "60/min"], ["--no-estimate contradicts"]),
+    (["--board", "nano33", "--estimate-for", "nucleo_l4r5zi"], ["need the cycle model on QEMU"]),
+])
+def test_bad_estimate_options_are_one_line_before_building(tmp_path, args, needles):
+    from tests.cli.test_bad_input import assert_clean_error
+
+    r = run_cli("bench", "--model", "digits", *args, build=tmp_path)
+    assert_clean_error(r, *needles)
+    assert not list(tmp_path.rglob("*.elf")) and not list(tmp_path.rglob("*.keras"))

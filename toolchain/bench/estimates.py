@@ -43,8 +43,8 @@ def request(board: Board, estimate_for: list[str] | None, rate: str | None, batt
     ids = ([board.id] if board.estimate is not None else []) + [b for b in asked if b != board.id]
     for i in ids:
         if (target := estimate.estimable(i)).cpu != board.cpu:
-            raise EstimateError(f"the firmware on {board.id} is built for a {board.cpu}, board '{i}' has a {target.cpu}",
-                                "bench on the QEMU board of that core (see `toolchain boards`)")
+            raise EstimateError(f"the firmware on {board.id} is built for a {board.cpu}, board '{i}' has a "
+                                f"{target.cpu}", "bench on the QEMU board of that core (see `toolchain boards`)")
     if not ids:
         return None
     per_min = estimate.parse_rate(rate) if rate else None

@@ -29,8 +29,10 @@ class Battery:
 
 BATTERIES = {
     "CR2032": Battery(225.0, 3.0, "Panasonic CR2032 datasheet: nominal capacity 225 mAh, 3 V"),
-    "2xAA": Battery(2850.0, 3.0, "Energizer E91 (alkaline AA) datasheet: about 2850 mAh at 25 mA to 0.8 V; two in series, 3 V"),
-    "2xAAA": Battery(1200.0, 3.0, "Energizer E92 (alkaline AAA) datasheet: about 1200 mAh at 25 mA to 0.8 V; two in series, 3 V"),
+    "2xAA": Battery(2850.0, 3.0, "Energizer E91 (alkaline AA) datasheet: about 2850 mAh at 25 mA to 0.8 V; "
+                                 "two in series, 3 V"),
+    "2xAAA": Battery(1200.0, 3.0, "Energizer E92 (alkaline AAA) datasheet: about 1200 mAh at 25 mA to 0.8 V; "
+                                  "two in series, 3 V"),
 }
 
 

@@ -58,7 +58,7 @@ NAMES = tuple(c.name for c in CLASSES)
 CORTEX_M4 = {
     "alu": 1,                 # Table 3-1: MOV, ADD, logic, shift, compare, SSAT, IT: 1
     "load": 2,                # Table 3-1: LDR, LDRH, LDRB, LDRSB, LDRSH: 2
-    "load_pipelined": 1,      # §3.3.2: the next LDR or STR saves a cycle when it does not use the loaded register as its address
+    "load_pipelined": 1,      # §3.3.2: a next LDR/STR not addressed by the loaded register saves a cycle
     "store_imm": 1,           # §3.3.2: STR Rx,[Ry,#imm] is always one cycle
     "store_reg": 2,           # Table 3-1: STR 2
     "store_pipelined": 1,     # §3.3.2: STR can only be pipelined when it follows an LDR

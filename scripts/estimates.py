@@ -161,6 +161,10 @@ def calibration(results: dict) -> list[str]:
         errors.append(tflm / tvm - 1)
         lines.append(f"| {key} | {ref:.1f} | {tvm:.1f} | {tflm:.1f} | {tflm / ref - 1:+.0%} | {tflm / tvm - 1:+.0%} "
                      f"| {aot:.1f} |")
+    lines += ["", "Published figures: the median throughput in mlcommons/tiny_results_v0.5 "
+              "closed/reference/results/Nucleo-L4R5ZI/{kws,ic,vww,ad}/performance/results.txt and in "
+              "mlcommons/tiny_results_v1.1 closed/Krai/results/README.md (microtvm_cmsis_nn), as 1000 / "
+              "(inferences per second)."]
     lines += ["", f"Mean error of our TFLM estimate against the microTVM + CMSIS-NN measurement: "
               f"{statistics.mean(errors):+.0%} (from {min(errors):+.0%} to {max(errors):+.0%})."]
     kws = estimate_of(results["KWS"][0]["tflm"], "nucleo_l4r5zi")

@@ -2,6 +2,7 @@
 compiler on first use, cached like the audio front-end's host library, and the
 QEMU arguments that load it."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,7 +39,7 @@ def check_loads(lib: Path, qemu: str = "qemu-system-arm") -> None:
         return
     try:
         r = subprocess.run([exe, "-M", "none", "-display", "none", "-nodefaults", "-monitor", "stdio",
-                            "-plugin", f"{lib},out=/dev/null"], input="quit\n", capture_output=True, text=True,
+                            *qemu_args(lib, Path(os.devnull), None)], input="quit\n", capture_output=True, text=True,
                            timeout=30)
     except subprocess.TimeoutExpired as e:
         raise EstimateError(f"{qemu} did not start with the cycle-model plugin within 30 s") from e
@@ -52,5 +53,10 @@ def check_loads(lib: Path, qemu: str = "qemu-system-arm") -> None:
 def qemu_args(lib: Path, out: Path, mark: int | None, exact: bool = False) -> list[str]:
     """`-plugin` for QEMU 7.2: totals go to `out` at every execution of the guest address `mark` and at exit.
     `exact`: taken branches followed block by block (a callback per block: slower; to check the default rule)."""
-    spec = f"{lib},out={out}" + (f",mark={mark:x}" if mark is not None else "") + (",exact=on" if exact else "")
+    spec = f"{_escaped(lib)},out={_escaped(out)}" + (f",mark={mark:x}" if mark is not None else "") + (
+        ",exact=on" if exact else "")
     return ["-plugin", spec]
+
+
+def _escaped(path: Path) -> str:
+    return str(path).replace(",", ",,")  # QEMU's option syntax: a doubled comma is a comma

@@ -18,7 +18,7 @@ class Counts:
                       {k: v - other.classes[k] for k, v in self.classes.items()})
 
     def scaled(self, divisor: int) -> "Counts":
-        """Per run, of a window holding `divisor` runs (integer division, as the latency median is an integer)."""
+        """Per run, of a window holding `divisor` runs, rounded to whole counts."""
         return Counts(round(self.instructions / divisor), {k: round(v / divisor) for k, v in self.classes.items()})
 
 

@@ -17,7 +17,7 @@ def estimate_rows(est: dict) -> list[list[str]]:
                  f"{b['cycles']:,}", f"{b['cycles_per_instruction']}", f"{b['ms']:.3f}",
                  "n/a (no currents in its board file)" if b["uj"] is None else f"{b['uj']:.1f}"]
         if any(x.get("battery") for x in est["boards"]):
-            cells.append(f"{b['battery']['days']:,.0f} days" if b.get("battery") else "n/a")
+            cells.append(_days(b["battery"]["days"]) if b.get("battery") else "n/a")
         rows.append(cells)
     return rows
 
@@ -60,3 +60,7 @@ def estimate_plot(b: dict) -> tuple[str, object]:
     right.set_xlabel("uJ per inference (estimate; 0: no currents)")
     left.legend(fontsize="small")
     return title, fig
+
+
+def _days(days: float) -> str:
+    return f"{days:,.1f} days" if days < 10 else f"{days:,.0f} days"

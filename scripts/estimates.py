@@ -129,7 +129,7 @@ def fall_through_check() -> list[str]:
                 subprocess.run([*qemu, elf, *extra], capture_output=True, check=True, timeout=600)
                 walls.append(time.monotonic() - t)
             totals = [counts.read(work / f"{n}.txt", "exit")[0] for n in ("rule", "exact")]
-        rule, exact = (timing.cycles(c.classes, timing.CORTEX_M4) for c in totals)
+        rule, exact = (timing.cycles(c.classes, timing.core_costs("cortex-m4f")) for c in totals)
         lines.append(f"| {key} | {totals[0].instructions:,} | {totals[0].classes['refill']:,} "
                      f"| {totals[1].classes['refill']:,} | {rule:,} | {exact:,} | {rule / exact - 1:+.3%} "
                      f"| {walls[0]:.2f} | {walls[1]:.2f} | {walls[2]:.2f} |")

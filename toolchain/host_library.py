@@ -1,19 +1,22 @@
-"""C compiled for the host by the system C compiler into a shared library, cached
-under <build>/cache/<kind>/<hash>/ by the hash of its sources, generated headers
-and flags: the audio front-end (loaded with ctypes) and the QEMU cycle-model
-plugin (loaded by QEMU)."""
+"""Firmware C compiled for the host with the system C compiler into a shared
+library, cached under <cache>/<name>/<hash>/ by the hash of everything it is
+built from, for the host to call through ctypes: how a fact only the C knows
+(the front-end's features, a kernel's scratch size) reaches Python. A leaf:
+callers say where the cache is (their build tree's cache/ folder)."""
 
 import hashlib
 import os
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
-from toolchain import paths
 from toolchain.errors import ToolchainError
 
+CFLAGS = ("-O2", "-shared", "-fPIC", "-std=c11", "-Wall", "-Werror")
 
-def compiler(what: str, error: type[ToolchainError]) -> str:
+
+def compiler(what: str, error: type[ToolchainError] = ToolchainError) -> str:
     cc = os.environ.get("CC", "gcc")
     if not shutil.which(cc):
         raise error(f"no C compiler '{cc}' for the host build of {what}",
@@ -21,25 +24,32 @@ def compiler(what: str, error: type[ToolchainError]) -> str:
     return cc
 
 
-def shared_library(kind: str, name: str, source: Path, *, hashed: tuple[Path, ...] = (),
-                   headers: dict[str, str] | None = None, include_dirs: tuple[Path, ...] = (),
-                   cflags: tuple[str, ...], what: str, error: type[ToolchainError]) -> Path:
-    """Build (or reuse) `name` from `source`; `hashed` are the other files it includes, `headers` the generated
-    ones (file name -> text), written beside the library."""
-    headers = headers or {}
-    h = hashlib.sha256(b"".join(t.encode() for t in headers.values())
-                       + b"".join(p.read_bytes() for p in (source, *hashed))
-                       + " ".join(cflags).encode()).hexdigest()[:16]
-    d = paths.build_root() / "cache" / kind / h
-    lib = d / name
+def build(name: str, sources: Sequence[Path], cache: Path, *, headers: Sequence[Path] = (),
+          generated: dict[str, str] | None = None, include_dirs: Sequence[Path] = (), what: str = "",
+          error: type[ToolchainError] = ToolchainError) -> Path:
+    """The library lib<name>.so made from `sources` (built once, then reused).
+
+    `headers` are hashed, not compiled; `generated` maps a header name to its
+    text, written beside the library (and on the include path).
+    """
+    generated = generated or {}
+    what = what or name
+    h = hashlib.sha256()
+    for f in (*sources, *headers):
+        h.update(Path(f).name.encode() + Path(f).read_bytes())
+    for fname, text in sorted(generated.items()):
+        h.update(fname.encode() + text.encode())
+    h.update(" ".join(CFLAGS).encode())
+    d = Path(cache) / name / h.hexdigest()[:16]
+    lib = d / f"lib{name}.so"
     if lib.is_file():
         return lib
-    cc = compiler(what, error)
     d.mkdir(parents=True, exist_ok=True)
-    for file, text in headers.items():
-        (d / file).write_text(text)
-    tmp = d / f".{name}.{os.getpid()}"
-    cmd = [cc, *cflags, f"-I{d}", *(f"-I{i}" for i in include_dirs), str(source), "-o", str(tmp)]
+    for fname, text in generated.items():
+        (d / fname).write_text(text)
+    tmp = d / f".lib{name}.{os.getpid()}.so"
+    cmd = [compiler(what, error), *CFLAGS, f"-I{d}", *(f"-I{i}" for i in include_dirs), *map(str, sources),
+           "-o", str(tmp)]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode:
         raise error(f"host build of {what} failed: {r.stderr.strip()[:400]}", "check gcc works")

@@ -171,7 +171,8 @@ def optimize_step(recipe: Recipe, seed: int, plan=None, force: bool = False, las
     return Optimized(d, data, key, made)
 
 
-def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False, last_plan: bool = False) -> manifest.Manifest:
+def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False,
+                last_plan: bool = False) -> manifest.Manifest:
     """Export ONNX and TFLM sources, evaluate every artifact, write the manifest."""
     d, data, opt_key, made = optimize_step(recipe, seed, plan, force, last_plan)
     deploy = next((made[k] for k in DEPLOY_ORDER if k in made), None)

@@ -14,7 +14,8 @@ from toolchain.cycles.errors import EstimateError
 HERE = Path(__file__).parent
 QEMU_DIR = HERE.parent / "firmware" / "kernels" / "qemu"
 CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
-P = timing.CORTEX_M4["refill"]
+M4 = timing.core_costs("cortex-m4f")
+P = M4["refill"]
 CALL = 3 * (1 + P)  # every window also holds a BL to the snippet, a BL to tm_mark and tm_mark's BX
 
 # snippet -> (instructions, cycles) by hand, each including its own BX LR (1 + P)
@@ -72,7 +73,7 @@ def test_snippet_cycles_are_the_tables(windows, index, snippet):
     instructions, cycles = EXPECTED[snippet]
     w = windows[index]
     assert w.instructions == instructions + 3
-    assert timing.cycles(w.classes, timing.CORTEX_M4) == cycles + CALL
+    assert timing.cycles(w.classes, M4) == cycles + CALL
 
 
 def test_wait_states_add_one_per_fetched_word_without_a_cache(windows):
@@ -83,9 +84,16 @@ def test_wait_states_add_one_per_fetched_word_without_a_cache(windows):
 
 
 def test_a_core_without_a_table_is_refused():
-    with pytest.raises(EstimateError, match="no cycle model for a cortex-m0plus core"):
+    with pytest.raises(EstimateError, match="no cycle model for a cortex-m0plus core: the model prices cortex-m4f only"):
         timing.core_costs("cortex-m0plus")
 
 
 def test_fall_through_rule_agrees_with_following_every_block(program, windows):
     assert run_windows(program, exact=True) == windows
+
+
+def test_every_priced_core_prices_every_class():
+    from toolchain.boards import cpus
+
+    priced = {c.name: c.cycles for c in cpus.TABLE.values() if c.cycles is not None}
+    assert priced and all(set(costs) == set(timing.NAMES) for costs in priced.values())

@@ -1,12 +1,10 @@
 """Lowering of the weighted ops: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED."""
 
-import math
-
 import numpy as np
 
-from toolchain.aot import quant
+from toolchain.aot import kernel_sizes, quant
 from toolchain.aot.graph import Graph, Op
-from toolchain.aot.layer import Const, Layer, fail, nhwc, require_int8, same_or_valid, stream_lag
+from toolchain.aot.layer import Const, Layer, fail, nhwc, require_int8, same_or_valid
 
 
 def _weights(op: Op, graph: Graph, index: int, ndim: int):
@@ -82,17 +80,6 @@ def _window(op: Op, graph: Graph, ih: int, iw: int, kh: int, kw: int, oh: int, o
             "pad_left": same_or_valid(op, graph, iw, kw, sw, dw, ow)}
 
 
-def _lag(ih: int, iw: int, ic: int, oh: int, ow: int, oc: int, win: dict, ahead: int = 2) -> int:
-    return stream_lag(ih, iw, ic, oh, ow, oc, win["stride_h"], win["stride_w"], win["pad_top"], win["pad_left"],
-                      ahead)
-
-
-# TM_CONV_TILE_MAX_KP in firmware/runtime/kernels/conv.h: filter rows up to
-# this many (padded) taps are computed six output pixels at a time (when
-# the layer has a requantization table).
-CONV_TILE_MAX_KP = 288
-
-
 def lower_conv(op: Op, graph: Graph) -> Layer:
     inp, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     require_int8(op, graph, [inp, out])
@@ -112,20 +99,9 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     if rq is not None:  # for the DSP kernel only: other builds drop it (TM_CONV_RQ in kernels/conv.h)
         layer.consts.append(Const(f"l{op.index}_rq", "int32_t", rq, guard="defined(__ARM_FEATURE_DSP)"))
     layer.fields["rq"] = f"TM_CONV_RQ(l{op.index}_rq)" if rq is not None else "0"
-    patch = kh * kw * ic
-    kp = (patch + 3) // 4 * 4
-    # The DSP kernel widens six (or two) pixels' patches to int16 (12 or 4 *
-    # kp bytes), after gathering each as int8 (kp more bytes) when channels
-    # are not whole words.
-    tile = 6 if rq is not None and kp <= CONV_TILE_MAX_KP else 2
-    layer.scratch = 2 * tile * kp + (0 if ic % 4 == 0 else kp)
-    # Both kernels have read a pixel's window before they write its outputs
-    # (the DSP kernel a whole tile's, into the scratch), and the portable
-    # one reads the window of 1x1 filters in place while writing that pixel:
-    # writes stay one pixel ahead of the reads. (The DSP kernel's last tile
-    # may read the pixel before it again, after writing it: the same bound.)
-    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win, 1)}
-    layer.macs = oh * ow * oc * patch
+    layer.scratch = kernel_sizes.conv_scratch(layer.fields, rq is not None)
+    layer.set_inplace(inp.index, kernel_sizes.conv_inplace(layer.fields))
+    layer.macs = oh * ow * oc * kh * kw * ic
     return layer
 
 
@@ -144,25 +120,8 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, depth_mult=oc // ic,
                         k_h=kh, k_w=kw, **win, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
-    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
-    if kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1:
-        # The DSP kernel runs these one channel quad at a time over the whole
-        # layer: in place only with the output whole pixels (and words) below
-        # the input, never with a depth multiplier (each output pixel is
-        # wider than the input's).
-        layer.lag_unit = math.lcm(ic, 4)
-        layer.lag = {} if oc != ic else {inp.index: -(-layer.lag[inp.index] // layer.lag_unit) * layer.lag_unit}
-    # Zero-point padded input rows (output channels, padded to a multiple of
-    # 4, for the DSP kernel when depth_mult > 1 or in_c % 4 != 0; with 3x3
-    # windows and out_c % 4 != 0 one output row so padded too), or the DSP
-    # kernel's paired row blocks for undilated 3x3 windows, 32 bytes per
-    # column (and a 4-lane output row for a partial last channel quad).
-    wp = (ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1
-    layer.scratch = kh * wp * ((oc + 3) // 4 * 4)
-    if oc % 4 and kh == kw == 3:  # the 3x3 path's padded output row
-        layer.scratch += ow * ((oc + 3) // 4 * 4)
-    if kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1:
-        layer.scratch = max(layer.scratch, 32 * wp + (4 * ow if oc % 4 else 0))
+    layer.set_inplace(inp.index, kernel_sizes.depthwise_inplace(layer.fields))
+    layer.scratch = kernel_sizes.depthwise_scratch(layer.fields)
     layer.macs = oh * ow * oc * kh * kw
     return layer
 

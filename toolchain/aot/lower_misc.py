@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 
-from toolchain.aot import quant
+from toolchain.aot import kernel_sizes, quant
 from toolchain.aot.graph import Graph, Op
-from toolchain.aot.layer import Const, Layer, c_array, c_float, fail, nhwc, require_int8, same_or_valid, stream_lag
+from toolchain.aot.layer import Const, Layer, c_array, c_float, fail, nhwc, require_int8, same_or_valid
 
 
 def _io(op: Op, graph: Graph, n_in: int = 1, same_size: bool = False):
@@ -34,7 +34,7 @@ def lower_pool(op: Op, graph: Graph) -> Layer:
     layer = Layer(op.index, op.name, func, "tm_pooling_params_t", inputs=[inp.index], output=out.index)
     layer.fields.update(in_h=ih, in_w=iw, channels=c, out_h=oh, out_w=ow, k_h=kh, k_w=kw, stride_h=sh,
                         stride_w=sw, pad_top=pt, pad_left=pl, act_min=lo, act_max=hi)
-    layer.lag = {inp.index: stream_lag(ih, iw, c, oh, ow, c, sh, sw, pt, pl)}
+    layer.set_inplace(inp.index, kernel_sizes.pooling_inplace(layer.fields))
     return layer
 
 
@@ -90,8 +90,8 @@ def lower_add_mul(op: Op, graph: Graph) -> Layer:
                   inputs=[a.index, b.index], output=out.index, call="binary")
     if "table1" in fields:
         layer.consts += consts
-    if fields["contiguous"]:
-        layer.lag = {a.index: 0, b.index: 0}
+    for t in (a.index, b.index):
+        layer.set_inplace(t, kernel_sizes.elementwise_inplace(fields["contiguous"]))
     return layer
 
 
@@ -115,7 +115,7 @@ def lower_softmax(op: Op, graph: Graph) -> Layer:
                   output=out.index)
     layer.fields.update(rows=inp.size // max(depth, 1), depth=depth, beta_mult=mult, beta_left_shift=shift,
                         diff_min=-quant.input_radius(5, shift))
-    layer.lag = {inp.index: 0}
+    layer.set_inplace(inp.index, kernel_sizes.activation_inplace())
     return layer
 
 
@@ -132,7 +132,7 @@ def lower_sigmoid(op: Op, graph: Graph) -> Layer:
     layer = Layer(op.index, op.name, func, "tm_sigmoid_params_t", inputs=[inp.index], output=out.index)
     layer.fields.update(count=inp.size, in_zp=inp.zp, range_radius=quant.input_radius(4, shift),
                         in_mult=mult if mult < 2**31 else -(2**31), in_shift=shift)
-    layer.lag = {inp.index: 0}
+    layer.set_inplace(inp.index, kernel_sizes.activation_inplace())
     return layer
 
 
@@ -149,7 +149,7 @@ def lower_quantize(op: Op, graph: Graph) -> Layer:
         mult, shift = quant.quantize_multiplier(float(np.float64(inp.sc) / np.float64(out.sc)))
         fields.update(in_zp=inp.zp, out_zp=out.zp, mult=mult, shift=shift)
         layer.func = "tm_quantize_requantize"
-        layer.lag = {inp.index: 0}
+        layer.set_inplace(inp.index, kernel_sizes.quantize_inplace())
     else:
         require_int8(op, graph, [inp])
         if out.dtype != "float32":

@@ -1,6 +1,6 @@
-"""The firmware front-end (firmware/frontend/) compiled for the host with the
-system C compiler into a shared library, cached by the hash of its sources and
-generated header, and called through ctypes to make training features."""
+"""The firmware front-end (firmware/frontend/) compiled for the host
+(toolchain.host_library: cached by the hash of its sources and generated
+header) and called through ctypes to make training features."""
 
 import ctypes
 import functools
@@ -13,15 +13,14 @@ from toolchain.audio.config import FrontendConfig, header
 from toolchain.audio.errors import AudioError
 
 SOURCE_DIR = paths.FIRMWARE / "frontend"
-CFLAGS = ("-O2", "-shared", "-fPIC", "-std=c11", "-Wall", "-Werror")
 
 
 def library_path(cfg: FrontendConfig) -> Path:
     """Build (or reuse) the shared library for `cfg` under <build>/cache/frontend/<hash>/."""
-    return host_library.shared_library("frontend", "libtm_frontend.so", SOURCE_DIR / "tm_frontend.c",
-                                       hashed=(SOURCE_DIR / "tm_frontend.h",),
-                                       headers={"tm_frontend_config.h": header(cfg)}, include_dirs=(SOURCE_DIR,),
-                                       cflags=CFLAGS, what="the audio front-end", error=AudioError)
+    return host_library.build("frontend", [SOURCE_DIR / "tm_frontend.c"], paths.build_root() / "cache",
+                              headers=[SOURCE_DIR / "tm_frontend.h"],
+                              generated={"tm_frontend_config.h": header(cfg)}, include_dirs=[SOURCE_DIR],
+                              what="the audio front-end", error=AudioError)
 
 
 @functools.cache

@@ -11,6 +11,7 @@ import numpy as np
 
 from toolchain import modelinfo, paths
 from toolchain.audio.config import FrontendConfig, header, to_float
+from toolchain.boards import runtimes
 from toolchain.build.sources import ModelSources
 from toolchain.evaluate import io_quant
 
@@ -73,7 +74,7 @@ def model_sources(net: ModelSources, cfg: FrontendConfig, tflite: Path, out: Pat
     """`net` (AOT code, or the TFLM wrapper generated with NET_PREFIX) behind the front-end: PCM in, network
     out, and the streaming detector (tm_detector.c) with the harness's `stream` command."""
     files = list(net.files)
-    if net.runtime == "aot":  # compiled inside tm_audio_net_aot.c, under renamed entry points
+    if runtimes.named(net.runtime).ahead_of_time:  # compiled inside tm_audio_net_aot.c, under renamed entry points
         files = [(f, "model/tm_net.inc" if rel == "model/model.c" else rel) for f, rel in files]
         files.append((FRONTEND_DIR / "tm_audio_net_aot.c", "frontend/tm_audio_net_aot.c"))
     layers = net.extra.get("layers", [])

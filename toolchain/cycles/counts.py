@@ -36,6 +36,6 @@ def read(path: Path, tag: str = "mark") -> list[Counts]:
         numbers = [int(p) for p in parts[1:]]
         if len(numbers) != 1 + len(timing.NAMES):
             raise EstimateError(f"the cycle-model output has {len(numbers) - 1} classes, this toolchain "
-                                f"{len(timing.NAMES)}", "delete build/cache/cycles so the plugin is rebuilt")
+                                f"{len(timing.NAMES)}", "delete build/cache/tm_cycles so the plugin is rebuilt")
         found.append(Counts(numbers[0], dict(zip(timing.NAMES, numbers[1:]))))
     return found

@@ -12,17 +12,16 @@ from toolchain.cycles import timing
 from toolchain.cycles.errors import EstimateError
 
 SOURCE = paths.REPO / "qemu_plugins" / "tm_cycles.c"
-CFLAGS = ("-O2", "-shared", "-fPIC", "-std=c11", "-Wall", "-Wextra", "-Werror")
 
 
 def library() -> Path:
-    """The plugin's shared object; EstimateError when it cannot be built."""
+    """The plugin's shared object (build/cache/tm_cycles/<hash>/); EstimateError when it cannot be built."""
     if not SOURCE.is_file():
         raise EstimateError(f"the cycle-model plugin source {SOURCE.name} is missing",
                             "restore qemu_plugins/ from git")
-    return host_library.shared_library("cycles", "libtm_cycles.so", SOURCE,
-                                       headers={"tm_cycles_classes.h": timing.header()}, cflags=CFLAGS,
-                                       what="the cycle-model QEMU plugin", error=EstimateError)
+    return host_library.build("tm_cycles", [SOURCE], paths.build_root() / "cache",
+                              generated={"tm_cycles_classes.h": timing.header()},
+                              what="the cycle-model QEMU plugin", error=EstimateError)
 
 
 def check_loads(lib: Path, qemu: str = "qemu-system-arm") -> None:
@@ -46,7 +45,7 @@ def check_loads(lib: Path, qemu: str = "qemu-system-arm") -> None:
     if r.returncode:
         why = (r.stderr.strip().splitlines() or [f"exit status {r.returncode}"])[-1]
         raise EstimateError(f"QEMU cannot load the cycle-model plugin {lib.name}: {why}",
-                            "delete build/cache/cycles so it is rebuilt")
+                            "delete build/cache/tm_cycles so it is rebuilt")
     ok.write_text(seal)
 
 

@@ -12,7 +12,6 @@ from toolchain.aot.layer import Const, Layer, c_float
 from toolchain.aot.lower import Memory
 from toolchain.aot.planner import Plan
 
-_CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t", "float32": "float"}
 _HEADERS = {"tm_conv_eval": "conv", "tm_depthwise_conv_eval": "depthwise_conv",
             "tm_fully_connected_eval": "fully_connected", "tm_pooling": "pooling", "tm_elementwise": "elementwise",
             "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout", "tm_reduce": "reduce"}
@@ -35,7 +34,7 @@ class _Pointers:
 
     def __call__(self, t: int) -> str:
         tensor = self.graph.tensors[t]
-        ct = _CTYPES.get(tensor.dtype, "int8_t")
+        ct = modelinfo.c_type(tensor.dtype)
         home = self.mem.home.get(self.mem.root[t])
         if home is not None:
             return f"({ct} *)(tm_arena + {self.offsets[home]})"

@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolchain import harness_protocol
 from toolchain.aot.codegen import render
 from toolchain.aot.errors import AotError
 from toolchain.aot.fuse import schedule
@@ -91,5 +92,6 @@ def runtime_sources(kernels: str = "portable") -> list[Path]:
 
 
 def runtime_include_dirs() -> list[Path]:
-    """Include directories for the runtime and the generated code (tm_model.h, kernels/, reference/)."""
-    return [RUNTIME]
+    """Include directories for the runtime and the generated code (tm_model.h, kernels/, reference/, and the
+    generated tm_dtype.h that tm_model.h includes)."""
+    return [RUNTIME, harness_protocol.header_dir()]

@@ -116,3 +116,9 @@ def test_a_changed_table_makes_the_firmware_stale(tmp_path, monkeypatch):
     project.write(proj, load("qemu-m4"), model)
     assert "TM_HARNESS_MAX_RUNS 128 " in (src / "harness" / "tm_protocol.h").read_text()
     assert not project.up_to_date(proj, elf)
+
+
+def test_the_mlperf_runners_part_is_marked():
+    """What the official runner sends and reads (tests/harness/test_mlperf_runner.py drives the firmware that way)."""
+    assert [c.name for c in table.COMMANDS if c.mlperf] == ["name", "profile", "db load", "db", "infer", "results"]
+    assert [r.key for r in table.REPLIES.values() if r.mlperf] == ["name-dut", "profile", "model", "lap-us", "results"]

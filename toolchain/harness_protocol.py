@@ -67,6 +67,15 @@ class Reply:
         return "TM_REPLY_" + (re.sub(r"\W", "_", self.key).upper() or "MESSAGE")
 
 
+def _once(rows: tuple, key) -> dict:
+    """The rows by `key`, each key once: a second row for one command or reply key is a mistake in this file."""
+    found = {}
+    for row in rows:
+        assert key(row) not in found, f"{key(row)!r} is in the protocol table twice"
+        found[key(row)] = row
+    return found
+
+
 # Lines that are no `m-<key>-[...]`
 READY = "m-ready"  # ends every reply
 ERROR = "e-"       # e-[<reason>]: the command failed; the device keeps serving
@@ -106,7 +115,7 @@ COMMANDS = (
     Command("calib", "N", "tm_harness_calib", ("calib",), "times a loop of N iterations of known length"),
 )
 
-REPLIES = {r.key: r for r in (
+REPLIES = _once((
     Reply("boot", "board,model,hash: the banner, once at every (re)start"),
     Reply("", "Expecting N bytes"),
     Reply("name-dut", "board id", mlperf=True),
@@ -144,7 +153,7 @@ REPLIES = {r.key: r for r in (
     Reply("detect", "frame,class,score;... of this piece's detections"),
     Reply("stream", "frames,inferences (from stream begin),front-end ticks,network ticks,input Fletcher-16,"
                     "outputs Fletcher-16 (this piece's)"),
-)}
+), lambda r: r.key)
 
 
 @dataclass(frozen=True)
@@ -178,7 +187,7 @@ class Limits:
 
 LIMITS = Limits()
 
-_BY_NAME = {c.name: c for c in COMMANDS}
+_BY_NAME = _once(COMMANDS, lambda c: c.name)
 
 
 def command(name: str) -> Command:

@@ -84,6 +84,8 @@ def read(directory: Path) -> Manifest:
         m = json.loads(p.read_text())
     except json.JSONDecodeError:
         return {}
+    if not isinstance(m, dict):
+        return {}
     if m.get("version", VERSION) > VERSION:
         raise ManifestError(f"{p} was written by a newer toolchain (manifest version {m['version']}, this one reads "
                             f"{VERSION})", f"update toolchain, or delete {p.parent} and rerun the step")

@@ -44,7 +44,7 @@ TENSOR_TYPES = {d.name: d for d in (
     DType("uint8", "u1", "UINT8", "uint8_t", "TM_DTYPE_UINT8", 1),
     DType("int16", "<i2", "INT16", "int16_t", "TM_DTYPE_INT16", 2),
     DType("float32", "<f4", "FLOAT32", "float", "TM_DTYPE_FLOAT32", 3),
-    DType("int32", "<i4", "INT32", "int32_t"), DType("int64", "<i8", "INT64", None),
+    DType("int32", "<i4", "INT32", "int32_t"), DType("int64", "<i8", "INT64", "int64_t"),
     DType("bool", "?", "BOOL", None), DType("float16", "<f2", "FLOAT16", None),
 )}
 DTYPES = {name: d for name, d in TENSOR_TYPES.items() if d.tm_enum}  # what a deployed model's I/O may be

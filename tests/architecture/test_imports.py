@@ -86,7 +86,7 @@ def test_nothing_outside_cli_imports_cli():
 
 
 @pytest.mark.parametrize("leaf", ["toolchain.errors", "toolchain.paths", "toolchain.manifest", "toolchain.bench_file",
-                                  "toolchain.console"])
+                                  "toolchain.console", "toolchain.host_library"])
 def test_leaves_import_nothing_of_ours_but_errors(leaf):
     assert graph()[leaf] <= {"toolchain", "toolchain.errors"}, f"{leaf} is a leaf"
 

@@ -2,11 +2,11 @@
 set-up files and the code's comments and docstrings (toolchain/, firmware/, tests/, scripts/) exists.
 
 A token counts as a path when it has a `/` and starts with a folder of the repository (`toolchain/aot/fuse.py`,
-`bench/run.py`), or is a file name with an extension we use (`compile_steps.py`). A path from the repository root
-(`toolchain/`, `firmware/` and the like) must exist as written; a shorter one (`aot/fuse.py`, `kernels/conv.h`) must end
-some path of the repository; a bare file name must be the name of one of its files. Placeholders (`<model>`, `*`),
-the build tree (`build/<model>/<board>/`, not a module), `../shared` beside the repo, the files the toolchain writes
-(WRITTEN) and other projects' files (ELSEWHERE) are not checked.
+`bench/run.py`), or is a file name with an extension we use (`compile_steps.py`). A path from the repository
+root (`toolchain/`, `firmware/` and the like) must exist as written; a shorter one (`aot/fuse.py`,
+`kernels/conv.h`) must end some path of the repository; a bare file name must be the name of one of its files.
+Placeholders (`<model>`, `*`), the build tree (`build/<model>/<board>/`, not a module), `../shared` beside the
+repo, the files the toolchain writes (WRITTEN) and other projects' files (ELSEWHERE) are not checked.
 """
 
 import ast
@@ -28,8 +28,8 @@ SCANNED = ("docs", "README.md", "boards", "models", "toolchain", "firmware", "te
 # files the toolchain writes into the build tree or a generated project, named in docs and comments
 WRITTEN = {paths.BENCH_FILE, paths.PROFILE_FILE, paths.STREAM_FILE, paths.MONITOR_FILE, manifest.NAME,
            "sweep.json", "emulator.json", "plan.json", "model.c", "model.h", "model_ops.h", "model_data.cc",
-           "tm_frontend_config.h", "platformio.ini", "main.cpp", "cases.c", "test_input.h", "firmware.elf",
-           "sweep.toml", *harness_protocol.headers()}
+           "model_data.h", "tm_frontend_config.h", "platformio.ini", "main.cpp", "cases.c", "test_input.h",
+           "firmware.elf", "sweep.toml", *harness_protocol.headers()}
 # other projects' files our docs and comments point at (TFLM, GCC, Arduino libraries, the MLPerf Tiny runner,
 # ../shared beside the repo)
 ELSEWHERE = {"create_tflm_tree.py", "SOURCE.md", "arm_acle.h", "Chirale_TensorFlowLite.h", "TensorFlowLite_ESP32.h",
@@ -82,9 +82,10 @@ class Tree:
 def texts(path: Path) -> list[tuple[int, str]]:
     """(line, text) of what a reader reads as prose: a Markdown file whole, a code file's comments and docstrings."""
     src = path.read_text(errors="replace")
-    if path.suffix == ".md":
+    kind = Path(path.stem).suffix if path.suffix == ".j2" else path.suffix  # a template: what it renders to
+    if kind == ".md":
         return list(enumerate(src.splitlines(), 1))
-    if path.suffix == ".py":
+    if kind == ".py":
         found = [(t.start[0], t.string) for t in tokenize.generate_tokens(io.StringIO(src).readline)
                  if t.type == tokenize.COMMENT]
         for node in ast.walk(ast.parse(src)):
@@ -92,9 +93,9 @@ def texts(path: Path) -> list[tuple[int, str]]:
                     (doc := ast.get_docstring(node, clean=False)):
                 found.append((node.body[0].lineno, doc))
         return found
-    if path.suffix in (".c", ".h", ".cc", ".cpp", ".S", ".ld"):
+    if kind in (".c", ".h", ".cc", ".cpp", ".S", ".ld"):
         return [(src.count("\n", 0, m.start()) + 1, m.group(0)) for m in re.finditer(r"//[^\n]*|/\*.*?\*/", src, re.S)]
-    if path.suffix in (".toml", ".ini", ".sh", ".txt") or src.startswith("#!"):
+    if kind in (".toml", ".ini", ".sh", ".txt") or src.startswith("#!"):
         return [(i, line[line.index("#"):]) for i, line in enumerate(src.splitlines(), 1) if "#" in line]
     return []
 
@@ -138,6 +139,8 @@ def test_the_architecture_page_covers_every_package_with_a_file_to_read_first():
     rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([\w/.-]+/)` \|[^|]*\| ([^|]*) \|$", page, re.M)}
     assert [p for p in packages() if p not in rows] == [], "packages docs/architecture.md's table leaves out"
     assert {p: first for p, first in rows.items() if "`" not in first} == {}, "a row without a file to read first"
+    modules = [p.name for p in (REPO / "toolchain").glob("*.py") if p.name != "__init__.py"]
+    assert [m for m in modules if m not in page] == [], "modules directly under toolchain/ the page leaves out"
     diagram = page[page.index("## Data flow"):page.index("## Every package")]
     named = set(re.findall(r"([\w/]+/)\s+\[", diagram))
     assert [p for p in packages() if p.startswith("toolchain/") and p.removeprefix("toolchain/") not in named] == [], \

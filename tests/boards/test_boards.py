@@ -36,7 +36,9 @@ VALID = (paths.BOARDS / "qemu-m4.toml").read_text()
 @pytest.mark.parametrize("edit, message", [
     (lambda t: t.replace("flash = ", "flsh = "), "unknown key 'flsh' in [memory]"),
     (lambda t: t + "\n[extras]\nx = 1\n", "unknown table [extras]"),
-    (lambda t: t.replace("dsp = true", "dsp = 1"), "'dsp' must be a bool"),
+    (lambda t: t.replace("f_cpu = ", 'f_cpu = "fast" #'), "'f_cpu' must be a int"),
+    (lambda t: t.replace("f_cpu = ", "dsp = true\nf_cpu = "), "unknown key 'dsp' in [build]"),  # a fact of the cpu
+    (lambda t: t.replace('fpu = "fpv4-sp-d16"', 'fpu = "fpv5-d16"'), "fpu of a cortex-m4f 'fpv5-d16' is not supported"),
     (lambda t: t.replace('cpu = "cortex-m4f"', 'cpu = "pentium"'), "cpu 'pentium' is not supported"),
     (lambda t: t.replace("usb_ids = []", 'usb_ids = ["2341"]'), "is not VID:PID"),
     (lambda t: t.replace('machine = "mps2-an386"', ""), "needs 'machine'"),

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from tests.conftest import run_cli
+from toolchain import manifest
 from toolchain.paths import BENCH_FILE, MONITOR_FILE, RECIPES, STREAM_FILE
 
 pytestmark = [pytest.mark.slow, pytest.mark.qemu]
@@ -64,6 +65,10 @@ def test_bench_variant_monitor_history_and_report_use_the_recipes_name(accel, bu
     ok(run_cli("history", "--board", "qemu-m4", "--model", str(accel), build=build))
     ok(run_cli("report", "--board", "qemu-m4", "--model", str(accel), build=build))
     assert sorted(p.name for p in build.iterdir()) == ["accelbar"], "nothing may be written under the folder's name"
+    for folder in (build / "accelbar" / "host", d):  # every key the steps wrote is in the typed contract
+        m = manifest.read(folder)
+        assert m["version"] == manifest.VERSION and m["model"] == "accelbar"
+        assert set(m) <= set(manifest.Manifest.__annotations__), set(m) - set(manifest.Manifest.__annotations__)
 
 
 @pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed (setup.sh installs it)")

@@ -47,14 +47,13 @@ def test_arduino_port_and_main_compile(board, tmp_path):
     import jinja2
 
     from toolchain import paths
-    from toolchain.build.project import DWT_CPUS
 
     main = tmp_path / "main.cpp"
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.FIRMWARE / "templates"))
     main.write_text(env.get_template("main_arduino.cpp.j2").render(model="m", runtime="aot", board_id=board.id))
     port = paths.FIRMWARE / "ports" / "arduino" / "tm_port_arduino.cpp"
     includes = [f"-I{STUBS}", f"-I{paths.FIRMWARE / 'ports'}", f"-I{paths.FIRMWARE / 'harness'}"]
-    dwt = ["-DTM_PORT_DWT"] if board.cpu in DWT_CPUS else []
+    dwt = ["-DTM_PORT_DWT"] if board.core.dwt else []
     for source in (port, main):
         r = subprocess.run(["arm-none-eabi-g++", *gcc.machine_flags(board), "-std=c++17", "-Wall", "-Werror",
                             "-fsyntax-only", *includes, *dwt, str(source)], capture_output=True, text=True)

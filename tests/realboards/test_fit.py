@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import run_cli
 from toolchain.build import fit
-from toolchain.boards import BoardError, load
+from toolchain.boards import BoardError, load, runtimes
 
 SIDE, CHANNELS = 128, 16  # one conv output of 128*128*16 B = 256 KiB, plus its input: over the Pico's 264 KiB
 
@@ -34,7 +34,7 @@ def test_estimate_adds_up():
     est = fit.estimate(load("pico"), runtime="aot", model_bytes=10_000, arena_bytes=20_000, input_bytes=64,
                        output_bytes=10)
     assert est.ram["arena"] == 20_000 and est.ram["harness buffers"] == 2 * 64 + 10
-    assert est.flash_bytes == 10_000 + fit.RUNTIME["aot"][0] + fit.FRAMEWORK["arduino"][0]
+    assert est.flash_bytes == 10_000 + runtimes.TABLE["aot"].code_bytes + fit.FRAMEWORK["arduino"][0]
 
 
 def test_refusal_names_numbers_and_other_boards():

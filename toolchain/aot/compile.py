@@ -1,24 +1,21 @@
-"""compile_tflite: .tflite in, model.c/model.h and the arena plan out; the runtime's sources and include folders."""
+"""compile_tflite: .tflite in, model.c/model.h and the arena plan out (the runtime's sources: sources.py)."""
 
 import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolchain import harness_protocol
 from toolchain.aot.codegen import render
 from toolchain.aot.errors import AotError
 from toolchain.aot.fuse import schedule
 from toolchain.aot.lower import lower_graph
 from toolchain.aot.reader import read_tflite, read_tflite_bytes
-from toolchain.paths import FIRMWARE
+from toolchain.aot.sources import KERNEL_VARIANTS, RUNTIME, runtime_include_dirs, runtime_sources
 
-RUNTIME = FIRMWARE / "runtime"
 PLAN_FILE = "plan.json"  # written beside model.c: the arena plan, per buffer
-KERNEL_VARIANTS = ("portable", "dsp")
 
-__all__ = ["AotError", "AotResult", "compile_tflite", "read_tflite", "read_tflite_bytes", "runtime_sources",
-           "runtime_include_dirs"]
+__all__ = ["AotError", "AotResult", "KERNEL_VARIANTS", "RUNTIME", "compile_tflite", "read_tflite", "read_tflite_bytes",
+           "runtime_sources", "runtime_include_dirs"]
 
 
 @dataclass
@@ -74,24 +71,3 @@ def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | 
                      weights_bytes=sum(c.values.nbytes for c in l.consts)) for l in layers],
         weights_bytes=sum(c.values.nbytes for l in layers for c in l.consts), strategy=plan.strategy,
         macs=sum(l.macs for l in layers))
-
-
-def runtime_sources(kernels: str = "portable") -> list[Path]:
-    """The runtime C files to compile with the generated model.c.
-
-    "dsp" (Cortex-M4/M7/M33/M55 with the DSP extension) swaps in the twins from
-    kernels/dsp/ that exist; the rest stay portable. The build needs no define.
-    """
-    if kernels not in KERNEL_VARIANTS:
-        raise AotError(f"unknown kernel variant '{kernels}'", f"use one of {', '.join(KERNEL_VARIANTS)}")
-    portable = sorted((RUNTIME / "kernels").glob("*.c"))
-    if kernels == "portable":
-        return portable
-    return [RUNTIME / "kernels" / "dsp" / p.name if (RUNTIME / "kernels" / "dsp" / p.name).exists() else p
-            for p in portable]
-
-
-def runtime_include_dirs() -> list[Path]:
-    """Include directories for the runtime and the generated code (tm_model.h, kernels/, reference/, and the
-    generated tm_dtype.h that tm_model.h includes)."""
-    return [RUNTIME, harness_protocol.header_dir()]

@@ -20,6 +20,7 @@ model's own order, so models without such shapes plan as before.
 
 from dataclasses import dataclass, field
 
+from toolchain.aot import kernel_sizes
 from toolchain.aot.graph import Graph
 from toolchain.aot.layer import Layer
 from toolchain.aot.lower import Memory, assign_memory
@@ -127,7 +128,8 @@ def stream(chain: list[Layer]) -> Stream:
     row_a, row_b = fa["out_w"] * fa["out_c"], fb["out_w"] * fb["out_c"]
     h_in, h_out = fb["in_h"], fb["out_h"]
     sh, pt, kh, dh = fb["stride_h"], fb["pad_top"], fb["k_h"], fb["dil_h"]
-    n = next((k for k in (1, 2, 3) if k * fb["out_w"] % 6 == 0), 1)  # whole 6-pixel tiles if the window stays small
+    tile = kernel_sizes.conv_pixels_per_step()
+    n = next((k for k in (1, 2, 3) if k * fb["out_w"] % tile == 0), 1)  # whole tiles if the window stays small
     steps, w0, w1 = [], 0, 0
     for y0 in range(0, h_out, n):
         y1 = min(h_out, y0 + n)

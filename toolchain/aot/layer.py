@@ -1,5 +1,5 @@
 """A lowered layer: one C call with its constant parameters, and the helpers
-every op lowering shares (types, padding, in-place lag)."""
+every op lowering shares (types, padding)."""
 
 from dataclasses import dataclass, field
 
@@ -32,6 +32,13 @@ class Layer:
     lag_unit: int = 1              # in place, the output sits a multiple of this many bytes below the input
     scratch: int = 0               # scratch bytes (the "scratch" field points at them)
     macs: int = 0
+
+    def set_inplace(self, tensor: int, inplace: tuple[int, int] | None) -> None:
+        """The kernel's answer (kernel_sizes: (lag, unit), or None: never in place) for input `tensor`."""
+        if inplace is None:
+            self.lag.pop(tensor, None)
+        else:
+            self.lag[tensor], self.lag_unit = inplace
 
 
 def describe(op: Op, graph: Graph) -> str:
@@ -75,25 +82,6 @@ def same_or_valid(op: Op, graph: Graph, size: int, k: int, stride: int, dil: int
     if expect != out:
         raise fail(op, graph, f"output size {out} does not match the padding (expected {expect})")
     return pad
-
-
-def stream_lag(in_h: int, in_w: int, in_c: int, out_h: int, out_w: int, out_c: int,
-               stride_h: int, stride_w: int, pad_top: int, pad_left: int, ahead: int = 2) -> int:
-    """Bytes the output must start below the input for in-place streaming.
-
-    Kernels write output pixels in order, each while still reading the
-    input from its window's first tap (row oy*stride-pad, column
-    ox*stride-pad, clipped to the image) on; the DSP kernels write `ahead`
-    pixels per step (two; CONV_2D reads its tiles first and needs one, see
-    lower_conv.py). So everything written up to pixel p + ahead - 1 must
-    stay below the first tap of pixel p.
-    """
-    oy, ox = np.meshgrid(np.arange(out_h), np.arange(out_w), indexing="ij")
-    row = np.clip(oy * stride_h - pad_top, 0, max(in_h - 1, 0))
-    col = np.clip(ox * stride_w - pad_left, 0, max(in_w - 1, 0))
-    first_tap = (row * in_w + col) * in_c
-    written = (oy * out_w + ox + ahead) * out_c
-    return int(np.max(written - first_tap))
 
 
 def c_array(values) -> str:

@@ -1,12 +1,10 @@
 """Lowering of the weighted ops: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED."""
 
-import math
-
 import numpy as np
 
-from toolchain.aot import quant
+from toolchain.aot import kernel_sizes, quant
 from toolchain.aot.graph import Graph, Op
-from toolchain.aot.layer import Const, Layer, fail, nhwc, require_int8, same_or_valid, stream_lag
+from toolchain.aot.layer import Const, Layer, fail, nhwc, require_int8, same_or_valid
 
 
 def _weights(op: Op, graph: Graph, index: int, ndim: int):
@@ -82,50 +80,34 @@ def _window(op: Op, graph: Graph, ih: int, iw: int, kh: int, kw: int, oh: int, o
             "pad_left": same_or_valid(op, graph, iw, kw, sw, dw, ow)}
 
 
-def _lag(ih: int, iw: int, ic: int, oh: int, ow: int, oc: int, win: dict, ahead: int = 2) -> int:
-    return stream_lag(ih, iw, ic, oh, ow, oc, win["stride_h"], win["stride_w"], win["pad_top"], win["pad_left"],
-                      ahead)
-
-
-# TM_CONV_TILE_MAX_KP in firmware/runtime/kernels/conv.h: filter rows up to
-# this many (padded) taps are computed six output pixels at a time (when
-# the layer has a requantization table).
-CONV_TILE_MAX_KP = 288
-
-
 def lower_conv(op: Op, graph: Graph) -> Layer:
     inp, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     require_int8(op, graph, [inp, out])
     w = _weights(op, graph, 1, 4)
-    (ih, iw, ic), (oh, ow, oc) = nhwc(op, graph, inp), nhwc(op, graph, out)
-    kh, kw = w.shape[1], w.shape[2]
+    ic, oc = nhwc(op, graph, inp)[2], nhwc(op, graph, out)[2]
     if w.shape[0] != oc or w.shape[3] != ic:
         raise fail(op, graph, f"filter {list(w.shape)} does not match input channels {ic} / output {oc}",
                    "grouped convolutions are not supported; use --runtime tflm")
+    return _conv_layer(op, graph, inp, out, w.data, w.scale)
+
+
+def _conv_layer(op: Op, graph: Graph, inp, out, weights: np.ndarray, w_scale) -> Layer:
+    """A tm_conv_eval layer for filter `weights` [out_c][k_h][k_w][in_c] of per-channel scales `w_scale`."""
+    (ih, iw, ic), (oh, ow, oc) = nhwc(op, graph, inp), nhwc(op, graph, out)
+    kh, kw = weights.shape[1], weights.shape[2]
     win = _window(op, graph, ih, iw, kh, kw, oh, ow)
-    mults, shifts = quant.per_channel_multipliers(inp.sc, w.scale, out.sc, oc)
-    bias, mults, shifts = quant.constant_channels(_bias(op, graph, oc), w.data, inp.zp, mults, shifts, out.zp)
+    mults, shifts = quant.per_channel_multipliers(inp.sc, w_scale, out.sc, oc)
+    bias, mults, shifts = quant.constant_channels(_bias(op, graph, oc), weights, inp.zp, mults, shifts, out.zp)
     layer = Layer(op.index, op.name, "tm_conv_eval", "tm_conv_params_t", inputs=[inp.index], output=out.index)
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw, **win, in_zp=inp.zp)
-    _common(layer, op, graph, inp, out, w.data, bias, 0, mults, shifts, pair_layout)
-    rq = quant.conv_requant_table(quant.folded_bias(bias, w.data, inp.zp, 0), w.data, mults, shifts, out.zp)
+    _common(layer, op, graph, inp, out, weights, bias, 0, mults, shifts, pair_layout)
+    rq = quant.conv_requant_table(quant.folded_bias(bias, weights, inp.zp, 0), weights, mults, shifts, out.zp)
     if rq is not None:  # for the DSP kernel only: other builds drop it (TM_CONV_RQ in kernels/conv.h)
         layer.consts.append(Const(f"l{op.index}_rq", "int32_t", rq, guard="defined(__ARM_FEATURE_DSP)"))
     layer.fields["rq"] = f"TM_CONV_RQ(l{op.index}_rq)" if rq is not None else "0"
-    patch = kh * kw * ic
-    kp = (patch + 3) // 4 * 4
-    # The DSP kernel widens six (or two) pixels' patches to int16 (12 or 4 *
-    # kp bytes), after gathering each as int8 (kp more bytes) when channels
-    # are not whole words.
-    tile = 6 if rq is not None and kp <= CONV_TILE_MAX_KP else 2
-    layer.scratch = 2 * tile * kp + (0 if ic % 4 == 0 else kp)
-    # Both kernels have read a pixel's window before they write its outputs
-    # (the DSP kernel a whole tile's, into the scratch), and the portable
-    # one reads the window of 1x1 filters in place while writing that pixel:
-    # writes stay one pixel ahead of the reads. (The DSP kernel's last tile
-    # may read the pixel before it again, after writing it: the same bound.)
-    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win, 1)}
-    layer.macs = oh * ow * oc * patch
+    layer.scratch = kernel_sizes.conv_scratch(layer.fields, rq is not None)
+    layer.set_inplace(inp.index, kernel_sizes.conv_inplace(layer.fields))
+    layer.macs = oh * ow * oc * kh * kw * ic
     return layer
 
 
@@ -138,31 +120,31 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
     if w.shape[0] != 1 or w.shape[3] != oc or oc % ic:
         raise fail(op, graph, f"filter {list(w.shape)} does not match input channels {ic} / output {oc}")
     win = _window(op, graph, ih, iw, kh, kw, oh, ow)
+    three = kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1
+    if (ic == 1 or (ic == 2 and oc > ic)) and not three:
+        # One input channel: every output channel reads the same taps, so this
+        # is a standard convolution with out_c filters of one channel (the
+        # converter's form of a 1-channel Conv2D). Two, with a multiplier: a
+        # convolution whose filters are zero on the other channel, twice the
+        # multiplies but each pixel's patch gathered once for all out_c
+        # filters (the depthwise kernels' generic path expands every input row
+        # to out_c channels first). Zero taps add nothing, so the sums and the
+        # per-channel requantization are TFLM's depthwise ones: bit-exact, run
+        # by the conv kernels' pixel tiles. (Undilated 3x3 windows keep the
+        # depthwise kernel's paired-row path, faster there: shape sweep rows
+        # "16x16x1, multiplier 8" and "32x32x1, multiplier 3" in docs/benchmarks.md.)
+        filters = np.zeros((oc, kh, kw, ic), np.int8)
+        for c in range(oc):
+            filters[c, :, :, c // (oc // ic)] = w.data[0, :, :, c]
+        return _conv_layer(op, graph, inp, out, filters, w.scale)
     mults, shifts = quant.per_channel_multipliers(inp.sc, w.scale, out.sc, oc)
     layer = Layer(op.index, op.name, "tm_depthwise_conv_eval", "tm_depthwise_conv_params_t",
                   inputs=[inp.index], output=out.index)
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, depth_mult=oc // ic,
                         k_h=kh, k_w=kw, **win, in_zp=inp.zp)
     _common(layer, op, graph, inp, out, w.data, _bias(op, graph, oc), 3, mults, shifts, quad_layout)
-    layer.lag = {inp.index: _lag(ih, iw, ic, oh, ow, oc, win)}
-    if kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1:
-        # The DSP kernel runs these one channel quad at a time over the whole
-        # layer: in place only with the output whole pixels (and words) below
-        # the input, never with a depth multiplier (each output pixel is
-        # wider than the input's).
-        layer.lag_unit = math.lcm(ic, 4)
-        layer.lag = {} if oc != ic else {inp.index: -(-layer.lag[inp.index] // layer.lag_unit) * layer.lag_unit}
-    # Zero-point padded input rows (output channels, padded to a multiple of
-    # 4, for the DSP kernel when depth_mult > 1 or in_c % 4 != 0; with 3x3
-    # windows and out_c % 4 != 0 one output row so padded too), or the DSP
-    # kernel's paired row blocks for undilated 3x3 windows, 32 bytes per
-    # column (and a 4-lane output row for a partial last channel quad).
-    wp = (ow - 1) * win["stride_w"] + (kw - 1) * win["dil_w"] + 1
-    layer.scratch = kh * wp * ((oc + 3) // 4 * 4)
-    if oc % 4 and kh == kw == 3:  # the 3x3 path's padded output row
-        layer.scratch += ow * ((oc + 3) // 4 * 4)
-    if kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1:
-        layer.scratch = max(layer.scratch, 32 * wp + (4 * ow if oc % 4 else 0))
+    layer.set_inplace(inp.index, kernel_sizes.depthwise_inplace(layer.fields))
+    layer.scratch = kernel_sizes.depthwise_scratch(layer.fields)
     layer.macs = oh * ow * oc * kh * kw
     return layer
 

@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 
-from toolchain.aot import quant
+from toolchain.aot import kernel_sizes, quant
 from toolchain.aot.graph import Graph, Op
-from toolchain.aot.layer import Const, Layer, c_array, c_float, fail, nhwc, require_int8, same_or_valid, stream_lag
+from toolchain.aot.layer import Const, Layer, c_array, c_float, fail, nhwc, require_int8, same_or_valid
 
 
 def _io(op: Op, graph: Graph, n_in: int = 1, same_size: bool = False):
@@ -34,7 +34,7 @@ def lower_pool(op: Op, graph: Graph) -> Layer:
     layer = Layer(op.index, op.name, func, "tm_pooling_params_t", inputs=[inp.index], output=out.index)
     layer.fields.update(in_h=ih, in_w=iw, channels=c, out_h=oh, out_w=ow, k_h=kh, k_w=kw, stride_h=sh,
                         stride_w=sw, pad_top=pt, pad_left=pl, act_min=lo, act_max=hi)
-    layer.lag = {inp.index: stream_lag(ih, iw, c, oh, ow, c, sh, sw, pt, pl)}
+    layer.set_inplace(inp.index, kernel_sizes.pooling_inplace(layer.fields))
     return layer
 
 
@@ -62,36 +62,43 @@ def _broadcast(op: Op, graph: Graph, a, b, out) -> dict:
 ADD_TABLE_MIN = 256
 
 
-def lower_add_mul(op: Op, graph: Graph) -> Layer:
+def lower_add_mul(op: Op, graph: Graph, wide: bool = False) -> Layer:
+    """ADD or MUL; `wide`: a 16x8 model's int16 one (its tensors checked by the caller), whose ADD keeps
+    15 bits of headroom instead of 20 (TFLM's add prepare), without lookup tables."""
     (a, b), out = _io(op, graph, 2)
-    require_int8(op, graph, [a, b, out])
-    lo, hi = quant.activation_range(op.options.get("fused_activation_function", 0), out.sc, out.zp, f"layer {op.index}")
+    if not wide:
+        require_int8(op, graph, [a, b, out])
+    lo, hi = quant.activation_range(op.options.get("fused_activation_function", 0), out.sc, out.zp, f"layer {op.index}",
+                                    bits=16 if wide else 8)
     fields = _broadcast(op, graph, a, b, out)
     fields.update(in1_zp=a.zp, in2_zp=b.zp, out_zp=out.zp, act_min=lo, act_max=hi)
+    kind = "tm_elementwise_16x8" if wide else "tm_elementwise"
     if op.name == "ADD":
+        left = 15 if wide else 20
         twice_max = 2 * np.float64(max(np.float32(a.sc), np.float32(b.sc)))
         m1, s1 = quant.quantize_multiplier(float(np.float64(a.sc) / twice_max))
         m2, s2 = quant.quantize_multiplier(float(np.float64(b.sc) / twice_max))
-        mo, so = quant.quantize_multiplier(float(twice_max / ((1 << 20) * np.float64(out.sc))))
-        fields.update(in1_mult=m1, in1_shift=s1, in2_mult=m2, in2_shift=s2, left_shift=20, out_mult=mo, out_shift=so)
-        func = "tm_elementwise_add"
+        mo, so = quant.quantize_multiplier(float(twice_max / ((1 << left) * np.float64(out.sc))))
+        fields.update(in1_mult=m1, in1_shift=s1, in2_mult=m2, in2_shift=s2, left_shift=left, out_mult=mo, out_shift=so)
+        func = f"{kind}_add"
         # Lookup tables of each input's rescaled value (2 x 1 KB of flash)
         # when the DSP kernel's table path is exact: output right shift in
         # [1, 22] and a positive multiplier; worth it from a few hundred elements.
-        if fields["contiguous"] and out.size >= ADD_TABLE_MIN and -22 <= so <= -1 and mo > 0:
+        if not wide and fields["contiguous"] and out.size >= ADD_TABLE_MIN and -22 <= so <= -1 and mo > 0:
             consts = [Const(f"l{op.index}_table1", "int32_t", quant.add_input_table(a.zp, m1, s1, 20)),
                       Const(f"l{op.index}_table2", "int32_t", quant.add_input_table(b.zp, m2, s2, 20))]
             fields.update(table1=consts[0].name, table2=consts[1].name)
     else:
         mo, so = quant.quantize_multiplier(float(np.float64(a.sc) * np.float64(b.sc) / np.float64(out.sc)))
         fields.update(in1_mult=0, in1_shift=0, in2_mult=0, in2_shift=0, left_shift=0, out_mult=mo, out_shift=so)
-        func = "tm_elementwise_mul"
+        func = f"{kind}_mul"
     layer = Layer(op.index, op.name, func, "tm_elementwise_params_t", fields=fields,
                   inputs=[a.index, b.index], output=out.index, call="binary")
     if "table1" in fields:
         layer.consts += consts
-    if fields["contiguous"]:
-        layer.lag = {a.index: 0, b.index: 0}
+    if not wide:  # the int8 kernels' answer; the 16x8 ones are not asked, so never in place
+        for t in (a.index, b.index):
+            layer.set_inplace(t, kernel_sizes.elementwise_inplace(fields["contiguous"]))
     return layer
 
 
@@ -115,7 +122,7 @@ def lower_softmax(op: Op, graph: Graph) -> Layer:
                   output=out.index)
     layer.fields.update(rows=inp.size // max(depth, 1), depth=depth, beta_mult=mult, beta_left_shift=shift,
                         diff_min=-quant.input_radius(5, shift))
-    layer.lag = {inp.index: 0}
+    layer.set_inplace(inp.index, kernel_sizes.activation_inplace())
     return layer
 
 
@@ -132,7 +139,7 @@ def lower_sigmoid(op: Op, graph: Graph) -> Layer:
     layer = Layer(op.index, op.name, func, "tm_sigmoid_params_t", inputs=[inp.index], output=out.index)
     layer.fields.update(count=inp.size, in_zp=inp.zp, range_radius=quant.input_radius(4, shift),
                         in_mult=mult if mult < 2**31 else -(2**31), in_shift=shift)
-    layer.lag = {inp.index: 0}
+    layer.set_inplace(inp.index, kernel_sizes.activation_inplace())
     return layer
 
 
@@ -149,7 +156,7 @@ def lower_quantize(op: Op, graph: Graph) -> Layer:
         mult, shift = quant.quantize_multiplier(float(np.float64(inp.sc) / np.float64(out.sc)))
         fields.update(in_zp=inp.zp, out_zp=out.zp, mult=mult, shift=shift)
         layer.func = "tm_quantize_requantize"
-        layer.lag = {inp.index: 0}
+        layer.set_inplace(inp.index, kernel_sizes.quantize_inplace())
     else:
         require_int8(op, graph, [inp])
         if out.dtype != "float32":

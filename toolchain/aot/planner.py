@@ -10,9 +10,9 @@ wins; the result is deterministic.
 
 In-place: a layer that streams its output in order may write over an input
 that dies at that layer, provided the output starts at least `lag` bytes
-below that input (the writes then stay behind the reads; `lag` comes from
-the layer geometry, see layer.stream_lag), and a multiple of the layer's
-`lag_unit` below it (the DSP depthwise kernel needs whole pixels). Elementwise ops have lag 0,
+below that input (the writes then stay behind the reads), and a multiple of
+the layer's `lag_unit` below it: both are the kernel's own answer for the
+layer's geometry (kernel_sizes.py). Elementwise ops have lag 0,
 so the output may sit exactly on the input. Reshapes never reach the planner
 as separate buffers: they alias their input (lower.py).
 """

@@ -1,8 +1,10 @@
 """Boards as data: `boards/<id>.toml`, validated by `schema.py`, found by `catalog.py`.
 
 TOOLCHAIN_BOARDS_DIR points at another folder of board files (your own boards, tests).
-runtimes.py is the table of on-device runtimes and the target kinds that build
-each; platformio.py derives PlatformIO data from a board. Imports: leaves only.
+cpus.py is the table of cores (-mcpu, FPUs, DSP, DWT, TFLM device) a board
+names; runtimes.py is the table of on-device runtimes, the target kinds that
+build each and what each does; platformio.py derives PlatformIO data from a
+board. Imports: leaves only.
 """
 
 from toolchain.boards.catalog import DEFAULT, all_boards, boards_dir, load

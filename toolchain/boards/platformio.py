@@ -5,9 +5,6 @@ from typing import Any
 
 from toolchain.boards.schema import Board
 
-# GCC's -mcpu has no "f" suffix: the FPU is a separate flag
-_GCC_CPU = {"cortex-m4f": "cortex-m4"}
-
 # Local dev-platforms shipped under firmware/platforms/, by platform name
 LOCAL_PLATFORMS = ("qemu-mps2",)
 
@@ -21,7 +18,7 @@ def target_kind(board: Board) -> str:
 
 
 def gcc_cpu(board: Board) -> str:
-    return _GCC_CPU.get(board.cpu, board.cpu)
+    return board.core.gcc_cpu or board.cpu
 
 
 def board_json(board: Board, ldscript: str | None = None) -> dict[str, Any]:

@@ -9,17 +9,16 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolchain.boards import cpus
 from toolchain.boards.errors import BoardError
 
-CPUS = ("cortex-m0plus", "cortex-m4f", "cortex-m7", "cortex-m33", "cortex-m55", "xtensa-lx7", "cortex-a72", "cortex-a76")
-FPUS = ("none", "fpv4-sp-d16", "fpv5-sp-d16", "fpv5-d16", "xtensa", "neon-fp-armv8")
 RUNTIMES = ("aot", "tflm", "litert")
 EMULATORS = ("none", "qemu-system-arm", "qemu-aarch64")
 
 # table -> key -> (type, required); a key missing from the table is an error only when required
 SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     "": {"name": (str, True), "runtime": (str, True)},
-    "build": {"cpu": (str, True), "mcu": (str, True), "fpu": (str, True), "dsp": (bool, True), "f_cpu": (int, True)},
+    "build": {"cpu": (str, True), "mcu": (str, True), "fpu": (str, True), "f_cpu": (int, True)},
     "memory": {"flash": (int, True), "ram": (int, True)},
     "platformio": {"platform": (str, True), "board": (str, True), "framework": (str, True)},
     "upload": {"protocol": (str, True), "protocols": (list, True)},
@@ -36,7 +35,6 @@ class Board:
     cpu: str
     mcu: str
     fpu: str                # "none" when there is no FPU
-    dsp: bool               # Arm DSP extension (SMLAD & co.)
     clock_hz: int
     flash_bytes: int
     ram_bytes: int
@@ -50,6 +48,14 @@ class Board:
     url: str | None         # fixed transport URL, when the board has one
     emulator: str           # "none" when the board only exists as hardware
     machine: str | None     # emulator machine name
+
+    @property
+    def core(self) -> cpus.Cpu:
+        return cpus.TABLE[self.cpu]
+
+    @property
+    def dsp(self) -> bool:  # Arm DSP extension (SMLAD & co.)
+        return self.core.dsp
 
     @property
     def emulated(self) -> bool:
@@ -84,8 +90,8 @@ def parse(path: Path) -> Board:
                 raise BoardError(f"{where}: missing key '{k}' in {label}")
     top, b, m, pio, up, h, em = (tables.get(t, {}) for t in SCHEMA)
     _one_of(where, "runtime", top["runtime"], RUNTIMES)
-    _one_of(where, "[build] cpu", b["cpu"], CPUS)
-    _one_of(where, "[build] fpu", b["fpu"], FPUS)
+    _one_of(where, "[build] cpu", b["cpu"], tuple(cpus.TABLE))
+    _one_of(where, f"[build] fpu of a {b['cpu']}", b["fpu"], cpus.TABLE[b["cpu"]].fpus)
     _one_of(where, "[emulation] emulator", em["emulator"], EMULATORS)
     for k in ("flash", "ram", "f_cpu"):
         if (m | b)[k] <= 0:
@@ -98,7 +104,7 @@ def parse(path: Path) -> Board:
     if up["protocol"] not in up["protocols"]:
         raise BoardError(f"{where}: [upload] protocol '{up['protocol']}' is not in protocols {up['protocols']}")
     return Board(
-        id=path.stem, name=top["name"], runtime=top["runtime"], cpu=b["cpu"], mcu=b["mcu"], fpu=b["fpu"], dsp=b["dsp"],
+        id=path.stem, name=top["name"], runtime=top["runtime"], cpu=b["cpu"], mcu=b["mcu"], fpu=b["fpu"],
         clock_hz=b["f_cpu"], flash_bytes=m["flash"], ram_bytes=m["ram"], pio_platform=pio["platform"],
         pio_board=pio["board"], pio_framework=pio["framework"], upload_protocol=up["protocol"],
         upload_protocols=tuple(up["protocols"]), baud=h["baud"], usb_ids=tuple(h["usb_ids"]), url=h.get("url"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from toolchain import manifest, modelinfo
 from toolchain.audio import frontend_of
-from toolchain.boards import Board
+from toolchain.boards import Board, runtimes
 from toolchain.build import aot_sources, audio, elf_size, fit, pio, tflm_library, tflm_sources
 from toolchain.build import project as projects
 from toolchain.build.firmware import Firmware
@@ -25,10 +25,10 @@ def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profil
     frontend = frontend_of(prepared.manifest)
     with console.status(f"generating {runtime} sources for {prepared.name}"):
         tflite = Path(prepared.tflite)
-        if runtime == "tflm":
-            model = tflm_sources.sources(prepared, out_dir, umbrella, audio.NET_PREFIX if frontend else "tm_model")
-        else:
+        if runtimes.named(runtime).ahead_of_time:
             model = aot_sources.sources(tflite, prepared.name, board, out_dir, profile=profile)
+        else:
+            model = tflm_sources.sources(prepared, out_dir, umbrella, audio.NET_PREFIX if frontend else "tm_model")
         if frontend:
             model = audio.model_sources(model, frontend, tflite, out_dir, tflite_hash(prepared), profile=profile)
     model.defines += field_stats.build_defines(prepared.manifest.get("monitor_profile"))

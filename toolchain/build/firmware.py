@@ -3,10 +3,18 @@ which bench reads back (for a board flashed elsewhere too)."""
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from toolchain import manifest
 from toolchain.boards import Board
 from toolchain.build.elf_size import ElfSize
+
+
+class Compiled(NamedTuple):
+    """What a compiler run made: `pio run` (pio.py) or plain GCC (gcc.py)."""
+
+    elf: Path
+    seconds: float
 
 
 @dataclass

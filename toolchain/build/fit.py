@@ -12,12 +12,10 @@ last word. `check` serves every board, the QEMU ones included.
 
 from dataclasses import dataclass
 
-from toolchain.boards import Board, BoardError, all_boards
+from toolchain.boards import Board, BoardError, all_boards, runtimes
 
 KIB = 1024
 
-# code (flash) and static RAM of each runtime besides the model itself
-RUNTIME = {"aot": (24 * KIB, 1 * KIB), "tflm": (96 * KIB, 4 * KIB), "litert": (0, 0)}
 # what the board's framework brings before any application code
 FRAMEWORK = {"arduino": (64 * KIB, 16 * KIB), "none": (4 * KIB, 1 * KIB)}
 STACK = 8 * KIB
@@ -27,6 +25,7 @@ STACK = 8 * KIB
 class Estimate:
     flash: dict[str, int]
     ram: dict[str, int]
+    runtime: str | None = None  # None: a built firmware's own sizes
 
     @property
     def flash_bytes(self) -> int:
@@ -42,12 +41,13 @@ class Estimate:
 
 def estimate(board: Board, *, runtime: str, model_bytes: int, arena_bytes: int, input_bytes: int,
              output_bytes: int) -> Estimate:
-    code, runtime_ram = RUNTIME[runtime]
+    rt = runtimes.named(runtime)
     fw_code, fw_ram = FRAMEWORK.get(board.pio_framework, FRAMEWORK["arduino"])
     return Estimate(
-        flash={"model": model_bytes, f"{runtime} runtime": code, "framework": fw_code},
-        ram={"arena": arena_bytes, "harness buffers": 2 * input_bytes + output_bytes, f"{runtime} runtime": runtime_ram,
+        flash={"model": model_bytes, f"{runtime} runtime": rt.code_bytes, "framework": fw_code},
+        ram={"arena": arena_bytes, "harness buffers": 2 * input_bytes + output_bytes, f"{runtime} runtime": rt.ram_bytes,
              "framework": fw_ram, "stack": STACK},
+        runtime=runtime,
     )
 
 
@@ -87,8 +87,10 @@ def advice(board: Board, est: Estimate) -> list[str]:
     arena = est.ram.get("arena", 0)
     if ram_over > 0 and arena:
         hints.append(f"the arena must lose about {min(ram_over, arena):,} B: a smaller input or narrower early layers")
-        if "tflm runtime" in est.ram:
-            hints.append("the aot runtime plans a smaller arena than TFLM (--runtime aot)")
+        rt = runtimes.find(est.runtime)
+        if rt and rt.compiles and not rt.ahead_of_time:
+            planners = [r.name for r in runtimes.TABLE.values() if r.ahead_of_time]
+            hints.append(f"the {planners[0]} runtime plans a smaller arena than {rt.name} (--runtime {planners[0]})")
     elif ram_over > 0 or (flash_over > 0 and not model):
         hints.append("the firmware as built is too big: a smaller model or a board with more memory")
     return hints

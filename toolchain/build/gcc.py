@@ -18,6 +18,7 @@ from toolchain.boards import Board
 from toolchain.boards.platformio import gcc_cpu
 from toolchain.build import project
 from toolchain.build.errors import BuildError
+from toolchain.build.firmware import Compiled
 from toolchain.build.project import STACK_BYTES
 from toolchain.build.sources import ModelSources
 from toolchain.build.tflm_library import TflmLibrary
@@ -49,9 +50,9 @@ class Size:
 
 
 def target(board: Board) -> Target:
-    if board.cpu.startswith("cortex-a"):
+    if board.core.family == "cortex-a":
         return LINUX
-    if board.cpu.startswith("cortex-m"):
+    if board.core.family == "cortex-m":
         return BARE_METAL
     raise BuildError(f"no plain GCC build for {board.id} ({board.cpu}) here",
                      "its compiler comes with the PlatformIO platform: build it with `toolchain build` once online")
@@ -59,8 +60,8 @@ def target(board: Board) -> Target:
 
 def machine_flags(board: Board) -> list[str]:
     """-mcpu/-mfpu/-mfloat-abi from the board data."""
-    if board.cpu.startswith("cortex-a"):
-        return [f"-mcpu={board.cpu}"]
+    if board.core.family == "cortex-a":
+        return [f"-mcpu={gcc_cpu(board)}"]
     # unified syntax: the ports' inline asm (`subs`) also assembles for Thumb-1 cores (M0+)
     flags = ["-mthumb", "-masm-syntax-unified", f"-mcpu={gcc_cpu(board)}"]
     return flags + ([f"-mfpu={board.fpu}", "-mfloat-abi=hard"] if board.fpu != "none" else ["-mfloat-abi=soft"])
@@ -74,9 +75,9 @@ def compiler(t: Target, tool: str = "gcc") -> str:
 
 
 def build(board: Board, model: ModelSources, out_dir: Path,
-          library: TflmLibrary | None = None) -> tuple[Path, float]:
-    """Writes out_dir/src/ and links out_dir/<model>.elf; returns (elf, seconds). With a TFLM `library`, the
-    model's C++ is compiled with its flags and the archive is linked."""
+          library: TflmLibrary | None = None) -> Compiled:
+    """Writes out_dir/src/ and links out_dir/<model>.elf (Compiled: the ELF and the seconds it took). With a TFLM
+    `library`, the model's C++ is compiled with its flags and the archive is linked."""
     t0 = time.monotonic()
     t = target(board)
     cc = compiler(t)
@@ -108,7 +109,7 @@ def build(board: Board, model: ModelSources, out_dir: Path,
     if r.returncode != 0:
         tail = "\n".join(r.stderr.strip().splitlines()[-15:])
         raise BuildError(f"linking with {Path(link).name} failed for {board.id}:\n{tail}", f"the sources are in {src}")
-    return elf, time.monotonic() - t0
+    return Compiled(elf, time.monotonic() - t0)
 
 
 def _compile(compiler_exe: str, flags: list[str], source: Path, out_dir: Path, src: Path) -> str:

@@ -3,7 +3,7 @@ static aarch64 binary (gcc.py), or the .tflite itself for the LiteRT runner."""
 
 from pathlib import Path
 
-from toolchain.boards import Board
+from toolchain.boards import Board, runtimes
 from toolchain.build import elf_size, gcc, compile_steps
 from toolchain.build.firmware import Firmware
 
@@ -12,7 +12,7 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
           kernels: str | None = None) -> Firmware:
     tflite = Path(prepared.tflite)
     model_hash = compile_steps.tflite_hash(prepared)
-    if runtime == "litert":
+    if not runtimes.named(runtime).compiles:
         compile_steps.check_fit(board, prepared, runtime, 0, " on LiteRT")
         # nothing to compile: the runner loads the .tflite
         size = elf_size.ElfSize(tflite.stat().st_size, 0, 0)

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from toolchain.build import pio_core
 from toolchain.build.errors import BuildError
+from toolchain.build.firmware import Compiled
 
 TIMEOUT_S = 600
 
 
-def run(project: Path, env_name: str) -> tuple[Path, float]:
-    """Build the project; returns (firmware.elf, seconds)."""
+def run(project: Path, env_name: str) -> Compiled:
+    """Build the project: its firmware.elf and the seconds it took."""
     pio_core.setup()
     t0 = time.monotonic()
     try:
@@ -26,7 +27,7 @@ def run(project: Path, env_name: str) -> tuple[Path, float]:
     elf = elf_path(project, env_name)
     if not elf.exists():
         raise BuildError(f"`pio run` succeeded but {elf} is missing")
-    return elf, seconds
+    return Compiled(elf, seconds)
 
 
 def elf_path(project: Path, env_name: str) -> Path:

@@ -11,7 +11,7 @@ import shutil
 import time
 from pathlib import Path
 
-from toolchain.boards import Board
+from toolchain.boards import Board, runtimes
 from toolchain.build import fit, gcc, pio_core, project, compile_steps, tflm_library
 from toolchain.build.errors import BuildError
 from toolchain.build.firmware import Firmware
@@ -37,21 +37,22 @@ def installed(platform: str, core_dir: Path = pio_core.CORE_DIR) -> bool:
 
 def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None,
           kernels: str | None = None) -> Firmware:
-    if tflm_dir and runtime != "tflm":
+    rt = runtimes.named(runtime)
+    if tflm_dir and not rt.links_tflm:
         console.warning(f"--tflm-dir is only used by the tflm runtime, not {runtime}")
     started = time.monotonic()
     fw_dir = Path(prepared.dir) / "firmware"
     library, umbrella = TFLM_LIBRARY.get(board.pio_platform, TFLM_DEFAULT)
     # with a local TFLM tree: the archive built from it (offline); else the registry's Arduino library
-    local = runtime == "tflm" and tflm_library.given(tflm_dir) and tflm_library.supports(board.cpu)
-    if runtime == "tflm" and tflm_library.given(tflm_dir) and not local:
+    local = rt.links_tflm and tflm_library.given(tflm_dir) and tflm_library.supports(board.cpu)
+    if rt.links_tflm and tflm_library.given(tflm_dir) and not local:
         console.warning(f"a local TFLM tree builds Arm Cortex-M cores only; {board.id} ({board.cpu}) gets the "
                         "registry's TFLM library")
     archive = compile_steps.tflm_library_for(board, tflm_dir, kernels) if local else None
     flags = compile_steps.tflm_project_flags(archive) if archive else []
     model = compile_steps.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile,
                                umbrella=None if local else umbrella)
-    lib_deps = [library] if runtime == "tflm" and not local else []
+    lib_deps = [library] if rt.links_tflm and not local else []
     compile_steps.check_fit(board, prepared, runtime, model.arena_bytes)
     proj = project.write_real(fw_dir, board, model, profile=profile, lib_deps=lib_deps, extra_flags=flags)
     if not installed(board.pio_platform):
@@ -68,7 +69,7 @@ def offline_check(board: Board, model, out_dir: Path, library: tflm_library.Tflm
     (linked with the bare-metal port, --gc-sections), so the fit rests on real code and data sizes plus an
     estimate of the vendor core only. Skipped where that compiler or the TFLM archive is not at hand."""
     shutil.rmtree(out_dir, ignore_errors=True)  # an earlier check's ELF must not pass for this build's
-    if not board.cpu.startswith("cortex-m") or (model.runtime == "tflm" and library is None):
+    if board.core.family != "cortex-m" or (runtimes.named(model.runtime).links_tflm and library is None):
         return
     try:
         gcc.compiler(gcc.BARE_METAL)

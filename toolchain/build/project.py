@@ -28,8 +28,6 @@ PORTS = {"qemu-mps2": ("qemu_mps2", "qemu_mps2.ld")}
 STACK_BYTES = 0x10000
 REAL_PORT = "arduino"
 CHANGED_MARK = ".sources-changed"  # touched whenever sync changes a file: a build older than it is stale
-# Cortex-M cores with a DWT cycle counter (the M0+ has none)
-DWT_CPUS = ("cortex-m4f", "cortex-m7", "cortex-m33", "cortex-m55")
 
 
 def port_for(board: Board) -> tuple[str, str]:
@@ -56,7 +54,7 @@ def write(project: Path, board: Board, model: ModelSources, *, profile: bool = F
 def write_real(project: Path, board: Board, model: ModelSources, *, profile: bool = False,
                lib_deps: list[str] | None = None, extra_flags: list[str] | None = None) -> Path:
     """A real board's project: its own PlatformIO platform, board and framework."""
-    port_flags = [f"-DTM_PORT_BAUD={board.baud}"] + (["-DTM_PORT_DWT"] if board.cpu in DWT_CPUS else [])
+    port_flags = [f"-DTM_PORT_BAUD={board.baud}"] + (["-DTM_PORT_DWT"] if board.core.dwt else [])
     ctx = dict(model=model.name, runtime=model.runtime, board=board, board_id=board.id, lib_deps=lib_deps or [],
                build_flags=build_flags(board, model, profile, port_flags + (extra_flags or [])))
     return sync(project, REAL_PORT, model, ctx, ini="platformio_real.ini.j2", main=("main_arduino.cpp.j2", "main.cpp"))

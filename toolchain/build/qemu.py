@@ -4,7 +4,7 @@
 import time
 from pathlib import Path
 
-from toolchain.boards import Board
+from toolchain.boards import Board, runtimes
 from toolchain.build import project, compile_steps
 from toolchain.build.firmware import Firmware
 
@@ -14,9 +14,9 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
     started = time.monotonic()
     compile_steps.check_fit(board, prepared, runtime, 0, ", before planning its arena")
     # the tree is checked (and the library built) before any model code is generated
-    flags = compile_steps.tflm_project_flags(compile_steps.tflm_library_for(board, tflm_dir, kernels)) if runtime == "tflm" else []
-    # one project per runtime, so `bench --compare` rebuilds neither
-    fw_dir = Path(prepared.dir) / ("firmware" if runtime == "aot" else f"firmware-{runtime}")
+    rt = runtimes.named(runtime)
+    flags = compile_steps.tflm_project_flags(compile_steps.tflm_library_for(board, tflm_dir, kernels)) if rt.links_tflm else []
+    fw_dir = Path(prepared.dir) / rt.project_dir
     model = compile_steps.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile)
     compile_steps.check_fit(board, prepared, runtime, model.arena_bytes)
     proj = project.write(fw_dir, board, model, profile=profile, extra_flags=flags)

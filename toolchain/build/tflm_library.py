@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from toolchain.boards import cpus
 from toolchain.errors import ToolchainError
 
 TFLM_DIR_ENV = "TOOLCHAIN_TFLM_DIR"
@@ -48,23 +49,6 @@ class TflmTreeError(ToolchainError):
 
 class TflmBuildError(ToolchainError):
     """The TFLM library could not be built (compiler missing, a file failed)."""
-
-
-@dataclass(frozen=True)
-class _Core:
-    gcc_cpu: str
-    device: str  # Cortex_DFP device header / -D name: ARMCM4, ARMCM7, ARMCM0plus
-    dsp: bool
-
-
-# Board cpu strings (boards/*.toml) -> what the TFLM build needs to know
-_CORES = {
-    "cortex-m4f": _Core("cortex-m4", "ARMCM4", True),
-    "cortex-m4": _Core("cortex-m4", "ARMCM4", True),
-    "cortex-m7": _Core("cortex-m7", "ARMCM7", True),
-    "cortex-m33": _Core("cortex-m33", "ARMCM33", True),
-    "cortex-m0plus": _Core("cortex-m0plus", "ARMCM0plus", False),
-}
 
 
 @dataclass(frozen=True)
@@ -148,18 +132,19 @@ def include_dirs(tree: Path, cpu: str) -> list[Path]:
     tp = tree / "third_party"
     return [tree, tp, tp / "gemmlowp", tp / "flatbuffers" / "include", tp / "kissfft", tp / "ruy", tp / "cmsis",
             tp / "cmsis_nn", tp / "cmsis" / "CMSIS" / "Core" / "Include", tp / "cmsis_nn" / "Include",
-            tp / "cmsis" / "Cortex_DFP" / "Device" / _core(cpu).device / "Include"]
+            tp / "cmsis" / "Cortex_DFP" / "Device" / _core(cpu).tflm_device / "Include"]
 
 
 def supports(cpu: str) -> bool:
     """Whether a TFLM library can be built here for this core (Arm Cortex-M only)."""
-    return cpu in _CORES
+    return cpu in cpus.TABLE and cpus.TABLE[cpu].tflm_device is not None
 
 
-def _core(cpu: str) -> _Core:
-    if cpu not in _CORES:
-        raise TflmBuildError(f"no TFLM build for cpu {cpu!r}", f"supported: {', '.join(_CORES)}")
-    return _CORES[cpu]
+def _core(cpu: str) -> cpus.Cpu:
+    if not supports(cpu):
+        raise TflmBuildError(f"no TFLM build for cpu {cpu!r}",
+                             f"supported: {', '.join(c.name for c in cpus.TABLE.values() if c.tflm_device)}")
+    return cpus.TABLE[cpu]
 
 
 def machine_flags(cpu: str, fpu: str) -> list[str]:
@@ -178,8 +163,8 @@ def defines(cpu: str, kernels: str) -> list[str]:
         raise TflmBuildError(f"CMSIS-NN kernels need a core with the DSP extension; {cpu} has none",
                              "use --kernels reference on this board")
     out = ["TF_LITE_STATIC_MEMORY", "TF_LITE_DISABLE_X86_NEON", "KERNELS_OPTIMIZED_FOR_SPEED",
-           f"CPU_{core.device.removeprefix('ARMC')}=1", core.device,
-           f'CMSIS_DEVICE_ARM_CORTEX_M_XX_HEADER_FILE="{core.device}.h"']
+           f"CPU_{core.tflm_device.removeprefix('ARMC')}=1", core.tflm_device,
+           f'CMSIS_DEVICE_ARM_CORTEX_M_XX_HEADER_FILE="{core.tflm_device}.h"']
     if kernels == "cmsis-nn":
         out += ["CMSIS_NN", "ARM_MATH_DSP", "ARM_NN_ENABLE_F16=0", "ARM_NN_ENABLE_F32=0"]
     return out

@@ -22,14 +22,17 @@ def export_cmd(
 
     Example: toolchain export --model ../shared/models/kws_ref_model.tflite --runtime aot
     """
+    from toolchain.boards import runtimes
     from toolchain.cli import summary
     from toolchain.export.errors import ExportError
     from toolchain.pipeline import export, export_aot, is_tflite_ref
 
-    if runtime not in ("tflm", "aot"):
-        raise ExportError(f"unknown runtime '{runtime}'", "use tflm or aot")
+    rt = runtimes.find(runtime)
+    if rt is None or not rt.compiles:
+        raise ExportError(f"unknown runtime '{runtime}'",
+                          f"use {' or '.join(r.name for r in runtimes.TABLE.values() if r.compiles)}")
     plan = None if is_tflite_ref(model) else options.plan(model, prune, distill, quantize, qat)
     m = export(model, board, seed, plan, force)
-    if runtime == "aot":
+    if rt.ahead_of_time:
         m = export_aot(m, board)
     summary.show(m, as_json)

@@ -4,6 +4,7 @@ exactly the model's ops, and the arena size measured on the host interpreter."""
 import hashlib
 import re
 from pathlib import Path
+from typing import TypedDict
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -15,6 +16,16 @@ from toolchain.modelinfo import ops_of
 RESOLVER_EXCEPTIONS = {"RELU_N1_TO_1": "AddReluN1To1", "L2_NORMALIZATION": "AddL2Normalization",
                        "LOG_SOFTMAX": "AddLogSoftmax", "BATCH_MATMUL": "AddBatchMatMul"}
 
+
+class TflmSources(TypedDict):
+    """What write_sources made (a dict: the pipeline copies its fields into the manifest)."""
+
+    ops: list[str]          # the model's op names: the resolver adds exactly these
+    arena_measured: int     # the smallest arena that allocates on TFLM's host interpreter
+    arena_bytes: int        # the measurement plus the margin: the arena the firmware reserves
+    files: list[str]        # model_data.h, model_data.cc, model_ops.h
+
+
 _env = Environment(loader=PackageLoader("toolchain.export"), undefined=StrictUndefined, keep_trailing_newline=True)
 
 
@@ -24,8 +35,8 @@ def resolver_method(op: str) -> str:
                                                           for p in op.split("_"))
 
 
-def write_sources(tflite: Path, out: Path) -> dict:
-    """Write model_data.h/.cc and model_ops.h into `out`; returns arena and ops."""
+def write_sources(tflite: Path, out: Path) -> TflmSources:
+    """Write model_data.h/.cc and model_ops.h into `out`."""
     data = Path(tflite).read_bytes()
     ops = ops_of(data, tflite)
     measured = tflm_arena.measure(tflite)

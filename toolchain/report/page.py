@@ -6,6 +6,7 @@ from pathlib import Path
 import jinja2
 
 from toolchain import bench_file, manifest
+from toolchain.boards import runtimes
 from toolchain.errors import ToolchainError
 from toolchain.paths import BENCH_FILE, MONITOR_FILE, PROFILE_FILE, STREAM_FILE
 from toolchain.report.plots import (MEMORY_ROWS, _confusion_plot, _drift_plot, _far_frr_plot, _layer_plot,
@@ -90,9 +91,11 @@ def write(directory: Path) -> Path:
 
 def _aot_plan(directory: Path, b: dict) -> dict | None:
     """The plan the AOT compiler wrote beside the benched firmware's model.c, if it is of this model."""
-    if b.get("runtime") != "aot" and "aot" not in ((b.get("compare") or {}).get("runtimes") or []):
+    benched = [runtimes.find(n) for n in [b.get("runtime"), *((b.get("compare") or {}).get("runtimes") or [])]]
+    aot = next((r for r in benched if r and r.ahead_of_time), None)
+    if aot is None:
         return None
-    plan = _read(directory / "firmware" / "generated" / "plan.json")
+    plan = _read(directory / aot.project_dir / "generated" / "plan.json")
     return plan if plan and plan.get("model_hash") == _model_hash(b) else None
 
 

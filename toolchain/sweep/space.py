@@ -13,19 +13,21 @@ import tomllib
 from pathlib import Path
 
 from toolchain import boards
+from toolchain.boards import runtimes
 from toolchain.sweep.errors import SweepError
 
+# the runtimes an emulated board builds: a sweep runs every point on QEMU
+RUNTIMES = tuple(r.name for r in runtimes.TABLE.values() if "qemu" in r.kinds)
 # axis -> (what it means, default); the order is the order of a point's config
 AXES = {
     "board": ("emulated board id (qemu-m4, qemu-m7)", None),
-    "runtime": ("aot, or tflm", "aot"),
+    "runtime": (", or ".join(RUNTIMES), RUNTIMES[0]),
     "width": ("width multiplier > 0 given to the recipe's build(width=...)", 1.0),
     "prune": ("pruning sparsity in [0, 1)", 0.0),
     "distill": ("true or false", False),
     "quantize": ("int8 (post-training) or qat", "int8"),
 }
 QUANTIZE = ("int8", "qat")
-RUNTIMES = ("aot", "tflm")
 DEFAULT_SPACE = {"prune": [0.0, 0.5], "quantize": ["int8", "qat"]}
 
 

@@ -28,4 +28,8 @@ void tm_activation_logistic(const tm_sigmoid_params_t *p, const int8_t *in, int8
 // tanh(x); output scale 1/128, zero point 0. out may alias in.
 void tm_activation_tanh(const tm_sigmoid_params_t *p, const int8_t *in, int8_t *out);
 
+// Whether out may overwrite in: starting at least *lag bytes below it, a
+// multiple of *unit bytes below (activation_sizes.c, for the AOT generator).
+int32_t tm_activation_inplace_lag(int32_t *lag, int32_t *unit);
+
 #endif  // FIRMWARE_RUNTIME_KERNELS_ACTIVATION_H_

@@ -29,4 +29,9 @@ void tm_elementwise_add(const tm_elementwise_params_t *p, const int8_t *in1, con
 // out = in1 * in2 in real values; out may alias in1 or in2 exactly.
 void tm_elementwise_mul(const tm_elementwise_params_t *p, const int8_t *in1, const int8_t *in2, int8_t *out);
 
+// Whether out may overwrite in1 or in2: starting at least *lag bytes below
+// it, a multiple of *unit bytes below (elementwise_sizes.c, for the AOT
+// generator). Returns 0 when never.
+int32_t tm_elementwise_inplace_lag(int32_t contiguous, int32_t *lag, int32_t *unit);
+
 #endif  // FIRMWARE_RUNTIME_KERNELS_ELEMENTWISE_H_

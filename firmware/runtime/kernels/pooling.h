@@ -21,4 +21,11 @@ void tm_pooling_average(const tm_pooling_params_t *p, const int8_t *in, int8_t *
 // Maximum of the window's valid taps.
 void tm_pooling_max(const tm_pooling_params_t *p, const int8_t *in, int8_t *out);
 
+// Whether out may overwrite in: starting at least *lag bytes below it, a
+// multiple of *unit bytes below (pooling_sizes.c, for the AOT generator).
+// Returns 0 when never.
+int32_t tm_pooling_inplace_lag(int32_t in_h, int32_t in_w, int32_t channels, int32_t out_h, int32_t out_w,
+                               int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left, int32_t *lag,
+                               int32_t *unit);
+
 #endif  // FIRMWARE_RUNTIME_KERNELS_POOLING_H_

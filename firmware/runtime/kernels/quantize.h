@@ -21,4 +21,9 @@ void tm_quantize_requantize(const tm_quantize_params_t *p, const int8_t *in, int
 // out = scale * (in - in_zp), computed in double like the spec.
 void tm_quantize_to_float(const tm_quantize_params_t *p, const int8_t *in, float *out);
 
+// Whether tm_quantize_requantize's out may overwrite in: starting at least
+// *lag bytes below it, a multiple of *unit bytes below (quantize_sizes.c,
+// for the AOT generator).
+int32_t tm_quantize_inplace_lag(int32_t *lag, int32_t *unit);
+
 #endif  // FIRMWARE_RUNTIME_KERNELS_QUANTIZE_H_

@@ -2,6 +2,9 @@
 // The linked kernels (portable or DSP twins) against the header-only
 // reference math, on random shapes, strides, dilations, paddings,
 // activations and quantization: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED.
+// Convolutions run again within exactly the scratch their twin's *_sizes.c
+// asks for (canary bytes after it must survive) and in place, the output
+// starting the twin's lag below the input, rounded up as the planner does.
 // Weights are random in the generation-time layouts. Prints "kernels ok N"
 // or the first mismatch; exit status 0 on success.
 #include <stdio.h>
@@ -17,11 +20,13 @@
 #include "reference/fully_connected.h"
 
 #define TEST_BUF 8192
+#define TEST_CANARY 64
 
 static uint32_t test_state = 88172645u;
 // Aligned like the generated constant arrays (the kernels load weights with LDM).
 static int8_t in_buf[TEST_BUF], w_buf[TEST_BUF] __attribute__((aligned(16))), scratch[TEST_BUF] __attribute__((aligned(16)));
 static int8_t out_ref[TEST_BUF], out_got[TEST_BUF];
+static int8_t arena[2 * TEST_BUF] __attribute__((aligned(16)));
 static int32_t bias[64], mult[64], shift[64], round_c[64], rq[3 * 64];
 
 static uint32_t test_next(void) {  // xorshift32
@@ -59,6 +64,72 @@ static int test_compare(const char *op, int trial, int n) {
   return 0;
 }
 
+// Scratch of exactly `bytes` (0: none), canary bytes after it.
+static int8_t *test_scratch(size_t bytes) {
+  memset(scratch + bytes, 0x5a, TEST_CANARY);
+  return bytes ? scratch : 0;
+}
+
+static int test_canary(const char *op, int trial, size_t bytes) {
+  for (int i = 0; i < TEST_CANARY; ++i) {
+    if (scratch[bytes + (size_t)i] != 0x5a) {
+      printf("%s trial %d: wrote past its %d scratch bytes\n", op, trial, (int)bytes);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+// Where the output starts in place: `lag` bytes below the input, rounded up
+// to a multiple of `unit` and of the planner's 4-byte alignment.
+static int8_t *test_inplace(int n_in, int32_t lag, int32_t unit) {
+  int32_t step = unit;
+  while (step % 4) step += unit;
+  const int32_t d = (lag >= 0 ? (lag + step - 1) / step : lag / step) * step;
+  int8_t *in = arena + TEST_BUF;
+  memcpy(in, in_buf, (size_t)n_in);
+  return in - d;
+}
+
+static int test_out(const char *op, int trial, const int8_t *got, int n) {
+  memcpy(out_got, got, (size_t)n);
+  return test_compare(op, trial, n);
+}
+
+static int test_conv_sizes(tm_conv_params_t *p, int trial) {
+  const int n_in = p->in_h * p->in_w * p->in_c, n_out = p->out_h * p->out_w * p->out_c;
+  const size_t bytes = tm_conv_scratch_bytes(p->k_h, p->k_w, p->in_c, p->rq != 0);
+  p->scratch = test_scratch(bytes);
+  tm_conv_eval(p, in_buf, out_got);
+  if (test_compare("conv (own scratch)", trial, n_out) || test_canary("conv", trial, bytes)) return 1;
+  int32_t lag, unit;
+  if (!tm_conv_inplace_lag(p->in_h, p->in_w, p->in_c, p->out_h, p->out_w, p->out_c, p->stride_h, p->stride_w,
+                           p->pad_top, p->pad_left, &lag, &unit)) {
+    return 0;
+  }
+  int8_t *out = test_inplace(n_in, lag, unit);
+  tm_conv_eval(p, arena + TEST_BUF, out);
+  return test_out("conv (in place)", trial, out, n_out);
+}
+
+static int test_depthwise_sizes(tm_depthwise_conv_params_t *p, int trial) {
+  const int n_in = p->in_h * p->in_w * p->in_c, n_out = p->out_h * p->out_w * p->out_c;
+  const size_t bytes =
+      tm_depthwise_conv_scratch_bytes(p->in_c, p->out_w, p->out_c, p->k_h, p->k_w, p->stride_w, p->dil_h, p->dil_w);
+  p->scratch = test_scratch(bytes);
+  tm_depthwise_conv_eval(p, in_buf, out_got);
+  if (test_compare("depthwise (own scratch)", trial, n_out) || test_canary("depthwise", trial, bytes)) return 1;
+  int32_t lag, unit;
+  if (!tm_depthwise_conv_inplace_lag(p->in_h, p->in_w, p->in_c, p->out_h, p->out_w, p->out_c, p->k_h, p->k_w,
+                                     p->stride_h, p->stride_w, p->dil_h, p->dil_w, p->pad_top, p->pad_left, &lag,
+                                     &unit)) {
+    return 0;
+  }
+  int8_t *out = test_inplace(n_in, lag, unit);
+  tm_depthwise_conv_eval(p, arena + TEST_BUF, out);
+  return test_out("depthwise (in place)", trial, out, n_out);
+}
+
 static int test_conv(int trial) {
   tm_conv_params_t p;
   memset(&p, 0, sizeof p);
@@ -94,7 +165,7 @@ static int test_conv(int trial) {
   p.rq = right_shifts ? rq : 0;
   tm_ref_conv(&p, in_buf, out_ref);
   tm_conv_eval(&p, in_buf, out_got);
-  return test_compare("conv", trial, p.out_h * p.out_w * p.out_c);
+  return test_compare("conv", trial, p.out_h * p.out_w * p.out_c) || test_conv_sizes(&p, trial);
 }
 
 static int test_depthwise(int trial) {
@@ -123,7 +194,7 @@ static int test_depthwise(int trial) {
   p.scratch = test_range(0, 5) ? scratch : 0;  // as the generator plans it (0: hand-made params)
   tm_ref_depthwise_conv(&p, in_buf, out_ref);
   tm_depthwise_conv_eval(&p, in_buf, out_got);
-  return test_compare("depthwise", trial, p.out_h * p.out_w * p.out_c);
+  return test_compare("depthwise", trial, p.out_h * p.out_w * p.out_c) || test_depthwise_sizes(&p, trial);
 }
 
 static int test_fully_connected(int trial) {
@@ -172,7 +243,12 @@ static int test_add(int trial) {
   test_fill(in2, p.count);
   tm_ref_elementwise(&p, in_buf, in2, out_ref, tm_ref_add_point);
   tm_elementwise_add(&p, in_buf, in2, out_got);
-  return test_compare("add", trial, p.count);
+  if (test_compare("add", trial, p.count)) return 1;
+  int32_t lag, unit;
+  if (!tm_elementwise_inplace_lag(p.contiguous, &lag, &unit)) return 0;
+  int8_t *out = test_inplace(p.count, lag, unit);  // in place over the first operand
+  tm_elementwise_add(&p, arena + TEST_BUF, in2, out);
+  return test_out("add (in place)", trial, out, p.count);
 }
 
 int main(void) {

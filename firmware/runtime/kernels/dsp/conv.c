@@ -15,6 +15,8 @@
 
 #include "kernels/conv.h"
 
+#include <stddef.h>
+
 #include "kernels/dsp/dsp_common.h"
 #include "reference/weight_layout.h"
 
@@ -245,6 +247,10 @@ typedef struct {
   int n;
   int odd;
 } conv_pairs_t;
+_Static_assert(offsetof(conv_pairs_t, x) == 0 && offsetof(conv_pairs_t, bias) == 4 &&
+                   offsetof(conv_pairs_t, acc) == 8 && offsetof(conv_pairs_t, n) == 12 &&
+                   offsetof(conv_pairs_t, odd) == 16,
+               "CONV_ASM_PAIRS and CONV_ASM_LOOP2 read conv_pairs_t at these offsets");
 
 #define CONV_ASM_PAIRS(LOOP)                                                                           \
   __asm__ volatile(                                                                                    \
@@ -363,6 +369,11 @@ typedef struct {
   int32_t even;          // 28: the group count is even (odd after the first group)
   const int8_t *w;       // 32: the first pair's weights
 } conv_tile_t;
+_Static_assert(offsetof(conv_tile_t, x) == 0 && offsetof(conv_tile_t, bias) == 4 && offsetof(conv_tile_t, rq) == 8 &&
+                   offsetof(conv_tile_t, out) == 12 && offsetof(conv_tile_t, step) == 16 &&
+                   offsetof(conv_tile_t, out_end) == 20 && offsetof(conv_tile_t, back) == 24 &&
+                   offsetof(conv_tile_t, even) == 28 && offsetof(conv_tile_t, w) == 32,
+               "the CONV6_ASM_* assembly reads conv_tile_t at these offsets");
 
 // The groups after the first, unrolled by two: an odd count enters at
 // label b, an even one (maybe none) at the end test.
@@ -612,7 +623,7 @@ void tm_conv_eval_rows(const tm_conv_params_t *p, const int8_t *in, int in_row0,
     }
     // The last five (after a whole tile) take the last six in reverse,
     // outputs stepping back: the tile before's last pixel is computed
-    // again, whose input the lag keeps (lower_conv.py); fewer than five are
+    // again, whose input the lag keeps (conv_sizes.c); fewer than five are
     // cheaper in two-pixel tiles.
     if (px + 5 == pixels && px > first) {
       conv_tile_back(p, in, pixels - 1, out + 4 * p->out_c);

@@ -16,6 +16,8 @@
 
 #include "kernels/depthwise_conv.h"
 
+#include <stddef.h>
+
 #include "kernels/dsp/dsp_common.h"
 #include "reference/depthwise_conv.h"
 
@@ -156,6 +158,9 @@ static inline __attribute__((always_inline)) void dw_out_row(const dw_layer_t *l
 // Per-quad constants of dw_quad_row_sat, in this order in an int32 table.
 enum { DW_T_MULT = 0, DW_T_ROUND = 4, DW_T_SHIFT = 8, DW_T_BIAS = 12, DW_T_XADV = 16, DW_T_OADV = 17, DW_T_COUNT = 18,
        DW_T_SIZE = 19 };
+_Static_assert(DW_T_ROUND == 4 && DW_T_SHIFT == 8 && DW_T_BIAS == 12 && DW_T_XADV == 16 && DW_T_OADV == 17 &&
+                   DW_T_COUNT == 18,
+               "dw_quad_row_sat's assembly reads the table at these word offsets");
 
 // One requantized output lane k of accumulator a: SMMULR(2a, mult), plus
 // the rounding constant (half + zp << right), minus 1 when negative,
@@ -277,6 +282,10 @@ typedef struct {
   uint32_t *dst, *end;        // the block's word in its first image column, and one column past the last
   const int8_t *lane;         // each lane's byte in a pixel, or 0: the quad's bytes are one word
 } dw_block_src_t;
+_Static_assert(offsetof(dw_block_src_t, row0) == 0 && offsetof(dw_block_src_t, row1) == 4 &&
+                   offsetof(dw_block_src_t, step0) == 8 && offsetof(dw_block_src_t, step1) == 12 &&
+                   offsetof(dw_block_src_t, dst) == 16 && offsetof(dw_block_src_t, end) == 20,
+               "DW_GATHER_ASM loads the first six fields of dw_block_src_t with one LDM");
 
 // The word of four lanes at pixel px: one load, or its lanes byte by byte.
 static inline uint32_t dw_block_word(const int8_t *lane, const int8_t *px, int32_t step) {

@@ -10,6 +10,8 @@
 
 #include "kernels/fully_connected.h"
 
+#include <stddef.h>
+
 #include "kernels/dsp/dsp_common.h"
 #include "reference/weight_layout.h"
 
@@ -52,6 +54,11 @@ static __attribute__((noinline)) void fc_dot_quads(const int8_t *x, const int8_t
     int n;
     int skip;  // bytes from the end of one quad's words to the next quad: its partial word
   } st = {x, w, x + 4 * groups, bias, acc, n, skip};
+  _Static_assert(offsetof(__typeof__(st), x) == 0 && offsetof(__typeof__(st), w) == 4 &&
+                     offsetof(__typeof__(st), end) == 8 && offsetof(__typeof__(st), bias) == 12 &&
+                     offsetof(__typeof__(st), acc) == 16 && offsetof(__typeof__(st), n) == 20 &&
+                     offsetof(__typeof__(st), skip) == 24,
+                 "the assembly below reads st at these offsets");
   register void *st_r __asm__("r0") = &st;
   int32_t a0, a1, a2, a3;
   const int8_t *xi, *wi, *xe;

@@ -46,8 +46,11 @@ def test_outcome_is_what_the_fake_model_computes(case):
 
 @pytest.mark.qemu
 def test_captured_again_the_cases_end_the_same_way(fake_fw, other_fake_fw, tmp_path):
-    """The firmware of today, captured again: every case still ends as recorded (the timings in the logs may differ)."""
+    """The firmware of today, captured again: every case still ends as recorded. The timings in the logs may
+    differ, and so may the faults counted: where on the live link a fault lands (a byte dropped from a lap
+    time or from a result) decides whether the client notices it."""
     firmware = {"fake": fake_fw, "other": other_fake_fw}
     for case, spec in capture.CASES.items():
         _, result = capture.capture(spec, firmware, tmp_path)
-        assert result == expected(case), case
+        want = expected(case)
+        assert result.pop("faults", 0) <= want.pop("faults", 0) and result == want, case

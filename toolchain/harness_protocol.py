@@ -112,6 +112,11 @@ COMMANDS = (
             "suppression, keyword class mask K (audio models)"),
     Command("stream", "", "tm_harness_stream_piece", ("detect", "stream"),
             "feeds the loaded input (int16 PCM) to the detector (audio models)"),
+    Command("validate file", "PATH", "tm_harness_validate_file", ("tensor", "validate", "results", "check"),
+            "validation builds (-DTM_VALIDATE): one inference on the loaded input, every layer's output appended to "
+            "the host file PATH (ports with tm_port_write_file)"),
+    Command("validate", "", "tm_harness_validate_layers", ("tensor", "hex", "validate", "results", "check"),
+            "validation builds (-DTM_VALIDATE): one inference on the loaded input, every layer's output sent back"),
     Command("calib", "N", "tm_harness_calib", ("calib",), "times a loop of N iterations of known length"),
 )
 
@@ -153,6 +158,9 @@ REPLIES = _once((
     Reply("detect", "frame,class,score;... of this piece's detections"),
     Reply("stream", "frames,inferences (from stream begin),front-end ticks,network ticks,input Fletcher-16,"
                     "outputs Fletcher-16 (this piece's)"),
+    Reply("tensor", "layer index (the .tflite operator's),bytes,Fletcher-16 of a layer's output"),
+    Reply("hex", "the next TM_VALIDATE_HEX_BYTES bytes (at most) of that output, in hex"),
+    Reply("validate", "layers,bytes sent back"),
 ), lambda r: r.key)
 
 
@@ -173,6 +181,8 @@ class Limits:
                                                                     "one 31-bit protocol number"})
     detector_max_average: int = field(default=16, metadata={"what": "inferences the detector sums over"})
     stats_bins: int = field(default=16, metadata={"what": "bins of the field statistics' confidence histogram"})
+    validate_hex_bytes: int = field(default=64, metadata={"what": "bytes of a layer's output per m-hex- line: 128 hex "
+                                                                  "digits keep a line short for any host's reader"})
 
     @property
     def harness_line_max(self) -> int:

@@ -309,6 +309,53 @@ static void tm_harness_infer(const char *args) {
   tm_harness_put_results();
 }
 
+// One inference on the loaded input, for `validate%`; its results are those of `results%` after it.
+static int tm_harness_invoke_loaded(void) {
+  const tm_model_info_t *m = tm_model_info();
+  memcpy(tm_harness_work, tm_harness_input, m->input_bytes);
+  int status = tm_model_invoke(tm_harness_work, tm_harness_output);
+  tm_harness_have_results = status == 0;
+  return status;
+}
+
+// Whether `validate` can run now; the error printed when it cannot.
+static int tm_harness_can_validate(void) {
+  if (!tm_harness_validate) {
+    tm_harness_error("validate: this firmware is not a validation build (toolchain validate builds one)");
+  } else if (tm_harness_init_error) {
+    tm_harness_error(tm_harness_init_error);
+  } else if (!tm_harness_expected || tm_harness_loaded != tm_model_info()->input_bytes) {
+    tm_harness_error("validate: load an input first: " TM_USAGE_DB_LOAD " and its data");
+  } else {
+    return 1;
+  }
+  return 0;
+}
+
+static void tm_harness_validate_run(const char *path) {
+  tm_harness_have_results = 0;
+  tm_harness_validate(path, tm_harness_invoke_loaded);
+  if (tm_harness_have_results) tm_harness_put_results();
+}
+
+static void tm_harness_validate_layers(const char *args) {
+  if (!tm_harness_can_validate()) return;
+  if (*args) {
+    tm_harness_error("validate takes no arguments, or: " TM_USAGE_VALIDATE_FILE);
+  } else {
+    tm_harness_validate_run(NULL);
+  }
+}
+
+static void tm_harness_validate_file(const char *path) {
+  if (!tm_harness_can_validate()) return;
+  if (!*path) {
+    tm_harness_error("validate file needs a path: " TM_USAGE_VALIDATE_FILE);
+  } else {
+    tm_harness_validate_run(path);
+  }
+}
+
 static int tm_harness_is(const char *line, const char *cmd, const char **args) {
   size_t n = strlen(cmd);
   if (strncmp(line, cmd, n) != 0) return 0;

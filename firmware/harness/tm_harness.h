@@ -17,6 +17,11 @@ extern "C" {
 // not NULL, else `stream%` over the `bytes` of loaded input.
 void tm_harness_stream(const char *begin, const uint8_t *input, size_t bytes) __attribute__((weak));
 
+// Linked in validation builds (-DTM_VALIDATE, tm_validate.c): serves `validate%`
+// (`path` NULL: the outputs as m-hex- lines) and `validate file PATH%`, running
+// `invoke` once on the loaded input; a non-zero return of `invoke` is the runtime's error.
+void tm_harness_validate(const char *path, int (*invoke)(void)) __attribute__((weak));
+
 // Prints the boot banner, then serves commands forever.
 void tm_harness_run(void);
 

@@ -69,25 +69,11 @@ def expected_results() -> list[float]:
 
 
 class ResettableEmulator(emulate.Emulator):
-    """QEMU with its monitor on a unix socket, so the board can be reset under a live serial link."""
+    """QEMU with a monitor on a unix socket too, so the board can be reset under a live serial link."""
 
     def __init__(self, board, elf: Path, monitor: Path):
-        super().__init__(board, elf)
+        super().__init__(board, elf, extra_args=("-monitor", f"unix:{monitor},server=on,wait=off"))
         self.monitor = monitor
-
-    def _start(self):
-        real = emulate.qemu_command
-
-        def with_monitor(board, elf, port):
-            cmd = real(board, elf, port)
-            cmd[cmd.index("-monitor") + 1] = f"unix:{self.monitor},server=on,wait=off"
-            return cmd
-
-        emulate.qemu_command = with_monitor
-        try:
-            return super()._start()
-        finally:
-            emulate.qemu_command = real
 
     def system_reset(self) -> None:
         with socket.socket(socket.AF_UNIX) as s:

@@ -14,7 +14,7 @@ from toolchain.report.plots import (MEMORY_ROWS, _confusion_plot, _drift_plot, _
                                     _memory_plot, _plan_plot, _png, _quality_plot, _stream_timeline_plot,
                                     _training_plot, _validate_plot)
 from toolchain.report.tables import (class_rows, compare_headers, compare_rows, history, history_headers, history_rows,
-                                     layer_rows, lineage_rows)
+                                     layer_rows, lineage_rows, parity_rows)
 
 
 RUNS_SHOWN = 10  # the latest bench runs in the page; `toolchain history` lists them all
@@ -47,6 +47,8 @@ PAGE = jinja2.Template("""<!doctype html>
 {% for row in layers %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
 {% if stream %}<h2>Streaming detection (bench --stream)</h2>
 <table>{% for k, v in stream %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
+{% if parity %}<h2>Parity of the imported ONNX model</h2>
+<table>{% for k, v in parity %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
 {% if lineage %}<h2>Lineage</h2>
 <table>{% for k, v in lineage %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
 {% if profiled %}<p>{{ profiled }}</p>{% endif %}
@@ -91,7 +93,7 @@ def write(directory: Path) -> Path:
                                compare=table and compare_rows(table), compare_headers=table and compare_headers(table),
                                runs=history_rows(history(directory)[-RUNS_SHOWN:]), runs_headers=history_headers(),
                                classes=class_rows(b, labels), layers=layer_rows(b, profile),
-                               lineage=lineage_rows(m), stream=stream_rows(stream),
+                               lineage=lineage_rows(m), parity=parity_rows(m), stream=stream_rows(stream),
                                estimates=b.get("estimate") and estimate_rows(b["estimate"]),
                                estimate_headers=b.get("estimate") and estimate_headers(b["estimate"])))
     return out

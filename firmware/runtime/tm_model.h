@@ -8,11 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tm_dtype.h"  // tm_dtype_t, generated from toolchain/modelinfo.py's DTYPES
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef enum { TM_DTYPE_INT8 = 0, TM_DTYPE_UINT8 = 1, TM_DTYPE_INT16 = 2, TM_DTYPE_FLOAT32 = 3 } tm_dtype_t;
 
 typedef struct {
   const char *name;        // model name (recipe name or .tflite stem)

@@ -12,8 +12,6 @@ from toolchain.aot.layer import Const, Layer, c_float
 from toolchain.aot.lower import Memory
 from toolchain.aot.planner import Plan
 
-_CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t", "int64": "int64_t",
-           "float32": "float"}
 _HEADERS = {"tm_conv_16x8_eval": "conv_16x8", "tm_depthwise_conv_16x8_eval": "depthwise_conv_16x8",
             "tm_fully_connected_16x8_eval": "fully_connected_16x8", "tm_pooling_16x8": "pooling_16x8",
             "tm_softmax_16x8_eval": "softmax_16x8", "tm_reduce_16x8": "reduce_16x8",
@@ -41,7 +39,7 @@ class _Pointers:
 
     def __call__(self, t: int) -> str:
         tensor = self.graph.tensors[t]
-        ct = _CTYPES.get(tensor.dtype, "int8_t")
+        ct = modelinfo.c_type(tensor.dtype)
         home = self.mem.home.get(self.mem.root[t])
         if home is not None:
             return f"({ct} *)(tm_arena + {self.offsets[home]})"

@@ -35,14 +35,15 @@ from toolchain.device.harness import protocol
 from toolchain.device.harness.client import DeviceClient, Fault
 from toolchain.device.harness.errors import HarnessError, TransportError
 from toolchain.errors import UsageError
+from toolchain.harness_protocol import LIMITS
 from toolchain.evaluate import io_quant, tflm_outputs
 from toolchain.paths import STREAM_FILE
 from toolchain.pipeline import prepare
 from toolchain.recipes.data.speech_stream import VOICES, recording
 
 NOT_KEYWORDS = ("unknown", "silence")
-MAX_CLASSES = 31  # the device's keyword mask is one protocol number
-MAX_AVERAGE = 16  # TM_DETECTOR_MAX_AVERAGE
+MAX_CLASSES = LIMITS.detector_max_classes  # the device's keyword mask is one protocol number
+MAX_AVERAGE = LIMITS.detector_max_average
 RESTARTS = 2  # a link fault mid-stream starts the stream over, at most this often
 
 

@@ -42,7 +42,7 @@ def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profil
             model = audio.model_sources(model, frontend, tflite, out_dir, tflite_hash(prepared), profile=profile)
     model.defines += field_stats.build_defines(prepared.manifest.get("monitor_profile"))
     if validate:
-        model.defines += ["TM_VALIDATE", f"TM_VALIDATE_HEX_BYTES={projects.VALIDATE_HEX_BYTES}"]
+        model.defines += ["TM_VALIDATE"]
     return model
 
 

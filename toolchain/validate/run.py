@@ -14,7 +14,7 @@ from toolchain.bench.run import device_session, reference_data
 from toolchain.boards import Board, runtimes
 from toolchain.build import fit
 from toolchain.build.audio import lut
-from toolchain.build.project import VALIDATE_HEX_BYTES
+from toolchain.harness_protocol import LIMITS
 from toolchain.console import console
 from toolchain.device import flash
 from toolchain.device.harness.errors import HarnessError, TransportError
@@ -129,7 +129,7 @@ def bytes_on_link(client, layers: list[LayerInfo]) -> int:
     header = 24 * len(layers)
     if client.outputs_by_file:
         return header
-    return header + sum(2 * l.nbytes + 9 * -(-l.nbytes // VALIDATE_HEX_BYTES) for l in layers)
+    return header + sum(2 * l.nbytes + 9 * -(-l.nbytes // LIMITS.validate_hex_bytes) for l in layers)
 
 
 def announce(client, layers: list[LayerInfo], total: int, samples: int) -> None:

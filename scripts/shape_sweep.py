@@ -33,7 +33,7 @@ def _same(size: int, stride: int) -> int:
     return (size + stride - 1) // stride
 
 
-def conv(h, w, cin, cout, kh, kw, stride=1, act=1):
+def conv(h, w, cin, cout, kh, kw, stride=1, act=1, dil=1):
     def build(rng):
         mb = ModelBuilder()
         x = _act_tensor(mb, rng, [1, h, w, cin], 0.05)
@@ -42,12 +42,12 @@ def conv(h, w, cin, cout, kh, kw, stride=1, act=1):
         b = _bias(mb, rng, cout, s_in, ws)
         y = _act_tensor(mb, rng, [1, _same(h, stride), _same(w, stride), cout], _out_scale(rng, s_in, ws, kh * kw * cin))
         mb.op("CONV_2D", [x, wt, b], [y], padding=0, stride_w=stride, stride_h=stride, fused_activation_function=act,
-              dilation_w_factor=1, dilation_h_factor=1)
+              dilation_w_factor=dil, dilation_h_factor=dil)
         return mb.build([x], [y]), _same(h, stride) * _same(w, stride) * cout * kh * kw * cin
     return build
 
 
-def depthwise(h, w, cin, mult, kh, kw, stride=1, act=1):
+def depthwise(h, w, cin, mult, kh, kw, stride=1, act=1, dil=1):
     def build(rng):
         cout = cin * mult
         mb = ModelBuilder()
@@ -57,7 +57,7 @@ def depthwise(h, w, cin, mult, kh, kw, stride=1, act=1):
         b = _bias(mb, rng, cout, s_in, ws)
         y = _act_tensor(mb, rng, [1, _same(h, stride), _same(w, stride), cout], _out_scale(rng, s_in, ws, kh * kw))
         mb.op("DEPTHWISE_CONV_2D", [x, wt, b], [y], padding=0, stride_w=stride, stride_h=stride,
-              depth_multiplier=mult, fused_activation_function=act, dilation_w_factor=1, dilation_h_factor=1)
+              depth_multiplier=mult, fused_activation_function=act, dilation_w_factor=dil, dilation_h_factor=dil)
         return mb.build([x], [y]), _same(h, stride) * _same(w, stride) * cout * kh * kw
     return build
 
@@ -115,6 +115,27 @@ SHAPES = [
     ("DEPTHWISE_CONV_2D odd channels", "24x24x5, 3x3, stride 2", depthwise(24, 24, 5, 1, 3, 3, 2)),
     ("DEPTHWISE_CONV_2D odd channels", "16x16x5, 5x5", depthwise(16, 16, 5, 1, 5, 5)),
     ("DEPTHWISE_CONV_2D multiplier > 1", "16x16x3, multiplier 3, 3x3", depthwise(16, 16, 3, 3, 3, 3)),
+    # What the converter writes for small audio and sensor models: 1 and 2 input channels, multipliers 2 to 8
+    # (a 1-channel Conv2D arrives as a depthwise), Conv1D as 1xN (time along W) or Nx1 (along H), strides 2
+    # and 3, dilation.
+    ("DEPTHWISE_CONV_2D 1 channel", "49x40x1, multiplier 8, 10x8, stride 2 (micro_speech)",
+     depthwise(49, 40, 1, 8, 10, 8, 2)),
+    ("DEPTHWISE_CONV_2D 1 channel", "1x128x1, multiplier 4, 1x9, stride 2", depthwise(1, 128, 1, 4, 1, 9, 2)),
+    ("DEPTHWISE_CONV_2D 1 channel", "96x1x1, multiplier 8, 9x1, stride 3", depthwise(96, 1, 1, 8, 9, 1, 3)),
+    ("DEPTHWISE_CONV_2D 1 channel", "1x128x1, multiplier 2, 1x3, dilation 2", depthwise(1, 128, 1, 2, 1, 3, dil=2)),
+    ("DEPTHWISE_CONV_2D 1 channel", "32x32x1, multiplier 3, 3x3, stride 3", depthwise(32, 32, 1, 3, 3, 3, 3)),
+    ("DEPTHWISE_CONV_2D 2 channels", "32x32x2, multiplier 2, 3x3, stride 2", depthwise(32, 32, 2, 2, 3, 3, 2)),
+    ("DEPTHWISE_CONV_2D 2 channels", "49x10x2, multiplier 4, 10x4, stride 2", depthwise(49, 10, 2, 4, 10, 4, 2)),
+    ("DEPTHWISE_CONV_2D 2 channels", "1x128x2, multiplier 8, 1x5, stride 3", depthwise(1, 128, 2, 8, 1, 5, 3)),
+    ("DEPTHWISE_CONV_2D 2 channels", "64x1x2, multiplier 3, 5x1, stride 2", depthwise(64, 1, 2, 3, 5, 1, 2)),
+    ("DEPTHWISE_CONV_2D 2 channels", "1x128x2, multiplier 2, 1x3, dilation 2", depthwise(1, 128, 2, 2, 1, 3, dil=2)),
+    ("DEPTHWISE_CONV_2D 2 channels", "24x24x2, multiplier 5, 3x3, stride 3", depthwise(24, 24, 2, 5, 3, 3, 3)),
+    ("DEPTHWISE_CONV_2D 2 channels", "24x24x2, multiplier 2, 3x3, dilation 2", depthwise(24, 24, 2, 2, 3, 3, dil=2)),
+    ("CONV_2D 1-2 channels", "1x128x2 -> 16, 1x5, stride 2", conv(1, 128, 2, 16, 1, 5, 2)),
+    ("CONV_2D 1-2 channels", "96x1x1 -> 8, 9x1, stride 3", conv(96, 1, 1, 8, 9, 1, 3)),
+    ("CONV_2D 1-2 channels", "1x128x2 -> 8, 1x3, dilation 2", conv(1, 128, 2, 8, 1, 3, dil=2)),
+    ("CONV_2D 1-2 channels", "32x32x2 -> 8, 3x3, stride 3", conv(32, 32, 2, 8, 3, 3, 3)),
+    ("CONV_2D 1-2 channels", "24x24x1 -> 8, 3x3, dilation 2", conv(24, 24, 1, 8, 3, 3, dil=2)),
 ]
 
 
@@ -141,6 +162,7 @@ def main() -> None:
     ap.add_argument("--tflm-dir", default=os.environ.get("TOOLCHAIN_TFLM_DIR", str(REPO.parent / "shared" / "third_party" / "tflite-micro")))
     ap.add_argument("--only", default="", help="substring of the op family to run")
     ap.add_argument("--skip", type=int, default=0, help="start at this row (after an interrupted run)")
+    ap.add_argument("--rows", default="", help="only these rows, e.g. 25,31 (0-based, as seeded)")
     args = ap.parse_args()
     args.tflm_dir = str(Path(args.tflm_dir).resolve())  # each bench runs in a temporary directory
     print("| op family | shape | MACs | TFLM + CMSIS-NN instructions | AOT instructions | AOT / TFLM | outputs identical |")
@@ -148,7 +170,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for n, (family, shape, build) in enumerate(SHAPES):
-            if (args.only and args.only not in family) or n < args.skip:
+            rows = {int(r) for r in args.rows.split(",") if r}
+            if (args.only and args.only not in family) or n < args.skip or (rows and n not in rows):
                 continue
             model, macs = build(np.random.default_rng(n))
             path = work / f"shape{n}.tflite"

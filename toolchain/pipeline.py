@@ -285,8 +285,8 @@ def export_aot(m: manifest.Manifest, board: str) -> manifest.Manifest:
     return manifest.update(d, aot=aot)
 
 
-# what `--variant` may name: the int8 models of a plan deploy; the others say why they do not
-VARIANTS = ("int8", "qat", "float16", "dynamic", "pruned", "distilled")
+# what `--variant` may name: the int8 and int16x8 models of a plan deploy; the others say why they do not
+VARIANTS = ("int8", "qat", "int16x8", "float16", "dynamic", "pruned", "distilled")
 
 
 def deployable(m: manifest.Manifest, ref: str, variant: str | None) -> Path:
@@ -312,7 +312,7 @@ def deployable(m: manifest.Manifest, ref: str, variant: str | None) -> Path:
                           "--quantize int8` makes that int8; then deploy --variant int8")
     made = manifest.read(artifact_dir(m["model"], create=False)).get("optimized", {})
     if variant not in made:
-        flag = "--qat" if variant == "qat" else "--quantize int8"
+        flag = "--qat" if variant == "qat" else f"--quantize {variant}"
         raise ExportError(f"the last optimize plan of {m['model']} made no {variant} model (made: {', '.join(made) or 'none'})",
                           f"`toolchain optimize --model {ref} {flag}` makes it")
     return Path(made[variant])

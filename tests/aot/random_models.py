@@ -421,3 +421,169 @@ def residual(rng) -> bytes:
 GENERATORS["chain"] = chain
 GENERATORS["mean"] = mean
 GENERATORS["residual"] = residual
+
+
+def audio_conv(rng) -> bytes:
+    """The convolutions the converter writes for small audio and sensor models: 1 or 2 input channels,
+    DEPTHWISE_CONV_2D with a multiplier of 2 to 8 (a 1-channel Conv2D becomes one) or CONV_2D, 1xN and
+    Nx1 kernels (Conv1D), strides up to 3, dilation."""
+    cin, depthwise = int(rng.choice([1, 2])), bool(rng.random() < 0.7)
+    mult, cout = int(rng.integers(2, 9)), int(rng.integers(2, 17))
+    if depthwise:
+        cout = cin * mult
+    shape = rng.choice(["1xN", "Nx1", "NxM"])
+    kh = 1 if shape == "1xN" else int(rng.integers(2, 11))
+    kw = 1 if shape == "Nx1" else int(rng.integers(2, 9))
+    sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    dh, dw = (int(rng.integers(1, 4)), int(rng.integers(1, 4))) if rng.random() < 0.3 else (1, 1)
+    same = bool(rng.random() < 0.6)
+    h, w = int(rng.integers(kh * dh, kh * dh + 20)), int(rng.integers(kw * dw, kw * dw + 20))
+    oh, ow = _geometry(rng, h, kh, sh, dh, same), _geometry(rng, w, kw, sw, dw, same)
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    opts = dict(padding=0 if same else 1, stride_w=sw, stride_h=sh, fused_activation_function=int(rng.choice(ACTS)),
+                dilation_w_factor=dw, dilation_h_factor=dh)
+    if depthwise:
+        wt, ws = _weights(mb, rng, [1, kh, kw, cout], cout, 3)
+        taps = kh * kw
+    else:
+        wt, ws = _weights(mb, rng, [cout, kh, kw, cin], cout, 0)
+        taps = kh * kw * cin
+    b = _bias(mb, rng, cout, s_in, ws)
+    y = _act_tensor(mb, rng, [1, oh, ow, cout], _out_scale(rng, s_in, ws, taps))
+    if depthwise:
+        mb.op("DEPTHWISE_CONV_2D", [x, wt, b], [y], depth_multiplier=mult, **opts)
+    else:
+        mb.op("CONV_2D", [x, wt, b], [y], **opts)
+    return mb.build([x], [y])
+
+
+GENERATORS["audio_conv"] = audio_conv
+
+
+# 16x8: int16 activations with zero point 0, int8 weights, int64 biases (the converter's 16x8 mode).
+
+def _act16(mb, rng, shape, scale=None):
+    return mb.tensor(shape, "int16", float(rng.uniform(1e-4, 1e-3)) if scale is None else scale, 0)
+
+
+def _bias64(mb, rng, n, in_scale, w_scale):
+    scale = in_scale * np.asarray(w_scale)
+    return mb.tensor([n], "int64", scale, np.zeros(n, np.int64), rng.integers(-300000, 300000, n))
+
+
+def _out_scale16(rng, in_scale, w_scale, taps):
+    spread = np.sqrt(max(taps, 1)) * 10000 * in_scale * 74 * float(np.mean(w_scale))
+    return float(spread / rng.uniform(2000, 8000))
+
+
+def conv_16x8(rng) -> bytes:
+    h, w, kh, kw, sh, sw, dh, dw, same, oh, ow = _conv_like(rng, False)
+    cin, cout = int(rng.choice([1, 2, 3, 4, 8])), int(rng.integers(1, 13))
+    mb = ModelBuilder()
+    x = _act16(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    wt, ws = _weights(mb, rng, [cout, kh, kw, cin], cout, 0)
+    b = _bias64(mb, rng, cout, s_in, ws)
+    y = _act16(mb, rng, [1, oh, ow, cout], _out_scale16(rng, s_in, ws, kh * kw * cin))
+    mb.op("CONV_2D", [x, wt, b], [y], padding=0 if same else 1, stride_w=sw, stride_h=sh,
+          fused_activation_function=int(rng.choice([0, 1, 3])), dilation_w_factor=dw, dilation_h_factor=dh)
+    return mb.build([x], [y])
+
+
+def depthwise_16x8(rng) -> bytes:
+    h, w, kh, kw, sh, sw, dh, dw, same, oh, ow = _conv_like(rng, True)
+    cin, mult = int(rng.choice([1, 2, 3, 4, 8])), int(rng.choice([1, 1, 2, 3]))
+    cout = cin * mult
+    mb = ModelBuilder()
+    x = _act16(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    wt, ws = _weights(mb, rng, [1, kh, kw, cout], cout, 3)
+    b = _bias64(mb, rng, cout, s_in, ws)
+    y = _act16(mb, rng, [1, oh, ow, cout], _out_scale16(rng, s_in, ws, kh * kw))
+    mb.op("DEPTHWISE_CONV_2D", [x, wt, b], [y], padding=0 if same else 1, stride_w=sw, stride_h=sh,
+          depth_multiplier=mult, fused_activation_function=int(rng.choice([0, 1, 3])), dilation_w_factor=dw,
+          dilation_h_factor=dh)
+    return mb.build([x], [y])
+
+
+def fully_connected_16x8(rng) -> bytes:
+    din, dout, batches = int(rng.integers(1, 200)), int(rng.integers(1, 40)), int(rng.choice([1, 1, 2]))
+    mb = ModelBuilder()
+    x = _act16(mb, rng, [batches, din])
+    s_in = mb.tensors[x]["scale"]
+    ws = np.full(dout, rng.uniform(0.002, 0.02))
+    wt = mb.tensor([dout, din], "int8", ws[:1], [0], rng.integers(-127, 128, (dout, din)))
+    b = mb.tensor([dout], "int64", [s_in * ws[0]], [0], rng.integers(-300000, 300000, dout))
+    y = _act16(mb, rng, [batches, dout], _out_scale16(rng, s_in, ws, din))
+    mb.op("FULLY_CONNECTED", [x, wt, b] if rng.random() < 0.9 else [x, wt, -1], [y],
+          fused_activation_function=int(rng.choice([0, 1, 3])))
+    return mb.build([x], [y])
+
+
+def pool_16x8(rng) -> bytes:
+    h, w, c = int(rng.integers(1, 13)), int(rng.integers(1, 13)), int(rng.integers(1, 9))
+    k, s = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+    same = bool(rng.random() < 0.5)
+    oh, ow = _geometry(rng, h, k, s, 1, same), _geometry(rng, w, k, s, 1, same)
+    if oh < 1 or ow < 1:
+        h, w, same, oh, ow = k, k, True, (k + s - 1) // s, (k + s - 1) // s
+    mb = ModelBuilder()
+    scale = float(rng.uniform(1e-4, 1e-3))
+    x, y = mb.tensor([1, h, w, c], "int16", scale, 0), mb.tensor([1, oh, ow, c], "int16", scale, 0)
+    mb.op(str(rng.choice(["AVERAGE_POOL_2D", "MAX_POOL_2D"])), [x], [y], padding=0 if same else 1, stride_w=s,
+          stride_h=s, filter_width=k, filter_height=k, fused_activation_function=int(rng.choice([0, 1])))
+    return mb.build([x], [y])
+
+
+def softmax_16x8(rng) -> bytes:
+    shape = [1, int(rng.integers(1, 40))] if rng.random() < 0.6 else [1, int(rng.integers(1, 5)), int(rng.integers(1, 12))]
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "int16", float(rng.uniform(1e-4, 2e-3)), 0)
+    y = mb.tensor(shape, "int16", 1 / 32768, 0)
+    mb.op("SOFTMAX", [x], [y], beta=float(rng.choice([1.0, 1.0, 0.5, 2.0])))
+    return mb.build([x], [y])
+
+
+def mean_16x8(rng) -> bytes:
+    h, w, c = int(rng.integers(1, 12)), int(rng.integers(1, 12)), int(rng.integers(1, 9))
+    mb = ModelBuilder()
+    scale = float(rng.uniform(1e-4, 1e-3))
+    x = mb.tensor([1, h, w, c], "int16", scale, 0)
+    axes = mb.tensor([2], "int32", data=np.array([1, 2]))
+    y = mb.tensor([1, 1, 1, c], "int16", scale if rng.random() < 0.3 else float(rng.uniform(1e-4, 1e-3)), 0)
+    mb.op("MEAN", [x, axes], [y], keep_dims=True)
+    return mb.build([x], [y])
+
+
+def add_mul_16x8(rng) -> bytes:
+    """ADD or MUL of the input and a constant (the same shape, or broadcast over the last dimension)."""
+    shape = [1, int(rng.integers(1, 6)), int(rng.integers(1, 6)), int(rng.integers(1, 9))]
+    bshape = shape if rng.random() < 0.6 else [shape[-1]]
+    name = str(rng.choice(["ADD", "MUL"]))
+    sa, sb = float(rng.uniform(1e-4, 1e-3)), float(rng.uniform(1e-4, 1e-3))
+    so = (sa + sb) * float(rng.uniform(0.6, 1.5)) if name == "ADD" else sa * sb * 32768 * float(rng.uniform(0.05, 0.5))
+    mb = ModelBuilder()
+    a = mb.tensor(shape, "int16", sa, 0)
+    b = mb.tensor(bshape, "int16", sb, 0, rng.integers(-32768, 32768, bshape))
+    y = mb.tensor(shape, "int16", so, 0)
+    mb.op(name, [a, b] if rng.random() < 0.5 else [b, a], [y], fused_activation_function=int(rng.choice([0, 1])))
+    return mb.build([a], [y])
+
+
+def quantize_16x8(rng) -> bytes:
+    """float -> int16, int16 -> int16 (another scale) or int16 -> float."""
+    shape = [1, int(rng.integers(1, 40))]
+    kind = str(rng.choice(["from_float", "requantize", "to_float"]))
+    mb = ModelBuilder()
+    s1, s2 = float(rng.uniform(1e-4, 1e-3)), float(rng.uniform(1e-4, 1e-3))
+    x = mb.tensor(shape, "float32") if kind == "from_float" else mb.tensor(shape, "int16", s1, 0)
+    y = mb.tensor(shape, "float32") if kind == "to_float" else mb.tensor(shape, "int16", s2, 0)
+    mb.op("DEQUANTIZE" if kind == "to_float" else "QUANTIZE", [x], [y])
+    return mb.build([x], [y])
+
+
+GENERATORS_16X8 = {"quantize_16x8": quantize_16x8, "add_mul_16x8": add_mul_16x8, "mean_16x8": mean_16x8, "softmax_16x8": softmax_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
+                   "fully_connected_16x8": fully_connected_16x8, "pool_16x8": pool_16x8}
+GENERATORS.update(GENERATORS_16X8)  # the random-model suites (host and QEMU) cover 16x8 too

@@ -12,8 +12,13 @@ from toolchain.aot.layer import Const, Layer, c_float
 from toolchain.aot.lower import Memory
 from toolchain.aot.planner import Plan
 
-_CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t", "float32": "float"}
-_HEADERS = {"tm_conv_eval": "conv", "tm_depthwise_conv_eval": "depthwise_conv",
+_CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t", "int64": "int64_t",
+           "float32": "float"}
+_HEADERS = {"tm_conv_16x8_eval": "conv_16x8", "tm_depthwise_conv_16x8_eval": "depthwise_conv_16x8",
+            "tm_fully_connected_16x8_eval": "fully_connected_16x8", "tm_pooling_16x8": "pooling_16x8",
+            "tm_softmax_16x8_eval": "softmax_16x8", "tm_reduce_16x8": "reduce_16x8",
+            "tm_elementwise_16x8": "elementwise_16x8", "tm_quantize_16x8": "quantize_16x8",
+            "tm_conv_eval": "conv", "tm_depthwise_conv_eval": "depthwise_conv",
             "tm_fully_connected_eval": "fully_connected", "tm_pooling": "pooling", "tm_elementwise": "elementwise",
             "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout", "tm_reduce": "reduce"}
 
@@ -96,9 +101,10 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
                 part.fields["scratch"] = f"(int8_t *)(tm_arena + {conv_scratch})"
             params += layer.param_views()
         else:
-            if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t"):
+            if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t", "tm_conv_16x8_params_t"):
                 off = scratch.get(f"s{layer.index}")
-                layer.fields["scratch"] = f"(int8_t *)(tm_arena + {off})" if off is not None else "0"
+                ctype = "int16_t" if "16x8" in layer.ptype else "int8_t"
+                layer.fields["scratch"] = f"({ctype} *)(tm_arena + {off})" if off is not None else "0"
             call = _call(layer, ptr)
             if layer.ptype:
                 params.append(dict(name=f"l{layer.index}_params", index=layer.index, op=layer.op,

@@ -21,6 +21,7 @@ _SIGNATURES = {
     "tm_conv_scratch_bytes": (4, ctypes.c_size_t),
     "tm_conv_inplace_lag": (10, _I32),
     "tm_conv_pixels_per_step": (0, _I32),
+    "tm_conv_16x8_scratch_bytes": (3, ctypes.c_size_t),
     "tm_depthwise_conv_scratch_bytes": (8, ctypes.c_size_t),
     "tm_depthwise_conv_inplace_lag": (14, _I32),
     "tm_pooling_inplace_lag": (9, _I32),
@@ -63,6 +64,10 @@ def _inplace(name: str, *args: int) -> tuple[int, int] | None:
 
 def conv_scratch(f: dict, has_rq: bool) -> int:
     return max(_each("tm_conv_scratch_bytes", f["k_h"], f["k_w"], f["in_c"], int(has_rq)))
+
+
+def conv_16x8_scratch(f: dict) -> int:
+    return max(_each("tm_conv_16x8_scratch_bytes", f["k_h"], f["k_w"], f["in_c"]))
 
 
 def conv_inplace(f: dict) -> tuple[int, int] | None:

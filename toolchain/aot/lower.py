@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph
 from toolchain.aot.layer import Layer, describe
+from toolchain.aot.lower_16x8 import is_16x8, lower_16x8
 from toolchain.aot.lower_conv import lower_conv, lower_depthwise, lower_fully_connected
 from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lower_pool, lower_quantize,
                                       lower_reshape, lower_sigmoid, lower_softmax)
@@ -37,8 +38,9 @@ def lower_graph(graph: Graph) -> list[Layer]:
         raise AotError(f"model has {len(graph.inputs)} inputs and {len(graph.outputs)} outputs; "
                        "the AOT runtime takes exactly one of each", "use --runtime tflm")
     layers = []
+    wide = is_16x8(graph)
     for op in graph.ops:
-        fn = LOWERINGS.get(op.name)
+        fn = lower_16x8 if wide else LOWERINGS.get(op.name)
         if fn is None:
             raise AotError(f"{describe(op, graph)}: op {op.name} is not supported by the AOT compiler",
                            f"use --runtime tflm, or replace layer {op.index} with one of: "

@@ -84,18 +84,24 @@ def lower_conv(op: Op, graph: Graph) -> Layer:
     inp, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     require_int8(op, graph, [inp, out])
     w = _weights(op, graph, 1, 4)
-    (ih, iw, ic), (oh, ow, oc) = nhwc(op, graph, inp), nhwc(op, graph, out)
-    kh, kw = w.shape[1], w.shape[2]
+    ic, oc = nhwc(op, graph, inp)[2], nhwc(op, graph, out)[2]
     if w.shape[0] != oc or w.shape[3] != ic:
         raise fail(op, graph, f"filter {list(w.shape)} does not match input channels {ic} / output {oc}",
                    "grouped convolutions are not supported; use --runtime tflm")
+    return _conv_layer(op, graph, inp, out, w.data, w.scale)
+
+
+def _conv_layer(op: Op, graph: Graph, inp, out, weights: np.ndarray, w_scale) -> Layer:
+    """A tm_conv_eval layer for filter `weights` [out_c][k_h][k_w][in_c] of per-channel scales `w_scale`."""
+    (ih, iw, ic), (oh, ow, oc) = nhwc(op, graph, inp), nhwc(op, graph, out)
+    kh, kw = weights.shape[1], weights.shape[2]
     win = _window(op, graph, ih, iw, kh, kw, oh, ow)
-    mults, shifts = quant.per_channel_multipliers(inp.sc, w.scale, out.sc, oc)
-    bias, mults, shifts = quant.constant_channels(_bias(op, graph, oc), w.data, inp.zp, mults, shifts, out.zp)
+    mults, shifts = quant.per_channel_multipliers(inp.sc, w_scale, out.sc, oc)
+    bias, mults, shifts = quant.constant_channels(_bias(op, graph, oc), weights, inp.zp, mults, shifts, out.zp)
     layer = Layer(op.index, op.name, "tm_conv_eval", "tm_conv_params_t", inputs=[inp.index], output=out.index)
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw, **win, in_zp=inp.zp)
-    _common(layer, op, graph, inp, out, w.data, bias, 0, mults, shifts, pair_layout)
-    rq = quant.conv_requant_table(quant.folded_bias(bias, w.data, inp.zp, 0), w.data, mults, shifts, out.zp)
+    _common(layer, op, graph, inp, out, weights, bias, 0, mults, shifts, pair_layout)
+    rq = quant.conv_requant_table(quant.folded_bias(bias, weights, inp.zp, 0), weights, mults, shifts, out.zp)
     if rq is not None:  # for the DSP kernel only: other builds drop it (TM_CONV_RQ in kernels/conv.h)
         layer.consts.append(Const(f"l{op.index}_rq", "int32_t", rq, guard="defined(__ARM_FEATURE_DSP)"))
     layer.fields["rq"] = f"TM_CONV_RQ(l{op.index}_rq)" if rq is not None else "0"
@@ -114,6 +120,23 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
     if w.shape[0] != 1 or w.shape[3] != oc or oc % ic:
         raise fail(op, graph, f"filter {list(w.shape)} does not match input channels {ic} / output {oc}")
     win = _window(op, graph, ih, iw, kh, kw, oh, ow)
+    three = kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1
+    if (ic == 1 or (ic == 2 and oc > ic)) and not three:
+        # One input channel: every output channel reads the same taps, so this
+        # is a standard convolution with out_c filters of one channel (the
+        # converter's form of a 1-channel Conv2D). Two, with a multiplier: a
+        # convolution whose filters are zero on the other channel, twice the
+        # multiplies but each pixel's patch gathered once for all out_c
+        # filters (the depthwise kernels' generic path expands every input row
+        # to out_c channels first). Zero taps add nothing, so the sums and the
+        # per-channel requantization are TFLM's depthwise ones: bit-exact, run
+        # by the conv kernels' pixel tiles. (Undilated 3x3 windows keep the
+        # depthwise kernel's paired-row path, faster there: shape sweep rows
+        # "16x16x1, multiplier 8" and "32x32x1, multiplier 3" in docs/benchmarks.md.)
+        filters = np.zeros((oc, kh, kw, ic), np.int8)
+        for c in range(oc):
+            filters[c, :, :, c // (oc // ic)] = w.data[0, :, :, c]
+        return _conv_layer(op, graph, inp, out, filters, w.scale)
     mults, shifts = quant.per_channel_multipliers(inp.sc, w.scale, out.sc, oc)
     layer = Layer(op.index, op.name, "tm_depthwise_conv_eval", "tm_depthwise_conv_params_t",
                   inputs=[inp.index], output=out.index)

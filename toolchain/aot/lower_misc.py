@@ -62,36 +62,43 @@ def _broadcast(op: Op, graph: Graph, a, b, out) -> dict:
 ADD_TABLE_MIN = 256
 
 
-def lower_add_mul(op: Op, graph: Graph) -> Layer:
+def lower_add_mul(op: Op, graph: Graph, wide: bool = False) -> Layer:
+    """ADD or MUL; `wide`: a 16x8 model's int16 one (its tensors checked by the caller), whose ADD keeps
+    15 bits of headroom instead of 20 (TFLM's add prepare), without lookup tables."""
     (a, b), out = _io(op, graph, 2)
-    require_int8(op, graph, [a, b, out])
-    lo, hi = quant.activation_range(op.options.get("fused_activation_function", 0), out.sc, out.zp, f"layer {op.index}")
+    if not wide:
+        require_int8(op, graph, [a, b, out])
+    lo, hi = quant.activation_range(op.options.get("fused_activation_function", 0), out.sc, out.zp, f"layer {op.index}",
+                                    bits=16 if wide else 8)
     fields = _broadcast(op, graph, a, b, out)
     fields.update(in1_zp=a.zp, in2_zp=b.zp, out_zp=out.zp, act_min=lo, act_max=hi)
+    kind = "tm_elementwise_16x8" if wide else "tm_elementwise"
     if op.name == "ADD":
+        left = 15 if wide else 20
         twice_max = 2 * np.float64(max(np.float32(a.sc), np.float32(b.sc)))
         m1, s1 = quant.quantize_multiplier(float(np.float64(a.sc) / twice_max))
         m2, s2 = quant.quantize_multiplier(float(np.float64(b.sc) / twice_max))
-        mo, so = quant.quantize_multiplier(float(twice_max / ((1 << 20) * np.float64(out.sc))))
-        fields.update(in1_mult=m1, in1_shift=s1, in2_mult=m2, in2_shift=s2, left_shift=20, out_mult=mo, out_shift=so)
-        func = "tm_elementwise_add"
+        mo, so = quant.quantize_multiplier(float(twice_max / ((1 << left) * np.float64(out.sc))))
+        fields.update(in1_mult=m1, in1_shift=s1, in2_mult=m2, in2_shift=s2, left_shift=left, out_mult=mo, out_shift=so)
+        func = f"{kind}_add"
         # Lookup tables of each input's rescaled value (2 x 1 KB of flash)
         # when the DSP kernel's table path is exact: output right shift in
         # [1, 22] and a positive multiplier; worth it from a few hundred elements.
-        if fields["contiguous"] and out.size >= ADD_TABLE_MIN and -22 <= so <= -1 and mo > 0:
+        if not wide and fields["contiguous"] and out.size >= ADD_TABLE_MIN and -22 <= so <= -1 and mo > 0:
             consts = [Const(f"l{op.index}_table1", "int32_t", quant.add_input_table(a.zp, m1, s1, 20)),
                       Const(f"l{op.index}_table2", "int32_t", quant.add_input_table(b.zp, m2, s2, 20))]
             fields.update(table1=consts[0].name, table2=consts[1].name)
     else:
         mo, so = quant.quantize_multiplier(float(np.float64(a.sc) * np.float64(b.sc) / np.float64(out.sc)))
         fields.update(in1_mult=0, in1_shift=0, in2_mult=0, in2_shift=0, left_shift=0, out_mult=mo, out_shift=so)
-        func = "tm_elementwise_mul"
+        func = f"{kind}_mul"
     layer = Layer(op.index, op.name, func, "tm_elementwise_params_t", fields=fields,
                   inputs=[a.index, b.index], output=out.index, call="binary")
     if "table1" in fields:
         layer.consts += consts
-    for t in (a.index, b.index):
-        layer.set_inplace(t, kernel_sizes.elementwise_inplace(fields["contiguous"]))
+    if not wide:  # the int8 kernels' answer; the 16x8 ones are not asked, so never in place
+        for t in (a.index, b.index):
+            layer.set_inplace(t, kernel_sizes.elementwise_inplace(fields["contiguous"]))
     return layer
 
 

@@ -30,8 +30,8 @@ def _round_half_away(x: float) -> int:
     return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
 
 
-def activation_range(fused: int, scale: float, zp: int, op_desc: str) -> tuple[int, int]:
-    """Clamp bounds in int8 output units for a fused activation."""
+def activation_range(fused: int, scale: float, zp: int, op_desc: str, bits: int = 8) -> tuple[int, int]:
+    """Clamp bounds in output units (int8, or int16 with bits=16) for a fused activation."""
     name = ACTIVATIONS.get(fused)
     if name is None:
         raise AotError(f"{op_desc}: fused activation {fused} is not supported",
@@ -45,7 +45,7 @@ def activation_range(fused: int, scale: float, zp: int, op_desc: str) -> tuple[i
                            "re-quantize the model, or use --runtime tflm")
         return zp + _round_half_away(x)
 
-    lo, hi = -128, 127
+    lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
     if name == "RELU":
         lo = max(lo, q(0.0))
     elif name == "RELU6":

@@ -12,6 +12,7 @@ import numpy as np
 from toolchain import modelinfo, paths
 from toolchain.audio.config import FrontendConfig, header, to_float
 from toolchain.boards import runtimes
+from toolchain.build.errors import BuildError
 from toolchain.build.sources import ModelSources
 from toolchain.evaluate import io_quant
 
@@ -24,6 +25,10 @@ NET_PREFIX = "tm_audio_net"  # the network's entry points behind the wrapper (fi
 def lut(tflite: Path) -> np.ndarray:
     """int8 network input for each int8 feature, by the float32 arithmetic the host used for its inputs."""
     qin, _ = io_quant(Path(tflite).read_bytes())
+    if np.dtype(qin.dtype) != np.int8:  # the front-end writes its int8 features straight into the input
+        raise BuildError(f"the audio front-end feeds int8 features, and {Path(tflite).name} takes "
+                         f"{np.dtype(qin.dtype).name} input (a 16x8 model?)",
+                         "deploy the int8 model of an audio recipe (--variant int8)")
     return qin.quantize(to_float(np.arange(-128, 128))).astype(np.int8)
 
 

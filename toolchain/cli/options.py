@@ -13,7 +13,7 @@ FORCE = typer.Option(False, "--force", help="Redo the step even when its artifac
 JSON = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table.")
 PRUNE = typer.Option(None, "--prune", help="Target sparsity in [0, 1), e.g. 0.5.")
 DISTILL = typer.Option(None, "--distill/--no-distill", help="Distill into the recipe's student model.")
-QUANTIZE = typer.Option(None, "--quantize", "-q", help="int8, float16 or dynamic (repeatable).")
+QUANTIZE = typer.Option(None, "--quantize", "-q", help="int8, int16x8, float16 or dynamic (repeatable).")
 QAT = typer.Option(None, "--qat/--no-qat", help="Also make an int8 model by quantization-aware training.")
 
 
@@ -23,5 +23,5 @@ def plan(model: str, prune, distill, quantize, qat):
     from toolchain.recipes import load
 
     return Plan.of(load(model), prune=prune, distill=distill, quantize=quantize or None, qat=qat)
-VARIANT = typer.Option(None, "--variant", help="Which model of the last optimize plan to deploy: int8 or qat "
+VARIANT = typer.Option(None, "--variant", help="Which model of the last optimize plan to deploy: int8, qat or int16x8 "
                        "(default: int8 when the plan made one, else qat).")

@@ -1,5 +1,7 @@
 """Post-training quantization to .tflite: full-integer int8 (int8 input and
-output, calibrated on a representative dataset), float16, dynamic range."""
+output, calibrated on a representative dataset), int16x8 (int16 activations,
+int8 weights, int64 biases: the converter's 16x8 mode, calibrated the same
+way, int16 input and output), float16, dynamic range."""
 
 import warnings
 
@@ -37,6 +39,13 @@ def to_tflite(model, mode: str, x_calib: np.ndarray) -> bytes:
         conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
         conv.inference_input_type = tf.int8
         conv.inference_output_type = tf.int8
+    elif mode == "int16x8":
+        conv.representative_dataset = representative(x_calib)
+        conv.target_spec.supported_ops = [tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+        conv.inference_input_type = tf.int16
+        conv.inference_output_type = tf.int16
+        # Per-tensor FULLY_CONNECTED weights: TFLM's CMSIS-NN kernel refuses per-channel 16x8 ones.
+        conv._experimental_disable_per_channel_quantization_for_dense_layers = True
     elif mode == "float16":
         conv.target_spec.supported_types = [tf.float16]
     with warnings.catch_warnings(), quiet_stderr():

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from toolchain.errors import ToolchainError
 from toolchain.paths import RECIPES
 
-QUANT_MODES = ("int8", "float16", "dynamic")
+QUANT_MODES = ("int8", "int16x8", "float16", "dynamic")
 
 # table -> {key: (type, default)}; None default means required
 SCHEMA: dict[str, dict[str, tuple[type | tuple, Any]]] = {

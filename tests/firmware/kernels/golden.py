@@ -1,5 +1,5 @@
 """Per-op golden tables for the kernel tests (STYLE.md rule 3): small
-single-op int8 models (tests/aot/random_models), each lowered by the AOT
+single-op int8 and 16x8 models (tests/aot/random_models), each lowered by the AOT
 generator to its kernel call and constant parameters, with random inputs and
 the outputs of the TFLM host interpreter (the `tflite_micro` package),
 written to testdata/<kernel>_cases.h. golden_test.c runs every table against
@@ -30,10 +30,19 @@ TABLES = {
     "quantize": ([random_models.quantize], {"QUANTIZE"}),
     "layout": ([random_models.pad, random_models.concat], {"PAD", "CONCATENATION"}),
     "reduce": ([random_models.mean], {"MEAN"}),
+    "conv_16x8": ([random_models.conv_16x8], {"CONV_2D"}),
+    "depthwise_conv_16x8": ([random_models.depthwise_16x8], {"DEPTHWISE_CONV_2D"}),
+    "fully_connected_16x8": ([random_models.fully_connected_16x8], {"FULLY_CONNECTED"}),
+    "pooling_16x8": ([random_models.pool_16x8], {"AVERAGE_POOL_2D", "MAX_POOL_2D"}),
+    "softmax_16x8": ([random_models.softmax_16x8], {"SOFTMAX"}),
+    "reduce_16x8": ([random_models.mean_16x8], {"MEAN"}),
+    "elementwise_16x8": ([random_models.add_mul_16x8], {"ADD", "MUL"}),
+    "quantize_16x8": ([random_models.quantize_16x8], {"QUANTIZE", "DEQUANTIZE"}),
 }
 CASES_PER_TABLE = 6
 MORE_CASES = {"depthwise_conv": 16}  # the DSP depthwise kernel's paths: any window, 3x3 odd channels/multipliers
 MAX_CASE_BYTES = 1500      # constants + inputs + outputs: keeps the tables small
+MORE_BYTES = {"softmax_16x8": 3000}  # its two 1026-byte tables
 SAMPLES = 2
 SCRATCH_BYTES = 4096       # golden_test.c's shared scratch buffer
 SEED = 20261130
@@ -53,11 +62,14 @@ def _bytes(arr: np.ndarray) -> str:
     return ", ".join(str(b) for b in np.ascontiguousarray(arr).tobytes()) or "0"
 
 
-def _case(name: str, model: bytes, ops: set, rng: np.random.Generator) -> tuple[str, str, str] | None:
-    """(op, C text of one case: params, constants, run function, data, table entry), or None if unusable."""
+def _case(name: str, model: bytes, ops: set, rng: np.random.Generator, kernel: str) -> tuple[str, str, str] | None:
+    """(op, C text of one case: params, constants, run function, data, table entry), or None if unusable
+    (a layer the lowering gives another kernel, e.g. a 1-channel depthwise run as a convolution, included)."""
     graph = read_tflite_bytes(model)
     layers = [l for l in lower_graph(graph) if l.call != "alias"]
     if len(layers) != 1 or layers[0].op not in ops or layers[0].scratch > SCRATCH_BYTES:
+        return None
+    if not layers[0].func.startswith(f"tm_{kernel}_") or ("16x8" in layers[0].func) != kernel.endswith("16x8"):
         return None
     layer = layers[0]
     inputs = c_runner.random_inputs(model, SAMPLES, rng)
@@ -65,7 +77,7 @@ def _case(name: str, model: bytes, ops: set, rng: np.random.Generator) -> tuple[
     if expected is None or len(np.unique(expected.view(np.uint8))) < 3:  # no degenerate (clamped) outputs
         return None
     size = sum(c.values.nbytes for c in layer.consts) + inputs.nbytes + expected.nbytes
-    if size > MAX_CASE_BYTES:
+    if size > MORE_BYTES.get(kernel, MAX_CASE_BYTES):
         return None
     p = f"g_{name}"
     lines = []
@@ -88,8 +100,9 @@ def _case(name: str, model: bytes, ops: set, rng: np.random.Generator) -> tuple[
                      f"{{{_values(tensor.data, ctype)}}};")
         args.append(f"{p}_c{t}")
     fields = {k: re.sub(r"\w+", lambda m: rename.get(m.group(0), m.group(0)), str(v)) for k, v in layer.fields.items()}
-    if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t"):
-        fields["scratch"] = "golden_scratch" if layer.scratch else "0"
+    if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t", "tm_conv_16x8_params_t"):
+        cast = "(int16_t *)" if "16x8" in layer.ptype else ""
+        fields["scratch"] = f"{cast}golden_scratch" if layer.scratch else "0"
     lines.append(f"static const {layer.ptype} {p}_params = {{")
     lines += [f"    .{k} = {v}," for k, v in fields.items()]
     lines.append("};")
@@ -115,7 +128,7 @@ def table(kernel: str) -> str:
     for attempt in range(2000):
         if len(entries) == quota * len(ops):
             break
-        made = _case(f"{kernel}_{attempt}", gens[attempt % len(gens)](rng), ops, rng)
+        made = _case(f"{kernel}_{attempt}", gens[attempt % len(gens)](rng), ops, rng, kernel)
         if made and per_op[made[0]] < quota:
             per_op[made[0]] += 1
             bodies.append(made[1])

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+// Portable CONV_2D 16x8: the reference loops.
+#include "kernels/conv_16x8.h"
+
+#include "reference/conv_16x8.h"
+
+void tm_conv_16x8_eval(const tm_conv_16x8_params_t *p, const int16_t *in, int16_t *out) { tm_ref_conv_16x8(p, in, out); }

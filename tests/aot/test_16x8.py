@@ -1,0 +1,91 @@
+"""16x8 models (int16 activations, int8 weights, int64 biases) through the AOT compiler: random
+single-op models bit-exact with the TFLM host interpreter (portable kernels on the host, DSP twins on
+Cortex-M4F in QEMU), and the refusals: an op without a 16x8 kernel, an int16 tensor with a zero point."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from tests.aot import c_runner, random_models
+from tests.aot.tflite_builder import ModelBuilder
+from toolchain.aot.errors import AotError
+from toolchain.aot.lower import lower_graph
+from toolchain.aot.reader import read_tflite_bytes
+
+PER_KIND = 12
+
+
+def _cases(seed: int, per_kind: int = PER_KIND) -> list:
+    rng = np.random.default_rng(seed)
+    cases = []
+    for kind, gen in random_models.GENERATORS_16X8.items():
+        for i in range(per_kind):
+            case = c_runner.make_case(f"{kind}_{seed}_{i}", gen(rng), 3, rng)
+            if case is not None:
+                cases.append(case)
+    assert len(cases) >= 0.9 * per_kind * len(random_models.GENERATORS_16X8)  # TFLM accepted nearly all
+    return cases
+
+
+def _check(result, n):
+    assert f"passed {n} of {n}" in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]
+    assert result.returncode == 0
+
+
+def test_16x8_bitexact_host(tmp_path):
+    cases = _cases(seed=1608)
+    _check(c_runner.run(c_runner.build_host(cases, tmp_path)), len(cases))
+
+
+@pytest.mark.qemu
+@pytest.mark.skipif(not (shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc")),
+                    reason="qemu-system-arm / arm-none-eabi-gcc not installed")
+@pytest.mark.parametrize("kernels", ["dsp", "portable"])
+def test_16x8_bitexact_on_cortex_m4(kernels, tmp_path):
+    cases = _cases(seed=1609 if kernels == "dsp" else 1610, per_kind=PER_KIND if kernels == "dsp" else 4)
+    _check(c_runner.run(c_runner.build_qemu(cases, tmp_path, kernels=kernels), qemu=True), len(cases))
+
+
+def test_fully_connected_multiplier_is_the_double_product_with_a_bias(tmp_path):
+    """The sine recipe's first 16x8 layer: float32(in * w) / out and double(in) * double(w) / out round to
+    Q15 multipliers one apart; TFLM (with a bias) takes the double one."""
+    mb = ModelBuilder()
+    x = mb.tensor([1, 1], "int16", 0.00019118016643915325, 0)
+    w = [75, -60, 105, -123, -33, -98, 0, 127, -10, -20, 88, 1, -13, -9, -111, -27]
+    wt = mb.tensor([16, 1], "int8", [0.0037961762864142656], [0], np.array(w).reshape(16, 1))
+    bias = [-1008453, 0, -1055880, 0, 0, 0, 0, 336170, -158476, 0, -1128324, -158077, -82698, 0, 0, 1778387]
+    b = mb.tensor([16], "int64", [0.00019118016643915325 * 0.0037961762864142656], [0], np.array(bias))
+    y = mb.tensor([1, 16], "int16", 9.961650357581675e-05, 0)
+    mb.op("FULLY_CONNECTED", [x, wt, b], [y], fused_activation_function=1)
+    inputs = np.arange(-32768, 32768, 97, dtype=np.int16).reshape(-1, 1, 1)
+    model = mb.build([x], [y])
+    case = c_runner.Case("sine_layer0", model, inputs, c_runner.tflm_outputs(model, inputs))
+    _check(c_runner.run(c_runner.build_host([case], tmp_path)), 1)
+
+
+def _concat_16x8() -> bytes:
+    mb = ModelBuilder()
+    a, b = mb.tensor([1, 4], "int16", 1e-3, 0), mb.tensor([1, 4], "int16", 1e-3, 0)
+    y = mb.tensor([1, 8], "int16", 1e-3, 0)
+    mb.op("CONCATENATION", [a, b], [y], axis=1, fused_activation_function=0)
+    return mb.build([a], [y])
+
+
+def test_op_without_a_16x8_kernel_is_refused_naming_op_layer_and_runtime():
+    with pytest.raises(AotError) as err:
+        lower_graph(read_tflite_bytes(_concat_16x8()))
+    text = str(err.value)
+    assert "layer 0 (CONCATENATION" in text and "no 16x8 kernel" in text and "--runtime tflm" in text
+    assert "\n" not in text
+
+
+def test_int16_zero_point_is_refused_in_one_line():
+    mb = ModelBuilder()
+    x, y = mb.tensor([1, 4, 4, 2], "int16", 1e-3, 5), mb.tensor([1, 2, 2, 2], "int16", 1e-3, 5)
+    mb.op("MAX_POOL_2D", [x], [y], padding=1, stride_w=2, stride_h=2, filter_width=2, filter_height=2,
+          fused_activation_function=0)
+    with pytest.raises(AotError) as err:
+        lower_graph(read_tflite_bytes(mb.build([x], [y])))
+    text = str(err.value)
+    assert "zero point 5" in text and "--quantize int16x8" in text and "\n" not in text

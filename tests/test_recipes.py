@@ -6,8 +6,8 @@ from toolchain import recipes
 from toolchain.recipes.data import load
 
 
-# the keywords recipe synthesises and featurises a speech data set: seconds, not milliseconds
-HEAVY_DATA = ("keywords",)
+# the keywords and wakeword recipes synthesise and featurise speech data set: seconds, not milliseconds
+HEAVY_DATA = ("keywords", "wakeword")
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in HEAVY_DATA else n

@@ -296,6 +296,29 @@ static void tm_harness_infer(const char *args) {
   tm_harness_results();
 }
 
+// One inference on the loaded input, for `validate%`; its results are those of `results%` after it.
+static int tm_harness_invoke_loaded(void) {
+  const tm_model_info_t *m = tm_model_info();
+  memcpy(tm_harness_work, tm_harness_input, m->input_bytes);
+  int status = tm_model_invoke(tm_harness_work, tm_harness_output);
+  tm_harness_have_results = status == 0;
+  return status;
+}
+
+static void tm_harness_validate_command(const char *args) {
+  if (!tm_harness_validate) {
+    tm_harness_error("validate: this firmware is not a validation build (toolchain validate builds one)");
+  } else if (tm_harness_init_error) {
+    tm_harness_error(tm_harness_init_error);
+  } else if (!tm_harness_expected || tm_harness_loaded != tm_model_info()->input_bytes) {
+    tm_harness_error("validate: load an input first: db load N% and its data");
+  } else {
+    tm_harness_have_results = 0;
+    tm_harness_validate(args, tm_harness_invoke_loaded);
+    if (tm_harness_have_results) tm_harness_results();
+  }
+}
+
 static int tm_harness_is(const char *line, const char *cmd, const char **args) {
   size_t n = strlen(cmd);
   if (strncmp(line, cmd, n) != 0) return 0;
@@ -355,6 +378,8 @@ static void tm_harness_dispatch(const char *line) {
     tm_stats_command(args);
   } else if (tm_harness_is(line, "stream", &args)) {
     tm_harness_stream_command(args);
+  } else if (tm_harness_is(line, "validate", &args)) {
+    tm_harness_validate_command(args);
   } else if (tm_harness_is(line, "calib", &args)) {
     tm_harness_calib(args);
   } else {

@@ -19,6 +19,8 @@
 //   stats%         m-stats-...-[...] field statistics; stats reset% clears them (tm_stats.h)
 //   stream ...%    streaming keyword detection over loaded pieces of PCM (audio models;
 //                  firmware/frontend/tm_stream_command.c)
+//   validate%      validation builds: one inference, every layer's output sent back
+//   validate file PATH%  the same, the outputs written to a host file (tm_validate.c)
 // The boot banner is m-boot-[<board>,<model>,<hash>]. Every reply ends with
 // m-ready; errors are e-[<reason>] and the loop keeps serving.
 #ifndef FIRMWARE_HARNESS_TM_HARNESS_H_
@@ -34,6 +36,11 @@ extern "C" {
 // Optional, linked with audio models: `stream begin <begin>%` when `begin` is
 // not NULL, else `stream%` over the `bytes` of loaded input.
 void tm_harness_stream(const char *begin, const uint8_t *input, size_t bytes) __attribute__((weak));
+
+// Linked in validation builds (-DTM_VALIDATE, tm_validate.c): serves `validate%`
+// (`args` is "" or "file PATH"), running `invoke` once on the loaded input; a
+// non-zero return of `invoke` is the runtime's error.
+void tm_harness_validate(const char *args, int (*invoke)(void)) __attribute__((weak));
 
 // Prints the boot banner, then serves commands forever.
 void tm_harness_run(void);

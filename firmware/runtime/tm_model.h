@@ -52,6 +52,11 @@ int tm_model_invoke(const void *input, void *output);
 // -DTM_PROFILE; the harness implements it (ticks per layer).
 void tm_profile_layer_done(int index);
 
+// Called by the runtime after layer `index` (the .tflite operator index) with
+// its whole output, `bytes` long, in validation builds only (`toolchain
+// validate`); the harness sends it to the host (firmware/harness/tm_validate.c).
+void tm_validate_layer_done(int index, const void *output, size_t bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -83,8 +83,8 @@ def _io_view(t) -> dict:
 
 
 def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: str, source: str,
-           model_bytes: bytes, profile: bool = False) -> dict[str, str]:
-    """{"model.h": text, "model.c": text}."""
+           model_bytes: bytes, profile: bool = False, validate: bool = False) -> dict[str, str]:
+    """{"model.h": text, "model.c": text}. `validate`: each layer's output is handed to tm_validate_layer_done."""
     ptr = _Pointers(graph, mem, plan)
     scratch = {b.key: b.offset for b in plan.buffers if b.key.startswith("s")}
     views, params, consts, headers = [], [], [], set()
@@ -109,7 +109,9 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
             if layer.ptype:
                 params.append(dict(name=f"l{layer.index}_params", index=layer.index, op=layer.op,
                                    ptype=layer.ptype, fields=layer.fields, macs=layer.macs))
-        views.append(dict(call=call, done=[p.index for p in parts]))
+        outs = [dict(index=p.index, ptr=ptr(p.output), bytes=graph.tensors[p.output].nbytes)
+                for p in parts] if validate else []
+        views.append(dict(call=call, done=[p.index for p in parts], outs=outs))
     names = [op for _, op in sorted((p.index, p.op) for l in layers for p in (getattr(l, "parts", None) or [l]))]
     params.sort(key=lambda v: v["index"])
     g_in, g_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]

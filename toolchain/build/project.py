@@ -28,6 +28,8 @@ PORTS = {"qemu-mps2": ("qemu_mps2", "qemu_mps2.ld")}
 STACK_BYTES = 0x10000
 REAL_PORT = "arduino"
 CHANGED_MARK = ".sources-changed"  # touched whenever sync changes a file: a build older than it is stale
+# bytes per m-hex- line when a validation build sends layer outputs over the link (TM_VALIDATE_HEX_BYTES)
+VALIDATE_HEX_BYTES = 64
 
 
 def port_for(board: Board) -> tuple[str, str]:

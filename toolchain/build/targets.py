@@ -16,19 +16,22 @@ BUILDERS = {"qemu": qemu.build, "platformio": platformio.build, "linux": linux.b
 
 
 def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, profile: bool = False,
-          tflm_dir: Path | None = None, kernels: str | None = None, variant: str | None = None) -> Firmware:
+          tflm_dir: Path | None = None, kernels: str | None = None, variant: str | None = None,
+          validate: bool = False) -> Firmware:
     """`tflm_dir`/`kernels` matter to the tflm runtime only: the TFLM tree (else TOOLCHAIN_TFLM_DIR) and its
     kernel set (cmsis-nn or reference; default: cmsis-nn on cores with the DSP extension). `variant`: which
-    model of the last optimize plan to deploy (default: its int8)."""
+    model of the last optimize plan to deploy (default: its int8). `validate`: the validation firmware
+    (`toolchain validate`), in its own project folder, that returns every layer's output."""
     board = boards.load(board_id)
     runtime = runtimes.for_board(board, runtime)
     if kernels is not None and kernels not in tflm_library.KERNELS:
         raise BuildError(f"unknown kernel set '{kernels}'", f"use one of: {', '.join(tflm_library.KERNELS)}")
     prepared = prepare(model_ref, board.id, seed, variant)
     fw = BUILDERS[target_kind(board)](board, prepared, runtime=runtime, profile=profile, tflm_dir=tflm_dir,
-                                      kernels=kernels)
+                                      kernels=kernels, validate=validate)
     fw.prepared = prepared
-    record(fw)
+    if not validate:  # the manifest's firmware is the one bench measures
+        record(fw)
     return fw
 
 

@@ -77,6 +77,15 @@ class Inference:
 
 
 @dataclass
+class LayerOutputs:
+    """What a validation build sent back for one input (`validate%`)."""
+    tensors: dict[int, bytes]  # layer index -> its output, length and checksum verified
+    announced: list[int]       # layer indices the device announced, in the order they ran
+    error: str | None = None   # why the transfer stopped before the end (the link dropped, bytes lost)
+    how: str = "hex"           # "file": written by semihosting to a host file, "hex": m-hex- lines
+
+
+@dataclass
 class StreamPiece:
     detections: list[tuple[int, int, int]]  # (frame, class, score) of each detection in the piece
     frames: int  # counted from `stream begin`
@@ -332,6 +341,95 @@ class DeviceClient:
             raise Fault("the device streamed other audio bytes than sent (bytes lost on the way)")
         self.loads[how] += 1
         return StreamPiece(hits, frames, inferences, fe, net, out_check)
+
+    @property
+    def outputs_by_file(self) -> bool:
+        """Whether a validation build will write layer outputs to a host file (QEMU semihosting on this
+        machine) rather than send them over the link."""
+        return bool(self.info and self.info.file_load and self.transport.fast and not self._file_failed)
+
+    def layer_outputs(self, load: bytes, reply_bytes: int) -> LayerOutputs:
+        """Load `load`, run `validate%` and collect every layer's output as it arrives; `reply_bytes`: what the
+        reply will put on the link (its deadline allows for them). A fault before the device starts answering
+        is raised (the caller may retry); one during the transfer ends it, and what arrived whole is returned
+        with the reason in `error`."""
+        lines, how = self._load_commands(load)
+        by_file = self.outputs_by_file
+        out_file = Path(self._file_dir.name) / "layers.bin" if by_file and self._file_dir else None
+        if by_file and out_file is None:
+            self._file_dir = tempfile.TemporaryDirectory(prefix="tm-harness-")
+            out_file = Path(self._file_dir.name) / "layers.bin"
+        if out_file is not None:
+            out_file.unlink(missing_ok=True)
+        cmds = [f"db load {len(load)}", *lines]
+        final = f"validate file {out_file}" if out_file else "validate"
+        payload = b"".join(c.encode() + b"%" for c in [*cmds, final])
+        back = reply_bytes + 16 * (self.info.output_count if self.info else 1)
+        budget = self.budget(len(payload), back, inferences=1)
+        started = time.monotonic()
+        deadline = started + budget
+        try:
+            self.transport.write(payload)
+            replies = []
+            for cmd in cmds:
+                got = []
+                while (line := self._readline(deadline, budget)) != protocol.READY:
+                    got.append(line)
+                replies.append(protocol.parse_reply(got))
+        except TransportError as e:
+            raise LinkLost(f"link lost ({e.message})") from e
+        if self._file_refused(cmds, replies, how):
+            self._drain(0.2)  # the validate command's answer to a load that failed
+            return self.layer_outputs(load, reply_bytes)
+        if how:
+            self.loads[how] += 1
+        result = self._collect(deadline, budget, out_file)
+        if result.error is None:  # an upper bound (the outputs' transfer is in it): what deadlines need
+            self.infer_s = time.monotonic() - started
+        if out_file is not None and result.error and "validate file" in result.error:
+            # a QEMU on another machine cannot write our file: the serial link carries the outputs from now on
+            log.info("the device cannot write %s (%s); outputs come as hex lines", out_file, result.error)
+            self._file_failed = True
+            self._drain(0.2)
+            return self.layer_outputs(load, reply_bytes)
+        return result
+
+    def _collect(self, deadline: float, budget: float, out_file: Path | None) -> LayerOutputs:
+        heads: list[tuple[int, int, int]] = []
+        chunks: dict[int, bytearray] = {}
+        result = LayerOutputs({}, [], how="file" if out_file else "hex")
+        try:
+            while (line := self._readline(deadline, budget)) != protocol.READY:
+                r = protocol.parse_reply([line])
+                if r.boot is not None:
+                    raise Fault("device reset during validate (boot banner)")
+                if r.errors:
+                    raise Fault(f"device refused validate: {r.errors[0]}")
+                if r.garbage:
+                    raise Fault(f"garbage on the line: {r.garbage[0][:40]!r}")
+                if "tensor" in r.fields:
+                    heads.append(protocol.tensor_header(r.fields["tensor"]))
+                    result.announced.append(heads[-1][0])
+                    chunks[heads[-1][0]] = bytearray()
+                elif "hex" in r.fields and heads:
+                    chunks[heads[-1][0]] += bytes.fromhex(r.fields["hex"])
+        except (Fault, ValueError) as e:
+            result.error = str(e)
+        except TransportError as e:
+            result.error = f"link lost ({e.message})"
+        if out_file is not None:
+            data = out_file.read_bytes() if out_file.exists() else b""
+            at = 0
+            for index, n, _ in heads:
+                chunks[index] = bytearray(data[at:at + n])
+                at += n
+        for index, n, check in heads:
+            got = bytes(chunks.get(index, b""))
+            if len(got) == n and protocol.fletcher16(got) == check:
+                result.tensors[index] = got
+            elif result.error is None:
+                result.error = f"layer {index}'s output arrived damaged ({len(got)} of {n} bytes, or a bad checksum)"
+        return result
 
     def run_sample(self, data: bytes, runs: int = 1, warmups: int = 0, timeout: float | None = None) -> Inference:
         """Load `data` and infer, as one unit of work that is retried after a fault."""

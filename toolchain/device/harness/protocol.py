@@ -6,6 +6,10 @@ A reply is every line before `m-ready`. Lines look like `m-<key>-[<body>]`,
 
 `m-info-link-[124,file]` says what the device takes beyond the MLPerf runner's
 31-byte `db` lines: longer lines, and `db file PATH%` (QEMU semihosting).
+
+A validation build answers `validate%` with, per layer, `m-tensor-[index,bytes,
+fletcher16]` and the bytes as `m-hex-[...]` lines (or appended to the host file
+of `validate file PATH%`), then `m-validate-[layers,bytes]`.
 """
 
 import re
@@ -44,6 +48,12 @@ def parse_reply(lines: list[str]) -> Reply:
         else:
             r.garbage.append(line)
     return r
+
+
+def tensor_header(body: str) -> tuple[int, int, int]:
+    """`m-tensor-[3,512,4660]` body -> (layer index, bytes, Fletcher-16); ValueError when malformed."""
+    index, nbytes, check = ints(body)
+    return index, nbytes, check
 
 
 def floats(body: str) -> list[float]:

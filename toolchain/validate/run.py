@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from toolchain import boards, build, manifest, modelinfo, pipeline
+from toolchain import aot, boards, build, manifest, modelinfo, pipeline
 from toolchain.audio import features, frontend_of
 from toolchain.bench.run import device_session, reference_data
 from toolchain.boards import Board, runtimes
@@ -148,9 +148,7 @@ def announce(client, layers: list[LayerInfo], total: int, samples: int) -> None:
 def check_ram(board: Board, p, runtime: str, layers: list[LayerInfo]) -> None:
     """Refuse, before anything is built, a model whose validation firmware cannot fit: AOT keeps every layer's
     output whole there (no streamed chains), which may need a larger arena than its normal build."""
-    if runtime == "aot":
-        from toolchain import aot
-
+    if runtimes.named(runtime).ahead_of_time:
         with tempfile.TemporaryDirectory() as d:
             arena = aot.compile_tflite(p.tflite, d, validate_layers=True).arena_bytes
     else:

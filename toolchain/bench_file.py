@@ -115,6 +115,8 @@ class BenchResult(TypedDict, total=False):
     faults: list[str]               # link faults the harness recovered from
     streaming: dict                 # how the inputs went in and how fast
     audio: dict                     # audio models: the front-end and the network apart
+    estimate: dict                  # QEMU: cycles, ms, uJ and battery life from the cycle model (bench/estimates.py)
+    estimate_note: str              # why there is no estimate
     compare: dict                   # bench.json after `bench --compare`: the side-by-side table
     estimate: Estimate              # QEMU with the cycle model: cycles, ms, uJ, battery life (estimates)
     estimate_note: str              # why there is no estimate, in one line

@@ -89,7 +89,7 @@ def resolve(ref: str) -> Path:
     close = difflib.get_close_matches(ref, names, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     raise RecipeError(
-        f"unknown model '{ref}': not a recipe name, a recipe folder or a .tflite file",
+        f"unknown model '{ref}': not a recipe name, a recipe folder, a .tflite or an .onnx file",
         f"{hint}recipes: {', '.join(names)}",
     )
 

@@ -93,18 +93,22 @@ def _acc32(rows: np.ndarray, bias: np.ndarray) -> int:
 
 
 def _rq16(layer: Layer, i: int, mults: list, shifts: list, acc32: int) -> int:
-    """The DSP twins' folded requantization (acc32 only): per channel {Q15 multiplier, total = 15 - shift,
-    2^(total-1) as low and high words}, as reference/requantize_16x8.h computes them; returns acc32,
-    cleared when a shift leaves total outside [1, 62]."""
+    """The DSP twins' folded requantization (acc32 only): per channel {multiplier, shift, rounding constant
+    low and high words} for kernels/dsp/dot_16x8.h's tm_dsp_requantize_rq16, which computes
+    reference/requantize_16x8.h's (acc * Q15 multiplier + 2^(total-1)) >> total with total = 15 - shift.
+    Where total <= 32 the multiplier and the constant are scaled by 2^(32-total), so the SMLAL's high word
+    is the result (shift 0). Returns acc32, cleared when total is outside [1, 62] or the scaled multiplier
+    does not fit int32."""
     rows = []
     for m, s in zip(mults, shifts):
         total = 15 - s
-        if not 1 <= total <= 62:
+        reduced = (m + (1 << 15)) >> 16 if m < 0x7FFF0000 else 0x7FFF
+        scale = max(32 - total, 0)
+        if not 1 <= total <= 62 or reduced << scale >= 1 << 31:
             acc32 = 0
             break
-        reduced = (m + (1 << 15)) >> 16 if m < 0x7FFF0000 else 0x7FFF
-        r = 1 << (total - 1)
-        rows.append([reduced, total, (r & 0xFFFFFFFF) - ((r & 0x80000000) << 1), r >> 32])
+        r = 1 << (total - 1 + scale)
+        rows.append([reduced << scale, total - 32 + scale, (r & 0xFFFFFFFF) - ((r & 0x80000000) << 1), r >> 32])
     if acc32:
         layer.consts.append(Const(f"l{i}_rq16", "int32_t", np.array(rows, np.int64).reshape(-1),
                                   guard="defined(__ARM_FEATURE_DSP)"))

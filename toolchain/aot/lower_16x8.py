@@ -131,11 +131,8 @@ def lower_fully_connected_16x8(op: Op, graph: Graph) -> Layer:
     if len(np.atleast_1d(w.scale)) != 1:
         raise fail(op, graph, "per-channel FULLY_CONNECTED weights in a 16x8 model (TFLM's CMSIS-NN refuses them "
                    "too)", "re-quantize with --quantize int16x8, which keeps dense weights per tensor")
-    # TFLM's FULLY_CONNECTED prepare multiplies the scales in double (with or
-    # without a bias), where the int8 generator's fc_multipliers takes their
-    # float32 product: the two can round to Q15 multipliers one apart (the
-    # sine model's first layer does).
-    mult, shift = quant.quantize_multiplier(float(np.float64(inp.sc) * np.float64(w.scale[0]) / np.float64(out.sc)))
+    mults, shifts = quant.fc_multipliers(inp.sc, w.scale, out.sc, 1)
+    mult, shift = mults[0], shifts[0]
     lo, hi = _range(op, out)
     row = (in_depth + 3) // 4 * 4
     i = op.index

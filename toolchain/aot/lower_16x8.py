@@ -3,6 +3,8 @@ int64 biases: the converter's 16x8 mode) to the *_16x8 kernels. An op without
 a 16x8 kernel here is refused, naming the op, the layer and TFLM, whose
 reference kernels run 16x8."""
 
+import math
+
 import numpy as np
 
 from toolchain.aot import kernel_sizes, lut_16x8, quant
@@ -11,6 +13,8 @@ from toolchain.aot.graph import Graph, Op, Tensor
 from toolchain.aot.layer import Const, Layer, c_float, describe, fail, nhwc, same_or_valid
 from toolchain.aot.lower_misc import lower_add_mul, lower_reshape
 from toolchain.aot.lower_reduce import lower_mean
+
+F32 = np.float32
 
 
 def is_16x8(graph: Graph) -> bool:
@@ -228,6 +232,38 @@ def lower_softmax_16x8(op: Op, graph: Graph) -> Layer:
     return layer
 
 
+def _sigmoid_rescale(op: Op, graph: Graph, scale: float) -> tuple[int, int]:
+    """TFLM's int16 LOGISTIC/TANH prepare: the input rescale to 1/(3 * 4096) units as (multiplier,
+    shift). A power-of-two scale whose shift lands at 0 (or 1 for TANH) is 3 << shift; any other scale is
+    the double scale * 3 * 4096 doubled until it passes 32767 / 2, truncated."""
+    log2 = F32(math.log(F32(scale))) * (F32(1) / F32(math.log(F32(2))))
+    rounded = F32(math.floor(abs(float(log2)) + 0.5) * (1 if log2 >= 0 else -1))
+    shift = 12 + int(rounded)
+    if abs(float(log2 - rounded)) < 1e-3 and shift in ((0, 1) if op.name == "TANH" else (0,)):
+        return 3 << shift, 0
+    mult, shift = float(np.float32(scale)) * 4096.0 * 3.0, 0
+    while mult <= 32767.0 / 2.0 and shift <= 30:
+        shift, mult = shift + 1, mult * 2.0
+    if int(mult) > 32767:
+        raise fail(op, graph, f"input scale {scale} is too large for the 16x8 {op.name} table")
+    return int(mult), shift
+
+
+def lower_sigmoid_16x8(op: Op, graph: Graph) -> Layer:
+    inp, out = _io(op, graph)
+    if inp.size != out.size:
+        raise fail(op, graph, f"input {list(inp.shape)} and output {list(out.shape)} differ")
+    if abs(out.sc - 1 / 32768) > 0.001 / 32768:
+        raise fail(op, graph, f"output scale {out.sc} is not 1/32768, the 16x8 {op.name} output scale")
+    mult, shift = _sigmoid_rescale(op, graph, inp.sc)
+    i, kind = op.index, "logistic" if op.name == "LOGISTIC" else "tanh"
+    layer = Layer(i, op.name, f"tm_{kind}_16x8_eval", f"tm_{kind}_16x8_params_t", inputs=[inp.index],
+                  output=out.index)
+    layer.consts.append(Const(f"l{i}_sigmoid", "uint16_t", lut_16x8.sigmoid_q16().astype(np.uint16)))
+    layer.fields.update(size=inp.size, mult=mult, shift=shift, table=f"l{i}_sigmoid")
+    return layer
+
+
 def lower_mean_16x8(op: Op, graph: Graph) -> Layer:
     _io(op, graph)
     return lower_mean(op, graph, wide=True)
@@ -268,7 +304,7 @@ def lower_quantize_16x8(op: Op, graph: Graph) -> Layer:
 LOWERINGS_16X8 = {
     "QUANTIZE": lower_quantize_16x8, "DEQUANTIZE": lower_quantize_16x8,
     "ADD": lower_add_mul_16x8, "MUL": lower_add_mul_16x8, "MEAN": lower_mean_16x8,
-    "SOFTMAX": lower_softmax_16x8,
+    "SOFTMAX": lower_softmax_16x8, "LOGISTIC": lower_sigmoid_16x8, "TANH": lower_sigmoid_16x8,
     "FULLY_CONNECTED": lower_fully_connected_16x8, "CONV_2D": lower_conv_16x8,
     "DEPTHWISE_CONV_2D": lower_depthwise_16x8, "AVERAGE_POOL_2D": lower_pool_16x8, "MAX_POOL_2D": lower_pool_16x8,
     "RESHAPE": lower_reshape, "SQUEEZE": lower_reshape, "EXPAND_DIMS": lower_reshape,

@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
-              qemu-user-static g++-aarch64-linux-gnu python3-venv espeak-ng gcc)
+              qemu-user-static g++-aarch64-linux-gnu python3-venv espeak-ng gcc
+              flite)  # flite: the held-out voices of scripts/heldout_keywords.py and bench --stream --voices heldout
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 

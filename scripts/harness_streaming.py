@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from toolchain import boards, build  # noqa: E402
+from toolchain import harness_protocol as table  # noqa: E402
 from toolchain.device.emulate import Emulator  # noqa: E402
 from toolchain.device.harness import protocol  # noqa: E402
 from toolchain.device.harness.client import DeviceClient  # noqa: E402
@@ -38,7 +39,7 @@ def ways(info) -> list[str]:
 def use(client: DeviceClient, way: str) -> None:
     """Force one way of loading on the client."""
     client.transport.fast = way != "hex31"
-    client._file_failed = way != "file"
+    client.use_files = way == "file"
 
 
 def measure(elf: Path, samples: int, seed: int = 0) -> list[dict]:
@@ -54,8 +55,8 @@ def measure(elf: Path, samples: int, seed: int = 0) -> list[dict]:
             use(client, way)
             t0 = time.monotonic()
             for d in data:
-                lines, _ = client._load_commands(d)
-                replies = client.batch([f"db load {len(d)}", *lines])
+                lines, _ = client.load_commands(d)
+                replies = client.batch([table.line("db load", len(d)), *lines])
                 assert not any(r.errors for r in replies), [r.errors for r in replies if r.errors][:1]
             load_s = time.monotonic() - t0
             t0 = time.monotonic()

@@ -44,6 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from toolchain import bench_file, paths  # noqa: E402
+from toolchain.harness_protocol import LIMITS as L  # noqa: E402
 
 MODELS = ["kws_ref_model", "pretrainedResnet_quant", "vww_96_int8", "ad01_int8"]
 EXPORT_EVERY = 20
@@ -211,18 +212,19 @@ def campaign_models(cases: int, jobs: int, start: int = 0) -> dict:
 
 
 def malformed(rng: random.Random, input_bytes: int) -> bytes:
-    """One malformed command, ended with `%`."""
+    """One malformed command, ended with `%`; just past the protocol's limits where it has some."""
     kind = rng.randrange(10)
     if kind == 0:
         body = bytes(rng.randrange(256) for _ in range(rng.randint(1, 80))).replace(b"%", b"")
     elif kind == 1:
-        body = b"x" * rng.randint(257, 2000)
+        body = b"x" * rng.randint(L.harness_line_max + 1, 2000)
     elif kind == 2:
         body = f"db load {rng.choice([-1, 0, 1, input_bytes - 1, input_bytes + 1, 2**31, 10**12])}".encode()
     elif kind == 3:
         body = b"db " + bytes(rng.choice(b"0123456789abcdefgxyz ") for _ in range(rng.randint(1, 300)))
     elif kind == 4:
-        body = f"infer {rng.choice([-1, 0, 257, 2**31, 10**15, 'a'])} {rng.choice([-5, 101, 2**32, 'x', ''])}".encode()
+        body = (f"infer {rng.choice([-1, 0, L.harness_max_runs + 1, 2**31, 10**15, 'a'])} "
+                f"{rng.choice([-5, L.harness_max_warmups + 1, 2**32, 'x', ''])}").encode()
     elif kind == 5:
         body = f"calib {rng.choice([0, -1, 'z', 2**40])}".encode()
     elif kind == 6:
@@ -231,7 +233,7 @@ def malformed(rng: random.Random, input_bytes: int) -> bytes:
     elif kind == 7:
         body = bytes(rng.randrange(32, 127) for _ in range(rng.randint(0, 250))).replace(b"%", b"")
     elif kind == 8:
-        body = b"db " + b"0" * rng.choice([1, 3, 249, 251])
+        body = b"db " + b"0" * rng.choice([1, 3, 2 * L.harness_db_max_bytes + 1, 2 * L.harness_db_max_bytes + 3])
     else:
         body = b"\xff\xfe" * rng.randint(1, 60)
     return body + b"%"
@@ -265,12 +267,8 @@ def campaign_commands(count: int, seed: int = 0) -> dict:
         n_in = client.info.input_bytes
         for i in range(1, count + 1):
             cmd = malformed(rng, n_in)
-            t.write(cmd)
-            lines, deadline = [], time.monotonic() + 10
             try:
-                while (line := client._readline(deadline, 10)) != protocol.READY:
-                    lines.append(line)
-                reply = protocol.parse_reply(lines)
+                reply = client.send_raw(cmd, timeout=10)
                 tally["error reply" if reply.errors else "accepted (no error)"] += 1
                 if not reply.errors and len(accepted) < 8:
                     accepted.append(cmd[:40].decode("latin-1"))

@@ -65,6 +65,40 @@ class Firmware(TypedDict, total=False):
     layers: list
 
 
+class BatteryLife(TypedDict, total=False):  # an estimate: sleep current between inferences, MCU alone
+    rate_per_min: float
+    battery: str                    # CR2032, 2xAA, 2xAAA
+    capacity_mah: float
+    average_current_ua: float
+    days: float
+    source: str                     # the battery's datasheet
+
+
+class BoardEstimate(TypedDict, total=False):  # every figure an estimate of the cycle model
+    board: str
+    core: str                       # [build] cpu
+    clock_hz: int
+    flash_wait_states: int
+    flash_cache: str                # none, cache or accelerator
+    cycles: int
+    cycles_per_instruction: float | None
+    ms: float                       # at clock_hz
+    run_current_ua: float           # boards with currents only
+    uj: float | None                # None: no currents in the board file
+    battery: BatteryLife | None     # with --rate
+    sources: dict[str, str]         # figure -> datasheet and table
+
+
+class Estimate(TypedDict, total=False):  # QEMU cycle model (docs/estimates.md)
+    label: str                      # says these are estimates
+    how: str
+    not_modelled: str
+    instructions_per_run: int       # the plugin's count over the timed runs, per run
+    icount_instructions_per_run: int | None  # -icount's over the same runs (lap microseconds x 1,000)
+    classes_per_run: dict[str, int] # timing class -> count per run
+    boards: list[BoardEstimate]     # the QEMU board first, then --estimate-for
+
+
 class BenchResult(TypedDict, total=False):
     version: int
     model: str
@@ -81,7 +115,11 @@ class BenchResult(TypedDict, total=False):
     faults: list[str]               # link faults the harness recovered from
     streaming: dict                 # how the inputs went in and how fast
     audio: dict                     # audio models: the front-end and the network apart
+    estimate: dict                  # QEMU: cycles, ms, uJ and battery life from the cycle model (bench/estimates.py)
+    estimate_note: str              # why there is no estimate
     compare: dict                   # bench.json after `bench --compare`: the side-by-side table
+    estimate: Estimate              # QEMU with the cycle model: cycles, ms, uJ, battery life (estimates)
+    estimate_note: str              # why there is no estimate, in one line
 
 
 def read(path: Path) -> BenchResult | None:

@@ -44,6 +44,9 @@ class ModelFacts(TypedDict, total=False):
     train_history: dict             # per-epoch loss and metrics
     data_hash: str                  # the train and test split's bytes
     monitor_profile: dict           # field statistics of the training split (export/field_stats.py)
+    parity: dict                    # an imported ONNX model: ONNX Runtime vs converted, int8 vs float (importer/)
+    input_layout: dict              # an imported ONNX model: user and device input shapes, the perm between them
+    onnx: dict                      # an imported ONNX model: its file, opset, hash
 
 
 class Manifest(ModelFacts, total=False):
@@ -60,6 +63,7 @@ class Manifest(ModelFacts, total=False):
     aot: dict                       # AOT C: files, arena_bytes, weights_bytes, macs, layers
     firmware: dict                  # the last build: runtime, elf, sizes, tflite_hash, ...
     bench: dict                     # the last plain bench: latency, memory, accuracy (audio)
+    calibration: str                # an ONNX model imported without a recipe: its calibration inputs
 
 
 def model_facts(m: Manifest) -> ModelFacts:

@@ -5,8 +5,9 @@ anything that is not a TFLite flatbuffer gives one clear error. It needs no
 interpreter, so a model that TFLM accepts but LiteRT's stricter checks refuse
 is still read.
 
-The dtype table below is the only one: numpy type, C enum of
-firmware/runtime/tm_model.h, and the harness's name for each."""
+The dtype table below is the only one: numpy type, TFLite type, C element
+type, and for the harness's I/O dtypes their C enum (tm_dtype_t, generated into
+tm_dtype.h by toolchain.harness_protocol) and name on the serial link."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,17 +25,37 @@ TYPE_NAMES = {v: k for k, v in vars(tflite.TensorType).items() if not k.startswi
 
 @dataclass(frozen=True)
 class DType:
-    name: str       # numpy / harness name
-    numpy: str      # numpy dtype string (little-endian)
-    tm_enum: str    # firmware/runtime/tm_model.h
+    name: str              # numpy / harness name
+    numpy: str             # numpy dtype string (little-endian)
+    tflite: str            # TFLite TensorType name
+    ctype: str | None      # C element type in generated code; None: emitted as bytes
+    tm_enum: str | None = None  # tm_dtype_t name (generated tm_dtype.h); None: the harness cannot carry it
+    code: int | None = None     # its value in the C enum
+
+    @property
+    def size(self) -> int:
+        """Bytes per element."""
+        return np.dtype(self.numpy).itemsize
 
 
-DTYPES = {d.name: d for d in (
-    DType("int8", "i1", "TM_DTYPE_INT8"), DType("uint8", "u1", "TM_DTYPE_UINT8"),
-    DType("int16", "<i2", "TM_DTYPE_INT16"), DType("float32", "<f4", "TM_DTYPE_FLOAT32"),
+# Every tensor element type the tools read; the ones with a C enum are the harness's I/O dtypes.
+TENSOR_TYPES = {d.name: d for d in (
+    DType("int8", "i1", "INT8", "int8_t", "TM_DTYPE_INT8", 0),
+    DType("uint8", "u1", "UINT8", "uint8_t", "TM_DTYPE_UINT8", 1),
+    DType("int16", "<i2", "INT16", "int16_t", "TM_DTYPE_INT16", 2),
+    DType("float32", "<f4", "FLOAT32", "float", "TM_DTYPE_FLOAT32", 3),
+    DType("int32", "<i4", "INT32", "int32_t"), DType("int64", "<i8", "INT64", "int64_t"),
+    DType("bool", "?", "BOOL", None), DType("float16", "<f2", "FLOAT16", None),
 )}
+DTYPES = {name: d for name, d in TENSOR_TYPES.items() if d.tm_enum}  # what a deployed model's I/O may be
 # TFLite tensor type name -> our dtype name, for the types a deployed model's I/O may have
-_TFLITE_DTYPES = {"INT8": "int8", "UINT8": "uint8", "INT16": "int16", "FLOAT32": "float32"}
+_TFLITE_DTYPES = {d.tflite: d.name for d in DTYPES.values()}
+
+
+def c_type(dtype: str) -> str:
+    """The C element type of generated code for a tensor of `dtype` (bytes when it has none)."""
+    d = TENSOR_TYPES.get(dtype)
+    return d.ctype if d is not None and d.ctype else "int8_t"
 
 
 class ModelError(ToolchainError):

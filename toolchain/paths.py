@@ -15,6 +15,7 @@ PROFILE_FILE = "bench-profile.json"
 STREAM_FILE = "stream.json"  # bench --stream: streaming detection of an audio model
 RUNS_DIR = "runs"
 MONITOR_FILE = "monitor.json"
+VALIDATE_FILE = "validate.json"  # toolchain validate: every layer, device against host
 
 
 def build_root() -> Path:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from toolchain import boards, manifest, modelinfo, optimize, recipes
+from toolchain import boards, importer, manifest, modelinfo, optimize, recipes
 from toolchain.aot import compile_tflite
 from toolchain.audio.config import AUDIO_LOADERS
 from toolchain.console import console
@@ -27,6 +27,7 @@ from toolchain.export import onnx as onnx_export
 from toolchain.export import tflm
 from toolchain.export.errors import ExportError
 from toolchain.modelinfo import load_tflite, summarize
+from toolchain.optimize.quantize import to_tflite
 from toolchain.paths import artifact_dir
 from toolchain.recipes import Recipe, data as datasets
 from toolchain.recipes.data.dataset import Dataset, Lazy, raw_test_split
@@ -67,7 +68,7 @@ class Optimized(NamedTuple):
 
 
 # the code that makes models: a change to it invalidates what it made before
-PIPELINE_CODE = ("pipeline.py", "modelinfo.py", "train", "evaluate", "recipes", "optimize", "export")
+PIPELINE_CODE = ("pipeline.py", "modelinfo.py", "train", "importer", "evaluate", "recipes", "optimize", "export")
 
 
 @functools.cache
@@ -95,10 +96,15 @@ def is_tflite_ref(ref: str) -> bool:
     return ref.endswith(".tflite")
 
 
+def is_file_ref(ref: str) -> bool:
+    """A model file deployed without a recipe: an int8 .tflite, or an ONNX model with calibration data."""
+    return is_tflite_ref(ref) or importer.is_onnx_ref(ref)
+
+
 def model_name(ref: str) -> str:
-    """The one name of a model, which names its build folder `build/<name>/`: a .tflite file's stem, else the
-    recipe's `name` (never its folder's: a copied recipe folder keeps or changes its name in recipe.toml)."""
-    if is_tflite_ref(ref):
+    """The one name of a model, which names its build folder `build/<name>/`: a .tflite or .onnx file's stem, else
+    the recipe's `name` (never its folder's: a copied recipe folder keeps or changes its name in recipe.toml)."""
+    if is_file_ref(ref):
         return Path(ref).stem
     return recipes.load(ref).name
 
@@ -111,6 +117,8 @@ def _data_files(recipe: Recipe) -> dict[str, str]:
 
 def train_step(recipe: Recipe, seed: int, force: bool = False) -> Trained:
     """Train (or reuse) the float model in build/<model>/host."""
+    if recipe.model_file:
+        return import_step(recipe, seed, force)
     d = artifact_dir(recipe.name)
     owner = manifest.read(d).get("recipe")
     if owner and Path(owner) != recipe.path:
@@ -132,6 +140,30 @@ def train_step(recipe: Recipe, seed: int, force: bool = False) -> Trained:
         manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels, recipe=str(recipe.path),
                         train_history=history, data_hash=data_hash)
         _mark(d, "train", key)
+    return Trained(d, data, key)
+
+
+def import_step(recipe: Recipe, seed: int, force: bool = False) -> Trained:
+    """The float model of a recipe that names an ONNX file: imported, not trained; the recipe's data (in either
+    layout) calibrate and evaluate it in the device's layout."""
+    d = artifact_dir(recipe.name)
+    onnx_model = importer.read(recipe.model_file)
+    perm = importer.device_perm(onnx_model)
+    data = Lazy(lambda: importer.device_dataset(
+        datasets.load(recipe.data["loader"], seed, recipe.data["test_fraction"], base_dir=recipe.path,
+                      **recipe.data["args"]), onnx_model.input_shape, perm))
+    key = _key(recipe.fingerprint, seed, code_fingerprint(), _data_files(recipe))
+    out = d / "float.keras"
+    if not force and _fresh(manifest.read(d), "train", key, [out, d / "onnx_outputs.npy"]):
+        console.step(f"import: {out} is up to date")
+        return Trained(d, data, key)
+    with console.status(f"importing {recipe.model_file.name}"):
+        fields, _ = importer.convert(onnx_model, d, data.x_test, "held-out")
+    np.savez(d / "test_set.npz", x=data.x_test, y=data.y_test)
+    manifest.update(d, model=recipe.name, task=recipe.task, labels=data.labels, recipe=str(recipe.path),
+                    train_history={}, **fields)
+    importer.report(fields["parity"])
+    _mark(d, "train", key)
     return Trained(d, data, key)
 
 
@@ -193,6 +225,12 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False,
     evaluated = evaluate_all(recipe.task, d, data, made, deploy, exported.get("arena_measured"))
     if evaluated.tflm_outputs is not None:
         np.save(d / "tflm_outputs.npy", evaluated.tflm_outputs)
+        if recipe.model_file:
+            parity = {**m["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), evaluated.tflm_outputs,
+                                                                 recipe.model["min_agreement"]),
+                      "layers": _layer_sqnr(d / "float.keras", deploy, data.x_train, data.x_test)}
+            manifest.update(d, parity=parity)
+            importer.report(parity)
     m = manifest.update(
         d, model=recipe.name, board="host", deploy=str(deploy) if deploy else None,
         ops=exported.get("ops", []), arena_bytes=exported.get("arena_bytes"),
@@ -232,10 +270,61 @@ def _lineage(recipe: Recipe, seed: int, d: Path, made: dict) -> dict:
     }
 
 
-def import_tflite(path: Path, board: str) -> manifest.Manifest:
-    """Export an existing .tflite as is: TFLM sources + arena, no data."""
+def import_onnx(path: Path, board: str, calibration: Path | None = None, input_shape: tuple[int, ...] | None = None,
+                min_agreement: float = importer.DEFAULT_AGREEMENT) -> manifest.Manifest:
+    """An ONNX model without a recipe: converted and quantized to int8 with `calibration` (kept in build/<name>/host
+    for later commands, which need not pass it again), then exported like a .tflite."""
+    name = model_name(str(path))
+    d = artifact_dir(name)
+    onnx_model = importer.read(path, input_shape)
+    m = manifest.read(d)
+    int8 = d / "int8.tflite"
+    # a calibration file by its contents; a folder of them by its path
+    calibration_id = manifest.file_hash(calibration) if calibration and Path(calibration).is_file() else \
+        calibration and str(Path(calibration).resolve())
+    key = _key(manifest.file_hash(path), input_shape, code_fingerprint(), min_agreement, calibration_id)
+    if calibration is None:
+        if not (m.get("onnx", {}).get("hash") == manifest.file_hash(path) and int8.is_file()):
+            raise importer.OnnxError(f"{path} needs calibration data to be quantized to int8",
+                                     "pass --calibration inputs.npy (or a folder of .npy inputs) to `toolchain "
+                                     "optimize` or `export`, or name the model in a recipe's [model] file")
+    elif not _fresh(m, "import", key, [int8]):
+        x = importer.load_calibration(calibration, onnx_model.input_shape)
+        with console.status(f"importing {Path(path).name}"):
+            fields, x_device = importer.convert(onnx_model, d, x, "calibration")
+        from toolchain.train.tf import keras
+
+        with console.status("quantizing to int8"):
+            int8.write_bytes(to_tflite(keras.models.load_model(d / "float.keras", compile=False), "int8", x_device))
+        qin, _ = io_quant(int8.read_bytes())
+        raw = tflm_outputs(int8, qin.quantize(x_device), None)
+        parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), raw, min_agreement),
+                  "layers": _layer_sqnr(d / "float.keras", int8, x_device, x_device)}
+        manifest.update(d, model=name, **{**fields, "parity": parity, "calibration": str(Path(calibration).resolve()),
+                                          "onnx": {**fields["onnx"], "hash": manifest.file_hash(path)}})
+        importer.report(parity)
+        _mark(d, "import", key)
+    host = manifest.read(d)
+    import_tflite(int8, board, name)
+    return manifest.update(artifact_dir(name, board), **{k: host[k] for k in ("parity", "input_layout", "onnx")})
+
+
+def _layer_sqnr(float_keras: Path, int8: Path, x_calibration: np.ndarray, x: np.ndarray) -> list[dict] | None:
+    """Each int8 layer's SQNR against the same layer of the float model, converted to a float .tflite for the
+    comparison."""
+    from toolchain.train.tf import keras
+
+    with console.status("comparing every int8 layer with float"):
+        float_tflite = to_tflite(keras.models.load_model(float_keras, compile=False), "float", x_calibration)
+        return importer.layer_sqnr(float_tflite, Path(int8).read_bytes(), x)
+
+
+def import_tflite(path: Path, board: str, name: str | None = None) -> manifest.Manifest:
+    """Export an existing .tflite as is: TFLM sources + arena, no data. `name`: the model's (default: the file's
+    stem)."""
     data = load_tflite(path)
-    d = artifact_dir(model_name(str(path)), board, create=False)  # made only once something is written
+    name = name or model_name(str(path))
+    d = artifact_dir(name, board, create=False)  # made only once something is written
     key = _key(manifest.file_hash(path), code_fingerprint())
     m = manifest.read(d)
     if _fresh(m, "export", key, [d / "tflm" / "model_data.cc"]):
@@ -251,7 +340,7 @@ def import_tflite(path: Path, board: str) -> manifest.Manifest:
         exported = tflm.write_sources(path, d / "tflm")
     row = {"name": "int8", "path": str(Path(path).resolve()), "size_bytes": len(data), "accuracy": None}
     m = manifest.update(
-        d, model=model_name(str(path)), board=board, deploy=str(Path(path).resolve()), ops=exported["ops"],
+        d, model=name, board=board, deploy=str(Path(path).resolve()), ops=exported["ops"],
         arena_bytes=exported["arena_bytes"], arena_measured_bytes=exported["arena_measured"],
         artifacts=[row, {**row, "name": "tflm", "path": str(d / "tflm")}], tflm_sources=exported["files"],
         lineage={"imported": str(Path(path).resolve()), "hashes": {Path(path).name: manifest.file_hash(path)},
@@ -262,12 +351,15 @@ def import_tflite(path: Path, board: str) -> manifest.Manifest:
 
 
 def export(ref: str, board: str = "host", seed: int = 0, plan=None, force: bool = False,
-           last_plan: bool = False) -> manifest.Manifest:
-    """Run every missing step for model `ref` and return the board's manifest."""
+           last_plan: bool = False, **onnx_options) -> manifest.Manifest:
+    """Run every missing step for model `ref` and return the board's manifest. `onnx_options`: calibration,
+    input_shape and min_agreement of an ONNX file given without a recipe."""
     if board != "host":
         boards.load(board)  # an unknown board is refused before any work, and leaves no build/<model>/<board>/
     if is_tflite_ref(ref):
         return import_tflite(Path(ref), board)
+    if importer.is_onnx_ref(ref):
+        return import_onnx(Path(ref), board, **onnx_options)
     m = export_step(recipes.load(ref), seed, plan, force, last_plan)
     if board == "host":
         return m
@@ -300,8 +392,8 @@ def deployable(m: manifest.Manifest, ref: str, variant: str | None) -> Path:
         return Path(m["deploy"])
     if variant not in VARIANTS:
         raise ExportError(f"unknown variant '{variant}'", f"use one of: {', '.join(VARIANTS)}")
-    if is_tflite_ref(ref):
-        raise ExportError(f"--variant {variant} names a variant of a recipe's plan; {ref} is a .tflite file",
+    if is_file_ref(ref):
+        raise ExportError(f"--variant {variant} names a variant of a recipe's plan; {ref} is a model file",
                           "leave --variant out to deploy the file as it is")
     if variant in ("float16", "dynamic"):
         raise ExportError(f"the {variant} variant keeps float weights; microcontroller runtimes need int8",
@@ -324,7 +416,7 @@ def prepare(ref: str, board: str = "host", seed: int = 0, variant: str | None = 
     m = export(ref, board, seed, last_plan=True)
     tflite = deployable(m, ref, variant)
     p = Prepared(m["model"], artifact_dir(m["model"], board), tflite, m)
-    if is_tflite_ref(ref):
+    if is_file_ref(ref):
         return p
     host = artifact_dir(m["model"])
     ts = np.load(host / "test_set.npz")

@@ -15,12 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tm_protocol.h"  // TM_DETECTOR_MAX_AVERAGE, TM_DETECTOR_MAX_CLASSES (the keyword mask is one protocol number)
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define TM_DETECTOR_MAX_AVERAGE 16
-#define TM_DETECTOR_MAX_CLASSES 31  // the keyword mask is a 31-bit protocol number
 
 typedef struct {
   uint32_t every_hops;

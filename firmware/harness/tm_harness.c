@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Command loop of the device harness. A command is the text before `%`
 // (CR/LF ignored); every reply ends with `m-ready`, errors are `e-[reason]`.
+// Commands, reply prefixes and limits come from the generated tm_protocol.h
+// (toolchain/harness_protocol.py); TM_PROTOCOL_COMMANDS names each handler.
 // The loaded input stays pristine: it is copied into a work buffer before
 // every invoke (outside the timed region) because a runtime may reuse its
 // input memory for activations.
@@ -11,6 +13,7 @@
 #include "tm_harness_io.h"
 #include "tm_model.h"
 #include "tm_port.h"
+#include "tm_protocol.h"
 #include "tm_stats.h"
 
 #ifndef TM_HARNESS_INPUT_CAPACITY
@@ -19,17 +22,9 @@
 #ifndef TM_HARNESS_OUTPUT_CAPACITY
 #define TM_HARNESS_OUTPUT_CAPACITY 4096
 #endif
-// MLPerf's runner sends 31 bytes per `db` line; our host sends up to this
-// many when `m-info-link-` offers it (fewer lines and `m-ready`s per input)
-#ifndef TM_HARNESS_DB_MAX_BYTES
-#define TM_HARNESS_DB_MAX_BYTES 124
-#endif
-// "db " + two hex digits per byte, and room for a `db file` path
-#define TM_HARNESS_LINE_MAX (2 * TM_HARNESS_DB_MAX_BYTES + 8)
-#define TM_HARNESS_MAX_RUNS 256
-#define TM_HARNESS_MAX_WARMUPS 100  // a device busy for hours on one command cannot be resynced
-#define TM_HARNESS_MAX_LAYERS 256
-#define TM_HARNESS_MAX_CALIB 100000000  // loop iterations: seconds of emulation at most
+// MLPerf's runner sends TM_HARNESS_MLPERF_DB_BYTES per `db` line; our host sends up to
+// TM_HARNESS_DB_MAX_BYTES when `m-info-link-` offers it (fewer lines and `m-ready`s per input)
+_Static_assert(TM_HARNESS_LINE_MAX >= 2 * TM_HARNESS_DB_MAX_BYTES + 3, "a longest `db` line must fit in a line");
 
 static uint8_t tm_harness_input[TM_HARNESS_INPUT_CAPACITY] __attribute__((aligned(16)));
 static uint8_t tm_harness_work[TM_HARNESS_INPUT_CAPACITY] __attribute__((aligned(16)));
@@ -54,12 +49,12 @@ void tm_profile_layer_done(int index) {
 }
 
 static void tm_harness_error(const char *reason) {
-  tm_harness_io_line("e-", reason);
+  tm_harness_io_line(TM_REPLY_ERROR, reason);
 }
 
 // e-[<before><n><after>]: limits in error texts come from the macros, never retyped
 static void tm_harness_error_n(const char *before, uint32_t n, const char *after) {
-  tm_harness_io_puts("e-[");
+  tm_harness_io_puts(TM_REPLY_ERROR "[");
   tm_harness_io_puts(before);
   tm_harness_io_put_u32(n);
   tm_harness_io_puts(after);
@@ -67,11 +62,11 @@ static void tm_harness_error_n(const char *before, uint32_t n, const char *after
 }
 
 static int tm_harness_dtype_ok(tm_dtype_t t) {
-  return (unsigned)t <= (unsigned)TM_DTYPE_FLOAT32;
+  return (unsigned)t <= (unsigned)TM_DTYPE_LAST;
 }
 
 static size_t tm_harness_dtype_bytes(tm_dtype_t t) {
-  static const size_t bytes[] = {1, 1, 2, 4};
+  static const size_t bytes[] = TM_DTYPE_SIZES;
   return tm_harness_dtype_ok(t) ? bytes[t] : 0;
 }
 
@@ -83,7 +78,7 @@ static void tm_harness_put_value(const char *prefix, uint32_t v) {
 }
 
 static void tm_harness_put_quant(const char *prefix, uint32_t n, tm_dtype_t t, float scale, int32_t zp) {
-  static const char *const names[] = {"int8", "uint8", "int16", "float32"};
+  static const char *const names[] = TM_DTYPE_NAMES;
   tm_harness_io_puts(prefix);
   tm_port_putc('[');
   tm_harness_io_put_u32(n);
@@ -114,52 +109,70 @@ static float tm_harness_dequantize(const tm_model_info_t *m, size_t i) {
   }
 }
 
-static void tm_harness_results(void) {
+static void tm_harness_put_results(void) {
   const tm_model_info_t *m = tm_model_info();
   if (!tm_harness_have_results) {
     tm_harness_error("no results: run infer first");
     return;
   }
-  tm_harness_io_puts("m-results-[");
+  tm_harness_io_puts(TM_REPLY_RESULTS "[");
   for (size_t i = 0; i < m->output_count; i++) {
     if (i) tm_port_putc(',');
     tm_harness_io_put_float(tm_harness_dequantize(m, i));
   }
   // extension: checksums of the input used and of the raw output bytes
-  tm_harness_io_puts("]\nm-check-[");
+  tm_harness_io_puts("]\n" TM_REPLY_CHECK "[");
   tm_harness_io_put_u32(tm_harness_io_fletcher16(tm_harness_input, m->input_bytes));
   tm_port_putc(',');
   tm_harness_io_put_u32(tm_harness_io_fletcher16(tm_harness_output, m->output_count * tm_harness_dtype_bytes(m->output_type)));
   tm_harness_io_puts("]\n");
 }
 
-static void tm_harness_info(void) {
+static void tm_harness_results(const char *args) {
+  (void)args;
+  tm_harness_put_results();
+}
+
+static void tm_harness_name(const char *args) {
+  (void)args;
+  tm_harness_io_line(TM_REPLY_NAME_DUT, tm_port_board());
+}
+
+static void tm_harness_profile(const char *args) {
+  (void)args;
+  tm_harness_io_line(TM_REPLY_PROFILE, "toolchain");
+  tm_harness_io_line(TM_REPLY_MODEL, tm_model_info()->name);
+}
+
+static void tm_harness_info(const char *args) {
   const tm_model_info_t *m = tm_model_info();
-  tm_harness_io_line("m-info-model-", m->name);
-  tm_harness_io_line("m-info-hash-", m->hash);
-  tm_harness_io_line("m-info-runtime-", m->runtime);
-  tm_harness_io_line("m-info-board-", tm_port_board());
-  tm_harness_put_quant("m-info-input-", (uint32_t)m->input_bytes, m->input_type, m->input_scale, m->input_zero_point);
-  tm_harness_put_quant("m-info-output-", (uint32_t)m->output_count, m->output_type, m->output_scale, m->output_zero_point);
-  tm_harness_io_line("m-info-timer-", tm_port_tick_unit());
-  tm_harness_put_value("m-info-layers-", (uint32_t)m->layer_count);
+  (void)args;
+  tm_harness_io_line(TM_REPLY_INFO_MODEL, m->name);
+  tm_harness_io_line(TM_REPLY_INFO_HASH, m->hash);
+  tm_harness_io_line(TM_REPLY_INFO_RUNTIME, m->runtime);
+  tm_harness_io_line(TM_REPLY_INFO_BOARD, tm_port_board());
+  tm_harness_put_quant(TM_REPLY_INFO_INPUT, (uint32_t)m->input_bytes, m->input_type, m->input_scale, m->input_zero_point);
+  tm_harness_put_quant(TM_REPLY_INFO_OUTPUT, (uint32_t)m->output_count, m->output_type, m->output_scale, m->output_zero_point);
+  tm_harness_io_line(TM_REPLY_INFO_TIMER, tm_port_tick_unit());
+  tm_harness_put_value(TM_REPLY_INFO_LAYERS, (uint32_t)m->layer_count);
   // extension of the extension: what our host may use beyond MLPerf's 31-byte `db` lines
-  tm_harness_io_puts("m-info-link-[");
+  tm_harness_io_puts(TM_REPLY_INFO_LINK "[");
   tm_harness_io_put_u32(TM_HARNESS_DB_MAX_BYTES);
-  if (tm_port_read_file) tm_harness_io_puts(",file");
+  if (tm_port_read_file) tm_harness_io_puts("," TM_LINK_FILE);
   tm_harness_io_puts("]\n");
 }
 
-static void tm_harness_mem(void) {
-  tm_harness_put_value("m-mem-arena-", (uint32_t)tm_model_info()->arena_bytes);
-  tm_harness_put_value("m-mem-stack-used-", (uint32_t)tm_port_stack_used());
-  tm_harness_put_value("m-mem-stack-size-", (uint32_t)tm_port_stack_size());
+static void tm_harness_mem(const char *args) {
+  (void)args;
+  tm_harness_put_value(TM_REPLY_MEM_ARENA, (uint32_t)tm_model_info()->arena_bytes);
+  tm_harness_put_value(TM_REPLY_MEM_STACK_USED, (uint32_t)tm_port_stack_used());
+  tm_harness_put_value(TM_REPLY_MEM_STACK_SIZE, (uint32_t)tm_port_stack_size());
 }
 
 static void tm_harness_calib(const char *args) {
   int32_t n = tm_harness_io_parse_u31(&args);
   if (n <= 0 || *args) {
-    tm_harness_error("calib needs a loop count: calib N%");
+    tm_harness_error("calib needs a loop count: " TM_USAGE_CALIB);
     return;
   }
   if (n > TM_HARNESS_MAX_CALIB) {
@@ -170,7 +183,7 @@ static void tm_harness_calib(const char *args) {
   uint32_t t0 = tm_port_ticks();
   tm_port_spin((uint32_t)n);
   uint32_t t1 = tm_port_ticks();
-  tm_harness_io_puts("m-calib-[");
+  tm_harness_io_puts(TM_REPLY_CALIB "[");
   tm_harness_io_put_u32((uint32_t)n * TM_PORT_SPIN_INSNS_PER_ITER);
   tm_port_putc(',');
   tm_harness_io_put_u32(t1 - t0);
@@ -183,14 +196,14 @@ static void tm_harness_db_load(const char *args) {
   tm_harness_loaded = 0;
   tm_harness_expected = 0;
   if (n < 0 || *args) {
-    tm_harness_error("db load needs a byte count: db load N%");
+    tm_harness_error("db load needs a byte count: " TM_USAGE_DB_LOAD);
   } else if ((size_t)n != want || want > TM_HARNESS_INPUT_CAPACITY) {
-    tm_harness_io_puts("e-[db load: model input is ");
+    tm_harness_io_puts(TM_REPLY_ERROR "[db load: model input is ");
     tm_harness_io_put_u32((uint32_t)want);
     tm_harness_io_puts(" bytes]\n");
   } else {
     tm_harness_expected = (size_t)n;
-    tm_harness_io_puts("m-[Expecting ");
+    tm_harness_io_puts(TM_REPLY_MESSAGE "[Expecting ");
     tm_harness_io_put_u32((uint32_t)n);
     tm_harness_io_puts(" bytes]\n");
   }
@@ -200,7 +213,7 @@ static void tm_harness_db_data(const char *hex) {
   uint8_t bytes[TM_HARNESS_DB_MAX_BYTES];
   int32_t n = tm_harness_io_parse_hex(hex, bytes, sizeof bytes);
   if (!tm_harness_expected) {
-    tm_harness_error("db: send db load N% first");
+    tm_harness_error("db: send " TM_USAGE_DB_LOAD " first");
   } else if (n < 0) {
     tm_harness_error_n("db: expected hex pairs, at most ", TM_HARNESS_DB_MAX_BYTES, " bytes per line");
   } else if (tm_harness_loaded + (size_t)n > tm_harness_expected) {
@@ -218,9 +231,9 @@ static void tm_harness_db_file(const char *path) {
   if (!tm_port_read_file) {
     tm_harness_error("db file: this port cannot read host files");
   } else if (!tm_harness_expected) {
-    tm_harness_error("db: send db load N% first");
+    tm_harness_error("db: send " TM_USAGE_DB_LOAD " first");
   } else if (!*path) {
-    tm_harness_error("db file needs a path: db file PATH%");
+    tm_harness_error("db file needs a path: " TM_USAGE_DB_FILE);
   } else if (tm_port_read_file(path, tm_harness_input + tm_harness_loaded, want) != (int32_t)want) {
     tm_harness_error_n("db file: cannot read ", (uint32_t)want, " bytes from the file");
     tm_harness_expected = 0;
@@ -237,7 +250,7 @@ static void tm_harness_infer(const char *args) {
     warmups = tm_harness_io_parse_u31(&args);
   }
   if (runs <= 0 || warmups < 0 || *args) {
-    tm_harness_error("infer needs run and warm-up counts: infer N W%");
+    tm_harness_error("infer needs run and warm-up counts: " TM_USAGE_INFER);
     return;
   }
   if (runs > TM_HARNESS_MAX_RUNS) {
@@ -253,7 +266,7 @@ static void tm_harness_infer(const char *args) {
     return;
   }
   if (!tm_harness_expected || tm_harness_loaded != m->input_bytes) {
-    tm_harness_io_puts("e-[infer: input has ");
+    tm_harness_io_puts(TM_REPLY_ERROR "[infer: input has ");
     tm_harness_io_put_u32((uint32_t)tm_harness_loaded);
     tm_harness_io_puts(" of ");
     tm_harness_io_put_u32((uint32_t)m->input_bytes);
@@ -286,14 +299,61 @@ static void tm_harness_infer(const char *args) {
   tm_harness_have_results = 1;
   tm_stats_update(tm_harness_input, tm_harness_output);
   // MLPerf's runner reads only m-lap-us- (virtual microseconds on QEMU); our per-run ticks follow
-  tm_harness_io_puts("m-lap-us-");
+  tm_harness_io_puts(TM_REPLY_LAP_US);
   tm_harness_io_put_u32(lap0);
-  tm_harness_io_puts("\nm-lap-us-");
+  tm_harness_io_puts("\n" TM_REPLY_LAP_US);
   tm_harness_io_put_u32(lap1);
   tm_port_putc('\n');
-  tm_harness_io_list("m-runs-", tm_harness_run_ticks, (size_t)runs);
-  if (tm_harness_layers_seen) tm_harness_io_list("m-layers-", tm_harness_layer_ticks, (size_t)tm_harness_layers_seen);
-  tm_harness_results();
+  tm_harness_io_list(TM_REPLY_RUNS, tm_harness_run_ticks, (size_t)runs);
+  if (tm_harness_layers_seen) tm_harness_io_list(TM_REPLY_LAYERS, tm_harness_layer_ticks, (size_t)tm_harness_layers_seen);
+  tm_harness_put_results();
+}
+
+// One inference on the loaded input, for `validate%`; its results are those of `results%` after it.
+static int tm_harness_invoke_loaded(void) {
+  const tm_model_info_t *m = tm_model_info();
+  memcpy(tm_harness_work, tm_harness_input, m->input_bytes);
+  int status = tm_model_invoke(tm_harness_work, tm_harness_output);
+  tm_harness_have_results = status == 0;
+  return status;
+}
+
+// Whether `validate` can run now; the error printed when it cannot.
+static int tm_harness_can_validate(void) {
+  if (!tm_harness_validate) {
+    tm_harness_error("validate: this firmware is not a validation build (toolchain validate builds one)");
+  } else if (tm_harness_init_error) {
+    tm_harness_error(tm_harness_init_error);
+  } else if (!tm_harness_expected || tm_harness_loaded != tm_model_info()->input_bytes) {
+    tm_harness_error("validate: load an input first: " TM_USAGE_DB_LOAD " and its data");
+  } else {
+    return 1;
+  }
+  return 0;
+}
+
+static void tm_harness_validate_run(const char *path) {
+  tm_harness_have_results = 0;
+  tm_harness_validate(path, tm_harness_invoke_loaded);
+  if (tm_harness_have_results) tm_harness_put_results();
+}
+
+static void tm_harness_validate_layers(const char *args) {
+  if (!tm_harness_can_validate()) return;
+  if (*args) {
+    tm_harness_error("validate takes no arguments, or: " TM_USAGE_VALIDATE_FILE);
+  } else {
+    tm_harness_validate_run(NULL);
+  }
+}
+
+static void tm_harness_validate_file(const char *path) {
+  if (!tm_harness_can_validate()) return;
+  if (!*path) {
+    tm_harness_error("validate file needs a path: " TM_USAGE_VALIDATE_FILE);
+  } else {
+    tm_harness_validate_run(path);
+  }
 }
 
 static int tm_harness_is(const char *line, const char *cmd, const char **args) {
@@ -310,56 +370,54 @@ static int tm_harness_is(const char *line, const char *cmd, const char **args) {
   return 0;
 }
 
-// `stream begin ...%` and `stream%` go to the audio model's detector (tm_harness.h).
-static void tm_harness_stream_command(const char *args) {
-  const char *begin = NULL;
+// Whether this firmware streams audio; the error printed when it cannot now.
+static int tm_harness_can_stream(void) {
   if (!tm_harness_stream) {
     tm_harness_error("stream: this firmware's model does not take raw audio");
   } else if (tm_harness_init_error) {
     tm_harness_error(tm_harness_init_error);
-  } else if (tm_harness_is(args, "begin", &begin)) {
-    tm_harness_stream(begin, NULL, 0);
-  } else if (*args) {
-    tm_harness_error("stream takes no arguments, or: stream begin E A T S K%");
+  } else {
+    return 1;
+  }
+  return 0;
+}
+
+// `stream begin ...%` and `stream%` go to the audio model's detector (tm_harness.h).
+static void tm_harness_stream_begin(const char *args) {
+  if (tm_harness_can_stream()) tm_harness_stream(args, NULL, 0);
+}
+
+static void tm_harness_stream_piece(const char *args) {
+  if (!tm_harness_can_stream()) return;
+  if (*args) {
+    tm_harness_error("stream takes no arguments, or: " TM_USAGE_STREAM_BEGIN);
   } else if (!tm_harness_expected || tm_harness_loaded != tm_harness_expected) {
-    tm_harness_error("stream: load a piece of audio first: db load N% and its data");
+    tm_harness_error("stream: load a piece of audio first: " TM_USAGE_DB_LOAD " and its data");
   } else {
     tm_harness_stream(NULL, tm_harness_input, tm_harness_loaded);
   }
 }
 
+typedef struct {
+  const char *name;
+  void (*run)(const char *args);
+  int bare;  // only the bare name: `name extra%` is an unknown command
+} tm_harness_command_t;
+
+#define TM_HARNESS_COMMAND(name, handler, bare) {name, handler, bare},
+static const tm_harness_command_t tm_harness_commands[] = {TM_PROTOCOL_COMMANDS(TM_HARNESS_COMMAND)};
+
 static void tm_harness_dispatch(const char *line) {
-  const tm_model_info_t *m = tm_model_info();
   const char *args = "";
   if (!*line) return;
-  if (tm_harness_is(line, "name", &args) && !*args) {
-    tm_harness_io_line("m-name-dut-", tm_port_board());
-  } else if (tm_harness_is(line, "profile", &args) && !*args) {
-    tm_harness_io_line("m-profile-", "toolchain");
-    tm_harness_io_line("m-model-", m->name);
-  } else if (tm_harness_is(line, "db load", &args)) {
-    tm_harness_db_load(args);
-  } else if (tm_harness_is(line, "db file", &args)) {
-    tm_harness_db_file(args);
-  } else if (tm_harness_is(line, "db", &args)) {
-    tm_harness_db_data(args);
-  } else if (tm_harness_is(line, "infer", &args)) {
-    tm_harness_infer(args);
-  } else if (tm_harness_is(line, "results", &args) && !*args) {
-    tm_harness_results();
-  } else if (tm_harness_is(line, "info", &args) && !*args) {
-    tm_harness_info();
-  } else if (tm_harness_is(line, "mem", &args) && !*args) {
-    tm_harness_mem();
-  } else if (tm_harness_is(line, "stats", &args)) {
-    tm_stats_command(args);
-  } else if (tm_harness_is(line, "stream", &args)) {
-    tm_harness_stream_command(args);
-  } else if (tm_harness_is(line, "calib", &args)) {
-    tm_harness_calib(args);
-  } else {
-    tm_harness_error("unknown command");
+  for (size_t i = 0; i < sizeof tm_harness_commands / sizeof tm_harness_commands[0]; i++) {
+    const tm_harness_command_t *c = &tm_harness_commands[i];
+    if (tm_harness_is(line, c->name, &args) && !(c->bare && *args)) {
+      c->run(args);
+      return;
+    }
   }
+  tm_harness_error("unknown command");
 }
 
 // Whether the model's description fits the harness's buffers; the reason when not.
@@ -379,7 +437,7 @@ void tm_harness_run(void) {
   int overlong = 0, nul = 0;
   tm_harness_init_error = tm_harness_check_model(m);
   if (!tm_harness_init_error && tm_model_init()) tm_harness_init_error = "model init failed";
-  tm_harness_io_puts("m-boot-[");
+  tm_harness_io_puts(TM_REPLY_BOOT "[");
   tm_harness_io_puts(tm_port_board());
   tm_port_putc(',');
   tm_harness_io_puts(m->name);
@@ -387,7 +445,7 @@ void tm_harness_run(void) {
   tm_harness_io_puts(m->hash);
   tm_harness_io_puts("]\n");
   if (tm_harness_init_error) tm_harness_error(tm_harness_init_error);
-  tm_harness_io_puts("m-ready\n");
+  tm_harness_io_puts(TM_REPLY_READY "\n");
   for (;;) {
     char c = (char)tm_port_getc();
     if (c == '\r' || c == '\n') continue;
@@ -411,6 +469,6 @@ void tm_harness_run(void) {
     len = 0;
     overlong = 0;
     nul = 0;
-    tm_harness_io_puts("m-ready\n");
+    tm_harness_io_puts(TM_REPLY_READY "\n");
   }
 }

@@ -12,6 +12,7 @@
 #include "tm_harness_io.h"
 #include "tm_model.h"
 #include "tm_port.h"
+#include "tm_protocol.h"
 
 #ifndef TM_STATS_CHANNELS
 #define TM_STATS_CHANNELS 1
@@ -22,7 +23,6 @@
 #ifndef TM_STATS_LOW_CONFIDENCE
 #define TM_STATS_LOW_CONFIDENCE 0.5f
 #endif
-#define TM_STATS_BINS 16
 
 #if TM_STATS
 
@@ -140,7 +140,7 @@ static void tm_stats_put_u64(uint64_t v) {
 }
 
 void tm_stats_reply(void) {
-  tm_harness_io_puts("m-stats-config-[");
+  tm_harness_io_puts(TM_REPLY_STATS_CONFIG "[");
   tm_harness_io_put_u32(TM_STATS_CHANNELS);
   tm_port_putc(',');
   tm_harness_io_put_u32(TM_STATS_CLASSES);
@@ -149,34 +149,37 @@ void tm_stats_reply(void) {
   tm_port_putc(',');
   tm_harness_io_put_float(TM_STATS_LOW_CONFIDENCE);
   tm_harness_io_puts("]\n");
-  tm_harness_io_list("m-stats-count-", &tm_stats.count, 1);
-  tm_harness_io_list("m-stats-classes-", tm_stats.classes, TM_STATS_CLASSES);
-  tm_harness_io_list("m-stats-conf-", tm_stats.confidence, TM_STATS_BINS);
-  tm_harness_io_list("m-stats-low-", &tm_stats.low, 1);
-  tm_harness_io_puts("m-stats-sum-[");
+  tm_harness_io_list(TM_REPLY_STATS_COUNT, &tm_stats.count, 1);
+  tm_harness_io_list(TM_REPLY_STATS_CLASSES, tm_stats.classes, TM_STATS_CLASSES);
+  tm_harness_io_list(TM_REPLY_STATS_CONF, tm_stats.confidence, TM_STATS_BINS);
+  tm_harness_io_list(TM_REPLY_STATS_LOW, &tm_stats.low, 1);
+  tm_harness_io_puts(TM_REPLY_STATS_SUM "[");
   for (size_t c = 0; c < TM_STATS_CHANNELS; c++) {
     if (c) tm_port_putc(',');
     if (tm_stats.sum[c] < 0) tm_port_putc('-');
     tm_stats_put_u64(tm_stats.sum[c] < 0 ? (uint64_t)0 - (uint64_t)tm_stats.sum[c] : (uint64_t)tm_stats.sum[c]);
   }
-  tm_harness_io_puts("]\nm-stats-sumsq-[");
+  tm_harness_io_puts("]\n" TM_REPLY_STATS_SUMSQ "[");
   for (size_t c = 0; c < TM_STATS_CHANNELS; c++) {
     if (c) tm_port_putc(',');
     tm_stats_put_u64(tm_stats.sumsq[c]);
   }
   tm_harness_io_puts("]\n");
-  tm_harness_io_list("m-stats-cost-", &tm_stats.cost, 1);
+  tm_harness_io_list(TM_REPLY_STATS_COST, &tm_stats.cost, 1);
 }
 
 void tm_stats_command(const char *args) {
   if (!*args) {
     tm_stats_reply();
-  } else if (strcmp(args, "reset") == 0) {
-    tm_stats_reset();
-    tm_harness_io_line("m-stats-reset-", "0");
   } else {
-    tm_harness_io_line("e-", "stats takes no argument but reset: stats% or stats reset%");
+    tm_harness_io_line(TM_REPLY_ERROR, "stats takes no argument but reset: " TM_USAGE_STATS " or " TM_USAGE_STATS_RESET);
   }
+}
+
+void tm_stats_reset_command(const char *args) {
+  (void)args;
+  tm_stats_reset();
+  tm_harness_io_line(TM_REPLY_STATS_RESET, "0");
 }
 
 #else
@@ -184,10 +187,15 @@ void tm_stats_command(const char *args) {
 void tm_stats_reset(void) {}
 
 void tm_stats_reply(void) {
-  tm_harness_io_line("e-", "statistics are off in this firmware (built with TM_STATS=0)");
+  tm_harness_io_line(TM_REPLY_ERROR, "statistics are off in this firmware (built with TM_STATS=0)");
 }
 
 void tm_stats_command(const char *args) {
+  (void)args;
+  tm_stats_reply();
+}
+
+void tm_stats_reset_command(const char *args) {
   (void)args;
   tm_stats_reply();
 }

@@ -2,16 +2,9 @@
 // Field statistics of the inferences the harness serves, in fixed memory
 // (docs/monitoring.md). Updated once per served inference, from the pristine
 // input and the raw output, after tm_model_invoke: outputs never change.
-//   stats%         m-stats-config-[channels,classes,bins,low_confidence]
-//                  m-stats-count-[n]         inferences since boot or reset
-//                  m-stats-classes-[c0,...]  top-1 predictions per class
-//                  m-stats-conf-[h0,...,h15] top-1 confidence, 16 bins over [0,1]
-//                  m-stats-low-[n]           top-1 confidence below the threshold
-//                  m-stats-sum-[s0,...]      per input channel: sum of raw input values
-//                  m-stats-sumsq-[q0,...]    per input channel: sum of squared raw values
-//                  m-stats-cost-[ticks]      timer ticks of the last update
-//   stats reset%   clears them: m-stats-reset-[0]
-// The `m-stats-` prefix keeps the MLPerf Tiny runner from reading them.
+// `stats%` prints them as m-stats-...-[...] lines, `stats reset%` clears them
+// (the commands and the lines' bodies: toolchain/harness_protocol.py). The
+// `m-stats-` prefix keeps the MLPerf Tiny runner from reading them.
 // Build defines: TM_STATS (0 turns statistics off; `stats%` then answers an
 // error), TM_STATS_CHANNELS (input channels, innermost axis),
 // TM_STATS_CLASSES (per-class counters; a larger top-1 index counts in the
@@ -37,8 +30,9 @@ static inline void tm_stats_update(const void *input, const void *output) {
 // Prints the m-stats-... lines (an e-[...] line when TM_STATS is 0).
 void tm_stats_reply(void);
 
-// Serves `stats%` (args "") and `stats reset%` (args "reset").
+// Serve `stats%` (an error when `args` is not empty) and `stats reset%`.
 void tm_stats_command(const char *args);
+void tm_stats_reset_command(const char *args);
 
 // Clears every counter and sum.
 void tm_stats_reset(void);

@@ -40,6 +40,11 @@ uint32_t tm_port_micros(void);
 // and the harness then never offers `db file`.
 int32_t tm_port_read_file(const char *path, uint8_t *dst, size_t n) __attribute__((weak));
 
+// Optional: writes `n` bytes from `src` to the host file `path`, replacing it
+// (append 0) or at its end (append 1); the count written, or -1. Used by
+// validation builds to return layer outputs without the serial link.
+int32_t tm_port_write_file(const char *path, const uint8_t *src, size_t n, int append) __attribute__((weak));
+
 // Runs a loop of exactly TM_PORT_SPIN_INSNS_PER_ITER * n instructions (plus a
 // constant call overhead); lets the host turn ticks into instructions.
 void tm_port_spin(uint32_t n);

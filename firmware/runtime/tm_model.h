@@ -8,11 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tm_dtype.h"  // tm_dtype_t, generated from toolchain/modelinfo.py's DTYPES
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef enum { TM_DTYPE_INT8 = 0, TM_DTYPE_UINT8 = 1, TM_DTYPE_INT16 = 2, TM_DTYPE_FLOAT32 = 3 } tm_dtype_t;
 
 typedef struct {
   const char *name;        // model name (recipe name or .tflite stem)
@@ -51,6 +51,11 @@ int tm_model_invoke(const void *input, void *output);
 // Called by the runtime after layer `index` finishes when built with
 // -DTM_PROFILE; the harness implements it (ticks per layer).
 void tm_profile_layer_done(int index);
+
+// Called by the runtime after layer `index` (the .tflite operator index) with
+// its whole output, `bytes` long, in validation builds only (`toolchain
+// validate`); the harness sends it to the host (firmware/harness/tm_validate.c).
+void tm_validate_layer_done(int index, const void *output, size_t bytes);
 
 #ifdef __cplusplus
 }

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
+from toolchain import modelinfo
 from toolchain.aot import compile_tflite, runtime_include_dirs, runtime_sources
 from toolchain.aot.reader import read_tflite_bytes
 
 HERE = Path(__file__).parent
 C_DIR = HERE / "c"
 QEMU_DIR = HERE.parent / "firmware" / "kernels" / "qemu"
-_NP = {"int8": np.int8, "float32": np.float32, "int16": np.int16, "uint8": np.uint8}
 
 
 @dataclass
@@ -33,8 +33,9 @@ def random_inputs(model: bytes, samples: int, rng: np.random.Generator) -> np.nd
     shape = (samples,) + tuple(t.shape)
     if t.dtype == "float32":
         return rng.normal(0, 2, shape).astype(np.float32)
-    info = np.iinfo(_NP[t.dtype])
-    return rng.integers(info.min, info.max + 1, shape).astype(_NP[t.dtype])
+    dtype = np.dtype(modelinfo.DTYPES[t.dtype].numpy)
+    info = np.iinfo(dtype)
+    return rng.integers(info.min, info.max + 1, shape).astype(dtype)
 
 
 def tflm_outputs(model: bytes, inputs: np.ndarray) -> np.ndarray | None:

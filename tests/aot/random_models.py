@@ -599,3 +599,34 @@ def quantize_16x8(rng) -> bytes:
 GENERATORS_16X8 = {"quantize_16x8": quantize_16x8, "add_mul_16x8": add_mul_16x8, "mean_16x8": mean_16x8, "softmax_16x8": softmax_16x8, "sigmoid_16x8": sigmoid_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
                    "fully_connected_16x8": fully_connected_16x8, "pool_16x8": pool_16x8}
 GENERATORS.update(GENERATORS_16X8)  # the random-model suites (host and QEMU) cover 16x8 too
+
+
+def relu(rng) -> bytes:
+    """A standalone RELU, RELU6 or LEAKY_RELU (alpha in [0, 0.5]) between random input and output quantizations."""
+    shape = _random_shape(rng)
+    name = ["RELU", "RELU6", "LEAKY_RELU"][int(rng.integers(3))]
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "int8", float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 128)))
+    y = mb.tensor(shape, "int8", float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 0)))
+    mb.op(name, [x], [y], **({"alpha": float(rng.uniform(0, 0.5))} if name == "LEAKY_RELU" else {}))
+    return mb.build([x], [y])
+
+
+GENERATORS["relu"] = relu
+
+
+def transpose(rng) -> bytes:
+    """A TRANSPOSE of a rank 2 to 4 int8 tensor by a random permutation."""
+    rank = int(rng.integers(2, 5))
+    shape = [int(v) for v in rng.integers(1, 7, rank)]
+    perm = rng.permutation(rank)
+    mb = ModelBuilder()
+    scale, zp = float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 128))
+    x = mb.tensor(shape, "int8", scale, zp)
+    p = mb.tensor([rank], "int32", data=perm.astype(np.int32))
+    y = mb.tensor([shape[i] for i in perm], "int8", scale, zp)
+    mb.op("TRANSPOSE", [x, p], [y])
+    return mb.build([x], [y])
+
+
+GENERATORS["transpose"] = transpose

@@ -19,12 +19,12 @@ def test_unsupported_op_names_op_layer_types_and_remedy(tmp_path):
     x = mb.tensor([1, 4], "int8", 0.1, 0)
     y = mb.tensor([1, 4], "int8", 0.1, 0)
     z = mb.tensor([1, 4], "int8", 0.1, 0)
-    mb.op("RELU", [x], [y])
-    mb.op("ABS", [y], [z])
+    mb.op("ABS", [x], [y])
+    mb.op("RELU", [y], [z])
     with pytest.raises(AotError) as e:
         compile_tflite(_write(tmp_path, mb.build([x], [z])), tmp_path)
     msg = str(e.value)
-    assert "layer 0" in msg and "RELU" in msg and "int8" in msg and "--runtime tflm" in msg
+    assert "layer 0" in msg and "ABS" in msg and "int8" in msg and "--runtime tflm" in msg
 
 
 def test_float_conv_is_refused_with_quantization_hint(tmp_path):

@@ -18,6 +18,7 @@ OPTIONS = {
     "ADD": "AddOptions", "MUL": "MulOptions", "SOFTMAX": "SoftmaxOptions", "RESHAPE": "ReshapeOptions",
     "CONCATENATION": "ConcatenationOptions", "PAD": "PadOptions", "MEAN": "ReducerOptions",
     "QUANTIZE": "QuantizeOptions", "DEQUANTIZE": "DequantizeOptions", "LOGISTIC": None, "TANH": None,
+    "RELU": None, "RELU6": None, "LEAKY_RELU": "LeakyReluOptions", "TRANSPOSE": "TransposeOptions",
 }
 
 

@@ -121,3 +121,8 @@ def test_init_files_only_re_export():
                                                      if not plain(n)]
              for init in PACKAGE.rglob("__init__.py")}
     assert {f: kinds for f, kinds in logic.items() if kinds} == {}
+
+
+def test_the_protocol_table_imports_only_facts():
+    """Every step may read the protocol table (export sizes statistics with it, aot's headers come from it)."""
+    assert graph()["toolchain.harness_protocol"] <= {"toolchain", "toolchain.modelinfo", "toolchain.paths"}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from toolchain import manifest, paths
+from toolchain import harness_protocol, manifest, paths
 
 REPO = Path(__file__).resolve().parents[2]
 ROOTS = ("toolchain", "firmware", "tests", "scripts", "docs", "models", ".ci")  # named from the repo root only
@@ -26,10 +26,10 @@ SCANNED = ("docs", "README.md", "boards", "models", "toolchain", "firmware", "te
            "pyproject.toml", "constraints.txt")
 
 # files the toolchain writes into the build tree or a generated project, named in docs and comments
-WRITTEN = {paths.BENCH_FILE, paths.PROFILE_FILE, paths.STREAM_FILE, paths.MONITOR_FILE, manifest.NAME,
-           "sweep.json", "emulator.json", "plan.json", "model.c", "model.h", "model_ops.h", "model_data.cc",
-           "model_data.h", "tm_frontend_config.h", "platformio.ini", "main.cpp", "cases.c", "test_input.h",
-           "firmware.elf", "sweep.toml"}
+WRITTEN = {paths.BENCH_FILE, paths.PROFILE_FILE, paths.STREAM_FILE, paths.MONITOR_FILE, paths.VALIDATE_FILE,
+           manifest.NAME, "sweep.json", "emulator.json", "plan.json", "model.c", "model.h", "model_ops.h",
+           "model_data.cc", "model_data.h", "tm_frontend_config.h", "platformio.ini", "main.cpp", "cases.c",
+           "test_input.h", "firmware.elf", "sweep.toml", *harness_protocol.headers()}
 # other projects' files our docs and comments point at (TFLM, GCC, Arduino libraries, the MLPerf Tiny runner,
 # ../shared beside the repo)
 ELSEWHERE = {"create_tflm_tree.py", "SOURCE.md", "arm_acle.h", "Chirale_TensorFlowLite.h", "TensorFlowLite_ESP32.h",

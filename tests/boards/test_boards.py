@@ -60,3 +60,30 @@ def test_real_board_schema_fields(tmp_path):
                  .replace("usb_ids = []", 'usb_ids = ["2341:805a", "2341:005a"]'))
     b = all_boards(tmp_path)[0]
     assert not b.emulated and b.usb_ids == ("2341:805a", "2341:005a")
+
+
+NUCLEO = (paths.BOARDS / "nucleo_l4r5zi.toml").read_text()
+
+
+def test_estimate_table_has_every_figure_with_its_source():
+    e = load("nucleo_l4r5zi").estimate
+    assert (e.flash_wait_states, e.flash_cache, e.power.run_ua_per_mhz, e.power.supply_v) == (5, "accelerator", 110.0, 3.3)
+    assert set(e.sources) == {"clock", "flash_wait_states", "flash_cache", "run_current", "sleep_current", "supply"}
+    assert all(e.sources.values())
+    assert load("esp32s3").estimate is None
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: t.replace('flash_cache = "accelerator"', 'flash_cache = "magic"'), "flash_cache 'magic' is not supported"),
+    (lambda t: t.replace("sleep_current_ua = 2.8\n", ""), "has some power figures but not sleep_current_ua"),
+    (lambda t: t.replace("supply_v = 3.3", 'supply_v = "3.3"'), "'supply_v' must be a number"),
+    (lambda t: t.replace("flash_wait_states = 5", "flash_wait_states = -1"), "'flash_wait_states' must be 0 or more"),
+    (lambda t: t.replace("flash_wait_states_source", "flash_ws_source"), "unknown key 'flash_ws_source' in [estimate]"),
+    (lambda t: t.replace("clock_source", "clock_src"), "unknown key 'clock_src' in [estimate]"),
+])
+def test_bad_estimate_tables_are_rejected_readably(tmp_path, edit, message):
+    p = tmp_path / "bad.toml"
+    p.write_text(edit(NUCLEO))
+    with pytest.raises(BoardError, match="boards/bad.toml") as e:
+        parse(p)
+    assert message in str(e.value)

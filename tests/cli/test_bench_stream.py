@@ -13,6 +13,8 @@ from tests.conftest import run_cli
     (["--threshold", "0.5", "--recording-seed", "2"], ["--threshold, --recording-seed only applies to --stream"]),
     (["--stream", "--minutes", "100"], ["--minutes 100.0 is out of range", "0.1 to 60"]),
     (["--stream", "--threshold", "1.5"], ["--threshold 1.5 is no posterior"]),
+    (["--voices", "heldout"], ["--voices only applies to --stream"]),
+    (["--stream", "--voices", "everyone"], ["--voices everyone is not a voice set", "espeak, heldout"]),
 ])
 def test_stream_misuse_is_one_clear_error(args, needles, tmp_path):
     r = run_cli("bench", "--board", "qemu-m4", "--model", "keywords", *args, build=tmp_path)

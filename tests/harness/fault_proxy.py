@@ -1,7 +1,8 @@
 """A TCP proxy between the harness and QEMU that injects one fault once
 `after` bytes have flowed: garbage bytes, dropped bytes, silence or a callback
 (kill/restart the emulator) on the device's output, or `drop_in`: bytes lost
-on the way to the device."""
+on the way to the device, or `callback_in`: a callback (reset the device) just
+before the host's first bytes that start with `marker` reach it."""
 
 import random
 import socket
@@ -10,9 +11,11 @@ import time
 
 
 class FaultProxy:
-    def __init__(self, upstream_port: int, fault: str | None = None, after: int = 2000, on_fault=None, silence_s: float = 5.0):
+    def __init__(self, upstream_port: int, fault: str | None = None, after: int = 2000, on_fault=None, silence_s: float = 5.0,
+                 marker: bytes = b""):
         self.upstream_port = upstream_port
         self.fault, self.after, self.on_fault, self.silence_s = fault, after, on_fault, silence_s
+        self.marker = marker
         self.fired = False
         self.device_bytes = 0
         self.host_bytes = 0
@@ -50,7 +53,7 @@ class FaultProxy:
             while data := src.recv(4096):
                 if from_device:
                     self.device_bytes += len(data)
-                    if not self.fired and self.fault not in (None, "drop_in") and self.device_bytes >= self.after:
+                    if not self.fired and self.fault not in (None, "drop_in", "callback_in") and self.device_bytes >= self.after:
                         self.fired = True
                         data = self._inject(data)
                         if data is None:
@@ -60,6 +63,11 @@ class FaultProxy:
                     if not self.fired and self.fault == "drop_in" and self.host_bytes >= self.after and len(data) > 8:
                         self.fired = True
                         data = data[:4] + data[6:]
+                    if not self.fired and self.fault == "callback_in" and (at := data.find(self.marker)) >= 0:
+                        self.fired = True
+                        dst.sendall(data[:at])
+                        self.on_fault()
+                        data = data[at:]
                 dst.sendall(data)
         except OSError:
             pass

@@ -57,7 +57,7 @@ def _info(db_bytes: int, file_load: bool) -> DeviceInfo:
 def test_way_in_follows_the_offer_and_the_link(body, fast, want):
     c = _client(2000, fast)
     c.info = _info(*protocol.link(body))
-    cmds, how = c._load_commands(bytes(range(64)) * 2)
+    cmds, how = c.load_commands(bytes(range(64)) * 2)
     assert how == want[0]
     if how == "hex":
         assert max(len(bytes.fromhex(cmd[3:])) for cmd in cmds) == want[1]

@@ -14,9 +14,10 @@ from tests.firmware.fake_build import OUT_SCALE, OUT_ZP, reference, samples
 from toolchain.device.emulate import Emulator
 from toolchain.device.harness.client import DeviceClient
 from toolchain.device.harness.transports import open_transport
+from toolchain.harness_protocol import LIMITS
 
 pytestmark = pytest.mark.qemu
-RUNNER_DB_BYTES = 31
+RUNNER_DB_BYTES = LIMITS.harness_mlperf_db_bytes
 
 
 class RunnerLink:
@@ -135,7 +136,7 @@ def test_fast_path_is_negotiated_and_falls_back(fake_fw, monkeypatch):
     with Emulator(fake_fw.board, fake_fw.elf) as emu, open_transport(emu.url) as t:
         client = DeviceClient(t)
         client.resync()
-        assert (client.info.db_bytes, client.info.file_load) == (124, True)
+        assert (client.info.db_bytes, client.info.file_load) == (LIMITS.harness_db_max_bytes, True)
 
         def check(inf, row):
             assert np.array_equal(np.round(np.asarray(inf.results) / OUT_SCALE) + OUT_ZP, row)
@@ -143,13 +144,13 @@ def test_fast_path_is_negotiated_and_falls_back(fake_fw, monkeypatch):
         check(client.run_sample(x[0].tobytes()), want[0])
         assert client.loads == {"file": 1, "hex": 0}
         # a QEMU on another machine cannot open our file: the device says so, hex lines take over
-        real = client._load_commands
-        monkeypatch.setattr(client, "_load_commands", lambda d: (["db file /nonexistent/input.bin"], "file")
-                            if not client._file_failed else real(d))
+        real = client.load_commands
+        monkeypatch.setattr(client, "load_commands", lambda d, slot=0: (["db file /nonexistent/input.bin"], "file")
+                            if client.use_files else real(d, slot))
         check(client.run_sample(x[1].tobytes()), want[1])
-        assert client._file_failed and client.loads == {"file": 1, "hex": 1} and client.faults == []
+        assert not client.use_files and client.loads == {"file": 1, "hex": 1} and client.faults == []
         sent = []
-        monkeypatch.setattr(client, "_load_commands", lambda d: (sent.append(real(d)), sent[-1])[1])
+        monkeypatch.setattr(client, "load_commands", lambda d, slot=0: (sent.append(real(d, slot)), sent[-1])[1])
         check(client.run_sample(x[2].tobytes()), want[2])
         assert [len(c) for c in sent[0][0]] == [3 + 2 * 64]  # one 64-byte line: longer than the runner's 31
 
@@ -158,10 +159,13 @@ def test_limits_in_errors_come_from_the_firmware(fake_fw):
     with Emulator(fake_fw.board, fake_fw.elf) as emu, open_transport(emu.url) as t:
         client = DeviceClient(t)
         client.resync()
-        cases = {"infer 1 101": "at most 100 warm-up runs", "infer 257 0": "at most 256 timed runs",
-                 "db load 64": "", f"db {'00' * 125}": "at most 124 bytes per line",
-                 "x" * 257: "at most 256 characters", "db file": "needs a path",
-                 "calib 100000001": "at most 100000000 iterations", "\x00\x00name": "NUL byte"}
+        L = LIMITS
+        cases = {f"infer 1 {L.harness_max_warmups + 1}": f"at most {L.harness_max_warmups} warm-up runs",
+                 f"infer {L.harness_max_runs + 1} 0": f"at most {L.harness_max_runs} timed runs",
+                 "db load 64": "", f"db {'00' * (L.harness_db_max_bytes + 1)}": f"at most {L.harness_db_max_bytes} bytes per line",
+                 "x" * (L.harness_line_max + 1): f"at most {L.harness_line_max} characters", "db file": "needs a path",
+                 f"calib {L.harness_max_calib + 1}": f"at most {L.harness_max_calib} iterations",
+                 "\x00\x00name": "NUL byte"}
         for cmd, reason in cases.items():
             r = client.command(cmd)
             assert (reason in r.errors[0]) if reason else not r.errors, (cmd, r)

@@ -15,7 +15,7 @@ from toolchain.device.harness.client import DeviceClient
 from toolchain.device.harness.transports import open_transport
 from toolchain.export import field_stats as stats
 from toolchain.monitor.errors import MonitorError
-from toolchain.monitor.session import read_stats
+from toolchain.monitor.session import feed, read_stats
 
 pytestmark = pytest.mark.qemu
 CHANNELS = 4
@@ -103,3 +103,19 @@ def test_a_firmware_without_statistics_gives_one_clear_error(tmp_path):
         emu.stop()
     assert "keeps no field statistics (statistics are off in this firmware (built with TM_STATS=0))" in e.value.message
     assert "TM_STATS=0" in e.value.hint and "toolchain build" in e.value.hint
+
+
+def test_feeding_goes_through_the_clients_checked_round_trips(stats_fw):
+    """`monitor --feed` loads several samples per round trip with the client's own way in, deadline and m-check:
+    by file and by the MLPerf runner's hex lines alike, the outputs are the model's."""
+    emu, t, c = _client(stats_fw)
+    try:
+        x = samples(45, seed=4)
+        for fast in (True, False):
+            t.fast = fast
+            np.testing.assert_array_equal(feed(c, x), reference(x))
+        assert c.loads == {"file": 45, "hex": 45} and c.faults == []
+        assert read_stats(c).count == 90
+    finally:
+        t.close()
+        emu.stop()

@@ -126,7 +126,7 @@ def test_both_project_writers_share_sources_flags_and_incremental_rewrites(tmp_p
     real = real_project.write_real(tmp_path / "real", load("nano33"), model, profile=True)
     qemu = qemu_project.write(tmp_path / "qemu", load("qemu-m4"), model)
     files = lambda p: {f.relative_to(p / "src").as_posix() for f in (p / "src").rglob("*") if f.is_file()}  # noqa: E731
-    common = {f for f in files(real) if f.startswith(("harness/", "model/"))} | {"port/tm_port.h", "runtime/tm_model.h"}
+    common = {f for f in files(real) if f.startswith(("harness/", "model/"))} | {"port/tm_port.h", "runtime/tm_model.h", "runtime/tm_dtype.h"}
     assert common <= files(qemu) and "main.cpp" in files(real) and "main.c" in files(qemu)
     flags = read_ini(real)["env:nano33"]["build_flags"].split()
     assert flags[:3] == ["-I", "src/harness", "-I"] and '-DTM_BOARD=\\"nano33\\"' in flags

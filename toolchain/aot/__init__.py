@@ -4,7 +4,8 @@ kernels in firmware/runtime, with one statically planned arena.
     result = compile_tflite("model.tflite", "out/")
     sources = runtime_sources("dsp") ; includes = runtime_include_dirs()
 
-Imports: modelinfo and leaves; no other step."""
+Imports: modelinfo, harness_protocol (the generated tm_dtype.h that tm_model.h includes)
+and leaves; no other step."""
 
 from toolchain.aot.errors import AotError
 from toolchain.aot.reader import read_tflite, read_tflite_bytes

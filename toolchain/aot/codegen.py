@@ -12,8 +12,6 @@ from toolchain.aot.layer import Const, Layer, c_float
 from toolchain.aot.lower import Memory
 from toolchain.aot.planner import Plan
 
-_CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t", "int64": "int64_t",
-           "float32": "float"}
 _HEADERS = {"tm_conv_16x8_eval": "conv_16x8", "tm_depthwise_conv_16x8_eval": "depthwise_conv_16x8",
             "tm_fully_connected_16x8_eval": "fully_connected_16x8", "tm_pooling_16x8": "pooling_16x8",
             "tm_softmax_16x8_eval": "softmax_16x8", "tm_reduce_16x8": "reduce_16x8",
@@ -21,7 +19,8 @@ _HEADERS = {"tm_conv_16x8_eval": "conv_16x8", "tm_depthwise_conv_16x8_eval": "de
             "tm_elementwise_16x8": "elementwise_16x8", "tm_quantize_16x8": "quantize_16x8",
             "tm_conv_eval": "conv", "tm_depthwise_conv_eval": "depthwise_conv",
             "tm_fully_connected_eval": "fully_connected", "tm_pooling": "pooling", "tm_elementwise": "elementwise",
-            "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout", "tm_reduce": "reduce"}
+            "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout", "tm_reduce": "reduce",
+            "tm_relu": "relu", "tm_transpose": "transpose"}
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
@@ -41,7 +40,7 @@ class _Pointers:
 
     def __call__(self, t: int) -> str:
         tensor = self.graph.tensors[t]
-        ct = _CTYPES.get(tensor.dtype, "int8_t")
+        ct = modelinfo.c_type(tensor.dtype)
         home = self.mem.home.get(self.mem.root[t])
         if home is not None:
             return f"({ct} *)(tm_arena + {self.offsets[home]})"
@@ -84,8 +83,8 @@ def _io_view(t) -> dict:
 
 
 def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: str, source: str,
-           model_bytes: bytes, profile: bool = False) -> dict[str, str]:
-    """{"model.h": text, "model.c": text}."""
+           model_bytes: bytes, profile: bool = False, validate: bool = False) -> dict[str, str]:
+    """{"model.h": text, "model.c": text}. `validate`: each layer's output is handed to tm_validate_layer_done."""
     ptr = _Pointers(graph, mem, plan)
     scratch = {b.key: b.offset for b in plan.buffers if b.key.startswith("s")}
     views, params, consts, headers = [], [], [], set()
@@ -110,7 +109,9 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
             if layer.ptype:
                 params.append(dict(name=f"l{layer.index}_params", index=layer.index, op=layer.op,
                                    ptype=layer.ptype, fields=layer.fields, macs=layer.macs))
-        views.append(dict(call=call, done=[p.index for p in parts]))
+        outs = [dict(index=p.index, ptr=ptr(p.output), bytes=graph.tensors[p.output].nbytes)
+                for p in parts] if validate else []
+        views.append(dict(call=call, done=[p.index for p in parts], outs=outs))
     names = [op for _, op in sorted((p.index, p.op) for l in layers for p in (getattr(l, "parts", None) or [l]))]
     params.sort(key=lambda v: v["index"])
     g_in, g_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]

@@ -31,12 +31,14 @@ class AotResult:
 
 
 def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | None = None,
-                   profile_layers: bool = False) -> AotResult:
+                   profile_layers: bool = False, validate_layers: bool = False) -> AotResult:
     """Compile a .tflite into out_dir/model.h and model.c (and the arena plan
     as out_dir/plan.json); AotError if it cannot.
 
     The emitted code calls tm_profile_layer_done(i) after each layer when
     compiled with -DTM_PROFILE; `profile_layers` defines it in model.c itself.
+    `validate_layers` emits a call to tm_validate_layer_done(i, output, bytes)
+    after each layer, with no streamed chains, so every output exists whole.
     """
     path = Path(tflite_path)
     try:
@@ -45,9 +47,9 @@ def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | 
         raise AotError(f"cannot read {path}: {e.strerror}", "check the path") from None
     graph = read_tflite_bytes(model_bytes, str(path))
     layers = lower_graph(graph)
-    order, mem, plan = schedule(graph, layers)
+    order, mem, plan = schedule(graph, layers, fuse=not validate_layers)
     texts = render(graph, order, mem, plan, name=name or path.stem, source=path.name, model_bytes=model_bytes,
-                   profile=profile_layers)
+                   profile=profile_layers, validate=validate_layers)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = []

@@ -213,10 +213,11 @@ def _best_order(graph: Graph, layers: list[Layer]) -> tuple[list[Layer], Memory,
     return best
 
 
-def schedule(graph: Graph, layers: list[Layer]) -> tuple[list[Layer], Memory, Plan]:
-    """Execution order (with streamed chains), its buffers and their plan."""
+def schedule(graph: Graph, layers: list[Layer], fuse: bool = True) -> tuple[list[Layer], Memory, Plan]:
+    """Execution order (with streamed chains unless `fuse` is False: a validation build needs every layer's
+    output whole), its buffers and their plan."""
     best = _best_order(graph, layers)
-    for chain in list(_candidates(graph, layers)):
+    for chain in list(_candidates(graph, layers)) if fuse else []:
         trial = _best_order(graph, _fused(best[0], chain))
         if trial[2].peak < best[2].peak:
             best = trial

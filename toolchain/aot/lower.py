@@ -10,6 +10,8 @@ from toolchain.aot.lower_conv import lower_conv, lower_depthwise, lower_fully_co
 from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lower_pool, lower_quantize,
                                       lower_reshape, lower_sigmoid, lower_softmax)
 from toolchain.aot.lower_reduce import lower_mean
+from toolchain.aot.lower_relu import lower_relu
+from toolchain.aot.lower_transpose import lower_transpose
 from toolchain.aot.planner import Buffer
 
 LOWERINGS = {
@@ -18,7 +20,8 @@ LOWERINGS = {
     "SOFTMAX": lower_softmax, "LOGISTIC": lower_sigmoid, "TANH": lower_sigmoid, "QUANTIZE": lower_quantize,
     "DEQUANTIZE": lower_quantize, "RESHAPE": lower_reshape, "SQUEEZE": lower_reshape,
     "EXPAND_DIMS": lower_reshape, "PAD": lower_pad, "PADV2": lower_pad, "CONCATENATION": lower_concat,
-    "MEAN": lower_mean,
+    "MEAN": lower_mean, "RELU": lower_relu, "RELU6": lower_relu, "LEAKY_RELU": lower_relu,
+    "TRANSPOSE": lower_transpose,
 }
 
 @dataclass

@@ -16,12 +16,7 @@ from toolchain.aot.graph import Graph, Op, Tensor
 
 _OP_NAMES = modelinfo.OP_NAMES
 _OPTION_NAMES = {v: k for k, v in vars(tflite.BuiltinOptions).items() if not k.startswith("_")}
-_DTYPES = {
-    tflite.TensorType.FLOAT32: "float32", tflite.TensorType.INT32: "int32",
-    tflite.TensorType.UINT8: "uint8", tflite.TensorType.INT64: "int64",
-    tflite.TensorType.INT16: "int16", tflite.TensorType.INT8: "int8",
-    tflite.TensorType.BOOL: "bool", tflite.TensorType.FLOAT16: "float16",
-}
+_DTYPES = {getattr(tflite.TensorType, d.tflite): d.name for d in modelinfo.TENSOR_TYPES.values()}
 MAX_ELEMENTS = 1 << 26
 _TYPE_NAMES = modelinfo.TYPE_NAMES
 

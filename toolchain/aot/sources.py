@@ -3,6 +3,7 @@ twins from kernels/dsp/ where they exist) and its include folders."""
 
 from pathlib import Path
 
+from toolchain import harness_protocol
 from toolchain.aot.errors import AotError
 from toolchain.paths import FIRMWARE
 
@@ -26,5 +27,6 @@ def runtime_sources(kernels: str = "portable") -> list[Path]:
 
 
 def runtime_include_dirs() -> list[Path]:
-    """Include directories for the runtime and the generated code (tm_model.h, kernels/, reference/)."""
-    return [RUNTIME]
+    """Include directories for the runtime and the generated code (tm_model.h, kernels/, reference/, and the
+    generated tm_dtype.h that tm_model.h includes)."""
+    return [RUNTIME, harness_protocol.header_dir()]

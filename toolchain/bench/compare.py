@@ -20,7 +20,13 @@ ROWS = (  # (label, how to read it from a bench result)
     ("input/output buffers outside the arena", lambda r: (r["memory"] or {}).get("io_bytes")),
     ("arena + io (like for like)", lambda r: _sum((r["memory"] or {}).get("arena_bytes"), (r["memory"] or {}).get("io_bytes"))),
     ("stack used", lambda r: (r["memory"] or {}).get("stack_bytes")),
+    ("cycles / inference (estimate, cycle model)", lambda r: _estimated_cycles(r)),
 )
+
+
+def _estimated_cycles(r: dict) -> int | None:
+    boards = (r.get("estimate") or {}).get("boards") or []
+    return boards[0]["cycles"] if boards else None
 
 
 def _sum(*values):
@@ -61,4 +67,7 @@ def side_by_side(results: dict[str, dict]) -> dict:
         pairs[f"{n}_vs_{base}"] = {"samples": min(len(a), len(b)), "identical": same,
                                    "agreement": same / min(len(a), len(b)) if a and b else None}
     host = {n: (results[n]["accuracy"] or {}).get("agreement") for n in names}
-    return {"runtimes": names, "base": base, "rows": rows, "outputs": pairs, "agreement_with_host": host}
+    table = {"runtimes": names, "base": base, "rows": rows, "outputs": pairs, "agreement_with_host": host}
+    if estimated := {n: results[n]["estimate"] for n in names if results[n].get("estimate")}:
+        table["estimates"] = estimated  # per runtime, for the report's plot of both
+    return table

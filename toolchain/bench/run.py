@@ -10,9 +10,10 @@ import numpy as np
 
 from toolchain import boards, build, device, manifest, modelinfo, paths, pipeline
 from toolchain.bench_file import VERSION, BenchResult
-from toolchain.bench import audio
+from toolchain.bench import audio, estimates
 from toolchain.boards import Board, runtimes
 from toolchain.console import console
+from toolchain.cycles.errors import EstimateError
 from toolchain.device import pi
 from toolchain.device.emulate import Emulator, running_url
 from toolchain.device.harness import protocol
@@ -32,11 +33,17 @@ SAVE_EVERY = 25
 def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, url: str | None = None,
           runs: int = 5, warmups: int = 1, max_samples: int | None = None, profile: bool = False,
           tflm_dir: Path | None = None, kernels: str | None = None, out_name: str | None = None,
-          variant: str | None = None) -> BenchResult:
-    """`out_name`: the results file beside the manifest (default bench.json, or bench-profile.json)."""
+          variant: str | None = None, estimate_for: list[str] | None = None, rate: str | None = None,
+          battery: str | None = None, estimate: bool = True) -> BenchResult:
+    """`out_name`: the results file beside the manifest (default bench.json, or bench-profile.json).
+    `estimate_for`: more boards to estimate cycles, time and energy for (QEMU only); `rate` ("N/min") and
+    `battery` add battery life; `estimate=False` leaves the cycle model out."""
     check_counts(runs, max_samples)
     t0 = time.monotonic()
     board = boards.load(board_id)
+    if not estimate and (estimate_for or rate or battery):
+        raise UsageError("--no-estimate contradicts --estimate-for, --rate and --battery", "drop one or the other")
+    wanted = estimates.request(board, estimate_for, rate, battery) if estimate else None
     # a project built with another runtime is measured as it is, not regenerated for the board's default
     runtimes.check_name(runtime)
     runtime = runtime or recorded_runtime(model_ref, board)
@@ -53,10 +60,15 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     # every run is kept as it is measured; `out` is replaced only by a complete one
     run_file = paths.run_file(p.dir, f"{fw.runtime}{'-profile' if profile else ''}")
     layer_names = [l["op"] if isinstance(l, dict) else str(l) for l in fw.layers]
-    if url is None and fw.board.emulated and (url := running_url(p.dir, fw.elf)):
+    # a running `toolchain emulate` is used unless estimates were asked for by name (it has no cycle model)
+    asked = wanted is not None and bool(estimate_for or rate)
+    if url is None and fw.board.emulated and not asked and (url := running_url(p.dir, fw.elf)):
         console.info(f"using the running emulator at {url}")
+    plugin_args, counts_file, note = cycle_model(wanted, fw.elf, p.dir, url)
     where = measured_on(fw.board, fw.elf, url)
-    with device_session(fw.board, fw.elf, url) as (client, _):
+    with device_session(fw.board, fw.elf, url, extra_args=plugin_args) as (client, _):
+        to_estimate = None if note or not wanted else (
+            lambda lat: estimates.timed_runs(counts_file, lat["runs"], lat.get("lap_instructions_per_run"), wanted))
         client.expected_hash = fw.model_hash
         result = measure(client, fw.board, run_file, inputs=inputs, labels=labels, host_outputs=host, runs=runs,
                          warmups=warmups, meta={"model": fw.model, "runtime": fw.runtime, "variant": Path(p.tflite).stem, "firmware": {
@@ -66,7 +78,7 @@ def bench(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
                                  "stack_reserved_bytes": fw.size.stack_reserved_bytes, "arena_bytes": fw.arena_bytes,
                                  "io_bytes": fw.io_bytes},
                          layer_names=layer_names, started=t0, measured_on=where,
-                         regression=p.manifest.get("task") == "regression")
+                         regression=p.manifest.get("task") == "regression", estimate=to_estimate, estimate_note=note)
     if fw.extra.get("audio") and (split := audio.summary(result["latency"], fw.extra["audio"], fw.elf)):
         result["audio"] = split  # front-end and network apart
         manifest.write_json_atomic(run_file, result)
@@ -99,13 +111,28 @@ def measured_on(board: Board, program: Path, url: str | None) -> str:
     return "device"  # a real board's port, or a URL the user points at the target itself
 
 
+def cycle_model(wanted: estimates.Request | None, elf: Path, directory: Path,
+                url: str | None) -> tuple[list[str], Path | None, str | None]:
+    """(QEMU's -plugin arguments, the file the plugin writes, why there is no estimate or None)."""
+    if wanted is None:
+        return [], None, None
+    if url is not None:
+        return [], None, f"no cycle estimate: the QEMU at {url} was started without the cycle model"
+    try:
+        args, out = estimates.qemu_args(elf, directory)
+    except EstimateError as e:
+        return [], None, f"no cycle estimate: {e}"
+    return args, out, None
+
+
 @contextmanager
-def device_session(board: Board, elf: Path, url: str | None):
-    """A connected DeviceClient: to `url` when given, else to a QEMU started (and restarted when it dies) here."""
+def device_session(board: Board, elf: Path, url: str | None, extra_args: list[str] | tuple[str, ...] = ()):
+    """A connected DeviceClient: to `url` when given, else to a QEMU started (and restarted when it dies) here,
+    with `extra_args`."""
     emu = None
     url = url or device.url_for(board, elf)  # a Pi's process, a real board's USB port; None for QEMU
     if url is None:
-        emu = Emulator(board, elf).start()
+        emu = Emulator(board, elf, extra_args=tuple(extra_args)).start()
         url = emu.url
     transport = open_transport(url, baud=board.baud)
 
@@ -134,8 +161,10 @@ def reference_data(p, seed: int, wanted: int | None = None) -> tuple[np.ndarray,
 
 def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray, labels, host_outputs: np.ndarray,
             runs: int, warmups: int, meta: dict, static: dict, layer_names: list[str] | None = None,
-            started: float | None = None, measured_on: str = "device", regression: bool = False) -> BenchResult:
-    """Drive a connected device through latency, memory and accuracy, saving bench.json after each step."""
+            started: float | None = None, measured_on: str = "device", regression: bool = False,
+            estimate=None, estimate_note: str | None = None) -> BenchResult:
+    """Drive a connected device through latency, memory and accuracy, saving bench.json after each step.
+    `estimate`: turns the latency into bench.json's `estimate` (cycle model); `estimate_note`: why there is none."""
     started = started or time.monotonic()
     result: BenchResult = {"version": VERSION, "board": board.id, **meta, "status": "running", "error": None, "latency": None,
               "memory": None, "accuracy": None, "faults": client.faults}
@@ -157,6 +186,14 @@ def measure(client: DeviceClient, board: Board, out: Path, *, inputs: np.ndarray
             raise HarnessError(f"the device expects {info.input_bytes} input bytes, the test data has {len(samples[0])}",
                                "rebuild the firmware for this model")
         result["latency"] = {**latency(client, board, samples[0], runs, warmups, layer_names), "measured_on": measured_on}
+        if estimate is not None:
+            try:
+                result["estimate"] = estimate(result["latency"])
+            except EstimateError as e:
+                estimate_note = f"no cycle estimate: {e}"
+        if estimate_note:
+            result["estimate_note"] = estimate_note
+            console.warning(estimate_note)
         save()
         result["memory"] = memory(client, board, static)
         save()

@@ -35,14 +35,15 @@ from toolchain.device.harness import protocol
 from toolchain.device.harness.client import DeviceClient, Fault
 from toolchain.device.harness.errors import HarnessError, TransportError
 from toolchain.errors import UsageError
+from toolchain.harness_protocol import LIMITS
 from toolchain.evaluate import io_quant, tflm_outputs
 from toolchain.paths import STREAM_FILE
 from toolchain.pipeline import prepare
-from toolchain.recipes.data.speech_stream import recording
+from toolchain.recipes.data.speech_stream import VOICES, recording
 
 NOT_KEYWORDS = ("unknown", "silence")
-MAX_CLASSES = 31  # the device's keyword mask is one protocol number
-MAX_AVERAGE = 16  # TM_DETECTOR_MAX_AVERAGE
+MAX_CLASSES = LIMITS.detector_max_classes  # the device's keyword mask is one protocol number
+MAX_AVERAGE = LIMITS.detector_max_average
 RESTARTS = 2  # a link fault mid-stream starts the stream over, at most this often
 
 
@@ -199,10 +200,13 @@ def on_device(client: DeviceClient, rows: np.ndarray, dd: DeviceDetector, per_ti
 def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, minutes: float = 5.0,
                  detector: Detector | None = None, recording_seed: int | None = None, variant: str | None = None,
                  runtime: str | None = None, url: str | None = None, tflm_dir: Path | None = None,
-                 kernels: str | None = None) -> dict:
-    """`recording_seed` (default: `seed`) picks another recording for the same model; the rest as for bench."""
+                 kernels: str | None = None, voices: str = "espeak") -> dict:
+    """`recording_seed` (default: `seed`) picks another recording for the same model, `voices` who speaks in it
+    (speech_stream.VOICES); the rest as for bench."""
     if not 0.1 <= minutes <= 60:
         raise UsageError(f"--minutes {minutes} is out of range", "use 0.1 to 60 minutes of generated audio")
+    if voices not in VOICES:
+        raise UsageError(f"--voices {voices} is not a voice set", f"use one of: {', '.join(VOICES)}")
     det = detector or Detector()
     det.check()
     board = boards.load(board_id)
@@ -222,7 +226,10 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
     _, qout = io_quant(Path(p.tflite).read_bytes())
     dd = DeviceDetector.of(det, labels, qout.scale, qout.zero_point, cfg)
     recording_seed = seed if recording_seed is None else recording_seed
-    pcm, events = recording(recording_seed, minutes)
+    args = p.manifest.get("lineage", {}).get("config", {}).get("data", {}).get("args", {})
+    keywords = tuple(label for label in labels if label not in NOT_KEYWORDS)
+    spoken = {k: f"[[{v}]]" for k, v in (args.get("phonemes") or {}).items()}
+    pcm, events = recording(recording_seed, minutes, keywords, voices, spoken)
     rows = pieces(pcm, cfg.clip_samples)
     duration = len(pcm) / cfg.sample_rate
     with console.status("replaying the detector on the host (TFLM reference kernels)"):
@@ -231,7 +238,7 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
     host_hits = replay(ends, outputs, dd)
     out = p.dir / STREAM_FILE
     result = {"model": p.name, "board": board_id, "runtime": fw.runtime, "seed": seed,
-              "recording_seed": recording_seed, "minutes": minutes, "status": "running", "error": None,
+              "recording_seed": recording_seed, "voices": voices, "minutes": minutes, "status": "running", "error": None,
               "detector": asdict(det), "device_detector": asdict(dd), "measured_on": measured_on(fw.board, fw.elf, url),
               "duration_s": duration, "events": events}
     emulated = fw.board.emulated

@@ -38,12 +38,15 @@ TABLE = {r.name: r for r in (
             project_dir="firmware-litert"),
 )}
 assert tuple(TABLE) == RUNTIMES  # the board schema validates against the same names
+# AOT when the compiler covers every op of the deployed model, else TFLM (build/targets.py decides, once the
+# model is known); what a board whose default is aot gets when no runtime is named
+AUTO = "auto"
 
 
 def check_name(runtime: str | None) -> None:
     """Refuse a runtime name no board knows, before any work is done."""
-    if runtime is not None and runtime not in TABLE:
-        raise BoardError(f"unknown runtime '{runtime}'", f"use one of: {', '.join(TABLE)}")
+    if runtime is not None and runtime != AUTO and runtime not in TABLE:
+        raise BoardError(f"unknown runtime '{runtime}'", f"use one of: {AUTO}, {', '.join(TABLE)}")
 
 
 def named(runtime: str) -> Runtime:
@@ -58,10 +61,14 @@ def find(runtime: str | None) -> Runtime | None:
 
 
 def for_board(board: Board, runtime: str | None) -> str:
-    """The runtime to build for `board` (its default when None); BoardError when that kind of target cannot."""
+    """The runtime to build for `board` (its default when None, auto for an aot default); BoardError when that kind
+    of target cannot. `auto` stays auto where the board builds both aot and tflm."""
     check_name(runtime)
-    runtime = runtime or board.runtime
+    runtime = runtime or (AUTO if board.runtime == "aot" else board.runtime)
     kind = target_kind(board)
+    if runtime == AUTO:
+        both = {"aot", "tflm"} <= set(supported(board))
+        return AUTO if both else ("aot" if "aot" in supported(board) else board.runtime)
     if kind not in TABLE[runtime].kinds:
         ok = [r.name for r in TABLE.values() if kind in r.kinds]
         raise BoardError(f"the {runtime} runtime cannot be built for {board.id}", f"use --runtime {' or '.join(ok)}")

@@ -18,20 +18,31 @@ from toolchain.console import console
 from toolchain.export import field_stats
 
 
+def firmware_dir(prepared, runtime: str, validate: bool = False) -> Path:
+    """The runtime's project folder (one per runtime, so `bench --compare` rebuilds neither); the validation
+    build has its own beside it."""
+    name = runtimes.named(runtime).project_dir
+    return Path(prepared.dir) / (f"{name}-validate" if validate else name)
+
+
 def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profile: bool,
-                  umbrella: str | None = None) -> ModelSources:
+                  umbrella: str | None = None, validate: bool = False) -> ModelSources:
     """The model's C/C++ for `runtime`; `umbrella`: the header a TFLM Arduino library wants included first.
-    An audio model's network goes behind its front-end: the firmware takes raw PCM."""
+    An audio model's network goes behind its front-end: the firmware takes raw PCM. `validate`: every layer's
+    output is handed to tm_validate_layer_done (firmware/harness/tm_validate.c, compiled with TM_VALIDATE)."""
     frontend = frontend_of(prepared.manifest)
     with console.status(f"generating {runtime} sources for {prepared.name}"):
         tflite = Path(prepared.tflite)
         if runtimes.named(runtime).ahead_of_time:
-            model = aot_sources.sources(tflite, prepared.name, board, out_dir, profile=profile)
+            model = aot_sources.sources(tflite, prepared.name, board, out_dir, profile=profile, validate=validate)
         else:
-            model = tflm_sources.sources(prepared, out_dir, umbrella, audio.NET_PREFIX if frontend else "tm_model")
+            model = tflm_sources.sources(prepared, out_dir, umbrella, audio.NET_PREFIX if frontend else "tm_model",
+                                         validate=validate)
         if frontend:
             model = audio.model_sources(model, frontend, tflite, out_dir, tflite_hash(prepared), profile=profile)
     model.defines += field_stats.build_defines(prepared.manifest.get("monitor_profile"))
+    if validate:
+        model.defines += ["TM_VALIDATE"]
     return model
 
 

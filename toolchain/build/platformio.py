@@ -35,13 +35,13 @@ def installed(platform: str, core_dir: Path = pio_core.CORE_DIR) -> bool:
     return root.is_dir() and any(p.name == platform or p.name.startswith(f"{platform}@") for p in root.iterdir())
 
 
-def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None,
+def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None, validate: bool = False,
           kernels: str | None = None) -> Firmware:
     rt = runtimes.named(runtime)
     if tflm_dir and not rt.links_tflm:
         console.warning(f"--tflm-dir is only used by the tflm runtime, not {runtime}")
     started = time.monotonic()
-    fw_dir = Path(prepared.dir) / "firmware"
+    fw_dir = Path(prepared.dir) / ("firmware-validate" if validate else "firmware")
     library, umbrella = TFLM_LIBRARY.get(board.pio_platform, TFLM_DEFAULT)
     # with a local TFLM tree: the archive built from it (offline); else the registry's Arduino library
     local = rt.links_tflm and tflm_library.given(tflm_dir) and tflm_library.supports(board.cpu)
@@ -50,7 +50,7 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
                         "registry's TFLM library")
     archive = compile_steps.tflm_library_for(board, tflm_dir, kernels) if local else None
     flags = compile_steps.tflm_project_flags(archive) if archive else []
-    model = compile_steps.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile,
+    model = compile_steps.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile, validate=validate,
                                umbrella=None if local else umbrella)
     lib_deps = [library] if rt.links_tflm and not local else []
     compile_steps.check_fit(board, prepared, runtime, model.arena_bytes)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from toolchain import paths
+from toolchain import harness_protocol, paths
 from toolchain.build import pio_core
 from toolchain.boards import Board
 from toolchain.boards.platformio import board_json
@@ -85,10 +85,12 @@ def ini_define(define: str) -> str:
 
 
 def files(port: str, model: ModelSources) -> list[tuple[Path, str]]:
-    """(file, path under src/) of everything but the generated main: harness, port, shared headers, model."""
+    """(file, path under src/) of everything but the generated main: harness, port, shared headers (the protocol's
+    generated ones among them: a change of its table changes the project, so the firmware is rebuilt), model."""
     found = tree(paths.FIRMWARE / "harness", "harness") + tree(paths.FIRMWARE / "ports" / port, "port", (".c", ".cpp", ".h", ".ld"))
     return found + [(paths.FIRMWARE / "ports" / "tm_port.h", "port/tm_port.h"),
-                    (paths.FIRMWARE / "runtime" / "tm_model.h", "runtime/tm_model.h"), *model.files]
+                    (paths.FIRMWARE / "runtime" / "tm_model.h", "runtime/tm_model.h"), *harness_protocol.project_files(),
+                    *model.files]
 
 
 def templates() -> jinja2.Environment:

@@ -20,9 +20,11 @@ def _tensor(t: modelinfo.TensorInfo) -> dict:
             "scale": f"{t.scale:.9e}", "zero_point": t.zero_point}  # always a C float literal, 1.0 included
 
 
-def sources(prepared, out_dir: Path, umbrella: str | None, prefix: str = "tm_model") -> ModelSources:
+def sources(prepared, out_dir: Path, umbrella: str | None, prefix: str = "tm_model",
+            validate: bool = False) -> ModelSources:
     """`umbrella`: the header a TFLM Arduino library wants included first, if any; `prefix`: the entry points'
-    names (tm_model_info ...), another when a wrapper is the firmware's tm_model.h (build.audio)."""
+    names (tm_model_info ...), another when a wrapper is the firmware's tm_model.h (build.audio); `validate`:
+    TFLM's profiler hook hands every op's output to tm_validate_layer_done."""
     tflite = Path(prepared.tflite)
     arena = prepared.manifest.get("arena_bytes")
     exported = [Path(f) for f in prepared.manifest.get("tflm_sources") or []]
@@ -40,7 +42,7 @@ def sources(prepared, out_dir: Path, umbrella: str | None, prefix: str = "tm_mod
     wrapper.parent.mkdir(parents=True, exist_ok=True)
     wrapper.write_text(project.templates().get_template("tm_model_tflm.cpp.j2").render(
         model=prepared.name, hash=manifest.file_hash(tflite)[:16], input=inp, output=out, umbrella=umbrella,
-        prefix=prefix))
+        prefix=prefix, validate=validate))
     files = [(by_name[n], f"model/{n}") for n in EXPORTED] + [(wrapper, "model/tm_model_tflm.cpp")]
     return ModelSources(name=prepared.name, runtime="tflm", files=files, include_dirs=["model"],
                         arena_bytes=int(arena), input_bytes=inp["bytes"],

@@ -32,6 +32,15 @@ def bench_cmd(
                                     "posteriors (default 0.9)."),
     recording_seed: int = typer.Option(None, "--recording-seed", help="With --stream: seed of the recording "
                                        "(default: --seed)."),
+    voices: str = typer.Option(None, "--voices", help="With --stream: who speaks in the recording: espeak (the "
+                               "training synthesizer, default) or heldout (CMU Flite's voices, never trained on)."),
+    estimate_for: str = typer.Option(None, "--estimate-for", help="On QEMU: also estimate cycles, ms and uJ per "
+                                     "inference for these boards' cores and clocks, e.g. nano33,nucleo_l4r5zi."),
+    rate: str = typer.Option(None, "--rate", help="With the estimate: inferences per minute (e.g. 60/min), for the "
+                             "estimated battery life."),
+    battery: str = typer.Option(None, "--battery", help="With --rate: CR2032 (default), 2xAA or 2xAAA."),
+    no_estimate: bool = typer.Option(False, "--no-estimate", help="On QEMU: leave the cycle model out (instructions "
+                                     "only)."),
     as_json: bool = options.JSON,
 ) -> None:
     """Measure latency, memory and on-device accuracy through the serial harness.
@@ -40,14 +49,16 @@ def bench_cmd(
     """
     from toolchain.errors import UsageError
 
-    stream_only = {"--minutes": minutes, "--threshold": threshold, "--recording-seed": recording_seed}
+    stream_only = {"--minutes": minutes, "--threshold": threshold, "--recording-seed": recording_seed,
+                   "--voices": voices}
     # not --tflm-dir: it may come from TOOLCHAIN_TFLM_DIR
-    not_streamed = {"--compare": compare, "--profile": profile, "--samples": samples}
+    not_streamed = {"--compare": compare, "--profile": profile, "--samples": samples, "--estimate-for": estimate_for,
+                    "--rate": rate}
     if stream:
         if given := [k for k, v in not_streamed.items() if v]:
             raise UsageError(f"{', '.join(given)} does not apply to --stream", "drop it, or bench without --stream")
         exit_on(signal.SIGTERM, signal.SIGHUP)
-        return _stream(model, board, seed, variant, minutes, threshold, recording_seed, as_json,
+        return _stream(model, board, seed, variant, minutes, threshold, recording_seed, voices or "espeak", as_json,
                        dict(runtime=runtime, url=port, tflm_dir=tflm_dir, kernels=kernels))
     if given := [k for k, v in stream_only.items() if v is not None]:
         raise UsageError(f"{', '.join(given)} only applies to --stream", "add --stream or drop it")
@@ -58,7 +69,8 @@ def bench_cmd(
 
     exit_on(signal.SIGTERM, signal.SIGHUP)  # partial results are saved as "interrupted"
     args = dict(seed=seed, url=port, runs=runs, max_samples=samples, profile=profile, tflm_dir=tflm_dir, kernels=kernels,
-                variant=variant)
+                variant=variant, estimate_for=estimate_for.split(",") if estimate_for else None, rate=rate,
+                battery=battery, estimate=not no_estimate)
     if compare:
         from toolchain.bench import compare as cmp
 
@@ -73,13 +85,17 @@ def bench_cmd(
         console.table(f"{r['model']} on {r['board']}: runtimes side by side", report.compare_headers(r["compare"]),
                       report.compare_rows(r["compare"]))
     console.table(f"{r['model']} on {r['board']} ({r['runtime']})", ["", "value"], [list(row) for row in report.summary_rows(r)])
+    if r.get("estimate"):
+        console.table(f"estimates per inference ({r['estimate']['label']})", report.estimate_headers(r["estimate"]),
+                      report.estimate_rows(r["estimate"]))
+        console.info(f"how: {r['estimate']['how']}; not modelled: {r['estimate']['not_modelled']}")
     if r["faults"]:
         console.warning(f"recovered from {len(r['faults'])} link fault(s): {r['faults'][0]}")
     console.success(f"{PROFILE_FILE if profile else BENCH_FILE} and report.html written in {r['wall_seconds']} s")
 
 
 def _stream(model: str, board: str, seed: int, variant: str | None, minutes: float | None, threshold: float | None,
-            recording_seed: int | None, as_json: bool, device: dict) -> None:
+            recording_seed: int | None, voices: str, as_json: bool, device: dict) -> None:
     from toolchain import report
     from toolchain.bench.stream import Detector, bench_stream
     from toolchain.paths import STREAM_FILE, build_root
@@ -87,7 +103,7 @@ def _stream(model: str, board: str, seed: int, variant: str | None, minutes: flo
 
     detector = Detector() if threshold is None else Detector(threshold=threshold)
     r = bench_stream(model, board, seed=seed, minutes=5.0 if minutes is None else minutes, detector=detector,
-                     recording_seed=recording_seed, variant=variant, **device)
+                     recording_seed=recording_seed, voices=voices, variant=variant, **device)
     report.write(build_root() / model_name(model) / board)
     if as_json:
         console.out.print_json(json.dumps({k: v for k, v in r.items() if k not in ("events", "detections")}))

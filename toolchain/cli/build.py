@@ -8,7 +8,9 @@ from toolchain.cli import options
 from toolchain.console import console
 
 # shared with `flash` (and RUNTIME with `bench` and `emulate`)
-RUNTIME = typer.Option(None, "--runtime", "-r", help="On-device runtime (default: the board's, see `toolchain boards`).")
+RUNTIME = typer.Option(None, "--runtime", "-r", help="On-device runtime: auto, aot, tflm or litert (default: the "
+                       "board's, see `toolchain boards`; auto where that is aot: AOT when it covers every op, else "
+                       "TFLM).")
 BOARD = typer.Option(..., "--board", "-b", help="Board id (see `toolchain boards`); flash needs a real board.")
 # build's own: with --from-sweep the sweep's board is the default, else the emulated default board
 SWEEP_BOARD = typer.Option(None, "--board", "-b", help="Board id (see `toolchain boards`; default qemu-m4, or the "

@@ -1,5 +1,7 @@
 """`toolchain optimize`."""
 
+from pathlib import Path
+
 from toolchain.cli import options
 
 
@@ -11,6 +13,9 @@ def optimize_cmd(
     qat: bool = options.QAT,
     seed: int = options.SEED,
     force: bool = options.FORCE,
+    calibration: Path = options.CALIBRATION,
+    input_shape: str = options.INPUT_SHAPE,
+    min_agreement: float = options.MIN_AGREEMENT,
 ) -> None:
     """Prune, distill and quantize (the recipe's plan, or exactly the given flags).
 
@@ -21,6 +26,17 @@ def optimize_cmd(
     from toolchain.pipeline import optimize_step
     from toolchain.recipes import load
 
+    if model.endswith(".onnx"):  # converted and quantized with the calibration data; export shows the result
+        from toolchain.errors import UsageError
+        from toolchain.pipeline import import_onnx
+
+        if given := [f for f, v in (("--prune", prune), ("--distill", distill), ("--qat", qat)) if v]:
+            raise UsageError(f"{', '.join(given)} needs a recipe to fine-tune with; {model} is quantized as it is",
+                             "name the ONNX file in a recipe's [model] file, or drop the flag")
+
+        m = import_onnx(Path(model), "host", **options.onnx_options(calibration, input_shape, min_agreement))
+        console.success(f"{model}: int8 model in {m['deploy']}")
+        return
     recipe = load(model)
     plan = options.plan(model, prune, distill, quantize, qat)
     opt = optimize_step(recipe, seed, plan, force)

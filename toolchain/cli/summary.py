@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from toolchain.console import console
+from toolchain.importer import report as parity_report
 
 
 def _quality(row: dict) -> str:
@@ -37,6 +38,8 @@ def show(m: dict, as_json: bool = False) -> None:
     if m.get("arena_bytes"):
         console.info(f"ops: {', '.join(m['ops'])}")
         console.info(f"TFLM arena: {m['arena_measured_bytes']:,} B measured, {m['arena_bytes']:,} B with margin")
+    if m.get("parity"):
+        parity_report(m["parity"])
     if m.get("aot"):
         a = m["aot"]
         console.info(f"AOT C: {a['layers']} layers, {a['macs']:,} MACs, arena {a['arena_bytes']:,} B (planned), "

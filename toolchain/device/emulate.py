@@ -79,10 +79,11 @@ def check_port_free(port: int) -> None:
                                 "pick another --port, or leave it out for a free one") from e
 
 
-def qemu_command(board: Board, elf: Path, port: int) -> list[str]:
+def qemu_command(board: Board, elf: Path, port: int, extra: tuple[str, ...] = ()) -> list[str]:
+    """`extra`: more QEMU arguments, e.g. the cycle model's `-plugin`."""
     return [check_emulator(board), "-machine", board.machine, "-nographic", "-monitor", "none", "-icount", "shift=0",
             "-semihosting-config", "enable=on,target=native", "-kernel", str(elf),
-            "-serial", f"tcp:127.0.0.1:{port},server=on,wait=on,nodelay=on"]
+            "-serial", f"tcp:127.0.0.1:{port},server=on,wait=on,nodelay=on", *extra]
 
 
 class Emulator:
@@ -91,9 +92,10 @@ class Emulator:
     With `wait=on` QEMU holds the guest until the first client connects, so no
     boot output is lost."""
 
-    def __init__(self, board: Board, elf: Path, port: int | None = None):
+    def __init__(self, board: Board, elf: Path, port: int | None = None, extra_args: tuple[str, ...] = ()):
         self.board = board
         self.elf = Path(elf)
+        self.extra_args = tuple(extra_args)
         self.fixed_port = port is not None
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None
@@ -118,9 +120,9 @@ class Emulator:
 
     def _start(self) -> "Emulator":
         main_thread = threading.current_thread() is threading.main_thread()
-        self.proc = subprocess.Popen(qemu_command(self.board, self.elf, self.port), stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-                                     preexec_fn=_die_with_parent if main_thread else None)
+        cmd = qemu_command(self.board, self.elf, self.port, self.extra_args)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=True, preexec_fn=_die_with_parent if main_thread else None)
         deadline = time.monotonic() + BOOT_TIMEOUT_S
         while not self._listening():
             if self.proc.poll() is not None:

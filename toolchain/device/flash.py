@@ -27,7 +27,8 @@ class FlashError(ToolchainError):
 
 
 def flash(model_ref: str, board_id: str, *, port: str | None = None, runtime: str | None = None, seed: int = 0,
-          tflm_dir: Path | None = None, variant: str | None = None) -> str:
+          tflm_dir: Path | None = None, variant: str | None = None, validate: bool = False) -> str:
+    """Build and upload; `validate`: the validation firmware (`toolchain validate`). The port used."""
     board = boards.load(board_id)
     if board.emulated:
         raise FlashError(f"{board.id} is not flashed", f"run it with `toolchain bench --board {board.id}`")
@@ -36,7 +37,8 @@ def flash(model_ref: str, board_id: str, *, port: str | None = None, runtime: st
     serial_upload = board.upload_protocol in SERIAL_UPLOADS
     # probe and picotool uploads find the board themselves (a Pico in BOOTSEL mode has no serial port)
     port = port or (find_port(board) if serial_upload else None)
-    fw = build.build(model_ref, board.id, runtime=runtime, seed=seed, tflm_dir=tflm_dir, variant=variant)
+    fw = build.build(model_ref, board.id, runtime=runtime, seed=seed, tflm_dir=tflm_dir, variant=variant,
+                     validate=validate)
     cmd = [pio_core.pio_exe(), "run", "-e", board.id, "-t", "upload"]
     cmd += ["--upload-port", port] if serial_upload else []
     where = f"on {port} " if port else ""

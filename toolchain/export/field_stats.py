@@ -9,7 +9,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-BINS = 16  # top-1 confidence histogram over [0, 1]
+from toolchain.harness_protocol import LIMITS
+
+BINS = LIMITS.stats_bins  # top-1 confidence histogram over [0, 1]
 LOW_CONFIDENCE = 0.5  # default threshold of the low-confidence counter
 MAX_CHANNELS = 32  # keeps the device's statistics under 1 KB; wider inputs are pooled into one channel
 MAX_CLASSES = 64

@@ -17,7 +17,7 @@ from toolchain.bench import device_session, recorded_runtime
 from toolchain.boards import runtimes
 from toolchain.device.emulate import running_url
 from toolchain.device.harness import protocol
-from toolchain.device.harness.client import COMMAND_TIMEOUT_S, DeviceClient, Fault
+from toolchain.device.harness.client import DeviceClient
 from toolchain.errors import UsageError
 from toolchain.export import field_stats as stats
 from toolchain.monitor import drift as scoring, scenarios
@@ -27,7 +27,6 @@ from toolchain.paths import MONITOR_FILE
 FEEDS = ("split",)
 FEED_SAMPLES = 1000
 POLL_SECONDS = 1.0
-BATCH_COMMANDS = 100  # commands sent per round trip while feeding
 
 
 def monitor(model_ref: str, board_id: str, *, runtime: str | None = None, url: str | None = None,
@@ -74,7 +73,7 @@ def monitor(model_ref: str, board_id: str, *, runtime: str | None = None, url: s
         first = read_stats(client)
         check_config(first, profile, board.id, model_ref)
         if feed:
-            client.command("stats reset")
+            client.stats_reset()
             first = read_stats(client)
         if view:
             view.start(result)
@@ -106,7 +105,7 @@ def check_options(feed, drift, samples, window, consecutive) -> None:
 
 
 def read_stats(client: DeviceClient) -> stats.Stats:
-    r = client.retrying("stats%", lambda: client.command("stats"))
+    r = client.stats()
     if r.errors:
         raise MonitorError(f"the firmware on {client.transport.url} keeps no field statistics ({r.errors[0]})",
                            "rebuild it with statistics on (the default; -DTM_STATS=0 turns them off) with "
@@ -205,31 +204,11 @@ def _same(device: stats.Stats, host: stats.Stats) -> bool:
 
 
 def feed(client: DeviceClient, batch: np.ndarray) -> np.ndarray:
-    """Load and infer every sample of `batch`, several per round trip; the device's raw outputs."""
+    """Load and infer every sample of `batch`, several per round trip (the client's run_samples: its deadlines,
+    its checksums); the device's raw outputs."""
     info = client.info
     dtype = modelinfo.DTYPES[info.output_dtype].numpy
-    rows = [np.ascontiguousarray(s).tobytes() for s in batch]
-    per = len(protocol.hex_lines(rows[0])) + 2
-    step = max(1, BATCH_COMMANDS // per)
-    outs = []
-    for i in range(0, len(rows), step):
-        chunk = rows[i:i + step]
-        outs += client.retrying("feeding samples", lambda: _feed_chunk(client, chunk, dtype))
-    return np.stack(outs)
-
-
-def _feed_chunk(client: DeviceClient, chunk: list[bytes], dtype) -> list[np.ndarray]:
-    info = client.info
-    cmds = [c for s in chunk for c in (f"db load {len(s)}", *protocol.hex_lines(s), "infer 1 0")]
-    # generous: QEMU's UART takes about 8 KB/s of hex, and the machine may be busy
-    replies = client.batch(cmds, timeout=COMMAND_TIMEOUT_S + len(chunk) * (1.0 + 3 * len(chunk[0]) / 1000))
-    for cmd, r in zip(cmds, replies):
-        if r.errors:
-            raise Fault(f"device refused '{cmd[:24]}': {r.errors[0]}")
-    outs = []
-    for cmd, r in zip(cmds, replies):
-        if cmd.startswith("infer"):
-            values = protocol.floats(r.fields["results"])
-            raw = protocol.raw_outputs(values, info.output_scale, info.output_zero_point, info.output_dtype)
-            outs.append(np.frombuffer(raw, dtype=dtype).astype(np.int64))
-    return outs
+    done = client.run_samples([np.ascontiguousarray(s).tobytes() for s in batch], "feeding samples")
+    return np.stack([np.frombuffer(protocol.raw_outputs(inf.results, info.output_scale, info.output_zero_point,
+                                                        info.output_dtype), dtype=dtype).astype(np.int64)
+                     for inf in done])

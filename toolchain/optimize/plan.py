@@ -35,6 +35,9 @@ class Plan:
             raise RecipeError(f"unknown quantization mode '{bad[0]}'", f"use one of: {', '.join(QUANT_MODES)}")
         if not 0 <= p.prune < 1:
             raise RecipeError(f"prune must be a sparsity in [0, 1), got {p.prune}")
+        if p.distill and recipe.build_model is None:
+            raise RecipeError(f"{recipe.name} names a model file ({recipe.model['file']}): there is no model.py to "
+                              "build a student from", "drop --distill (prune, QAT and int8 work on the imported model)")
         return p
 
     def to_dict(self) -> dict:

@@ -17,6 +17,9 @@ QUANT_MODES = ("int8", "int16x8", "float16", "dynamic")
 # table -> {key: (type, default)}; None default means required
 SCHEMA: dict[str, dict[str, tuple[type | tuple, Any]]] = {
     "": {"name": (str, None), "description": (str, ""), "task": (str, "classification")},
+    # file: a model made elsewhere (net.onnx, beside recipe.toml) instead of model.py; the data calibrate and
+    # evaluate it. min_agreement: int8 vs float top-1 agreement below it is reported loudly.
+    "model": {"file": (str, ""), "min_agreement": (float, 0.99)},
     "data": {"loader": (str, None), "test_fraction": (float, 0.2), "args": (dict, {})},
     # width: multiplier passed to model.py's build(..., width=) when not 1.0 (`toolchain sweep` varies it)
     "train": {"epochs": (int, 30), "batch_size": (int, 32), "learning_rate": (float, 0.002), "width": (float, 1.0)},
@@ -44,14 +47,19 @@ class Recipe:
     data: dict[str, Any]
     train: dict[str, Any]
     optimize: dict[str, Any]
-    build_model: Callable = field(repr=False)
+    build_model: Callable | None = field(repr=False)  # None when the recipe names a model file
+    model: dict[str, Any] = field(default_factory=lambda: {"file": "", "min_agreement": 0.99})
+
+    @property
+    def model_file(self) -> Path | None:
+        return self.path / self.model["file"] if self.model["file"] else None
 
     @property
     def fingerprint(self) -> str:
         """Hash of the recipe's files: a change invalidates everything trained from it."""
         h = hashlib.sha256()
         for f in sorted(self.path.glob("*")):
-            if f.is_file() and f.suffix in (".toml", ".py"):
+            if f.is_file() and f.suffix in (".toml", ".py", ".onnx"):
                 h.update(f.name.encode() + f.read_bytes())
         return h.hexdigest()[:16]
 
@@ -72,13 +80,16 @@ def resolve(ref: str) -> Path:
     if ref.endswith(".tflite"):
         raise RecipeError(f"'{ref}' is a .tflite model, and this step needs a recipe to train from",
                           "export, build, emulate and bench take a .tflite as it is")
+    if ref.endswith(".onnx"):
+        raise RecipeError(f"'{ref}' is an ONNX model, and this step needs a recipe to train from",
+                          "optimize and export take it with --calibration; a recipe can name it in [model] file")
     if p.is_dir():
         raise RecipeError(f"'{p}' has no recipe.toml", "a recipe folder holds recipe.toml and model.py (see models/digits)")
     names = available()
     close = difflib.get_close_matches(ref, names, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     raise RecipeError(
-        f"unknown model '{ref}': not a recipe name, a recipe folder or a .tflite file",
+        f"unknown model '{ref}': not a recipe name, a recipe folder, a .tflite or an .onnx file",
         f"{hint}recipes: {', '.join(names)}",
     )
 
@@ -121,6 +132,7 @@ def load(ref: str) -> Recipe:
         raise RecipeError(f"{toml_path}: invalid TOML: {e}") from None
     top = _check("", raw, toml_path)
     tables = {t: _check(t, raw.get(t, {}), toml_path) for t in ("data", "train", "optimize")}
+    model = _check("model", raw.get("model", {}), toml_path)
     if top["task"] not in ("classification", "regression"):
         raise RecipeError(f"{toml_path}: task must be 'classification' or 'regression', got '{top['task']}'")
     bad = [q for q in tables["optimize"]["quantize"] if q not in QUANT_MODES]
@@ -128,9 +140,14 @@ def load(ref: str) -> Recipe:
         raise RecipeError(f"{toml_path}: unknown quantization mode '{bad[0]}'", f"use one of: {', '.join(QUANT_MODES)}")
     if not 0 <= tables["optimize"]["prune"] < 1:
         raise RecipeError(f"{toml_path}: prune must be a sparsity in [0, 1)")
+    if model["file"]:
+        if not model["file"].endswith(".onnx") or not (folder / model["file"]).is_file():
+            raise RecipeError(f"{toml_path}: [model] file '{model['file']}' is not an .onnx file in {folder}",
+                              "name an ONNX model beside recipe.toml, e.g. file = \"net.onnx\"")
+        return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=None, model=model)
     builder = _load_builder(folder)
     _check_width(tables["train"]["width"], builder, folder)
-    return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=builder)
+    return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=builder, model=model)
 
 
 def _check_width(width: float, builder: Callable, folder: Path) -> None:

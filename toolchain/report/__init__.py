@@ -11,5 +11,6 @@ monitor.json (`toolchain monitor`) when it exists.
 
 Imports: leaves only; it reads bench.json, runs/ and manifest.json, never the steps."""
 
+from toolchain.report.estimates import estimate_headers, estimate_rows
 from toolchain.report.page import RUNS_SHOWN, ReportError, PAGE, write, stream_rows, median_text, summary_rows
 from toolchain.report.tables import compare_headers, compare_rows, history, history_headers, history_rows

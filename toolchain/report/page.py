@@ -8,12 +8,13 @@ import jinja2
 from toolchain import bench_file, manifest
 from toolchain.boards import runtimes
 from toolchain.errors import ToolchainError
-from toolchain.paths import BENCH_FILE, MONITOR_FILE, PROFILE_FILE, STREAM_FILE
+from toolchain.paths import BENCH_FILE, MONITOR_FILE, PROFILE_FILE, STREAM_FILE, VALIDATE_FILE
+from toolchain.report.estimates import estimate_headers, estimate_plot, estimate_rows, estimate_summary_rows
 from toolchain.report.plots import (MEMORY_ROWS, _confusion_plot, _drift_plot, _far_frr_plot, _layer_plot,
                                     _memory_plot, _plan_plot, _png, _quality_plot, _stream_timeline_plot,
-                                    _training_plot)
+                                    _training_plot, _validate_plot)
 from toolchain.report.tables import (class_rows, compare_headers, compare_rows, history, history_headers, history_rows,
-                                     layer_rows, lineage_rows)
+                                     layer_rows, lineage_rows, parity_rows)
 
 
 RUNS_SHOWN = 10  # the latest bench runs in the page; `toolchain history` lists them all
@@ -31,6 +32,10 @@ PAGE = jinja2.Template("""<!doctype html>
 {% if runs %}<h2>Runs (latest last; changes against the previous complete run)</h2>
 <table><tr>{% for h in runs_headers %}<th>{{ h }}</th>{% endfor %}</tr>
 {% for row in runs %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
+{% if estimates %}<h2>Estimates per inference (QEMU cycle model: {{ b.estimate.label }})</h2>
+<table><tr>{% for h in estimate_headers %}<th>{{ h }}</th>{% endfor %}</tr>
+{% for row in estimates %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>
+<p>How: {{ b.estimate.how }}. Not modelled: {{ b.estimate.not_modelled }}.</p>{% endif %}
 {% if compare %}<h2>Runtimes side by side (bench --compare)</h2>
 <table><tr>{% for h in compare_headers %}<th>{{ h }}</th>{% endfor %}</tr>
 {% for row in compare %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
@@ -42,6 +47,8 @@ PAGE = jinja2.Template("""<!doctype html>
 {% for row in layers %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
 {% if stream %}<h2>Streaming detection (bench --stream)</h2>
 <table>{% for k, v in stream %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
+{% if parity %}<h2>Parity of the imported ONNX model</h2>
+<table>{% for k, v in parity %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
 {% if lineage %}<h2>Lineage</h2>
 <table>{% for k, v in lineage %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
 {% if profiled %}<p>{{ profiled }}</p>{% endif %}
@@ -53,17 +60,17 @@ PAGE = jinja2.Template("""<!doctype html>
 def write(directory: Path) -> Path:
     directory = Path(directory)
     plain, profile = bench_file.read(directory / BENCH_FILE), bench_file.read(directory / PROFILE_FILE)
-    mon, stream = _read(directory / MONITOR_FILE), _read(directory / STREAM_FILE)
-    if plain is None and profile is None and mon is None and stream is None:
-        raise ReportError(f"no bench results in {directory} (nor {MONITOR_FILE} or {STREAM_FILE})",
+    mon, stream, checked = _read(directory / MONITOR_FILE), _read(directory / STREAM_FILE), _read(directory / VALIDATE_FILE)
+    if plain is None and profile is None and mon is None and stream is None and checked is None:
+        raise ReportError(f"no bench results in {directory} (nor {MONITOR_FILE}, {STREAM_FILE} or {VALIDATE_FILE})",
                           "run `toolchain bench` first")
     stale_profile = plain is not None and profile is not None and _model_hash(plain) != _model_hash(profile)
     if stale_profile:
         profile = None  # per-layer figures of another model build would be mislabelled
-    only = mon or stream
+    only, only_name = next((d, n) for d, n in ((mon, MONITOR_FILE), (stream, STREAM_FILE), (checked, VALIDATE_FILE),
+                                               (plain or profile, BENCH_FILE)) if d)
     b = plain or profile or {"model": only["model"], "board": only["board"], "runtime": only["runtime"],
-                             "status": f"not benched yet ({MONITOR_FILE if mon else STREAM_FILE} only)",
-                             "wall_seconds": None}
+                             "status": f"not benched yet ({only_name} only)", "wall_seconds": None}
     m = manifest.read(directory)
     deploy = Path(m["deploy"]) if m.get("deploy") else None
     if deploy is None or not deploy.exists() or manifest.file_hash(deploy)[:16] != _model_hash(b):
@@ -75,7 +82,8 @@ def write(directory: Path) -> Path:
                                            ("AOT arena plan (tensors over their lifetimes)",
                                             _plan_plot(_aot_plan(directory, b))),
                                            ("Training curves", _training_plot(m.get("train_history"))), _drift_plot(mon),
-                                           _stream_timeline_plot(stream), _far_frr_plot(stream))
+                                           _stream_timeline_plot(stream), _far_frr_plot(stream), _validate_plot(checked),
+                                           estimate_plot(b))
              if fig is not None]
     out = directory / "report.html"
     note = (f"{PROFILE_FILE} is of another build of this model; run `toolchain bench --profile` again for "
@@ -85,7 +93,9 @@ def write(directory: Path) -> Path:
                                compare=table and compare_rows(table), compare_headers=table and compare_headers(table),
                                runs=history_rows(history(directory)[-RUNS_SHOWN:]), runs_headers=history_headers(),
                                classes=class_rows(b, labels), layers=layer_rows(b, profile),
-                               lineage=lineage_rows(m), stream=stream_rows(stream)))
+                               lineage=lineage_rows(m), parity=parity_rows(m), stream=stream_rows(stream),
+                               estimates=b.get("estimate") and estimate_rows(b["estimate"]),
+                               estimate_headers=b.get("estimate") and estimate_headers(b["estimate"])))
     return out
 
 
@@ -168,4 +178,4 @@ def summary_rows(b: dict) -> list[tuple[str, str]]:
         rows += [("accuracy on device", pct(acc.get("device"))), ("accuracy host int8", pct(acc.get("host_int8")))]
     if acc:
         rows.append(("agreement with host int8", f"{acc['agreement'] * 100:.2f} % of {acc['samples']} samples"))
-    return rows
+    return rows + estimate_summary_rows(b)

@@ -228,3 +228,29 @@ def _far_frr_plot(stream: dict | None) -> tuple[str, object]:
     ax.set_ylabel("false rejects (%)")
     ax.legend(fontsize=7)
     return title, fig
+
+
+def _validate_plot(v: dict | None) -> tuple[str, object]:
+    """(title, figure or None): each layer's SQNR against the float model (or, without a float model, its largest
+    difference from the host in LSB); layers whose device output differs from the host are red and marked x,
+    layers not received grey and marked ?."""
+    layers = (v or {}).get("layers") or []
+    with_float = any(l["sqnr_db"] is not None for l in layers)
+    what = "SQNR against the float model" if with_float else "largest difference from the host"
+    title = f"Validation per layer, {v['runtime']} (validate.json): {what}" if v else ""
+    if not layers:
+        return title, None
+    fig, ax = _figure()
+    x = np.arange(len(layers))
+    height = [(l["sqnr_db"] or 0.0) if with_float else l["max_abs_diff_lsb"] for l in layers]
+    colors = {"identical": "tab:green", "differs": "tab:red", "not received": "tab:grey"}
+    ax.bar(x, height, color=[colors[l["status"]] for l in layers])
+    for i, l in enumerate(layers):
+        if l["status"] != "identical":
+            ax.annotate("x" if l["status"] == "differs" else "?", (i, height[i]), ha="center", va="bottom",
+                        color="tab:red", fontweight="bold")
+    ax.set_xticks(x, [f"{l['index']}:{l['op']}" for l in layers])
+    ax.tick_params(axis="x", rotation=60, labelsize=7)
+    ax.set_ylabel("SQNR vs float (dB)" if with_float else "max |device - host| (LSB)")
+    ax.set_xlabel("green: identical to the host; red x: the device differs; grey ?: not received")
+    return title, fig

@@ -114,6 +114,28 @@ def layer_rows(b: dict, profile: dict | None) -> list[list[str]]:
              f"{timed[layer['index']]:,} {unit}" if layer["index"] in timed else "-"] for layer in layers]
 
 
+def parity_rows(m: dict) -> list[tuple[str, str]]:
+    """An imported ONNX model's parity: ONNX Runtime vs the converted float model, int8 vs float."""
+    p = m.get("parity")
+    if not p:
+        return []
+    rows = [("inputs", f"{p['samples']} {p.get('inputs', '')}"),
+            ("ONNX Runtime vs converted float, max |diff|",
+             f"{p['onnx_vs_converted_max_abs_diff']:.2e} (outputs up to {p['onnx_output_range']:.3g})")]
+    if p.get("int8_vs_float_top1_agreement") is not None:
+        verdict = "passed" if p["passed"] else "FAILED: the int8 model decides differently from the float one"
+        rows.append(("int8 vs float top-1 agreement",
+                     f"{p['int8_vs_float_top1_agreement']:.2%} (threshold {p['threshold']:.2%}): {verdict}"))
+    if p.get("layers"):
+        rows.append(("int8 vs float SQNR per layer", ", ".join(f"#{l['index']} {l['op']} {l['sqnr_db']:.1f} dB"
+                                                             for l in p["layers"])))
+    layout = m.get("input_layout")
+    if layout:
+        rows.append(("input layout", f"user {tuple(layout['user_shape'])} -> device {tuple(layout['device_shape'])} "
+                                     f"(transposed on the host, before quantization)"))
+    return rows
+
+
 def lineage_rows(m: dict) -> list[tuple[str, str]]:
     """Where the deployed model comes from: recipe, data, seed, code and tool versions."""
     lin = m.get("lineage") or {}

@@ -2,7 +2,8 @@
 // tm_port.h for QEMU MPS2. Ticks come from SysTick on the CPU clock, extended
 // to 32 bits by its wrap interrupt. Under `-icount shift=0` a tick is a fixed
 // number of guest instructions, which the host calibrates with tm_port_spin().
-// Host files are read through semihosting (`db file`): QEMU's UART takes one
+// Host files are read (`db file`) and written (validation builds) through
+// semihosting: QEMU's UART takes one
 // byte per main-loop turn of the emulator, far slower than a file read.
 #include "tm_port.h"
 
@@ -123,6 +124,28 @@ int32_t tm_port_read_file(const char *path, uint8_t *dst, size_t n) {
   if (handle < 0) return -1;
   uint32_t read_args[3] = {(uint32_t)handle, (uint32_t)dst, (uint32_t)n};
   int32_t left = tm_qemu_semihost(0x06u, read_args);
+  uint32_t close_args[1] = {(uint32_t)handle};
+  tm_qemu_semihost(0x02u, close_args);
+  return left < 0 || (size_t)left > n ? -1 : (int32_t)(n - (size_t)left);
+}
+
+int32_t tm_port_write_file(const char *path, const uint8_t *src, size_t n, int append) {
+  // SYS_OPEN mode 5 is "wb", 3 is "r+b": QEMU does not honour "ab", so an append
+  // seeks to the end (SYS_FLEN, SYS_SEEK). SYS_WRITE returns the bytes it could NOT write.
+  uint32_t open_args[3] = {(uint32_t)path, append ? 3u : 5u, (uint32_t)strlen(path)};
+  int32_t handle = tm_qemu_semihost(0x01u, open_args);
+  if (handle < 0) return -1;
+  if (append) {
+    uint32_t flen_args[1] = {(uint32_t)handle};
+    int32_t end = tm_qemu_semihost(0x0Cu, flen_args);
+    uint32_t seek_args[2] = {(uint32_t)handle, (uint32_t)end};
+    if (end < 0 || tm_qemu_semihost(0x0Au, seek_args) != 0) {
+      tm_qemu_semihost(0x02u, flen_args);
+      return -1;
+    }
+  }
+  uint32_t write_args[3] = {(uint32_t)handle, (uint32_t)src, (uint32_t)n};
+  int32_t left = tm_qemu_semihost(0x05u, write_args);
   uint32_t close_args[1] = {(uint32_t)handle};
   tm_qemu_semihost(0x02u, close_args);
   return left < 0 || (size_t)left > n ? -1 : (int32_t)(n - (size_t)left);

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from tests.aot import c_runner, random_models
+from toolchain import modelinfo
 from toolchain.aot.lower import lower_graph
 from toolchain.aot.reader import read_tflite_bytes
 
@@ -48,7 +49,6 @@ MORE_BYTES = {"softmax_16x8": 3000}  # its two 1026-byte tables
 SAMPLES = 2
 SCRATCH_BYTES = 4096       # golden_test.c's shared scratch buffer
 SEED = 20261130
-_CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t", "float32": "float"}
 
 
 def _values(arr: np.ndarray, ctype: str) -> str:
@@ -97,7 +97,7 @@ def _case(name: str, model: bytes, ops: set, rng: np.random.Generator, kernel: s
         if t == root_in or tensor.data is None:
             args.append("in")
             continue
-        ctype = _CTYPES.get(tensor.dtype, "int8_t")
+        ctype = modelinfo.c_type(tensor.dtype)
         lines.append(f"static const {ctype} {p}_c{t}[] __attribute__((aligned(16))) = "
                      f"{{{_values(tensor.data, ctype)}}};")
         args.append(f"{p}_c{t}")

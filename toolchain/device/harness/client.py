@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from toolchain import harness_protocol as table
 from toolchain.device.harness import protocol
 from toolchain.device.harness.errors import HarnessError, TransportError
 from toolchain.device.harness.transports import Transport
@@ -38,6 +39,7 @@ SLACK = 3.0  # deadlines allow this many times the expected link and inference t
 FIRST_INFERENCE_S = 120.0  # an inference's wall time before one was measured
 REPLY_BYTES = 16  # expected reply bytes per command (`m-ready` and a short line)
 MAX_LINE = 65536
+BATCH_COMMANDS = 100  # commands per round trip when several samples go in one (`run_samples`)
 
 
 class Fault(Exception):
@@ -77,6 +79,15 @@ class Inference:
 
 
 @dataclass
+class LayerOutputs:
+    """What a validation build sent back for one input (`validate%`)."""
+    tensors: dict[int, bytes]  # layer index -> its output, length and checksum verified
+    announced: list[int]       # layer indices the device announced, in the order they ran
+    error: str | None = None   # why the transfer stopped before the end (the link dropped, bytes lost)
+    how: str = "hex"           # "file": written by semihosting to a host file, "hex": m-hex- lines
+
+
+@dataclass
 class StreamPiece:
     detections: list[tuple[int, int, int]]  # (frame, class, score) of each detection in the piece
     frames: int  # counted from `stream begin`
@@ -99,9 +110,9 @@ class DeviceClient:
         self.infer_s: float | None = None  # measured wall seconds per inference
         self.measured_rate: float | None = None  # bytes/s of the last large exchange
         self.loads = {"file": 0, "hex": 0}  # inputs loaded each way
+        self.use_files = True  # load inputs by `db file` where offered; False once the device could not read one
         self._pending = b""
         self._file_dir: tempfile.TemporaryDirectory | None = None
-        self._file_failed = False
 
     # -- line layer ---------------------------------------------------------
 
@@ -126,6 +137,18 @@ class DeviceClient:
     def command(self, cmd: str, timeout: float | None = None) -> protocol.Reply:
         """Send `cmd%`, return the parsed reply; Fault on garbage, reset, silence or a broken link."""
         return self.batch([cmd], timeout)[0]
+
+    def send_raw(self, data: bytes, timeout: float) -> protocol.Reply:
+        """Write `data` as it is (any bytes, ended with `%` by the caller) and parse what comes back up to `m-ready`,
+        garbage and boot banners included: for probing the firmware with malformed input. Fault on silence."""
+        try:
+            self.transport.write(data)
+            deadline, lines = time.monotonic() + timeout, []
+            while (line := self._readline(deadline, timeout)) != protocol.READY:
+                lines.append(line)
+        except TransportError as e:
+            raise LinkLost(f"link lost ({e.message})") from e
+        return protocol.parse_reply(lines)
 
     @property
     def rate(self) -> float:
@@ -178,7 +201,7 @@ class DeviceClient:
                 # ends whatever partial line the device holds; its reply is drained below
                 self.transport.write(b"%")
                 self._drain(0.1)
-                reply = self.command("name")
+                reply = self.command(table.line("name"))
                 if "name-dut" in reply.fields and not reply.errors:
                     self.read_info()
                     return
@@ -203,7 +226,7 @@ class DeviceClient:
                                "restart the emulator (`toolchain emulate`) or replug the board, then rerun") from e
 
     def read_info(self) -> DeviceInfo:
-        r = self.command("info")
+        r = self.command(table.line("info"))
         f = r.fields
         try:
             i_n, i_t, i_s, i_z = protocol.quant(f["info-input"])
@@ -242,28 +265,31 @@ class DeviceClient:
             raise Fault(f"device refused '{cmd[:24]}': {r.errors[0]}")
         return r
 
-    def _load_commands(self, data: bytes) -> tuple[list[str], str]:
-        """The commands that load `data` after `db load`, and which way ("file" or "hex")."""
+    def load_commands(self, data: bytes, slot: int = 0) -> tuple[list[str], str]:
+        """The commands that load `data` after `db load`, and which way ("file" or "hex"). `slot`: which of the
+        files of one round trip holds it (a round trip that loads several inputs needs one file each)."""
         info = self.info
         fast = self.transport.fast
-        if info and info.file_load and fast and not self._file_failed:
+        if info and info.file_load and fast and self.use_files:
             if self._file_dir is None:
                 self._file_dir = tempfile.TemporaryDirectory(prefix="tm-harness-")
-            path = Path(self._file_dir.name) / "input.bin"
+            path = Path(self._file_dir.name) / (f"input-{slot}.bin" if slot else "input.bin")
             path.write_bytes(data)
-            return [f"db file {path}"], "file"
+            return [table.line("db file", path)], "file"
         per_line = info.db_bytes if info and fast else protocol.MLPERF_DB_BYTES
         return protocol.hex_lines(data, per_line), "hex"
 
     def _file_refused(self, cmds: list[str], replies: list[protocol.Reply], how: str | None) -> bool:
         """True when the device could not read the input's file (nothing ran: load it again, as hex lines from
         now on); a Fault for any other refusal."""
+        db_file = table.command("db file").name
         for cmd, reply in zip(cmds, replies):
             if reply.errors:
-                if how == "file" and cmd.startswith("db file"):
+                if how == "file" and cmd.startswith(db_file):
                     # a QEMU on another machine, or no semihosting: the serial link carries the input from now on
-                    log.info("the device cannot read %s (%s); loading inputs as hex lines", cmd[8:], reply.errors[0])
-                    self._file_failed = True
+                    log.info("the device cannot read %s (%s); loading inputs as hex lines", cmd[len(db_file) + 1:],
+                             reply.errors[0])
+                    self.use_files = False
                     return True
                 raise Fault(f"device refused '{cmd[:24]}': {reply.errors[0]}")
         return False
@@ -271,18 +297,36 @@ class DeviceClient:
     def infer(self, runs: int = 1, warmups: int = 0, timeout: float | None = None, load: bytes | None = None) -> Inference:
         """`infer N W%`, after loading `load` in the same round trip when given. Checks the reply's checksums
         (input against `load`, output against the printed values) so bytes lost on the link never pass."""
+        return self.infer_batch([load], runs, warmups, timeout)[0]
+
+    def infer_batch(self, loads: list[bytes | None], runs: int = 1, warmups: int = 0,
+                    timeout: float | None = None) -> list[Inference]:
+        """`infer N W%` once per entry of `loads`, each after loading its input (None: the input already loaded),
+        all in one round trip; each reply's checksums are checked as in `infer`."""
         how = None
-        cmds = [f"infer {runs} {warmups}"]
-        if load is not None:
-            lines, how = self._load_commands(load)
-            cmds = [f"db load {len(load)}", *lines, *cmds]
+        cmds, ends = [], []
+        for slot, load in enumerate(loads):
+            if load is not None:
+                lines, how = self.load_commands(load, slot)
+                cmds += [table.line("db load", len(load)), *lines]
+            cmds.append(table.line("infer", runs, warmups))
+            ends.append(len(cmds) - 1)
         out_count = self.info.output_count if self.info else 1
         started = time.monotonic()
-        replies = self.batch(cmds, timeout, reply_bytes=16 * out_count + 12 * runs + 64, inferences=runs + warmups)
+        replies = self.batch(cmds, timeout, reply_bytes=len(loads) * (16 * out_count + 12 * runs + 64),
+                             inferences=len(loads) * (runs + warmups))
         elapsed = time.monotonic() - started
         if self._file_refused(cmds, replies, how):
-            return self.infer(runs, warmups, timeout, load)
-        r = replies[-1]
+            return self.infer_batch(loads, runs, warmups, timeout)
+        done = [self._inference(replies[end], load, runs) for end, load in zip(ends, loads)]
+        # an upper bound (the link's time is in it too): deadlines only need one that does not undershoot
+        self.infer_s = elapsed / (len(loads) * (runs + warmups))
+        if how:
+            self.loads[how] += len(loads)
+        return done
+
+    def _inference(self, r: protocol.Reply, load: bytes | None, runs: int) -> Inference:
+        """One `infer` reply, checked against the input sent and against its own output checksum."""
         try:
             results = protocol.floats(r.fields["results"])
             run_ticks = protocol.ints(r.fields["runs"])
@@ -298,17 +342,13 @@ class DeviceClient:
         if info and protocol.fletcher16(protocol.raw_outputs(results, info.output_scale, info.output_zero_point,
                                                              info.output_dtype)) != out_check:
             raise Fault("results do not match their checksum (bytes lost on the way back)")
-        # an upper bound (the link's time is in it too): deadlines only need one that does not undershoot
-        self.infer_s = elapsed / (runs + warmups)
-        if how:
-            self.loads[how] += 1
         return Inference(results, run_ticks, layers, [v for unit, v in r.laps if unit == "us"])
 
     def stream_begin(self, every_hops: int, average: int, threshold: int, suppress_hops: int,
                      keyword_mask: int) -> list[int]:
         """Starts the device's detector over; its (frames, bands, window, hop)."""
         r = self.retrying("stream begin", lambda: self._ok(
-            f"stream begin {every_hops} {average} {threshold} {suppress_hops} {keyword_mask}"))
+            table.line("stream begin", every_hops, average, threshold, suppress_hops, keyword_mask)))
         try:
             return protocol.ints(r.fields["stream-begin"])
         except (KeyError, ValueError) as e:
@@ -317,8 +357,8 @@ class DeviceClient:
     def stream_piece(self, pcm: bytes, timeout: float | None = None) -> StreamPiece:
         """Loads one piece of int16 PCM and feeds it to the detector. Not retried: the device's detector has
         moved on, so a Fault here means starting the stream again."""
-        lines, how = self._load_commands(pcm)
-        cmds = [f"db load {len(pcm)}", *lines, "stream"]
+        lines, how = self.load_commands(pcm)
+        cmds = [table.line("db load", len(pcm)), *lines, table.line("stream")]
         replies = self.batch(cmds, timeout, reply_bytes=256, inferences=1)
         if self._file_refused(cmds, replies, how):
             return self.stream_piece(pcm, timeout)
@@ -333,17 +373,124 @@ class DeviceClient:
         self.loads[how] += 1
         return StreamPiece(hits, frames, inferences, fe, net, out_check)
 
+    @property
+    def outputs_by_file(self) -> bool:
+        """Whether a validation build will write layer outputs to a host file (QEMU semihosting on this
+        machine) rather than send them over the link."""
+        return bool(self.info and self.info.file_load and self.transport.fast and self.use_files)
+
+    def layer_outputs(self, load: bytes, reply_bytes: int) -> LayerOutputs:
+        """Load `load`, run `validate%` and collect every layer's output as it arrives; `reply_bytes`: what the
+        reply will put on the link (its deadline allows for them). A fault before the device starts answering
+        is raised (the caller may retry); one during the transfer ends it, and what arrived whole is returned
+        with the reason in `error`."""
+        lines, how = self.load_commands(load)
+        by_file = self.outputs_by_file
+        out_file = Path(self._file_dir.name) / "layers.bin" if by_file and self._file_dir else None
+        if by_file and out_file is None:
+            self._file_dir = tempfile.TemporaryDirectory(prefix="tm-harness-")
+            out_file = Path(self._file_dir.name) / "layers.bin"
+        if out_file is not None:
+            out_file.unlink(missing_ok=True)
+        cmds = [table.line("db load", len(load)), *lines]
+        final = table.line("validate file", out_file) if out_file else table.line("validate")
+        payload = b"".join(c.encode() + b"%" for c in [*cmds, final])
+        back = reply_bytes + 16 * (self.info.output_count if self.info else 1)
+        budget = self.budget(len(payload), back, inferences=1)
+        started = time.monotonic()
+        deadline = started + budget
+        try:
+            self.transport.write(payload)
+            replies = []
+            for cmd in cmds:
+                got = []
+                while (line := self._readline(deadline, budget)) != protocol.READY:
+                    got.append(line)
+                replies.append(protocol.parse_reply(got))
+        except TransportError as e:
+            raise LinkLost(f"link lost ({e.message})") from e
+        if self._file_refused(cmds, replies, how):
+            self._drain(0.2)  # the validate command's answer to a load that failed
+            return self.layer_outputs(load, reply_bytes)
+        if how:
+            self.loads[how] += 1
+        result = self._collect(deadline, budget, out_file)
+        if result.error is None:  # an upper bound (the outputs' transfer is in it): what deadlines need
+            self.infer_s = time.monotonic() - started
+        if out_file is not None and result.error and "validate file" in result.error:
+            # a QEMU on another machine cannot write our file: the serial link carries the outputs from now on
+            log.info("the device cannot write %s (%s); outputs come as hex lines", out_file, result.error)
+            self.use_files = False
+            self._drain(0.2)
+            return self.layer_outputs(load, reply_bytes)
+        return result
+
+    def _collect(self, deadline: float, budget: float, out_file: Path | None) -> LayerOutputs:
+        heads: list[tuple[int, int, int]] = []
+        chunks: dict[int, bytearray] = {}
+        result = LayerOutputs({}, [], how="file" if out_file else "hex")
+        try:
+            while (line := self._readline(deadline, budget)) != protocol.READY:
+                r = protocol.parse_reply([line])
+                if r.boot is not None:
+                    raise Fault("device reset during validate (boot banner)")
+                if r.errors:
+                    raise Fault(f"device refused validate: {r.errors[0]}")
+                if r.garbage:
+                    raise Fault(f"garbage on the line: {r.garbage[0][:40]!r}")
+                if "tensor" in r.fields:
+                    heads.append(protocol.tensor_header(r.fields["tensor"]))
+                    result.announced.append(heads[-1][0])
+                    chunks[heads[-1][0]] = bytearray()
+                elif "hex" in r.fields and heads:
+                    chunks[heads[-1][0]] += bytes.fromhex(r.fields["hex"])
+        except (Fault, ValueError) as e:
+            result.error = str(e)
+        except TransportError as e:
+            result.error = f"link lost ({e.message})"
+        if out_file is not None:
+            data = out_file.read_bytes() if out_file.exists() else b""
+            at = 0
+            for index, n, _ in heads:
+                chunks[index] = bytearray(data[at:at + n])
+                at += n
+        for index, n, check in heads:
+            got = bytes(chunks.get(index, b""))
+            if len(got) == n and protocol.fletcher16(got) == check:
+                result.tensors[index] = got
+            elif result.error is None:
+                result.error = f"layer {index}'s output arrived damaged ({len(got)} of {n} bytes, or a bad checksum)"
+        return result
+
     def run_sample(self, data: bytes, runs: int = 1, warmups: int = 0, timeout: float | None = None) -> Inference:
         """Load `data` and infer, as one unit of work that is retried after a fault."""
         return self.retrying("inference", lambda: self.infer(runs, warmups, timeout, load=data))
 
+    def run_samples(self, samples: list[bytes], what: str = "inferences") -> list[Inference]:
+        """Load and infer each of `samples` once, several to a round trip (at most BATCH_COMMANDS commands); each
+        round trip is a unit of work retried after a fault (its samples are then served twice)."""
+        per = len(self.load_commands(samples[0])[0]) + 2 if samples else 1
+        step = max(1, BATCH_COMMANDS // per)
+        done: list[Inference] = []
+        for i in range(0, len(samples), step):
+            chunk = samples[i:i + step]
+            done += self.retrying(what, lambda: self.infer_batch(chunk))
+        return done
+
+    def stats(self) -> protocol.Reply:
+        """The `stats%` reply (its e-[...] when the firmware keeps no statistics), retried after a fault."""
+        return self.retrying("stats%", lambda: self.command(table.line("stats")))
+
+    def stats_reset(self) -> None:
+        self.retrying("stats reset%", lambda: self._ok(table.line("stats reset")))
+
     def mem(self) -> dict[str, int]:
-        r = self.retrying("mem%", lambda: self._ok("mem"))
+        r = self.retrying("mem%", lambda: self._ok(table.line("mem")))
         return {k.removeprefix("mem-"): int(v) for k, v in r.fields.items() if k.startswith("mem-")}
 
     def calibrate(self, iterations: int = 5_000_000) -> float:
         """Instructions per tick, from a loop of known length."""
-        r = self.retrying("calib%", lambda: self._ok(f"calib {iterations}", timeout=30))
+        r = self.retrying("calib%", lambda: self._ok(table.line("calib", iterations), timeout=30))
         insns, ticks = protocol.ints(r.fields["calib"])
         if ticks <= 0:
             raise HarnessError("the device's tick counter does not advance", "check the port's timer (SysTick)")

@@ -1,17 +1,25 @@
 """Spoken keywords made offline with espeak-ng: 1 s clips of 16 kHz int16 for
-yes, no, up, down, left, right, on, off, stop, go, "unknown" (other words) and
-"silence" (noise only). Each clip draws its voice and variant, speed, pitch,
-amplitude, time shift and background noise (kind and SNR) from a generator
-seeded by (seed, class, index), so the same seed gives the same bytes.
-Clips are cached under <build>/cache/speech/; features come from the
-fixed-point front-end (toolchain.audio), the same C the device runs."""
+each keyword (yes, no, up, down, left, right, on, off, stop, go unless the
+recipe names its own words or phrases), "unknown" (other words) and "silence"
+(background only). Each clip draws its voice and variant, speed, pitch,
+level, time shift and background from a generator seeded by (seed, class,
+index), and, as the recipe asks, a perturbed speaker, a room, music and a
+microphone (toolchain.recipes.data.augment); a share of the clips can be
+said by Piper's neural voice instead (toolchain.recipes.data.piper_voice).
+The same seed gives the same bytes. A folder of recordings can be mixed in. Clips are cached under
+<build>/cache/speech/; features come from the fixed-point front-end
+(toolchain.audio), the same C the device runs."""
 
+import functools
 import hashlib
 import io
+import json
+import re
 import shutil
 import subprocess
 import wave
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,21 +27,41 @@ import numpy as np
 from toolchain import paths
 from toolchain.audio import FrontendConfig, features, to_float
 from toolchain.console import console
+from toolchain.recipes.data import augment, piper_voice, wav_folder
+from toolchain.recipes.data.augment import NOISES, noise
 from toolchain.recipes.data.dataset import DataError
 
 KEYWORDS = ("yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go")
-LABELS = list(KEYWORDS) + ["unknown", "silence"]
+NOT_KEYWORDS = ("unknown", "silence")
 UNKNOWN_WORDS = ("bed", "bird", "cat", "dog", "happy", "house", "marvin", "sheila", "tree", "wow", "zero", "one",
                  "two", "three", "four", "five", "six", "seven", "eight", "nine", "learn", "follow", "forward",
                  "backward", "visual", "yellow", "under", "bottle", "music")
-VOICES = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-029", "en-us-nyc")
-VARIANTS = ("", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5", "klatt", "klatt2", "klatt3")
+# unknown_words = "many": these everyday words and PSEUDO_WORDS made-up ones, none in the held-out lists
+MORE_UNKNOWN = ("sister", "baby", "kitchen", "number", "people", "little", "very", "where", "today", "maybe",
+                "chair", "pocket", "hundred", "minute", "orange", "button", "station", "family", "doctor", "weather")
+# the recipe's voices before `voices = "many"`: kept so those recipes and recordings keep their bytes
+FEW_VOICES = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-029", "en-us-nyc")
+FEW_VARIANTS = ("", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5", "klatt", "klatt2", "klatt3")
+# Validation voices: variants no clip of a "many" recipe uses, for choosing and tuning (scripts/heldout_keywords.py)
+VALIDATION_VARIANTS = ("Andy", "belinda", "grandpa", "m6", "f4", "steph2", "travis", "klatt4")
+VALIDATION_VOICES = ("en-us+Andy", "en-gb+belinda", "en-gb-scotland+grandpa", "en-us-nyc+m6", "en-029+f4",
+                     "en-gb-x-rp+steph2", "en-us+travis", "en-gb-x-gbclan+klatt4")
+VALIDATION_SPEEDS = (130, 175, 220)
+PSEUDO_WORDS = 300
+ONSETS = ("", "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "y", "z", "bl",
+          "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sh", "sl", "sn", "sp", "st", "th", "tr")
+NUCLEI = ("a", "e", "i", "o", "u", "ai", "ea", "ee", "oo", "ou", "ow", "oy", "ar", "er", "or")
+CODAS = ("", "", "b", "ck", "d", "ft", "g", "l", "m", "n", "nd", "ng", "nk", "p", "rt", "s", "sh", "st", "t", "th", "x")
+AUGMENTS = ("speaker", "room", "noise", "microphone")  # "noise": music too, and SNR 5-30 dB
+# variants that whisper, croak or sound like robots: no speaker sounds like them, and with every augmentation
+# on top, a small network trained on them fell to 55 % of its own training clips (docs/keywords.md)
+ODD_VARIANTS = ("whisper", "whisperf", "croak", "Demonic", "UniRobot", "anikaRobot", "announcer", "fast", "Tweaky")
 SNR_DB = (10, 15, 20, 30)
 PARTIAL_SHARE = 0.3  # of the "unknown" clips
-NOISES = ("white", "pink", "brown", "hum")
 RATE = 16000
 CLIP = RATE  # samples in one 1 s clip
 ESPEAK_RATE = 22050
+MAX_KEYWORDS = 29  # the device's detector takes 31 classes, with "unknown" and "silence"
 
 
 def espeak_version() -> str:
@@ -43,10 +71,20 @@ def espeak_version() -> str:
     return subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout.strip()
 
 
-def speak(word: str, voice: str, speed: int, pitch: int) -> np.ndarray:
-    """espeak-ng's 22.05 kHz speech of `word` as float in [-1, 1], silence trimmed."""
-    r = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "--stdout", word],
+@functools.cache
+def installed_variants() -> tuple[str, ...]:
+    """The variant files espeak-ng has (`--voices=variant`, without the "!v/")."""
+    out = subprocess.run(["espeak-ng", "--voices=variant"], capture_output=True, text=True).stdout
+    return tuple(line.split()[4].removeprefix("!v/") for line in out.splitlines()[1:] if len(line.split()) > 4)
+
+
+def speak(text: str, voice: str, speed: int, pitch: int) -> np.ndarray:
+    """espeak-ng's 22.05 kHz speech of `text` as float in [-1, 1], silence trimmed."""
+    r = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "--stdout", text],
                        capture_output=True, check=True)
+    if len(r.stdout) <= 44:
+        raise DataError(f"espeak-ng said nothing for '{text}' with voice '{voice}'",
+                        "check the voice (espeak-ng --voices=en) and the word's phonemes")
     # espeak-ng streams its WAV: the header's sizes are placeholders, the samples follow the 44-byte header
     with wave.open(io.BytesIO(r.stdout[:44])) as w:
         if w.getframerate() != ESPEAK_RATE or w.getsampwidth() != 2:
@@ -63,38 +101,183 @@ def resample(x: np.ndarray) -> np.ndarray:
     return resample_poly(x, 320, 441)  # 22050 Hz -> 16000 Hz
 
 
-def noise(rng: np.random.Generator, kind: str, n: int) -> np.ndarray:
-    """Unit-RMS background noise."""
-    if kind == "hum":
-        t = np.arange(n) / RATE
-        f0 = rng.choice((50.0, 60.0))
-        x = sum(rng.uniform(0.2, 1) / h * np.sin(2 * np.pi * f0 * h * t + rng.uniform(0, 6.3)) for h in range(1, 8))
-        x = x + 0.3 * rng.normal(size=n)
-    else:
-        spectrum = np.fft.rfft(rng.normal(size=n))
-        f = np.maximum(np.arange(len(spectrum)), 1)
-        spectrum = spectrum / {"white": 1, "pink": np.sqrt(f), "brown": f}[kind]
-        x = np.fft.irfft(spectrum, n)
-    return x / (np.sqrt(np.mean(x ** 2)) + 1e-12)
+def phonemes_of(text: str) -> str:
+    """espeak-ng's phonemes for `text` (empty when it has none)."""
+    return subprocess.run(["espeak-ng", "-q", "-x", text], capture_output=True, text=True).stdout.strip()
 
 
-def clip(seed: int, label: int, index: int) -> np.ndarray:
-    """One int16 clip of class LABELS[label], fully determined by (seed, label, index)."""
+def spoken_forms(keywords: list[str], phonemes: dict[str, str]) -> dict[str, str]:
+    """What espeak-ng is given for each keyword: its text, or [[phonemes]] when the recipe gives them."""
+    return {k: f"[[{phonemes[k]}]]" if k in phonemes else k for k in keywords}
+
+
+@dataclass(frozen=True)
+class Words:
+    """What the clips say and how: the recipe's [data.args] beyond the counts, checked."""
+    keywords: tuple[str, ...] = KEYWORDS
+    phonemes: dict = field(default_factory=dict)
+    voices: str | tuple[str, ...] = "few"
+    augment: tuple[str, ...] = ()
+    unknown: str = "few"  # "many": more words and made-up ones stand for "unknown"
+    piper: float = 0.0  # share of the spoken clips said by Piper's voice (not the ones given as phonemes)
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.keywords) + list(NOT_KEYWORDS)
+
+    @functools.cached_property
+    def unknown_words(self) -> tuple[str, ...]:
+        said = {w for k in self.keywords for w in k.split()}
+        pool = UNKNOWN_WORDS + (MORE_UNKNOWN + pseudo_words(self.keywords, tuple(sorted(self.phonemes.items()))) if self.unknown == "many"
+                                else ())
+        return tuple(w for w in pool if w not in said)
+
+    @functools.cached_property
+    def spoken(self) -> dict[str, str]:
+        return spoken_forms(list(self.keywords), self.phonemes)
+
+    @functools.cached_property
+    def voice_list(self) -> tuple[str, ...]:
+        """Every voice+variant a clip may take."""
+        if self.voices == "few":
+            return tuple(v + (f"+{x}" if x else "") for v in FEW_VOICES for x in FEW_VARIANTS)
+        if self.voices == "many":
+            variants = [""] + [v for v in installed_variants() if v not in VALIDATION_VARIANTS + ODD_VARIANTS
+                               and not v.startswith("robosoft")]
+            return tuple(v + (f"+{x}" if x else "") for v in FEW_VOICES for x in variants)
+        return tuple(self.voices)
+
+    def key(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True) + (piper_voice.VERSION if self.piper else "")
+
+    def texts(self) -> list[str]:
+        """Every text Piper says: the keywords and real words (not phonemes, nor made-up words, which would cost
+        minutes of rendering for little)."""
+        real = set(UNKNOWN_WORDS + MORE_UNKNOWN)
+        return [t for t in self.spoken.values() if not t.startswith("[[")] + [w for w in self.unknown_words if w in real]
+
+    @classmethod
+    def of(cls, keywords, phonemes, voices, augment, unknown="few", piper=0.0) -> "Words":
+        """The checked options: one clear line for each mistake."""
+        keywords = tuple(KEYWORDS if keywords is None else keywords)
+        if not keywords:
+            raise DataError("[data.args] keywords is empty", 'name at least one word, e.g. keywords = ["marvin"]')
+        if len(keywords) > MAX_KEYWORDS:
+            raise DataError(f"{len(keywords)} keywords: the device's detector takes at most {MAX_KEYWORDS}",
+                            "split them into several models")
+        phonemes = dict(phonemes or {})
+        for k in keywords:
+            if not isinstance(k, str) or not k.strip():
+                raise DataError(f"keyword {k!r} is not a word", 'write each keyword as text, e.g. "marvin" or "hey tiny"')
+            if k in NOT_KEYWORDS or len(set(keywords)) != len(keywords):
+                raise DataError(f"keyword '{k}' is reserved or given twice",
+                                f"keywords must be distinct and not {' or '.join(NOT_KEYWORDS)}")
+        if extra := [p for p in phonemes if p not in keywords]:
+            raise DataError(f"phonemes given for '{extra[0]}', which is not a keyword",
+                            f"the keywords are: {', '.join(keywords)}")
+        espeak_version()
+        for k in keywords:
+            if k in phonemes:
+                if not phonemes_of(f"[[{phonemes[k]}]]"):
+                    raise DataError(f"the phonemes '{phonemes[k]}' for '{k}' make no sound in espeak-ng",
+                                    "write them in espeak-ng's phoneme alphabet, e.g. marvin = \"m'A@vIn\"")
+            elif not re.fullmatch(r"[A-Za-z][A-Za-z' -]*", k) or not phonemes_of(k):
+                raise DataError(f"keyword '{k}' has no phonemes espeak-ng can read from its spelling",
+                                f'spell it in letters, or give its sound: [data.args.phonemes] "{k}" = "<espeak-ng phonemes>"')
+        if isinstance(voices, list):
+            voices = tuple(voices)
+        if isinstance(voices, tuple):
+            if not voices:
+                raise DataError("[data.args] voices is empty", 'use "few", "many" or a list of espeak-ng voices')
+            for v in voices:
+                base, _, variant = v.partition("+")
+                if base.lower() not in installed_voices() or (variant and variant not in installed_variants()):
+                    raise DataError(f"espeak-ng voice '{v}' is not installed",
+                                    "see espeak-ng --voices=en and --voices=variant, or use voices = \"many\"")
+        elif voices not in ("few", "many"):
+            raise DataError(f"voices = {voices!r} is not a voice set", 'use "few", "many" or a list of espeak-ng voices')
+        augment = tuple(augment or ())
+        if bad := [a for a in augment if a not in AUGMENTS]:
+            raise DataError(f"augment '{bad[0]}' is unknown", f"use any of: {', '.join(AUGMENTS)}")
+        if unknown not in ("few", "many"):
+            raise DataError(f"unknown_words = {unknown!r} is not a word set", 'use "few" or "many"')
+        if not 0 <= piper <= 1:
+            raise DataError(f"piper = {piper} is no share of the clips", "use 0 (espeak-ng only) to 1")
+        if piper:
+            piper_voice.check()
+        return cls(keywords, phonemes, voices, augment, unknown, float(piper))
+
+
+def bare(phonemes: str) -> str:
+    """Phonemes without stress and length marks, to compare how words sound."""
+    return re.sub(r"[',:_ ]", "", phonemes)
+
+
+@functools.cache
+def pseudo_words(keywords: tuple[str, ...], phonemes: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """PSEUDO_WORDS made-up words of one or two syllables (the same for every seed), none sounding like a
+    keyword nor being a held-out word."""
+    from toolchain.recipes.data import heldout
+
+    rng = np.random.default_rng(20_261_207)
+    words = []
+    while len(words) < 2 * PSEUDO_WORDS:
+        w = "".join(ONSETS[rng.integers(len(ONSETS))] + NUCLEI[rng.integers(len(NUCLEI))] + CODAS[rng.integers(len(CODAS))]
+                    for _ in range(rng.integers(1, 3)))
+        if w not in words and w not in heldout.OTHER_WORDS and w not in UNKNOWN_WORDS + MORE_UNKNOWN:
+            words.append(w)
+    # one espeak-ng for all: each word ends a sentence, so each gets a line of its own
+    lines = subprocess.run(["espeak-ng", "-q", "-x"], input="".join(f"{w}.\n" for w in words), capture_output=True,
+                           text=True).stdout.split("\n")
+    sounds = [bare(x) for x in lines[:len(words)]] if len(lines) > len(words) else [bare(phonemes_of(w)) for w in words]
+    phonemes = dict(phonemes)
+    taken = {bare(phonemes.get(k) or phonemes_of(k)) for k in keywords} | {bare(phonemes_of(k)) for k in KEYWORDS}
+    return tuple(w for w, s in zip(words, sounds) if s and s not in taken)[:PSEUDO_WORDS]
+
+
+@functools.cache
+def installed_voices() -> frozenset[str]:
+    """Every name `espeak-ng -v` takes for its voices (language, voice name, file), lower case: it quietly
+    falls back to a near language for an unknown one, so the list decides."""
+    out = subprocess.run(["espeak-ng", "--voices"], capture_output=True, text=True).stdout
+    names = set()
+    for row in (line.split() for line in out.splitlines()[1:]):
+        if len(row) > 4 and not row[4].startswith("mb/"):  # MBROLA voices need MBROLA, which is not installed
+            names |= {row[1].lower(), row[3].lower(), row[4].lower(), row[4].split("/")[-1].lower()}
+    return frozenset(names)
+
+
+def background(rng: np.random.Generator, words: Words, n: int) -> np.ndarray:
+    kinds = NOISES + (("music",) if "noise" in words.augment else ())
+    return noise(rng, kinds[rng.integers(len(kinds))], n)
+
+
+def clip(words: Words, seed: int, label: int, index: int, banks: dict | None = None) -> np.ndarray:
+    """One int16 clip of class words.labels[label], fully determined by (words, seed, label, index); `banks`:
+    Piper's renders of words.texts(), when words.piper."""
     rng = np.random.default_rng([seed, label, index])
-    kind = NOISES[rng.integers(len(NOISES))]
-    if LABELS[label] == "silence":
+    keywords, labels = words.keywords, words.labels
+    if labels[label] == "silence":
         level = 10 ** rng.uniform(-4, -1.3)  # from near-silent to loud noise
-        x = level * noise(rng, kind, CLIP)
+        x = level * background(rng, words, CLIP)
     else:
         # a fraction of "unknown" is a keyword cut by the clip's edge, as a streaming window sees it
-        partial = label == LABELS.index("unknown") and rng.random() < PARTIAL_SHARE
-        if label < len(KEYWORDS) or partial:
-            word = KEYWORDS[label if not partial else rng.integers(len(KEYWORDS))]
+        partial = labels[label] == "unknown" and rng.random() < PARTIAL_SHARE
+        if label < len(keywords) or partial:
+            text = words.spoken[keywords[label if not partial else rng.integers(len(keywords))]]
         else:
-            word = UNKNOWN_WORDS[rng.integers(len(UNKNOWN_WORDS))]
-        variant = VARIANTS[rng.integers(len(VARIANTS))]
-        voice = VOICES[rng.integers(len(VOICES))] + (f"+{variant}" if variant else "")
-        speech = resample(speak(word, voice, int(rng.integers(110, 230)), int(rng.integers(15, 90))))[:CLIP - 800]
+            text = words.unknown_words[rng.integers(len(words.unknown_words))]
+        voices = words.voice_list
+        if words.piper and rng.random() < words.piper and text in banks:
+            speech = banks[text][rng.integers(piper_voice.RENDERS)].copy()
+        else:
+            speech = resample(speak(text, voices[rng.integers(len(voices))], int(rng.integers(110, 230)),
+                                    int(rng.integers(15, 90))))
+        if "speaker" in words.augment:
+            speech = augment.speaker(rng, speech)
+        if "room" in words.augment and rng.random() < 0.4:
+            speech = augment.room(rng, speech)
+        speech = speech[:CLIP - 800]
         speech *= 10 ** rng.uniform(-1.3, -0.1) / (np.max(np.abs(speech)) + 1e-12)  # peak at -26..-2 dBFS
         x = np.zeros(CLIP)
         if partial:  # its first 20-50 % at the clip's end, or its last 20-50 % at the start
@@ -106,42 +289,56 @@ def clip(seed: int, label: int, index: int) -> np.ndarray:
             start = int(rng.integers(0, CLIP - len(speech) + 1))
         x[start:start + len(speech)] = speech
         rms = np.sqrt(np.mean(speech ** 2))
-        x += rms / 10 ** (SNR_DB[rng.integers(len(SNR_DB))] / 20) * noise(rng, kind, CLIP)
+        snr = rng.uniform(5, 30) if "noise" in words.augment else SNR_DB[rng.integers(len(SNR_DB))]
+        x += rms / 10 ** (snr / 20) * background(rng, words, CLIP)
+    if "microphone" in words.augment:
+        x = augment.microphone(rng, x)
     return np.clip(np.round(x * 32768), -32768, 32767).astype(np.int16)
 
 
-def counts(clips_per_class: int, unknown_factor: int) -> list[int]:
+def counts(labels: list[str], clips_per_class: int, unknown_factor: int) -> list[int]:
     """Clips per class: "unknown" stands for every other word, so it may get several times more."""
-    return [clips_per_class * (unknown_factor if label == "unknown" else 1) for label in LABELS]
+    return [clips_per_class * (unknown_factor if label == "unknown" else 1) for label in labels]
 
 
-def generate(seed: int, clips_per_class: int, unknown_factor: int = 1, workers: int = 2) -> tuple[np.ndarray, np.ndarray]:
+def generate(seed: int, clips_per_class: int, unknown_factor: int = 1, words: Words | None = None,
+             workers: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """(pcm (n, 16000) int16, labels (n,)) made anew, class after class."""
+    words = words or Words()
     espeak_version()
-    jobs = [(label, i) for label, n in enumerate(counts(clips_per_class, unknown_factor)) for i in range(n)]
+    jobs = [(label, i) for label, n in enumerate(counts(words.labels, clips_per_class, unknown_factor))
+            for i in range(n)]
+    banks = {}
+    if words.piper:
+        with console.status("saying every word with Piper (cached per word)"):
+            banks = {t: piper_voice.bank(t) for t in words.texts()}
     with ThreadPoolExecutor(workers) as pool:  # espeak-ng runs as a subprocess: threads overlap them
-        pcm = list(pool.map(lambda j: clip(seed, *j), jobs))
+        pcm = list(pool.map(lambda j: clip(words, seed, *j, banks), jobs))
     return np.stack(pcm), np.array([j[0] for j in jobs], dtype=np.int64)
 
 
-def cache_path(seed: int, clips_per_class: int, unknown_factor: int = 1) -> Path:
-    key = hashlib.sha256(Path(__file__).read_bytes() + espeak_version().encode()
+def cache_path(seed: int, clips_per_class: int, unknown_factor: int = 1, words: Words | None = None) -> Path:
+    sources = b"".join(Path(m.__file__).read_bytes() for m in (augment, piper_voice)) + Path(__file__).read_bytes()
+    key = hashlib.sha256(sources + espeak_version().encode() + (words or Words()).key().encode()
                          + f"{seed}/{clips_per_class}/{unknown_factor}".encode()).hexdigest()[:16]
     return paths.build_root() / "cache" / "speech" / f"speech-{clips_per_class}-{key}.npz"
 
 
-def clips(seed: int, clips_per_class: int, unknown_factor: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """The clips for (seed, clips_per_class, unknown_factor), generated once and then read from the cache."""
+def clips(seed: int, clips_per_class: int, unknown_factor: int = 1,
+          words: Words | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The clips for (seed, clips_per_class, unknown_factor, words), generated once and then read from the cache."""
     if clips_per_class < 2:
         raise DataError(f"clips_per_class {clips_per_class} is too few", "use at least 2 (held-out split)")
     if not 1 <= unknown_factor <= 10:
         raise DataError(f"unknown_factor {unknown_factor} is out of range", "use 1 to 10")
-    p = cache_path(seed, clips_per_class, unknown_factor)
+    words = words or Words()
+    p = cache_path(seed, clips_per_class, unknown_factor, words)
     if p.is_file():
         with np.load(p) as f:
             return f["pcm"], f["y"]
-    with console.status(f"synthesising {sum(counts(clips_per_class, unknown_factor))} speech clips with espeak-ng"):
-        pcm, y = generate(seed, clips_per_class, unknown_factor)
+    with console.status(f"synthesising {sum(counts(words.labels, clips_per_class, unknown_factor))} speech clips "
+                        "with espeak-ng"):
+        pcm, y = generate(seed, clips_per_class, unknown_factor, words)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_suffix(".tmp.npz")
     np.savez(tmp, pcm=pcm, y=y)
@@ -149,13 +346,51 @@ def clips(seed: int, clips_per_class: int, unknown_factor: int = 1) -> tuple[np.
     return pcm, y
 
 
-def raw(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unknown_factor: int = 1):
-    """The int16 clips and labels `load` makes its features from."""
-    return clips(seed, clips_per_class, unknown_factor)
+def recorded(folder: Path, labels: list[str], copies: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The recordings under `folder` (wav_folder's layout, labels among the recipe's), each `copies` times:
+    the first as recorded, the others shifted, at another level and over background noise."""
+    pcm, y, names = wav_folder.clips(folder, CLIP, RATE)
+    if bad := [n for n in names if n not in labels]:
+        raise DataError(f"{folder}/{bad[0]}: '{bad[0]}' is not one of the recipe's labels",
+                        f"name the folders after the labels: {', '.join(labels)}")
+    out, ys = [], []
+    for i, (x, k) in enumerate(zip(pcm, y)):
+        for c in range(copies):
+            rng = np.random.default_rng([seed, 7_000_001, i, c])
+            z = x.astype(np.float64) / 32768
+            if c:
+                z = np.roll(z, int(rng.integers(-1600, 1601))) * 10 ** rng.uniform(-0.5, 0.3)
+                z += np.sqrt(np.mean(z ** 2)) / 10 ** (rng.uniform(10, 30) / 20) * noise(rng, NOISES[c % 4], CLIP)
+            out.append(np.clip(np.round(z * 32768), -32768, 32767).astype(np.int16))
+            ys.append(labels.index(names[k]))
+    return np.stack(out), np.array(ys, dtype=np.int64)
 
 
-def load(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unknown_factor: int = 1):
-    """Features of the generated clips: (x (n, frames, bands) float32, y, labels)."""
+def raw(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unknown_factor: int = 1,
+        keywords: list[str] | None = None, phonemes: dict | None = None, voices: str | list[str] = "few",
+        augment: list[str] | None = None, unknown_words: str = "few", piper: float = 0.0,
+        recordings: str | None = None, recording_copies: int = 10, base_dir: Path | None = None):
+    """The int16 clips and labels `load` makes its features from: the synthetic set, then any recordings."""
+    words = Words.of(keywords, phonemes, voices, augment, unknown_words, piper)
+    pcm, y = clips(seed, clips_per_class, unknown_factor, words)
+    if recordings:
+        if not 1 <= recording_copies <= 100:
+            raise DataError(f"recording_copies {recording_copies} is out of range", "use 1 to 100")
+        r, ry = recorded(Path(base_dir or ".") / recordings, words.labels, recording_copies, seed)
+        pcm, y = np.concatenate([pcm, r]), np.concatenate([y, ry])
+    return pcm, y
+
+
+def load(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unknown_factor: int = 1,
+         keywords: list[str] | None = None, phonemes: dict | None = None, voices: str | list[str] = "few",
+         augment: list[str] | None = None, unknown_words: str = "few", piper: float = 0.0,
+         recordings: str | None = None, recording_copies: int = 10, base_dir: Path | None = None):
+    """Features of the clips: (x (n, frames, bands) float32, y, labels). `keywords`: the words or short phrases
+    to spot; `phonemes`: espeak-ng phonemes for any it mispronounces; `voices`: "few" (8 voices x 16 variants),
+    "many" (every English voice and variant but the validation ones) or a list; `augment`: any of AUGMENTS;
+    `unknown_words`: "few" or "many" (MORE_UNKNOWN and PSEUDO_WORDS made-up words besides); `piper`: the share of spoken clips said by Piper's neural voice; `recordings`: a folder of label folders
+    (relative to the recipe) mixed in, each `recording_copies` times."""
     cfg = FrontendConfig.of(frontend)
-    pcm, y = clips(seed, clips_per_class, unknown_factor)
-    return to_float(features(pcm, cfg)), y, list(LABELS)
+    pcm, y = raw(seed, clips_per_class, frontend, unknown_factor, keywords, phonemes, voices, augment,
+                 unknown_words, piper, recordings, recording_copies, base_dir)
+    return to_float(features(pcm, cfg)), y, Words.of(keywords, phonemes, voices, augment, unknown_words, piper).labels

@@ -1,0 +1,57 @@
+"""Small ONNX models written with onnx.helper (no PyTorch needed), seeded."""
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def _init(name: str, a: np.ndarray):
+    return numpy_helper.from_array(a.astype(np.float32), name)
+
+
+def conv_net(batch="N", channels=3, size=8, opset=17, nhwc_input=False, depthwise=True, seed=0) -> onnx.ModelProto:
+    """input (batch, C, H, W) -> Conv 3x3 pad 1 -> BN -> Relu -> [depthwise 3x3 stride 2 -> Clip 0..6] -> Flatten
+    -> Gemm (4 classes). With nhwc_input the input is (batch, H, W, C), transposed to NCHW first, as tf2onnx does."""
+    rng = np.random.default_rng(seed)
+    c = 8
+    inits = [_init("w1", rng.normal(0, 0.3, (c, channels, 3, 3))), _init("b1", rng.normal(0, 0.1, c)),
+             _init("g", rng.uniform(0.5, 1.5, c)), _init("be", rng.normal(0, 0.1, c)),
+             _init("mu", rng.normal(0, 0.1, c)), _init("var", rng.uniform(0.5, 1.5, c))]
+    nodes = []
+    x = "input"
+    if nhwc_input:
+        nodes.append(helper.make_node("Transpose", ["input"], ["x_nchw"], perm=[0, 3, 1, 2], name="to_nchw"))
+        x = "x_nchw"
+    nodes += [helper.make_node("Conv", [x, "w1", "b1"], ["c1"], pads=[1, 1, 1, 1], name="conv1"),
+              helper.make_node("BatchNormalization", ["c1", "g", "be", "mu", "var"], ["n1"], name="bn1"),
+              helper.make_node("Relu", ["n1"], ["r1"], name="relu1")]
+    last, spatial = "r1", size
+    if depthwise:
+        inits += [_init("wd", rng.normal(0, 0.3, (c, 1, 3, 3))), _init("bd", rng.normal(0, 0.1, c)),
+                  _init("lo", np.array(0.0)), _init("hi", np.array(6.0))]
+        nodes += [helper.make_node("Conv", ["r1", "wd", "bd"], ["c2"], pads=[1, 1, 1, 1], strides=[2, 2], group=c,
+                                   name="dw"),
+                  helper.make_node("Clip", ["c2", "lo", "hi"], ["r2"], name="relu6")]
+        last, spatial = "r2", size // 2
+    inits += [_init("wf", rng.normal(0, 0.1, (4, c * spatial * spatial))), _init("bf", rng.normal(0, 0.1, 4))]
+    nodes += [helper.make_node("Flatten", [last], ["f"], axis=1, name="flatten"),
+              helper.make_node("Gemm", ["f", "wf", "bf"], ["logits"], transB=1, name="fc")]
+    shape = [batch, size, size, channels] if nhwc_input else [batch, channels, size, size]
+    graph = helper.make_graph(nodes, "net", [helper.make_tensor_value_info("input", TensorProto.FLOAT, shape)],
+                              [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [batch, 4])], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+
+
+def two_inputs() -> onnx.ModelProto:
+    a, b = (helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, 4]) for n in ("a", "b"))
+    graph = helper.make_graph([helper.make_node("Add", ["a", "b"], ["y"])], "two", [a, b],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def with_op(op: str) -> onnx.ModelProto:
+    """One node of op type `op` (unary, float): for an op the importer has no lowering for."""
+    graph = helper.make_graph([helper.make_node(op, ["x"], ["y"], name=f"my_{op.lower()}")], "one",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])

@@ -1,0 +1,5 @@
+from toolchain.errors import ToolchainError
+
+
+class EstimateError(ToolchainError):
+    pass

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from toolchain import boards, importer, manifest, modelinfo, optimize, recipes
+from toolchain import boards, harness_protocol, importer, manifest, modelinfo, optimize, recipes
 from toolchain.aot import compile_tflite
 from toolchain.audio.config import AUDIO_LOADERS
 from toolchain.console import console
@@ -372,7 +372,11 @@ def export_aot(m: manifest.Manifest, board: str) -> manifest.Manifest:
     d = artifact_dir(m["model"], board)
     with console.status("generating AOT C"):
         r = compile_tflite(m["deploy"], d / "aot", name=m["model"])
-    aot = {"files": [str(f) for f in r.files], "arena_bytes": r.arena_bytes, "weights_bytes": r.weights_bytes,
+    # the runtime interface model.h includes is generated from the protocol table: ship it beside, so the
+    # exported folder compiles with only firmware/runtime/ on the include path
+    dtype_h = d / "aot" / "tm_dtype.h"
+    dtype_h.write_text(harness_protocol.headers()["tm_dtype.h"])
+    aot = {"files": [str(f) for f in (*r.files, dtype_h)], "arena_bytes": r.arena_bytes, "weights_bytes": r.weights_bytes,
            "macs": r.macs, "layers": len(r.layers)}
     return manifest.update(d, aot=aot)
 

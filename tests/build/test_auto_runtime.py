@@ -21,7 +21,7 @@ def _int8(tmp_path, activation: str):
 def test_auto_picks_aot_when_covered_else_tflm_naming_ops(tmp_path, capsys):
     assert auto_runtime(_int8(tmp_path, "relu")) == "aot"
     assert auto_runtime(_int8(tmp_path, "elu")) == "tflm"
-    assert "runtime auto: tflm (the AOT compiler has no ELU)" in capsys.readouterr().out
+    assert "runtime auto: tflm (the AOT compiler has no ELU)" in capsys.readouterr().err
 
 
 def test_auto_is_the_default_where_the_board_default_is_aot():

@@ -50,7 +50,7 @@ def test_bare_onnx_with_calibration_then_bench(tmp_path, tflm_tree):
     r = run_cli("bench", "--board", "qemu-m4", "--model", str(path), "--tflm-dir", str(tflm_tree),
                 build=tmp_path / "b")
     assert r.returncode == 0, r.stderr
-    assert "runtime auto: aot (the AOT compiler covers every op)" in r.stdout
+    assert "runtime auto: aot (the AOT compiler covers every op)" in r.stderr
     d = tmp_path / "b" / "net" / "qemu-m4"
     bench = json.loads((d / "bench.json").read_text())
     assert bench["runtime"] == "aot" and bench["accuracy"]["agreement"] == 1.0

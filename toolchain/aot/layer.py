@@ -91,3 +91,13 @@ def c_array(values) -> str:
 def c_float(x: float) -> str:
     """A C float literal that reads back as exactly float32(x)."""
     return repr(float(np.float32(x))) + "f"
+
+
+def conv_window(op: Op, graph: Graph, ih: int, iw: int, kh: int, kw: int, oh: int, ow: int) -> dict:
+    """Stride, dilation and padding of a convolution window, named as the kernel params fields."""
+    o = op.options
+    sh, sw = o.get("stride_h", 1), o.get("stride_w", 1)
+    dh, dw = o.get("dilation_h_factor", 1), o.get("dilation_w_factor", 1)
+    return {"stride_h": sh, "stride_w": sw, "dil_h": dh, "dil_w": dw,
+            "pad_top": same_or_valid(op, graph, ih, kh, sh, dh, oh),
+            "pad_left": same_or_valid(op, graph, iw, kw, sw, dw, ow)}

@@ -10,7 +10,7 @@ import numpy as np
 from toolchain.aot import kernel_sizes, lut_16x8, quant
 from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph, Op, Tensor
-from toolchain.aot.layer import Const, Layer, c_float, describe, fail, nhwc, same_or_valid
+from toolchain.aot.layer import Const, Layer, c_float, conv_window, describe, fail, nhwc, same_or_valid
 from toolchain.aot.lower_misc import lower_add_mul, lower_reshape
 from toolchain.aot.lower_reduce import lower_mean
 
@@ -63,15 +63,6 @@ def _bias(op: Op, graph: Graph, n: int) -> np.ndarray:
 def _range(op: Op, out: Tensor) -> tuple[int, int]:
     return quant.activation_range(op.options.get("fused_activation_function", 0), out.sc, 0,
                                   f"layer {op.index} ({op.name})", bits=16)
-
-
-def _window(op: Op, graph: Graph, ih, iw, kh, kw, oh, ow) -> dict:
-    o = op.options
-    sh, sw = o.get("stride_h", 1), o.get("stride_w", 1)
-    dh, dw = o.get("dilation_h_factor", 1), o.get("dilation_w_factor", 1)
-    return {"stride_h": sh, "stride_w": sw, "dil_h": dh, "dil_w": dw,
-            "pad_top": same_or_valid(op, graph, ih, kh, sh, dh, oh),
-            "pad_left": same_or_valid(op, graph, iw, kw, sw, dw, ow)}
 
 
 def _rows(weights: np.ndarray, width: int) -> np.ndarray:
@@ -169,7 +160,7 @@ def lower_conv_16x8(op: Op, graph: Graph) -> Layer:
     _weight_copies(layer, i, rows)
     _channel_consts(layer, i, bias, mults, shifts)
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, k_h=kh, k_w=kw,
-                        **_window(op, graph, ih, iw, kh, kw, oh, ow), kp=kp, act_min=lo, act_max=hi)
+                        **conv_window(op, graph, ih, iw, kh, kw, oh, ow), kp=kp, act_min=lo, act_max=hi)
     layer.fields["acc32"] = _rq16(layer, i, mults, shifts, _acc32(rows, bias))
     layer.scratch = kernel_sizes.conv_16x8_scratch(layer.fields)
     layer.macs = oh * ow * oc * kh * kw * ic
@@ -191,7 +182,7 @@ def lower_depthwise_16x8(op: Op, graph: Graph) -> Layer:
     layer.consts.append(Const(f"l{i}_weights", "int8_t", w.data.reshape(-1)))
     _channel_consts(layer, i, _bias(op, graph, oc), mults, shifts)
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, depth_mult=oc // ic, k_h=kh,
-                        k_w=kw, **_window(op, graph, ih, iw, kh, kw, oh, ow), act_min=lo, act_max=hi,
+                        k_w=kw, **conv_window(op, graph, ih, iw, kh, kw, oh, ow), act_min=lo, act_max=hi,
                         weights=f"l{i}_weights")
     layer.macs = oh * ow * oc * kh * kw
     return layer

@@ -4,7 +4,7 @@ import numpy as np
 
 from toolchain.aot import kernel_sizes, quant
 from toolchain.aot.graph import Graph, Op
-from toolchain.aot.layer import Const, Layer, fail, nhwc, require_int8, same_or_valid
+from toolchain.aot.layer import Const, Layer, conv_window, fail, nhwc, require_int8
 
 
 def _weights(op: Op, graph: Graph, index: int, ndim: int):
@@ -70,16 +70,6 @@ def _common(layer: Layer, op: Op, graph: Graph, inp, out, weights, bias, axis: i
                         mult=f"l{i}_mult", shift=f"l{i}_shift")
 
 
-def _window(op: Op, graph: Graph, ih: int, iw: int, kh: int, kw: int, oh: int, ow: int) -> dict:
-    """Stride, dilation and padding of a convolution window, named as the kernel params fields."""
-    o = op.options
-    sh, sw = o.get("stride_h", 1), o.get("stride_w", 1)
-    dh, dw = o.get("dilation_h_factor", 1), o.get("dilation_w_factor", 1)
-    return {"stride_h": sh, "stride_w": sw, "dil_h": dh, "dil_w": dw,
-            "pad_top": same_or_valid(op, graph, ih, kh, sh, dh, oh),
-            "pad_left": same_or_valid(op, graph, iw, kw, sw, dw, ow)}
-
-
 def lower_conv(op: Op, graph: Graph) -> Layer:
     inp, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     require_int8(op, graph, [inp, out])
@@ -95,7 +85,7 @@ def _conv_layer(op: Op, graph: Graph, inp, out, weights: np.ndarray, w_scale) ->
     """A tm_conv_eval layer for filter `weights` [out_c][k_h][k_w][in_c] of per-channel scales `w_scale`."""
     (ih, iw, ic), (oh, ow, oc) = nhwc(op, graph, inp), nhwc(op, graph, out)
     kh, kw = weights.shape[1], weights.shape[2]
-    win = _window(op, graph, ih, iw, kh, kw, oh, ow)
+    win = conv_window(op, graph, ih, iw, kh, kw, oh, ow)
     mults, shifts = quant.per_channel_multipliers(inp.sc, w_scale, out.sc, oc)
     bias, mults, shifts = quant.constant_channels(_bias(op, graph, oc), weights, inp.zp, mults, shifts, out.zp)
     layer = Layer(op.index, op.name, "tm_conv_eval", "tm_conv_params_t", inputs=[inp.index], output=out.index)
@@ -119,7 +109,7 @@ def lower_depthwise(op: Op, graph: Graph) -> Layer:
     kh, kw = w.shape[1], w.shape[2]
     if w.shape[0] != 1 or w.shape[3] != oc or oc % ic:
         raise fail(op, graph, f"filter {list(w.shape)} does not match input channels {ic} / output {oc}")
-    win = _window(op, graph, ih, iw, kh, kw, oh, ow)
+    win = conv_window(op, graph, ih, iw, kh, kw, oh, ow)
     three = kh == kw == 3 and win["dil_w"] == win["dil_h"] == 1
     if (ic == 1 or (ic == 2 and oc > ic)) and not three:
         # One input channel: every output channel reads the same taps, so this

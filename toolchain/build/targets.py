@@ -47,9 +47,9 @@ def auto_runtime(tflite: Path) -> str:
     if len(info.inputs) != 1 or len(info.outputs) != 1:
         missing.append(f"{len(info.inputs)} inputs and {len(info.outputs)} outputs")
     if not missing:
-        console.info("runtime auto: aot (the AOT compiler covers every op)")
+        console.step("runtime auto: aot (the AOT compiler covers every op)")
         return "aot"
-    console.info(f"runtime auto: tflm (the AOT compiler has no {', '.join(missing)})")
+    console.step(f"runtime auto: tflm (the AOT compiler has no {', '.join(missing)})")
     return "tflm"
 
 

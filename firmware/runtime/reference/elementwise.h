@@ -21,23 +21,28 @@ static inline int8_t tm_ref_mul_point(const tm_elementwise_params_t *p, int32_t 
                            p->act_max);
 }
 
-static inline void tm_ref_elementwise(const tm_elementwise_params_t *p, const int8_t *in1, const int8_t *in2,
-                                      int8_t *out, int8_t (*point)(const tm_elementwise_params_t *, int32_t, int32_t)) {
-  if (p->contiguous) {
-    for (int32_t i = 0; i < p->count; ++i) out[i] = point(p, in1[i], in2[i]);
-    return;
+// One walk for both activation widths: T is the element type; `point` computes one output from two
+// inputs (broadcast by the strides when the operands are not contiguous).
+#define TM_REF_ELEMENTWISE_DEFINE(name, T)                                                                  \
+  static inline void name(const tm_elementwise_params_t *p, const T *in1, const T *in2, T *out,             \
+                          T (*point)(const tm_elementwise_params_t *, int32_t, int32_t)) {                  \
+    if (p->contiguous) {                                                                                    \
+      for (int32_t i = 0; i < p->count; ++i) out[i] = point(p, in1[i], in2[i]);                             \
+      return;                                                                                               \
+    }                                                                                                       \
+    for (int32_t d0 = 0; d0 < p->dims[0]; ++d0) {                                                           \
+      for (int32_t d1 = 0; d1 < p->dims[1]; ++d1) {                                                         \
+        for (int32_t d2 = 0; d2 < p->dims[2]; ++d2) {                                                       \
+          const int32_t o1 = d0 * p->stride1[0] + d1 * p->stride1[1] + d2 * p->stride1[2];                  \
+          const int32_t o2 = d0 * p->stride2[0] + d1 * p->stride2[1] + d2 * p->stride2[2];                  \
+          for (int32_t d3 = 0; d3 < p->dims[3]; ++d3) {                                                     \
+            *out++ = point(p, in1[o1 + d3 * p->stride1[3]], in2[o2 + d3 * p->stride2[3]]);                  \
+          }                                                                                                 \
+        }                                                                                                   \
+      }                                                                                                     \
+    }                                                                                                       \
   }
-  for (int32_t d0 = 0; d0 < p->dims[0]; ++d0) {
-    for (int32_t d1 = 0; d1 < p->dims[1]; ++d1) {
-      for (int32_t d2 = 0; d2 < p->dims[2]; ++d2) {
-        const int32_t o1 = d0 * p->stride1[0] + d1 * p->stride1[1] + d2 * p->stride1[2];
-        const int32_t o2 = d0 * p->stride2[0] + d1 * p->stride2[1] + d2 * p->stride2[2];
-        for (int32_t d3 = 0; d3 < p->dims[3]; ++d3) {
-          *out++ = point(p, in1[o1 + d3 * p->stride1[3]], in2[o2 + d3 * p->stride2[3]]);
-        }
-      }
-    }
-  }
-}
+
+TM_REF_ELEMENTWISE_DEFINE(tm_ref_elementwise, int8_t)
 
 #endif  // FIRMWARE_RUNTIME_REFERENCE_ELEMENTWISE_H_

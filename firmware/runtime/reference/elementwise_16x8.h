@@ -6,6 +6,7 @@
 #define FIRMWARE_RUNTIME_REFERENCE_ELEMENTWISE_16X8_H_
 
 #include "kernels/elementwise_16x8.h"
+#include "reference/elementwise.h"
 #include "reference/fixedpoint.h"
 
 static inline int16_t tm_ref_clamp_16x8(int32_t v, int32_t lo, int32_t hi) {
@@ -25,24 +26,6 @@ static inline int16_t tm_ref_mul_16x8(const tm_elementwise_params_t *p, int32_t 
                            p->act_min, p->act_max);
 }
 
-static inline void tm_ref_elementwise_16x8(const tm_elementwise_params_t *p, const int16_t *in1, const int16_t *in2,
-                                           int16_t *out,
-                                           int16_t (*point)(const tm_elementwise_params_t *, int32_t, int32_t)) {
-  if (p->contiguous) {
-    for (int32_t i = 0; i < p->count; ++i) out[i] = point(p, in1[i], in2[i]);
-    return;
-  }
-  for (int32_t d0 = 0; d0 < p->dims[0]; ++d0) {
-    for (int32_t d1 = 0; d1 < p->dims[1]; ++d1) {
-      for (int32_t d2 = 0; d2 < p->dims[2]; ++d2) {
-        const int32_t o1 = d0 * p->stride1[0] + d1 * p->stride1[1] + d2 * p->stride1[2];
-        const int32_t o2 = d0 * p->stride2[0] + d1 * p->stride2[1] + d2 * p->stride2[2];
-        for (int32_t d3 = 0; d3 < p->dims[3]; ++d3) {
-          *out++ = point(p, in1[o1 + d3 * p->stride1[3]], in2[o2 + d3 * p->stride2[3]]);
-        }
-      }
-    }
-  }
-}
+TM_REF_ELEMENTWISE_DEFINE(tm_ref_elementwise_16x8, int16_t)
 
 #endif  // FIRMWARE_RUNTIME_REFERENCE_ELEMENTWISE_16X8_H_

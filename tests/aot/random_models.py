@@ -546,6 +546,18 @@ def softmax_16x8(rng) -> bytes:
     return mb.build([x], [y])
 
 
+def sigmoid_16x8(rng) -> bytes:
+    """LOGISTIC or TANH, int16 in and out; input scales around and off powers of two (TFLM's two rescale
+    paths), output 1/32768."""
+    shape = [1, int(rng.integers(1, 64))]
+    mb = ModelBuilder()
+    scale = float(2.0 ** -int(rng.integers(10, 14))) if rng.random() < 0.3 else float(rng.uniform(5e-5, 2e-3))
+    x = mb.tensor(shape, "int16", scale, 0)
+    y = mb.tensor(shape, "int16", 1 / 32768, 0)
+    mb.op(str(rng.choice(["LOGISTIC", "TANH"])), [x], [y])
+    return mb.build([x], [y])
+
+
 def mean_16x8(rng) -> bytes:
     h, w, c = int(rng.integers(1, 12)), int(rng.integers(1, 12)), int(rng.integers(1, 9))
     mb = ModelBuilder()
@@ -584,7 +596,7 @@ def quantize_16x8(rng) -> bytes:
     return mb.build([x], [y])
 
 
-GENERATORS_16X8 = {"quantize_16x8": quantize_16x8, "add_mul_16x8": add_mul_16x8, "mean_16x8": mean_16x8, "softmax_16x8": softmax_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
+GENERATORS_16X8 = {"quantize_16x8": quantize_16x8, "add_mul_16x8": add_mul_16x8, "mean_16x8": mean_16x8, "softmax_16x8": softmax_16x8, "sigmoid_16x8": sigmoid_16x8, "conv_16x8": conv_16x8, "depthwise_16x8": depthwise_16x8,
                    "fully_connected_16x8": fully_connected_16x8, "pool_16x8": pool_16x8}
 GENERATORS.update(GENERATORS_16X8)  # the random-model suites (host and QEMU) cover 16x8 too
 

@@ -64,6 +64,21 @@ def test_fully_connected_multiplier_is_the_double_product_with_a_bias(tmp_path):
     _check(c_runner.run(c_runner.build_host([case], tmp_path)), 1)
 
 
+@pytest.mark.parametrize("scale", [2.0 ** -12, 2.0 ** -11, 3.1e-4, 1.7e-3])
+def test_logistic_and_tanh_16x8_every_input(scale, tmp_path):
+    """LOGISTIC and TANH on all 65,536 int16 inputs, at power-of-two scales (TFLM's 3 << shift path, for
+    TANH also at shift 1) and at others (the doubled multiplier), equal to the TFLM host interpreter."""
+    inputs = np.arange(-32768, 32768, dtype=np.int16).reshape(16, 1, 4096)
+    cases = []
+    for name in ("LOGISTIC", "TANH"):
+        mb = ModelBuilder()
+        x, y = mb.tensor([1, 4096], "int16", scale, 0), mb.tensor([1, 4096], "int16", 1 / 32768, 0)
+        mb.op(name, [x], [y])
+        model = mb.build([x], [y])
+        cases.append(c_runner.Case(name.lower(), model, inputs, c_runner.tflm_outputs(model, inputs)))
+    _check(c_runner.run(c_runner.build_host(cases, tmp_path)), 2)
+
+
 def _concat_16x8() -> bytes:
     mb = ModelBuilder()
     a, b = mb.tensor([1, 4], "int16", 1e-3, 0), mb.tensor([1, 4], "int16", 1e-3, 0)

@@ -15,6 +15,7 @@ from toolchain.aot.planner import Plan
 _HEADERS = {"tm_conv_16x8_eval": "conv_16x8", "tm_depthwise_conv_16x8_eval": "depthwise_conv_16x8",
             "tm_fully_connected_16x8_eval": "fully_connected_16x8", "tm_pooling_16x8": "pooling_16x8",
             "tm_softmax_16x8_eval": "softmax_16x8", "tm_reduce_16x8": "reduce_16x8",
+            "tm_logistic_16x8_eval": "logistic_16x8", "tm_tanh_16x8_eval": "tanh_16x8",
             "tm_elementwise_16x8": "elementwise_16x8", "tm_quantize_16x8": "quantize_16x8",
             "tm_conv_eval": "conv", "tm_depthwise_conv_eval": "depthwise_conv",
             "tm_fully_connected_eval": "fully_connected", "tm_pooling": "pooling", "tm_elementwise": "elementwise",

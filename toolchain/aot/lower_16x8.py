@@ -3,6 +3,8 @@ int64 biases: the converter's 16x8 mode) to the *_16x8 kernels. An op without
 a 16x8 kernel here is refused, naming the op, the layer and TFLM, whose
 reference kernels run 16x8."""
 
+import math
+
 import numpy as np
 
 from toolchain.aot import kernel_sizes, lut_16x8, quant
@@ -11,6 +13,8 @@ from toolchain.aot.graph import Graph, Op, Tensor
 from toolchain.aot.layer import Const, Layer, c_float, conv_window, describe, fail, nhwc, same_or_valid
 from toolchain.aot.lower_misc import lower_add_mul, lower_reshape
 from toolchain.aot.lower_reduce import lower_mean
+
+F32 = np.float32
 
 
 def is_16x8(graph: Graph) -> bool:
@@ -84,18 +88,22 @@ def _acc32(rows: np.ndarray, bias: np.ndarray) -> int:
 
 
 def _rq16(layer: Layer, i: int, mults: list, shifts: list, acc32: int) -> int:
-    """The DSP twins' folded requantization (acc32 only): per channel {Q15 multiplier, total = 15 - shift,
-    2^(total-1) as low and high words}, as reference/requantize_16x8.h computes them; returns acc32,
-    cleared when a shift leaves total outside [1, 62]."""
+    """The DSP twins' folded requantization (acc32 only): per channel {multiplier, shift, rounding constant
+    low and high words} for kernels/dsp/dot_16x8.h's tm_dsp_requantize_rq16, which computes
+    reference/requantize_16x8.h's (acc * Q15 multiplier + 2^(total-1)) >> total with total = 15 - shift.
+    Where total <= 32 the multiplier and the constant are scaled by 2^(32-total), so the SMLAL's high word
+    is the result (shift 0). Returns acc32, cleared when total is outside [1, 62] or the scaled multiplier
+    does not fit int32."""
     rows = []
     for m, s in zip(mults, shifts):
         total = 15 - s
-        if not 1 <= total <= 62:
+        reduced = (m + (1 << 15)) >> 16 if m < 0x7FFF0000 else 0x7FFF
+        scale = max(32 - total, 0)
+        if not 1 <= total <= 62 or reduced << scale >= 1 << 31:
             acc32 = 0
             break
-        reduced = (m + (1 << 15)) >> 16 if m < 0x7FFF0000 else 0x7FFF
-        r = 1 << (total - 1)
-        rows.append([reduced, total, (r & 0xFFFFFFFF) - ((r & 0x80000000) << 1), r >> 32])
+        r = 1 << (total - 1 + scale)
+        rows.append([reduced << scale, total - 32 + scale, (r & 0xFFFFFFFF) - ((r & 0x80000000) << 1), r >> 32])
     if acc32:
         layer.consts.append(Const(f"l{i}_rq16", "int32_t", np.array(rows, np.int64).reshape(-1),
                                   guard="defined(__ARM_FEATURE_DSP)"))
@@ -118,11 +126,8 @@ def lower_fully_connected_16x8(op: Op, graph: Graph) -> Layer:
     if len(np.atleast_1d(w.scale)) != 1:
         raise fail(op, graph, "per-channel FULLY_CONNECTED weights in a 16x8 model (TFLM's CMSIS-NN refuses them "
                    "too)", "re-quantize with --quantize int16x8, which keeps dense weights per tensor")
-    # TFLM's FULLY_CONNECTED prepare multiplies the scales in double (with or
-    # without a bias), where the int8 generator's fc_multipliers takes their
-    # float32 product: the two can round to Q15 multipliers one apart (the
-    # sine model's first layer does).
-    mult, shift = quant.quantize_multiplier(float(np.float64(inp.sc) * np.float64(w.scale[0]) / np.float64(out.sc)))
+    mults, shifts = quant.fc_multipliers(inp.sc, w.scale, out.sc, 1)
+    mult, shift = mults[0], shifts[0]
     lo, hi = _range(op, out)
     row = (in_depth + 3) // 4 * 4
     i = op.index
@@ -218,6 +223,38 @@ def lower_softmax_16x8(op: Op, graph: Graph) -> Layer:
     return layer
 
 
+def _sigmoid_rescale(op: Op, graph: Graph, scale: float) -> tuple[int, int]:
+    """TFLM's int16 LOGISTIC/TANH prepare: the input rescale to 1/(3 * 4096) units as (multiplier,
+    shift). A power-of-two scale whose shift lands at 0 (or 1 for TANH) is 3 << shift; any other scale is
+    the double scale * 3 * 4096 doubled until it passes 32767 / 2, truncated."""
+    log2 = F32(math.log(F32(scale))) * (F32(1) / F32(math.log(F32(2))))
+    rounded = F32(math.floor(abs(float(log2)) + 0.5) * (1 if log2 >= 0 else -1))
+    shift = 12 + int(rounded)
+    if abs(float(log2 - rounded)) < 1e-3 and shift in ((0, 1) if op.name == "TANH" else (0,)):
+        return 3 << shift, 0
+    mult, shift = float(np.float32(scale)) * 4096.0 * 3.0, 0
+    while mult <= 32767.0 / 2.0 and shift <= 30:
+        shift, mult = shift + 1, mult * 2.0
+    if int(mult) > 32767:
+        raise fail(op, graph, f"input scale {scale} is too large for the 16x8 {op.name} table")
+    return int(mult), shift
+
+
+def lower_sigmoid_16x8(op: Op, graph: Graph) -> Layer:
+    inp, out = _io(op, graph)
+    if inp.size != out.size:
+        raise fail(op, graph, f"input {list(inp.shape)} and output {list(out.shape)} differ")
+    if abs(out.sc - 1 / 32768) > 0.001 / 32768:
+        raise fail(op, graph, f"output scale {out.sc} is not 1/32768, the 16x8 {op.name} output scale")
+    mult, shift = _sigmoid_rescale(op, graph, inp.sc)
+    i, kind = op.index, "logistic" if op.name == "LOGISTIC" else "tanh"
+    layer = Layer(i, op.name, f"tm_{kind}_16x8_eval", f"tm_{kind}_16x8_params_t", inputs=[inp.index],
+                  output=out.index)
+    layer.consts.append(Const(f"l{i}_sigmoid", "uint16_t", lut_16x8.sigmoid_q16().astype(np.uint16)))
+    layer.fields.update(size=inp.size, mult=mult, shift=shift, table=f"l{i}_sigmoid")
+    return layer
+
+
 def lower_mean_16x8(op: Op, graph: Graph) -> Layer:
     _io(op, graph)
     return lower_mean(op, graph, wide=True)
@@ -258,7 +295,7 @@ def lower_quantize_16x8(op: Op, graph: Graph) -> Layer:
 LOWERINGS_16X8 = {
     "QUANTIZE": lower_quantize_16x8, "DEQUANTIZE": lower_quantize_16x8,
     "ADD": lower_add_mul_16x8, "MUL": lower_add_mul_16x8, "MEAN": lower_mean_16x8,
-    "SOFTMAX": lower_softmax_16x8,
+    "SOFTMAX": lower_softmax_16x8, "LOGISTIC": lower_sigmoid_16x8, "TANH": lower_sigmoid_16x8,
     "FULLY_CONNECTED": lower_fully_connected_16x8, "CONV_2D": lower_conv_16x8,
     "DEPTHWISE_CONV_2D": lower_depthwise_16x8, "AVERAGE_POOL_2D": lower_pool_16x8, "MAX_POOL_2D": lower_pool_16x8,
     "RESHAPE": lower_reshape, "SQUEEZE": lower_reshape, "EXPAND_DIMS": lower_reshape,

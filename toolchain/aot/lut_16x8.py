@@ -55,3 +55,14 @@ def softmax_exp() -> np.ndarray:
 def softmax_recip() -> np.ndarray:
     """1 / (1 + x) over [0, 1]: input scale 1/65535 with zero point -32768, output Q0.15."""
     return populate(_recip, float(F(1) / F(RANGE)), -32768, float(F(2) / F(RANGE)), 0)
+
+
+def sigmoid_q16() -> np.ndarray:
+    """The 256-entry table the 16x8 LOGISTIC and TANH kernels interpolate: sigmoid(i / 24) in Q0.16
+    (the values TFLM's reference reads), each entry lowered by half the midpoint error of linear
+    interpolation to the next (in double). The last entry only ends the interpolation from the one
+    before; TFLM's is the Q0.16 maximum, 65535, not the rounded sample 65534."""
+    def f(x: float) -> float:
+        return 65536.0 / (1.0 + math.exp(-x / 24.0))
+    table = [math.floor(f(i) - ((f(i) + f(i + 1)) / 2 - f(i + 0.5)) / 2 + 0.5) for i in range(255)]
+    return np.array(table + [65535], np.int64)

@@ -69,9 +69,10 @@ def per_channel_multipliers(in_scale: float, w_scales: np.ndarray, out_scale: fl
 
 
 def fc_multipliers(in_scale: float, w_scales: np.ndarray, out_scale: float, n: int) -> tuple[list, list]:
-    """FULLY_CONNECTED: per-tensor uses float32(in * w) / double(out)."""
+    """FULLY_CONNECTED: per tensor, double(in) * double(w) / double(out), as the TFLM host interpreter
+    computes it (the device tree's TFLM takes float32(in * w): docs/tflm.md)."""
     if len(w_scales) == 1:
-        prod = np.float64(np.float32(in_scale) * np.float32(w_scales[0]))
+        prod = np.float64(in_scale) * np.float64(w_scales[0])
         m, s = quantize_multiplier(float(prod / np.float64(out_scale)))
         return [m] * n, [s] * n
     return per_channel_multipliers(in_scale, w_scales, out_scale, n)

@@ -25,8 +25,8 @@ typedef struct {
   const int64_t *bias;           // per channel (zeros when the model has none)
   const int32_t *mult;           // per-channel Q31 multiplier
   const int32_t *shift;          // per-channel power-of-two shift (> 0: left)
-  const int32_t *rq;             // DSP kernel with acc32: per channel {Q15 multiplier, 15 - shift, the 64-bit
-                                 // rounding constant's low and high words}, folded by the generator (else 0)
+  const int32_t *rq;             // DSP kernel with acc32: per channel {multiplier, shift, rounding constant low,
+                                 // high}, folded by the generator (kernels/dsp/dot_16x8.h; else 0)
   int16_t *scratch;              // tm_conv_16x8_scratch_bytes(...) bytes, 4-byte aligned
 } tm_conv_16x8_params_t;
 

@@ -18,8 +18,8 @@ typedef struct {
   const int16_t *weights16;     // DSP kernel: the same widened to int16 (else 0; kernels/weights_16x8.h)
   const int64_t *bias;          // per output channel (0 when the model has none)
   int32_t mult, shift;          // Q31 multiplier and shift of in_scale * w_scale / out_scale
-  const int32_t *rq;            // DSP kernel with acc32: {Q15 multiplier, 15 - shift, rounding constant low,
-                                // high} folded by the generator (else 0)
+  const int32_t *rq;            // DSP kernel with acc32: {multiplier, shift, rounding constant low, high},
+                                // folded by the generator (kernels/dsp/dot_16x8.h; else 0)
 } tm_fully_connected_16x8_params_t;
 
 // out[b][o] = requantize(bias[o] + sum_i in[b][i] * weights[o][i]).

@@ -39,6 +39,8 @@ TABLES = {
     "reduce_16x8": ([random_models.mean_16x8], {"MEAN"}),
     "elementwise_16x8": ([random_models.add_mul_16x8], {"ADD", "MUL"}),
     "quantize_16x8": ([random_models.quantize_16x8], {"QUANTIZE", "DEQUANTIZE"}),
+    "logistic_16x8": ([random_models.sigmoid_16x8], {"LOGISTIC"}),
+    "tanh_16x8": ([random_models.sigmoid_16x8], {"TANH"}),
 }
 CASES_PER_TABLE = 6
 MORE_CASES = {"depthwise_conv": 16}  # the DSP depthwise kernel's paths: any window, 3x3 odd channels/multipliers

@@ -31,6 +31,8 @@ static uint8_t golden_out[4096] __attribute__((aligned(16)));
 #include "testdata/fully_connected_16x8_cases.h"
 #include "testdata/pooling_16x8_cases.h"
 #include "testdata/softmax_16x8_cases.h"
+#include "testdata/logistic_16x8_cases.h"
+#include "testdata/tanh_16x8_cases.h"
 #include "testdata/reduce_16x8_cases.h"
 #include "testdata/elementwise_16x8_cases.h"
 #include "testdata/quantize_16x8_cases.h"
@@ -45,7 +47,8 @@ static const struct {
     GOLDEN_TABLE(golden_elementwise), GOLDEN_TABLE(golden_fully_connected), GOLDEN_TABLE(golden_layout),
     GOLDEN_TABLE(golden_pooling),    GOLDEN_TABLE(golden_quantize), GOLDEN_TABLE(golden_reduce),
     GOLDEN_TABLE(golden_conv_16x8), GOLDEN_TABLE(golden_depthwise_conv_16x8), GOLDEN_TABLE(golden_fully_connected_16x8),
-    GOLDEN_TABLE(golden_pooling_16x8), GOLDEN_TABLE(golden_softmax_16x8), GOLDEN_TABLE(golden_reduce_16x8),
+    GOLDEN_TABLE(golden_pooling_16x8), GOLDEN_TABLE(golden_softmax_16x8), GOLDEN_TABLE(golden_logistic_16x8),
+    GOLDEN_TABLE(golden_tanh_16x8), GOLDEN_TABLE(golden_reduce_16x8),
     GOLDEN_TABLE(golden_elementwise_16x8), GOLDEN_TABLE(golden_quantize_16x8),
 };
 

@@ -44,7 +44,7 @@ static void conv16_pair(const tm_conv_16x8_params_t *p, const int16_t *x, int16_
   for (; oc + 1 < p->out_c; oc += 2, w += 2 * p->kp) {
     const int32_t b0 = (int32_t)p->bias[oc], b1 = (int32_t)p->bias[oc + 1];
     int32_t s[4] = {b0, b1, b0, b1};
-    tm_dsp_dot22_16x8(x, x + p->kp, w, w + p->kp, p->kp, s);
+    tm_dsp_dot22_16x8(x, w, p->kp, s);
     o[oc] = conv16_out32(p, s[0], oc), o[oc + 1] = conv16_out32(p, s[1], oc + 1);
     o1[oc] = conv16_out32(p, s[2], oc), o1[oc + 1] = conv16_out32(p, s[3], oc + 1);
   }

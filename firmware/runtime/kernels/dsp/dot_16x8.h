@@ -20,27 +20,47 @@ static inline int32_t tm_dsp_pair16(const int16_t *p) {
   return v;
 }
 
-// s[0..3] += (x0 . w0, x0 . w1, x1 . w0, x1 . w1) over n taps (a multiple of 4), int32 sums.
-static inline void tm_dsp_dot22_16x8(const int16_t *x0, const int16_t *x1, const int16_t *w0, const int16_t *w1,
-                                     int n, int32_t *s) {
+// *lo, *hi = the two words at *p (word aligned), and *p += 1: one
+// post-indexed LDRD (GCC splits an int64 load into two LDR when its halves
+// are used apart). The "m" operand tells the compiler which bytes it reads.
+static inline void tm_dsp_ldrd(const int64_t **p, int32_t *lo, int32_t *hi) {
+  __asm__("ldrd %0, %1, [%2], #8" : "=r"(*lo), "=r"(*hi), "+r"(*p) : "m"(**p));
+}
+
+// s[0..3] += (x . w, x . w x' . w, x' . w') over n taps (a multiple of 4),
+// int32 sums, where x' = x + n and w' = w + n (two patches, two filter rows).
+// x and w are word aligned (the scratch, and the generated arrays' rows of
+// n int16), so each pointer's two words per step are one LDRD.
+static inline void tm_dsp_dot22_16x8(const int16_t *x, const int16_t *w, int n, int32_t *s) {
   int32_t s00 = s[0], s01 = s[1], s10 = s[2], s11 = s[3];
-  const int16_t *end = x0 + n;
-  const int32_t dx = (int32_t)(x1 - x0), dw = (int32_t)(w1 - w0);
-  for (; x0 < end; x0 += 4, w0 += 4) {  // four taps per step: eight loads for sixteen products
-    int32_t a = tm_dsp_pair16(x0), b = tm_dsp_pair16(x0 + dx);
-    int32_t u = tm_dsp_pair16(w0), v = tm_dsp_pair16(w0 + dw);
-    s00 = __smlad(a, u, s00);
-    s01 = __smlad(a, v, s01);
-    s10 = __smlad(b, u, s10);
-    s11 = __smlad(b, v, s11);
-    a = tm_dsp_pair16(x0 + 2), b = tm_dsp_pair16(x0 + dx + 2);
-    u = tm_dsp_pair16(w0 + 2), v = tm_dsp_pair16(w0 + dw + 2);
-    s00 = __smlad(a, u, s00);
-    s01 = __smlad(a, v, s01);
-    s10 = __smlad(b, u, s10);
-    s11 = __smlad(b, v, s11);
+  const int64_t *a = (const int64_t *)(const void *)x, *u = (const int64_t *)(const void *)w;
+  const int64_t *b = a + n / 4, *v = u + n / 4, *end = b;
+  while (a < end) {  // four taps per step: four LDRD for sixteen products
+    int32_t a0, a1, u0, u1, b0, b1, v0, v1;
+    tm_dsp_ldrd(&a, &a0, &a1), tm_dsp_ldrd(&u, &u0, &u1);
+    s00 = __smlad(a1, u1, __smlad(a0, u0, s00));
+    tm_dsp_ldrd(&b, &b0, &b1);
+    s10 = __smlad(b1, u1, __smlad(b0, u0, s10));
+    tm_dsp_ldrd(&v, &v0, &v1);
+    s01 = __smlad(a1, v1, __smlad(a0, v0, s01));
+    s11 = __smlad(b1, v1, __smlad(b0, v0, s11));
   }
   s[0] = s00, s[1] = s01, s[2] = s10, s[3] = s11;
+}
+
+// s[0..1] += (x . w, x . w') over n taps (a multiple of 4), int32 sums,
+// where w' = w + n; x and w word aligned (one LDRD per pointer per step).
+static inline void tm_dsp_dot12_16x8(const int16_t *x, const int16_t *w, int n, int32_t *s) {
+  int32_t s0 = s[0], s1 = s[1];
+  const int64_t *a = (const int64_t *)(const void *)x, *u = (const int64_t *)(const void *)w;
+  const int64_t *v = u + n / 4, *end = a + n / 4;
+  while (a < end) {  // four taps per step: three LDRD for eight products
+    int32_t a0, a1, u0, u1, v0, v1;
+    tm_dsp_ldrd(&a, &a0, &a1), tm_dsp_ldrd(&u, &u0, &u1), tm_dsp_ldrd(&v, &v0, &v1);
+    s0 = __smlad(a1, u1, __smlad(a0, u0, s0));
+    s1 = __smlad(a1, v1, __smlad(a0, v0, s1));
+  }
+  s[0] = s0, s[1] = s1;
 }
 
 // acc + x . w over n taps (a multiple of 2), int32 sum.
@@ -56,14 +76,16 @@ static inline int64_t tm_dsp_dot64_16x8(const int16_t *x, const int16_t *w, int 
 }
 
 // reference/requantize_16x8.h for an int32 sum, from the generator's folded
-// row q = {Q15 multiplier, total shift, rounding constant low, high}: one
-// SMLAL onto the rounding constant, then the shift by total (16 to 46).
+// row q = {multiplier, shift, rounding constant low, high}: one SMLAL onto
+// the rounding constant, then the high word shifted right by q[1]. Where the
+// spec's total shift t (16 to 46) is at most 32, the generator scaled the Q15
+// multiplier and the rounding constant 2^(t-1) by 2^(32-t), so the high word
+// is the result and q[1] = 0 (same floor: both sides of the division scaled).
 static inline int16_t tm_dsp_requantize_rq16(int32_t acc, const int32_t *q, int32_t lo, int32_t hi) {
   uint32_t rl = (uint32_t)q[2];
   int32_t rh = q[3];
   __asm__("smlal %0, %1, %2, %3" : "+r"(rl), "+r"(rh) : "r"(acc), "r"(q[0]));
-  const int t = q[1];
-  int32_t v = t >= 32 ? rh >> (t - 32) : (int32_t)((rl >> t) | ((uint32_t)rh << (32 - t)));
+  int32_t v = rh >> q[1];
   v = v < lo ? lo : v;
   return (int16_t)(v > hi ? hi : v);
 }

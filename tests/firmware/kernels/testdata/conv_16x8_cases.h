@@ -16,7 +16,7 @@ static const int64_t g_conv_16x8_0_l0_bias[] __attribute__((aligned(16))) = {263
 static const int32_t g_conv_16x8_0_l0_mult[] __attribute__((aligned(16))) = {1761797506, 1196441869, 1607689116, 1968585876, 2138235428};
 static const int32_t g_conv_16x8_0_l0_shift[] __attribute__((aligned(16))) = {-9, -8, -9, -9, -10};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_conv_16x8_0_l0_rq16[] __attribute__((aligned(16))) = {26883, 24, 8388608, 0, 18256, 23, 4194304, 0, 24531, 24, 8388608, 0, 30038, 24, 8388608, 0, 32627, 25, 16777216, 0};
+static const int32_t g_conv_16x8_0_l0_rq16[] __attribute__((aligned(16))) = {6882048, 0, -2147483648, 0, 9347072, 0, -2147483648, 0, 6279936, 0, -2147483648, 0, 7689728, 0, -2147483648, 0, 4176256, 0, -2147483648, 0};
 #endif
 static const tm_conv_16x8_params_t g_conv_16x8_0_params = {
     .weights = TM_16X8_W8(g_conv_16x8_0_l0_weights),
@@ -61,7 +61,7 @@ static const int64_t g_conv_16x8_2_l0_bias[] __attribute__((aligned(16))) = {185
 static const int32_t g_conv_16x8_2_l0_mult[] __attribute__((aligned(16))) = {1476883969, 2008101446, 1795338090, 1819447953, 1758488457, 1177007830};
 static const int32_t g_conv_16x8_2_l0_shift[] __attribute__((aligned(16))) = {-9, -11, -9, -9, -9, -9};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_conv_16x8_2_l0_rq16[] __attribute__((aligned(16))) = {22535, 24, 8388608, 0, 30641, 26, 33554432, 0, 27395, 24, 8388608, 0, 27763, 24, 8388608, 0, 26832, 24, 8388608, 0, 17960, 24, 8388608, 0};
+static const int32_t g_conv_16x8_2_l0_rq16[] __attribute__((aligned(16))) = {5768960, 0, -2147483648, 0, 1961024, 0, -2147483648, 0, 7013120, 0, -2147483648, 0, 7107328, 0, -2147483648, 0, 6868992, 0, -2147483648, 0, 4597760, 0, -2147483648, 0};
 #endif
 static const tm_conv_16x8_params_t g_conv_16x8_2_params = {
     .weights = TM_16X8_W8(g_conv_16x8_2_l0_weights),
@@ -106,7 +106,7 @@ static const int64_t g_conv_16x8_3_l0_bias[] __attribute__((aligned(16))) = {298
 static const int32_t g_conv_16x8_3_l0_mult[] __attribute__((aligned(16))) = {1215003046, 1914748156, 1585947665, 1881586200, 1179562318, 1472288804, 1153115482, 1939166117, 1473653905, 2137990833, 1631761612, 1182923520};
 static const int32_t g_conv_16x8_3_l0_shift[] __attribute__((aligned(16))) = {-6, -6, -6, -6, -5, -6, -5, -8, -8, -9, -6, -6};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_conv_16x8_3_l0_rq16[] __attribute__((aligned(16))) = {18539, 21, 1048576, 0, 29217, 21, 1048576, 0, 24200, 21, 1048576, 0, 28711, 21, 1048576, 0, 17999, 20, 524288, 0, 22465, 21, 1048576, 0, 17595, 20, 524288, 0, 29589, 23, 4194304, 0, 22486, 23, 4194304, 0, 32623, 24, 8388608, 0, 24899, 21, 1048576, 0, 18050, 21, 1048576, 0};
+static const int32_t g_conv_16x8_3_l0_rq16[] __attribute__((aligned(16))) = {37967872, 0, -2147483648, 0, 59836416, 0, -2147483648, 0, 49561600, 0, -2147483648, 0, 58800128, 0, -2147483648, 0, 73723904, 0, -2147483648, 0, 46008320, 0, -2147483648, 0, 72069120, 0, -2147483648, 0, 15149568, 0, -2147483648, 0, 11512832, 0, -2147483648, 0, 8351488, 0, -2147483648, 0, 50993152, 0, -2147483648, 0, 36966400, 0, -2147483648, 0};
 #endif
 static const tm_conv_16x8_params_t g_conv_16x8_3_params = {
     .weights = TM_16X8_W8(g_conv_16x8_3_l0_weights),
@@ -151,7 +151,7 @@ static const int64_t g_conv_16x8_4_l0_bias[] __attribute__((aligned(16))) = {177
 static const int32_t g_conv_16x8_4_l0_mult[] __attribute__((aligned(16))) = {1679791689, 1186259604, 2017053984, 1893647572, 2049329533, 1288593411};
 static const int32_t g_conv_16x8_4_l0_shift[] __attribute__((aligned(16))) = {-10, -8, -10, -9, -10, -8};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_conv_16x8_4_l0_rq16[] __attribute__((aligned(16))) = {25632, 25, 16777216, 0, 18101, 23, 4194304, 0, 30778, 25, 16777216, 0, 28895, 24, 8388608, 0, 31270, 25, 16777216, 0, 19662, 23, 4194304, 0};
+static const int32_t g_conv_16x8_4_l0_rq16[] __attribute__((aligned(16))) = {3280896, 0, -2147483648, 0, 9267712, 0, -2147483648, 0, 3939584, 0, -2147483648, 0, 7397120, 0, -2147483648, 0, 4002560, 0, -2147483648, 0, 10066944, 0, -2147483648, 0};
 #endif
 static const tm_conv_16x8_params_t g_conv_16x8_4_params = {
     .weights = TM_16X8_W8(g_conv_16x8_4_l0_weights),
@@ -196,7 +196,7 @@ static const int64_t g_conv_16x8_6_l0_bias[] __attribute__((aligned(16))) = {-24
 static const int32_t g_conv_16x8_6_l0_mult[] __attribute__((aligned(16))) = {1985619494, 1386974382, 2048472799, 1215413057};
 static const int32_t g_conv_16x8_6_l0_shift[] __attribute__((aligned(16))) = {-11, -8, -9, -8};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_conv_16x8_6_l0_rq16[] __attribute__((aligned(16))) = {30298, 26, 33554432, 0, 21164, 23, 4194304, 0, 31257, 24, 8388608, 0, 18546, 23, 4194304, 0};
+static const int32_t g_conv_16x8_6_l0_rq16[] __attribute__((aligned(16))) = {1939072, 0, -2147483648, 0, 10835968, 0, -2147483648, 0, 8001792, 0, -2147483648, 0, 9495552, 0, -2147483648, 0};
 #endif
 static const tm_conv_16x8_params_t g_conv_16x8_6_params = {
     .weights = TM_16X8_W8(g_conv_16x8_6_l0_weights),
@@ -241,7 +241,7 @@ static const int64_t g_conv_16x8_8_l0_bias[] __attribute__((aligned(16))) = {691
 static const int32_t g_conv_16x8_8_l0_mult[] __attribute__((aligned(16))) = {1854752034, 1699579028};
 static const int32_t g_conv_16x8_8_l0_shift[] __attribute__((aligned(16))) = {-10, -9};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_conv_16x8_8_l0_rq16[] __attribute__((aligned(16))) = {28301, 25, 16777216, 0, 25934, 24, 8388608, 0};
+static const int32_t g_conv_16x8_8_l0_rq16[] __attribute__((aligned(16))) = {3622528, 0, -2147483648, 0, 6639104, 0, -2147483648, 0};
 #endif
 static const tm_conv_16x8_params_t g_conv_16x8_8_params = {
     .weights = TM_16X8_W8(g_conv_16x8_8_l0_weights),

@@ -14,7 +14,7 @@ static const int16_t g_fully_connected_16x8_16_l0_weights16[] __attribute__((ali
 #endif
 static const int64_t g_fully_connected_16x8_16_l0_bias[] __attribute__((aligned(16))) = {58506, -73118, 68533, 194799, 121503, -44387, 79525, 297704, -127480, -195448, -201572, 190210, 15445, -123993, 64667, -6547, -284569, 84894, 173733};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_fully_connected_16x8_16_l0_rq16[] __attribute__((aligned(16))) = {21187, 23, 4194304, 0};
+static const int32_t g_fully_connected_16x8_16_l0_rq16[] __attribute__((aligned(16))) = {10847744, 0, -2147483648, 0};
 #endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_16_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_16_l0_weights),
@@ -45,7 +45,7 @@ static const int16_t g_fully_connected_16x8_29_l0_weights16[] __attribute__((ali
 #endif
 static const int64_t g_fully_connected_16x8_29_l0_bias[] __attribute__((aligned(16))) = {41404, -251459, -74253, 179999, 69938, 8304, 228380, -80246, 274506, -8881};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_fully_connected_16x8_29_l0_rq16[] __attribute__((aligned(16))) = {30028, 24, 8388608, 0};
+static const int32_t g_fully_connected_16x8_29_l0_rq16[] __attribute__((aligned(16))) = {7687168, 0, -2147483648, 0};
 #endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_29_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_29_l0_weights),
@@ -76,7 +76,7 @@ static const int16_t g_fully_connected_16x8_32_l0_weights16[] __attribute__((ali
 #endif
 static const int64_t g_fully_connected_16x8_32_l0_bias[] __attribute__((aligned(16))) = {265559, 130510, 235918, -281817, -288610, 133920, -125116};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_fully_connected_16x8_32_l0_rq16[] __attribute__((aligned(16))) = {17452, 23, 4194304, 0};
+static const int32_t g_fully_connected_16x8_32_l0_rq16[] __attribute__((aligned(16))) = {8935424, 0, -2147483648, 0};
 #endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_32_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_32_l0_weights),
@@ -107,7 +107,7 @@ static const int16_t g_fully_connected_16x8_37_l0_weights16[] __attribute__((ali
 #endif
 static const int64_t g_fully_connected_16x8_37_l0_bias[] __attribute__((aligned(16))) = {-65919, -81361, -156842, -90944, -260413, -206480, 254862, 210337, -204461, -139935, -182921, -116132, 11232, -207093, -107537, 251733};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_fully_connected_16x8_37_l0_rq16[] __attribute__((aligned(16))) = {27558, 24, 8388608, 0};
+static const int32_t g_fully_connected_16x8_37_l0_rq16[] __attribute__((aligned(16))) = {7054848, 0, -2147483648, 0};
 #endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_37_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_37_l0_weights),
@@ -138,7 +138,7 @@ static const int16_t g_fully_connected_16x8_60_l0_weights16[] __attribute__((ali
 #endif
 static const int64_t g_fully_connected_16x8_60_l0_bias[] __attribute__((aligned(16))) = {199993, -7645, -281254, 81679, 289655, 110458, -156139};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_fully_connected_16x8_60_l0_rq16[] __attribute__((aligned(16))) = {29243, 24, 8388608, 0};
+static const int32_t g_fully_connected_16x8_60_l0_rq16[] __attribute__((aligned(16))) = {7486208, 0, -2147483648, 0};
 #endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_60_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_60_l0_weights),
@@ -169,7 +169,7 @@ static const int16_t g_fully_connected_16x8_61_l0_weights16[] __attribute__((ali
 #endif
 static const int64_t g_fully_connected_16x8_61_l0_bias[] __attribute__((aligned(16))) = {255797, -245611, -86333, -206476};
 #if defined(__ARM_FEATURE_DSP)
-static const int32_t g_fully_connected_16x8_61_l0_rq16[] __attribute__((aligned(16))) = {30955, 25, 16777216, 0};
+static const int32_t g_fully_connected_16x8_61_l0_rq16[] __attribute__((aligned(16))) = {3962240, 0, -2147483648, 0};
 #endif
 static const tm_fully_connected_16x8_params_t g_fully_connected_16x8_61_params = {
     .weights = TM_16X8_W8(g_fully_connected_16x8_61_l0_weights),

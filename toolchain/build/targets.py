@@ -29,14 +29,18 @@ def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     if kernels is not None and kernels not in tflm_library.KERNELS:
         raise BuildError(f"unknown kernel set '{kernels}'", f"use one of: {', '.join(tflm_library.KERNELS)}")
     prepared = prepare(model_ref, board.id, seed, variant)
-    if runtime == runtimes.AUTO:
-        runtime = auto_runtime(prepared.tflite)
+    runtime = decided(runtime, prepared.tflite)
     fw = BUILDERS[target_kind(board)](board, prepared, runtime=runtime, profile=profile, tflm_dir=tflm_dir,
                                       kernels=kernels, validate=validate)
     fw.prepared = prepared
     if not validate:  # the manifest's firmware is the one bench measures
         record(fw)
     return fw
+
+
+def decided(runtime: str, tflite: Path) -> str:
+    """`runtime` as given, or what auto picks for this model."""
+    return auto_runtime(tflite) if runtime == runtimes.AUTO else runtime
 
 
 def auto_runtime(tflite: Path) -> str:
@@ -57,4 +61,4 @@ def flashed(model_ref: str, board_id: str, *, runtime: str, seed: int = 0, varia
     """What bench needs of a board flashed elsewhere (the model's hash, its test data), without building."""
     board = boards.load(board_id)
     prepared = prepare(model_ref, board.id, seed, variant)
-    return recorded(board, prepared, auto_runtime(prepared.tflite) if runtime == runtimes.AUTO else runtime)
+    return recorded(board, prepared, decided(runtime, prepared.tflite))

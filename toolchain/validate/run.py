@@ -14,7 +14,7 @@ from toolchain.bench.run import device_session, reference_data
 from toolchain.boards import Board, runtimes
 from toolchain.build import fit
 from toolchain.build.audio import lut
-from toolchain.build.targets import auto_runtime
+from toolchain.build.targets import decided
 from toolchain.harness_protocol import LIMITS
 from toolchain.console import console
 from toolchain.device import flash
@@ -44,8 +44,7 @@ def validate(model_ref: str, board_id: str, *, runtime: str | None = None, sampl
         raise ValidateError(f"the {runtime} runtime runs the .tflite as it is: there is no firmware to hook each layer",
                             "validate with --runtime aot or --runtime tflm")
     p = pipeline.prepare(model_ref, board.id, seed, variant)
-    if runtime == runtimes.AUTO:
-        runtime = auto_runtime(Path(p.tflite))
+    runtime = decided(runtime, Path(p.tflite))
     layers = model_layers(Path(p.tflite))
     if float_model is not None and not Path(float_model).is_file():
         raise ValidateError(f"no float model at {float_model}", "pass the float .tflite this int8 model came from")

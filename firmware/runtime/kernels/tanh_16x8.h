@@ -7,13 +7,10 @@
 #ifndef FIRMWARE_RUNTIME_KERNELS_TANH_16X8_H_
 #define FIRMWARE_RUNTIME_KERNELS_TANH_16X8_H_
 
-#include <stdint.h>
+#include "kernels/logistic_16x8.h"
 
-typedef struct {
-  int32_t size;              // elements
-  int32_t mult, shift;       // input rescale: (in * mult + round) >> shift, shift >= 0
-  const uint16_t *table;     // sigmoid(i / 24), Q0.16, 256 entries
-} tm_tanh_16x8_params_t;
+// The same fields as LOGISTIC: input rescale and the shared sigmoid table.
+typedef tm_logistic_16x8_params_t tm_tanh_16x8_params_t;
 
 // out may equal in.
 void tm_tanh_16x8_eval(const tm_tanh_16x8_params_t *p, const int16_t *in, int16_t *out);

@@ -9,7 +9,7 @@ import pytest
 from tests.cli.test_bad_input import assert_clean_error
 from tests.conftest import run_cli
 from toolchain.recipes.data import augment, heldout, piper_voice, speech, speech_stream
-from toolchain.recipes.data.dataset import DataError
+from toolchain.recipes.data.dataset import DataError, split
 
 pytestmark = pytest.mark.skipif(not speech.shutil.which("espeak-ng"), reason="espeak-ng is not installed (setup.sh installs it)")
 
@@ -137,6 +137,17 @@ def test_bad_words_and_voices_give_one_clear_line(tmp_path, args, needle):
                                         f'{args}\n[train]\nepochs = 1\n')
     (recipe / "model.py").write_text("def build(keras, input_shape, num_outputs):\n    raise AssertionError\n")
     assert_clean_error(run_cli("train", "--model", str(recipe), build=tmp_path / "build"), needle)
+
+
+def test_too_few_clips_to_split_give_one_clear_line(tmp_path):
+    recipe = tmp_path / "mine"
+    recipe.mkdir()
+    (recipe / "recipe.toml").write_text('name = "mine"\n[data]\nloader = "speech"\n[data.args]\nclips_per_class = 2\n'
+                                        '[train]\nepochs = 1\n')
+    (recipe / "model.py").write_text("def build(keras, input_shape, num_outputs):\n    raise AssertionError\n")
+    assert_clean_error(run_cli("train", "--model", str(recipe), build=tmp_path / "build"),
+                       "of 24 samples leaves 5 held-out samples for 12 classes", "clips_per_class")
+    split(np.zeros(60), np.arange(60) % 12, 0.2, 0, stratify=True)  # 12 held out: one of each class fits
 
 
 @pytest.mark.skipif(not speech.shutil.which("flite"), reason="flite is not installed (setup.sh installs it)")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 import inspect
+import math
 from importlib import import_module
 from pathlib import Path
 
@@ -36,8 +37,23 @@ class Dataset:
         return len(self.labels) if self.labels else (1 if self.y_train.ndim == 1 else self.y_train.shape[1])
 
 
+def check_split(n: int, classes: int, test_fraction: float) -> None:
+    """A stratified split needs one sample of every class on each side; sklearn says so with a traceback."""
+    if not 0 < test_fraction < 1:
+        raise DataError(f"test_fraction {test_fraction} leaves no training or no held-out samples",
+                        "use a fraction between 0 and 1, e.g. test_fraction = 0.2")
+    test = math.ceil(n * test_fraction)  # how sklearn rounds the held-out count
+    if classes and min(test, n - test) < classes:
+        side = "held-out" if test < classes else "training"
+        raise DataError(f"test_fraction {test_fraction:g} of {n} samples leaves {min(test, n - test)} {side} samples "
+                        f"for {classes} classes: a stratified split needs one of each on both sides",
+                        f"use more samples (e.g. a larger clips_per_class) so that each side gets at least {classes}")
+
+
 def split(x: np.ndarray, y: np.ndarray, test_fraction: float, seed: int, stratify: bool) -> tuple[np.ndarray, ...]:
     from sklearn.model_selection import train_test_split
+
+    check_split(len(y), len(np.unique(y)) if stratify else 0, test_fraction)
 
     return train_test_split(x, y, test_size=test_fraction, random_state=seed, stratify=y if stratify else None)
 

@@ -52,6 +52,7 @@ ONSETS = ("", "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "
           "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sh", "sl", "sn", "sp", "st", "th", "tr")
 NUCLEI = ("a", "e", "i", "o", "u", "ai", "ea", "ee", "oo", "ou", "ow", "oy", "ar", "er", "or")
 CODAS = ("", "", "b", "ck", "d", "ft", "g", "l", "m", "n", "nd", "ng", "nk", "p", "rt", "s", "sh", "st", "t", "th", "x")
+NEAR_MISSES = 40  # made-up near misses per keyword at most (near_misses > 0)
 AUGMENTS = ("speaker", "room", "noise", "microphone")  # "noise": music too, and SNR 5-30 dB
 # variants that whisper, croak or sound like robots: no speaker sounds like them, and with every augmentation
 # on top, a small network trained on them fell to 55 % of its own training clips (docs/keywords.md)
@@ -120,6 +121,7 @@ class Words:
     augment: tuple[str, ...] = ()
     unknown: str = "few"  # "many": more words and made-up ones stand for "unknown"
     piper: float = 0.0  # share of the spoken clips said by Piper's voice (not the ones given as phonemes)
+    near: float = 0.0  # share of the whole-word "unknown" clips that say a made-up near miss of a keyword
 
     @property
     def labels(self) -> list[str]:
@@ -131,6 +133,10 @@ class Words:
         pool = UNKNOWN_WORDS + (MORE_UNKNOWN + pseudo_words(self.keywords, tuple(sorted(self.phonemes.items()))) if self.unknown == "many"
                                 else ())
         return tuple(w for w in pool if w not in said)
+
+    @functools.cached_property
+    def near_misses(self) -> tuple[str, ...]:
+        return near_misses(self.keywords, tuple(sorted(self.phonemes.items())))
 
     @functools.cached_property
     def spoken(self) -> dict[str, str]:
@@ -157,7 +163,7 @@ class Words:
         return [t for t in self.spoken.values() if not t.startswith("[[")] + [w for w in self.unknown_words if w in real]
 
     @classmethod
-    def of(cls, keywords, phonemes, voices, augment, unknown="few", piper=0.0) -> "Words":
+    def of(cls, keywords, phonemes, voices, augment, unknown="few", piper=0.0, near=0.0) -> "Words":
         """The checked options: one clear line for each mistake."""
         keywords = tuple(KEYWORDS if keywords is None else keywords)
         if not keywords:
@@ -205,7 +211,9 @@ class Words:
             raise DataError(f"piper = {piper} is no share of the clips", "use 0 (espeak-ng only) to 1")
         if piper:
             piper_voice.check()
-        return cls(keywords, phonemes, voices, augment, unknown, float(piper))
+        if not 0 <= near <= 1:
+            raise DataError(f"near_misses = {near} is no share of the clips", "use 0 (none) to 1")
+        return cls(keywords, phonemes, voices, augment, unknown, float(piper), float(near))
 
 
 def bare(phonemes: str) -> str:
@@ -233,6 +241,46 @@ def pseudo_words(keywords: tuple[str, ...], phonemes: tuple[tuple[str, str], ...
     phonemes = dict(phonemes)
     taken = {bare(phonemes.get(k) or phonemes_of(k)) for k in keywords} | {bare(phonemes_of(k)) for k in KEYWORDS}
     return tuple(w for w, s in zip(words, sounds) if s and s not in taken)[:PSEUDO_WORDS]
+
+
+def edits(word: str) -> set[str]:
+    """Spellings one sound away from `word`: one vowel group, the first or last consonants, or a consonant group
+    inside swapped for another (an onset added to a word that starts with a vowel, an "s" to one that starts
+    with a consonant)."""
+    parts = re.findall(r"[aeiou]+|[^aeiou]+", word)
+    out = set()
+    for i, p in enumerate(parts):
+        choices = NUCLEI if p[0] in "aeiou" else CODAS if i == len(parts) - 1 else ONSETS
+        out |= {"".join(parts[:i] + [c] + parts[i + 1:]) for c in choices}
+    out |= {o + word for o in ONSETS if o} if parts and parts[0][0] in "aeiou" else {"s" + word}
+    return {w for w in out if w != word and re.search("[aeiou]", w)}
+
+
+@functools.cache
+def near_misses(keywords: tuple[str, ...], phonemes: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """Made-up words (and phrases) one sound away from each keyword, NEAR_MISSES each at most, the same for
+    every seed: "stop" -> "shop", "stip", "stog"... A streaming detector's false accepts are mostly words like
+    these. None is a held-out word, a training word, or sounds like a keyword (its bare espeak-ng phonemes)."""
+    from toolchain.recipes.data import heldout
+
+    rng = np.random.default_rng(20_261_208)
+    known = set(heldout.OTHER_WORDS + UNKNOWN_WORDS + MORE_UNKNOWN + KEYWORDS + keywords)
+    candidates = {}
+    for k in keywords:
+        words = k.lower().split()
+        near = sorted({" ".join(words[:i] + [e] + words[i + 1:]) for i, w in enumerate(words) for e in edits(w)})
+        near = [w for w in near if not set(w.split()) & known]
+        candidates[k] = [near[j] for j in rng.permutation(len(near))]
+    found = [w for k in keywords for w in candidates[k]]
+    lines = subprocess.run(["espeak-ng", "-q", "-x"], input="".join(f"{w}.\n" for w in found), capture_output=True,
+                           text=True).stdout.split("\n")
+    sounds = dict(zip(found, map(bare, lines))) if len(lines) > len(found) else {w: bare(phonemes_of(w)) for w in found}
+    phonemes = dict(phonemes)
+    taken = {bare(phonemes.get(k) or phonemes_of(k)) for k in keywords} | {bare(phonemes_of(k)) for k in KEYWORDS}
+    kept = []
+    for k in keywords:
+        kept += [w for w in candidates[k] if sounds[w] and sounds[w] not in taken and w not in kept][:NEAR_MISSES]
+    return tuple(kept)
 
 
 @functools.cache
@@ -265,6 +313,8 @@ def clip(words: Words, seed: int, label: int, index: int, banks: dict | None = N
         partial = labels[label] == "unknown" and rng.random() < PARTIAL_SHARE
         if label < len(keywords) or partial:
             text = words.spoken[keywords[label if not partial else rng.integers(len(keywords))]]
+        elif words.near and rng.random() < words.near and words.near_misses:
+            text = words.near_misses[rng.integers(len(words.near_misses))]
         else:
             text = words.unknown_words[rng.integers(len(words.unknown_words))]
         voices = words.voice_list
@@ -369,9 +419,10 @@ def recorded(folder: Path, labels: list[str], copies: int, seed: int) -> tuple[n
 def raw(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unknown_factor: int = 1,
         keywords: list[str] | None = None, phonemes: dict | None = None, voices: str | list[str] = "few",
         augment: list[str] | None = None, unknown_words: str = "few", piper: float = 0.0,
-        recordings: str | None = None, recording_copies: int = 10, base_dir: Path | None = None):
+        recordings: str | None = None, recording_copies: int = 10, base_dir: Path | None = None,
+        near_misses: float = 0.0):
     """The int16 clips and labels `load` makes its features from: the synthetic set, then any recordings."""
-    words = Words.of(keywords, phonemes, voices, augment, unknown_words, piper)
+    words = Words.of(keywords, phonemes, voices, augment, unknown_words, piper, near_misses)
     pcm, y = clips(seed, clips_per_class, unknown_factor, words)
     if recordings:
         if not 1 <= recording_copies <= 100:
@@ -384,13 +435,17 @@ def raw(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unk
 def load(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unknown_factor: int = 1,
          keywords: list[str] | None = None, phonemes: dict | None = None, voices: str | list[str] = "few",
          augment: list[str] | None = None, unknown_words: str = "few", piper: float = 0.0,
-         recordings: str | None = None, recording_copies: int = 10, base_dir: Path | None = None):
+         recordings: str | None = None, recording_copies: int = 10, base_dir: Path | None = None,
+         near_misses: float = 0.0):
     """Features of the clips: (x (n, frames, bands) float32, y, labels). `keywords`: the words or short phrases
     to spot; `phonemes`: espeak-ng phonemes for any it mispronounces; `voices`: "few" (8 voices x 16 variants),
     "many" (every English voice and variant but the validation ones) or a list; `augment`: any of AUGMENTS;
-    `unknown_words`: "few" or "many" (MORE_UNKNOWN and PSEUDO_WORDS made-up words besides); `piper`: the share of spoken clips said by Piper's neural voice; `recordings`: a folder of label folders
+    `unknown_words`: "few" or "many" (MORE_UNKNOWN and PSEUDO_WORDS made-up words besides); `piper`: the share of
+    spoken clips said by Piper's neural voice; `near_misses`: the share of whole-word "unknown" clips that say a
+    made-up near miss of a keyword (near_misses()); `recordings`: a folder of label folders
     (relative to the recipe) mixed in, each `recording_copies` times."""
     cfg = FrontendConfig.of(frontend)
     pcm, y = raw(seed, clips_per_class, frontend, unknown_factor, keywords, phonemes, voices, augment,
-                 unknown_words, piper, recordings, recording_copies, base_dir)
-    return to_float(features(pcm, cfg)), y, Words.of(keywords, phonemes, voices, augment, unknown_words, piper).labels
+                 unknown_words, piper, recordings, recording_copies, base_dir, near_misses)
+    return to_float(features(pcm, cfg)), y, Words.of(keywords, phonemes, voices, augment, unknown_words, piper,
+                                                     near_misses).labels

@@ -8,7 +8,7 @@ scripts/heldout_keywords.py.
         --variant wide_masked:width=64,mask=1 [--epochs 30] [--out build/ablation.json]
 
 A variant is NAME:key=value,...; keys: width (channels), blocks (depthwise-separable blocks), epochs, mask
-(1: SpecAugment-style time and frequency masks on the training features), smooth (label smoothing).
+(1: toolchain/train/masks.py's SpecAugment-style masks on the training features), smooth (label smoothing).
 Scores are of the float network (its int8 twin agrees on >= 99 % of clips); "network MACs" counts its
 multiply-accumulates per inference, which the device's instructions follow (2,742,878 for the recipe's
 1.99 M MACs, docs/keywords.md)."""
@@ -89,43 +89,23 @@ def macs(model) -> int:
     return total
 
 
-def masked(tf, x, rng_seed: int):
-    """A tf.data map: one time mask (up to 8 of the 49 frames) and one frequency mask (up to 6 bands) per clip,
-    filled with the clip's mean feature."""
-    frames, bands = x.shape[1], x.shape[2]
-
-    def one(f):
-        t = tf.random.uniform([], 0, 9, dtype=tf.int32)
-        t0 = tf.random.uniform([], 0, frames - t + 1, dtype=tf.int32)
-        b = tf.random.uniform([], 0, 7, dtype=tf.int32)
-        b0 = tf.random.uniform([], 0, bands - b + 1, dtype=tf.int32)
-        rows = tf.logical_and(tf.range(frames) >= t0, tf.range(frames) < t0 + t)
-        cols = tf.logical_and(tf.range(bands) >= b0, tf.range(bands) < b0 + b)
-        hole = tf.logical_or(rows[:, None], cols[None, :])
-        return tf.where(hole, tf.reduce_mean(f), f)
-
-    return one
-
-
 def train(variant: dict, data, epochs: int, seed: int):
-    from toolchain.train.tf import keras, seed_everything, tf
+    from toolchain.train.float_model import smoothed_loss
+    from toolchain.train.masks import masked_batches
+    from toolchain.train.tf import keras, seed_everything
 
     seed_everything(seed)
     model = build(keras, data.input_shape, data.num_outputs, int(variant.get("width", 48)),
                   int(variant.get("blocks", 3)))
     smooth = float(variant.get("smooth", 0))
-    n = data.num_outputs
-    loss = keras.losses.CategoricalCrossentropy(label_smoothing=smooth)
+    loss = smoothed_loss(data.num_outputs, smooth) if smooth else "sparse_categorical_crossentropy"
     model.compile(keras.optimizers.Adam(0.001), loss, metrics=["accuracy"])
-    ds = tf.data.Dataset.from_tensor_slices((data.x_train, tf.one_hot(data.y_train, n)))
-    ds = ds.shuffle(len(data.x_train), seed=seed, reshuffle_each_iteration=True)
-    if int(variant.get("mask", 0)):
-        one = masked(tf, data.x_train, seed)
-        ds = ds.map(lambda f, y: (one(f), y))
-    ds = ds.batch(32)
     epochs = int(variant.get("epochs", epochs))
     t0, c0 = time.time(), time.process_time()
-    h = model.fit(ds, epochs=epochs, verbose=0)
+    if int(variant.get("mask", 0)):
+        h = model.fit(masked_batches(data.x_train, data.y_train, 32, seed), epochs=epochs, verbose=0)
+    else:
+        h = model.fit(data.x_train, data.y_train, batch_size=32, epochs=epochs, verbose=0)
     return model, {"train_accuracy": round(100 * h.history["accuracy"][-1], 1), "epochs": epochs,
                    "train_wall_s": round(time.time() - t0), "train_cpu_s": round(time.process_time() - c0)}
 

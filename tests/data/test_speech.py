@@ -44,6 +44,23 @@ def test_many_unknown_words_never_sound_like_a_keyword():
     assert made_up == speech.Words.of(["marvin"], None, "few", [], "many").unknown_words[-20:]  # no seed in them
 
 
+def test_near_misses_are_one_sound_from_a_keyword_and_only_change_unknown_clips():
+    near = speech.near_misses(("stop", "hey tiny"), ())
+    assert len(near) == 2 * speech.NEAR_MISSES and near == speech.near_misses(("stop", "hey tiny"), ())
+    assert all(w.startswith("hey ") or w.endswith(" tiny") for w in near[speech.NEAR_MISSES:])
+    assert all(" " not in w and w != "stop" for w in near[:speech.NEAR_MISSES]) and "shop" in speech.edits("stop")
+    sounds = {speech.bare(speech.phonemes_of(k)) for k in ("stop", "hey tiny") + speech.KEYWORDS}
+    assert not {speech.bare(speech.phonemes_of(w)) for w in near} & sounds
+    assert not set(near[:speech.NEAR_MISSES]) & set(heldout.OTHER_WORDS)  # "top" is one sound from "stop"
+    plain = speech.Words.of(["stop"], None, "few", [])
+    with_near = speech.Words.of(["stop"], None, "few", [], near=1.0)
+    a, y = speech.generate(2, 2, 3, plain)
+    b, _ = speech.generate(2, 2, 3, with_near)
+    unknown = y == plain.labels.index("unknown")
+    assert a[~unknown].tobytes() == b[~unknown].tobytes() and a[unknown].tobytes() != b[unknown].tobytes()
+    assert b.tobytes() == speech.generate(2, 2, 3, with_near)[0].tobytes()
+
+
 @pytest.mark.skipif(not piper_voice.available(), reason="piper-tts is not installed (pyproject.toml pins it)")
 def test_piper_renders_are_the_same_every_time(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path))
@@ -129,6 +146,7 @@ def test_recordings_are_mixed_in_with_copies(tmp_path, monkeypatch):
     ('keywords = ["unknown"]', "reserved"),
     ('unknown_words = "lots"', "is not a word set"),
     ("piper = 2", "is no share of the clips"),
+    ("near_misses = -0.5", "near_misses = -0.5 is no share of the clips"),
 ])
 def test_bad_words_and_voices_give_one_clear_line(tmp_path, args, needle):
     recipe = tmp_path / "mine"

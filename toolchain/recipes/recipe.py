@@ -21,8 +21,11 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple, Any]]] = {
     # evaluate it. min_agreement: int8 vs float top-1 agreement below it is reported loudly.
     "model": {"file": (str, ""), "min_agreement": (float, 0.99)},
     "data": {"loader": (str, None), "test_fraction": (float, 0.2), "args": (dict, {})},
-    # width: multiplier passed to model.py's build(..., width=) when not 1.0 (`toolchain sweep` varies it)
-    "train": {"epochs": (int, 30), "batch_size": (int, 32), "learning_rate": (float, 0.002), "width": (float, 1.0)},
+    # width: multiplier passed to model.py's build(..., width=) when not 1.0 (`toolchain sweep` varies it);
+    # masks: SpecAugment-style time and band masks on 2-D features (toolchain/train/masks.py);
+    # label_smoothing: of the classification targets
+    "train": {"epochs": (int, 30), "batch_size": (int, 32), "learning_rate": (float, 0.002), "width": (float, 1.0),
+              "masks": (bool, False), "label_smoothing": (float, 0.0)},
     "optimize": {
         "prune": (float, 0.0),
         "distill": (bool, False),
@@ -138,6 +141,8 @@ def load(ref: str) -> Recipe:
     bad = [q for q in tables["optimize"]["quantize"] if q not in QUANT_MODES]
     if bad:
         raise RecipeError(f"{toml_path}: unknown quantization mode '{bad[0]}'", f"use one of: {', '.join(QUANT_MODES)}")
+    if not 0 <= (smoothing := tables["train"]["label_smoothing"]) < 1:
+        raise RecipeError(f"{toml_path}: label_smoothing in [train] must be in [0, 1), got {smoothing}")
     if not 0 <= tables["optimize"]["prune"] < 1:
         raise RecipeError(f"{toml_path}: prune must be a sparsity in [0, 1)")
     if model["file"]:

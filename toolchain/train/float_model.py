@@ -6,17 +6,34 @@ import numpy as np
 
 from toolchain.recipes import Recipe, RecipeError
 from toolchain.recipes.data import Dataset
+from toolchain.train.masks import masked_batches
 
 
 def compile_model(model, recipe: Recipe, learning_rate: float | None = None):
     from toolchain.train.tf import keras
 
     lr = learning_rate or recipe.train["learning_rate"]
-    if recipe.task == "classification":
+    smoothing = recipe.train.get("label_smoothing", 0.0)
+    if recipe.task == "classification" and smoothing:
+        model.compile(keras.optimizers.Adam(lr), smoothed_loss(model.output_shape[-1], smoothing),
+                      metrics=["accuracy"])
+    elif recipe.task == "classification":
         model.compile(keras.optimizers.Adam(lr), "sparse_categorical_crossentropy", metrics=["accuracy"])
     else:
         model.compile(keras.optimizers.Adam(lr), "mse", metrics=["mae"])
     return model
+
+
+def smoothed_loss(classes: int, smoothing: float):
+    """Cross-entropy of integer labels against targets smoothed towards uniform (tf_keras's sparse loss has no
+    smoothing)."""
+    from toolchain.train.tf import keras, tf
+
+    def loss(y_true, y_pred):
+        target = tf.one_hot(tf.cast(tf.reshape(y_true, [-1]), tf.int32), classes)
+        return keras.losses.categorical_crossentropy(target, y_pred, label_smoothing=smoothing)
+
+    return loss
 
 
 def build(recipe: Recipe, data: Dataset, variant: str = "default"):
@@ -49,8 +66,15 @@ def train(recipe: Recipe, data: Dataset, out: Path, seed: int) -> dict[str, list
 
     seed_everything(seed)
     model = compile_model(build(recipe, data), recipe)
-    history = fit(model, data.x_train, data.y_train, epochs=recipe.train["epochs"],
-                  batch_size=recipe.train["batch_size"], label=f"training {recipe.name}")
+    if recipe.train.get("masks"):
+        if len(data.input_shape) != 2:
+            raise RecipeError(f"{recipe.path / 'recipe.toml'}: masks in [train] needs 2-D features (time x bands), "
+                              f"the data's input is {'x'.join(map(str, data.input_shape))}", "set masks = false")
+        history = fit(model, masked_batches(data.x_train, data.y_train, recipe.train["batch_size"], seed), None,
+                      epochs=recipe.train["epochs"], batch_size=None, label=f"training {recipe.name}")
+    else:
+        history = fit(model, data.x_train, data.y_train, epochs=recipe.train["epochs"],
+                      batch_size=recipe.train["batch_size"], label=f"training {recipe.name}")
     tmp = out.with_name(f".tmp-{out.name}")  # an interrupted save never leaves half a model behind
     model.save(tmp)
     tmp.replace(out)

@@ -1,12 +1,13 @@
 """A small DS-CNN over log-mel frames (time x mel bands): one strided
 convolution, three depthwise-separable blocks, global average pooling and a
 dense classifier. Every op maps onto the int8 kernels (BatchNorm folds into
-the convolutions at conversion). The distillation student is half as wide."""
+the convolutions at conversion). The distillation student is half as wide;
+[train] width scales the 48 channels (width = 1.3334: 64 channels)."""
 
 
-def build(keras, input_shape, num_outputs, variant="default"):
+def build(keras, input_shape, num_outputs, variant="default", width=1.0):
     frames, bands = input_shape
-    width = 48 if variant == "default" else 24
+    width = round((48 if variant == "default" else 24) * width)
     L = keras.layers
 
     def bn_relu(x):

@@ -177,3 +177,14 @@ def test_stream_recording_of_own_words_in_voices_never_trained_on(tmp_path, monk
     assert again.tobytes() == pcm.tobytes()
     said = heldout.centred(heldout.speak("yes", "slt", 1.25))
     assert said.dtype == np.int16 and abs(np.max(np.abs(said)) / 32768 - 10 ** (-10 / 20)) < 1e-3
+
+
+def test_stream_recording_in_the_validation_voices(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path))
+    said = []
+    monkeypatch.setattr(speech, "speak", lambda text, voice, *a: said.append((text, voice)) or np.ones(4000) * 0.1)
+    pcm, events = speech_stream.generate(0, 0.5, ("yes",), "validation")
+    assert {v for _, v in said} <= set(speech.VALIDATION_VOICES) and len({v for _, v in said}) > 1
+    assert {t for t, _ in said} - {"yes"} <= set(heldout.OTHER_WORDS + speech.KEYWORDS) and events
+    with pytest.raises(DataError, match="not a voice set"):
+        speech_stream.generate(0, 0.5, ("yes",), "nobody")

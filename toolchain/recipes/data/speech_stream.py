@@ -2,8 +2,10 @@
 times, other words and pauses between them, over background noise whose
 kind and level change every few seconds. The speech is espeak-ng's training
 voices, or ("heldout") CMU Flite's voices, which no recipe trains on, saying
-other words no recipe trains on either. Same arguments, same bytes; cached
-under <build>/cache/speech/."""
+other words no recipe trains on either, or ("validation") espeak-ng's
+validation voices saying those words, to choose the detector's settings on
+before Flite is measured. Same arguments, same bytes; cached under
+<build>/cache/speech/."""
 
 import hashlib
 from pathlib import Path
@@ -15,15 +17,18 @@ from toolchain.recipes.data import heldout, speech
 from toolchain.recipes.data.dataset import DataError
 
 SEGMENT_S = 8.0  # the background changes this often
-VOICES = ("espeak", "heldout")
+VOICES = ("espeak", "heldout", "validation")
 
 
 def say(rng: np.random.Generator, text: str, voices: str) -> np.ndarray:
     """`text` at 16 kHz in a random voice of set `voices`, at a random speed."""
     if voices == "heldout":
         return heldout.speak(text, heldout.VOICES[rng.integers(len(heldout.VOICES))], rng.uniform(0.8, 1.25))
-    variant = speech.FEW_VARIANTS[rng.integers(len(speech.FEW_VARIANTS))]
-    voice = speech.FEW_VOICES[rng.integers(len(speech.FEW_VOICES))] + (f"+{variant}" if variant else "")
+    if voices == "validation":
+        voice = speech.VALIDATION_VOICES[rng.integers(len(speech.VALIDATION_VOICES))]
+    else:
+        variant = speech.FEW_VARIANTS[rng.integers(len(speech.FEW_VARIANTS))]
+        voice = speech.FEW_VOICES[rng.integers(len(speech.FEW_VOICES))] + (f"+{variant}" if variant else "")
     return speech.resample(speech.speak(text, voice, int(rng.integers(110, 230)), int(rng.integers(15, 90))))
 
 
@@ -35,7 +40,7 @@ def generate(seed: int, minutes: float, keywords: tuple[str, ...] = speech.KEYWO
         raise DataError(f"recording voices '{voices}' are not a voice set", f"use one of: {', '.join(VOICES)}")
     spoken = spoken or {}
     said = {w for k in keywords for w in k.split()}
-    others = heldout.OTHER_WORDS if voices == "heldout" else speech.UNKNOWN_WORDS
+    others = speech.UNKNOWN_WORDS if voices == "espeak" else heldout.OTHER_WORDS
     others = [w for w in others + (speech.KEYWORDS if tuple(keywords) != speech.KEYWORDS else ()) if w not in said]
     rng = np.random.default_rng([seed, 1_000_003])
     n = int(minutes * 60 * speech.RATE)

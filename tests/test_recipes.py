@@ -7,7 +7,7 @@ from toolchain.recipes.data import load
 
 
 # the keywords and wakeword recipes synthesise and featurise speech data set: seconds, not milliseconds
-HEAVY_DATA = ("keywords", "keywords_pt", "wakeword")
+HEAVY_DATA = ("keywords", "keywords_pt", "keywords_voices", "wakeword")
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in HEAVY_DATA else n

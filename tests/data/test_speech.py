@@ -49,8 +49,9 @@ def test_near_misses_are_one_sound_from_a_keyword_and_only_change_unknown_clips(
     assert len(near) == 2 * speech.NEAR_MISSES and near == speech.near_misses(("stop", "hey tiny"), ())
     assert all(w.startswith("hey ") or w.endswith(" tiny") for w in near[speech.NEAR_MISSES:])
     assert all(" " not in w and w != "stop" for w in near[:speech.NEAR_MISSES]) and "shop" in speech.edits("stop")
-    sounds = {speech.bare(speech.phonemes_of(k)) for k in ("stop", "hey tiny") + speech.KEYWORDS}
+    sounds = {speech.bare(speech.phonemes_of(k)) for k in ("stop", "hey tiny") + speech.KEYWORDS + heldout.OTHER_WORDS}
     assert not {speech.bare(speech.phonemes_of(w)) for w in near} & sounds
+    assert "kup" not in speech.near_misses(("up",), ())  # it sounds like the held-out "cup"
     assert not set(near[:speech.NEAR_MISSES]) & set(heldout.OTHER_WORDS)  # "top" is one sound from "stop"
     plain = speech.Words.of(["stop"], None, "few", [])
     with_near = speech.Words.of(["stop"], None, "few", [], near=1.0)

@@ -260,7 +260,8 @@ def edits(word: str) -> set[str]:
 def near_misses(keywords: tuple[str, ...], phonemes: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """Made-up words (and phrases) one sound away from each keyword, NEAR_MISSES each at most, the same for
     every seed: "stop" -> "shop", "stip", "stog"... A streaming detector's false accepts are mostly words like
-    these. None is a held-out word, a training word, or sounds like a keyword (its bare espeak-ng phonemes)."""
+    these. None is a held-out word, a training word, or sounds like a keyword or a held-out word (its bare
+    espeak-ng phonemes)."""
     from toolchain.recipes.data import heldout
 
     rng = np.random.default_rng(20_261_208)
@@ -277,6 +278,7 @@ def near_misses(keywords: tuple[str, ...], phonemes: tuple[tuple[str, str], ...]
     sounds = dict(zip(found, map(bare, lines))) if len(lines) > len(found) else {w: bare(phonemes_of(w)) for w in found}
     phonemes = dict(phonemes)
     taken = {bare(phonemes.get(k) or phonemes_of(k)) for k in keywords} | {bare(phonemes_of(k)) for k in KEYWORDS}
+    taken |= {bare(phonemes_of(w)) for w in heldout.OTHER_WORDS}  # "kup" is "cup" said again
     kept = []
     for k in keywords:
         kept += [w for w in candidates[k] if sounds[w] and sounds[w] not in taken and w not in kept][:NEAR_MISSES]

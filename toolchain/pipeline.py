@@ -26,6 +26,7 @@ from toolchain.export import field_stats
 from toolchain.export import onnx as onnx_export
 from toolchain.export import tflm
 from toolchain.export.errors import ExportError
+from toolchain.importer import qdq_check, qdq_tflite
 from toolchain.modelinfo import load_tflite, summarize
 from toolchain.optimize.quantize import to_tflite
 from toolchain.paths import artifact_dir
@@ -34,6 +35,7 @@ from toolchain.recipes.data.dataset import Dataset, Lazy, raw_test_split
 from toolchain.train import summary as train_summary
 from toolchain.train import train
 
+CALIBRATION_INPUTS = "calibration_inputs.npy"  # a bare ONNX model's calibration inputs, device layout, kept at import
 DEPLOY_ORDER = ("int8", "qat")  # the int8 model deployed to devices: PTQ first, else QAT
 
 
@@ -288,25 +290,58 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
             raise importer.OnnxError(f"{path} needs calibration data to be quantized to int8",
                                      "pass --calibration inputs.npy (or a folder of .npy inputs) to `toolchain "
                                      "optimize` or `export`, or name the model in a recipe's [model] file")
-    elif not _fresh(m, "import", key, [int8]):
+    elif not _fresh(m, "import", key, [int8, d / CALIBRATION_INPUTS]):
         x = importer.load_calibration(calibration, onnx_model.input_shape)
-        with console.status(f"importing {Path(path).name}"):
-            fields, x_device = importer.convert(onnx_model, d, x, "calibration")
-        from toolchain.train.tf import keras
-
-        with console.status("quantizing to int8"):
-            int8.write_bytes(to_tflite(keras.models.load_model(d / "float.keras", compile=False), "int8", x_device))
-        qin, _ = io_quant(int8.read_bytes())
-        raw = tflm_outputs(int8, qin.quantize(x_device), None)
-        parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), raw, min_agreement),
-                  "layers": _layer_sqnr(d / "float.keras", int8, x_device, x_device)}
-        manifest.update(d, model=name, **{**fields, "parity": parity, "calibration": str(Path(calibration).resolve()),
+        if onnx_model.quantized:
+            fields, x_device = _import_qdq(onnx_model, int8, x)
+        else:
+            fields, x_device = _import_float(onnx_model, d, int8, x, min_agreement)
+        np.save(d / CALIBRATION_INPUTS, x_device)
+        manifest.update(d, model=name, **{**fields, "calibration": str(Path(calibration).resolve()),
                                           "onnx": {**fields["onnx"], "hash": manifest.file_hash(path)}})
-        importer.report(parity)
+        importer.report(fields["parity"])
         _mark(d, "import", key)
     host = manifest.read(d)
     import_tflite(int8, board, name)
     return manifest.update(artifact_dir(name, board), **{k: host[k] for k in ("parity", "input_layout", "onnx")})
+
+
+def _import_float(onnx_model, d: Path, int8: Path, x: np.ndarray, min_agreement: float) -> tuple[dict, np.ndarray]:
+    """A float ONNX model: lowered to Keras, then quantized to int8 with the calibration inputs `x`."""
+    with console.status(f"importing {onnx_model.path.name}"):
+        fields, x_device = importer.convert(onnx_model, d, x, "calibration")
+    from toolchain.train.tf import keras
+
+    with console.status("quantizing to int8"):
+        int8.write_bytes(to_tflite(keras.models.load_model(d / "float.keras", compile=False), "int8", x_device))
+    qin, _ = io_quant(int8.read_bytes())
+    raw = tflm_outputs(int8, qin.quantize(x_device), None)
+    parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), raw, min_agreement),
+              "layers": _layer_sqnr(d / "float.keras", int8, x_device, x_device)}
+    return {**fields, "parity": parity}, x_device
+
+
+def _import_qdq(onnx_model, int8: Path, x: np.ndarray) -> tuple[dict, np.ndarray]:
+    """An already-quantized (QDQ) ONNX model: its own integers and scales written as int8.tflite, checked against
+    ONNX Runtime's execution on the calibration inputs `x` (refused beyond 1 LSB)."""
+    with console.status(f"importing {onnx_model.path.name} with its own quantization"):
+        g = importer.to_int8_graph(onnx_model)
+        x_device = importer.to_device_layout(x, onnx_model.input_shape, g.input_perm)
+        staged = int8.with_name(".qdq_staged.tflite")  # int8.tflite is replaced only once it passes the check
+        staged.write_bytes(qdq_tflite.write(g))
+    with console.status("comparing with ONNX Runtime's execution of the QDQ model"):
+        try:
+            parity = qdq_check.check(onnx_model, g, staged, importer.user_layout(x_device, g.input_perm), x_device,
+                                     "calibration")
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+    staged.replace(int8)
+    device_shape = tuple(onnx_model.input_shape[p] for p in g.input_perm)
+    return {"input_layout": {"user_shape": list(onnx_model.input_shape), "device_shape": list(device_shape),
+                             "perm": list(g.input_perm)},
+            "onnx": {"file": str(onnx_model.path.resolve()), "opset": onnx_model.opset, "quantized": "qdq"},
+            "parity": parity}, x_device
 
 
 def _layer_sqnr(float_keras: Path, int8: Path, x_calibration: np.ndarray, x: np.ndarray) -> list[dict] | None:
@@ -414,12 +449,27 @@ def deployable(m: manifest.Manifest, ref: str, variant: str | None) -> Path:
     return Path(made[variant])
 
 
+def _with_calibration_inputs(p: Prepared, ref: str) -> Prepared:
+    """A bare ONNX model's device checks run on the calibration inputs the user gave (kept at import), as optimize
+    did: never on random data."""
+    kept = artifact_dir(p.name) / CALIBRATION_INPUTS
+    if not kept.is_file():
+        raise importer.OnnxError(f"{ref} has no calibration inputs kept in {kept.parent}",
+                                 f"import it again: `toolchain optimize --model {ref} --calibration inputs.npy`")
+    qin, _ = io_quant(p.tflite.read_bytes())
+    p.test_inputs = qin.quantize(np.load(kept))
+    p.host_int8_outputs = tflm_outputs(p.tflite, p.test_inputs, p.manifest.get("arena_bytes"))
+    return p
+
+
 def prepare(ref: str, board: str = "host", seed: int = 0, variant: str | None = None) -> Prepared:
     """Everything a device step needs, running missing upstream steps first. `variant`: which model of the last
     plan to deploy (default: its int8)."""
     m = export(ref, board, seed, last_plan=True)
     tflite = deployable(m, ref, variant)
     p = Prepared(m["model"], artifact_dir(m["model"], board), tflite, m)
+    if importer.is_onnx_ref(ref):
+        return _with_calibration_inputs(p, ref)
     if is_file_ref(ref):
         return p
     host = artifact_dir(m["model"])

@@ -145,6 +145,10 @@ class _Walk:
             if node.output[0] in self.weights:
                 continue
             handler = OPS.get(node.op_type)
+            if node.op_type == "BatchNormalization":
+                raise self.fail(node, "a BatchNormalization left in float between quantized ops",
+                                "fold it before quantizing: onnxruntime.quantization.quant_pre_process, then "
+                                "quantize_static")
             if handler is None:
                 raise self.fail(node, "no int8 lowering for this op in a quantized model",
                                 f"quantized models may use: {', '.join(sorted(OPS))}; or import the float model")
@@ -491,20 +495,22 @@ def activation(w: _Walk, node) -> None:
 
 
 def softmax(w: _Walk, node) -> None:
-    """TFLite's int8 SOFTMAX writes scale 1/256, zero point -128; another output quantization is refused (a
-    requantization after it would round twice)."""
+    """TFLite's int8 SOFTMAX writes scale 1/256, zero point -128 (TFLM insists); ONNX Runtime's quantize_static
+    gives 1/255: then a QUANTIZE requantizes, which the import's check measures like any other rounding."""
     a = w.act(node, 0)
     if len(a.logical) != 2 or _attrs(node).get("axis", -1) not in (-1, 1):
         raise w.fail(node, f"softmax over axis {_attrs(node).get('axis', -1)} of {a.logical}",
                      "apply Softmax to the (batch, classes) output of a Linear layer")
     name, t = w.output_quant(node)
-    if not (np.isclose(t.scale[0], SOFTMAX_SCALE, rtol=1e-6) and int(t.zero_point[0]) == SOFTMAX_ZP):
-        raise w.fail(node, f"softmax output quantized with scale {t.scale[0]:.6g}, zero point {t.zero_point[0]}; "
-                     "TFLite's int8 softmax writes 1/256 and -128", "quantize the Softmax output to 1/256, -128 "
-                     "(uint8: zero point 0), or leave the Softmax out of the exported model")
-    t.scale = np.array([SOFTMAX_SCALE], np.float32)
     t.shape = w.tensors[a.tensor].shape
-    w.emit(node, "SOFTMAX", [a.tensor], Act(name, a.logical, a.rows), beta=1.0)
+    if np.isclose(t.scale[0], SOFTMAX_SCALE, rtol=1e-6) and int(t.zero_point[0]) == SOFTMAX_ZP:
+        t.scale = np.array([SOFTMAX_SCALE], np.float32)
+        w.emit(node, "SOFTMAX", [a.tensor], Act(name, a.logical, a.rows), beta=1.0)
+        return
+    tmp = f"{name}/softmax"
+    w.tensors[tmp] = QTensor(tmp, t.shape, "int8", np.array([SOFTMAX_SCALE], np.float32), np.array([SOFTMAX_ZP]))
+    w.ops.append(QOp("SOFTMAX", [a.tensor], tmp, {"beta": 1.0}, node.name or node.output[0]))
+    w.emit(node, "QUANTIZE", [tmp], Act(name, a.logical, a.rows))
 
 
 def passthrough(w: _Walk, node) -> None:

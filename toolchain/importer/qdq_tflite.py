@@ -42,6 +42,8 @@ def _options(s, op: str, o: dict):
         return s.BuiltinOptions.SoftmaxOptions, opt
     if op == "ADD":
         return s.BuiltinOptions.AddOptions, s.AddOptionsT()
+    if op == "QUANTIZE":
+        return s.BuiltinOptions.QuantizeOptions, s.QuantizeOptionsT()
     if op == "PAD":
         return s.BuiltinOptions.PadOptions, s.PadOptionsT()
     return s.BuiltinOptions.NONE, None

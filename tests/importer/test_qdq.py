@@ -159,7 +159,7 @@ def test_refusals_name_what_and_what_to_do(tmp_path):
         (dict(quant_format=QuantFormat.QOperator), r"QOperator format .*QDQ"),
         (dict(activation_type=QuantType.QInt16), r"int16 quantization.*int8"),
         (dict(activation_type=QuantType.QUInt8, weight_type=QuantType.QUInt8), r"nonzero zero point"),
-        (dict(nodes_to_exclude=["fc"]), r"node 'fc' \(Gemm\): input .* is not a dequantized activation"),
+        (dict(nodes_to_exclude=["fc"]), r"node 'fc' \(Gemm\): input 'wf' is not a quantized constant"),
     ]
     for i, (options, message) in enumerate(cases):
         path = _qdq(tmp_path, conv_net(batch=1), x, name=f"q{i}.onnx", **options)

@@ -196,3 +196,35 @@ def test_cli_imports_qdq_and_refuses_in_one_line(tmp_path, monkeypatch):
     lines = [line for line in (r.stdout + r.stderr).splitlines() if line.strip() and not line.startswith("... ")]
     assert r.returncode == 1 and len(lines) == 1 and lines[0].startswith("Error:") and "LSB" in lines[0], lines
     assert not (build / "residual" / "host" / "int8.tflite").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.qemu
+def test_qdq_digits_on_qemu_device_equals_host(tmp_path, tflm_tree):
+    """models/digits_pt quantized by quantize_static (per channel, 60 training digits), imported, benched on
+    qemu-m4 (runtime auto: aot): the device streams the calibration inputs, not random ones, and its outputs are
+    the host int8 model's, sample by sample."""
+    from toolchain import recipes
+    from toolchain.importer import device_perm
+    from toolchain.recipes import data as datasets
+
+    recipe = recipes.load("digits_pt")
+    model = read(recipe.model_file)
+    d = datasets.load(recipe.data["loader"], 0, recipe.data["test_fraction"], base_dir=recipe.path,
+                      **recipe.data["args"])
+    perm = device_perm(model)
+    x_cal = user_layout(to_device_layout(d.x_train[:60], model.input_shape, perm), perm)
+    path = tmp_path / "digits_qdq.onnx"
+    quantize_qdq(recipe.model_file, path, x_cal, per_channel=True)
+    np.save(tmp_path / "cal.npy", x_cal)
+    build = tmp_path / "build"
+    r = run_cli("optimize", "--model", str(path), "--calibration", str(tmp_path / "cal.npy"), build=build)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("bench", "--board", "qemu-m4", "--model", str(path), "--tflm-dir", str(tflm_tree), build=build)
+    assert r.returncode == 0, r.stderr
+    out = build / "digits_qdq" / "qemu-m4"
+    bench = json.loads((out / "bench.json").read_text())
+    assert bench["runtime"] == "aot"
+    assert bench["accuracy"]["samples"] == 60 and bench["accuracy"]["agreement"] == 1.0
+    page = (out / "report.html").read_text()
+    assert "ONNX QDQ (ONNX Runtime) vs our int8, max difference" in page

@@ -57,12 +57,61 @@ def check(model: OnnxModel, g: QGraph, tflite: Path, x_user: np.ndarray, x_devic
     parity = compare(reference, ours, inputs)
     if parity["qdq_max_lsb"] > MAX_LSB:
         sample, out = np.unravel_index(np.argmax(np.abs(reference - ours)), reference.shape)
+        node, lsb = first_beyond(model, g, Path(tflite).read_bytes(), x_user[sample:sample + 1],
+                                 x_device[sample:sample + 1])
+        where = f"; first beyond {MAX_LSB} LSB after node '{node}' ({lsb} LSB)" if node else ""
         raise OnnxError(f"'{model.path}' (quantized): the int8 model differs from ONNX Runtime's execution of the QDQ "
                         f"model by {parity['qdq_max_lsb']} LSB (output {out} of {inputs} input {sample}; "
-                        f"{_counts(parity)}); not imported, as it would not be exact",
-                        "import the float ONNX model and let `toolchain optimize` quantize it, or deploy with "
-                        "ONNX Runtime")
+                        f"{_counts(parity)}{where}); not imported, as it would not be exact",
+                        "import the float ONNX model and let `toolchain optimize` quantize it with these calibration "
+                        "inputs")
     return parity
+
+
+def first_beyond(model: OnnxModel, g: QGraph, tflite: bytes, x_user: np.ndarray,
+                 x_device: np.ndarray) -> tuple[str | None, int]:
+    """The ONNX node after which an intermediate integer tensor first differs by more than MAX_LSB (ONNX Runtime
+    with every QuantizeLinear output kept, against LiteRT's reference kernels with every tensor kept), and by how
+    much; (None, 0) when none does."""
+    import onnx
+    import onnxruntime as ort
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    it = Interpreter(model_content=tflite, experimental_preserve_all_tensors=True,
+                     experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+    it.allocate_tensors()
+    index = {t["name"]: t["index"] for t in it.get_tensor_details()}
+    types = _quantize_outputs(model)
+    # a RESHAPE only moves bytes (and a flattened channels-first tensor is in another order on each side)
+    kept = [op for op in g.ops if op.output in index and op.output in types and op.op != "RESHAPE"]
+    proto = onnx.ModelProto()
+    proto.CopyFrom(model.proto)
+    for op in kept:
+        proto.graph.output.append(onnx.helper.make_tensor_value_info(op.output, types[op.output], None))
+    sess = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
+    worst: dict[str, int] = {}
+    for xu, xd in zip(x_user, x_device):
+        theirs = sess.run([op.output for op in kept], {model.input_name: xu[np.newaxis].astype(np.float32)})
+        it.set_tensor(it.get_input_details()[0]["index"], quantize_input(xd[np.newaxis], g))
+        it.invoke()
+        for op, t in zip(kept, theirs):
+            t = np.asarray(t).astype(np.int64) - (128 if np.asarray(t).dtype == np.uint8 else 0)
+            ours = it.get_tensor(index[op.output]).astype(np.int64)
+            if t.ndim == 4:  # channels first in ONNX
+                t = np.transpose(t, (0, 2, 3, 1))
+            elif t.ndim == 3:
+                t = np.transpose(t, (0, 2, 1))
+            worst[op.node] = max(worst.get(op.node, 0), int(np.abs(t.reshape(-1) - ours.reshape(-1)).max()))
+    return next(((n, lsb) for n, lsb in worst.items() if lsb > MAX_LSB), (None, 0))
+
+
+def _quantize_outputs(model: OnnxModel) -> dict[str, int]:
+    """QuantizeLinear output -> its element type (its zero point's)."""
+    from onnx import TensorProto
+
+    zps = {i.name: i.data_type for i in model.proto.graph.initializer}
+    return {n.output[0]: zps.get(n.input[2], TensorProto.UINT8) if len(n.input) > 2 else TensorProto.UINT8
+            for n in model.proto.graph.node if n.op_type == "QuantizeLinear"}
 
 
 def _counts(parity: dict) -> str:

@@ -243,12 +243,13 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False,
     return _with_profile(d, data, deploy, manifest.read(d))
 
 
-def _with_profile(d: Path, data, deploy: Path | None, m: manifest.Manifest) -> manifest.Manifest:
-    """The manifest with `monitor_profile`: the field statistics of the training split through the deployed int8
-    model (TFLM's host interpreter), which `toolchain monitor` compares a device against."""
+def _with_profile(d: Path, data, deploy: Path | None, m: manifest.Manifest, split: str = "train") -> manifest.Manifest:
+    """The manifest with `monitor_profile`: the field statistics of the training split (`data.x_train`; for a bare
+    ONNX model its calibration inputs, `split` "calibration") through the deployed int8 model (TFLM's host
+    interpreter), which `toolchain monitor` compares a device against."""
     if not deploy:
         return m
-    key = _key(manifest.file_hash(deploy), field_stats.VERSION)
+    key = _key(manifest.file_hash(deploy), field_stats.VERSION, split)
     if m.get("monitor_profile", {}).get("key") == key:
         return m
     with console.status("computing the reference profile for field monitoring"):
@@ -258,7 +259,7 @@ def _with_profile(d: Path, data, deploy: Path | None, m: manifest.Manifest) -> m
         y = tflm_outputs(Path(deploy), x, m.get("arena_measured_bytes"))
         profile = field_stats.reference_profile(x, y, input_shape=inp.shape, scale=out.scale,
                                                 zero_point=out.zero_point, output_dtype=out.dtype,
-                                                output_count=out.count, split="train")
+                                                output_count=out.count, split=split)
     return manifest.update(d, monitor_profile={**profile, "key": key})
 
 
@@ -286,7 +287,8 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
         calibration and str(Path(calibration).resolve())
     key = _key(manifest.file_hash(path), input_shape, code_fingerprint(), min_agreement, calibration_id)
     if calibration is None:
-        if not (m.get("onnx", {}).get("hash") == manifest.file_hash(path) and int8.is_file()):
+        if not (m.get("onnx", {}).get("hash") == manifest.file_hash(path) and int8.is_file()
+                and (d / CALIBRATION_INPUTS).is_file()):
             raise importer.OnnxError(f"{path} needs calibration data to be quantized to int8",
                                      "pass --calibration inputs.npy (or a folder of .npy inputs) to `toolchain "
                                      "optimize` or `export`, or name the model in a recipe's [model] file")
@@ -303,7 +305,9 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
         _mark(d, "import", key)
     host = manifest.read(d)
     import_tflite(int8, board, name)
-    return manifest.update(artifact_dir(name, board), **{k: host[k] for k in ("parity", "input_layout", "onnx")})
+    m = manifest.update(artifact_dir(name, board), **{k: host[k] for k in ("parity", "input_layout", "onnx")})
+    calibration_set = Lazy(lambda: Dataset(np.load(d / CALIBRATION_INPUTS), None, None, None, []))
+    return _with_profile(artifact_dir(name, board), calibration_set, int8, m, split="calibration")
 
 
 def _import_float(onnx_model, d: Path, int8: Path, x: np.ndarray, min_agreement: float) -> tuple[dict, np.ndarray]:

@@ -12,7 +12,7 @@ from tests.conftest import run_cli
 from tests.importer.onnx_models import _init, conv_net, pooling_net, quantize_qdq
 from toolchain import modelinfo
 from toolchain.evaluate.reference import tflm_outputs
-from toolchain.importer import OnnxError, qdq_check, read, to_device_layout, to_int8_graph, user_layout
+from toolchain.importer import OnnxError, qdq_check, read, to_device_layout, to_int8_graph, to_keras, user_layout
 from toolchain.importer.qdq_tflite import write
 
 
@@ -165,11 +165,14 @@ def test_refusals_name_what_and_what_to_do(tmp_path):
         path = _qdq(tmp_path, conv_net(batch=1), x, name=f"q{i}.onnx", **options)
         with pytest.raises(OnnxError, match=message):
             to_int8_graph(read(path))
+    # a recipe quantizes its own model: a QDQ file there is not lowered to float and quantized again
+    with pytest.raises(OnnxError, match=r"is already quantized \(QDQ\).*without a recipe"):
+        to_keras(read(_qdq(tmp_path, conv_net(batch=1), x, name="recipe.onnx")))
 
 
 def test_cli_imports_qdq_and_refuses_in_one_line(tmp_path, monkeypatch):
-    """optimize prints the QDQ parity and keeps it in the manifest; bench's inputs for a bare ONNX model are the
-    calibration inputs; a QDQ model beyond 1 LSB, or named in a recipe, is one Error line and no int8 model."""
+    """optimize prints the QDQ parity and keeps it in the manifest; the inputs of bench, validate and monitor for a
+    bare ONNX model are its calibration inputs; a QDQ model beyond 1 LSB is one Error line and no int8 model."""
     from toolchain import pipeline
 
     rng = np.random.default_rng(0)
@@ -183,6 +186,7 @@ def test_cli_imports_qdq_and_refuses_in_one_line(tmp_path, monkeypatch):
     m = json.loads((build / "qdq" / "host" / "manifest.json").read_text())
     assert m["parity"]["kind"] == "qdq" and m["parity"]["qdq_max_lsb"] <= 1 and m["parity"]["samples"] == 40
     assert m["onnx"]["quantized"] == "qdq"
+    assert m["monitor_profile"]["split"] == "calibration"  # `toolchain monitor` compares a device against these
 
     monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(build))
     p = pipeline.prepare(str(path))

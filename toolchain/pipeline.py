@@ -35,7 +35,8 @@ from toolchain.recipes.data.dataset import Dataset, Lazy, raw_test_split
 from toolchain.train import summary as train_summary
 from toolchain.train import train
 
-CALIBRATION_INPUTS = "calibration_inputs.npy"  # a bare ONNX model's calibration inputs, device layout, kept at import
+# a bare ONNX model's calibration inputs (device layout) and the host int8 model's outputs on them, kept at import
+CALIBRATION_INPUTS, CALIBRATION_OUTPUTS = "calibration_inputs.npy", "calibration_int8_outputs.npy"
 DEPLOY_ORDER = ("int8", "qat")  # the int8 model deployed to devices: PTQ first, else QAT
 
 
@@ -288,17 +289,19 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
     key = _key(manifest.file_hash(path), input_shape, code_fingerprint(), min_agreement, calibration_id)
     if calibration is None:
         if not (m.get("onnx", {}).get("hash") == manifest.file_hash(path) and int8.is_file()
-                and (d / CALIBRATION_INPUTS).is_file()):
+                and (d / CALIBRATION_INPUTS).is_file() and (d / CALIBRATION_OUTPUTS).is_file()):
             raise importer.OnnxError(f"{path} needs calibration data to be quantized to int8",
                                      "pass --calibration inputs.npy (or a folder of .npy inputs) to `toolchain "
                                      "optimize` or `export`, or name the model in a recipe's [model] file")
-    elif not _fresh(m, "import", key, [int8, d / CALIBRATION_INPUTS]):
+    elif not _fresh(m, "import", key, [int8, d / CALIBRATION_INPUTS, d / CALIBRATION_OUTPUTS]):
         x = importer.load_calibration(calibration, onnx_model.input_shape)
         if onnx_model.quantized:
             fields, x_device = _import_qdq(onnx_model, int8, x)
+            host_outputs = tflm_outputs(int8, io_quant(int8.read_bytes())[0].quantize(x_device))
         else:
-            fields, x_device = _import_float(onnx_model, d, int8, x, min_agreement)
+            fields, x_device, host_outputs = _import_float(onnx_model, d, int8, x, min_agreement)
         np.save(d / CALIBRATION_INPUTS, x_device)
+        np.save(d / CALIBRATION_OUTPUTS, host_outputs)
         manifest.update(d, model=name, **{**fields, "calibration": str(Path(calibration).resolve()),
                                           "onnx": {**fields["onnx"], "hash": manifest.file_hash(path)}})
         importer.report(fields["parity"])
@@ -310,8 +313,10 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
     return _with_profile(artifact_dir(name, board), calibration_set, int8, m, split="calibration")
 
 
-def _import_float(onnx_model, d: Path, int8: Path, x: np.ndarray, min_agreement: float) -> tuple[dict, np.ndarray]:
-    """A float ONNX model: lowered to Keras, then quantized to int8 with the calibration inputs `x`."""
+def _import_float(onnx_model, d: Path, int8: Path, x: np.ndarray,
+                  min_agreement: float) -> tuple[dict, np.ndarray, np.ndarray]:
+    """A float ONNX model: lowered to Keras, then quantized to int8 with the calibration inputs `x`; (manifest
+    fields, `x` in the device's layout, the int8 model's outputs on them)."""
     with console.status(f"importing {onnx_model.path.name}"):
         fields, x_device = importer.convert(onnx_model, d, x, "calibration")
     from toolchain.train.tf import keras
@@ -322,7 +327,7 @@ def _import_float(onnx_model, d: Path, int8: Path, x: np.ndarray, min_agreement:
     raw = tflm_outputs(int8, qin.quantize(x_device), None)
     parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), raw, min_agreement),
               "layers": _layer_sqnr(d / "float.keras", int8, x_device, x_device)}
-    return {**fields, "parity": parity}, x_device
+    return {**fields, "parity": parity}, x_device, raw
 
 
 def _import_qdq(onnx_model, int8: Path, x: np.ndarray) -> tuple[dict, np.ndarray]:
@@ -456,13 +461,12 @@ def deployable(m: manifest.Manifest, ref: str, variant: str | None) -> Path:
 def _with_calibration_inputs(p: Prepared, ref: str) -> Prepared:
     """A bare ONNX model's device checks run on the calibration inputs the user gave (kept at import), as optimize
     did: never on random data."""
-    kept = artifact_dir(p.name) / CALIBRATION_INPUTS
-    if not kept.is_file():
-        raise importer.OnnxError(f"{ref} has no calibration inputs kept in {kept.parent}",
+    host = artifact_dir(p.name)
+    if not (host / CALIBRATION_INPUTS).is_file() or not (host / CALIBRATION_OUTPUTS).is_file():
+        raise importer.OnnxError(f"{ref} has no calibration inputs kept in {host}",
                                  f"import it again: `toolchain optimize --model {ref} --calibration inputs.npy`")
-    qin, _ = io_quant(p.tflite.read_bytes())
-    p.test_inputs = qin.quantize(np.load(kept))
-    p.host_int8_outputs = tflm_outputs(p.tflite, p.test_inputs, p.manifest.get("arena_bytes"))
+    p.test_inputs = io_quant(p.tflite.read_bytes())[0].quantize(np.load(host / CALIBRATION_INPUTS))
+    p.host_int8_outputs = np.load(host / CALIBRATION_OUTPUTS)
     return p
 
 

@@ -9,7 +9,7 @@ import onnx
 import pytest
 
 from tests.conftest import run_cli
-from tests.importer.onnx_models import _init, conv_net, pooling_net, quantize_qdq
+from tests.importer.onnx_models import _init, conv1d_net, conv_net, pooling_net, quantize_qdq
 from toolchain import modelinfo
 from toolchain.evaluate.reference import tflm_outputs
 from toolchain.importer import OnnxError, qdq_check, read, to_device_layout, to_int8_graph, to_keras, user_layout
@@ -65,6 +65,18 @@ def test_conv_net_within_one_lsb(tmp_path, per_channel, symmetric):
     assert conv.scale.size == (8 if per_channel else 1)
     if not symmetric:  # the ReLU folded into the first convolution's output range: zero point at the bottom
         assert int(g.tensors[g.ops[0].output].zero_point[0]) == -128
+
+
+def test_conv1d_net_within_one_lsb(tmp_path):
+    """1-D convolutions (N, C, L in ONNX) run as CONV_2D of height 1, channels last: a RESHAPE adds the height."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(64, 6, 40)).astype(np.float32)
+    path = _qdq(tmp_path, conv1d_net(), x, per_channel=True)
+    parity, g = _lsb(tmp_path, path, x)
+    assert parity["qdq_max_lsb"] <= 1, parity
+    assert [op.op for op in g.ops] == ["RESHAPE", "CONV_2D", "CONV_2D", "MEAN", "RESHAPE"]
+    assert g.input_perm == (0, 2, 1) and g.tensors[g.input].shape == (1, 40, 6)
+    assert g.tensors[g.ops[2].inputs[0]].shape == (1, 1, 18, 8)
 
 
 def _one_op(op: str, shape, **attrs) -> onnx.ModelProto:

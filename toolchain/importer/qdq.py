@@ -85,8 +85,6 @@ class _Walk:
                 self.init[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
         self.shapes = {v.name: tuple(d.dim_value for d in v.type.tensor_type.shape.dim)
                        for v in (*self.proto.graph.value_info, *self.proto.graph.input, *self.proto.graph.output)}
-        self.types = {v.name: v.type.tensor_type.elem_type
-                      for v in (*self.proto.graph.value_info, *self.proto.graph.input, *self.proto.graph.output)}
         self.consumers: dict[str, list] = {}
         for n in self.proto.graph.node:
             for i in n.input:
@@ -300,9 +298,11 @@ def _spatial_in(w: _Walk, node, a: Act) -> tuple[str, tuple[int, ...]]:
     return w.reshaped(a, (a.logical[0], *hw, a.logical[1]), node), hw
 
 
-def _window(node, a: Act, kernel_key="kernel_shape", kernel=None) -> dict:
+def _window(node, a: Act, kernel=None) -> dict:
+    """Kernel, strides, dilations and pads of a Conv or pool (`kernel`: the weights' when not an attribute), a 1-D
+    one as 2-D of height 1."""
     at = _attrs(node)
-    k = list(kernel if kernel is not None else at[kernel_key])
+    k = list(kernel if kernel is not None else at["kernel_shape"])
     n = len(k)
     strides, dil = list(at.get("strides", [1] * n)), list(at.get("dilations", [1] * n))
     pads = list(at.get("pads", [0] * 2 * n))

@@ -67,6 +67,25 @@ def test_conv_net_within_one_lsb(tmp_path, per_channel, symmetric):
         assert int(g.tensors[g.ops[0].output].zero_point[0]) == -128
 
 
+def test_uint8_activations_are_the_int8_ones_shifted(tmp_path):
+    """quantize_static with uint8 activations: the same real grid, 128 lower, so the same int8 model and outputs."""
+    from onnxruntime.quantization import QuantType
+
+    x = np.random.default_rng(0).normal(size=(64, 3, 8, 8)).astype(np.float32)
+    graphs = []
+    for name, kind in (("u8.onnx", QuantType.QUInt8), ("s8.onnx", QuantType.QInt8)):
+        path = _qdq(tmp_path, conv_net(batch=1), x, name=name, activation_type=kind, per_channel=True)
+        parity, g = _lsb(tmp_path, path, x)
+        assert parity["qdq_max_lsb"] <= 1, parity
+        graphs.append(g)
+    u8, s8 = graphs
+    assert u8.input_quant[2] == -128 and s8.input_quant[2] == 0
+    for a, b in zip(u8.ops, s8.ops):
+        out_a, out_b = u8.tensors[a.output], s8.tensors[b.output]
+        assert a.op == b.op and np.array_equal(out_a.zero_point, out_b.zero_point)
+        assert np.allclose(out_a.scale, out_b.scale, rtol=1e-6)
+
+
 def test_conv1d_net_within_one_lsb(tmp_path):
     """1-D convolutions (N, C, L in ONNX) run as CONV_2D of height 1, channels last: a RESHAPE adds the height."""
     rng = np.random.default_rng(3)

@@ -86,6 +86,60 @@ def test_uint8_activations_are_the_int8_ones_shifted(tmp_path):
         assert np.allclose(out_a.scale, out_b.scale, rtol=1e-6)
 
 
+def _fake_quant_weights(proto: onnx.ModelProto) -> onnx.ModelProto:
+    """The QDQ model as a fake-quant export writes it: float weights through QuantizeLinear -> DequantizeLinear, float
+    biases (the int32 bias DequantizeLinear replaced by its float result)."""
+    from onnx import helper, numpy_helper
+
+    inits = {i.name: i for i in proto.graph.initializer}
+    values = {name: numpy_helper.to_array(i) for name, i in inits.items()}
+    out = onnx.ModelProto()
+    out.CopyFrom(proto)
+    del out.graph.node[:]
+    for n in proto.graph.node:
+        ints = values.get(n.input[0]) if n.op_type == "DequantizeLinear" else None
+        if ints is None:
+            out.graph.node.append(n)
+            continue
+        axis = next((a.i for a in n.attribute if a.name == "axis"), 1)
+        scale, zp = values[n.input[1]], values[n.input[2]]
+        shape = [1] * ints.ndim
+        if scale.size > 1:
+            shape[axis] = scale.size
+        real = ((ints.astype(np.float64) - zp.reshape(shape)) * scale.reshape(shape)).astype(np.float32)
+        if ints.dtype == np.int32:  # the bias, left float
+            out.graph.initializer.append(numpy_helper.from_array(real, n.output[0]))
+            continue
+        out.graph.initializer.append(numpy_helper.from_array(real, n.input[0] + "_float"))
+        out.graph.node.append(helper.make_node("QuantizeLinear", [n.input[0] + "_float", n.input[1], n.input[2]],
+                                               [n.input[0] + "_fq"], axis=axis))
+        out.graph.node.append(helper.make_node("DequantizeLinear", [n.input[0] + "_fq", n.input[1], n.input[2]],
+                                               list(n.output), axis=axis))
+    replaced = {n.input[0] for n in proto.graph.node if n.op_type == "DequantizeLinear" and n.input[0] in values}
+    for name in replaced:
+        out.graph.initializer.remove(next(i for i in out.graph.initializer if i.name == name))
+    return out
+
+
+def test_fake_quant_weights_import_as_their_integers(tmp_path):
+    """Float weights through QuantizeLinear and float biases (a fake-quant export) give the same int8 weights and
+    int32 biases as quantize_static's integer initializers."""
+    x = np.random.default_rng(0).normal(size=(32, 3, 8, 8)).astype(np.float32)
+    path = _qdq(tmp_path, conv_net(batch=1), x, per_channel=True)
+    fake = tmp_path / "fake.onnx"
+    onnx.save(_fake_quant_weights(onnx.load(str(path))), str(fake))
+    fake_proto = onnx.load(str(fake))
+    constants = {i.name for i in fake_proto.graph.initializer}
+    assert not any(n.input[0] in constants for n in fake_proto.graph.node if n.op_type == "DequantizeLinear")
+    a, b = to_int8_graph(read(path)), to_int8_graph(read(fake))
+    assert [o.op for o in a.ops] == [o.op for o in b.ops]
+    for op_a, op_b in zip(a.ops, b.ops):
+        for ta, tb in zip(op_a.inputs[1:], op_b.inputs[1:]):
+            assert np.array_equal(a.tensors[ta].data, b.tensors[tb].data), (op_a.op, ta)
+    parity, _ = _lsb(tmp_path, fake, x)
+    assert parity["qdq_max_lsb"] <= 1
+
+
 def test_conv1d_net_within_one_lsb(tmp_path):
     """1-D convolutions (N, C, L in ONNX) run as CONV_2D of height 1, channels last: a RESHAPE adds the height."""
     rng = np.random.default_rng(3)

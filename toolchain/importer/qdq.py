@@ -154,6 +154,18 @@ class _Walk:
         return self._finish(inp)
 
     def _weights(self) -> None:
+        """Constant DequantizeLinear inputs: integer initializers, or float ones through a QuantizeLinear (fake-quant
+        exports), quantized here as ONNX's QuantizeLinear does (half to even, saturated)."""
+        for n in self.proto.graph.node:
+            if n.op_type == "QuantizeLinear" and n.input[0] in self.init:
+                scale, zp, dtype, axis = self._qparams(n)
+                w = np.asarray(self.init[n.input[0]], np.float32)
+                shape = [1] * w.ndim
+                if scale.size > 1:
+                    shape[axis % w.ndim] = scale.size
+                info = np.iinfo(zp.dtype)
+                q = np.rint(w / scale.reshape(shape)) + zp.astype(np.int64).reshape(shape)
+                self.init[n.output[0]] = np.clip(q, info.min, info.max).astype(zp.dtype)
         for n in self.proto.graph.node:
             if n.op_type == "DequantizeLinear" and n.input[0] in self.init:
                 scale, zp, dtype, axis = self._qparams(n)
@@ -204,8 +216,12 @@ class _Walk:
                             "op_types_to_quantize)")
         return self.acts[name]
 
-    def weight(self, node, i: int):
+    def weight(self, node, i: int, float_ok: bool = False):
+        """The quantized constant input i (ints, scale, zero point, axis), None when absent; with `float_ok` (a
+        bias), a float constant as it is."""
         name = node.input[i] if len(node.input) > i else ""
+        if float_ok and name in self.init and self.init[name].dtype.kind == "f":
+            return self.init[name]
         if name and name not in self.weights:
             raise self.fail(node, f"input '{name}' is not a quantized constant", "quantize the weights too")
         return self.weights.get(name)
@@ -322,9 +338,13 @@ def _pad_op(w: _Walk, node, x: str, hw, pads) -> str:
 
 
 def _bias(w: _Walk, node, b, n: int, in_scale: float, w_scale: np.ndarray, name: str) -> str:
-    """The int32 bias (`b`: the quantized constant, or None) as the device takes it."""
+    """The int32 bias as the device takes it. `b`: the quantized constant; a float one (left float by the exporter),
+    quantized here to input scale x weight scale; or None."""
     data = np.zeros(n, np.int32)
-    if b is not None:
+    product = np.float64(np.float32(in_scale)) * np.broadcast_to(w_scale, (n,)).astype(np.float64)
+    if isinstance(b, np.ndarray):
+        data = np.clip(np.rint(b.reshape(-1).astype(np.float64) / product), -2**31, 2**31 - 1).astype(np.int32)
+    elif b is not None:
         ints, scale, zp, _ = b
         if ints.dtype != np.int32 or np.any(zp) or ints.size != n:
             raise w.fail(node, "its bias is not int32 with zero point 0", "quantize the bias (quantize_static does)")
@@ -377,7 +397,7 @@ def conv(w: _Walk, node) -> None:
     else:
         raise w.fail(node, f"a grouped convolution ({group} groups of {c_in // group} channels)",
                      "use plain or depthwise convolutions")
-    bias = _bias(w, node, w.weight(node, 2), c_out, in_scale, wscale, f"{name}/bias")
+    bias = _bias(w, node, w.weight(node, 2, float_ok=True), c_out, in_scale, wscale, f"{name}/bias")
     logical = (a.logical[0], c_out, *out_hw) if len(a.logical) == 4 else (a.logical[0], c_out, out_hw[1])
     w.emit(node, op, [x, kernel, bias], Act(name, logical), **opts)
 
@@ -404,7 +424,7 @@ def dense(w: _Walk, node) -> None:
     x = w.reshaped(a, (a.logical[0], a.logical[1]), node)
     in_scale = float(w.tensors[x].scale[0])
     kernel = w.const(f"{name}/weights", np.ascontiguousarray(matrix), "int8", wscale, np.zeros(wscale.size, np.int64))
-    b = w.weight(node, 2) if node.op_type == "Gemm" else None
+    b = w.weight(node, 2, float_ok=True) if node.op_type == "Gemm" else None
     bias = _bias(w, node, b, n_out, in_scale, wscale, f"{name}/bias")
     w.emit(node, "FULLY_CONNECTED", [x, kernel, bias], Act(name, (a.logical[0], n_out)))
 

@@ -152,6 +152,30 @@ def test_conv1d_net_within_one_lsb(tmp_path):
     assert g.tensors[g.ops[2].inputs[0]].shape == (1, 1, 18, 8)
 
 
+def test_unsqueeze_squeeze_around_a_conv(tmp_path):
+    """A 1-D map given a height of 1 for a 2-D Conv, then squeezed back: RESHAPEs that keep the device's bytes."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    inits = [_init("w1", rng.normal(0, 0.3, (8, 6, 1, 5))), _init("b1", rng.normal(0, 0.1, 8)),
+             numpy_helper.from_array(np.array([2], np.int64), "axes")]
+    nodes = [helper.make_node("Unsqueeze", ["input", "axes"], ["u"], name="unsqueeze"),
+             helper.make_node("Conv", ["u", "w1", "b1"], ["c1"], name="conv1"),
+             helper.make_node("Relu", ["c1"], ["r1"], name="relu"),
+             helper.make_node("Squeeze", ["r1", "axes"], ["s"], name="squeeze"),
+             helper.make_node("GlobalAveragePool", ["s"], ["g"], name="gap"),
+             helper.make_node("Flatten", ["g"], ["features"], name="flatten")]
+    graph = helper.make_graph(nodes, "unsqueezed", [helper.make_tensor_value_info("input", TensorProto.FLOAT,
+                                                                                  [1, 6, 40])],
+                              [helper.make_tensor_value_info("features", TensorProto.FLOAT, [1, 8])], inits)
+    x = rng.normal(size=(32, 6, 40)).astype(np.float32)
+    path = _qdq(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), x,
+                extra_options={"ForceQuantizeNoInputCheck": True})
+    parity, g = _lsb(tmp_path, path, x)
+    assert parity["qdq_max_lsb"] <= 1, parity
+    assert [o.op for o in g.ops] == ["RESHAPE", "CONV_2D", "RESHAPE", "RESHAPE", "MEAN", "RESHAPE"]
+
+
 def _one_op(op: str, shape, **attrs) -> onnx.ModelProto:
     from onnx import TensorProto, helper
 

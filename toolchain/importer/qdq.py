@@ -447,8 +447,9 @@ def reshape(w: _Walk, node) -> None:
     if len(shape) == 2:
         rows = layout.flat_rows(a.logical, layout.CHANNELS_LAST[len(a.logical)]) if a.spatial else a.rows
         t.shape = tuple(shape)
-    elif a.spatial and len(shape) == len(a.logical) + 1 and shape[:2] == a.logical[:2]:
-        rows, t.shape = None, _physical(shape)  # a 1-D map given a height of 1, or the reverse
+    elif a.spatial and len(shape) in (3, 4) and tuple(shape[:2]) == a.logical[:2] and \
+            [s for s in shape[2:] if s != 1] == [s for s in a.logical[2:] if s != 1]:
+        rows, t.shape = None, _physical(tuple(shape))  # a 1-D map given a height of 1, or the reverse: same bytes
     else:
         raise w.fail(node, f"reshapes {a.logical} to {tuple(shape)}",
                      "only a flatten to (batch, features) is lowered without a TRANSPOSE")

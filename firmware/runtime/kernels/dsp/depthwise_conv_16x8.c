@@ -15,6 +15,7 @@
 #include <arm_acle.h>
 #include <string.h>
 
+#include "kernels/dsp/dsp_common.h"
 #include "reference/depthwise_conv_16x8.h"
 
 // First k in [0, n) with 0 <= start + k * step, and one past the last with start + k * step < hi.
@@ -49,9 +50,8 @@ static void dw16_multiplier(const tm_depthwise_conv_16x8_params_t *p, const int1
             const int8_t *wr = p->weights + ky * p->k_w * cout + oc;
             for (int kx = kx0; kx < kx1; ++kx) {
               const int32_t xv = row[(x0 + kx * p->dil_w) * cin];
-              int32_t wv;
-              memcpy(&wv, wr + kx * cout, 4);  // weights oc .. oc + 3 (LDR takes any alignment)
-              const int32_t even = __sxtb16(wv), odd = __sxtb16((uint32_t)wv >> 8);  // (w0, w2), (w1, w3)
+              const uint32_t wv = tm_dsp_load4(wr + kx * cout);  // weights oc .. oc + 3
+              const int32_t even = tm_dsp_even(wv), odd = tm_dsp_odd(wv);  // (w0, w2), (w1, w3)
               s0 = __smlabb(xv, even, s0);
               s1 = __smlabb(xv, odd, s1);
               s2 = __smlabt(xv, even, s2);

@@ -79,6 +79,37 @@ def test_logistic_and_tanh_16x8_every_input(scale, tmp_path):
     _check(c_runner.run(c_runner.build_host(cases, tmp_path)), 2)
 
 
+def _elementwise_16x8(name: str, sa: float, sb: float, so: float, act: int, b_values: np.ndarray) -> bytes:
+    mb = ModelBuilder()
+    a, b = mb.tensor([1, 512], "int16", sa, 0), mb.tensor([1, 512], "int16", sb, 0, b_values.reshape(1, 512))
+    y = mb.tensor([1, 512], "int16", so, 0)
+    mb.op(name, [a, b], [y], fused_activation_function=act)
+    return mb.build([a], [y])
+
+
+@pytest.mark.qemu
+@pytest.mark.skipif(not (shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc")),
+                    reason="qemu-system-arm / arm-none-eabi-gcc not installed")
+def test_same_shape_add_and_mul_16x8_dsp_at_the_extremes(tmp_path):
+    """The DSP ADD's branch-free same-shape path and MUL's SMMULR requantization: every pair of int16 extremes
+    (input against a constant) and random values, input scales equal, apart, larger on either side, outputs
+    saturating."""
+    rng = np.random.default_rng(23)
+    edges = np.array([-32768, -32767, -16384, -1, 0, 1, 16383, 32766, 32767], np.int16)
+    pairs = np.stack(np.meshgrid(edges, edges), -1).reshape(-1, 2)
+    a = np.concatenate([pairs[:, 0], rng.integers(-32768, 32768, 512 - len(pairs))]).astype(np.int16)
+    b = np.concatenate([pairs[:, 1], rng.integers(-32768, 32768, 512 - len(pairs))]).astype(np.int16)
+    inputs = np.stack([a, -a]).reshape(2, 1, 512)
+    cases = []
+    for k, (name, sa, sb, so, act) in enumerate([
+            ("ADD", 3e-4, 3e-4, 6e-4, 0), ("ADD", 1e-4, 7e-4, 5e-4, 1), ("ADD", 9e-4, 2e-4, 1.1e-3, 0),
+            ("ADD", 4e-4, 5e-4, 2e-4, 0), ("MUL", 3e-4, 5e-4, 3e-4 * 5e-4 * 32768 * 0.1, 0),
+            ("MUL", 1e-3, 1e-3, 1e-3 * 1e-3 * 32768 * 0.9, 1)]):
+        model = _elementwise_16x8(name, sa, sb, so, act, b)
+        cases.append(c_runner.Case(f"{name.lower()}_{k}", model, inputs, c_runner.tflm_outputs(model, inputs)))
+    _check(c_runner.run(c_runner.build_qemu(cases, tmp_path, kernels="dsp"), qemu=True), len(cases))
+
+
 def _concat_16x8() -> bytes:
     mb = ModelBuilder()
     a, b = mb.tensor([1, 4], "int16", 1e-3, 0), mb.tensor([1, 4], "int16", 1e-3, 0)

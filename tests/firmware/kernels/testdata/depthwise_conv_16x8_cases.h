@@ -10,6 +10,9 @@ static const int8_t g_depthwise_conv_16x8_1_l0_weights[] __attribute__((aligned(
 static const int64_t g_depthwise_conv_16x8_1_l0_bias[] __attribute__((aligned(16))) = {-24014, -79211};
 static const int32_t g_depthwise_conv_16x8_1_l0_mult[] __attribute__((aligned(16))) = {1721928790, 1078942594};
 static const int32_t g_depthwise_conv_16x8_1_l0_shift[] __attribute__((aligned(16))) = {-9, -8};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_1_l0_rq16[] __attribute__((aligned(16))) = {6726400, 0, -2147483648, 0, 8429056, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_1_params = {
     .bias = g_depthwise_conv_16x8_1_l0_bias,
     .mult = g_depthwise_conv_16x8_1_l0_mult,
@@ -32,6 +35,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_1_params = {
     .act_min = 0,
     .act_max = 1718,
     .weights = g_depthwise_conv_16x8_1_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_1_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_1_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_1_params, in, out);
@@ -43,6 +48,9 @@ static const int8_t g_depthwise_conv_16x8_2_l0_weights[] __attribute__((aligned(
 static const int64_t g_depthwise_conv_16x8_2_l0_bias[] __attribute__((aligned(16))) = {96497, 228778, 291130, -157680, -89183, -135595, -149553, -273573, -107926};
 static const int32_t g_depthwise_conv_16x8_2_l0_mult[] __attribute__((aligned(16))) = {1564746791, 1564746791, 1564746791, 1564746791, 1564746791, 1564746791, 1564746791, 1564746791, 1564746791};
 static const int32_t g_depthwise_conv_16x8_2_l0_shift[] __attribute__((aligned(16))) = {-9, -9, -9, -9, -9, -9, -9, -9, -9};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_2_l0_rq16[] __attribute__((aligned(16))) = {6112256, 0, -2147483648, 0, 6112256, 0, -2147483648, 0, 6112256, 0, -2147483648, 0, 6112256, 0, -2147483648, 0, 6112256, 0, -2147483648, 0, 6112256, 0, -2147483648, 0, 6112256, 0, -2147483648, 0, 6112256, 0, -2147483648, 0, 6112256, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_2_params = {
     .bias = g_depthwise_conv_16x8_2_l0_bias,
     .mult = g_depthwise_conv_16x8_2_l0_mult,
@@ -65,6 +73,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_2_params = {
     .act_min = 0,
     .act_max = 1464,
     .weights = g_depthwise_conv_16x8_2_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_2_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_2_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_2_params, in, out);
@@ -76,6 +86,9 @@ static const int8_t g_depthwise_conv_16x8_4_l0_weights[] __attribute__((aligned(
 static const int64_t g_depthwise_conv_16x8_4_l0_bias[] __attribute__((aligned(16))) = {187609, -175796};
 static const int32_t g_depthwise_conv_16x8_4_l0_mult[] __attribute__((aligned(16))) = {1425092280, 1425092280};
 static const int32_t g_depthwise_conv_16x8_4_l0_shift[] __attribute__((aligned(16))) = {-8, -8};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_4_l0_rq16[] __attribute__((aligned(16))) = {11133440, 0, -2147483648, 0, 11133440, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_4_params = {
     .bias = g_depthwise_conv_16x8_4_l0_bias,
     .mult = g_depthwise_conv_16x8_4_l0_mult,
@@ -98,6 +111,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_4_params = {
     .act_min = 0,
     .act_max = 32767,
     .weights = g_depthwise_conv_16x8_4_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_4_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_4_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_4_params, in, out);
@@ -109,6 +124,9 @@ static const int8_t g_depthwise_conv_16x8_5_l0_weights[] __attribute__((aligned(
 static const int64_t g_depthwise_conv_16x8_5_l0_bias[] __attribute__((aligned(16))) = {-112833, -137341, -223092, 82375, 136961, -182403, 290021, 96485};
 static const int32_t g_depthwise_conv_16x8_5_l0_mult[] __attribute__((aligned(16))) = {2059051603, 1168470393, 1598769301, 1493179886, 1146349005, 1762713600, 1362559655, 1523271460};
 static const int32_t g_depthwise_conv_16x8_5_l0_shift[] __attribute__((aligned(16))) = {-8, -7, -8, -7, -9, -8, -8, -8};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_5_l0_rq16[] __attribute__((aligned(16))) = {16086528, 0, -2147483648, 0, 18256896, 0, -2147483648, 0, 12490240, 0, -2147483648, 0, 23330816, 0, -2147483648, 0, 4477952, 0, -2147483648, 0, 13771264, 0, -2147483648, 0, 10644992, 0, -2147483648, 0, 11900416, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_5_params = {
     .bias = g_depthwise_conv_16x8_5_l0_bias,
     .mult = g_depthwise_conv_16x8_5_l0_mult,
@@ -131,6 +149,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_5_params = {
     .act_min = 0,
     .act_max = 32767,
     .weights = g_depthwise_conv_16x8_5_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_5_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_5_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_5_params, in, out);
@@ -142,6 +162,9 @@ static const int8_t g_depthwise_conv_16x8_6_l0_weights[] __attribute__((aligned(
 static const int64_t g_depthwise_conv_16x8_6_l0_bias[] __attribute__((aligned(16))) = {-167561, -84578, -280910, 289098};
 static const int32_t g_depthwise_conv_16x8_6_l0_mult[] __attribute__((aligned(16))) = {1248680551, 1942148330, 1746141612, 1074890543};
 static const int32_t g_depthwise_conv_16x8_6_l0_shift[] __attribute__((aligned(16))) = {-8, -9, -9, -8};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_6_l0_rq16[] __attribute__((aligned(16))) = {9755136, 0, -2147483648, 0, 7586560, 0, -2147483648, 0, 6820864, 0, -2147483648, 0, 8397824, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_6_params = {
     .bias = g_depthwise_conv_16x8_6_l0_bias,
     .mult = g_depthwise_conv_16x8_6_l0_mult,
@@ -164,6 +187,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_6_params = {
     .act_min = 0,
     .act_max = 32767,
     .weights = g_depthwise_conv_16x8_6_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_6_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_6_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_6_params, in, out);
@@ -175,6 +200,9 @@ static const int8_t g_depthwise_conv_16x8_7_l0_weights[] __attribute__((aligned(
 static const int64_t g_depthwise_conv_16x8_7_l0_bias[] __attribute__((aligned(16))) = {78402, -196896, -185572, 163274, -132622, -163867, 179051, 207762};
 static const int32_t g_depthwise_conv_16x8_7_l0_mult[] __attribute__((aligned(16))) = {1188220581, 1188220581, 1188220581, 1188220581, 1188220581, 1188220581, 1188220581, 1188220581};
 static const int32_t g_depthwise_conv_16x8_7_l0_shift[] __attribute__((aligned(16))) = {-9, -9, -9, -9, -9, -9, -9, -9};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_7_l0_rq16[] __attribute__((aligned(16))) = {4641536, 0, -2147483648, 0, 4641536, 0, -2147483648, 0, 4641536, 0, -2147483648, 0, 4641536, 0, -2147483648, 0, 4641536, 0, -2147483648, 0, 4641536, 0, -2147483648, 0, 4641536, 0, -2147483648, 0, 4641536, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_7_params = {
     .bias = g_depthwise_conv_16x8_7_l0_bias,
     .mult = g_depthwise_conv_16x8_7_l0_mult,
@@ -197,6 +225,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_7_params = {
     .act_min = 0,
     .act_max = 32767,
     .weights = g_depthwise_conv_16x8_7_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_7_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_7_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_7_params, in, out);
@@ -208,6 +238,9 @@ static const int8_t g_depthwise_conv_16x8_8_l0_weights[] __attribute__((aligned(
 static const int64_t g_depthwise_conv_16x8_8_l0_bias[] __attribute__((aligned(16))) = {190452, -286746};
 static const int32_t g_depthwise_conv_16x8_8_l0_mult[] __attribute__((aligned(16))) = {2012475931, 2012475931};
 static const int32_t g_depthwise_conv_16x8_8_l0_shift[] __attribute__((aligned(16))) = {-9, -9};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_8_l0_rq16[] __attribute__((aligned(16))) = {7861248, 0, -2147483648, 0, 7861248, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_8_params = {
     .bias = g_depthwise_conv_16x8_8_l0_bias,
     .mult = g_depthwise_conv_16x8_8_l0_mult,
@@ -230,6 +263,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_8_params = {
     .act_min = 0,
     .act_max = 32767,
     .weights = g_depthwise_conv_16x8_8_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_8_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_8_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_8_params, in, out);
@@ -241,6 +276,9 @@ static const int8_t g_depthwise_conv_16x8_10_l0_weights[] __attribute__((aligned
 static const int64_t g_depthwise_conv_16x8_10_l0_bias[] __attribute__((aligned(16))) = {81088, -69483, 192042, -113998, -50059, 187374, -130178, -141, -90117, -43777, -271905, 104911};
 static const int32_t g_depthwise_conv_16x8_10_l0_mult[] __attribute__((aligned(16))) = {1221854762, 1178221466, 1423277816, 1853496716, 1629431712, 1400664329, 1999908455, 2038736859, 1196095608, 1468273309, 1773777952, 2058853064};
 static const int32_t g_depthwise_conv_16x8_10_l0_shift[] __attribute__((aligned(16))) = {-6, -7, -7, -7, -8, -7, -7, -10, -6, -7, -8, -10};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_10_l0_rq16[] __attribute__((aligned(16))) = {38182912, 0, -2147483648, 0, 18409472, 0, -2147483648, 0, 22238208, 0, -2147483648, 0, 28960768, 0, -2147483648, 0, 12729856, 0, -2147483648, 0, 21884928, 0, -2147483648, 0, 31248384, 0, -2147483648, 0, 3981952, 0, -2147483648, 0, 37378048, 0, -2147483648, 0, 22941696, 0, -2147483648, 0, 13857792, 0, -2147483648, 0, 4021248, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_10_params = {
     .bias = g_depthwise_conv_16x8_10_l0_bias,
     .mult = g_depthwise_conv_16x8_10_l0_mult,
@@ -263,6 +301,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_10_params = {
     .act_min = -32768,
     .act_max = 32767,
     .weights = g_depthwise_conv_16x8_10_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_10_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_10_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_10_params, in, out);
@@ -274,6 +314,9 @@ static const int8_t g_depthwise_conv_16x8_11_l0_weights[] __attribute__((aligned
 static const int64_t g_depthwise_conv_16x8_11_l0_bias[] __attribute__((aligned(16))) = {-7074, -111715, -82088, -169053, 187999, 117928, -269001, -58778, 31183, 215935, 202083, 75574};
 static const int32_t g_depthwise_conv_16x8_11_l0_mult[] __attribute__((aligned(16))) = {2027925856, 1376085176, 1827115539, 1198682886, 1094032197, 2000884699, 1211365235, 1105130476, 2142816316, 1334910403, 1460722802, 1445121611};
 static const int32_t g_depthwise_conv_16x8_11_l0_shift[] __attribute__((aligned(16))) = {-10, -9, -11, -9, -9, -10, -9, -9, -10, -9, -11, -9};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_11_l0_rq16[] __attribute__((aligned(16))) = {3960832, 0, -2147483648, 0, 5375232, 0, -2147483648, 0, 1784320, 0, -2147483648, 0, 4682240, 0, -2147483648, 0, 4273664, 0, -2147483648, 0, 3907968, 0, -2147483648, 0, 4731904, 0, -2147483648, 0, 4316928, 0, -2147483648, 0, 4185216, 0, -2147483648, 0, 5214464, 0, -2147483648, 0, 1426496, 0, -2147483648, 0, 5645056, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_11_params = {
     .bias = g_depthwise_conv_16x8_11_l0_bias,
     .mult = g_depthwise_conv_16x8_11_l0_mult,
@@ -296,6 +339,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_11_params = {
     .act_min = -32768,
     .act_max = 32767,
     .weights = g_depthwise_conv_16x8_11_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_11_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_11_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_11_params, in, out);
@@ -307,6 +352,9 @@ static const int8_t g_depthwise_conv_16x8_12_l0_weights[] __attribute__((aligned
 static const int64_t g_depthwise_conv_16x8_12_l0_bias[] __attribute__((aligned(16))) = {-57339};
 static const int32_t g_depthwise_conv_16x8_12_l0_mult[] __attribute__((aligned(16))) = {2140755483};
 static const int32_t g_depthwise_conv_16x8_12_l0_shift[] __attribute__((aligned(16))) = {-8};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_12_l0_rq16[] __attribute__((aligned(16))) = {16724480, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_12_params = {
     .bias = g_depthwise_conv_16x8_12_l0_bias,
     .mult = g_depthwise_conv_16x8_12_l0_mult,
@@ -329,6 +377,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_12_params = {
     .act_min = 0,
     .act_max = 4503,
     .weights = g_depthwise_conv_16x8_12_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_12_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_12_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_12_params, in, out);
@@ -340,6 +390,9 @@ static const int8_t g_depthwise_conv_16x8_13_l0_weights[] __attribute__((aligned
 static const int64_t g_depthwise_conv_16x8_13_l0_bias[] __attribute__((aligned(16))) = {-102095, 168197, -240632};
 static const int32_t g_depthwise_conv_16x8_13_l0_mult[] __attribute__((aligned(16))) = {2011894895, 1691782297, 1753289928};
 static const int32_t g_depthwise_conv_16x8_13_l0_shift[] __attribute__((aligned(16))) = {-10, -8, -8};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_13_l0_rq16[] __attribute__((aligned(16))) = {3929472, 0, -2147483648, 0, 13217280, 0, -2147483648, 0, 13697536, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_13_params = {
     .bias = g_depthwise_conv_16x8_13_l0_bias,
     .mult = g_depthwise_conv_16x8_13_l0_mult,
@@ -362,6 +415,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_13_params = {
     .act_min = -32768,
     .act_max = 32767,
     .weights = g_depthwise_conv_16x8_13_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_13_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_13_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_13_params, in, out);
@@ -373,6 +428,9 @@ static const int8_t g_depthwise_conv_16x8_14_l0_weights[] __attribute__((aligned
 static const int64_t g_depthwise_conv_16x8_14_l0_bias[] __attribute__((aligned(16))) = {-61431, -166387, -70827, 116185, 150207, -147562, -299427, -216173};
 static const int32_t g_depthwise_conv_16x8_14_l0_mult[] __attribute__((aligned(16))) = {2090020378, 1898695018, 1745904007, 1075116429, 1618462970, 2067975563, 1658308274, 1469904926};
 static const int32_t g_depthwise_conv_16x8_14_l0_shift[] __attribute__((aligned(16))) = {-8, -8, -8, -7, -8, -8, -9, -8};
+#if defined(__ARM_FEATURE_DSP)
+static const int32_t g_depthwise_conv_16x8_14_l0_rq16[] __attribute__((aligned(16))) = {16328192, 0, -2147483648, 0, 14833664, 0, -2147483648, 0, 13639680, 0, -2147483648, 0, 16798720, 0, -2147483648, 0, 12644352, 0, -2147483648, 0, 16156160, 0, -2147483648, 0, 6477824, 0, -2147483648, 0, 11483648, 0, -2147483648, 0};
+#endif
 static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_14_params = {
     .bias = g_depthwise_conv_16x8_14_l0_bias,
     .mult = g_depthwise_conv_16x8_14_l0_mult,
@@ -395,6 +453,8 @@ static const tm_depthwise_conv_16x8_params_t g_depthwise_conv_16x8_14_params = {
     .act_min = 0,
     .act_max = 1760,
     .weights = g_depthwise_conv_16x8_14_l0_weights,
+    .rq = TM_16X8_W16(g_depthwise_conv_16x8_14_l0_rq16),
+    .acc32 = 1,
 };
 static void g_depthwise_conv_16x8_14_run(const void *in, void *out) {
   tm_depthwise_conv_16x8_eval(&g_depthwise_conv_16x8_14_params, in, out);

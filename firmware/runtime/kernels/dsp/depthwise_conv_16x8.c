@@ -6,8 +6,9 @@
 // by SXTB16 (SMLABB/SMLATB/SMLABT/SMLATT), then a pair. Depth multiplier
 // m > 1: output channels sharing an input channel take its one activation;
 // when m is a multiple of 4, one word of four int8 weights is split by
-// SXTB16 into two pairs, four SMLABB/SMLABT per tap; otherwise channels go
-// in pairs, the two activations packed in one word. Each channel's taps are
+// SXTB16 into two pairs, four SMLABB/SMLABT per tap; multiplier 2 does the
+// same for two input channels read as one word; otherwise channels go in
+// pairs, the two activations packed in one word. Each channel's taps are
 // summed in int32 (|x * w| <= 2^22, so up to 511 taps are exact); where the
 // generator proved bias + sum exact in int32 (acc32), the requantization is
 // one SMLAL on its folded row (kernels/dsp/dot_16x8.h), else the sum is
@@ -64,6 +65,28 @@ static void dw16_multiplier(const tm_depthwise_conv_16x8_params_t *p, const int1
               s1 = __smlabb(xv, odd, s1);
               s2 = __smlabt(xv, even, s2);
               s3 = __smlabt(xv, odd, s3);
+            }
+          }
+          out[oc] = dw16_out(p, oc, s0);
+          out[oc + 1] = dw16_out(p, oc + 1, s1);
+          out[oc + 2] = dw16_out(p, oc + 2, s2);
+          out[oc + 3] = dw16_out(p, oc + 3, s3);
+        }
+      }
+      if (m == 2) {
+        for (; oc + 3 < cout; oc += 4) {
+          int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          for (int ky = ky0; ky < ky1; ++ky) {
+            const int16_t *x = px + (ky - ky0) * ystep + oc / 2;
+            const int8_t *w = pw + (ky - ky0) * wstep + oc;
+            for (int n = kx1 - kx0; n > 0; --n, x += xs, w += cout) {
+              const int32_t xv = tm_dsp_pair16(x);  // input channels oc / 2 and oc / 2 + 1
+              const uint32_t wv = tm_dsp_load4(w);  // weights oc .. oc + 3
+              const int32_t even = tm_dsp_even(wv), odd = tm_dsp_odd(wv);  // (w0, w2), (w1, w3)
+              s0 = __smlabb(xv, even, s0);
+              s1 = __smlabb(xv, odd, s1);
+              s2 = __smlatt(xv, even, s2);
+              s3 = __smlatt(xv, odd, s3);
             }
           }
           out[oc] = dw16_out(p, oc, s0);

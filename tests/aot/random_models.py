@@ -754,3 +754,53 @@ def prelu(rng) -> bytes:
 
 
 GENERATORS["prelu"] = prelu
+
+
+def batch_matmul(rng) -> bytes:
+    """BATCH_MATMUL: the input times itself transposed (attention scores) or times a constant, ranks 2 to 4,
+    broadcast batch dims, adj_x / adj_y."""
+    batch = [int(v) for v in rng.integers(1, 4, int(rng.integers(0, 3)))]
+    m, k = int(rng.integers(1, 9)), int(rng.integers(1, 17))
+    adj_x = bool(rng.random() < 0.3)
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, batch + ([k, m] if adj_x else [m, k]))
+    s_in = mb.tensors[x]["scale"]
+    if rng.random() < 0.5:  # x times x transposed: rows and cols both m
+        rhs, adj_y, n, s_r, out_batch = x, not adj_x, m, s_in, batch
+    else:
+        n, adj_y = int(rng.integers(1, 9)), bool(rng.random() < 0.5)
+        r_batch = [1 if rng.random() < 0.5 else b for b in batch][int(rng.integers(0, len(batch) + 1)):]
+        s_r = float(rng.uniform(0.005, 0.05))
+        shape = r_batch + ([n, k] if adj_y else [k, n])
+        rhs = mb.tensor(shape, "int8", s_r, int(rng.integers(-20, 21)), rng.integers(-128, 128, shape))
+        out_batch = batch
+    y = _act_tensor(mb, rng, out_batch + [m, n], _out_scale(rng, s_in, s_r, k))
+    mb.op("BATCH_MATMUL", [x, rhs], [y], adj_x=adj_x, adj_y=adj_y)
+    return mb.build([x], [y])
+
+
+GENERATORS["batch_matmul"] = batch_matmul
+
+
+def transpose_conv(rng) -> bytes:
+    """TRANSPOSE_CONV of [1, H, W, C]: SAME or VALID, strides 1 to 3, filters 1 to 5, per-channel or per-tensor
+    weights, with or without a bias, a random fused activation."""
+    h, w = int(rng.integers(1, 7)), int(rng.integers(1, 7))
+    kh, kw, sh, sw = int(rng.integers(1, 6)), int(rng.integers(1, 6)), int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    same = bool(rng.random() < 0.5)
+    oh, ow = (h * sh, w * sw) if same else ((h - 1) * sh + kh, (w - 1) * sw + kw)
+    cin, cout = int(rng.choice([1, 2, 3, 4, 8])), int(rng.integers(1, 9))
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    shape = mb.tensor([4], "int32", data=np.array([1, oh, ow, cout], np.int32))
+    wt, ws = _weights(mb, rng, [cout, kh, kw, cin], cout, 0)
+    ins = [shape, wt, x] + ([_bias(mb, rng, cout, s_in, ws)] if rng.random() < 0.7 else [])
+    taps = max(1, kh * kw * cin // (sh * sw))
+    y = _act_tensor(mb, rng, [1, oh, ow, cout], _out_scale(rng, s_in, ws, taps))
+    mb.op("TRANSPOSE_CONV", ins, [y], padding=0 if same else 1, stride_w=sw, stride_h=sh,
+          fused_activation_function=int(rng.choice(ACTS)))
+    return mb.build([x], [y])
+
+
+GENERATORS["transpose_conv"] = transpose_conv

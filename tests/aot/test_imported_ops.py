@@ -9,7 +9,7 @@ import pytest
 
 from tests.aot import c_runner, random_models
 
-OPS = ["split", "strided_slice", "gather", "resize_nearest", "prelu"]
+OPS = ["split", "strided_slice", "gather", "resize_nearest", "prelu", "batch_matmul", "transpose_conv"]
 
 
 def _cases(kind: str, n: int, seed: int) -> list:

@@ -22,7 +22,8 @@ _HEADERS = {"tm_conv_16x8_eval": "conv_16x8", "tm_depthwise_conv_16x8_eval": "de
             "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout", "tm_reduce": "reduce",
             "tm_relu": "relu", "tm_transpose": "transpose",
             "tm_split": "split", "tm_strided_slice": "strided_slice", "tm_gather": "gather",
-            "tm_resize_nearest": "resize_nearest", "tm_prelu": "prelu"}
+            "tm_resize_nearest": "resize_nearest", "tm_prelu": "prelu", "tm_batch_matmul": "batch_matmul",
+            "tm_transpose_conv": "transpose_conv"}
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
@@ -50,6 +51,11 @@ class _Pointers:
         if all(c.name != name for c in self.consts):
             self.consts.append(Const(name, ct, tensor.data))
         return name
+
+
+def _header(func: str) -> str:
+    """The kernel header declaring `func`: the longest matching prefix (tm_transpose_conv is not tm_transpose)."""
+    return _HEADERS[max((p for p in _HEADERS if func.startswith(p)), key=len)]
 
 
 def _call(layer: Layer, ptr: _Pointers) -> str:
@@ -98,7 +104,7 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
         for part in parts:
             consts += part.consts
             if part.func:
-                headers.add(next(h for prefix, h in _HEADERS.items() if part.func.startswith(prefix)))
+                headers.add(_header(part.func))
         if layer.call == "stream":
             call = layer.code(ptr.at, scratch[f"s{layer.index}"])
             conv_scratch = scratch[f"s{layer.index}"] + layer.window + layer.chunk

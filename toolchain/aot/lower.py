@@ -6,6 +6,7 @@ from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph
 from toolchain.aot.layer import Layer, describe
 from toolchain.aot.lower_16x8 import is_16x8, lower_16x8
+from toolchain.aot.lower_batch_matmul import lower_batch_matmul
 from toolchain.aot.lower_conv import lower_conv, lower_depthwise, lower_fully_connected
 from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lower_pool, lower_quantize,
                                       lower_reshape, lower_sigmoid, lower_softmax)
@@ -16,6 +17,7 @@ from toolchain.aot.lower_relu import lower_relu
 from toolchain.aot.lower_resize import lower_resize_nearest
 from toolchain.aot.lower_slice import lower_split, lower_strided_slice
 from toolchain.aot.lower_transpose import lower_transpose
+from toolchain.aot.lower_transpose_conv import lower_transpose_conv
 from toolchain.aot.planner import Buffer
 
 LOWERINGS = {
@@ -27,7 +29,8 @@ LOWERINGS = {
     "MEAN": lower_mean, "RELU": lower_relu, "RELU6": lower_relu, "LEAKY_RELU": lower_relu,
     "TRANSPOSE": lower_transpose,
     "SPLIT": lower_split, "SPLIT_V": lower_split, "STRIDED_SLICE": lower_strided_slice, "GATHER": lower_gather,
-    "RESIZE_NEAREST_NEIGHBOR": lower_resize_nearest, "PRELU": lower_prelu,
+    "RESIZE_NEAREST_NEIGHBOR": lower_resize_nearest, "PRELU": lower_prelu, "BATCH_MATMUL": lower_batch_matmul,
+    "TRANSPOSE_CONV": lower_transpose_conv,
 }
 MULTI_OUTPUT = {"SPLIT", "SPLIT_V"}  # ops whose lowering writes every output in one call
 

@@ -1,6 +1,6 @@
-"""SPLIT/SPLIT_V, STRIDED_SLICE, GATHER, RESIZE_NEAREST_NEIGHBOR and PRELU (what converters emit for small
-PyTorch models): the generated C byte for byte against the TFLM host interpreter on random shapes, options
-and quantizations, on the host (gcc) and on Cortex-M4 (QEMU, DSP build)."""
+"""SPLIT/SPLIT_V, STRIDED_SLICE, GATHER, RESIZE_NEAREST_NEIGHBOR, PRELU, BATCH_MATMUL and TRANSPOSE_CONV (what
+converters emit for small PyTorch models): the generated C byte for byte against the TFLM host interpreter on
+random shapes, options and quantizations, on the host (gcc) and on Cortex-M4 (QEMU, DSP build)."""
 
 import shutil
 
@@ -58,8 +58,8 @@ def test_embedding_gather_from_int32_input(tmp_path):
 
 @pytest.mark.slow
 def test_converter_models_with_the_ops_bitexact(tmp_path):
-    """A Keras model through the real TF converter (full-int8 PTQ) that emits PRELU, SPLIT, STRIDED_SLICE,
-    RESIZE_NEAREST_NEIGHBOR and GATHER, compiled for AOT and compared with TFLM."""
+    """A Keras model through the real TF converter (full-int8 PTQ) that emits PRELU, SPLIT_V, STRIDED_SLICE,
+    RESIZE_NEAREST_NEIGHBOR, GATHER, TRANSPOSE_CONV and BATCH_MATMUL, compiled for AOT and compared with TFLM."""
     import tensorflow as tf
     import tf_keras as keras
 
@@ -67,15 +67,20 @@ def test_converter_models_with_the_ops_bitexact(tmp_path):
     from toolchain.aot.reader import read_tflite_bytes
     L = keras.layers
     keras.utils.set_random_seed(3)
-    inp = L.Input((8, 8, 4))
+    inp = L.Input((8, 8, 4), batch_size=1)  # a static batch: Conv2DTranspose then needs no SHAPE op
     x = L.PReLU(shared_axes=[1, 2])(L.Conv2D(8, 3, padding="same")(inp))
     a, b = L.Lambda(lambda t: tf.split(t, [3, 5], axis=-1))(x)
     a = L.Lambda(lambda t: t[:, 1::2, ::2, :])(L.UpSampling2D(2)(a))
     b = L.Lambda(lambda t: tf.gather(t, [4, 0, 2], axis=-1))(L.Conv2D(5, 3, padding="same")(b))
-    y = L.Dense(6)(L.GlobalAveragePooling2D()(L.Concatenate()([a, b])))
+    x = L.Concatenate()([a, b])
+    x = L.Conv2DTranspose(4, 3, strides=2, padding="same", activation="relu")(x)
+    t = L.Reshape((16, 16))(L.Conv2D(4, 2, strides=2)(x))  # 16 tokens of 16 features: attention-style scores
+    t = L.Lambda(lambda v: tf.matmul(v, v, transpose_b=True))(t)
+    y = L.Dense(6)(L.Flatten()(L.MaxPool1D(8)(t)))
     data = _convert(keras.Model(inp, y), (8, 8, 4), int8_io=True)
     ops = {op.name for op in read_tflite_bytes(data).ops}
-    assert {"PRELU", "SPLIT_V", "STRIDED_SLICE", "RESIZE_NEAREST_NEIGHBOR", "GATHER"} <= ops, ops
+    assert {"PRELU", "SPLIT_V", "STRIDED_SLICE", "RESIZE_NEAREST_NEIGHBOR", "GATHER", "TRANSPOSE_CONV",
+            "BATCH_MATMUL"} <= ops, ops
     case = c_runner.make_case("converted", data, 4, np.random.default_rng(1))
     assert case is not None
     _check(c_runner.run(c_runner.build_host([case], tmp_path)), 1)

@@ -77,7 +77,7 @@ def models(rng) -> dict[str, tuple[str, bytes]]:
 
 def bench(path: Path) -> dict:
     cmd = [sys.executable, "-m", "toolchain", "bench", "--board", "qemu-m4", "--model", str(path), "--samples", "3",
-           "--compare", "tflm,aot", "--json"]
+           "--compare", "tflm,aot", "--json", "--tflm-dir", str(REPO.parent / "shared" / "third_party" / "tflite-micro")]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)))
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")

@@ -38,5 +38,5 @@ def lower_gather(op: Op, graph: Graph) -> Layer:
                   output=out.index, call="binary")
     layer.fields.update(batches=prod(table.shape[:batch_dims]), outer=prod(table.shape[batch_dims:axis]),
                         coords=prod(idx.shape[batch_dims:]), axis_size=table.shape[axis],
-                        inner=prod(table.shape[axis + 1:]))
+                        inner=prod(table.shape[axis + 1:]), checked=int(idx.data is not None))
     return layer

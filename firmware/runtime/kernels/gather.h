@@ -11,10 +11,11 @@ typedef struct {
   int32_t coords;               // indices per batch
   int32_t axis_size;            // table entries along the axis
   int32_t inner;                // bytes per entry (product of the dims after the axis)
+  int32_t checked;              // 1: the indices are constants checked at generation time, so never clamped
 } tm_gather_params_t;
 
-// out[b][o][k] = table[b][o][idx[b][k]]. An index outside [0, axis_size) is clamped into it, so a bad index
-// reads a wrong row instead of memory outside the table (TFLM leaves that case undefined).
+// out[b][o][k] = table[b][o][idx[b][k]]. An index computed at run time outside [0, axis_size) is clamped into it,
+// so a bad index reads a wrong row instead of memory outside the table (TFLM leaves that case undefined).
 void tm_gather_eval(const tm_gather_params_t *p, const int8_t *table, const int32_t *idx, int8_t *out);
 
 #endif  // FIRMWARE_RUNTIME_KERNELS_GATHER_H_

@@ -789,6 +789,8 @@ def transpose_conv(rng) -> bytes:
     kh, kw, sh, sw = int(rng.integers(1, 6)), int(rng.integers(1, 6)), int(rng.integers(1, 4)), int(rng.integers(1, 4))
     same = bool(rng.random() < 0.5)
     oh, ow = (h * sh, w * sw) if same else ((h - 1) * sh + kh, (w - 1) * sw + kw)
+    if rng.random() < 0.3:  # a cropped output (PyTorch's padding without output_padding): TFLM pads from its size
+        oh, ow = (h - 1) * sh + int(rng.integers(1, kh + 1)), (w - 1) * sw + int(rng.integers(1, kw + 1))
     cin, cout = int(rng.choice([1, 2, 3, 4, 8])), int(rng.integers(1, 9))
     mb = ModelBuilder()
     x = _act_tensor(mb, rng, [1, h, w, cin])

@@ -2,7 +2,7 @@
 CMSIS-NN, on qemu-m4 through `toolchain bench --compare tflm,aot`; prints the markdown table of the section
 "AOT ops for imported models" in docs/benchmarks.md.
 
-    python scripts/aot_op_bench.py OUT_DIR    # writes OUT_DIR/<op>.tflite and benches each
+    python scripts/aot_op_bench.py OUT_DIR    # writes OUT_DIR/<op>.tflite, benches each, OUT_DIR/bench.json
 
 The models are single ops with int8 input and output at one representative shape (SPLIT's pieces are
 joined back by a CONCATENATION: the model has one output)."""
@@ -84,9 +84,24 @@ def bench(path: Path) -> dict:
     return json.loads(proc.stdout)
 
 
+def table(rows: list) -> str:
+    """The markdown table of (op, shape, bench --json of --compare tflm,aot) rows."""
+    lines = ["| op | model | MACs | TFLM + CMSIS-NN instr. | AOT instr. | AOT / TFLM | TFLM arena | AOT arena | "
+             "TFLM flash | AOT flash | outputs identical |", "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
+    for op, shape, result in rows:
+        v = {r["what"]: r["values"] for r in result["compare"]["rows"]}
+        ins, arena, flash = v["instructions / inference"], v["arena"], v["flash (whole firmware)"]
+        same = result["compare"]["outputs"]["aot_vs_tflm"]
+        macs = sum(layer["macs"] for layer in result["firmware"]["layers"])
+        lines.append(f"| {op} | {shape} | {macs:,} | {ins['tflm']:,} | {ins['aot']:,} | {ins['aot'] / ins['tflm']:.2f} | "
+                     f"{arena['tflm']:,} | {arena['aot']:,} | {flash['tflm']:,} | {flash['aot']:,} | "
+                     f"{same['identical']}/{same['samples']} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out", type=Path, help="folder for the generated models")
+    ap.add_argument("out", type=Path, help="folder for the generated models and bench.json (every result)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -95,7 +110,8 @@ def main() -> None:
         path.write_bytes(data)
         rows.append((op, shape, bench(path)))
         print(f"{op}: done", file=sys.stderr)
-    print(json.dumps(rows, indent=1))
+    (args.out / "bench.json").write_text(json.dumps(rows, indent=1))
+    print(table(rows))
 
 
 if __name__ == "__main__":

@@ -76,8 +76,9 @@ def models(rng) -> dict[str, tuple[str, bytes]]:
 
 
 def bench(path: Path) -> dict:
+    tflm = REPO.parent / "shared" / "third_party" / "tflite-micro"
     cmd = [sys.executable, "-m", "toolchain", "bench", "--board", "qemu-m4", "--model", str(path), "--samples", "3",
-           "--compare", "tflm,aot", "--json", "--tflm-dir", str(REPO.parent / "shared" / "third_party" / "tflite-micro")]
+           "--compare", "tflm,aot", "--json", "--tflm-dir", str(tflm)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)))
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
@@ -93,9 +94,9 @@ def table(rows: list) -> str:
         ins, arena, flash = v["instructions / inference"], v["arena"], v["flash (whole firmware)"]
         same = result["compare"]["outputs"]["aot_vs_tflm"]
         macs = sum(layer["macs"] for layer in result["firmware"]["layers"])
-        lines.append(f"| {op} | {shape} | {macs:,} | {ins['tflm']:,} | {ins['aot']:,} | {ins['aot'] / ins['tflm']:.2f} | "
-                     f"{arena['tflm']:,} | {arena['aot']:,} | {flash['tflm']:,} | {flash['aot']:,} | "
-                     f"{same['identical']}/{same['samples']} |")
+        lines.append(f"| {op} | {shape} | {macs:,} | {ins['tflm']:,} | {ins['aot']:,} | "
+                     f"{ins['aot'] / ins['tflm']:.2f} | {arena['tflm']:,} | {arena['aot']:,} | {flash['tflm']:,} | "
+                     f"{flash['aot']:,} | {same['identical']}/{same['samples']} |")
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ import pytest
 from tests.aot import c_runner, random_models
 
 OPS = ["split", "strided_slice", "gather", "resize_nearest", "prelu", "batch_matmul", "transpose_conv"]
-DSP_TWINS = {"batch_matmul", "transpose_conv"}  # kernels/dsp/ has their own code: more cases on Cortex-M4
+DSP_TWINS = {"batch_matmul", "transpose_conv", "prelu"}  # kernels/dsp/ has their own code: more cases on Cortex-M4
 
 
 def _cases(kind: str, n: int, seed: int) -> list:

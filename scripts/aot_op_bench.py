@@ -5,7 +5,8 @@ CMSIS-NN, on qemu-m4 through `toolchain bench --compare tflm,aot`; prints the ma
     python scripts/aot_op_bench.py OUT_DIR    # writes OUT_DIR/<op>.tflite, benches each, OUT_DIR/bench.json
 
 The models are single ops with int8 input and output at one representative shape (SPLIT's pieces are
-joined back by a CONCATENATION: the model has one output)."""
+joined back by a CONCATENATION: the model has one output), and the Keras model of
+tests/aot/test_imported_ops.py that the TF converter turns into all seven ops with convolutions around them."""
 
 import argparse
 import json
@@ -72,6 +73,9 @@ def models(rng) -> dict[str, tuple[str, bytes]]:
     bias = mb.tensor([4], "int32", np.full(4, 0.0005), np.zeros(4, np.int64), rng.integers(-500, 500, 4))
     mb.op("TRANSPOSE_CONV", [_i32(mb, [1, 16, 16, 4]), w, x, bias], [y], padding=0, stride_h=2, stride_w=2)
     out["TRANSPOSE_CONV"] = ("[1,8,8,16] -> [1,16,16,4], 3x3, stride 2", mb.build([x], [y]))
+
+    from tests.aot.test_imported_ops import keras_model_with_the_ops
+    out["all seven"] = ("Keras model through the TF converter, 17 layers", keras_model_with_the_ops())
     return out
 
 
@@ -107,7 +111,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
     for op, (shape, data) in models(np.random.default_rng(0)).items():
-        path = args.out / f"{op.lower()}.tflite"
+        path = args.out / f"{op.lower().replace(' ', '_')}.tflite"
         path.write_bytes(data)
         rows.append((op, shape, bench(path)))
         print(f"{op}: done", file=sys.stderr)

@@ -58,15 +58,14 @@ def test_embedding_gather_from_int32_input(tmp_path):
     _check(c_runner.run(c_runner.build_host(cases, tmp_path)), len(cases))
 
 
-@pytest.mark.slow
-def test_converter_models_with_the_ops_bitexact(tmp_path):
-    """A Keras model through the real TF converter (full-int8 PTQ) that emits PRELU, SPLIT_V, STRIDED_SLICE,
-    RESIZE_NEAREST_NEIGHBOR, GATHER, TRANSPOSE_CONV and BATCH_MATMUL, compiled for AOT and compared with TFLM."""
+def keras_model_with_the_ops() -> bytes:
+    """A Keras model through the real TF converter (full-int8 PTQ, int8 I/O) that emits PRELU, SPLIT_V,
+    STRIDED_SLICE, RESIZE_NEAREST_NEIGHBOR, GATHER, TRANSPOSE_CONV and BATCH_MATMUL (also benched by
+    scripts/aot_op_bench.py)."""
     import tensorflow as tf
     import tf_keras as keras
 
     from tests.aot.test_tf_converter import _convert
-    from toolchain.aot.reader import read_tflite_bytes
     L = keras.layers
     keras.utils.set_random_seed(3)
     inp = L.Input((8, 8, 4), batch_size=1)  # a static batch: Conv2DTranspose then needs no SHAPE op
@@ -79,14 +78,20 @@ def test_converter_models_with_the_ops_bitexact(tmp_path):
     t = L.Reshape((16, 16))(L.Conv2D(4, 2, strides=2)(x))  # 16 tokens of 16 features: attention-style scores
     t = L.Lambda(lambda v: tf.matmul(v, v, transpose_b=True))(t)
     y = L.Dense(6)(L.Flatten()(L.MaxPool1D(8)(t)))
-    data = _convert(keras.Model(inp, y), (8, 8, 4), int8_io=True)
+    return _convert(keras.Model(inp, y), (8, 8, 4), int8_io=True)
+
+
+@pytest.mark.slow
+def test_converter_models_with_the_ops_bitexact(tmp_path):
+    """The converted Keras model, compiled for AOT and compared with TFLM."""
+    from toolchain.aot.reader import read_tflite_bytes
+    data = keras_model_with_the_ops()
     ops = {op.name for op in read_tflite_bytes(data).ops}
     assert {"PRELU", "SPLIT_V", "STRIDED_SLICE", "RESIZE_NEAREST_NEIGHBOR", "GATHER", "TRANSPOSE_CONV",
             "BATCH_MATMUL"} <= ops, ops
     case = c_runner.make_case("converted", data, 4, np.random.default_rng(1))
     assert case is not None
     _check(c_runner.run(c_runner.build_host([case], tmp_path)), 1)
-
 
 def _refused(mb, x, y, tmp_path, what):
     from toolchain.aot import AotError, compile_tflite

@@ -1,7 +1,8 @@
 """A zoo of ONNX models we did not write the importer for, in the shapes PyTorch and other exporters give small
 models, written with onnx.helper at any opset (11 to 18): seeded, He-initialised weights, BatchNormalization with
 running statistics near what training leaves. Each model ends in class logits, so int8 top-1 agreement means
-something. `python -m tests.importer.zoo OUT` writes every model at every opset, with calibration inputs.
+something. `python -m tests.importer.zoo OUT [--report]` writes every model at every opset, with calibration
+inputs (and, with --report, prints each one's parity as a Markdown table).
 
 The graphs differ by opset where the exporters' do: Squeeze/Unsqueeze/ReduceMean axes as attributes or inputs,
 HardSwish as an op (14+) or as x * HardSigmoid(x), Softmax over the coerced 2-D view (below 13), Resize's roi."""
@@ -71,10 +72,16 @@ class Graph:
         return self.op(op_type, [x], axes=axes, **attrs)
 
     def head(self, x, c, classes=5, flatten="Flatten") -> str:
-        """GlobalAveragePool -> Flatten or Reshape(-1) -> Gemm: the logits."""
+        """GlobalAveragePool -> Flatten, Reshape(-1, C), or (flatten="view") the Shape -> Gather -> Unsqueeze ->
+        Concat -> Reshape chain TorchScript writes for x.view(x.size(0), -1) -> Gemm: the logits."""
         x = self.op("GlobalAveragePool", [x])
         if flatten == "Flatten":
             x = self.op("Flatten", [x], axis=1)
+        elif flatten == "view":
+            batch = self.op("Gather", [self.op("Shape", [x]), self.const(np.array(0, np.int64), "i")], axis=0)
+            batch = self.axes_op("Unsqueeze", batch, [0])
+            target = self.op("Concat", [batch, self.const(np.array([-1], np.int64), "minus1")], axis=0)
+            x = self.op("Reshape", [x, target])
         else:
             x = self.op("Reshape", [x, self.const(np.array([-1, c], np.int64), "shape")])
         return self.gemm(x, c, classes)
@@ -114,7 +121,8 @@ def _balance(m: onnx.ModelProto) -> None:
     probe.graph.output.append(helper.make_tensor_value_info(gemm.input[0], TensorProto.FLOAT, None))
     sess = ort.InferenceSession(probe.SerializeToString(), providers=["CPUExecutionProvider"])
     feats = np.concatenate([sess.run([gemm.input[0]], {"input": x[np.newaxis]})[0] for x in inputs(m, 128, seed=7)])
-    mean, std = feats.mean(0), feats.std(0) + 1e-3
+    mean, std = feats.mean(0), feats.std(0)
+    std = np.maximum(std, np.median(std))  # a nearly constant feature is not amplified into noise
     trans_b = any(a.name == "transB" and a.i for a in gemm.attribute)
     w_t, b_t = _tensor(m, gemm.input[1]), _tensor(m, gemm.input[2])
     w = numpy_helper.to_array(w_t)
@@ -156,7 +164,8 @@ def mobilenet_v3(opset: int, seed: int = 1) -> onnx.ModelProto:
 
 def resnet(opset: int, seed: int = 2) -> onnx.ModelProto:
     """Stem conv + BN + ReLU + MaxPool, a basic block with identity shortcut, a stride-2 block with a 1x1
-    projection shortcut, GlobalAveragePool + Reshape(-1, C) + Gemm."""
+    projection shortcut, GlobalAveragePool + Reshape + Gemm (the Reshape's shape computed by Shape/Gather/Concat
+    below opset 17, as TorchScript exports x.view(x.size(0), -1); a constant (-1, C) from 17)."""
     g = Graph(opset, seed)
     x = g.op("Relu", [g.bn(g.conv("input", 3, 16, 3, bias=False), 16)])
     x = g.op("MaxPool", [x], kernel_shape=[2, 2], strides=[2, 2])
@@ -165,16 +174,20 @@ def resnet(opset: int, seed: int = 2) -> onnx.ModelProto:
         h = g.bn(g.conv(h, cout, cout, 3, bias=False), cout)
         short = x if stride == 1 else g.bn(g.conv(x, cin, cout, 1, stride=stride, pad=[0, 0, 0, 0], bias=False), cout)
         x = g.op("Relu", [g.op("Add", [h, short])])
-    return g.model(["N", 3, 24, 24], g.head(x, 24, 4, flatten="Reshape"), 4)
+    return g.model(["N", 3, 24, 24], g.head(x, 24, 4, flatten="view" if opset < 17 else "Reshape"), 4)
 
 
 def audio_1d(opset: int, seed: int = 3) -> onnx.ModelProto:
-    """1-D convolutions over an NCW input (6 sensor channels x 64 steps): Conv1d k5 + BN + ReLU, MaxPool1d,
-    depthwise Conv1d + pointwise, GlobalAveragePool, Squeeze of the last axis, Gemm."""
+    """1-D convolutions over an NCW input (6 sensor channels x 64 steps), normalised per channel first
+    ((x - mean) / std, as a preprocessing wrapper exports it): Conv1d k5 + BN + ReLU, MaxPool1d, depthwise Conv1d +
+    PReLU (one slope per channel), pointwise, GlobalAveragePool, Squeeze of the last axis, Gemm."""
     g = Graph(opset, seed)
-    x = g.op("Relu", [g.bn(g.conv("input", 6, 16, 5, dims=1, bias=False), 16)])
+    x = g.op("Sub", ["input", g.const(g.rng.normal(0, 0.2, (6, 1)), "mean")])
+    x = g.op("Div", [x, g.const(g.rng.uniform(0.8, 1.5, (6, 1)), "std")])
+    x = g.op("Relu", [g.bn(g.conv(x, 6, 16, 5, dims=1, bias=False), 16)])
     x = g.op("MaxPool", [x], kernel_shape=[2], strides=[2])
-    x = g.op("Relu", [g.bn(g.conv(x, 16, 16, 3, stride=2, group=16, dims=1, bias=False), 16)])
+    x = g.bn(g.conv(x, 16, 16, 3, stride=2, group=16, dims=1, bias=False), 16)
+    x = g.op("PRelu", [x, g.const(g.rng.uniform(0.05, 0.3, (16, 1)), "slope")])
     x = g.op("Relu", [g.bn(g.conv(x, 16, 24, 1, dims=1, bias=False), 24)])
     x = g.axes_op("Squeeze", g.op("GlobalAveragePool", [x]), [2])
     return g.model(["N", 6, 64], g.gemm(x, 24, 4), 4)
@@ -211,8 +224,8 @@ def shapes(opset: int, seed: int = 5) -> onnx.ModelProto:
 
 
 def upsample(opset: int, seed: int = 6) -> onnx.ModelProto:
-    """An encoder-decoder: strided conv down, Resize (nearest, x2) up, ConvTranspose (stride 2) up, a skip Add,
-    then a classifier head."""
+    """An encoder-decoder: strided conv down, Resize (nearest, x2) up, ConvTranspose (stride 2) up, the skip
+    subtracted (a high-pass: two computed tensors, a SUB on the device), then a classifier head."""
     g = Graph(opset, seed)
     x = g.op("Relu", [g.bn(g.conv("input", 1, 8, 3), 8)])
     d = g.op("Relu", [g.conv(x, 8, 12, 3, stride=2)])
@@ -222,7 +235,7 @@ def upsample(opset: int, seed: int = 6) -> onnx.ModelProto:
              coordinate_transformation_mode="asymmetric", nearest_mode="floor")
     w = g.const(g.rng.normal(0, np.sqrt(2.0 / (12 * 4)), (12, 8, 2, 2)))
     u = g.op("ConvTranspose", [u, w, g.const(g.rng.normal(0, 0.05, 8), "b")], kernel_shape=[2, 2], strides=[2, 2])
-    x = g.op("Relu", [g.op("Add", [u, x])])
+    x = g.op("Relu", [g.op("Sub", [x, u])])
     return g.model(["N", 1, 16, 16], g.head(g.conv(x, 8, 16, 3, stride=2), 16, 3), 3)
 
 
@@ -240,20 +253,75 @@ ZOO = {f.__name__: f for f in (mobilenet_v2, mobilenet_v3, resnet, audio_1d, mlp
 
 
 def inputs(model: onnx.ModelProto, n: int, seed: int = 100) -> np.ndarray:
-    """n float32 inputs for `model` (batch 1 each), N(0, 1): what the calibration and parity checks run on."""
-    dims = model.graph.input[0].type.tensor_type.shape.dim[1:]
-    return np.random.default_rng(seed).normal(size=(n, *(d.dim_value for d in dims))).astype(np.float32)
+    """n float32 inputs for `model` (batch 1 each): noise with a per-sample gain and a per-sample, per-channel
+    offset, so that pooled features differ between samples as a real data set's do (white noise alone averages out
+    in a global pooling, and the int8 model's rounding would decide the class)."""
+    dims = [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim[1:]]
+    rng = np.random.default_rng(seed)
+    gain = rng.uniform(0.5, 1.5, (n,) + (1,) * len(dims))
+    offset = rng.normal(0, 1, (n, dims[0]) + (1,) * (len(dims) - 1))
+    return (rng.normal(size=(n, *dims)) * gain + offset).astype(np.float32)
 
 
-def main(out: Path) -> None:
+def int8_outputs(tflite: bytes, x_device: np.ndarray) -> np.ndarray:
+    """The int8 model's dequantized outputs (LiteRT's reference kernels), one sample at a time."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    it = Interpreter(model_content=tflite, experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+    it.allocate_tensors()
+    i, o = it.get_input_details()[0], it.get_output_details()[0]
+    (si, zi), (so, zo) = i["quantization"], o["quantization"]
+    out = []
+    for sample in x_device:
+        it.set_tensor(i["index"], np.clip(np.round(sample / si) + zi, -128, 127).astype(np.int8)[np.newaxis])
+        it.invoke()
+        out.append((it.get_tensor(o["index"]).astype(np.float32).reshape(-1) - zo) * so)
+    return np.stack(out)
+
+
+def measure(path: Path, n: int = 200) -> dict:
+    """Import `path`, then: ONNX Runtime vs converted float (max |diff|), int8 vs ONNX Runtime float top-1 agreement
+    on n inputs (the int8 model calibrated on other inputs), the int8 ops and what --runtime auto picks."""
+    from toolchain import modelinfo
+    from toolchain.aot.lower import LOWERINGS
+    from toolchain.importer import read, to_device_layout, to_keras
+    from toolchain.importer.parity import onnxruntime_outputs
+    from toolchain.optimize.quantize import to_tflite
+
+    model = read(path)
+    converted = to_keras(model)
+    x, calibration = inputs(model.proto, n), inputs(model.proto, 200, seed=200)
+    to_device = lambda a: to_device_layout(a, model.input_shape, converted.input_perm)  # noqa: E731
+    reference = onnxruntime_outputs(model, x)
+    mine = np.asarray(converted.keras_model.predict(to_device(x), batch_size=64, verbose=0)).reshape(len(x), -1)
+    tflite = to_tflite(converted.keras_model, "int8", to_device(calibration))
+    q = int8_outputs(tflite, to_device(x))
+    ops = modelinfo.summarize(tflite).ops
+    return {"max_abs_diff": float(np.abs(mine - reference).max()), "range": float(np.abs(reference).max()),
+            "int8_agreement": float(np.mean(q.argmax(1) == reference.argmax(1))), "ops": list(ops),
+            "runtime": "aot" if all(op in LOWERINGS for op in ops) else "tflm",
+            "aot_missing": sorted({op for op in ops if op not in LOWERINGS})}
+
+
+def main(out: Path, report: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name, make in ZOO.items():
         for opset in OPSETS:
             m = make(opset)
             onnx.save(m, str(out / f"{name}_op{opset}.onnx"))
-        np.save(out / f"{name}_calibration.npy", inputs(m, 200))
+        np.save(out / f"{name}_calibration.npy", inputs(m, 200, seed=200))
     print(f"{len(ZOO) * len(OPSETS)} models and {len(ZOO)} calibration arrays in {out}")
+    if report:
+        print("| model | opset | ONNX vs converted max abs diff (outputs up to) | int8 vs float top-1 | int8 ops | "
+              "runtime auto |\n|---|---:|---:|---:|---|---|")
+        for name in ZOO:
+            for opset in OPSETS:
+                r = measure(out / f"{name}_op{opset}.onnx")
+                print(f"| {name} | {opset} | {r['max_abs_diff']:.1e} ({r['range']:.2f}) | {r['int8_agreement']:.1%} | "
+                      f"{', '.join(r['ops'])} | {r['runtime']}{' (' + ', '.join(r['aot_missing']) + ')' if r['aot_missing'] else ''} |",
+                      flush=True)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("zoo"))
+    args = [a for a in sys.argv[1:] if a != "--report"]
+    main(Path(args[0]) if args else Path("zoo"), "--report" in sys.argv)

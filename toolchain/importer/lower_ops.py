@@ -225,10 +225,18 @@ def _with_constant(ctx: Context, node, name: str, const: str) -> None:
         affine = {"Add": (ones, c), "Sub": (ones, -c), "Mul": (c, zeros), "Div": (1 / c, zeros)}[node.op_type]
         if _fold(ctx, node, *affine, src=name):
             return
+        x = ctx.value(name)
         if np.all(c == c[0]):
-            x = ctx.value(name)
             scale, offset = float(affine[0][0]), float(affine[1][0])
             ctx.put(node, ctx.keras.layers.Rescaling(scale, offset)(x.t), x.perm, x.rows)
+            return
+        if len(x.perm) in layout.CHANNELS_LAST and x.perm == layout.CHANNELS_LAST[len(x.perm)] and x.rows is None:
+            # per-channel input normalisation ((x - mean) / std): a 1x1 depthwise convolution, which what follows
+            # can fold into in turn
+            dims = len(x.perm) - 2
+            layer = (ctx.keras.layers.DepthwiseConv1D if dims == 1 else ctx.keras.layers.DepthwiseConv2D)(1)
+            kernel = np.asarray(affine[0], np.float32).reshape((1,) * dims + (-1, 1))
+            ctx.layer(node, layer, x, [kernel, np.asarray(affine[1], np.float32)], "depthwise")
             return
     raise OnnxError("an elementwise op with a per-channel constant that no layer before it can absorb",
                     "the importer folds per-channel constants into the convolution or Linear layer before them")

@@ -6,11 +6,13 @@ from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph
 from toolchain.aot.layer import Layer, describe
 from toolchain.aot.lower_16x8 import is_16x8, lower_16x8
+from toolchain.aot.lower_hard_swish import lower_hard_swish
 from toolchain.aot.lower_conv import lower_conv, lower_depthwise, lower_fully_connected
 from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lower_pool, lower_quantize,
                                       lower_reshape, lower_sigmoid, lower_softmax)
 from toolchain.aot.lower_reduce import lower_mean
 from toolchain.aot.lower_relu import lower_relu
+from toolchain.aot.lower_sub import lower_sub
 from toolchain.aot.lower_transpose import lower_transpose
 from toolchain.aot.planner import Buffer
 
@@ -22,6 +24,8 @@ LOWERINGS = {
     "EXPAND_DIMS": lower_reshape, "PAD": lower_pad, "PADV2": lower_pad, "CONCATENATION": lower_concat,
     "MEAN": lower_mean, "RELU": lower_relu, "RELU6": lower_relu, "LEAKY_RELU": lower_relu,
     "TRANSPOSE": lower_transpose,
+    "SUB": lower_sub,
+    "HARD_SWISH": lower_hard_swish,
 }
 
 @dataclass

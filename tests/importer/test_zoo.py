@@ -123,3 +123,31 @@ def test_refused_zoo_model_through_the_cli(tmp_path):
     assert "Traceback" not in r.stdout + r.stderr
     errors = [line for line in lines if line.startswith("Error:")]
     assert len(errors) == 1 and "(Resize)" in errors[0] and "nearest" in errors[0], lines
+
+
+def test_bench_calibration_is_for_onnx_models(tmp_path):
+    np.save(tmp_path / "cal.npy", np.zeros((4, 64), np.float32))
+    r = run_cli("bench", "--model", "digits", "--calibration", str(tmp_path / "cal.npy"), build=tmp_path / "b")
+    errors = [line for line in (r.stdout + r.stderr).splitlines() if line.startswith("Error:")]
+    assert r.returncode != 0 and len(errors) == 1 and "for an ONNX model without a recipe" in errors[0], r.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.qemu
+def test_mobilenet_v3_zoo_model_on_qemu_both_runtimes(tmp_path, tflm_tree):
+    """A model the importer was not written for, the whole way in one command: imported with --calibration, int8,
+    HARD_SWISH on the AOT runtime, device = host for both runtimes and the same bytes from each."""
+    import json
+
+    path = _save(tmp_path, zoo.mobilenet_v3(17), "mnv3.onnx")
+    np.save(tmp_path / "cal.npy", zoo.inputs(zoo.mobilenet_v3(17), 200, seed=200))
+    r = run_cli("bench", "--board", "qemu-m4", "--model", str(path), "--calibration", str(tmp_path / "cal.npy"),
+                "--compare", "tflm,aot", "--tflm-dir", str(tflm_tree), build=tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    d = tmp_path / "b" / "mnv3" / "qemu-m4"
+    m = json.loads((d / "manifest.json").read_text())
+    assert m["parity"]["onnx_vs_converted_max_abs_diff"] < 1e-4
+    assert {"HARD_SWISH", "MUL", "DEPTHWISE_CONV_2D"} <= set(m["ops"]) and "TRANSPOSE" not in m["ops"]
+    table = json.loads((d / "bench.json").read_text())["compare"]
+    assert table["outputs"]["aot_vs_tflm"]["identical"] == table["outputs"]["aot_vs_tflm"]["samples"] > 0
+    assert table["agreement_with_host"] == {"tflm": 1.0, "aot": 1.0}

@@ -663,3 +663,21 @@ def hard_swish(rng) -> bytes:
 
 
 GENERATORS["hard_swish"] = hard_swish
+
+
+def prelu(rng) -> bytes:
+    """PRELU with int8 slopes of their own quantization: one per channel (shape (1, ..., C) or (C,)), over the
+    last two axes, or one for all."""
+    shape = _random_shape(rng, int(rng.integers(2, 5)))
+    kind = int(rng.integers(3))
+    alpha_shape = [shape[-1]] if kind == 0 else ([1] * (len(shape) - 2) + shape[-2:] if kind == 1 else [1])
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, shape)
+    a = mb.tensor(alpha_shape, "int8", float(rng.uniform(0.001, 0.01)), int(rng.integers(-128, 0)),
+                  data=rng.integers(-128, 128, alpha_shape))
+    y = _act_tensor(mb, rng, shape, mb.tensors[x]["scale"] * float(rng.uniform(0.5, 2)))
+    mb.op("PRELU", [x, a], [y])
+    return mb.build([x], [y])
+
+
+GENERATORS["prelu"] = prelu

@@ -19,7 +19,7 @@ OPTIONS = {
     "CONCATENATION": "ConcatenationOptions", "PAD": "PadOptions", "MEAN": "ReducerOptions",
     "QUANTIZE": "QuantizeOptions", "DEQUANTIZE": "DequantizeOptions", "LOGISTIC": None, "TANH": None,
     "RELU": None, "RELU6": None, "LEAKY_RELU": "LeakyReluOptions", "TRANSPOSE": "TransposeOptions",
-    "SUB": "SubOptions", "HARD_SWISH": None,
+    "SUB": "SubOptions", "HARD_SWISH": None, "PRELU": None,
 }
 
 

@@ -11,6 +11,7 @@ from toolchain.aot.lower_conv import lower_conv, lower_depthwise, lower_fully_co
 from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lower_pool, lower_quantize,
                                       lower_reshape, lower_sigmoid, lower_softmax)
 from toolchain.aot.lower_reduce import lower_mean
+from toolchain.aot.lower_prelu import lower_prelu
 from toolchain.aot.lower_relu import lower_relu
 from toolchain.aot.lower_sub import lower_sub
 from toolchain.aot.lower_transpose import lower_transpose
@@ -26,6 +27,7 @@ LOWERINGS = {
     "TRANSPOSE": lower_transpose,
     "SUB": lower_sub,
     "HARD_SWISH": lower_hard_swish,
+    "PRELU": lower_prelu,
 }
 
 @dataclass

@@ -681,3 +681,22 @@ def prelu(rng) -> bytes:
 
 
 GENERATORS["prelu"] = prelu
+
+
+def resize_nearest(rng) -> bytes:
+    """RESIZE_NEAREST_NEIGHBOR to a random size (up or down, not always a whole factor), with and without
+    align_corners and half-pixel centres."""
+    h, w, c = (int(v) for v in rng.integers(1, 9, 3))
+    oh, ow = (int(v) for v in rng.integers(1, 20, 2))
+    align = bool(rng.random() < 0.3)
+    half = bool(not align and rng.random() < 0.5)
+    mb = ModelBuilder()
+    scale, zp = float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 128))
+    x = mb.tensor([1, h, w, c], "int8", scale, zp)
+    size = mb.tensor([2], "int32", data=np.array([oh, ow], np.int32))
+    y = mb.tensor([1, oh, ow, c], "int8", scale, zp)
+    mb.op("RESIZE_NEAREST_NEIGHBOR", [x, size], [y], align_corners=align, half_pixel_centers=half)
+    return mb.build([x], [y])
+
+
+GENERATORS["resize_nearest"] = resize_nearest

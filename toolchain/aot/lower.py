@@ -13,6 +13,7 @@ from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lo
 from toolchain.aot.lower_reduce import lower_mean
 from toolchain.aot.lower_prelu import lower_prelu
 from toolchain.aot.lower_relu import lower_relu
+from toolchain.aot.lower_resize import lower_resize_nearest
 from toolchain.aot.lower_sub import lower_sub
 from toolchain.aot.lower_transpose import lower_transpose
 from toolchain.aot.planner import Buffer
@@ -28,6 +29,7 @@ LOWERINGS = {
     "SUB": lower_sub,
     "HARD_SWISH": lower_hard_swish,
     "PRELU": lower_prelu,
+    "RESIZE_NEAREST_NEIGHBOR": lower_resize_nearest,
 }
 
 @dataclass

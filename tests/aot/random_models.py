@@ -700,3 +700,26 @@ def resize_nearest(rng) -> bytes:
 
 
 GENERATORS["resize_nearest"] = resize_nearest
+
+
+def transpose_conv(rng) -> bytes:
+    """TRANSPOSE_CONV (SAME or VALID, strides 1 to 3, kernels 1 to 4), per-channel or per-tensor weights, with or
+    without a bias, any fused activation."""
+    h, w = int(rng.integers(1, 7)), int(rng.integers(1, 7))
+    kh, kw, sh, sw = (int(v) for v in (*rng.integers(1, 5, 2), *rng.integers(1, 4, 2)))
+    cin, cout = int(rng.integers(1, 9)), int(rng.integers(1, 9))
+    same = bool(rng.random() < 0.5)
+    oh, ow = (h * sh, w * sw) if same else ((h - 1) * sh + kh, (w - 1) * sw + kw)
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    wt, ws = _weights(mb, rng, [cout, kh, kw, cin], cout, 0)
+    shape = mb.tensor([4], "int32", data=np.array([1, oh, ow, cout], np.int32))
+    y = _act_tensor(mb, rng, [1, oh, ow, cout], _out_scale(rng, s_in, ws, kh * kw * cin // max(sh * sw, 1)))
+    inputs = [shape, wt, x] + ([_bias(mb, rng, cout, s_in, ws)] if rng.random() < 0.7 else [])
+    mb.op("TRANSPOSE_CONV", inputs, [y], padding=0 if same else 1, stride_h=sh, stride_w=sw,
+          fused_activation_function=int(rng.choice(ACTS)))
+    return mb.build([x], [y])
+
+
+GENERATORS["transpose_conv"] = transpose_conv

@@ -20,7 +20,7 @@ OPTIONS = {
     "QUANTIZE": "QuantizeOptions", "DEQUANTIZE": "DequantizeOptions", "LOGISTIC": None, "TANH": None,
     "RELU": None, "RELU6": None, "LEAKY_RELU": "LeakyReluOptions", "TRANSPOSE": "TransposeOptions",
     "SUB": "SubOptions", "HARD_SWISH": None, "PRELU": None,
-    "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions",
+    "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions", "TRANSPOSE_CONV": "TransposeConvOptions",
 }
 
 

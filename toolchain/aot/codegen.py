@@ -22,7 +22,11 @@ _HEADERS = {"tm_conv_16x8_eval": "conv_16x8", "tm_depthwise_conv_16x8_eval": "de
             "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout", "tm_reduce": "reduce",
             "tm_relu": "relu", "tm_transpose": "transpose",
             "tm_sub": "sub", "tm_hard_swish": "hard_swish", "tm_prelu": "prelu",
-            "tm_resize_nearest": "resize_nearest"}
+            "tm_resize_nearest": "resize_nearest", "tm_transpose_conv": "transpose_conv"}
+
+# params structs with a scratch pointer, and what it points at
+_SCRATCH_TYPES = {"tm_conv_params_t": "int8_t", "tm_depthwise_conv_params_t": "int8_t",
+                  "tm_conv_16x8_params_t": "int16_t", "tm_transpose_conv_params_t": "int32_t"}
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
@@ -95,7 +99,7 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
         for part in parts:
             consts += part.consts
             if part.func:
-                headers.add(next(h for prefix, h in _HEADERS.items() if part.func.startswith(prefix)))
+                headers.add(_HEADERS[max((p for p in _HEADERS if part.func.startswith(p)), key=len)])
         if layer.call == "stream":
             call = layer.code(ptr.at, scratch[f"s{layer.index}"])
             conv_scratch = scratch[f"s{layer.index}"] + layer.window + layer.chunk
@@ -103,9 +107,9 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
                 part.fields["scratch"] = f"(int8_t *)(tm_arena + {conv_scratch})"
             params += layer.param_views()
         else:
-            if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t", "tm_conv_16x8_params_t"):
+            if layer.ptype in _SCRATCH_TYPES:
                 off = scratch.get(f"s{layer.index}")
-                ctype = "int16_t" if "16x8" in layer.ptype else "int8_t"
+                ctype = _SCRATCH_TYPES[layer.ptype]
                 layer.fields["scratch"] = f"({ctype} *)(tm_arena + {off})" if off is not None else "0"
             call = _call(layer, ptr)
             if layer.ptype:

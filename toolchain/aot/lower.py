@@ -16,6 +16,7 @@ from toolchain.aot.lower_relu import lower_relu
 from toolchain.aot.lower_resize import lower_resize_nearest
 from toolchain.aot.lower_sub import lower_sub
 from toolchain.aot.lower_transpose import lower_transpose
+from toolchain.aot.lower_transpose_conv import lower_transpose_conv
 from toolchain.aot.planner import Buffer
 
 LOWERINGS = {
@@ -30,6 +31,7 @@ LOWERINGS = {
     "HARD_SWISH": lower_hard_swish,
     "PRELU": lower_prelu,
     "RESIZE_NEAREST_NEIGHBOR": lower_resize_nearest,
+    "TRANSPOSE_CONV": lower_transpose_conv,
 }
 
 @dataclass

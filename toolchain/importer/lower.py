@@ -12,7 +12,7 @@ import numpy as np
 from toolchain.importer import layout
 from toolchain.importer.errors import OnnxError
 from toolchain.importer.graph import OnnxModel
-from toolchain.importer.lower_activation import hard_sigmoid, hard_swish, prelu
+from toolchain.importer.lower_activation import hard_sigmoid, hard_swish, mul, prelu
 from toolchain.importer.lower_const import evaluate, is_constant, shape
 from toolchain.importer.lower_ops import (Context, Value, activation, batchnorm, binary, conv, gemm, global_pool,
                                           matmul, pool, reduce_mean, softmax)
@@ -21,7 +21,7 @@ from toolchain.importer.lower_shape import concat, constant, passthrough, reshap
 
 OPS = {
     "Conv": conv, "Gemm": gemm, "MatMul": matmul, "BatchNormalization": batchnorm,
-    "Add": binary, "Sub": binary, "Mul": binary,
+    "Add": binary, "Sub": binary, "Mul": mul,
     "Relu": activation, "Clip": activation, "LeakyRelu": activation, "Sigmoid": activation, "Tanh": activation,
     "Softmax": softmax, "MaxPool": pool, "AveragePool": pool, "GlobalAveragePool": global_pool,
     "GlobalMaxPool": global_pool, "Transpose": transpose, "Flatten": reshape, "Reshape": reshape,

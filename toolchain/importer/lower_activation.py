@@ -6,7 +6,7 @@ import numpy as np
 
 from toolchain.importer import layout
 from toolchain.importer.errors import OnnxError
-from toolchain.importer.lower_ops import Context
+from toolchain.importer.lower_ops import Context, binary
 
 SIXTH = 1 / 6  # PyTorch's hardsigmoid and hardswish: relu6(x + 3) / 6
 
@@ -30,6 +30,16 @@ def hard_sigmoid(ctx: Context, node) -> None:
 
 def hard_swish(ctx: Context, node) -> None:
     x = ctx.value(node.input[0])
+    ctx.put(node, hard_swish_tensor(ctx.keras.layers, x.t), x.perm, x.rows)
+
+
+def mul(ctx: Context, node) -> None:
+    """Mul: x * HardSigmoid(x) with PyTorch's constants is one hard swish; any other, an elementwise product."""
+    x_name = is_hard_swish(ctx, node)
+    if x_name is None:
+        binary(ctx, node)
+        return
+    x = ctx.value(x_name)
     ctx.put(node, hard_swish_tensor(ctx.keras.layers, x.t), x.perm, x.rows)
 
 

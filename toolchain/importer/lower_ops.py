@@ -187,18 +187,12 @@ def _channel_constant(ctx: Context, node, c: np.ndarray, name: str) -> np.ndarra
 
 
 def binary(ctx: Context, node) -> None:
-    from toolchain.importer.lower_activation import hard_swish_tensor, is_hard_swish
-
     k = ctx.keras.layers
     first, second = node.input[0], node.input[1]
     if first in ctx.constants and node.op_type in ("Add", "Mul") and second not in ctx.constants:
         first, second = second, first
     if second in ctx.constants or first in ctx.constants:
         _with_constant(ctx, node, first, second)
-        return
-    if node.op_type == "Mul" and (x_name := is_hard_swish(ctx, node)):
-        x = ctx.value(x_name)
-        ctx.put(node, hard_swish_tensor(k, x.t), x.perm, x.rows)
         return
     x, y = ctx.value(first), ctx.value(second)
     if x.perm != y.perm or x.rows is not None or y.rows is not None:
@@ -280,6 +274,12 @@ def softmax(ctx: Context, node) -> None:
     ctx.put(node, k.Reshape(tuple(x.logical[1:]))(flat), x.perm)
 
 
+def zero_padding(k, t, dims: int, begin, end):
+    if dims == 1:
+        return k.ZeroPadding1D((int(begin[0]), int(end[0])))(t)
+    return k.ZeroPadding2D(((int(begin[0]), int(end[0])), (int(begin[1]), int(end[1]))))(t)
+
+
 def _pool_size(size: int, k: int, s: int, begin: int, end: int, ceil: bool) -> int:
     span = size + begin + end - k
     return (-(-span // s) if ceil else span // s) + 1
@@ -289,8 +289,6 @@ def pool(ctx: Context, node) -> None:
     """MaxPool and AveragePool. Explicit padding: zeros counted in the average (count_include_pad) become a PAD;
     padding TF's 'same' would choose is 'same' (which never counts it); ceil_mode is lowered where 'same' or
     'valid' gives the same windows."""
-    from toolchain.importer.lower_resample import zero_padding
-
     k = ctx.keras.layers
     x = ctx.value(node.input[0])
     dims = spatial_dims(x)

@@ -5,17 +5,11 @@ RESIZE_NEAREST_NEIGHBOR and TRANSPOSE_CONV on the device)."""
 import numpy as np
 
 from toolchain.importer.errors import OnnxError
-from toolchain.importer.lower_ops import Context, Value, spatial_dims
+from toolchain.importer.lower_ops import Context, spatial_dims, zero_padding
 
 
 def _text(v) -> str:
     return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def zero_padding(k, t, dims: int, begin, end):
-    if dims == 1:
-        return k.ZeroPadding1D((int(begin[0]), int(end[0])))(t)
-    return k.ZeroPadding2D(((int(begin[0]), int(end[0])), (int(begin[1]), int(end[1]))))(t)
 
 
 def pad(ctx: Context, node) -> None:

@@ -24,10 +24,6 @@ _HEADERS = {"tm_conv_16x8_eval": "conv_16x8", "tm_depthwise_conv_16x8_eval": "de
             "tm_sub": "sub", "tm_hard_swish": "hard_swish", "tm_prelu": "prelu",
             "tm_resize_nearest": "resize_nearest", "tm_transpose_conv": "transpose_conv"}
 
-# params structs with a scratch pointer, and what it points at
-_SCRATCH_TYPES = {"tm_conv_params_t": "int8_t", "tm_depthwise_conv_params_t": "int8_t",
-                  "tm_conv_16x8_params_t": "int16_t", "tm_transpose_conv_params_t": "int32_t"}
-
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
 
@@ -107,9 +103,9 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
                 part.fields["scratch"] = f"(int8_t *)(tm_arena + {conv_scratch})"
             params += layer.param_views()
         else:
-            if layer.ptype in _SCRATCH_TYPES:
+            if layer.ptype in ("tm_conv_params_t", "tm_depthwise_conv_params_t", "tm_conv_16x8_params_t"):
                 off = scratch.get(f"s{layer.index}")
-                ctype = _SCRATCH_TYPES[layer.ptype]
+                ctype = "int16_t" if "16x8" in layer.ptype else "int8_t"
                 layer.fields["scratch"] = f"({ctype} *)(tm_arena + {off})" if off is not None else "0"
             call = _call(layer, ptr)
             if layer.ptype:

@@ -1,5 +1,5 @@
 """Lowering of TRANSPOSE_CONV (int8, per-channel weights): TFLM's padding (computed from the output size, as for a
-convolution reading the output) and its conv multipliers; an int32 scratch of the output's size."""
+convolution reading the output) and its conv multipliers."""
 
 import numpy as np
 
@@ -46,6 +46,5 @@ def lower_transpose_conv(op: Op, graph: Graph) -> Layer:
                         stride_w=sw, pad_top=_padding(oh, kh, sh, same), pad_left=_padding(ow, kw, sw, same),
                         in_zp=inp.zp, out_zp=out.zp, act_min=lo, act_max=hi, weights=f"l{i}_weights",
                         bias=f"l{i}_bias", mult=f"l{i}_mult", shift=f"l{i}_shift")
-    layer.scratch = oh * ow * oc * 4  # the sums (tm_transpose_conv_params_t.scratch)
     layer.macs = ih * iw * kh * kw * ic * oc
     return layer

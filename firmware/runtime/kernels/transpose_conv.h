@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// TRANSPOSE_CONV, int8, per-channel weights: every input pixel scattered through the filter into int32 sums.
+// TRANSPOSE_CONV, int8, per-channel weights.
 #ifndef FIRMWARE_RUNTIME_KERNELS_TRANSPOSE_CONV_H_
 #define FIRMWARE_RUNTIME_KERNELS_TRANSPOSE_CONV_H_
 
@@ -13,7 +13,6 @@ typedef struct {
   const int8_t *weights;                          // [out_c][k_h][k_w][in_c]
   const int32_t *bias;                            // out_c (zeros when the model has none)
   const int32_t *mult, *shift;                    // per output channel
-  int32_t *scratch;                               // out_h * out_w * out_c sums
 } tm_transpose_conv_params_t;
 
 // out must not overlap in.

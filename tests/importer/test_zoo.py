@@ -46,6 +46,7 @@ def test_zoo_int8_agrees_and_runtime_auto(tmp_path, name):
     expected = {"mobilenet_v3": {"HARD_SWISH", "MUL", "DEPTHWISE_CONV_2D"}, "upsample": {"SUB", "TRANSPOSE_CONV",
                 "RESIZE_NEAREST_NEIGHBOR"}, "audio_1d": {"PRELU"}, "shapes": {"CONCATENATION", "AVERAGE_POOL_2D"}}
     assert expected.get(name, set()) <= set(r["ops"])
+    assert r["runtime"] == "aot", r["aot_missing"]  # the AOT compiler covers every zoo model
 
 
 def test_maxpool_ceil_mode_as_same_padding(tmp_path):
@@ -151,3 +152,24 @@ def test_mobilenet_v3_zoo_model_on_qemu_both_runtimes(tmp_path, tflm_tree):
     table = json.loads((d / "bench.json").read_text())["compare"]
     assert table["outputs"]["aot_vs_tflm"]["identical"] == table["outputs"]["aot_vs_tflm"]["samples"] > 0
     assert table["agreement_with_host"] == {"tflm": 1.0, "aot": 1.0}
+
+
+@pytest.mark.parametrize("op", ["Add", "Sub", "Mul", "Div"])
+@pytest.mark.parametrize("const_first", [False, True])
+def test_scalar_constant_on_either_side(tmp_path, op, const_first):
+    """x op 2 and 2 op x with no layer to fold into (a Rescaling, MUL/ADD on the device); 2 / x is refused."""
+    from onnx import TensorProto, numpy_helper
+
+    inputs = ["c", "x"] if const_first else ["x", "c"]
+    graph = helper.make_graph([helper.make_node(op, inputs, ["y"], name="n")], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
+                              [numpy_helper.from_array(np.array(2.0, np.float32), "c")])
+    model = read(_save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])))
+    if op == "Div" and const_first:
+        with pytest.raises(OnnxError, match=r"node 'n' \(Div\): divides a constant by a computed tensor"):
+            to_keras(model)
+        return
+    x = np.random.default_rng(0).normal(size=(3, 4)).astype(np.float32)
+    ours = to_keras(model).keras_model.predict(x, verbose=0)
+    assert np.abs(ours - onnxruntime_outputs(model, x)).max() < 1e-6

@@ -205,9 +205,11 @@ def binary(ctx: Context, node) -> None:
 
 def _with_constant(ctx: Context, node, name: str, const: str) -> None:
     """x op c: folded into the layer before x when c is per channel, a Rescaling (MUL/ADD) when c is one number."""
-    if name in ctx.constants:  # c - x
+    if name in ctx.constants:  # c - x or c / x (Add and Mul were put in x op c order)
         name, const = const, name
         c = np.asarray(ctx.constants[const], np.float32)
+        if node.op_type == "Div":
+            raise OnnxError("divides a constant by a computed tensor", "the importer lowers division by a constant")
         if c.size != 1:
             raise OnnxError("subtracts a tensor from a constant of several values", "rewrite it as x * -1 + c")
         x = ctx.value(name)

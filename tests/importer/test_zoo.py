@@ -173,3 +173,32 @@ def test_scalar_constant_on_either_side(tmp_path, op, const_first):
     x = np.random.default_rng(0).normal(size=(3, 4)).astype(np.float32)
     ours = to_keras(model).keras_model.predict(x, verbose=0)
     assert np.abs(ours - onnxruntime_outputs(model, x)).max() < 1e-6
+
+
+@pytest.mark.parametrize("pads,crops", [([1, 1, 1, 1], False), ([2, 0, 0, 2], True)])
+def test_conv_transpose_with_padding(tmp_path, pads, crops):
+    """ConvTranspose2d(k=4, stride=2, padding=1), the usual decoder upsampling, is TF's 'same' (no STRIDED_SLICE);
+    other pads (here 2 rows off the top, 2 columns off the right) are cropped after a 'valid' one. Both match ONNX
+    Runtime."""
+    from onnx import numpy_helper
+
+    from toolchain import modelinfo
+    from toolchain.optimize.quantize import to_tflite
+
+    model = zoo.upsample(17)
+    node = next(n for n in model.graph.node if n.op_type == "ConvTranspose")
+    for a in list(node.attribute):
+        if a.name in ("kernel_shape", "pads"):
+            node.attribute.remove(a)
+    node.attribute.extend([helper.make_attribute("kernel_shape", [4, 4]), helper.make_attribute("pads", pads)])
+    w = next(t for t in model.graph.initializer if t.name == node.input[1])
+    w.CopyFrom(numpy_helper.from_array(np.random.default_rng(3).normal(0, 0.2, (12, 8, 4, 4)).astype(np.float32),
+                                       w.name))
+    m = read(_save(tmp_path, model))
+    converted = to_keras(m)
+    x = zoo.inputs(m.proto, 8)
+    x_device = to_device_layout(x, m.input_shape, converted.input_perm)
+    ours = np.asarray(converted.keras_model.predict(x_device, verbose=0)).reshape(8, -1)
+    assert np.abs(ours - onnxruntime_outputs(m, x)).max() < 1e-4
+    ops = modelinfo.summarize(to_tflite(converted.keras_model, "int8", x_device)).ops
+    assert "TRANSPOSE_CONV" in ops and ("STRIDED_SLICE" in ops) == crops

@@ -76,12 +76,16 @@ def conv_transpose(ctx: Context, node) -> None:
     pads = list(a.get("pads", [0, 0, 0, 0]))
     bias = ctx.constants[node.input[2]] if len(node.input) > 2 and node.input[2] else np.zeros(w.shape[1], np.float32)
     k = ctx.keras.layers
-    layer = k.Conv2DTranspose(w.shape[1], kernel, strides=strides, padding="valid")
+    # TF's 'same' cuts k - s rows, the smaller half first (PyTorch's ConvTranspose2d(k=4, stride=2, padding=1));
+    # other pads are cut after a 'valid' one (a STRIDED_SLICE on the device)
+    same = [(kk - s) // 2 for kk, s in zip(kernel, strides)] + [kk - s - (kk - s) // 2 for kk, s in zip(kernel, strides)]
+    padding = "same" if any(pads) and all(kk >= s for kk, s in zip(kernel, strides)) and pads == same else "valid"
+    layer = k.Conv2DTranspose(w.shape[1], kernel, strides=strides, padding=padding)
     out = layer(x.t)
-    crop = ((pads[0], pads[2]), (pads[1], pads[3]))
-    if any(pads):
-        out = k.Cropping2D(crop)(out)
+    crop = padding == "valid" and any(pads)
+    if crop:
+        out = k.Cropping2D(((pads[0], pads[2]), (pads[1], pads[3])))(out)
     ctx.weights[layer] = [np.asarray(w.transpose(2, 3, 1, 0), np.float32), np.asarray(bias, np.float32)]
     ctx.put(node, out, x.perm)
-    if not any(pads):
+    if not crop:
         ctx.producer[node.output[0]] = (layer, "transpose")

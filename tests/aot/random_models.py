@@ -723,3 +723,36 @@ def transpose_conv(rng) -> bytes:
 
 
 GENERATORS["transpose_conv"] = transpose_conv
+
+
+def strided_slice(rng) -> bytes:
+    """STRIDED_SLICE of a rank 1 to 4 tensor: begins and ends anywhere (negative, past the ends), strides -2 to 3,
+    begin/end masks, shrunk axes. The output shape is numpy's slice of the same (an independent reading)."""
+    for _ in range(100):
+        shape = _random_shape(rng)
+        begin, end, strides, out_shape = [], [], [], []
+        begin_mask = end_mask = shrink = 0
+        for axis, n in enumerate(shape):
+            s = int(rng.choice([-2, -1, 1, 1, 2, 3]))
+            b, e = (int(v) for v in rng.integers(-n - 1, n + 2, 2))
+            if s > 0 and rng.random() < 0.15 and -n <= b < n:
+                shrink |= 1 << axis
+                begin, end, strides = begin + [b], end + [b + 1], strides + [1]
+                continue
+            bm, em = rng.random() < 0.2, rng.random() < 0.2
+            begin_mask |= int(bm) << axis
+            end_mask |= int(em) << axis
+            begin, end, strides = begin + [b], end + [e], strides + [s]
+            out_shape.append(len(range(n)[slice(None if bm else b, None if em else e, s)]))
+        if all(out_shape) and out_shape:
+            break
+    mb = ModelBuilder()
+    scale, zp = float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 128))
+    x = mb.tensor(shape, "int8", scale, zp)
+    ts = [mb.tensor([len(shape)], "int32", data=np.array(v, np.int32)) for v in (begin, end, strides)]
+    y = mb.tensor(out_shape, "int8", scale, zp)
+    mb.op("STRIDED_SLICE", [x, *ts], [y], begin_mask=begin_mask, end_mask=end_mask, shrink_axis_mask=shrink)
+    return mb.build([x], [y])
+
+
+GENERATORS["strided_slice"] = strided_slice

@@ -21,6 +21,7 @@ OPTIONS = {
     "RELU": None, "RELU6": None, "LEAKY_RELU": "LeakyReluOptions", "TRANSPOSE": "TransposeOptions",
     "SUB": "SubOptions", "HARD_SWISH": None, "PRELU": None,
     "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions", "TRANSPOSE_CONV": "TransposeConvOptions",
+    "STRIDED_SLICE": "StridedSliceOptions",
 }
 
 

@@ -22,7 +22,8 @@ _HEADERS = {"tm_conv_16x8_eval": "conv_16x8", "tm_depthwise_conv_16x8_eval": "de
             "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout", "tm_reduce": "reduce",
             "tm_relu": "relu", "tm_transpose": "transpose",
             "tm_sub": "sub", "tm_hard_swish": "hard_swish", "tm_prelu": "prelu",
-            "tm_resize_nearest": "resize_nearest", "tm_transpose_conv": "transpose_conv"}
+            "tm_resize_nearest": "resize_nearest", "tm_transpose_conv": "transpose_conv",
+            "tm_strided_slice": "strided_slice"}
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)

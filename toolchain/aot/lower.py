@@ -14,6 +14,7 @@ from toolchain.aot.lower_reduce import lower_mean
 from toolchain.aot.lower_prelu import lower_prelu
 from toolchain.aot.lower_relu import lower_relu
 from toolchain.aot.lower_resize import lower_resize_nearest
+from toolchain.aot.lower_strided_slice import lower_strided_slice
 from toolchain.aot.lower_sub import lower_sub
 from toolchain.aot.lower_transpose import lower_transpose
 from toolchain.aot.lower_transpose_conv import lower_transpose_conv
@@ -32,6 +33,7 @@ LOWERINGS = {
     "PRELU": lower_prelu,
     "RESIZE_NEAREST_NEIGHBOR": lower_resize_nearest,
     "TRANSPOSE_CONV": lower_transpose_conv,
+    "STRIDED_SLICE": lower_strided_slice,
 }
 
 @dataclass

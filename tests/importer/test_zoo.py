@@ -202,3 +202,26 @@ def test_conv_transpose_with_padding(tmp_path, pads, crops):
     assert np.abs(ours - onnxruntime_outputs(m, x)).max() < 1e-4
     ops = modelinfo.summarize(to_tflite(converted.keras_model, "int8", x_device)).ops
     assert "TRANSPOSE_CONV" in ops and ("STRIDED_SLICE" in ops) == crops
+
+
+@pytest.mark.parametrize("opset", [11, 17])
+def test_causal_conv1d_slice(tmp_path, opset):
+    """A causal Conv1d as PyTorch writes it: padding k-1 on both sides, then x[:, :, :-(k-1)] (a Slice, its
+    bounds as inputs from opset 10): matches ONNX Runtime, and the int8 model stays on the AOT runtime."""
+    from toolchain import modelinfo
+    from toolchain.aot.lower import LOWERINGS
+    from toolchain.optimize.quantize import to_tflite
+
+    g = zoo.Graph(opset, seed=9)
+    x = g.op("Relu", [g.conv("input", 4, 8, 3, dims=1, pad=[2, 2])])
+    x = g.op("Slice", [x, g.const(np.array([0], np.int64), "s"), g.const(np.array([-2], np.int64), "e"),
+                       g.const(np.array([2], np.int64), "a")])
+    x = g.axes_op("Squeeze", g.op("GlobalAveragePool", [x]), [2])
+    m = read(_save(tmp_path, g.model(["N", 4, 32], g.gemm(x, 8, 3), 3)))
+    converted = to_keras(m)
+    xs = zoo.inputs(m.proto, 8)
+    x_device = to_device_layout(xs, m.input_shape, converted.input_perm)
+    ours = np.asarray(converted.keras_model.predict(x_device, verbose=0)).reshape(8, -1)
+    assert np.abs(ours - onnxruntime_outputs(m, xs)).max() < 1e-5
+    ops = modelinfo.summarize(to_tflite(converted.keras_model, "int8", x_device)).ops
+    assert "STRIDED_SLICE" in ops and all(op in LOWERINGS for op in ops), ops

@@ -16,7 +16,7 @@ from toolchain.importer.lower_activation import hard_sigmoid, hard_swish, mul, p
 from toolchain.importer.lower_const import evaluate, is_constant, shape
 from toolchain.importer.lower_ops import (Context, Value, activation, batchnorm, binary, conv, gemm, global_pool,
                                           matmul, pool, reduce_mean, softmax)
-from toolchain.importer.lower_resample import conv_transpose, pad, resize
+from toolchain.importer.lower_resample import conv_transpose, pad, resize, slice_spatial
 from toolchain.importer.lower_shape import concat, constant, passthrough, reshape, transpose
 
 OPS = {
@@ -28,7 +28,7 @@ OPS = {
     "Squeeze": reshape, "Unsqueeze": reshape, "Identity": passthrough, "Dropout": passthrough,
     "Constant": constant, "Concat": concat, "Div": binary, "HardSigmoid": hard_sigmoid, "HardSwish": hard_swish,
     "PRelu": prelu, "ReduceMean": reduce_mean, "Pad": pad, "Resize": resize, "ConvTranspose": conv_transpose,
-    "Shape": shape,
+    "Shape": shape, "Slice": slice_spatial,
 }
 
 

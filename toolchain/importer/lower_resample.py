@@ -1,6 +1,6 @@
 """The ops that change spatial size other than convolution and pooling: Pad (zeros), Resize (nearest, integer
-factors) and ConvTranspose, as ZeroPadding, UpSampling and ConvTranspose Keras layers (PAD,
-RESIZE_NEAREST_NEIGHBOR and TRANSPOSE_CONV on the device)."""
+factors), ConvTranspose and Slice (spatial, step 1), as ZeroPadding, UpSampling, ConvTranspose and Cropping Keras
+layers (PAD, RESIZE_NEAREST_NEIGHBOR, TRANSPOSE_CONV and STRIDED_SLICE on the device)."""
 
 import numpy as np
 
@@ -89,3 +89,35 @@ def conv_transpose(ctx: Context, node) -> None:
     ctx.put(node, out, x.perm)
     if not crop:
         ctx.producer[node.output[0]] = (layer, "transpose")
+
+
+def slice_spatial(ctx: Context, node) -> None:
+    """Slice with step 1 along spatial axes (x[:, :, :-2], how a causal Conv1d drops its right padding): a
+    Cropping layer (STRIDED_SLICE on the device)."""
+    x = ctx.value(node.input[0])
+    dims = spatial_dims(x)
+    a = ctx.attrs(node)
+    if "starts" in a:  # opset 1-9 attributes; inputs from 10
+        starts, ends, axes, steps = a["starts"], a["ends"], a.get("axes"), None
+    else:
+        given = [ctx.constants.get(i) if i else None for i in list(node.input[1:]) + [""] * (5 - len(node.input))]
+        if given[0] is None or given[1] is None or any(i and i not in ctx.constants for i in node.input[1:]):
+            raise OnnxError("takes its bounds from the model's input", "export Slice with constant bounds")
+        starts, ends, axes, steps = given[0], given[1], given[2], given[3]
+    rank = len(x.perm)
+    axes = [int(v) % rank for v in (range(len(starts)) if axes is None else axes)]
+    steps = [1] * len(axes) if steps is None else [int(v) for v in steps]
+    logical = x.logical
+    crop = {axis: (0, 0) for axis in range(2, rank)}
+    for axis, start, end, step in zip(axes, starts, ends, steps):
+        size = logical[axis]
+        begin = max(0, min(size, int(start) + size if int(start) < 0 else int(start)))
+        stop = max(0, min(size, int(end) + size if int(end) < 0 else int(end)))
+        if step != 1 or axis < 2 or stop <= begin:
+            raise OnnxError(f"slices axis {axis} from {int(start)} to {int(end)} by {step}",
+                            "the importer lowers slices of the spatial axes with step 1")
+        crop[axis] = (begin, size - stop)
+    k = ctx.keras.layers
+    cuts = [crop[axis] for axis in range(2, rank)]
+    layer = k.Cropping1D(cuts[0]) if dims == 1 else k.Cropping2D(tuple(cuts))
+    ctx.put(node, layer(x.t), x.perm)

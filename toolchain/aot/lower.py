@@ -6,8 +6,8 @@ from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph
 from toolchain.aot.layer import Layer, describe
 from toolchain.aot.lower_16x8 import is_16x8, lower_16x8
-from toolchain.aot.lower_hard_swish import lower_hard_swish
 from toolchain.aot.lower_conv import lower_conv, lower_depthwise, lower_fully_connected
+from toolchain.aot.lower_hard_swish import lower_hard_swish
 from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lower_pool, lower_quantize,
                                       lower_reshape, lower_sigmoid, lower_softmax)
 from toolchain.aot.lower_reduce import lower_mean

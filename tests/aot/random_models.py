@@ -807,3 +807,36 @@ def transpose_conv(rng) -> bytes:
 
 
 GENERATORS["transpose_conv"] = transpose_conv
+
+
+def sub(rng) -> bytes:
+    """SUB of a random-quantized input and a constant (either side, sometimes broadcast), any fused activation."""
+    shape = _random_shape(rng, 4)
+    other = [1 if rng.random() < 0.3 else d for d in shape]
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, shape)
+    c = _act_tensor(mb, rng, other)
+    mb.tensors[c]["buf"] = len(mb.buffers)
+    mb.buffers.append(rng.integers(-128, 128, other).astype(np.int8).tobytes())
+    out_scale = (mb.tensors[x]["scale"] + mb.tensors[c]["scale"]) * rng.uniform(0.5, 2)
+    y = _act_tensor(mb, rng, shape, out_scale)
+    mb.op("SUB", [x, c] if rng.random() < 0.5 else [c, x], [y], fused_activation_function=int(rng.choice(ACTS)))
+    return mb.build([x], [y])
+
+
+GENERATORS["sub"] = sub
+
+
+def hard_swish(rng) -> bytes:
+    """HARD_SWISH with input scales from 0.001 to 0.5 (both signs of TFLM's relu-ish exponent) and output scales
+    from a third to twice the input's."""
+    shape = _random_shape(rng)
+    mb = ModelBuilder()
+    in_scale = float(np.exp(rng.uniform(np.log(1e-3), np.log(0.5))))
+    x = mb.tensor(shape, "int8", in_scale, int(rng.integers(-128, 128)))
+    y = mb.tensor(shape, "int8", in_scale * float(rng.uniform(0.3, 2)), int(rng.integers(-128, 60)))
+    mb.op("HARD_SWISH", [x], [y])
+    return mb.build([x], [y])
+
+
+GENERATORS["hard_swish"] = hard_swish

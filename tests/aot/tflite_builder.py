@@ -22,6 +22,7 @@ OPTIONS = {
     "SPLIT": "SplitOptions", "SPLIT_V": "SplitVOptions", "STRIDED_SLICE": "StridedSliceOptions",
     "GATHER": "GatherOptions", "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions", "PRELU": None,
     "BATCH_MATMUL": "BatchMatMulOptions", "TRANSPOSE_CONV": "TransposeConvOptions",
+    "SUB": "SubOptions", "HARD_SWISH": None,
 }
 
 

@@ -23,7 +23,7 @@ _HEADERS = {"tm_conv_16x8_eval": "conv_16x8", "tm_depthwise_conv_16x8_eval": "de
             "tm_relu": "relu", "tm_transpose": "transpose",
             "tm_split": "split", "tm_strided_slice": "strided_slice", "tm_gather": "gather",
             "tm_resize_nearest": "resize_nearest", "tm_prelu": "prelu", "tm_batch_matmul": "batch_matmul",
-            "tm_transpose_conv": "transpose_conv"}
+            "tm_transpose_conv": "transpose_conv", "tm_sub": "sub", "tm_hard_swish": "hard_swish"}
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)

@@ -8,6 +8,7 @@ from toolchain.aot.layer import Layer, describe
 from toolchain.aot.lower_16x8 import is_16x8, lower_16x8
 from toolchain.aot.lower_batch_matmul import lower_batch_matmul
 from toolchain.aot.lower_conv import lower_conv, lower_depthwise, lower_fully_connected
+from toolchain.aot.lower_hard_swish import lower_hard_swish
 from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lower_pool, lower_quantize,
                                       lower_reshape, lower_sigmoid, lower_softmax)
 from toolchain.aot.lower_gather import lower_gather
@@ -16,6 +17,7 @@ from toolchain.aot.lower_reduce import lower_mean
 from toolchain.aot.lower_relu import lower_relu
 from toolchain.aot.lower_resize import lower_resize_nearest
 from toolchain.aot.lower_slice import lower_split, lower_strided_slice
+from toolchain.aot.lower_sub import lower_sub
 from toolchain.aot.lower_transpose import lower_transpose
 from toolchain.aot.lower_transpose_conv import lower_transpose_conv
 from toolchain.aot.planner import Buffer
@@ -30,7 +32,7 @@ LOWERINGS = {
     "TRANSPOSE": lower_transpose,
     "SPLIT": lower_split, "SPLIT_V": lower_split, "STRIDED_SLICE": lower_strided_slice, "GATHER": lower_gather,
     "RESIZE_NEAREST_NEIGHBOR": lower_resize_nearest, "PRELU": lower_prelu, "BATCH_MATMUL": lower_batch_matmul,
-    "TRANSPOSE_CONV": lower_transpose_conv,
+    "TRANSPOSE_CONV": lower_transpose_conv, "SUB": lower_sub, "HARD_SWISH": lower_hard_swish,
 }
 MULTI_OUTPUT = {"SPLIT", "SPLIT_V"}  # ops whose lowering writes every output in one call
 

@@ -1,5 +1,6 @@
 """Step 1 for a model made elsewhere: an ONNX file checked (graph.py), lowered to a float Keras
-model in the device's channels-last layout (lower.py, lower_ops.py, lower_shape.py, layout.py), its calibration data
+model in the device's channels-last layout (lower.py, lower_ops.py, lower_activation.py, lower_resample.py,
+lower_shape.py, lower_const.py, layout.py), its calibration data
 (calibration.py), and the parity it owes: ONNX Runtime vs the converted float model, int8 vs
 float (parity.py). An already-quantized (QDQ) model is lowered to int8 with its own scales instead (qdq.py,
 qdq_tflite.py) and checked against ONNX Runtime's execution of it (qdq_check.py).

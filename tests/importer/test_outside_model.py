@@ -1,0 +1,91 @@
+"""A public ONNX model from outside the project: openWakeWord 0.4.0's "alexa" head, fetched by ./setup.sh
+(toolchain/zoo.py), imported with embeddings of synthesised speech from openWakeWord's own front-end."""
+
+import json
+
+import numpy as np
+import pytest
+
+from tests.conftest import _shared_missing, run_cli
+from toolchain import zoo
+from toolchain.errors import ToolchainError
+
+
+@pytest.fixture(scope="module")
+def alexa():
+    if not zoo.fetched():
+        _shared_missing(f"{zoo.directory()} lacks openWakeWord's models (./setup.sh --install-only fetches them)")
+    return zoo.model("alexa_v0.1.onnx")
+
+
+@pytest.fixture(scope="module")
+def embeddings(alexa):
+    """(calibration x, evaluation x, evaluation labels): a few clips of each class, told apart by voice."""
+    from toolchain import zoo_speech
+
+    sets = []
+    for seed, voices, n in ((0, zoo_speech.CALIBRATION_VOICES, 20), (1, zoo_speech.EVALUATION_VOICES, 10)):
+        clips, labels = zoo_speech.labelled_clips(seed, "alexa", n, voices)
+        sets.append((zoo_speech.embeddings(zoo_speech.mel_windows(clips)), labels))
+    return sets[0][0], sets[1][0], sets[1][1]
+
+
+def test_a_model_not_fetched_is_refused_with_what_to_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLCHAIN_CACHE_DIR", str(tmp_path))
+    assert not zoo.fetched()
+    with pytest.raises(ToolchainError, match="alexa_v0.1.onnx is not in") as e:
+        zoo.model("alexa_v0.1.onnx")
+    assert "./setup.sh" in e.value.hint
+
+
+def test_the_front_end_makes_embeddings_the_head_tells_apart(alexa, embeddings):
+    """The head's own ONNX Runtime probabilities rank "alexa" above other words and background (an AUC, 0.98
+    on these clips), which needs the embeddings, and so zoo_speech's reading of the front-end, right."""
+    from toolchain import importer
+    from toolchain.importer.parity import onnxruntime_outputs
+
+    _, x, y = embeddings
+    assert x.shape == (30, 16, 96) and x.dtype == np.float32
+    p = onnxruntime_outputs(importer.read(alexa), x)[:, 0]
+    assert np.mean(p[y == 1][:, np.newaxis] > p[y == 0][np.newaxis, :]) > 0.9
+
+
+@pytest.mark.slow
+def test_import_keeps_float_parity_and_int8_decisions(alexa, embeddings, tmp_path):
+    from toolchain.evaluate import io_quant
+    from toolchain.evaluate.reference import tflm_outputs
+
+    x_cal, x, y = embeddings
+    np.save(tmp_path / "cal.npy", x_cal)
+    r = run_cli("optimize", "--model", str(alexa), "--calibration", str(tmp_path / "cal.npy"), build=tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    host = tmp_path / "b" / "alexa_v0.1" / "host"
+    m = json.loads((host / "manifest.json").read_text())
+    assert m["parity"]["onnx_vs_converted_max_abs_diff"] < 1e-5
+    assert m["input_layout"]["device_shape"] == [1, 16, 96]
+    assert [layer["op"] for layer in m["parity"]["layers"]] == ["RESHAPE", "FULLY_CONNECTED", "FULLY_CONNECTED",
+                                                                "FULLY_CONNECTED", "LOGISTIC"]
+    from toolchain import importer
+    from toolchain.importer.parity import onnxruntime_outputs
+
+    int8 = host / "int8.tflite"
+    qin, qout = io_quant(int8.read_bytes())
+    got = qout.dequantize(tflm_outputs(int8, qin.quantize(x))).reshape(-1)
+    want = onnxruntime_outputs(importer.read(alexa), x)[:, 0]
+    assert np.abs(got - want).max() < 0.1
+    assert np.array_equal(got > 0.5, want > 0.5)
+
+
+@pytest.mark.slow
+@pytest.mark.qemu
+def test_alexa_head_on_qemu_both_runtimes(alexa, embeddings, tmp_path, tflm_tree):
+    """Benched on its calibration inputs: both runtimes give the host's int8 outputs."""
+    np.save(tmp_path / "cal.npy", embeddings[0])
+    r = run_cli("optimize", "--model", str(alexa), "--calibration", str(tmp_path / "cal.npy"), build=tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("bench", "--board", "qemu-m4", "--model", str(alexa), "--compare", "tflm,aot", "--samples", "10",
+                "--tflm-dir", str(tflm_tree), build=tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    table = json.loads((tmp_path / "b" / "alexa_v0.1" / "qemu-m4" / "bench.json").read_text())["compare"]
+    assert table["outputs"]["aot_vs_tflm"]["identical"] == table["outputs"]["aot_vs_tflm"]["samples"] == 10
+    assert table["agreement_with_host"] == {"tflm": 1.0, "aot": 1.0}

@@ -48,8 +48,8 @@ fi
 
 # openWakeWord 0.4.0's trained ONNX models (the outside model of docs/byom.md): its exact wheel from PyPI,
 # `pip download --no-deps` and sha256-checked, unpacked into the user's cache; nothing is installed
-say "fetching the pinned outside ONNX models (toolchain/zoo.py)"
-"$VENV/bin/python" -m toolchain.zoo
+say "fetching the pinned outside ONNX models (toolchain/zoo/openwakeword.py)"
+"$VENV/bin/python" -m toolchain.zoo.openwakeword
 
 [ "${1:-}" = "--install-only" ] && { say "installed"; exit 0; }
 

@@ -1,8 +1,8 @@
 """Import openWakeWord 0.4.0's "alexa" wake-word head (a public ONNX model from outside the project, fetched by
-./setup.sh: toolchain/zoo.py) with honest calibration data, and measure its parity (docs/byom.md).
+./setup.sh: toolchain/zoo/openwakeword.py) with honest calibration data, and measure its parity (docs/byom.md).
 
 1. Speech synthesised offline (espeak-ng) -> openWakeWord's own front-end (its melspectrogram and embedding
-   ONNX models) -> (16, 96) embeddings (toolchain/zoo_speech.py): a calibration set said by the recipe
+   ONNX models) -> (16, 96) embeddings (toolchain/zoo/embeddings.py): a calibration set said by the recipe
    voices, and an evaluation set said by the validation voices, each 1/3 "alexa", 1/3 other words,
    1/3 background alone.
 2. `toolchain export --model <cache>/alexa_v0.1.onnx --calibration <calibration.npy>`: the import.
@@ -21,7 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from toolchain import importer, paths, pipeline, zoo, zoo_speech
+from toolchain import importer, paths, pipeline
+from toolchain.zoo import embeddings as zoo_speech
+from toolchain.zoo import openwakeword as zoo
 from toolchain.evaluate import io_quant
 from toolchain.evaluate.reference import tflm_outputs
 from toolchain.importer.parity import onnxruntime_outputs

@@ -1,5 +1,5 @@
 """A public ONNX model from outside the project: openWakeWord 0.4.0's "alexa" head, fetched by ./setup.sh
-(toolchain/zoo.py), imported with embeddings of synthesised speech from openWakeWord's own front-end."""
+(toolchain/zoo/openwakeword.py), imported with embeddings of synthesised speech from openWakeWord's own front-end."""
 
 import json
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import _shared_missing, run_cli
-from toolchain import zoo
+from toolchain.zoo import openwakeword as zoo
 from toolchain.errors import ToolchainError
 
 
@@ -21,7 +21,7 @@ def alexa():
 @pytest.fixture(scope="module")
 def embeddings(alexa):
     """(calibration x, evaluation x, evaluation labels): a few clips of each class, told apart by voice."""
-    from toolchain import zoo_speech
+    from toolchain.zoo import embeddings as zoo_speech
 
     sets = []
     for seed, voices, n in ((0, zoo_speech.CALIBRATION_VOICES, 20), (1, zoo_speech.EVALUATION_VOICES, 10)):

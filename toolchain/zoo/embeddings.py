@@ -1,4 +1,4 @@
-"""Inputs for openWakeWord's wake-word heads (toolchain/zoo.py), made offline: 2 s clips synthesised by
+"""Inputs for openWakeWord's wake-word heads (toolchain/zoo/openwakeword.py), made offline: 2 s clips synthesised by
 espeak-ng, turned into the (16, 96) speech embeddings such a head takes by openWakeWord's own front-end
 (its melspectrogram and embedding ONNX models, run by ONNX Runtime on the host).
 
@@ -8,7 +8,7 @@ The front-end's facts, from openWakeWord's documentation and models: 16 kHz audi
 
 import numpy as np
 
-from toolchain import zoo
+from toolchain.zoo import openwakeword as zoo
 from toolchain.recipes.data import speech
 from toolchain.recipes.data.augment import NOISES, noise
 

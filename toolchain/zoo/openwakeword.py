@@ -1,9 +1,7 @@
-"""Public models from outside the project, fetched at set-up time from PyPI and kept in the user's cache.
-
-The only one: openWakeWord 0.4.0 (https://github.com/dscripka/openWakeWord), whose wheel ships trained
+"""openWakeWord 0.4.0 (https://github.com/dscripka/openWakeWord), whose wheel ships trained
 ONNX models. Its code is Apache-2.0, its pre-trained models CC BY-NC-SA 4.0: they may be used here for
 tests and benchmarks, installed from the registry, but are never copied into the repo.
-`./setup.sh` runs `python -m toolchain.zoo` (idempotent): `pip download --no-deps` of the exact wheel,
+`./setup.sh` runs `python -m toolchain.zoo.openwakeword` (idempotent): `pip download --no-deps` of the exact wheel,
 checked against its sha256, then the ONNX files are unpacked into `<cache>/openwakeword-0.4.0/`.
 Nothing is downloaded when a command runs."""
 
@@ -40,7 +38,7 @@ def model(name: str) -> Path:
     path = directory() / name
     if not path.is_file():
         raise ZooError(f"{PACKAGE} {VERSION}'s {name} is not in {directory()}",
-                       "run ./setup.sh --install-only (or `python -m toolchain.zoo`) once, with access to PyPI")
+                       "run ./setup.sh --install-only (or `python -m toolchain.zoo.openwakeword`) once, with access to PyPI")
     return path
 
 

@@ -226,7 +226,9 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False,
     if evaluated.tflm_outputs is not None:
         np.save(d / "tflm_outputs.npy", evaluated.tflm_outputs)
         if recipe.model_file:
-            parity = {**m["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), evaluated.tflm_outputs,
+            _, qout = io_quant(Path(deploy).read_bytes())
+            parity = {**m["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"),
+                                                                 qout.dequantize(evaluated.tflm_outputs),
                                                                  recipe.model["min_agreement"]),
                       "layers": _layer_sqnr(d / "float.keras", deploy, data.x_train, data.x_test)}
             manifest.update(d, parity=parity)
@@ -300,12 +302,13 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
 
         with console.status("quantizing to int8"):
             int8.write_bytes(to_tflite(keras.models.load_model(d / "float.keras", compile=False), "int8", x_device))
-        qin, _ = io_quant(int8.read_bytes())
+        qin, qout = io_quant(int8.read_bytes())
         raw = tflm_outputs(int8, qin.quantize(x_device), None)
         # the device steps stream these real inputs, checked against these host outputs, rather than random ones
         np.save(d / CALIBRATION_INT8, qin.quantize(x_device))
         np.save(d / CALIBRATION_TFLM_OUTPUTS, raw)
-        parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), raw, min_agreement),
+        parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), qout.dequantize(raw),
+                                                                min_agreement),
                   "layers": _layer_sqnr(d / "float.keras", int8, x_device, x_device)}
         manifest.update(d, model=name, **{**fields, "parity": parity, "calibration": str(Path(calibration).resolve()),
                                           "onnx": {**fields["onnx"], "hash": manifest.file_hash(path)}})

@@ -38,6 +38,19 @@ def test_a_model_not_fetched_is_refused_with_what_to_run(tmp_path, monkeypatch):
     assert "./setup.sh" in e.value.hint
 
 
+def test_a_one_output_model_is_checked_on_its_decisions():
+    """A sigmoid head has no top-1: its int8 outputs are compared with float's, and its decisions at 0.5 against
+    the threshold; a one-output regression is compared, and not decided."""
+    from toolchain.importer.parity import int8_agreement
+
+    got = int8_agreement(np.array([[0.1], [0.6], [0.9]]), np.array([[0.1], [0.4], [0.9]]), 0.99)
+    assert got["int8_vs_float_decision_agreement"] == pytest.approx(2 / 3) and not got["passed"]
+    assert got["int8_vs_float_max_abs_diff"] == pytest.approx(0.2) and got["int8_vs_float_top1_agreement"] is None
+    got = int8_agreement(np.array([[-3.0], [2.0]]), np.array([[-2.5], [2.0]]), 0.99)
+    assert got["int8_vs_float_decision_agreement"] is None and got["passed"]
+    assert got["int8_vs_float_max_abs_diff"] == pytest.approx(0.5)
+
+
 def test_the_front_end_makes_embeddings_the_head_tells_apart(alexa, embeddings):
     """The head's own ONNX Runtime probabilities rank "alexa" above other words and background (an AUC, 0.98
     on these clips), which needs the embeddings, and so zoo_speech's reading of the front-end, right."""
@@ -62,6 +75,8 @@ def test_import_keeps_float_parity_and_int8_decisions(alexa, embeddings, tmp_pat
     host = tmp_path / "b" / "alexa_v0.1" / "host"
     m = json.loads((host / "manifest.json").read_text())
     assert m["parity"]["onnx_vs_converted_max_abs_diff"] < 1e-5
+    assert m["parity"]["int8_vs_float_decision_agreement"] == 1.0 and m["parity"]["passed"]
+    assert "decisions at 0.5 agree 100.00%" in r.stdout
     assert m["input_layout"]["device_shape"] == [1, 16, 96]
     assert [layer["op"] for layer in m["parity"]["layers"]] == ["RESHAPE", "FULLY_CONNECTED", "FULLY_CONNECTED",
                                                                 "FULLY_CONNECTED", "LOGISTIC"]

@@ -272,10 +272,6 @@ def _lineage(recipe: Recipe, seed: int, d: Path, made: dict) -> dict:
     }
 
 
-# an ONNX model imported without a recipe: its calibration inputs, quantized, and the TFLM host's outputs on them
-CALIBRATION_INT8, CALIBRATION_TFLM_OUTPUTS = "calibration_int8.npy", "calibration_tflm_outputs.npy"
-
-
 def import_onnx(path: Path, board: str, calibration: Path | None = None, input_shape: tuple[int, ...] | None = None,
                 min_agreement: float = importer.DEFAULT_AGREEMENT) -> manifest.Manifest:
     """An ONNX model without a recipe: converted and quantized to int8 with `calibration` (kept in build/<name>/host
@@ -304,9 +300,6 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
             int8.write_bytes(to_tflite(keras.models.load_model(d / "float.keras", compile=False), "int8", x_device))
         qin, qout = io_quant(int8.read_bytes())
         raw = tflm_outputs(int8, qin.quantize(x_device), None)
-        # the device steps stream these real inputs, checked against these host outputs, rather than random ones
-        np.save(d / CALIBRATION_INT8, qin.quantize(x_device))
-        np.save(d / CALIBRATION_TFLM_OUTPUTS, raw)
         parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), qout.dequantize(raw),
                                                                 min_agreement),
                   "layers": _layer_sqnr(d / "float.keras", int8, x_device, x_device)}
@@ -430,11 +423,9 @@ def prepare(ref: str, board: str = "host", seed: int = 0, variant: str | None = 
     m = export(ref, board, seed, last_plan=True)
     tflite = deployable(m, ref, variant)
     p = Prepared(m["model"], artifact_dir(m["model"], board), tflite, m)
-    host = artifact_dir(m["model"])
     if is_file_ref(ref):
-        if importer.is_onnx_ref(ref) and (host / CALIBRATION_INT8).is_file():
-            p.test_inputs, p.host_int8_outputs = np.load(host / CALIBRATION_INT8), np.load(host / CALIBRATION_TFLM_OUTPUTS)
         return p
+    host = artifact_dir(m["model"])
     ts = np.load(host / "test_set.npz")
     qin, _ = io_quant(tflite.read_bytes())
     p.test_inputs, p.test_labels = qin.quantize(ts["x"]), ts["y"]

@@ -151,8 +151,7 @@ def device_session(board: Board, elf: Path, url: str | None, extra_args: list[st
 
 
 def reference_data(p, seed: int, wanted: int | None = None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    """(int8 inputs, labels or None, host int8 outputs); seeded random inputs for an imported model without data
-    (an ONNX model imported with --calibration streams its calibration inputs instead: pipeline.prepare),
+    """(int8 inputs, labels or None, host int8 outputs); seeded random inputs for an imported model without data,
     RANDOM_SAMPLES of them or `wanted` when more (the first RANDOM_SAMPLES are the same either way)."""
     if p.test_inputs is not None and p.host_int8_outputs is not None:
         return np.asarray(p.test_inputs), p.test_labels, np.asarray(p.host_int8_outputs).reshape(len(p.test_inputs), -1)

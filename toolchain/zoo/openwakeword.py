@@ -74,7 +74,7 @@ def main() -> int:
     try:
         print(f"{PACKAGE} {VERSION} models ({LICENCE}): {fetch()}")
     except ZooError as e:
-        print(f"Error: {e.message}\n  {e.hint}", file=sys.stderr)
+        print(f"Error: {e}", file=sys.stderr)
         return 1
     return 0
 

@@ -37,7 +37,8 @@ def int8_agreement(float_out: np.ndarray, int8_out: np.ndarray, threshold: float
     decisions = None
     if float_out.min() >= 0 and float_out.max() <= 1:
         decisions = float(np.mean((float_out[:, 0] > 0.5) == (int8_out[:, 0] > 0.5)))
-    return {"int8_vs_float_top1_agreement": None, "int8_vs_float_max_abs_diff": float(np.abs(float_out - int8_out).max()),
+    return {"int8_vs_float_top1_agreement": None,
+            "int8_vs_float_max_abs_diff": float(np.abs(float_out - int8_out).max()),
             "int8_vs_float_decision_agreement": decisions, "threshold": threshold,
             "passed": decisions is None or decisions >= threshold}
 

@@ -38,7 +38,8 @@ def model(name: str) -> Path:
     path = directory() / name
     if not path.is_file():
         raise ZooError(f"{PACKAGE} {VERSION}'s {name} is not in {directory()}",
-                       "run ./setup.sh --install-only (or `python -m toolchain.zoo.openwakeword`) once, with access to PyPI")
+                       "run ./setup.sh --install-only (or `python -m toolchain.zoo.openwakeword`) once, with PyPI "
+                       "reachable")
     return path
 
 

@@ -33,9 +33,10 @@ WORD = "alexa"
 
 
 def data(out: Path, per_class: int, evaluation_per_class: int) -> dict[str, Path]:
-    """The calibration and evaluation sets as .npy files in `out` (made once; reused while they exist)."""
-    files = {"calibration": out / f"{WORD}_calibration.npy", "evaluation": out / f"{WORD}_evaluation.npy",
-             "labels": out / f"{WORD}_evaluation_labels.npy"}
+    """The calibration and evaluation sets as .npy files in `out` (made once per size; reused while they exist)."""
+    c, e = per_class, evaluation_per_class
+    files = {"calibration": out / f"{WORD}_calibration_{c}.npy", "evaluation": out / f"{WORD}_evaluation_{e}.npy",
+             "labels": out / f"{WORD}_evaluation_{e}_labels.npy"}
     if all(f.is_file() for f in files.values()):
         return files
     out.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from toolchain.importer import layout
+from toolchain.importer import layout, lower_norm
 from toolchain.importer.errors import OnnxError
 from toolchain.importer.graph import OnnxModel
 from toolchain.importer.lower_ops import (Context, Value, activation, batchnorm, binary, conv, gemm, global_pool,
@@ -34,8 +34,10 @@ def _constants(proto) -> dict[str, np.ndarray]:
 
 
 def unsupported(model: OnnxModel) -> list[str]:
-    """'name (OpType)' of every node the importer cannot lower."""
-    return [f"'{n.name or n.output[0]}' ({n.op_type})" for n in model.proto.graph.node if n.op_type not in OPS]
+    """'name (OpType)' of every node the importer cannot lower (a node of a LayerNorm pattern lowers with it)."""
+    fused = {n.output[0] for norm in lower_norm.find(model.proto) for n in norm.nodes}
+    return [f"'{n.name or n.output[0]}' ({n.op_type})" for n in model.proto.graph.node
+            if n.op_type not in OPS and n.output[0] not in fused]
 
 
 @dataclass
@@ -77,8 +79,16 @@ def to_keras(model: OnnxModel) -> Converted:
         for i in n.input:
             uses[i] = uses.get(i, 0) + 1
     ctx = Context(keras, _constants(proto), {model.input_name: Value(inp, perm)}, uses)
+    norms = lower_norm.find(proto)
+    first = {norm.nodes[0].output[0]: norm for norm in norms}  # nodes by their (unique) first output
+    inside = {n.output[0] for norm in norms for n in norm.nodes[1:]}
     for node in proto.graph.node:
+        if node.output[0] in inside:
+            continue
         try:
+            if node.output[0] in first:
+                lower_norm.lower(ctx, first[node.output[0]])
+                continue
             OPS[node.op_type](ctx, node)
         except OnnxError as e:
             raise OnnxError(f"'{model.path}', node '{node.name or node.output[0]}' ({node.op_type}): {e.message}",

@@ -66,7 +66,7 @@ def embeddings(windows: np.ndarray) -> np.ndarray:
 def labelled_clips(seed: int, word: str, per_class: int, voices: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """`per_class` clips of `word` (label 1), and as many of other words and of background alone (label 0)."""
     rng = np.random.default_rng(seed)
-    others = [w for w in speech.UNKNOWN_WORDS + speech.MORE_UNKNOWN if w != word]
+    others = [w for w in speech.UNKNOWN_WORDS + speech.MORE_UNKNOWN if w not in word.split()]
     texts = [word] * per_class + [others[rng.integers(len(others))] for _ in range(per_class)] + [None] * per_class
     clips = np.stack([clip(rng, t, voices) for t in texts])
     return clips, np.array([1] * per_class + [0] * 2 * per_class)

@@ -20,8 +20,8 @@ VERSION = "0.4.0"
 # the wheel's sha256 on PyPI: a changed or substituted file is refused
 WHEEL_SHA256 = "2c353f49a35d384507403efde3db439353d8281a52d08a0e42a5b493e5145075"
 MODELS_IN_WHEEL = "openwakeword/resources/models/"
-# the wake-word head benched here, and the audio front-end models that compute its inputs
-MODELS = ("alexa_v0.1.onnx", "melspectrogram.onnx", "embedding_model.onnx")
+# the wake-word heads benched here, and the audio front-end models that compute their inputs
+MODELS = ("alexa_v0.1.onnx", "hey_marvin_v0.1.onnx", "melspectrogram.onnx", "embedding_model.onnx")
 LICENCE = "CC BY-NC-SA 4.0 (pre-trained models); code Apache-2.0"
 
 

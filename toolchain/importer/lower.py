@@ -66,6 +66,10 @@ def to_keras(model: OnnxModel) -> Converted:
     """The float Keras model of `model`, in the device's layout."""
     from toolchain.train.tf import keras
 
+    if model.quantized:
+        raise OnnxError(f"'{model.path}' is already quantized (QDQ): it is imported with its own scales, not "
+                        "lowered to float and quantized again", "pass it without a recipe: `toolchain optimize "
+                        f"--model {model.path} --calibration inputs.npy`, or name the float model in the recipe")
     missing = unsupported(model)
     if missing:
         raise OnnxError(f"'{model.path}': no lowering for {len(missing)} node(s): {', '.join(missing[:6])}",

@@ -5,6 +5,7 @@ every int8 layer against the same layer of the float model, so a collapsing laye
 import numpy as np
 
 from toolchain.console import console
+from toolchain.importer import qdq_check
 
 DEFAULT_AGREEMENT = 0.99  # int8 vs float top-1 agreement below this is reported loudly
 LOW_SQNR_DB = 10.0  # a layer whose int8 output is below this against float is named as collapsing
@@ -86,6 +87,8 @@ def weakest(layers: list[dict] | None) -> dict | None:
 
 def report(parity: dict) -> None:
     """Print the parity; a failed threshold is a loud warning, not a quiet number."""
+    if parity.get("kind") == "qdq":
+        return qdq_check.report(parity)
     console.info(f"parity on {parity['samples']} {parity.get('inputs', '')} inputs: ONNX Runtime vs converted float, max |diff| "
                  f"{parity['onnx_vs_converted_max_abs_diff']:.2e} (outputs up to {parity['onnx_output_range']:.3g})")
     agree, decisions = parity.get("int8_vs_float_top1_agreement"), parity.get("int8_vs_float_decision_agreement")

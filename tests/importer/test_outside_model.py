@@ -99,15 +99,16 @@ def test_a_one_output_model_is_checked_on_its_decisions():
 
 
 def test_the_front_end_makes_embeddings_the_head_tells_apart(word, embeddings):
-    """The head's own ONNX Runtime probabilities rank its word above other words and background (an AUC, 0.98
-    for alexa on these clips), which needs the embeddings, and so zoo_speech's reading of the front-end, right."""
+    """The head's own ONNX Runtime probability is high on clips of its word and near zero elsewhere (means 0.17
+    and 3e-5 for alexa on these clips), which needs the embeddings, and so zoo_speech's reading of the front-end,
+    right."""
     from toolchain import importer
     from toolchain.importer.parity import onnxruntime_outputs
 
     _, x, y = embeddings
     assert x.shape == (30, 16, 96) and x.dtype == np.float32
     p = onnxruntime_outputs(importer.read(zoo.model(HEADS[word])), x)[:, 0]
-    assert np.mean(p[y == 1][:, np.newaxis] > p[y == 0][np.newaxis, :]) > 0.9
+    assert p[y == 1].mean() > 0.1 > 10 * p[y == 0].mean()
 
 
 @pytest.mark.slow

@@ -141,6 +141,13 @@ def test_import_keeps_float_parity_and_int8_decisions(word, embeddings, tmp_path
     want = onnxruntime_outputs(importer.read(head), x)[:, 0]
     assert np.abs(got - want).max() < 0.1
     assert np.mean((got > 0.5) == (want > 0.5)) >= 0.95
+    # the monitor profile reuses the host outputs kept at import: the same as running TFLM on the inputs again
+    from toolchain import pipeline
+    from toolchain.recipes.data.dataset import Dataset
+
+    again = pipeline._with_profile(tmp_path / "again", Dataset(np.load(host / pipeline.CALIBRATION_INPUTS), None, None,
+                                                             None, []), int8, {}, split="calibration")
+    assert again["monitor_profile"] == m["monitor_profile"]
 
 
 @pytest.mark.slow

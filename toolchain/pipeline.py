@@ -229,7 +229,9 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False,
     if evaluated.tflm_outputs is not None:
         np.save(d / "tflm_outputs.npy", evaluated.tflm_outputs)
         if recipe.model_file:
-            parity = {**m["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), evaluated.tflm_outputs,
+            _, qout = io_quant(Path(deploy).read_bytes())
+            parity = {**m["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"),
+                                                                 qout.dequantize(evaluated.tflm_outputs),
                                                                  recipe.model["min_agreement"]),
                       "layers": _layer_sqnr(d / "float.keras", deploy, data.x_train, data.x_test)}
             manifest.update(d, parity=parity)
@@ -244,10 +246,12 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False,
     return _with_profile(d, data, deploy, manifest.read(d))
 
 
-def _with_profile(d: Path, data, deploy: Path | None, m: manifest.Manifest, split: str = "train") -> manifest.Manifest:
+def _with_profile(d: Path, data, deploy: Path | None, m: manifest.Manifest, split: str = "train",
+                  outputs: Path | None = None) -> manifest.Manifest:
     """The manifest with `monitor_profile`: the field statistics of the training split (`data.x_train`; for a bare
     ONNX model its calibration inputs, `split` "calibration") through the deployed int8 model (TFLM's host
-    interpreter), which `toolchain monitor` compares a device against."""
+    interpreter), which `toolchain monitor` compares a device against. `outputs`: that interpreter's outputs on
+    those inputs, already kept (then not run again)."""
     if not deploy:
         return m
     key = _key(manifest.file_hash(deploy), field_stats.VERSION, split)
@@ -257,7 +261,7 @@ def _with_profile(d: Path, data, deploy: Path | None, m: manifest.Manifest, spli
         info = modelinfo.read(deploy)
         inp, out = info.inputs[0], info.outputs[0]
         x = io_quant(Path(deploy).read_bytes())[0].quantize(data.x_train)
-        y = tflm_outputs(Path(deploy), x, m.get("arena_measured_bytes"))
+        y = np.load(outputs) if outputs else tflm_outputs(Path(deploy), x, m.get("arena_measured_bytes"))
         profile = field_stats.reference_profile(x, y, input_shape=inp.shape, scale=out.scale,
                                                 zero_point=out.zero_point, output_dtype=out.dtype,
                                                 output_count=out.count, split=split)
@@ -310,7 +314,8 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
     import_tflite(int8, board, name)
     m = manifest.update(artifact_dir(name, board), **{k: host[k] for k in ("parity", "input_layout", "onnx")})
     calibration_set = Lazy(lambda: Dataset(np.load(d / CALIBRATION_INPUTS), None, None, None, []))
-    return _with_profile(artifact_dir(name, board), calibration_set, int8, m, split="calibration")
+    return _with_profile(artifact_dir(name, board), calibration_set, int8, m, split="calibration",
+                         outputs=d / CALIBRATION_OUTPUTS)
 
 
 def _import_float(onnx_model, d: Path, int8: Path, x: np.ndarray,
@@ -323,9 +328,10 @@ def _import_float(onnx_model, d: Path, int8: Path, x: np.ndarray,
 
     with console.status("quantizing to int8"):
         int8.write_bytes(to_tflite(keras.models.load_model(d / "float.keras", compile=False), "int8", x_device))
-    qin, _ = io_quant(int8.read_bytes())
+    qin, qout = io_quant(int8.read_bytes())
     raw = tflm_outputs(int8, qin.quantize(x_device), None)
-    parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), raw, min_agreement),
+    parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), qout.dequantize(raw),
+                                                            min_agreement),
               "layers": _layer_sqnr(d / "float.keras", int8, x_device, x_device)}
     return {**fields, "parity": parity}, x_device, raw
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from toolchain.importer import layout
+from toolchain.importer import layout, lower_norm
 from toolchain.importer.errors import OnnxError
 from toolchain.importer.graph import OnnxModel
 from toolchain.importer.lower_activation import hard_sigmoid, hard_swish, mul, prelu
@@ -39,14 +39,15 @@ def _constants(proto) -> dict[str, np.ndarray]:
 
 
 def unsupported(model: OnnxModel) -> list[str]:
-    """'name (OpType)' of every node the importer cannot lower: not in OPS, and not computed from constants alone
-    (those are evaluated on the host, whatever their op)."""
+    """'name (OpType)' of every node the importer cannot lower: not in OPS, not computed from constants alone
+    (those are evaluated on the host, whatever their op), and not inside a LayerNorm pattern (lowered with it)."""
     known = {i.name for i in model.proto.graph.initializer}
+    fused = {n.output[0] for norm in lower_norm.find(model.proto) for n in norm.nodes}
     missing = []
     for n in model.proto.graph.node:
         if n.op_type in ("Constant", "Shape") or (n.op_type not in OPS and all(not i or i in known for i in n.input)):
             known.update(n.output)
-        elif n.op_type not in OPS:
+        elif n.op_type not in OPS and n.output[0] not in fused:
             missing.append(f"'{n.name or n.output[0]}' ({n.op_type})")
     return missing
 
@@ -94,10 +95,17 @@ def to_keras(model: OnnxModel) -> Converted:
         for i in n.input:
             uses[i] = uses.get(i, 0) + 1
     ctx = Context(keras, _constants(proto), {model.input_name: Value(inp, perm)}, uses, opset=model.opset)
+    norms = lower_norm.find(proto)
+    first = {norm.nodes[0].output[0]: norm for norm in norms}  # nodes by their (unique) first output
+    inside = {n.output[0] for norm in norms for n in norm.nodes[1:]}
     for node in proto.graph.node:
         ctx.made_by.update((o, node) for o in node.output)
+        if node.output[0] in inside:
+            continue
         try:
-            if is_constant(ctx, node):
+            if node.output[0] in first:
+                lower_norm.lower(ctx, first[node.output[0]])
+            elif is_constant(ctx, node):
                 evaluate(ctx, node, model.opset)
             else:
                 OPS[node.op_type](ctx, node)

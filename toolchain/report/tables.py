@@ -129,6 +129,12 @@ def parity_rows(m: dict) -> list[tuple[str, str]]:
         verdict = "passed" if p["passed"] else "FAILED: the int8 model decides differently from the float one"
         rows.append(("int8 vs float top-1 agreement",
                      f"{p['int8_vs_float_top1_agreement']:.2%} (threshold {p['threshold']:.2%}): {verdict}"))
+    if p.get("int8_vs_float_max_abs_diff") is not None:
+        rows.append(("int8 vs float (one output), max |diff|", f"{p['int8_vs_float_max_abs_diff']:.3g}"))
+    if p.get("int8_vs_float_decision_agreement") is not None:
+        verdict = "passed" if p["passed"] else "FAILED: the int8 model decides differently from the float one"
+        rows.append(("int8 vs float decisions at 0.5 agree",
+                     f"{p['int8_vs_float_decision_agreement']:.2%} (threshold {p['threshold']:.2%}): {verdict}"))
     if p.get("layers"):
         rows.append(("int8 vs float SQNR per layer", ", ".join(f"#{l['index']} {l['op']} {l['sqnr_db']:.1f} dB"
                                                              for l in p["layers"])))

@@ -12,7 +12,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from toolchain.build.tflm_library import cache_root
+from toolchain import paths
 from toolchain.errors import ToolchainError
 
 PACKAGE = "openwakeword"
@@ -30,7 +30,7 @@ class ZooError(ToolchainError):
 
 
 def directory() -> Path:
-    return cache_root() / f"{PACKAGE}-{VERSION}"
+    return paths.cache_root() / f"{PACKAGE}-{VERSION}"
 
 
 def model(name: str) -> Path:

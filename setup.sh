@@ -46,6 +46,11 @@ if [ -f toolchain/build/pio_core.py ]; then
   "$VENV/bin/python" -c 'import sys; from toolchain.build import pio_core; sys.exit(pio_core.main())'
 fi
 
+# openWakeWord 0.4.0's trained ONNX models (the outside model of docs/byom.md): its exact wheel from PyPI,
+# `pip download --no-deps` and sha256-checked, unpacked into the user's cache; nothing is installed
+say "fetching the pinned outside ONNX models (toolchain/zoo/openwakeword.py)"
+"$VENV/bin/python" -m toolchain.zoo.openwakeword
+
 [ "${1:-}" = "--install-only" ] && { say "installed"; exit 0; }
 
 say "main job: digits on qemu-m4 (train, optimize, export, build, emulate, bench)"

@@ -3,8 +3,16 @@
 3x32x32 inputs, four 3x3 convolutions (64, 128, 256, 272 channels: 1.0 M parameters), global pooling and a Linear layer.
 
     python scripts/onnx_import_time.py [samples]
+
+First the stages one by one in this process (CPU seconds and wall), then the command a user runs,
+`toolchain optimize --model big.onnx --calibration cal.npy`, in a fresh process (wall, and its CPU
+seconds from the kernel's accounting of children), which also runs the per-layer SQNR comparison and
+the TFLM arena measurement.
 """
 
+import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,7 +25,7 @@ from onnx import TensorProto, helper, numpy_helper
 from toolchain.evaluate import io_quant
 from toolchain.evaluate.reference import tflm_outputs
 from toolchain.importer import int8_agreement, read, to_device_layout, to_keras
-from toolchain.importer.parity import float_parity, onnxruntime_outputs
+from toolchain.importer.parity import float_parity, layer_sqnr, onnxruntime_outputs
 from toolchain.optimize.quantize import to_tflite
 
 
@@ -45,6 +53,7 @@ def main(samples: int = 300) -> None:
     params = sum(int(np.prod(i.dims)) for i in proto.graph.initializer)
     x = np.random.default_rng(1).uniform(0, 1, (samples, 3, 32, 32)).astype(np.float32)
     times = {}
+    load = os.getloadavg()
     t_all, c_all = time.perf_counter(), time.process_time()
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "big.onnx"
@@ -70,12 +79,30 @@ def main(samples: int = 300) -> None:
         (Path(d) / "int8.tflite").write_bytes(tfl)
         raw = tflm_outputs(Path(d) / "int8.tflite", qin.quantize(x_device))
         times["TFLM host int8 outputs (agreement)"] = (time.perf_counter() - t, time.process_time() - c)
-    total, cpu = time.perf_counter() - t_all, time.process_time() - c_all
+        t, c = time.perf_counter(), time.process_time()
+        layer_sqnr(to_tflite(converted.keras_model, "float", x_device), tfl, x_device)
+        times["per-layer SQNR (float .tflite + both interpreters)"] = (time.perf_counter() - t, time.process_time() - c)
+        total, cpu = time.perf_counter() - t_all, time.process_time() - c_all
+        cli = command(path, x)
     print(f"{params:,} parameters, {samples} calibration samples: {total:.1f} s wall, {cpu:.1f} s CPU in all")
     for k, (wall, cpu) in times.items():
         print(f"  {k}: {wall:.1f} s wall, {cpu:.1f} s CPU")
     print(f"  max |diff| {parity['onnx_vs_converted_max_abs_diff']:.2e}, int8 vs float top-1 agreement "
           f"{int8_agreement(reference, raw, 0.99)['int8_vs_float_top1_agreement']:.2%}")
+    print(f"`toolchain optimize --model big.onnx --calibration cal.npy`: {cli[0]:.1f} s wall, {cli[1]:.1f} s CPU")
+    print(f"load average before / after: {load[0]:.1f} / {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
+
+
+def command(path: Path, x: np.ndarray) -> tuple[float, float]:
+    """Wall and CPU seconds of the CLI import in a fresh process, with its own build folder."""
+    np.save(path.parent / "cal.npy", x)
+    env = {**os.environ, "TOOLCHAIN_BUILD_DIR": str(path.parent / "build")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "toolchain", "optimize", "--model", str(path), "--calibration",
+                    str(path.parent / "cal.npy")], env=env, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter() - t, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 if __name__ == "__main__":

@@ -18,6 +18,14 @@ MONITOR_FILE = "monitor.json"
 VALIDATE_FILE = "validate.json"  # toolchain validate: every layer, device against host
 
 
+def cache_root() -> Path:
+    """TOOLCHAIN_CACHE_DIR, else $XDG_CACHE_HOME/toolchain, else ~/.cache/toolchain."""
+    if os.environ.get("TOOLCHAIN_CACHE_DIR"):
+        return Path(os.environ["TOOLCHAIN_CACHE_DIR"])
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "toolchain"
+
+
 def build_root() -> Path:
     """The build tree; TOOLCHAIN_BUILD_DIR overrides (tests use a tmp dir)."""
     return Path(os.environ.get("TOOLCHAIN_BUILD_DIR", Path.cwd() / "build"))

@@ -26,6 +26,7 @@ from toolchain.export import field_stats
 from toolchain.export import onnx as onnx_export
 from toolchain.export import tflm
 from toolchain.export.errors import ExportError
+from toolchain.importer import qdq_check, qdq_tflite
 from toolchain.modelinfo import load_tflite, summarize
 from toolchain.optimize.quantize import to_tflite
 from toolchain.paths import artifact_dir
@@ -34,6 +35,8 @@ from toolchain.recipes.data.dataset import Dataset, Lazy, raw_test_split
 from toolchain.train import summary as train_summary
 from toolchain.train import train
 
+# a bare ONNX model's calibration inputs (device layout) and the host int8 model's outputs on them, kept at import
+CALIBRATION_INPUTS, CALIBRATION_OUTPUTS = "calibration_inputs.npy", "calibration_int8_outputs.npy"
 DEPLOY_ORDER = ("int8", "qat")  # the int8 model deployed to devices: PTQ first, else QAT
 
 
@@ -226,7 +229,9 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False,
     if evaluated.tflm_outputs is not None:
         np.save(d / "tflm_outputs.npy", evaluated.tflm_outputs)
         if recipe.model_file:
-            parity = {**m["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), evaluated.tflm_outputs,
+            _, qout = io_quant(Path(deploy).read_bytes())
+            parity = {**m["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"),
+                                                                 qout.dequantize(evaluated.tflm_outputs),
                                                                  recipe.model["min_agreement"]),
                       "layers": _layer_sqnr(d / "float.keras", deploy, data.x_train, data.x_test)}
             manifest.update(d, parity=parity)
@@ -241,22 +246,25 @@ def export_step(recipe: Recipe, seed: int, plan=None, force: bool = False,
     return _with_profile(d, data, deploy, manifest.read(d))
 
 
-def _with_profile(d: Path, data, deploy: Path | None, m: manifest.Manifest) -> manifest.Manifest:
-    """The manifest with `monitor_profile`: the field statistics of the training split through the deployed int8
-    model (TFLM's host interpreter), which `toolchain monitor` compares a device against."""
+def _with_profile(d: Path, data, deploy: Path | None, m: manifest.Manifest, split: str = "train",
+                  outputs: Path | None = None) -> manifest.Manifest:
+    """The manifest with `monitor_profile`: the field statistics of the training split (`data.x_train`; for a bare
+    ONNX model its calibration inputs, `split` "calibration") through the deployed int8 model (TFLM's host
+    interpreter), which `toolchain monitor` compares a device against. `outputs`: that interpreter's outputs on
+    those inputs, already kept (then not run again)."""
     if not deploy:
         return m
-    key = _key(manifest.file_hash(deploy), field_stats.VERSION)
+    key = _key(manifest.file_hash(deploy), field_stats.VERSION, split)
     if m.get("monitor_profile", {}).get("key") == key:
         return m
     with console.status("computing the reference profile for field monitoring"):
         info = modelinfo.read(deploy)
         inp, out = info.inputs[0], info.outputs[0]
         x = io_quant(Path(deploy).read_bytes())[0].quantize(data.x_train)
-        y = tflm_outputs(Path(deploy), x, m.get("arena_measured_bytes"))
+        y = np.load(outputs) if outputs else tflm_outputs(Path(deploy), x, m.get("arena_measured_bytes"))
         profile = field_stats.reference_profile(x, y, input_shape=inp.shape, scale=out.scale,
                                                 zero_point=out.zero_point, output_dtype=out.dtype,
-                                                output_count=out.count, split="train")
+                                                output_count=out.count, split=split)
     return manifest.update(d, monitor_profile={**profile, "key": key})
 
 
@@ -284,29 +292,71 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
         calibration and str(Path(calibration).resolve())
     key = _key(manifest.file_hash(path), input_shape, code_fingerprint(), min_agreement, calibration_id)
     if calibration is None:
-        if not (m.get("onnx", {}).get("hash") == manifest.file_hash(path) and int8.is_file()):
+        if not (m.get("onnx", {}).get("hash") == manifest.file_hash(path) and int8.is_file()
+                and (d / CALIBRATION_INPUTS).is_file() and (d / CALIBRATION_OUTPUTS).is_file()):
             raise importer.OnnxError(f"{path} needs calibration data to be quantized to int8",
                                      "pass --calibration inputs.npy (or a folder of .npy inputs) to `toolchain "
                                      "optimize` or `export`, or name the model in a recipe's [model] file")
-    elif not _fresh(m, "import", key, [int8]):
+    elif not _fresh(m, "import", key, [int8, d / CALIBRATION_INPUTS, d / CALIBRATION_OUTPUTS]):
         x = importer.load_calibration(calibration, onnx_model.input_shape)
-        with console.status(f"importing {Path(path).name}"):
-            fields, x_device = importer.convert(onnx_model, d, x, "calibration")
-        from toolchain.train.tf import keras
-
-        with console.status("quantizing to int8"):
-            int8.write_bytes(to_tflite(keras.models.load_model(d / "float.keras", compile=False), "int8", x_device))
-        qin, _ = io_quant(int8.read_bytes())
-        raw = tflm_outputs(int8, qin.quantize(x_device), None)
-        parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), raw, min_agreement),
-                  "layers": _layer_sqnr(d / "float.keras", int8, x_device, x_device)}
-        manifest.update(d, model=name, **{**fields, "parity": parity, "calibration": str(Path(calibration).resolve()),
+        if onnx_model.quantized:
+            fields, x_device = _import_qdq(onnx_model, int8, x)
+            host_outputs = tflm_outputs(int8, io_quant(int8.read_bytes())[0].quantize(x_device))
+        else:
+            fields, x_device, host_outputs = _import_float(onnx_model, d, int8, x, min_agreement)
+        np.save(d / CALIBRATION_INPUTS, x_device)
+        np.save(d / CALIBRATION_OUTPUTS, host_outputs)
+        manifest.update(d, model=name, **{**fields, "calibration": str(Path(calibration).resolve()),
                                           "onnx": {**fields["onnx"], "hash": manifest.file_hash(path)}})
-        importer.report(parity)
+        importer.report(fields["parity"])
         _mark(d, "import", key)
     host = manifest.read(d)
     import_tflite(int8, board, name)
-    return manifest.update(artifact_dir(name, board), **{k: host[k] for k in ("parity", "input_layout", "onnx")})
+    m = manifest.update(artifact_dir(name, board), **{k: host[k] for k in ("parity", "input_layout", "onnx")})
+    calibration_set = Lazy(lambda: Dataset(np.load(d / CALIBRATION_INPUTS), None, None, None, []))
+    return _with_profile(artifact_dir(name, board), calibration_set, int8, m, split="calibration",
+                         outputs=d / CALIBRATION_OUTPUTS)
+
+
+def _import_float(onnx_model, d: Path, int8: Path, x: np.ndarray,
+                  min_agreement: float) -> tuple[dict, np.ndarray, np.ndarray]:
+    """A float ONNX model: lowered to Keras, then quantized to int8 with the calibration inputs `x`; (manifest
+    fields, `x` in the device's layout, the int8 model's outputs on them)."""
+    with console.status(f"importing {onnx_model.path.name}"):
+        fields, x_device = importer.convert(onnx_model, d, x, "calibration")
+    from toolchain.train.tf import keras
+
+    with console.status("quantizing to int8"):
+        int8.write_bytes(to_tflite(keras.models.load_model(d / "float.keras", compile=False), "int8", x_device))
+    qin, qout = io_quant(int8.read_bytes())
+    raw = tflm_outputs(int8, qin.quantize(x_device), None)
+    parity = {**fields["parity"], **importer.int8_agreement(np.load(d / "onnx_outputs.npy"), qout.dequantize(raw),
+                                                            min_agreement),
+              "layers": _layer_sqnr(d / "float.keras", int8, x_device, x_device)}
+    return {**fields, "parity": parity}, x_device, raw
+
+
+def _import_qdq(onnx_model, int8: Path, x: np.ndarray) -> tuple[dict, np.ndarray]:
+    """An already-quantized (QDQ) ONNX model: its own integers and scales written as int8.tflite, checked against
+    ONNX Runtime's execution on the calibration inputs `x` (refused beyond 1 LSB)."""
+    with console.status(f"importing {onnx_model.path.name} with its own quantization"):
+        g = importer.to_int8_graph(onnx_model)
+        x_device = importer.to_device_layout(x, onnx_model.input_shape, g.input_perm)
+        staged = int8.with_name(".qdq_staged.tflite")  # int8.tflite is replaced only once it passes the check
+        staged.write_bytes(qdq_tflite.write(g))
+    with console.status("comparing with ONNX Runtime's execution of the QDQ model"):
+        try:
+            parity = qdq_check.check(onnx_model, g, staged, importer.user_layout(x_device, g.input_perm), x_device,
+                                     "calibration")
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+    staged.replace(int8)
+    device_shape = tuple(onnx_model.input_shape[p] for p in g.input_perm)
+    return {"input_layout": {"user_shape": list(onnx_model.input_shape), "device_shape": list(device_shape),
+                             "perm": list(g.input_perm)},
+            "onnx": {"file": str(onnx_model.path.resolve()), "opset": onnx_model.opset, "quantized": "qdq"},
+            "parity": parity}, x_device
 
 
 def _layer_sqnr(float_keras: Path, int8: Path, x_calibration: np.ndarray, x: np.ndarray) -> list[dict] | None:
@@ -414,12 +464,26 @@ def deployable(m: manifest.Manifest, ref: str, variant: str | None) -> Path:
     return Path(made[variant])
 
 
+def _with_calibration_inputs(p: Prepared, ref: str) -> Prepared:
+    """A bare ONNX model's device checks run on the calibration inputs the user gave (kept at import), as optimize
+    did: never on random data."""
+    host = artifact_dir(p.name)
+    if not (host / CALIBRATION_INPUTS).is_file() or not (host / CALIBRATION_OUTPUTS).is_file():
+        raise importer.OnnxError(f"{ref} has no calibration inputs kept in {host}",
+                                 f"import it again: `toolchain optimize --model {ref} --calibration inputs.npy`")
+    p.test_inputs = io_quant(p.tflite.read_bytes())[0].quantize(np.load(host / CALIBRATION_INPUTS))
+    p.host_int8_outputs = np.load(host / CALIBRATION_OUTPUTS)
+    return p
+
+
 def prepare(ref: str, board: str = "host", seed: int = 0, variant: str | None = None) -> Prepared:
     """Everything a device step needs, running missing upstream steps first. `variant`: which model of the last
     plan to deploy (default: its int8)."""
     m = export(ref, board, seed, last_plan=True)
     tflite = deployable(m, ref, variant)
     p = Prepared(m["model"], artifact_dir(m["model"], board), tflite, m)
+    if importer.is_onnx_ref(ref):
+        return _with_calibration_inputs(p, ref)
     if is_file_ref(ref):
         return p
     host = artifact_dir(m["model"])

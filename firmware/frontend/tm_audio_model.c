@@ -2,8 +2,9 @@
 // tm_model.h over the audio front-end and the network (tm_audio_net.h): the input
 // is one clip of raw int16 PCM, the output the network's. The front-end's
 // int8 features go through a 256-entry table into the network's own input
-// quantization (the host makes the table with the arithmetic it used for the
-// training features, so the network sees the same int8 on host and device).
+// type and quantization, int8 or int16 for a 16x8 network (the host makes the
+// table with the arithmetic it used for the training features, so the network
+// sees the same input on host and device).
 // The features are written straight into the network's input buffer in its
 // arena (tm_model.h: input_buffer), so the wrapper adds no RAM of its own.
 // The front-end reports itself as profile layer 0, the network as layer 1
@@ -53,7 +54,7 @@ int tm_model_init(void) {
 }
 
 int tm_audio_classify(const int8_t *ring, size_t oldest, int8_t *output) {
-  int8_t *features = tm_audio_net_info()->input_buffer;
+  tm_audio_input_t *features = tm_audio_net_info()->input_buffer;
   for (size_t f = 0; f < TM_AUDIO_FRAMES; f++) {
     const int8_t *frame = ring + (oldest + f) % TM_AUDIO_FRAMES * TM_AUDIO_BANDS;
     for (size_t b = 0; b < TM_AUDIO_BANDS; b++) *features++ = tm_audio_lut[frame[b] + 128];
@@ -62,9 +63,11 @@ int tm_audio_classify(const int8_t *ring, size_t oldest, int8_t *output) {
 }
 
 int tm_model_invoke(const void *input, void *output) {
-  int8_t *features = tm_audio_net_info()->input_buffer;
-  size_t n = tm_frontend_clip((const int16_t *)input, TM_AUDIO_SAMPLES, features) * TM_AUDIO_BANDS;
-  for (size_t i = 0; i < n; i++) features[i] = tm_audio_lut[features[i] + 128];
+  int8_t *raw = tm_audio_net_info()->input_buffer;
+  tm_audio_input_t *features = tm_audio_net_info()->input_buffer;
+  size_t n = tm_frontend_clip((const int16_t *)input, TM_AUDIO_SAMPLES, raw) * TM_AUDIO_BANDS;
+  // in place, last first: int16 entry i overwrites features 2i and 2i+1, which (>= i) are already read
+  for (size_t i = n; i-- > 0;) features[i] = tm_audio_lut[raw[i] + 128];
   tm_profile_layer_done(0);
   int status = tm_audio_net_invoke(features, output);
 #ifndef TM_PROFILE

@@ -494,7 +494,8 @@ def conv_16x8(rng) -> bytes:
 
 def depthwise_16x8(rng) -> bytes:
     h, w, kh, kw, sh, sw, dh, dw, same, oh, ow = _conv_like(rng, True)
-    cin, mult = int(rng.choice([1, 2, 3, 4, 8])), int(rng.choice([1, 1, 2, 3]))
+    # multipliers 4 and 8 take the DSP twin's four-channel path, 2 and 3 its pairs
+    cin, mult = int(rng.choice([1, 2, 3, 4, 8])), int(rng.choice([1, 1, 2, 3, 4, 8]))
     cout = cin * mult
     mb = ModelBuilder()
     x = _act16(mb, rng, [1, h, w, cin])
@@ -630,3 +631,212 @@ def transpose(rng) -> bytes:
 
 
 GENERATORS["transpose"] = transpose
+
+
+def split(rng) -> bytes:
+    """SPLIT or SPLIT_V along a random axis of a rank 1 to 4 tensor, its pieces joined back in reverse order
+    (the model has one output; the reversal makes a wrong piece visible)."""
+    shape = _random_shape(rng)
+    axis = int(rng.integers(0, len(shape)))
+    mb = ModelBuilder()
+    scale, zp = float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 128))
+    x = mb.tensor(shape, "int8", scale, zp)
+    if rng.random() < 0.5:
+        n = int(rng.choice([d for d in range(1, shape[axis] + 1) if shape[axis] % d == 0]))
+        sizes = [shape[axis] // n] * n
+    else:
+        cuts = sorted(rng.choice(np.arange(1, shape[axis]), int(rng.integers(0, shape[axis])), replace=False)) \
+            if shape[axis] > 1 else []
+        sizes = np.diff([0, *cuts, shape[axis]]).tolist()
+    outs = [mb.tensor(shape[:axis] + [s] + shape[axis + 1:], "int8", scale, zp) for s in sizes]
+    ax = mb.tensor([1] if rng.random() < 0.5 else [], "int32",
+                   data=np.array([axis - len(shape) if rng.random() < 0.3 else axis], np.int32))
+    if len(sizes) > 1 and rng.random() < 0.5 or len(sizes) == 1 and rng.random() < 0.5:
+        sz = mb.tensor([len(sizes)], "int32", data=np.array(sizes, np.int32))
+        mb.op("SPLIT_V", [x, sz, ax], outs, num_splits=len(sizes))
+    else:
+        if len(set(sizes)) > 1:
+            sizes = [shape[axis]]
+            outs = [mb.tensor(shape, "int8", scale, zp)]
+        mb.op("SPLIT", [ax, x], outs, num_splits=len(sizes))
+    if len(outs) == 1:
+        return mb.build([x], outs)
+    y = mb.tensor(shape, "int8", scale, zp)
+    mb.op("CONCATENATION", outs[::-1], [y], axis=axis)
+    return mb.build([x], [y])
+
+
+GENERATORS["split"] = split
+
+
+def strided_slice(rng) -> bytes:
+    """A STRIDED_SLICE of a rank 1 to 4 tensor: random begin/end (negative ones too), steps of either sign,
+    begin, end and shrink masks. The output shape comes from numpy's slicing of the same indices."""
+    shape = _random_shape(rng)
+    rank = len(shape)
+    for _ in range(100):
+        begin = [int(rng.integers(-d - 1, d + 2)) for d in shape]
+        end = [int(rng.integers(-d - 1, d + 2)) for d in shape]
+        steps = [int(rng.choice([-2, -1, 1, 1, 1, 2, 3])) for _ in shape]
+        bmask, emask = int(rng.integers(0, 1 << rank)), int(rng.integers(0, 1 << rank))
+        shrink = int(rng.integers(0, 1 << rank)) if rng.random() < 0.3 else 0
+        index = []
+        for k, d in enumerate(shape):
+            if shrink >> k & 1:
+                begin[k], end[k], steps[k] = int(rng.integers(-d, d)), 0, 1
+                index.append(begin[k])
+            else:
+                index.append(slice(None if bmask >> k & 1 else begin[k], None if emask >> k & 1 else end[k], steps[k]))
+        out_shape = list(np.empty(shape)[tuple(index)].shape)
+        if 0 not in out_shape:
+            break
+    mb = ModelBuilder()
+    scale, zp = float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 128))
+    x = mb.tensor(shape, "int8", scale, zp)
+    consts = [mb.tensor([rank], "int32", data=np.array(v, np.int32)) for v in (begin, end, steps)]
+    y = mb.tensor(out_shape, "int8", scale, zp)
+    mb.op("STRIDED_SLICE", [x, *consts], [y], begin_mask=bmask, end_mask=emask, shrink_axis_mask=shrink)
+    return mb.build([x], [y])
+
+
+GENERATORS["strided_slice"] = strided_slice
+
+
+def gather(rng) -> bytes:
+    """A GATHER from a computed rank 1 to 4 table by constant indices (rank 1 or 2) along a random axis."""
+    shape = _random_shape(rng)
+    axis = int(rng.integers(0, len(shape)))
+    idx_shape = [int(rng.integers(1, 6))] if rng.random() < 0.7 else [int(rng.integers(1, 3)), int(rng.integers(1, 4))]
+    mb = ModelBuilder()
+    scale, zp = float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 128))
+    x = mb.tensor(shape, "int8", scale, zp)
+    idx = mb.tensor(idx_shape, "int32", data=rng.integers(0, shape[axis], idx_shape).astype(np.int32))
+    y = mb.tensor(shape[:axis] + idx_shape + shape[axis + 1:], "int8", scale, zp)
+    mb.op("GATHER", [x, idx], [y], axis=axis - len(shape) if rng.random() < 0.3 else axis)
+    return mb.build([x], [y])
+
+
+GENERATORS["gather"] = gather
+
+
+def resize_nearest(rng) -> bytes:
+    """RESIZE_NEAREST_NEIGHBOR of [1, H, W, C] up (often 2x) or down, each corner/centre convention."""
+    h, w, c = int(rng.integers(1, 9)), int(rng.integers(1, 9)), int(rng.integers(1, 9))
+    oh, ow = (2 * h, 2 * w) if rng.random() < 0.4 else (int(rng.integers(1, 17)), int(rng.integers(1, 17)))
+    align, half = [(False, False), (True, False), (False, True)][int(rng.integers(0, 3))]
+    mb = ModelBuilder()
+    scale, zp = float(rng.uniform(0.005, 0.08)), int(rng.integers(-128, 128))
+    x = mb.tensor([1, h, w, c], "int8", scale, zp)
+    size = mb.tensor([2], "int32", data=np.array([oh, ow], np.int32))
+    y = mb.tensor([1, oh, ow, c], "int8", scale, zp)
+    mb.op("RESIZE_NEAREST_NEIGHBOR", [x, size], [y], align_corners=align, half_pixel_centers=half)
+    return mb.build([x], [y])
+
+
+GENERATORS["resize_nearest"] = resize_nearest
+
+
+def prelu(rng) -> bytes:
+    """PRELU of a rank 1 to 4 tensor with a constant alpha: one slope per channel (as converters emit it), one
+    for all, or one per element."""
+    shape = _random_shape(rng)
+    kind = rng.random()
+    a_shape = [shape[-1]] if kind < 0.5 else ([1] if kind < 0.7 else list(shape))
+    if len(shape) > 1 and kind < 0.25:
+        a_shape = [1] * (len(shape) - 2) + [1, shape[-1]]
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, shape)
+    a_scale = float(rng.uniform(0.001, 0.01))
+    alpha = mb.tensor(a_shape, "int8", a_scale, int(rng.integers(-20, 21)) if rng.random() < 0.5 else 0,
+                      rng.integers(-128, 128, a_shape))
+    y = _act_tensor(mb, rng, shape, mb.tensors[x]["scale"] * float(rng.uniform(0.5, 2)))
+    mb.op("PRELU", [x, alpha], [y])
+    return mb.build([x], [y])
+
+
+GENERATORS["prelu"] = prelu
+
+
+def batch_matmul(rng) -> bytes:
+    """BATCH_MATMUL: the input times itself transposed (attention scores) or times a constant, ranks 2 to 4,
+    broadcast batch dims, adj_x / adj_y."""
+    batch = [int(v) for v in rng.integers(1, 4, int(rng.integers(0, 3)))]
+    m, k = int(rng.integers(1, 9)), int(rng.integers(1, 17))
+    adj_x = bool(rng.random() < 0.3)
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, batch + ([k, m] if adj_x else [m, k]))
+    s_in = mb.tensors[x]["scale"]
+    if rng.random() < 0.5:  # x times x transposed: rows and cols both m
+        rhs, adj_y, n, s_r, out_batch = x, not adj_x, m, s_in, batch
+    else:
+        n, adj_y = int(rng.integers(1, 9)), bool(rng.random() < 0.5)
+        r_batch = [1 if rng.random() < 0.5 else b for b in batch][int(rng.integers(0, len(batch) + 1)):]
+        s_r = float(rng.uniform(0.005, 0.05))
+        shape = r_batch + ([n, k] if adj_y else [k, n])
+        rhs = mb.tensor(shape, "int8", s_r, int(rng.integers(-20, 21)), rng.integers(-128, 128, shape))
+        out_batch = batch
+    y = _act_tensor(mb, rng, out_batch + [m, n], _out_scale(rng, s_in, s_r, k))
+    mb.op("BATCH_MATMUL", [x, rhs], [y], adj_x=adj_x, adj_y=adj_y)
+    return mb.build([x], [y])
+
+
+GENERATORS["batch_matmul"] = batch_matmul
+
+
+def transpose_conv(rng) -> bytes:
+    """TRANSPOSE_CONV of [1, H, W, C]: SAME or VALID, strides 1 to 3, filters 1 to 5, per-channel or per-tensor
+    weights, with or without a bias, a random fused activation."""
+    h, w = int(rng.integers(1, 7)), int(rng.integers(1, 7))
+    kh, kw, sh, sw = int(rng.integers(1, 6)), int(rng.integers(1, 6)), int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    same = bool(rng.random() < 0.5)
+    oh, ow = (h * sh, w * sw) if same else ((h - 1) * sh + kh, (w - 1) * sw + kw)
+    if rng.random() < 0.3:  # a cropped output (PyTorch's padding without output_padding): TFLM pads from its size
+        oh, ow = (h - 1) * sh + int(rng.integers(1, kh + 1)), (w - 1) * sw + int(rng.integers(1, kw + 1))
+    cin, cout = int(rng.choice([1, 2, 3, 4, 8])), int(rng.integers(1, 9))
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, [1, h, w, cin])
+    s_in = mb.tensors[x]["scale"]
+    shape = mb.tensor([4], "int32", data=np.array([1, oh, ow, cout], np.int32))
+    wt, ws = _weights(mb, rng, [cout, kh, kw, cin], cout, 0)
+    ins = [shape, wt, x] + ([_bias(mb, rng, cout, s_in, ws)] if rng.random() < 0.7 else [])
+    taps = max(1, kh * kw * cin // (sh * sw))
+    y = _act_tensor(mb, rng, [1, oh, ow, cout], _out_scale(rng, s_in, ws, taps))
+    mb.op("TRANSPOSE_CONV", ins, [y], padding=0 if same else 1, stride_w=sw, stride_h=sh,
+          fused_activation_function=int(rng.choice(ACTS)))
+    return mb.build([x], [y])
+
+
+GENERATORS["transpose_conv"] = transpose_conv
+
+
+def sub(rng) -> bytes:
+    """SUB of a random-quantized input and a constant (either side, sometimes broadcast), any fused activation."""
+    shape = _random_shape(rng, 4)
+    other = [1 if rng.random() < 0.3 else d for d in shape]
+    mb = ModelBuilder()
+    x = _act_tensor(mb, rng, shape)
+    c = _act_tensor(mb, rng, other)
+    mb.tensors[c]["buf"] = len(mb.buffers)
+    mb.buffers.append(rng.integers(-128, 128, other).astype(np.int8).tobytes())
+    out_scale = (mb.tensors[x]["scale"] + mb.tensors[c]["scale"]) * rng.uniform(0.5, 2)
+    y = _act_tensor(mb, rng, shape, out_scale)
+    mb.op("SUB", [x, c] if rng.random() < 0.5 else [c, x], [y], fused_activation_function=int(rng.choice(ACTS)))
+    return mb.build([x], [y])
+
+
+GENERATORS["sub"] = sub
+
+
+def hard_swish(rng) -> bytes:
+    """HARD_SWISH with input scales from 0.001 to 0.5 (both signs of TFLM's relu-ish exponent) and output scales
+    from a third to twice the input's."""
+    shape = _random_shape(rng)
+    mb = ModelBuilder()
+    in_scale = float(np.exp(rng.uniform(np.log(1e-3), np.log(0.5))))
+    x = mb.tensor(shape, "int8", in_scale, int(rng.integers(-128, 128)))
+    y = mb.tensor(shape, "int8", in_scale * float(rng.uniform(0.3, 2)), int(rng.integers(-128, 60)))
+    mb.op("HARD_SWISH", [x], [y])
+    return mb.build([x], [y])
+
+
+GENERATORS["hard_swish"] = hard_swish

@@ -79,6 +79,65 @@ def test_logistic_and_tanh_16x8_every_input(scale, tmp_path):
     _check(c_runner.run(c_runner.build_host(cases, tmp_path)), 2)
 
 
+def _elementwise_16x8(name: str, sa: float, sb: float, so: float, act: int, b_values: np.ndarray) -> bytes:
+    mb = ModelBuilder()
+    a, b = mb.tensor([1, 512], "int16", sa, 0), mb.tensor([1, 512], "int16", sb, 0, b_values.reshape(1, 512))
+    y = mb.tensor([1, 512], "int16", so, 0)
+    mb.op(name, [a, b], [y], fused_activation_function=act)
+    return mb.build([a], [y])
+
+
+@pytest.mark.qemu
+@pytest.mark.skipif(not (shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc")),
+                    reason="qemu-system-arm / arm-none-eabi-gcc not installed")
+def test_same_shape_add_and_mul_16x8_dsp_at_the_extremes(tmp_path):
+    """The DSP ADD's branch-free same-shape path and MUL's SMMULR requantization: every pair of int16 extremes
+    (input against a constant) and random values, input scales equal, apart, larger on either side, outputs
+    saturating."""
+    rng = np.random.default_rng(23)
+    edges = np.array([-32768, -32767, -16384, -1, 0, 1, 16383, 32766, 32767], np.int16)
+    pairs = np.stack(np.meshgrid(edges, edges), -1).reshape(-1, 2)
+    a = np.concatenate([pairs[:, 0], rng.integers(-32768, 32768, 512 - len(pairs))]).astype(np.int16)
+    b = np.concatenate([pairs[:, 1], rng.integers(-32768, 32768, 512 - len(pairs))]).astype(np.int16)
+    inputs = np.stack([a, -a]).reshape(2, 1, 512)
+    cases = []
+    for k, (name, sa, sb, so, act) in enumerate([
+            ("ADD", 3e-4, 3e-4, 6e-4, 0), ("ADD", 1e-4, 7e-4, 5e-4, 1), ("ADD", 9e-4, 2e-4, 1.1e-3, 0),
+            ("ADD", 4e-4, 5e-4, 2e-4, 0), ("MUL", 3e-4, 5e-4, 3e-4 * 5e-4 * 32768 * 0.1, 0),
+            ("MUL", 1e-3, 1e-3, 1e-3 * 1e-3 * 32768 * 0.9, 1)]):
+        model = _elementwise_16x8(name, sa, sb, so, act, b)
+        cases.append(c_runner.Case(f"{name.lower()}_{k}", model, inputs, c_runner.tflm_outputs(model, inputs)))
+    _check(c_runner.run(c_runner.build_qemu(cases, tmp_path, kernels="dsp"), qemu=True), len(cases))
+
+
+@pytest.mark.qemu
+@pytest.mark.skipif(not (shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc")),
+                    reason="qemu-system-arm / arm-none-eabi-gcc not installed")
+@pytest.mark.parametrize("mult", [1, 2, 4])
+def test_depthwise_16x8_dsp_int64_bias_path(mult, tmp_path):
+    """One channel's bias beyond int32 (so the generator cannot prove int32 sums exact, acc32 = 0): the DSP
+    depthwise kernel adds its int32 tap sums to the int64 biases and requantizes in 64 bits, equal to TFLM."""
+    rng = np.random.default_rng(mult)
+    cin = 6
+    cout = cin * mult
+    mb = ModelBuilder()
+    x = mb.tensor([1, 7, 6, cin], "int16", 4e-4, 0)
+    ws = rng.uniform(0.002, 0.02, cout)
+    wt = mb.tensor([1, 3, 3, cout], "int8", ws, np.zeros(cout, np.int64), rng.integers(-127, 128, (1, 3, 3, cout)), axis=3)
+    bias = rng.integers(-300000, 300000, cout)
+    bias[0] = 3_000_000_000
+    b = mb.tensor([cout], "int64", 4e-4 * ws, np.zeros(cout, np.int64), bias)
+    y = mb.tensor([1, 7, 6, cout], "int16", 2e-3, 0)
+    mb.op("DEPTHWISE_CONV_2D", [x, wt, b], [y], padding=0, stride_w=1, stride_h=1, depth_multiplier=mult,
+          fused_activation_function=0, dilation_w_factor=1, dilation_h_factor=1)
+    model = mb.build([x], [y])
+    layer = lower_graph(read_tflite_bytes(model))[0]
+    assert layer.fields["acc32"] == 0
+    inputs = c_runner.random_inputs(model, 3, rng)
+    case = c_runner.Case(f"dw_int64_{mult}", model, inputs, c_runner.tflm_outputs(model, inputs))
+    _check(c_runner.run(c_runner.build_qemu([case], tmp_path, kernels="dsp"), qemu=True), 1)
+
+
 def _concat_16x8() -> bytes:
     mb = ModelBuilder()
     a, b = mb.tensor([1, 4], "int16", 1e-3, 0), mb.tensor([1, 4], "int16", 1e-3, 0)

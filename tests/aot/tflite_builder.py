@@ -19,6 +19,10 @@ OPTIONS = {
     "CONCATENATION": "ConcatenationOptions", "PAD": "PadOptions", "MEAN": "ReducerOptions",
     "QUANTIZE": "QuantizeOptions", "DEQUANTIZE": "DequantizeOptions", "LOGISTIC": None, "TANH": None,
     "RELU": None, "RELU6": None, "LEAKY_RELU": "LeakyReluOptions", "TRANSPOSE": "TransposeOptions",
+    "SPLIT": "SplitOptions", "SPLIT_V": "SplitVOptions", "STRIDED_SLICE": "StridedSliceOptions",
+    "GATHER": "GatherOptions", "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions", "PRELU": None,
+    "BATCH_MATMUL": "BatchMatMulOptions", "TRANSPOSE_CONV": "TransposeConvOptions",
+    "SUB": "SubOptions", "HARD_SWISH": None,
 }
 
 

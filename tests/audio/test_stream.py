@@ -8,8 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolchain.audio import FrontendConfig
-from toolchain.bench.stream import (Detector, DeviceDetector, inference_frames, named, piece_checks, pieces, replay,
-                                    score, sweep)
+import pytest
+
+from toolchain.bench.stream import (Detector, DeviceDetector, inference_frames, int8_posteriors, named, piece_checks,
+                                    pieces, replay, score, sweep)
+from toolchain.errors import UsageError
+from toolchain.evaluate import Quant
 from toolchain.device.harness import protocol
 
 LABELS = ["yes", "no", "unknown", "silence"]
@@ -94,3 +98,11 @@ def test_pieces_pad_with_silence_and_checks_follow_the_piece_that_completes_an_i
     assert ends[0] * CFG.hop + CFG.window - 1 == 15_839 and checks[0] == protocol.fletcher16(b"")
     owner = (ends * CFG.hop + CFG.window - 1) // 10_000
     assert owner[0] == 1 and checks[1] == protocol.fletcher16(q[owner == 1].tobytes()) != checks[2]
+
+
+def test_a_16x8_network_is_refused_for_streaming_in_one_line():
+    int8_posteriors("keywords", Quant(np.int8, 1 / 256, -128))  # the int8 network streams
+    with pytest.raises(UsageError) as err:
+        int8_posteriors("keywords", Quant(np.int16, 1 / 32768, 0))
+    text = str(err.value)
+    assert "outputs int16" in text and "--variant int8" in text and "\n" not in text

@@ -4,7 +4,8 @@ path is only taken when the firmware offers it (no QEMU needed: the numbers are 
 import pytest
 
 from toolchain.device.harness import protocol
-from toolchain.device.harness.client import COMMAND_TIMEOUT_S, FIRST_INFERENCE_S, SLACK, DeviceClient, DeviceInfo
+from toolchain.device.harness.client import (COMMAND_TIMEOUT_S, FIRST_INFERENCE_S, MAX_LINE, SLACK, DeviceClient,
+                                             DeviceInfo, Fault)
 from toolchain.device.harness.transports import open_transport
 
 VWW_BYTES = 27648
@@ -68,3 +69,27 @@ def test_way_in_follows_the_offer_and_the_link(body, fast, want):
 def test_malformed_link_line_is_refused():
     with pytest.raises(ValueError):
         protocol.link("0,file")
+
+
+def _outputs(outputs: int) -> DeviceInfo:
+    return DeviceInfo(model="big", hash="0" * 16, runtime="aot", board="qemu-m4", input_bytes=4, input_dtype="int8",
+                      input_scale=1.0, input_zero_point=0, output_count=outputs, output_dtype="int8",
+                      output_scale=0.5, output_zero_point=0, timer_unit="ticks", layers=1)
+
+
+def test_a_results_line_of_a_large_output_is_read_whole():
+    # 8,192 outputs print about 100 KB on one line: a fixed 64 KB cap called it garbage
+    values = ",".join(["-1.23456789e-1"] * 8192)
+    c = _client(1e6)
+    c.info = _outputs(8192)
+    c.transport.feed(f"m-results-[{values}]\nm-ready\n".encode())
+    assert len(values) > MAX_LINE
+    assert c.command("results").fields["results"] == values
+
+
+def test_a_runaway_line_is_still_garbage():
+    c = _client(1e6)
+    c.info = _outputs(10)
+    c.transport.feed(b"x" * (MAX_LINE + 10))
+    with pytest.raises(Fault, match="overlong"):
+        c.command("results")

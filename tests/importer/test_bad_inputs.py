@@ -75,24 +75,6 @@ def test_calibration_wrong_shape_and_dtype(tmp_path):
     assert load_calibration(folder, shape).shape == (3, 3, 8, 8)
 
 
-def test_quantized_qdq_model_is_refused(tmp_path):
-    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, quantize_static
-
-    src = _save(tmp_path, conv_net(batch=1), "float.onnx")
-    rng = np.random.default_rng(0)
-
-    class Reader(CalibrationDataReader):
-        def __init__(self):
-            self.samples = iter([{"input": rng.normal(size=(1, 3, 8, 8)).astype(np.float32)} for _ in range(8)])
-
-        def get_next(self):
-            return next(self.samples, None)
-
-    quantize_static(str(src), str(tmp_path / "qdq.onnx"), Reader(), quant_format=QuantFormat.QDQ)
-    with pytest.raises(OnnxError, match=r"is already quantized \(\d+ \w+Linear.*import the float ONNX model"):
-        read(tmp_path / "qdq.onnx")
-
-
 def test_cli_one_line_errors(tmp_path):
     """Through the CLI: one `Error:` line, exit code 1, no traceback; no calibration is refused, not guessed."""
     path = _save(tmp_path, conv_net(batch=1))

@@ -20,7 +20,10 @@ _HEADERS = {"tm_conv_16x8_eval": "conv_16x8", "tm_depthwise_conv_16x8_eval": "de
             "tm_conv_eval": "conv", "tm_depthwise_conv_eval": "depthwise_conv",
             "tm_fully_connected_eval": "fully_connected", "tm_pooling": "pooling", "tm_elementwise": "elementwise",
             "tm_activation": "activation", "tm_quantize": "quantize", "tm_layout": "layout", "tm_reduce": "reduce",
-            "tm_relu": "relu", "tm_transpose": "transpose"}
+            "tm_relu": "relu", "tm_transpose": "transpose",
+            "tm_split": "split", "tm_strided_slice": "strided_slice", "tm_gather": "gather",
+            "tm_resize_nearest": "resize_nearest", "tm_prelu": "prelu", "tm_batch_matmul": "batch_matmul",
+            "tm_transpose_conv": "transpose_conv", "tm_sub": "sub", "tm_hard_swish": "hard_swish"}
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
@@ -50,6 +53,11 @@ class _Pointers:
         return name
 
 
+def _header(func: str) -> str:
+    """The kernel header declaring `func`: the longest matching prefix (tm_transpose_conv is not tm_transpose)."""
+    return _HEADERS[max((p for p in _HEADERS if func.startswith(p)), key=len)]
+
+
 def _call(layer: Layer, ptr: _Pointers) -> str:
     out = ptr(layer.output)
     ins = [ptr(t) for t in layer.inputs]
@@ -58,6 +66,9 @@ def _call(layer: Layer, ptr: _Pointers) -> str:
         return f"// layer {layer.index} {layer.op}: output aliases the input, no code"
     if layer.call == "concat":
         return f"{{ const void *const in[] = {{{', '.join(ins)}}}; {layer.func}({p}, in, {out}); }}"
+    if layer.call == "split":
+        outs = ", ".join([out] + [ptr(t) for t in layer.extra_outputs])
+        return f"{{ void *const out[] = {{{outs}}}; {layer.func}({p}, {ins[0]}, out); }}"
     return f"{layer.func}({p}, {', '.join(ins)}, {out});"
 
 
@@ -93,7 +104,7 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
         for part in parts:
             consts += part.consts
             if part.func:
-                headers.add(next(h for prefix, h in _HEADERS.items() if part.func.startswith(prefix)))
+                headers.add(_header(part.func))
         if layer.call == "stream":
             call = layer.code(ptr.at, scratch[f"s{layer.index}"])
             conv_scratch = scratch[f"s{layer.index}"] + layer.window + layer.chunk

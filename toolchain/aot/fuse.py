@@ -179,7 +179,7 @@ def _orders(layers: list[Layer]) -> list[list[Layer]]:
     """Topological orders, the given one first, at most ORDERS."""
     if len(layers) > MAX_LAYERS_REORDERED:
         return [layers]
-    producer = {l.output: i for i, l in enumerate(layers)}
+    producer = {t: i for i, l in enumerate(layers) for t in [l.output] + l.extra_outputs}
     deps = [{producer[t] for t in l.inputs if t in producer} for l in layers]
     found: list[list[int]] = []
     seq: list[int] = []

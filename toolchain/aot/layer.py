@@ -26,8 +26,9 @@ class Layer:
     fields: dict = field(default_factory=dict)   # struct field -> C initializer text
     inputs: list[int] = field(default_factory=list)  # activation tensors, in call order
     output: int = -1
+    extra_outputs: list[int] = field(default_factory=list)  # outputs after the first (SPLIT), same call
     consts: list[Const] = field(default_factory=list)
-    call: str = "unary"            # unary | binary | concat | copy | alias
+    call: str = "unary"            # unary | binary | concat | split | copy | alias
     lag: dict = field(default_factory=dict)      # input tensor -> in-place lag bytes
     lag_unit: int = 1              # in place, the output sits a multiple of this many bytes below the input
     scratch: int = 0               # scratch bytes (the "scratch" field points at them)

@@ -6,12 +6,20 @@ from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph
 from toolchain.aot.layer import Layer, describe
 from toolchain.aot.lower_16x8 import is_16x8, lower_16x8
+from toolchain.aot.lower_batch_matmul import lower_batch_matmul
 from toolchain.aot.lower_conv import lower_conv, lower_depthwise, lower_fully_connected
+from toolchain.aot.lower_hard_swish import lower_hard_swish
 from toolchain.aot.lower_misc import (lower_add_mul, lower_concat, lower_pad, lower_pool, lower_quantize,
                                       lower_reshape, lower_sigmoid, lower_softmax)
+from toolchain.aot.lower_gather import lower_gather
+from toolchain.aot.lower_prelu import lower_prelu
 from toolchain.aot.lower_reduce import lower_mean
 from toolchain.aot.lower_relu import lower_relu
+from toolchain.aot.lower_resize import lower_resize_nearest
+from toolchain.aot.lower_slice import lower_split, lower_strided_slice
+from toolchain.aot.lower_sub import lower_sub
 from toolchain.aot.lower_transpose import lower_transpose
+from toolchain.aot.lower_transpose_conv import lower_transpose_conv
 from toolchain.aot.planner import Buffer
 
 LOWERINGS = {
@@ -22,7 +30,11 @@ LOWERINGS = {
     "EXPAND_DIMS": lower_reshape, "PAD": lower_pad, "PADV2": lower_pad, "CONCATENATION": lower_concat,
     "MEAN": lower_mean, "RELU": lower_relu, "RELU6": lower_relu, "LEAKY_RELU": lower_relu,
     "TRANSPOSE": lower_transpose,
+    "SPLIT": lower_split, "SPLIT_V": lower_split, "STRIDED_SLICE": lower_strided_slice, "GATHER": lower_gather,
+    "RESIZE_NEAREST_NEIGHBOR": lower_resize_nearest, "PRELU": lower_prelu, "BATCH_MATMUL": lower_batch_matmul,
+    "TRANSPOSE_CONV": lower_transpose_conv, "SUB": lower_sub, "HARD_SWISH": lower_hard_swish,
 }
+MULTI_OUTPUT = {"SPLIT", "SPLIT_V"}  # ops whose lowering writes every output in one call
 
 @dataclass
 class Memory:
@@ -48,7 +60,7 @@ def lower_graph(graph: Graph) -> list[Layer]:
             raise AotError(f"{describe(op, graph)}: op {op.name} is not supported by the AOT compiler",
                            f"use --runtime tflm, or replace layer {op.index} with one of: "
                            + ", ".join(sorted(LOWERINGS)))
-        if len(op.outputs) != 1 or not op.inputs or op.inputs[0] < 0:
+        if (len(op.outputs) != 1 and op.name not in MULTI_OUTPUT) or not op.inputs or op.inputs[0] < 0:
             raise AotError(f"{describe(op, graph)}: expected one output and a first input", "use --runtime tflm")
         layers.append(fn(op, graph))
     return layers
@@ -67,8 +79,8 @@ def assign_memory(graph: Graph, layers: list[Layer]) -> Memory:
     for pos, layer in enumerate(layers):
         if layer.call == "alias":
             continue
-        r = root[layer.output]
-        first.setdefault(r, pos)
+        for t in [layer.output] + layer.extra_outputs:
+            first.setdefault(root[t], pos)
         for t in layer.inputs:
             last[root[t]] = pos
     last[g_out] = max(len(layers) - 1, 0)  # read (copied out) after the last layer

@@ -180,10 +180,12 @@ def lower_depthwise_16x8(op: Op, graph: Graph) -> Layer:
     layer = Layer(i, op.name, "tm_depthwise_conv_16x8_eval", "tm_depthwise_conv_16x8_params_t",
                   inputs=[inp.index], output=out.index)
     layer.consts.append(Const(f"l{i}_weights", "int8_t", w.data.reshape(-1)))
-    _channel_consts(layer, i, _bias(op, graph, oc), mults, shifts)
+    bias = _bias(op, graph, oc)
+    _channel_consts(layer, i, bias, mults, shifts)
     layer.fields.update(in_h=ih, in_w=iw, in_c=ic, out_h=oh, out_w=ow, out_c=oc, depth_mult=oc // ic, k_h=kh,
                         k_w=kw, **conv_window(op, graph, ih, iw, kh, kw, oh, ow), act_min=lo, act_max=hi,
                         weights=f"l{i}_weights")
+    layer.fields["acc32"] = _rq16(layer, i, mults, shifts, _acc32(w.data.reshape(-1, oc).T, bias))
     layer.macs = oh * ow * oc * kh * kw
     return layer
 

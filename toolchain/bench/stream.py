@@ -197,6 +197,15 @@ def on_device(client: DeviceClient, rows: np.ndarray, dd: DeviceDetector, per_ti
             "per_hop": round((fe + net) * per_tick / max(frames, 1))}
 
 
+def int8_posteriors(name: str, qout) -> None:
+    """The device's detector sums int8 posteriors (firmware/frontend/tm_detector.c): another output type, a
+    16x8 network's int16, is refused before anything is built."""
+    if np.dtype(qout.dtype) != np.int8:
+        raise UsageError(f"{name} outputs {np.dtype(qout.dtype).name}: the streaming detector on the device sums "
+                         "int8 posteriors", "stream the int8 model (--variant int8); bench without --stream measures "
+                         "this one")
+
+
 def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, minutes: float = 5.0,
                  detector: Detector | None = None, recording_seed: int | None = None, variant: str | None = None,
                  runtime: str | None = None, url: str | None = None, tflm_dir: Path | None = None,
@@ -218,12 +227,13 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
     labels = p.manifest["labels"]
     if len(labels) > MAX_CLASSES:
         raise UsageError(f"{p.name} has {len(labels)} classes; the device's detector takes at most {MAX_CLASSES}")
+    _, qout = io_quant(Path(p.tflite).read_bytes())
+    int8_posteriors(p.name, qout)
     if url and not board.emulated:
         fw = build.flashed(model_ref, board_id, runtime=runtime or board.runtime, seed=seed, variant=variant)
     else:
         fw = build.build(model_ref, board_id, runtime=runtime, seed=seed, variant=variant, tflm_dir=tflm_dir,
                          kernels=kernels)
-    _, qout = io_quant(Path(p.tflite).read_bytes())
     dd = DeviceDetector.of(det, labels, qout.scale, qout.zero_point, cfg)
     recording_seed = seed if recording_seed is None else recording_seed
     args = p.manifest.get("lineage", {}).get("config", {}).get("data", {}).get("args", {})

@@ -22,14 +22,18 @@ DETECTOR_SYMBOLS = ("tm_detector_", "tm_stream_")  # the streaming detector's
 NET_PREFIX = "tm_audio_net"  # the network's entry points behind the wrapper (firmware/frontend/tm_audio_net.h)
 
 
+NET_INPUTS = {np.dtype(np.int8): "int8_t", np.dtype(np.int16): "int16_t"}  # network input types the table can feed
+
+
 def lut(tflite: Path) -> np.ndarray:
-    """int8 network input for each int8 feature, by the float32 arithmetic the host used for its inputs."""
+    """The network's input (int8, or int16 for a 16x8 network) for each int8 feature, by the float32
+    arithmetic the host used for its inputs."""
     qin, _ = io_quant(Path(tflite).read_bytes())
-    if np.dtype(qin.dtype) != np.int8:  # the front-end writes its int8 features straight into the input
-        raise BuildError(f"the audio front-end feeds int8 features, and {Path(tflite).name} takes "
-                         f"{np.dtype(qin.dtype).name} input (a 16x8 model?)",
-                         "deploy the int8 model of an audio recipe (--variant int8)")
-    return qin.quantize(to_float(np.arange(-128, 128))).astype(np.int8)
+    if np.dtype(qin.dtype) not in NET_INPUTS:
+        raise BuildError(f"the audio front-end feeds int8 or int16 network inputs, and {Path(tflite).name} takes "
+                         f"{np.dtype(qin.dtype).name} input",
+                         "deploy an int8 or int16x8 model of an audio recipe (--variant int8)")
+    return qin.quantize(to_float(np.arange(-128, 128)))
 
 
 def _config_header(cfg: FrontendConfig, name: str, model_hash: str, table: np.ndarray | None, net_layers: int,
@@ -43,8 +47,9 @@ def _config_header(cfg: FrontendConfig, name: str, model_hash: str, table: np.nd
              f"#define TM_AUDIO_CLASSES {classes}", ""]
     if table is not None:
         rows = [", ".join(str(int(v)) for v in table[i:i + 16]) for i in range(0, 256, 16)]
-        lines += ["// network input (int8) of front-end feature q, at index q + 128",
-                  "static const int8_t tm_audio_lut[256] = {\n  " + ",\n  ".join(rows) + "\n};", ""]
+        lines += [f"typedef {NET_INPUTS[table.dtype]} tm_audio_input_t;  // the network's input type", "",
+                  "// network input of front-end feature q, at index q + 128",
+                  "static const tm_audio_input_t tm_audio_lut[256] = {\n  " + ",\n  ".join(rows) + "\n};", ""]
     return "\n".join(lines + ["#endif  // TM_AUDIO_CONFIG_H_", ""])
 
 

@@ -3,7 +3,9 @@
 from pathlib import Path
 
 from toolchain import boards, modelinfo
-from toolchain.aot.lower import LOWERINGS
+from toolchain.aot.errors import AotError
+from toolchain.aot.lower import LOWERINGS, lower_graph
+from toolchain.aot.reader import read_tflite
 from toolchain.boards import runtimes
 from toolchain.boards.platformio import target_kind
 from toolchain.build import linux, platformio, qemu, tflm_library
@@ -45,12 +47,17 @@ def decided(runtime: str, tflite: Path) -> str:
 
 def auto_runtime(tflite: Path) -> str:
     """aot when the AOT compiler lowers every op of the model (one input, one output), else tflm; says which ops
-    decided it."""
+    decided it, or which layer's variant the AOT compiler refused."""
     info = modelinfo.summarize(Path(tflite).read_bytes(), tflite)
     missing = [op for op in info.ops if op not in LOWERINGS]
     if len(info.inputs) != 1 or len(info.outputs) != 1:
         missing.append(f"{len(info.inputs)} inputs and {len(info.outputs)} outputs")
     if not missing:
+        try:
+            lower_graph(read_tflite(tflite))
+        except AotError as e:
+            console.step(f"runtime auto: tflm (the AOT compiler refused {e.message})")
+            return "tflm"
         console.step("runtime auto: aot (the AOT compiler covers every op)")
         return "aot"
     console.step(f"runtime auto: tflm (the AOT compiler has no {', '.join(missing)})")

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from toolchain import paths
 from toolchain.boards import cpus
 from toolchain.errors import ToolchainError
 
@@ -78,14 +79,6 @@ def resolve_tree(tflm_dir: Path | None) -> Path:
     if not (tree / _MICRO / "micro_interpreter.h").is_file():
         raise TflmTreeError(f"{tree} is not a TFLite Micro tree: no {_MICRO}/micro_interpreter.h", _HOW_TO_GET)
     return tree.resolve()
-
-
-def cache_root() -> Path:
-    """TOOLCHAIN_CACHE_DIR, else $XDG_CACHE_HOME/toolchain, else ~/.cache/toolchain."""
-    if os.environ.get("TOOLCHAIN_CACHE_DIR"):
-        return Path(os.environ["TOOLCHAIN_CACHE_DIR"])
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "toolchain"
 
 
 def sources(tree: Path, kernels: str) -> list[str]:
@@ -219,7 +212,7 @@ def library(tree: Path, cpu: str, fpu: str, kernels: str, *, jobs: int | None = 
     key_data = {"tree": tree_hash(tree), "kernels": kernels, "sources": srcs, "common": common,
                 "c": _C_LANG, "cxx": _CXX_LANG, "compiler": _compiler_version(gxx)}
     key = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()[:24]
-    out = cache_root() / "tflm" / key
+    out = paths.cache_root() / "tflm" / key
     lib = TflmLibrary(archive=out / ARCHIVE, include_dirs=incs, defines=defs, cflags=machine + dflags,
                       cxxflags=machine + dflags + _CXX_LANG + _APP_CXX, kernels=kernels, key=key)
     if lib.archive.is_file():

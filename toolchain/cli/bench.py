@@ -42,6 +42,9 @@ def bench_cmd(
     battery: str = typer.Option(None, "--battery", help="With --rate: CR2032 (default), 2xAA or 2xAAA."),
     no_estimate: bool = typer.Option(False, "--no-estimate", help="On QEMU: leave the cycle model out (instructions "
                                      "only)."),
+    calibration: Path = options.CALIBRATION,
+    input_shape: str = options.INPUT_SHAPE,
+    min_agreement: float = options.MIN_AGREEMENT,
     as_json: bool = options.JSON,
 ) -> None:
     """Measure latency, memory and on-device accuracy through the serial harness.
@@ -69,6 +72,13 @@ def bench_cmd(
     from toolchain.pipeline import model_name
 
     exit_on(signal.SIGTERM, signal.SIGHUP)  # partial results are saved as "interrupted"
+    if calibration is not None or input_shape is not None:  # an ONNX model imported first, as `optimize` does
+        from toolchain.pipeline import import_onnx
+
+        if not model.endswith(".onnx"):
+            raise UsageError(f"--calibration and --input-shape are for an ONNX model without a recipe, not {model}",
+                             "drop them (a recipe's loader calibrates its model)")
+        import_onnx(Path(model), "host", **options.onnx_options(calibration, input_shape, min_agreement))
     args = dict(seed=seed, url=port, runs=runs, max_samples=samples, profile=profile, tflm_dir=tflm_dir, kernels=kernels,
                 variant=variant, estimate_for=estimate_for.split(",") if estimate_for else None, rate=rate,
                 battery=battery, estimate=not no_estimate)

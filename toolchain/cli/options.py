@@ -31,7 +31,8 @@ CALIBRATION = typer.Option(None, "--calibration", help="ONNX model without a rec
 INPUT_SHAPE = typer.Option(None, "--input-shape", help="ONNX model with dynamic dimensions: the input shape, batch "
                            "first, e.g. 1,3,32,32.")
 MIN_AGREEMENT = typer.Option(0.99, "--min-agreement", help="ONNX model: int8 vs float top-1 agreement below this "
-                             "fails the parity check loudly.")
+                             "fails the parity check loudly (an already-quantized QDQ model is held to 1 LSB of ONNX "
+                             "Runtime instead).")
 
 
 def onnx_options(calibration, input_shape: str | None, min_agreement: float) -> dict:

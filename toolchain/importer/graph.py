@@ -1,5 +1,5 @@
 """An ONNX file read and checked before any lowering: a model at all, an opset we lower, one input
-and one output, static shapes, float (not already quantized), every op known to lower.py."""
+and one output, static shapes; whether it is already quantized (QDQ, lowered by qdq.py) is recorded."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,9 +9,15 @@ from toolchain.importer.errors import OnnxError
 # Default-domain opsets whose operator semantics lower.py follows (Clip's bounds as inputs from 11,
 # Squeeze/Unsqueeze axes as inputs from 13); torch.onnx.export writes 17 or 18 by default.
 OPSETS = (11, 21)
-# Nodes of a model that is already quantized: QDQ pairs or integer operators.
-QUANTIZED_OPS = ("QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger",
-                 "MatMulInteger", "DynamicQuantizeLinear", "QLinearAdd")
+
+# QOperator format and dynamic quantization: integer ops whose arithmetic we would have to reproduce op by op
+QOPERATOR = ("QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger", "DynamicQuantizeLinear", "QLinearAdd",
+             "QLinearMul", "QLinearGlobalAveragePool", "QLinearAveragePool", "QLinearSoftmax", "QLinearConcat",
+             "QLinearLeakyRelu", "QLinearSigmoid", "QGemm", "QAttention", "MatMulIntegerToFloat")
+
+
+def is_qdq(proto) -> bool:
+    return any(n.op_type in ("QuantizeLinear", "DequantizeLinear") or n.op_type in QOPERATOR for n in proto.graph.node)
 
 
 @dataclass
@@ -22,6 +28,7 @@ class OnnxModel:
     input_shape: tuple[int, ...]  # the user's layout, batch first (fixed to 1)
     output_name: str
     opset: int
+    quantized: bool = False  # QDQ (or QOperator) nodes: imported with its own quantization (qdq.py)
 
 
 def is_onnx_ref(ref: str) -> bool:
@@ -85,12 +92,6 @@ def read(path: Path, input_shape: tuple[int, ...] | None = None) -> OnnxModel:
         raise OnnxError(f"'{path}' has {len(inputs)} inputs and {len(proto.graph.output)} outputs; the importer, "
                         "the AOT runtime and the harness take one input and one output",
                         "export a model with one input and one output (several are for TFLM only, from a .tflite)")
-    quantized = [n for n in proto.graph.node if n.op_type in QUANTIZED_OPS]
-    if quantized:
-        raise OnnxError(f"'{path}' is already quantized ({len(quantized)} {quantized[0].op_type}/... nodes, "
-                        f"e.g. '{quantized[0].name}'); importing its own scales is not supported",
-                        "import the float ONNX model and let `toolchain optimize` quantize it with your calibration "
-                        "data")
     shape = _static_shape(inputs[0], path, input_shape)
     for d, size in zip(inputs[0].type.tensor_type.shape.dim, shape):
         d.Clear()
@@ -100,4 +101,4 @@ def read(path: Path, input_shape: tuple[int, ...] | None = None) -> OnnxModel:
     except Exception as e:  # noqa: BLE001 - onnx raises several kinds for a broken graph
         raise OnnxError(f"'{path}': ONNX shape inference failed: {str(e).splitlines()[0][:200]}",
                         "check the model with onnx.checker.check_model") from None
-    return OnnxModel(proto, path, inputs[0].name, shape, proto.graph.output[0].name, opset)
+    return OnnxModel(proto, path, inputs[0].name, shape, proto.graph.output[0].name, opset, is_qdq(proto))

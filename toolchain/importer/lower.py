@@ -9,21 +9,26 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from toolchain.importer import layout
+from toolchain.importer import layout, lower_norm
 from toolchain.importer.errors import OnnxError
 from toolchain.importer.graph import OnnxModel
+from toolchain.importer.lower_activation import hard_sigmoid, hard_swish, mul, prelu
+from toolchain.importer.lower_const import evaluate, is_constant, shape
 from toolchain.importer.lower_ops import (Context, Value, activation, batchnorm, binary, conv, gemm, global_pool,
-                                          matmul, pool, softmax)
+                                          matmul, pool, reduce_mean, softmax)
+from toolchain.importer.lower_resample import conv_transpose, pad, resize, slice_spatial
 from toolchain.importer.lower_shape import concat, constant, passthrough, reshape, transpose
 
 OPS = {
     "Conv": conv, "Gemm": gemm, "MatMul": matmul, "BatchNormalization": batchnorm,
-    "Add": binary, "Sub": binary, "Mul": binary,
+    "Add": binary, "Sub": binary, "Mul": mul,
     "Relu": activation, "Clip": activation, "LeakyRelu": activation, "Sigmoid": activation, "Tanh": activation,
     "Softmax": softmax, "MaxPool": pool, "AveragePool": pool, "GlobalAveragePool": global_pool,
     "GlobalMaxPool": global_pool, "Transpose": transpose, "Flatten": reshape, "Reshape": reshape,
     "Squeeze": reshape, "Unsqueeze": reshape, "Identity": passthrough, "Dropout": passthrough,
-    "Constant": constant, "Concat": concat,
+    "Constant": constant, "Concat": concat, "Div": binary, "HardSigmoid": hard_sigmoid, "HardSwish": hard_swish,
+    "PRelu": prelu, "ReduceMean": reduce_mean, "Pad": pad, "Resize": resize, "ConvTranspose": conv_transpose,
+    "Shape": shape, "Slice": slice_spatial,
 }
 
 
@@ -34,8 +39,17 @@ def _constants(proto) -> dict[str, np.ndarray]:
 
 
 def unsupported(model: OnnxModel) -> list[str]:
-    """'name (OpType)' of every node the importer cannot lower."""
-    return [f"'{n.name or n.output[0]}' ({n.op_type})" for n in model.proto.graph.node if n.op_type not in OPS]
+    """'name (OpType)' of every node the importer cannot lower: not in OPS, not computed from constants alone
+    (those are evaluated on the host, whatever their op), and not inside a LayerNorm pattern (lowered with it)."""
+    known = {i.name for i in model.proto.graph.initializer}
+    fused = {n.output[0] for norm in lower_norm.find(model.proto) for n in norm.nodes}
+    missing = []
+    for n in model.proto.graph.node:
+        if n.op_type in ("Constant", "Shape") or (n.op_type not in OPS and all(not i or i in known for i in n.input)):
+            known.update(n.output)
+        elif n.op_type not in OPS and n.output[0] not in fused:
+            missing.append(f"'{n.name or n.output[0]}' ({n.op_type})")
+    return missing
 
 
 @dataclass
@@ -64,6 +78,10 @@ def to_keras(model: OnnxModel) -> Converted:
     """The float Keras model of `model`, in the device's layout."""
     from toolchain.train.tf import keras
 
+    if model.quantized:
+        raise OnnxError(f"'{model.path}' is already quantized (QDQ): it is imported with its own scales, not "
+                        "lowered to float and quantized again", "pass it without a recipe: `toolchain optimize "
+                        f"--model {model.path} --calibration inputs.npy`, or name the float model in the recipe")
     missing = unsupported(model)
     if missing:
         raise OnnxError(f"'{model.path}': no lowering for {len(missing)} node(s): {', '.join(missing[:6])}",
@@ -76,10 +94,21 @@ def to_keras(model: OnnxModel) -> Converted:
     for n in proto.graph.node:
         for i in n.input:
             uses[i] = uses.get(i, 0) + 1
-    ctx = Context(keras, _constants(proto), {model.input_name: Value(inp, perm)}, uses)
+    ctx = Context(keras, _constants(proto), {model.input_name: Value(inp, perm)}, uses, opset=model.opset)
+    norms = lower_norm.find(proto)
+    first = {norm.nodes[0].output[0]: norm for norm in norms}  # nodes by their (unique) first output
+    inside = {n.output[0] for norm in norms for n in norm.nodes[1:]}
     for node in proto.graph.node:
+        ctx.made_by.update((o, node) for o in node.output)
+        if node.output[0] in inside:
+            continue
         try:
-            OPS[node.op_type](ctx, node)
+            if node.output[0] in first:
+                lower_norm.lower(ctx, first[node.output[0]])
+            elif is_constant(ctx, node):
+                evaluate(ctx, node, model.opset)
+            else:
+                OPS[node.op_type](ctx, node)
         except OnnxError as e:
             raise OnnxError(f"'{model.path}', node '{node.name or node.output[0]}' ({node.op_type}): {e.message}",
                             e.hint) from None

@@ -30,6 +30,8 @@ class Context:
     weights: dict = field(default_factory=dict)  # layer -> [kernel, bias], set once the model is built
     producer: dict = field(default_factory=dict)  # tensor -> (layer, kind) whose weights may still absorb an affine op
     folded: list[str] = field(default_factory=list)
+    made_by: dict = field(default_factory=dict)  # tensor -> the ONNX node that computes it
+    opset: int = 18
 
     def attrs(self, node) -> dict:
         from onnx import helper
@@ -52,7 +54,7 @@ class Context:
             self.producer[node.output[0]] = (layer, kind)
 
 
-def _spatial(x: Value, node) -> int:
+def spatial_dims(x: Value) -> int:
     rank = len(x.perm)
     if rank not in layout.CHANNELS_LAST or x.perm != layout.CHANNELS_LAST[rank] or x.rows is not None:
         raise OnnxError(f"takes a channels-first tensor of rank 3 or 4, got layout {x.perm}",
@@ -83,7 +85,7 @@ def _padding(node, a: dict, x: Value, kernel, strides, dilations) -> tuple[str, 
 def conv(ctx: Context, node) -> None:
     k = ctx.keras.layers
     x = ctx.value(node.input[0])
-    dims = _spatial(x, node)
+    dims = spatial_dims(x)
     w = ctx.constants[node.input[1]]
     bias = ctx.constants[node.input[2]] if len(node.input) > 2 and node.input[2] else np.zeros(w.shape[0], np.float32)
     a = ctx.attrs(node)
@@ -141,15 +143,18 @@ def _dense(ctx: Context, node, x: Value, kernel, bias) -> None:
               [np.asarray(kernel, np.float32), np.asarray(bias, np.float32).copy()], "dense")
 
 
-def _fold(ctx: Context, node, scale, shift) -> bool:
-    """Fold y = x * scale + shift (per output channel) into the layer that made x, if x has no other use."""
-    src = node.input[0]
+def _fold(ctx: Context, node, scale, shift, src: str | None = None) -> bool:
+    """Fold y = x * scale + shift (per output channel) into the layer that made x (input 0, or `src`), if x has no
+    other use."""
+    src = src or node.input[0]
     if src not in ctx.producer or ctx.uses.get(src, 0) != 1:
         return False
     layer, kind = ctx.producer.pop(src)
     kernel, bias = ctx.weights[layer]
     if kind == "depthwise":
         kernel = kernel * scale.reshape(kernel.shape[-2:])
+    elif kind == "transpose":  # Conv2DTranspose's kernel is (kh, kw, out, in)
+        kernel = kernel * scale[:, np.newaxis]
     else:
         kernel = kernel * scale
     ctx.weights[layer] = [kernel.astype(np.float32), (bias * scale + shift).astype(np.float32)]
@@ -171,9 +176,9 @@ def batchnorm(ctx: Context, node) -> None:
     ctx.producer.pop(node.output[0])
 
 
-def _channel_constant(ctx: Context, node, c: np.ndarray) -> np.ndarray | None:
-    """c as one value per channel (axis 1) of the other input, or None when it is not that shape."""
-    x = ctx.values.get(node.input[0])
+def _channel_constant(ctx: Context, node, c: np.ndarray, name: str) -> np.ndarray | None:
+    """c as one value per channel (axis 1) of the other input `name`, or None when it is not that shape."""
+    x = ctx.values.get(name)
     if x is None or c.size not in (1, x.logical[1]):
         return None
     if c.size > 1 and c.ndim and (c.ndim > len(x.perm) or c.shape[-(len(x.perm) - 1)] != c.size):
@@ -183,19 +188,54 @@ def _channel_constant(ctx: Context, node, c: np.ndarray) -> np.ndarray | None:
 
 def binary(ctx: Context, node) -> None:
     k = ctx.keras.layers
-    if node.input[1] in ctx.constants:
-        c = _channel_constant(ctx, node, ctx.constants[node.input[1]])
-        ones, zeros = np.ones_like(c) if c is not None else None, np.zeros_like(c) if c is not None else None
-        affine = {"Add": (ones, c), "Sub": (ones, -c if c is not None else None), "Mul": (c, zeros)}.get(node.op_type)
-        if c is not None and affine and _fold(ctx, node, *affine):
-            return
-        raise OnnxError("an elementwise op with a constant that no layer before it can absorb",
-                        "the importer folds per-channel constants into the convolution or Linear layer before them")
-    x, y = ctx.value(node.input[0]), ctx.value(node.input[1])
+    first, second = node.input[0], node.input[1]
+    if first in ctx.constants and node.op_type in ("Add", "Mul") and second not in ctx.constants:
+        first, second = second, first
+    if second in ctx.constants or first in ctx.constants:
+        _with_constant(ctx, node, first, second)
+        return
+    x, y = ctx.value(first), ctx.value(second)
     if x.perm != y.perm or x.rows is not None or y.rows is not None:
         raise OnnxError("two inputs in different layouts", "give both inputs the same layout")
+    if node.op_type == "Div":
+        raise OnnxError("divides by a computed tensor", "the importer lowers division by a constant")
     layer = {"Add": k.Add, "Sub": k.Subtract, "Mul": k.Multiply}[node.op_type]()
     ctx.put(node, layer([x.t, y.t]), x.perm)
+
+
+def _with_constant(ctx: Context, node, name: str, const: str) -> None:
+    """x op c: folded into the layer before x when c is per channel, a Rescaling (MUL/ADD) when c is one number."""
+    if name in ctx.constants:  # c - x or c / x (Add and Mul were put in x op c order)
+        name, const = const, name
+        c = np.asarray(ctx.constants[const], np.float32)
+        if node.op_type == "Div":
+            raise OnnxError("divides a constant by a computed tensor", "the importer lowers division by a constant")
+        if c.size != 1:
+            raise OnnxError("subtracts a tensor from a constant of several values", "rewrite it as x * -1 + c")
+        x = ctx.value(name)
+        ctx.put(node, ctx.keras.layers.Rescaling(-1.0, float(c.reshape(-1)[0]))(x.t), x.perm, x.rows)
+        return
+    c = _channel_constant(ctx, node, np.asarray(ctx.constants[const], np.float32), name)
+    if c is not None:
+        ones, zeros = np.ones_like(c), np.zeros_like(c)
+        affine = {"Add": (ones, c), "Sub": (ones, -c), "Mul": (c, zeros), "Div": (1 / c, zeros)}[node.op_type]
+        if _fold(ctx, node, *affine, src=name):
+            return
+        x = ctx.value(name)
+        if np.all(c == c[0]):
+            scale, offset = float(affine[0][0]), float(affine[1][0])
+            ctx.put(node, ctx.keras.layers.Rescaling(scale, offset)(x.t), x.perm, x.rows)
+            return
+        if len(x.perm) in layout.CHANNELS_LAST and x.perm == layout.CHANNELS_LAST[len(x.perm)] and x.rows is None:
+            # per-channel input normalisation ((x - mean) / std): a 1x1 depthwise convolution, which what follows
+            # can fold into in turn
+            dims = len(x.perm) - 2
+            layer = (ctx.keras.layers.DepthwiseConv1D if dims == 1 else ctx.keras.layers.DepthwiseConv2D)(1)
+            kernel = np.asarray(affine[0], np.float32).reshape((1,) * dims + (-1, 1))
+            ctx.layer(node, layer, x, [kernel, np.asarray(affine[1], np.float32)], "depthwise")
+            return
+    raise OnnxError("an elementwise op with a per-channel constant that no layer before it can absorb",
+                    "the importer folds per-channel constants into the convolution or Linear layer before them")
 
 
 def activation(ctx: Context, node) -> None:
@@ -220,30 +260,90 @@ def activation(ctx: Context, node) -> None:
 
 def softmax(ctx: Context, node) -> None:
     x = ctx.value(node.input[0])
-    axis = layout.physical_axis(x.perm, ctx.attrs(node).get("axis", -1))
     if x.rows is not None:
         raise OnnxError("softmax over a flattened channels-first tensor", "apply it after a Linear layer")
-    ctx.put(node, ctx.keras.layers.Softmax(axis=axis)(x.t), x.perm)
+    rank = len(x.perm)
+    axis = ctx.attrs(node).get("axis", 1 if ctx.opset < 13 else -1) % rank
+    k = ctx.keras.layers
+    if ctx.opset >= 13 or axis == rank - 1:
+        ctx.put(node, k.Softmax(axis=layout.physical_axis(x.perm, axis))(x.t), x.perm)
+        return
+    # Below opset 13, Softmax normalises over the input seen as 2-D: every axis from `axis` on at once.
+    if x.perm != layout.identity(rank):
+        raise OnnxError(f"opset {ctx.opset} softmax from axis {axis} of a channels-first tensor",
+                        "re-export with opset 13 or later, or apply it after a Linear layer")
+    flat = k.Softmax(axis=-1)(k.Reshape((*x.logical[1:axis], int(np.prod(x.logical[axis:]))))(x.t))
+    ctx.put(node, k.Reshape(tuple(x.logical[1:]))(flat), x.perm)
+
+
+def zero_padding(k, t, dims: int, begin, end):
+    if dims == 1:
+        return k.ZeroPadding1D((int(begin[0]), int(end[0])))(t)
+    return k.ZeroPadding2D(((int(begin[0]), int(end[0])), (int(begin[1]), int(end[1]))))(t)
+
+
+def _pool_size(size: int, k: int, s: int, begin: int, end: int, ceil: bool) -> int:
+    span = size + begin + end - k
+    return (-(-span // s) if ceil else span // s) + 1
 
 
 def pool(ctx: Context, node) -> None:
+    """MaxPool and AveragePool. Explicit padding: zeros counted in the average (count_include_pad) become a PAD;
+    padding TF's 'same' would choose is 'same' (which never counts it); ceil_mode is lowered where 'same' or
+    'valid' gives the same windows."""
     k = ctx.keras.layers
     x = ctx.value(node.input[0])
-    dims = _spatial(x, node)
+    dims = spatial_dims(x)
     a = ctx.attrs(node)
     kernel = tuple(a["kernel_shape"])
     strides = tuple(a.get("strides", [1] * dims))
-    padding, _ = _padding(node, a, x, kernel, strides, (1,) * dims)
-    if padding == "explicit" or a.get("ceil_mode", 0) or a.get("count_include_pad", 0) and padding != "valid":
-        raise OnnxError(f"pads {list(a.get('pads'))} (ceil_mode {a.get('ceil_mode', 0)}) differ from 'same'",
-                        "pool without padding, or with padding that keeps the size")
-    kind = "Max" if node.op_type == "MaxPool" else "Average"
+    if any(d != 1 for d in a.get("dilations", [1] * dims)):
+        raise OnnxError("dilated pooling", "pool without dilations")
+    padding, pads = _padding(node, a, x, kernel, strides, (1,) * dims)
+    is_max, include = node.op_type == "MaxPool", bool(a.get("count_include_pad", 0))
+    ceil = bool(a.get("ceil_mode", 0))
+    sizes = x.logical[2:]
+    onnx_out = [_pool_size(n, kk, s, pads[i], pads[i + dims], ceil) for i, (n, kk, s) in
+                enumerate(zip(sizes, kernel, strides))]
+    floor_out = [_pool_size(n, kk, s, pads[i], pads[i + dims], False) for i, (n, kk, s) in
+                 enumerate(zip(sizes, kernel, strides))]
+    same_out = [-(-n // s) for n, s in zip(sizes, strides)]
+    same_begin = [max((o - 1) * s + kk - n, 0) // 2 for o, n, kk, s in zip(same_out, sizes, kernel, strides)]
+    t = x.t
+    if onnx_out != floor_out:  # ceil_mode adds a last, partial window: 'same' when its windows start alike
+        if onnx_out != same_out or list(pads[:dims]) != same_begin or (not is_max and include):
+            raise OnnxError(f"ceil_mode with pads {list(pads)} gives windows neither 'same' nor 'valid' pooling has",
+                            "pool with ceil_mode=False, or with input sizes the stride divides")
+        padding = "same"
+    elif padding == "same" and (include and not is_max or onnx_out != same_out):
+        padding = "explicit"
+    if padding == "explicit":
+        if is_max or not include:
+            raise OnnxError(f"pads {list(pads)} differ from 'same' padding", "pool without padding, or with "
+                            "padding that keeps the size (or count_include_pad=1 for AveragePool)")
+        t, padding = zero_padding(k, t, dims, pads[:dims], pads[dims:]), "valid"
+    kind = "Max" if is_max else "Average"
     layer = getattr(k, f"{kind}Pooling{dims}D")(kernel, strides, padding=padding)
-    ctx.put(node, layer(x.t), x.perm)
+    ctx.put(node, layer(t), x.perm)
 
 
 def global_pool(ctx: Context, node) -> None:
     x = ctx.value(node.input[0])
-    dims = _spatial(x, node)
+    dims = spatial_dims(x)
     kind = "Max" if node.op_type == "GlobalMaxPool" else "Average"
     ctx.put(node, getattr(ctx.keras.layers, f"Global{kind}Pooling{dims}D")(keepdims=True)(x.t), x.perm)
+
+
+def reduce_mean(ctx: Context, node) -> None:
+    """A mean over every spatial axis (x.mean((2, 3)) in PyTorch): global average pooling."""
+    x = ctx.value(node.input[0])
+    a = ctx.attrs(node)
+    axes = a.get("axes") or (ctx.constants[node.input[1]].tolist() if len(node.input) > 1 and node.input[1] else None)
+    rank = len(x.perm)
+    if rank not in layout.CHANNELS_LAST or sorted(i % rank for i in axes or []) != list(range(2, rank)):
+        raise OnnxError(f"a mean over axes {axes}", "the importer lowers a mean over every spatial axis (a global "
+                        "average pooling)")
+    dims = spatial_dims(x)
+    keep = bool(a.get("keepdims", 1))
+    t = getattr(ctx.keras.layers, f"GlobalAveragePooling{dims}D")(keepdims=keep)(x.t)
+    ctx.put(node, t, x.perm if keep else layout.identity(2))

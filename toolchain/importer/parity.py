@@ -5,6 +5,7 @@ every int8 layer against the same layer of the float model, so a collapsing laye
 import numpy as np
 
 from toolchain.console import console
+from toolchain.importer import qdq_check
 
 DEFAULT_AGREEMENT = 0.99  # int8 vs float top-1 agreement below this is reported loudly
 LOW_SQNR_DB = 10.0  # a layer whose int8 output is below this against float is named as collapsing
@@ -29,9 +30,18 @@ def float_parity(reference: np.ndarray, converted: np.ndarray, inputs: str) -> d
 
 
 def int8_agreement(float_out: np.ndarray, int8_out: np.ndarray, threshold: float) -> dict:
-    agree = float(np.mean(float_out.argmax(1) == int8_out.argmax(1))) if float_out.shape[1] > 1 else None
-    return {"int8_vs_float_top1_agreement": agree, "threshold": threshold,
-            "passed": agree is None or agree >= threshold}
+    """`int8_out` dequantized. Several outputs: top-1 agreement. One output: its max |diff|, and where the float
+    outputs are all probabilities (a sigmoid head), the agreement of the decisions at 0.5 against the threshold."""
+    if float_out.shape[1] > 1:
+        agree = float(np.mean(float_out.argmax(1) == int8_out.argmax(1)))
+        return {"int8_vs_float_top1_agreement": agree, "threshold": threshold, "passed": agree >= threshold}
+    decisions = None
+    if float_out.min() >= 0 and float_out.max() <= 1:
+        decisions = float(np.mean((float_out[:, 0] > 0.5) == (int8_out[:, 0] > 0.5)))
+    return {"int8_vs_float_top1_agreement": None,
+            "int8_vs_float_max_abs_diff": float(np.abs(float_out - int8_out).max()),
+            "int8_vs_float_decision_agreement": decisions, "threshold": threshold,
+            "passed": decisions is None or decisions >= threshold}
 
 
 def _interpreter(tflite: bytes):
@@ -77,12 +87,19 @@ def weakest(layers: list[dict] | None) -> dict | None:
 
 def report(parity: dict) -> None:
     """Print the parity; a failed threshold is a loud warning, not a quiet number."""
+    if parity.get("kind") == "qdq":
+        return qdq_check.report(parity)
     console.info(f"parity on {parity['samples']} {parity.get('inputs', '')} inputs: ONNX Runtime vs converted float, max |diff| "
                  f"{parity['onnx_vs_converted_max_abs_diff']:.2e} (outputs up to {parity['onnx_output_range']:.3g})")
-    agree = parity.get("int8_vs_float_top1_agreement")
-    if agree is None:
+    agree, decisions = parity.get("int8_vs_float_top1_agreement"), parity.get("int8_vs_float_decision_agreement")
+    if agree is not None:
+        line = f"int8 vs float top-1 agreement {agree:.2%} (threshold {parity['threshold']:.2%})"
+    elif "int8_vs_float_max_abs_diff" in parity:
+        line = f"one output: int8 vs float max |diff| {parity['int8_vs_float_max_abs_diff']:.3g}"
+        if decisions is not None:
+            line += f", decisions at 0.5 agree {decisions:.2%} (threshold {parity['threshold']:.2%})"
+    else:
         return
-    line = f"int8 vs float top-1 agreement {agree:.2%} (threshold {parity['threshold']:.2%})"
     low = weakest(parity.get("layers"))
     if low:
         line += f"; weakest layer #{low['index']} {low['op']} at {low['sqnr_db']:.1f} dB SQNR"

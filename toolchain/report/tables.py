@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import bench_file
+from toolchain.importer import qdq_check
 from toolchain.paths import RUNS_DIR
 
 def compare_rows(table: dict) -> list[list[str]]:
@@ -119,6 +120,8 @@ def parity_rows(m: dict) -> list[tuple[str, str]]:
     p = m.get("parity")
     if not p:
         return []
+    if p.get("kind") == "qdq":
+        return qdq_check.lines(p) + _layout_rows(m)
     rows = [("inputs", f"{p['samples']} {p.get('inputs', '')}"),
             ("ONNX Runtime vs converted float, max |diff|",
              f"{p['onnx_vs_converted_max_abs_diff']:.2e} (outputs up to {p['onnx_output_range']:.3g})")]
@@ -126,14 +129,24 @@ def parity_rows(m: dict) -> list[tuple[str, str]]:
         verdict = "passed" if p["passed"] else "FAILED: the int8 model decides differently from the float one"
         rows.append(("int8 vs float top-1 agreement",
                      f"{p['int8_vs_float_top1_agreement']:.2%} (threshold {p['threshold']:.2%}): {verdict}"))
+    if p.get("int8_vs_float_max_abs_diff") is not None:
+        rows.append(("int8 vs float (one output), max |diff|", f"{p['int8_vs_float_max_abs_diff']:.3g}"))
+    if p.get("int8_vs_float_decision_agreement") is not None:
+        verdict = "passed" if p["passed"] else "FAILED: the int8 model decides differently from the float one"
+        rows.append(("int8 vs float decisions at 0.5 agree",
+                     f"{p['int8_vs_float_decision_agreement']:.2%} (threshold {p['threshold']:.2%}): {verdict}"))
     if p.get("layers"):
         rows.append(("int8 vs float SQNR per layer", ", ".join(f"#{l['index']} {l['op']} {l['sqnr_db']:.1f} dB"
                                                              for l in p["layers"])))
+    return rows + _layout_rows(m)
+
+
+def _layout_rows(m: dict) -> list[tuple[str, str]]:
     layout = m.get("input_layout")
-    if layout:
-        rows.append(("input layout", f"user {tuple(layout['user_shape'])} -> device {tuple(layout['device_shape'])} "
-                                     f"(transposed on the host, before quantization)"))
-    return rows
+    if not layout:
+        return []
+    return [("input layout", f"user {tuple(layout['user_shape'])} -> device {tuple(layout['device_shape'])} "
+                             f"(transposed on the host, before quantization)")]
 
 
 def lineage_rows(m: dict) -> list[tuple[str, str]]:

@@ -43,9 +43,9 @@ TABLES = {
     "tanh_16x8": ([random_models.sigmoid_16x8], {"TANH"}),
 }
 CASES_PER_TABLE = 6
-MORE_CASES = {"depthwise_conv": 16}  # the DSP depthwise kernel's paths: any window, 3x3 odd channels/multipliers
+MORE_CASES = {"depthwise_conv": 16, "depthwise_conv_16x8": 12, "pooling_16x8": 12}  # the DSP twins' paths: depthwise windows, channel counts, multipliers 1 to 8; pooling odd and even channels
 MAX_CASE_BYTES = 1500      # constants + inputs + outputs: keeps the tables small
-MORE_BYTES = {"softmax_16x8": 3000}  # its two 1026-byte tables
+MORE_BYTES = {"softmax_16x8": 3000, "depthwise_conv_16x8": 3000}  # softmax: its two 1026-byte tables; depthwise: multipliers 4 and 8
 SAMPLES = 2
 SCRATCH_BYTES = 4096       # golden_test.c's shared scratch buffer
 SEED = 20261130

@@ -56,7 +56,7 @@ def test_golden_tables_on_host(tmp_path):
     subprocess.run(["gcc"] + FLAGS + [str(HERE / "golden_test.c")] + [str(s) for s in runtime_sources("portable")]
                    + ["-lm", "-o", str(exe)], check=True)
     out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0 and "golden ok 124" in out.stdout, out.stdout + out.stderr
+    assert out.returncode == 0 and "golden ok 136" in out.stdout, out.stdout + out.stderr
 
 
 @needs_qemu
@@ -64,7 +64,7 @@ def test_golden_tables_on_host(tmp_path):
 @pytest.mark.parametrize("kernels", ["dsp", "portable"])
 def test_golden_tables_on_cortex_m4(kernels, tmp_path):
     out = _run_qemu([HERE / "golden_test.c"] + runtime_sources(kernels), tmp_path)
-    assert out.returncode == 0 and "golden ok 124" in out.stdout, out.stdout + out.stderr
+    assert out.returncode == 0 and "golden ok 136" in out.stdout, out.stdout + out.stderr
 
 
 def test_golden_tables_are_current(tmp_path):

@@ -38,7 +38,8 @@ COMMAND_TIMEOUT_S = 3.0  # the floor of every deadline
 SLACK = 3.0  # deadlines allow this many times the expected link and inference time
 FIRST_INFERENCE_S = 120.0  # an inference's wall time before one was measured
 REPLY_BYTES = 16  # expected reply bytes per command (`m-ready` and a short line)
-MAX_LINE = 65536
+MAX_LINE = 65536  # longer than any reply but `m-results-`, whose bound comes from the model's outputs
+RESULT_CHARS = 16  # most characters of one value in `m-results-` (9 significant digits, exponent, comma)
 BATCH_COMMANDS = 100  # commands per round trip when several samples go in one (`run_samples`)
 
 
@@ -122,11 +123,16 @@ class DeviceClient:
             if left <= 0:
                 raise Fault(f"no reply within {budget:.0f} s (device silent)")
             self._pending += self.transport.read(min(left, 0.5))
-            if len(self._pending) > MAX_LINE:
+            if len(self._pending) > self.max_line:
                 self._pending = b""
                 raise Fault("garbage on the line (overlong line)")
         line, self._pending = self._pending.split(b"\n", 1)
         return line.decode("latin-1").strip("\r")
+
+    @property
+    def max_line(self) -> int:
+        """Bytes of a line beyond which the link is taken to be garbage: a results line may be longer."""
+        return max(MAX_LINE, RESULT_CHARS * self.info.output_count + 256) if self.info else MAX_LINE
 
     def _drain(self, quiet_s: float) -> None:
         """Discard input until the line has been quiet for `quiet_s`."""
@@ -313,7 +319,7 @@ class DeviceClient:
             ends.append(len(cmds) - 1)
         out_count = self.info.output_count if self.info else 1
         started = time.monotonic()
-        replies = self.batch(cmds, timeout, reply_bytes=len(loads) * (16 * out_count + 12 * runs + 64),
+        replies = self.batch(cmds, timeout, reply_bytes=len(loads) * (RESULT_CHARS * out_count + 12 * runs + 64),
                              inferences=len(loads) * (runs + warmups))
         elapsed = time.monotonic() - started
         if self._file_refused(cmds, replies, how):
@@ -395,7 +401,7 @@ class DeviceClient:
         cmds = [table.line("db load", len(load)), *lines]
         final = table.line("validate file", out_file) if out_file else table.line("validate")
         payload = b"".join(c.encode() + b"%" for c in [*cmds, final])
-        back = reply_bytes + 16 * (self.info.output_count if self.info else 1)
+        back = reply_bytes + RESULT_CHARS * (self.info.output_count if self.info else 1)
         budget = self.budget(len(payload), back, inferences=1)
         started = time.monotonic()
         deadline = started + budget

@@ -1,8 +1,11 @@
 """Every recipe in models/ loads through the schema, and its data loads."""
 
+import shutil
+
 import pytest
 
 from toolchain import recipes
+from toolchain.paths import RECIPES
 from toolchain.recipes.data import load
 
 
@@ -50,3 +53,23 @@ def test_width_scales_the_digits_model_and_needs_a_build_that_takes_it(tmp_path)
     (old / "model.py").write_text("def build(keras, input_shape, num_outputs, variant='default'):\n    pass\n")
     with pytest.raises(recipes.RecipeError, match="takes no `width` keyword"):
         recipes.load(str(old))
+
+
+def test_a_recipe_can_share_another_recipes_model_code(tmp_path):
+    # models/wakeword names the keywords DS-CNN; a copy of it elsewhere still finds the built-in file
+    shutil.copytree(RECIPES / "wakeword", tmp_path / "my_wakeword")
+    r = recipes.load(str(tmp_path / "my_wakeword"))
+    assert r.code_file == RECIPES / "keywords" / "model.py" and callable(r.build_model)
+    shared = r.fingerprint
+    (tmp_path / "my_wakeword" / "keywords").mkdir()
+    (tmp_path / "my_wakeword" / "keywords" / "model.py").write_text("def build(keras, input_shape, num_outputs, "
+                                                                     "variant='default'):\n    pass\n")
+    mine = recipes.load(str(tmp_path / "my_wakeword"))
+    assert mine.code_file == tmp_path / "my_wakeword" / "keywords" / "model.py" and mine.fingerprint != shared
+
+
+def test_model_code_that_is_nowhere_is_one_line(tmp_path):
+    shutil.copytree(RECIPES / "digits", tmp_path / "d")
+    (tmp_path / "d" / "model.py").unlink()
+    with pytest.raises(recipes.RecipeError, match="no model code: 'model.py'"):
+        recipes.load(str(tmp_path / "d"))

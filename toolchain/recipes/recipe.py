@@ -19,7 +19,9 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple, Any]]] = {
     "": {"name": (str, None), "description": (str, ""), "task": (str, "classification")},
     # file: a model made elsewhere (net.onnx, beside recipe.toml) instead of model.py; the data calibrate and
     # evaluate it. min_agreement: int8 vs float top-1 agreement below it is reported loudly.
-    "model": {"file": (str, ""), "min_agreement": (float, 0.99)},
+    # code: the Python file whose build() makes the model, beside recipe.toml or, failing that, under the
+    # built-in models/ folder, so a recipe can share another's architecture (code = "keywords/model.py").
+    "model": {"file": (str, ""), "min_agreement": (float, 0.99), "code": (str, "model.py")},
     "data": {"loader": (str, None), "test_fraction": (float, 0.2), "args": (dict, {})},
     # width: multiplier passed to model.py's build(..., width=) when not 1.0 (`toolchain sweep` varies it);
     # masks: SpecAugment-style time and band masks on 2-D features (toolchain/train/masks.py);
@@ -51,17 +53,22 @@ class Recipe:
     train: dict[str, Any]
     optimize: dict[str, Any]
     build_model: Callable | None = field(repr=False)  # None when the recipe names a model file
-    model: dict[str, Any] = field(default_factory=lambda: {"file": "", "min_agreement": 0.99})
+    model: dict[str, Any] = field(default_factory=lambda: {"file": "", "min_agreement": 0.99, "code": "model.py"})
 
     @property
     def model_file(self) -> Path | None:
         return self.path / self.model["file"] if self.model["file"] else None
 
     @property
+    def code_file(self) -> Path:
+        """The file whose build() makes the model (`[model] code`)."""
+        return code_file(self.path, self.model["code"])
+
+    @property
     def fingerprint(self) -> str:
         """Hash of the recipe's files: a change invalidates everything trained from it."""
         h = hashlib.sha256()
-        for f in sorted(self.path.glob("*")):
+        for f in sorted({*self.path.glob("*"), self.code_file}):
             if f.is_file() and f.suffix in (".toml", ".py", ".onnx"):
                 h.update(f.name.encode() + f.read_bytes())
         return h.hexdigest()[:16]
@@ -150,27 +157,35 @@ def load(ref: str) -> Recipe:
             raise RecipeError(f"{toml_path}: [model] file '{model['file']}' is not an .onnx file in {folder}",
                               "name an ONNX model beside recipe.toml, e.g. file = \"net.onnx\"")
         return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=None, model=model)
-    builder = _load_builder(folder)
-    _check_width(tables["train"]["width"], builder, folder)
+    src = code_file(folder, model["code"])
+    if not src.is_file() or src.suffix != ".py":
+        raise RecipeError(f"{toml_path}: no model code: '{model['code']}' is no Python file beside recipe.toml or under the "
+                          "built-in models/", "add model.py defining build(keras, input_shape, num_outputs, variant), "
+                          "or share another recipe's: [model] code = \"keywords/model.py\"")
+    builder = _load_builder(src)
+    _check_width(tables["train"]["width"], builder, src)
     return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=builder, model=model)
 
 
-def _check_width(width: float, builder: Callable, folder: Path) -> None:
+def code_file(folder: Path, code: str) -> Path:
+    """`[model] code` beside recipe.toml, else under the built-in models/ folder (a copied recipe keeps working)."""
+    own = folder / code
+    return own if own.is_file() or not (RECIPES / code).is_file() else RECIPES / code
+
+
+def _check_width(width: float, builder: Callable, src: Path) -> None:
     """A width other than 1.0 needs a build() that takes it; 1.0 is never passed (older recipes keep working)."""
     if width <= 0:
-        raise RecipeError(f"{folder / 'recipe.toml'}: width in [train] must be > 0, got {width}")
+        raise RecipeError(f"{src.parent / 'recipe.toml'}: width in [train] must be > 0, got {width}")
     params = inspect.signature(builder).parameters
     takes = "width" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
     if width != 1.0 and not takes:
-        raise RecipeError(f"{folder / 'model.py'}: build() takes no `width` keyword, so width = {width} cannot apply",
+        raise RecipeError(f"{src}: build() takes no `width` keyword, so width = {width} cannot apply",
                           "add `width=1.0` to build(...) and scale the layers by it (see models/digits/model.py)")
 
 
-def _load_builder(folder: Path) -> Callable:
-    src = folder / "model.py"
-    if not src.is_file():
-        raise RecipeError(f"{folder}: missing model.py", "define build(keras, input_shape, num_outputs, variant)")
-    spec = importlib.util.spec_from_file_location(f"toolchain_recipe_{folder.name}", src)
+def _load_builder(src: Path) -> Callable:
+    spec = importlib.util.spec_from_file_location(f"toolchain_recipe_{src.parent.name}", src)
     mod = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(mod)

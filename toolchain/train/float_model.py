@@ -42,7 +42,7 @@ def build(recipe: Recipe, data: Dataset, variant: str = "default"):
 
     from toolchain.train.tf import keras
 
-    src = recipe.path / "model.py"
+    src = recipe.code_file
     try:
         width = recipe.train.get("width", 1.0)
         model = recipe.build_model(keras, data.input_shape, data.num_outputs, variant,

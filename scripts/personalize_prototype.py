@@ -22,7 +22,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 SHOTS = 5
-ANCHOR_POOL = 40  # training clips per class the anchors are drawn from
+ANCHOR_POOL = 100  # training clips per class: the anchors are the first of them, the rest measure forgetting
 
 
 class Embedder:
@@ -144,6 +144,31 @@ def splits(model: str, emb: Embedder) -> dict:
     return cached(f"{model}-splits", make)
 
 
+FRESH_SEED = 26_000  # a seed the recipe never uses: new clips of the training distribution
+FRESH_PER_CLASS = 100
+
+
+def fresh(model: str, emb: Embedder) -> dict | None:
+    """Embeddings of new clips made like the recipe's (its generator, another seed): what the head must not
+    forget, measured without the test split. None for a model whose loader makes no new samples."""
+    from toolchain.audio import features, frontend_of, to_float
+    from toolchain.recipes.data import speech
+
+    m = manifest(model)
+    data = m["lineage"]["config"]["data"]
+    if data["loader"] != "speech":
+        return None
+    args = dict(data.get("args", {}))
+
+    def make():
+        words = speech.Words.of(args.get("keywords"), args.get("phonemes"), args.get("voices", "few"),
+                                args.get("augment"), args.get("unknown_words", "few"), args.get("piper", 0.0))
+        pcm, y = speech.clips(FRESH_SEED, FRESH_PER_CLASS, args.get("unknown_factor", 1), words)
+        return {"e": emb(to_float(features(pcm, frontend_of(m)))), "y": y}
+
+    return cached(f"{model}-fresh", make)
+
+
 def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     p = np.exp(z)
@@ -178,27 +203,26 @@ def sgd(W0, b0, E, Y, lr, epochs, anchors=None, l2=0.0, ratio=1):
     return W, b
 
 
-def imprint(W, b, E, rule: str):
-    """Head with one more row from embeddings E of the new class."""
-    unit = E / (np.linalg.norm(E, axis=1, keepdims=True) + 1e-12)
+def unit(x: np.ndarray) -> np.ndarray:
+    return x / (np.linalg.norm(x, axis=-1, keepdims=True) + 1e-12)
+
+
+def imprint(W, b, E, anchors, offset: float | None):
+    """Head with one more row from embeddings E of the new class. offset None: the contract's first rule
+    (w = alpha * mean unit embedding, bias = mean bias); otherwise the row is centred on the anchors:
+    w = alpha * unit(mean(e/|e|) - mean(a/|a|)), bias = mean(b) - w . mean(a) + offset."""
     alpha = np.mean(np.linalg.norm(W, axis=1))
-    w = alpha * unit.mean(axis=0)
-    if rule == "mean-bias":
-        bias = b.mean()
-    elif rule == "max-bias":
-        bias = b.max()
-    elif rule == "margin":
-        # the bias that puts the new row level with the best old class on the least-sure of its own examples
-        bias = float(np.min((E @ W.T + b).max(axis=1) - E @ w))
-    elif rule == "zero":
-        bias = 0.0
+    if offset is None:
+        w, bias = alpha * unit(E).mean(axis=0), b.mean()
     else:
-        raise ValueError(rule)
+        A = anchors[0]
+        w = alpha * unit(unit(E).mean(axis=0) - unit(A).mean(axis=0))
+        bias = b.mean() - w @ A.mean(axis=0) + offset
     return np.vstack([W, w]), np.append(b, bias)
 
 
 def accuracy(W, b, E, y) -> float:
-    return float(np.mean(np.argmax(E @ W.T + b, axis=1) == y)) if len(y) else float("nan")
+    return float(np.mean(np.argmax(E @ W.T + b, axis=1) == y)) if len(y) else None
 
 
 def anchor_set(emb, sp, kind: str, per_class: int):
@@ -210,9 +234,140 @@ def anchor_set(emb, sp, kind: str, per_class: int):
         means = np.stack([E[Y == k].mean(axis=0) for k in classes])
         q = np.clip(np.round(means / emb.e_scale) + emb.e_zero, -128, 127)  # stored in flash as int8
         return emb.floats(q), classes
+    per_class = min(per_class, min(np.sum(Y == k) for k in np.unique(Y)))  # gesture has 15 training windows a class
     idx = np.stack([np.flatnonzero(Y == k)[:per_class] for k in np.unique(Y)]).T.reshape(-1)  # round robin
     return E[idx], Y[idx]
 
 
 def label_index(labels, names):
     return np.array([labels.index(n) if n in labels else len(labels) for n in names])
+
+
+# The defaults docs/personalize.md gives (chosen by `choose` on the validation folders)
+DEFAULTS = {"lr": 0.02, "epochs": 15, "anchors_per_class": 20, "anchor_ratio": 4, "l2": 0.0, "imprint_offset": -5.5}
+VALIDATION = {"speaker": ("speaker-kal16", "speaker-rms", "speaker-slt"),
+              "new-class": ("new-class-sheila", "new-class-robot"),
+              "rotated": tuple(f"rotated-random{i}" for i in range(5))}
+EVALUATION = {"speaker": ("speaker-awb",), "new-class": ("new-class-marvin",), "rotated": ("rotated-z90x30",)}
+MODEL = {"speaker": "keywords", "new-class": "keywords", "rotated": "gesture"}
+SHOT_SEEDS = (0, 1, 2)  # validation: three draws of the shots; evaluation: seed 0, the CLI's default
+FORGET_FROM = 20  # training clips per class past the anchors measure forgetting while choosing
+
+
+class Case:
+    """A model's head, anchors and forgetting set, and one data folder's shots and held-back examples."""
+
+    def __init__(self, model: str):
+        self.emb = Embedder(tflite_of(model))
+        self.labels = manifest(model)["labels"]
+        self.sp = splits(model, self.emb)
+        pe, py = self.emb.floats(self.sp["pool_e"]), self.sp["pool_y"]
+        f = fresh(model, self.emb)
+        if f is not None:
+            self.forget = (self.emb.floats(f["e"]), f["y"])
+        else:  # training windows past the anchors (none for gesture: 15 a class, all anchors)
+            rest = np.concatenate([np.flatnonzero(py == k)[FORGET_FROM:] for k in np.unique(py)])
+            self.forget = (pe[rest], py[rest])
+        self.test = (self.emb.floats(self.sp["test_e"]), self.sp["test_y"])
+        self.model = model
+
+    def anchors(self, per_class: int):
+        return anchor_set(self.emb, self.sp, "random", per_class)
+
+    def shots(self, name: str, seed: int):
+        from toolchain.paths import build_root
+
+        path = build_root() / "cache" / "personalize" / name
+        if not path.is_dir():
+            raise SystemExit(f"{path} not found: make it first with python scripts/personalize_data.py")
+        d = folder(self.model, self.emb, path, SHOTS, seed)
+        y = label_index(self.labels, d["names"])
+        E = self.emb.floats(d["e"])
+        return E[d["learn"]], y[d["learn"]], E[~d["learn"]], y[~d["learn"]]
+
+
+def run_sgd(case: Case, data, p: dict) -> dict:
+    E, y, HE, hy = data
+    A = case.anchors(p["anchors_per_class"]) if p["anchors_per_class"] else None
+    W, b = sgd(case.emb.W0, case.emb.b0, E, y, p["lr"], p["epochs"], A, p["l2"], p["anchor_ratio"])
+    return {"held_before": accuracy(case.emb.W0, case.emb.b0, HE, hy), "held_after": accuracy(W, b, HE, hy),
+            "forget_before": accuracy(case.emb.W0, case.emb.b0, *case.forget),
+            "forget_after": accuracy(W, b, *case.forget), "head": (W, b)}
+
+
+def run_imprint(case: Case, data, p: dict) -> dict:
+    E, y, HE, hy = data
+    new = len(case.labels)
+    W, b = imprint(case.emb.W0, case.emb.b0, E[y == new], case.anchors(p["anchors_per_class"]), p["imprint_offset"])
+    old = hy < new
+    return {"new_after": accuracy(W, b, HE[~old], hy[~old]),
+            "old_before": accuracy(case.emb.W0, case.emb.b0, HE[old], hy[old]), "old_after": accuracy(W, b, HE[old], hy[old]),
+            "forget_before": accuracy(case.emb.W0, case.emb.b0, *case.forget),
+            "forget_after": accuracy(W, b, *case.forget), "head": (W, b)}
+
+
+def mean_of(rows: list[dict]) -> dict:
+    keys = [k for k in rows[0] if k != "head"]
+    keys = [k for k in keys if rows[0][k] is not None]  # gesture: every training window is an anchor
+    out = {k: round(float(np.mean([r[k] for r in rows])), 4) for k in keys}
+    out.update({f"{k}_min": round(float(np.min([r[k] for r in rows])), 4) for k in keys if k.endswith("after")})
+    return out
+
+
+def choose() -> dict:
+    """Every setting tried on the validation folders, with the mean over folders and shot seeds."""
+    import itertools
+
+    out = {"sgd": [], "imprint": [], "rotated": []}
+    kw = Case("keywords")
+    data = [kw.shots(f, s) for f in VALIDATION["speaker"] for s in SHOT_SEEDS]
+    for per, ratio, lr, epochs, l2 in itertools.product((0, 10, 20), (2, 4), (0.01, 0.02, 0.03), (10, 15, 20), (0, 0.01)):
+        if per == 0 and ratio != 2:
+            continue
+        p = {**DEFAULTS, "anchors_per_class": per, "anchor_ratio": ratio, "lr": lr, "epochs": epochs, "l2": l2}
+        out["sgd"].append({**p, **mean_of([run_sgd(kw, d, p) for d in data])})
+        print("sgd", {k: p[k] for k in ("anchors_per_class", "anchor_ratio", "lr", "epochs", "l2")},
+              {k: v for k, v in out["sgd"][-1].items() if k.startswith(("held", "forget"))}, flush=True)
+    data = [kw.shots(f, s) for f in VALIDATION["new-class"] for s in SHOT_SEEDS]
+    for offset in (None, -7.0, -6.0, -5.5, -5.0, -4.5, -4.0, -3.0, -2.0, 0.0):
+        p = {**DEFAULTS, "imprint_offset": offset}
+        out["imprint"].append({"imprint_offset": offset, **mean_of([run_imprint(kw, d, p) for d in data])})
+        print("imprint", out["imprint"][-1], flush=True)
+    ge = Case("gesture")
+    data = [ge.shots(f, s) for f in VALIDATION["rotated"] for s in SHOT_SEEDS]
+    for per in (0, DEFAULTS["anchors_per_class"]):
+        p = {**DEFAULTS, "anchors_per_class": per}
+        out["rotated"].append({**p, **mean_of([run_sgd(ge, d, p) for d in data])})
+        print("rotated", out["rotated"][-1], flush=True)
+    return out
+
+
+def measure() -> dict:
+    """The defaults on the evaluation folders, shots by seed 0, and on the recipe's test split: run once."""
+    out = {"defaults": DEFAULTS}
+    for what, run in (("speaker", run_sgd), ("new-class", run_imprint), ("rotated", run_sgd)):
+        case = Case(MODEL[what])
+        r = run(case, case.shots(EVALUATION[what][0], 0), DEFAULTS)
+        W, b = r.pop("head")
+        old = case.test
+        r["test_before"] = accuracy(case.emb.W0, case.emb.b0, *old)
+        r["test_after"] = accuracy(W, b, *old)
+        out[what] = {"folder": EVALUATION[what][0], **{k: round(v, 4) for k, v in r.items() if v is not None}}
+        print(what, out[what], flush=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=("choose", "measure"))
+    a = ap.parse_args()
+    from toolchain.paths import build_root
+
+    r = choose() if a.what == "choose" else measure()
+    p = build_root() / "cache" / "personalize" / f"prototype-{a.what}.json"
+    p.write_text(json.dumps(r, indent=1))
+    print(f"-> {p}")
+
+
+if __name__ == "__main__":
+    main()

@@ -139,7 +139,7 @@ def splits(model: str, emb: Embedder) -> dict:
         pool = np.concatenate([np.flatnonzero(d.y_train == k)[np.random.default_rng([1, k]).permutation(
             np.sum(d.y_train == k))[:ANCHOR_POOL]] for k in range(len(d.labels))])
         return {"test_e": emb(d.x_test), "test_y": d.y_test, "pool_e": emb(d.x_train[pool]),
-                "pool_y": d.y_train[pool]}
+                "pool_y": d.y_train[pool], "train_counts": np.bincount(d.y_train, minlength=len(d.labels))}
 
     return cached(f"{model}-splits", make)
 
@@ -177,7 +177,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 def round_robin(y: np.ndarray) -> np.ndarray:
     """Indices ordered one example per class in turn: the order the CLI stores its shots in."""
-    per = [list(np.flatnonzero(y == k)) for k in dict.fromkeys(y)]
+    per = [list(np.flatnonzero(y == k)) for k in np.unique(y)]
     out = []
     while any(per):
         out += [p.pop(0) for p in per if p]
@@ -185,21 +185,27 @@ def round_robin(y: np.ndarray) -> np.ndarray:
 
 
 def sgd(W0, b0, E, Y, lr, epochs, anchors=None, l2=0.0, ratio=1):
-    """The contract's SGD, `ratio` anchors (embeddings, labels) interleaved after each example, cycling."""
+    """The contract's SGD over the examples in stored (round robin) order; after each, the next `ratio`
+    anchors (embeddings, labels), one cursor cycling on through every example and epoch, as the firmware
+    does (firmware/personalize/)."""
     W, b = W0.copy(), b0.copy()
-    seq = []
-    a = 0
-    for i in round_robin(Y):
-        seq.append((E[i], Y[i]))
-        for _ in range(ratio if anchors is not None else 0):
-            seq.append((anchors[0][a % len(anchors[1])], anchors[1][a % len(anchors[1])]))
-            a += 1
+    n = len(anchors[1]) if anchors is not None else 0
+    cursor = 0
+
+    def step(e, y):
+        nonlocal W, b
+        g = softmax(W @ e + b)
+        g[y] -= 1
+        W -= lr * (np.outer(g, e) + l2 * (W - W0))
+        b -= lr * (g + l2 * (b - b0))
+
+    order = round_robin(Y)
     for _ in range(epochs):
-        for e, y in seq:
-            g = softmax(W @ e + b)
-            g[y] -= 1
-            W -= lr * (np.outer(g, e) + l2 * (W - W0))
-            b -= lr * (g + l2 * (b - b0))
+        for i in order:
+            step(E[i], Y[i])
+            for _ in range(ratio if n else 0):
+                step(anchors[0][cursor % n], anchors[1][cursor % n])
+                cursor += 1
     return W, b
 
 
@@ -225,18 +231,30 @@ def accuracy(W, b, E, y) -> float:
     return float(np.mean(np.argmax(E @ W.T + b, axis=1) == y)) if len(y) else None
 
 
-def anchor_set(emb, sp, kind: str, per_class: int):
+def anchor_set(emb, sp, kind: str, per_class: int, counts=None):
+    """Factory embeddings the device keeps in flash, ordered round robin by class. Class k gets per_class x
+    (its training clips / the fewest any class has), as the recipe's class balance (keywords: "unknown" 4x),
+    at most what the pool holds. kind "random": the first of the pool's seeded order; "hard": the pool's
+    correctly classified clips with the smallest margin (own logit minus the best other) first."""
     E, Y = emb.floats(sp["pool_e"]), sp["pool_y"]
-    if kind == "none" or per_class == 0:
+    if per_class == 0:
         return None
-    if kind == "mean":
-        classes = np.unique(Y)
-        means = np.stack([E[Y == k].mean(axis=0) for k in classes])
-        q = np.clip(np.round(means / emb.e_scale) + emb.e_zero, -128, 127)  # stored in flash as int8
-        return emb.floats(q), classes
-    per_class = min(per_class, min(np.sum(Y == k) for k in np.unique(Y)))  # gesture has 15 training windows a class
-    idx = np.stack([np.flatnonzero(Y == k)[:per_class] for k in np.unique(Y)]).T.reshape(-1)  # round robin
-    return E[idx], Y[idx]
+    classes = np.unique(Y)
+    counts = np.asarray(counts if counts is not None else sp["train_counts"], dtype=float)
+    want = np.minimum(np.round(per_class * counts / counts.min()).astype(int), [np.sum(Y == k) for k in classes])
+    z = E @ emb.W0.T + emb.b0
+    own = z[np.arange(len(Y)), Y]
+    z[np.arange(len(Y)), Y] = -np.inf
+    margin = own - z.max(axis=1)
+    chosen = []
+    for k, n in zip(classes, want):
+        idx = np.flatnonzero(Y == k)
+        if kind == "hard":
+            idx = idx[margin[idx] > 0]
+            idx = idx[np.argsort(margin[idx], kind="stable")]
+        chosen.append(list(idx[:n]))
+    order = [c[r] for r in range(max(map(len, chosen))) for c in chosen if r < len(c)]
+    return E[order], Y[order]
 
 
 def label_index(labels, names):
@@ -244,7 +262,8 @@ def label_index(labels, names):
 
 
 # The defaults docs/personalize.md gives (chosen by `choose` on the validation folders)
-DEFAULTS = {"lr": 0.02, "epochs": 15, "anchors_per_class": 20, "anchor_ratio": 4, "l2": 0.0, "imprint_offset": -5.5}
+DEFAULTS = {"lr": 0.04, "epochs": 10, "anchors": "hard", "anchors_per_class": 10, "anchor_ratio": 6, "l2": 0.0,
+            "imprint_offset": -5.5}
 VALIDATION = {"speaker": ("speaker-kal16", "speaker-rms", "speaker-slt"),
               "new-class": ("new-class-sheila", "new-class-robot"),
               "rotated": tuple(f"rotated-random{i}" for i in range(5))}
@@ -271,8 +290,8 @@ class Case:
         self.test = (self.emb.floats(self.sp["test_e"]), self.sp["test_y"])
         self.model = model
 
-    def anchors(self, per_class: int):
-        return anchor_set(self.emb, self.sp, "random", per_class)
+    def anchors(self, per_class: int, kind: str = "hard"):
+        return anchor_set(self.emb, self.sp, kind, per_class)
 
     def shots(self, name: str, seed: int):
         from toolchain.paths import build_root
@@ -288,7 +307,7 @@ class Case:
 
 def run_sgd(case: Case, data, p: dict) -> dict:
     E, y, HE, hy = data
-    A = case.anchors(p["anchors_per_class"]) if p["anchors_per_class"] else None
+    A = case.anchors(p["anchors_per_class"], p["anchors"])
     W, b = sgd(case.emb.W0, case.emb.b0, E, y, p["lr"], p["epochs"], A, p["l2"], p["anchor_ratio"])
     return {"held_before": accuracy(case.emb.W0, case.emb.b0, HE, hy), "held_after": accuracy(W, b, HE, hy),
             "forget_before": accuracy(case.emb.W0, case.emb.b0, *case.forget),
@@ -298,7 +317,7 @@ def run_sgd(case: Case, data, p: dict) -> dict:
 def run_imprint(case: Case, data, p: dict) -> dict:
     E, y, HE, hy = data
     new = len(case.labels)
-    W, b = imprint(case.emb.W0, case.emb.b0, E[y == new], case.anchors(p["anchors_per_class"]), p["imprint_offset"])
+    W, b = imprint(case.emb.W0, case.emb.b0, E[y == new], case.anchors(p["anchors_per_class"], p["anchors"]), p["imprint_offset"])
     old = hy < new
     return {"new_after": accuracy(W, b, HE[~old], hy[~old]),
             "old_before": accuracy(case.emb.W0, case.emb.b0, HE[old], hy[old]), "old_after": accuracy(W, b, HE[old], hy[old]),
@@ -321,15 +340,19 @@ def choose() -> dict:
     out = {"sgd": [], "imprint": [], "rotated": []}
     kw = Case("keywords")
     data = [kw.shots(f, s) for f in VALIDATION["speaker"] for s in SHOT_SEEDS]
-    for per, ratio, lr, epochs, l2 in itertools.product((0, 10, 20), (2, 4), (0.01, 0.02, 0.03), (10, 15, 20), (0, 0.01)):
-        if per == 0 and ratio != 2:
-            continue
-        p = {**DEFAULTS, "anchors_per_class": per, "anchor_ratio": ratio, "lr": lr, "epochs": epochs, "l2": l2}
+    grid = [("random", 0, 1, lr, epochs, 0) for lr in (0.01, 0.02, 0.03) for epochs in (10, 15)]
+    grid += list(itertools.product(("random", "hard"), (10, 20), (4, 8), (0.02, 0.03), (10, 15), (0,)))
+    grid += [("hard", 10, 8, 0.03, 10, 0.01), ("hard", 10, 8, 0.03, 10, 0.03)]  # a pull toward the factory head
+    grid += [("hard", 10, 6, lr, epochs, 0) for lr in (0.03, 0.04, 0.05) for epochs in (10, 12)]
+    grid += [("hard", 10, 8, lr, 10, 0) for lr in (0.04, 0.05)]
+    for kind, per, ratio, lr, epochs, l2 in grid:
+        p = {**DEFAULTS, "anchors": kind, "anchors_per_class": per, "anchor_ratio": ratio, "lr": lr, "epochs": epochs,
+             "l2": l2}
         out["sgd"].append({**p, **mean_of([run_sgd(kw, d, p) for d in data])})
-        print("sgd", {k: p[k] for k in ("anchors_per_class", "anchor_ratio", "lr", "epochs", "l2")},
+        print("sgd", {k: p[k] for k in ("anchors", "anchors_per_class", "anchor_ratio", "lr", "epochs", "l2")},
               {k: v for k, v in out["sgd"][-1].items() if k.startswith(("held", "forget"))}, flush=True)
     data = [kw.shots(f, s) for f in VALIDATION["new-class"] for s in SHOT_SEEDS]
-    for offset in (None, -7.0, -6.0, -5.5, -5.0, -4.5, -4.0, -3.0, -2.0, 0.0):
+    for offset in (None, -10.0, -9.0, -8.0, -7.0, -6.0, -5.5, -5.0, -4.5, -4.0, -3.0, 0.0):
         p = {**DEFAULTS, "imprint_offset": offset}
         out["imprint"].append({"imprint_offset": offset, **mean_of([run_imprint(kw, d, p) for d in data])})
         print("imprint", out["imprint"][-1], flush=True)

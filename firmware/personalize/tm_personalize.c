@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: Apache-2.0
+// The harness commands of a personalization build (rows of
+// toolchain/harness_protocol.py; their usage and replies are generated into
+// tm_protocol.h). The frozen backbone runs on the loaded input and hands its
+// embedding to tm_personalize_embedding (a call the AOT code emits after the
+// layer that makes it); `learn` and `hold` store it with a label, `train`
+// runs SGD over the stored examples in the order they came, `imprint` adds a
+// class from them, `score` classifies the held-back ones with the current
+// head, `classify` the loaded input. Errors answer e-[...] and keep every
+// stored example. The head's arithmetic is tm_head.h's.
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tm_harness.h"
+#include "tm_harness_io.h"
+#include "tm_head.h"
+#include "tm_model.h"
+#include "tm_port.h"
+#include "tm_protocol.h"
+
+#define TM_PERSONALIZE_MAGIC 0x48454144u  // "HEAD": a saved head, ahead of its bytes
+
+typedef struct {
+  int8_t q[TM_HEAD_DIM];
+  uint8_t label;
+} tm_personalize_example_t;
+
+_Static_assert(TM_HEAD_MAX_CLASSES <= 255, "labels are stored in a byte");
+
+static tm_head_t tm_personalize_head;
+static tm_personalize_example_t tm_personalize_learned[TM_PERSONALIZE_MAX_EXAMPLES];
+static tm_personalize_example_t tm_personalize_held[TM_PERSONALIZE_MAX_HELD];
+static uint32_t tm_personalize_learned_count, tm_personalize_held_count;
+static int8_t tm_personalize_seen[TM_HEAD_DIM];  // the last inference's embedding
+static int tm_personalize_have_seen;
+static int tm_personalize_ready;
+static size_t tm_personalize_loading;  // bytes `head load` still expects (0: none)
+static size_t tm_personalize_loaded;
+
+void tm_personalize_embedding(const int8_t *embedding) {
+  memcpy(tm_personalize_seen, embedding, TM_HEAD_DIM);
+  tm_personalize_have_seen = 1;
+}
+
+static void tm_personalize_error(const char *reason) {
+  tm_harness_io_line(TM_REPLY_ERROR, reason);
+}
+
+static void tm_personalize_error_n(const char *before, uint32_t n, const char *after) {
+  tm_harness_io_puts(TM_REPLY_ERROR "[");
+  tm_harness_io_puts(before);
+  tm_harness_io_put_u32(n);
+  tm_harness_io_puts(after);
+  tm_harness_io_puts("]\n");
+}
+
+// The factory head, or the one the port kept (`head save%`) when it holds one for this layout.
+static void tm_personalize_start(void) {
+  uint32_t saved[2];
+  if (tm_personalize_ready) return;
+  tm_head_reset(&tm_personalize_head);
+  if (tm_port_restore && tm_port_restore(saved, sizeof saved, 0) == 0 && saved[0] == TM_PERSONALIZE_MAGIC &&
+      saved[1] == sizeof tm_personalize_head) {
+    tm_head_t h;
+    if (tm_port_restore(&h, sizeof h, sizeof saved) == 0 && h.classes >= TM_HEAD_CLASSES &&
+        h.classes <= TM_HEAD_MAX_CLASSES) {
+      tm_personalize_head = h;
+    }
+  }
+  tm_personalize_ready = 1;
+}
+
+// Whether the head can be used now; the error printed when it cannot.
+static int tm_personalize_head_ok(const char *command) {
+  tm_personalize_start();
+  if (!tm_personalize_loading) return 1;
+  tm_harness_io_puts(TM_REPLY_ERROR "[");
+  tm_harness_io_puts(command);
+  tm_harness_io_puts(": head load is incomplete: send its remaining ");
+  tm_harness_io_put_u32((uint32_t)tm_personalize_loading);
+  tm_harness_io_puts(" bytes, or " TM_USAGE_HEAD_RESET "]\n");
+  return 0;
+}
+
+// The embedding of the loaded input (one inference); 0 and an error printed when there is none.
+static int tm_personalize_embed(const char *command) {
+  tm_personalize_have_seen = 0;
+  const char *why = tm_harness_invoke_input();
+  if (why) {
+    tm_harness_io_puts(TM_REPLY_ERROR "[");
+    tm_harness_io_puts(command);
+    tm_harness_io_puts(": ");
+    tm_harness_io_puts(why);
+    tm_harness_io_puts("]\n");
+    return 0;
+  }
+  if (!tm_personalize_have_seen) {
+    tm_personalize_error("the model did not report its embedding: not a personalization build of this model");
+    return 0;
+  }
+  return 1;
+}
+
+static void tm_personalize_put_hex(const uint8_t *p, size_t n) {
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    tm_port_putc(digits[p[i] >> 4]);
+    tm_port_putc(digits[p[i] & 15]);
+  }
+}
+
+// A label argument: a class of the head, or the next new one; -1 and an error printed when it is neither.
+static int32_t tm_personalize_label(const char *args, const char *command) {
+  int32_t label = tm_harness_io_parse_u31(&args);
+  if (label < 0 || *args) {
+    tm_harness_io_puts(TM_REPLY_ERROR "[");
+    tm_harness_io_puts(command);
+    tm_harness_io_puts(" needs a class number]\n");
+    return -1;
+  }
+  if ((uint32_t)label > tm_personalize_head.classes || label >= TM_HEAD_MAX_CLASSES) {
+    tm_harness_io_puts(TM_REPLY_ERROR "[");
+    tm_harness_io_puts(command);
+    tm_harness_io_puts(": unknown class ");
+    tm_harness_io_put_u32((uint32_t)label);
+    tm_harness_io_puts(": the head has ");
+    tm_harness_io_put_u32(tm_personalize_head.classes);
+    tm_harness_io_puts(" (a new class takes the next number, up to ");
+    tm_harness_io_put_u32(TM_HEAD_MAX_CLASSES - 1);
+    tm_harness_io_puts(")]\n");
+    return -1;
+  }
+  return label;
+}
+
+// `learn L%` and `hold L%`: the loaded input's embedding stored with class L in `store`.
+static void tm_personalize_store(const char *args, const char *command, const char *reply,
+                                 tm_personalize_example_t *store, uint32_t *count, uint32_t capacity) {
+  if (!tm_personalize_head_ok(command)) return;
+  int32_t label = tm_personalize_label(args, command);
+  if (label < 0) return;
+  if (*count >= capacity) {
+    tm_harness_io_puts(TM_REPLY_ERROR "[");
+    tm_harness_io_puts(command);
+    tm_harness_io_puts(": the store is full (");
+    tm_harness_io_put_u32(capacity);
+    tm_harness_io_puts(" examples): train or score now, then " TM_USAGE_EXAMPLES_CLEAR "]\n");
+    return;
+  }
+  if (!tm_personalize_embed(command)) return;
+  float logits[TM_HEAD_MAX_CLASSES];
+  int predicted = tm_head_classify(&tm_personalize_head, tm_personalize_seen, logits);
+  tm_personalize_example_t *e = &store[(*count)++];
+  memcpy(e->q, tm_personalize_seen, TM_HEAD_DIM);
+  e->label = (uint8_t)label;
+  tm_harness_io_puts(reply);
+  tm_port_putc('[');
+  tm_harness_io_put_u32(*count - 1);
+  tm_port_putc(',');
+  tm_harness_io_put_u32((uint32_t)label);
+  tm_port_putc(',');
+  tm_harness_io_put_u32((uint32_t)predicted);
+  tm_harness_io_puts("]\n" TM_REPLY_EMBEDDING "[");
+  tm_personalize_put_hex((const uint8_t *)e->q, TM_HEAD_DIM);
+  tm_harness_io_puts("]\n");
+}
+
+void tm_personalize_learn(const char *args) {
+  tm_personalize_store(args, TM_CMD_LEARN, TM_REPLY_LEARN, tm_personalize_learned, &tm_personalize_learned_count,
+                       TM_PERSONALIZE_MAX_EXAMPLES);
+}
+
+void tm_personalize_hold(const char *args) {
+  tm_personalize_store(args, TM_CMD_HOLD, TM_REPLY_HOLD, tm_personalize_held, &tm_personalize_held_count,
+                       TM_PERSONALIZE_MAX_HELD);
+}
+
+void tm_personalize_train(const char *args) {
+  int32_t epochs = tm_harness_io_parse_u31(&args), micro = -1;
+  if (*args == ' ') {
+    args++;
+    micro = tm_harness_io_parse_u31(&args);
+    if (micro <= 0) epochs = -1;
+  }
+  if (epochs <= 0 || *args) {
+    tm_personalize_error("train needs a number of epochs and, optionally, the learning rate in millionths: "
+                         TM_USAGE_TRAIN);
+    return;
+  }
+  if (!tm_personalize_head_ok(TM_CMD_TRAIN)) return;
+  if (!tm_personalize_learned_count) {
+    tm_personalize_error("train: no stored examples: " TM_USAGE_LEARN " first");
+    return;
+  }
+  for (uint32_t i = 0; i < tm_personalize_learned_count; i++) {
+    if (tm_personalize_learned[i].label >= tm_personalize_head.classes) {
+      tm_personalize_error_n("train: class ", tm_personalize_learned[i].label,
+                             " has no row in the head yet: " TM_USAGE_IMPRINT " it first");
+      return;
+    }
+  }
+  float lr = micro > 0 ? (float)micro / 1000000.0f : TM_PERSONALIZE_LR;
+  tm_port_ticks_sync();
+  uint32_t t0 = tm_port_ticks();
+  for (int32_t e = 0; e < epochs; e++) {
+    for (uint32_t i = 0; i < tm_personalize_learned_count; i++) {
+      tm_head_step(&tm_personalize_head, tm_personalize_learned[i].q, tm_personalize_learned[i].label, lr);
+    }
+  }
+  uint32_t ticks = tm_port_ticks() - t0;
+  tm_harness_io_puts(TM_REPLY_TRAIN "[");
+  tm_harness_io_put_u32((uint32_t)epochs);
+  tm_port_putc(',');
+  tm_harness_io_put_u32((uint32_t)epochs * tm_personalize_learned_count);
+  tm_port_putc(',');
+  tm_harness_io_put_u32(ticks);
+  tm_harness_io_puts("]\n");
+}
+
+void tm_personalize_imprint(const char *args) {
+  static int8_t rows[TM_PERSONALIZE_MAX_EXAMPLES * TM_HEAD_DIM];
+  if (!tm_personalize_head_ok(TM_CMD_IMPRINT)) return;
+  int32_t label = tm_personalize_label(args, TM_CMD_IMPRINT);
+  if (label < 0) return;
+  if ((uint32_t)label < TM_HEAD_CLASSES) {
+    tm_personalize_error_n("imprint: class ", (uint32_t)label, " is one of the model's own: imprint adds a new class");
+    return;
+  }
+  size_t n = 0;
+  for (uint32_t i = 0; i < tm_personalize_learned_count; i++) {
+    if (tm_personalize_learned[i].label == (uint32_t)label) memcpy(rows + TM_HEAD_DIM * n++, tm_personalize_learned[i].q, TM_HEAD_DIM);
+  }
+  if (!n) {
+    tm_personalize_error_n("imprint: no stored examples of class ", (uint32_t)label, ": learn them first");
+    return;
+  }
+  tm_port_ticks_sync();
+  uint32_t t0 = tm_port_ticks();
+  tm_head_imprint(&tm_personalize_head, (uint32_t)label, rows, n);
+  uint32_t ticks = tm_port_ticks() - t0;
+  tm_harness_io_puts(TM_REPLY_IMPRINT "[");
+  tm_harness_io_put_u32((uint32_t)label);
+  tm_port_putc(',');
+  tm_harness_io_put_u32((uint32_t)n);
+  tm_port_putc(',');
+  tm_harness_io_put_u32(ticks);
+  tm_harness_io_puts("]\n");
+}
+
+void tm_personalize_score(const char *args) {
+  (void)args;
+  if (!tm_personalize_head_ok(TM_CMD_SCORE)) return;
+  if (!tm_personalize_held_count) {
+    tm_personalize_error("score: no held-back examples: " TM_USAGE_HOLD " first");
+    return;
+  }
+  float logits[TM_HEAD_MAX_CLASSES];
+  uint32_t correct = 0;
+  tm_harness_io_puts(TM_REPLY_PREDICTED "[");
+  for (uint32_t i = 0; i < tm_personalize_held_count; i++) {
+    int c = tm_head_classify(&tm_personalize_head, tm_personalize_held[i].q, logits);
+    correct += (uint32_t)c == tm_personalize_held[i].label;
+    if (i) tm_port_putc(',');
+    tm_harness_io_put_u32((uint32_t)c);
+  }
+  tm_harness_io_puts("]\n" TM_REPLY_SCORE "[");
+  tm_harness_io_put_u32(correct);
+  tm_port_putc(',');
+  tm_harness_io_put_u32(tm_personalize_held_count);
+  tm_harness_io_puts("]\n");
+}
+
+void tm_personalize_classify(const char *args) {
+  (void)args;
+  if (!tm_personalize_head_ok(TM_CMD_CLASSIFY) || !tm_personalize_embed(TM_CMD_CLASSIFY)) return;
+  float logits[TM_HEAD_MAX_CLASSES];
+  int c = tm_head_classify(&tm_personalize_head, tm_personalize_seen, logits);
+  tm_harness_io_puts(TM_REPLY_LOGITS "[");
+  for (uint32_t i = 0; i < tm_personalize_head.classes; i++) {
+    if (i) tm_port_putc(',');
+    tm_harness_io_put_float(logits[i]);
+  }
+  tm_harness_io_puts("]\n");
+  tm_harness_io_puts(TM_REPLY_CLASSIFY "[");
+  tm_harness_io_put_u32((uint32_t)c);
+  tm_harness_io_puts("]\n" TM_REPLY_EMBEDDING "[");
+  tm_personalize_put_hex((const uint8_t *)tm_personalize_seen, TM_HEAD_DIM);
+  tm_harness_io_puts("]\n");
+}
+
+static void tm_personalize_put_head(void) {
+  tm_harness_io_puts(TM_REPLY_HEAD "[");
+  tm_harness_io_put_u32(tm_personalize_head.classes);
+  tm_port_putc(',');
+  tm_harness_io_put_u32((uint32_t)sizeof tm_personalize_head);
+  tm_harness_io_puts("]\n");
+}
+
+void tm_personalize_head_reset(const char *args) {
+  (void)args;
+  tm_personalize_start();
+  tm_personalize_loading = 0;
+  tm_head_reset(&tm_personalize_head);
+  tm_personalize_put_head();
+}
+
+void tm_personalize_head_read(const char *args) {
+  (void)args;
+  if (!tm_personalize_head_ok(TM_CMD_HEAD_READ)) return;
+  const uint8_t *p = (const uint8_t *)&tm_personalize_head;
+  tm_personalize_put_head();
+  for (size_t i = 0; i < sizeof tm_personalize_head; i += TM_VALIDATE_HEX_BYTES) {
+    size_t n = sizeof tm_personalize_head - i < TM_VALIDATE_HEX_BYTES ? sizeof tm_personalize_head - i : TM_VALIDATE_HEX_BYTES;
+    tm_harness_io_puts(TM_REPLY_HEX "[");
+    tm_personalize_put_hex(p + i, n);
+    tm_harness_io_puts("]\n");
+  }
+}
+
+void tm_personalize_head_load(const char *args) {
+  int32_t n = tm_harness_io_parse_u31(&args);
+  tm_personalize_start();
+  if (n < 0 || *args) {
+    tm_personalize_error("head load needs the head's byte count: " TM_USAGE_HEAD_LOAD);
+  } else if ((size_t)n != sizeof tm_personalize_head) {
+    tm_personalize_error_n("head load: this firmware's head is ", (uint32_t)sizeof tm_personalize_head, " bytes");
+  } else {
+    tm_personalize_loading = (size_t)n;
+    tm_personalize_loaded = 0;
+    tm_harness_io_puts(TM_REPLY_MESSAGE "[Expecting ");
+    tm_harness_io_put_u32((uint32_t)n);
+    tm_harness_io_puts(" bytes]\n");
+  }
+}
+
+void tm_personalize_head_data(const char *hex) {
+  uint8_t bytes[TM_HARNESS_DB_MAX_BYTES];
+  int32_t n = tm_harness_io_parse_hex(hex, bytes, sizeof bytes);
+  if (!tm_personalize_loading) {
+    tm_personalize_error("head data: send " TM_USAGE_HEAD_LOAD " first");
+  } else if (n < 0 || (size_t)n > tm_personalize_loading) {
+    tm_personalize_error_n("head data: expected hex pairs, at most ", TM_HARNESS_DB_MAX_BYTES,
+                           " bytes a line and no more than announced");
+  } else {
+    memcpy((uint8_t *)&tm_personalize_head + tm_personalize_loaded, bytes, (size_t)n);
+    tm_personalize_loaded += (size_t)n;
+    tm_personalize_loading -= (size_t)n;
+    if (tm_personalize_loading) return;
+    if (tm_personalize_head.classes < TM_HEAD_CLASSES || tm_personalize_head.classes > TM_HEAD_MAX_CLASSES) {
+      tm_head_reset(&tm_personalize_head);
+      tm_personalize_error("head data: the loaded head's class count is out of range: the factory head is back");
+      return;
+    }
+    tm_personalize_put_head();
+  }
+}
+
+void tm_personalize_head_save(const char *args) {
+  (void)args;
+  if (!tm_personalize_head_ok(TM_CMD_HEAD_SAVE)) return;
+  uint32_t header[2] = {TM_PERSONALIZE_MAGIC, (uint32_t)sizeof tm_personalize_head};
+  if (!tm_port_save) {
+    tm_personalize_error("head save: this port keeps nothing across resets: " TM_USAGE_HEAD_READ
+                         " and, after the reset, " TM_USAGE_HEAD_LOAD);
+  } else if (tm_port_save(header, sizeof header, &tm_personalize_head, sizeof tm_personalize_head)) {
+    tm_personalize_error("head save: the port could not write its flash page");
+  } else {
+    tm_personalize_put_head();
+  }
+}
+
+static void tm_personalize_put_examples(void) {
+  tm_harness_io_puts(TM_REPLY_EXAMPLES "[");
+  tm_harness_io_put_u32(tm_personalize_learned_count);
+  tm_port_putc(',');
+  tm_harness_io_put_u32(tm_personalize_held_count);
+  tm_harness_io_puts("]\n");
+}
+
+void tm_personalize_examples(const char *args) {
+  (void)args;
+  tm_personalize_put_examples();
+}
+
+void tm_personalize_examples_clear(const char *args) {
+  (void)args;
+  tm_personalize_learned_count = 0;
+  tm_personalize_held_count = 0;
+  tm_personalize_put_examples();
+}

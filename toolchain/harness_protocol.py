@@ -128,8 +128,8 @@ COMMANDS = (
             "the loaded input's embedding becomes a stored training example of class L", optional=_NO_HEAD),
     Command("hold", "L", "tm_personalize_hold", ("hold", "embedding"),
             "the loaded input's embedding becomes a held-back example of class L, for score", optional=_NO_HEAD),
-    Command("train", "N [LR]", "tm_personalize_train", ("train",),
-            "N epochs of SGD over the stored examples in their order; LR in millionths (default "
+    Command("train", "N LR", "tm_personalize_train", ("train",),
+            "N epochs of SGD over the stored examples in their order; LR in millionths, optional (default "
             "TM_PERSONALIZE_LR)", optional=_NO_HEAD),
     Command("imprint", "L", "tm_personalize_imprint", ("imprint",),
             "new class L (the next row) from its stored examples' mean normalised embedding", optional=_NO_HEAD),

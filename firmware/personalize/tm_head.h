@@ -38,10 +38,10 @@ int tm_head_classify(const tm_head_t *h, const int8_t *q, float *logits);
 // One SGD step on the cross-entropy of embedding `q` with class `label`, learning rate `lr`.
 void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr);
 
-// Row `cls` (== h->classes: a new class) from the `n` embeddings at `q` (n * TM_HEAD_DIM values):
-// alpha * their mean normalised embedding, alpha the mean norm of the rows in use, the bias their
-// mean bias. The caller checks `cls` and `n` (n >= 1).
-void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, size_t n);
+// Row `cls` (== h->classes: a new class) from those of the `n` embeddings at `q` (TM_HEAD_DIM values
+// each) whose label is `cls`: alpha * their mean normalised embedding, alpha the mean norm of the rows
+// in use; the bias the mean of their biases. The caller checks `cls` and that one label is `cls`.
+void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n);
 
 #ifdef __cplusplus
 }

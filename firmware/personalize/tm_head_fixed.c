@@ -115,10 +115,12 @@ void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr) {
   }
 }
 
-void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, size_t n) {
+void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n) {
   int32_t e[TM_HEAD_DIM];
-  int64_t mean[TM_HEAD_DIM] = {0}, alpha = 0, bias = 0;
+  int64_t mean[TM_HEAD_DIM] = {0}, alpha = 0, bias = 0, count = 0;
   for (size_t k = 0; k < n; k++) {
+    if (labels[k] != cls) continue;
+    count++;
     uint64_t norm2 = 0;
     tm_head_embed(q + k * TM_HEAD_DIM, e);
     for (size_t i = 0; i < TM_HEAD_DIM; i++) norm2 += (uint64_t)((int64_t)e[i] * e[i]);
@@ -137,7 +139,7 @@ void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, size_t n) {
   alpha /= h->classes;
   int32_t *w = h->w + cls * TM_HEAD_DIM;
   for (size_t i = 0; i < TM_HEAD_DIM; i++) {
-    w[i] = (int32_t)tm_head_round_shift(alpha * (mean[i] / (int64_t)n), TM_HEAD_FRAC_BITS);
+    w[i] = (int32_t)tm_head_round_shift(alpha * (mean[i] / count), TM_HEAD_FRAC_BITS);
   }
   h->b[cls] = (int32_t)(bias / h->classes);
   if (cls == h->classes) h->classes++;

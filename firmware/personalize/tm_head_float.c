@@ -91,9 +91,12 @@ void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr) {
   }
 }
 
-void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, size_t n) {
+void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n) {
   float e[TM_HEAD_DIM], mean[TM_HEAD_DIM] = {0}, alpha = 0.0f, bias = 0.0f;
+  size_t count = 0;
   for (size_t k = 0; k < n; k++) {
+    if (labels[k] != cls) continue;
+    count++;
     float norm2 = 0.0f;
     tm_head_embed(q + k * TM_HEAD_DIM, e);
     for (size_t i = 0; i < TM_HEAD_DIM; i++) norm2 += e[i] * e[i];
@@ -111,7 +114,7 @@ void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, size_t n) {
   }
   alpha /= (float)h->classes;
   float *w = h->w + cls * TM_HEAD_DIM;
-  for (size_t i = 0; i < TM_HEAD_DIM; i++) w[i] = alpha * (mean[i] / (float)n);
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) w[i] = alpha * (mean[i] / (float)count);
   h->b[cls] = bias / (float)h->classes;
   if (cls == h->classes) h->classes++;
 }

@@ -21,17 +21,19 @@
 
 #define TM_PERSONALIZE_MAGIC 0x48454144u  // "HEAD": a saved head, ahead of its bytes
 
-typedef struct {
-  int8_t q[TM_HEAD_DIM];
-  uint8_t label;
-} tm_personalize_example_t;
+// Embeddings one after the other (TM_HEAD_DIM values each), as tm_head_imprint takes them, and their labels.
+#define TM_PERSONALIZE_STORE(capacity) \
+  struct {                              \
+    int8_t q[(capacity) * TM_HEAD_DIM];  \
+    uint8_t label[capacity];            \
+    uint32_t count;                     \
+  }
 
 _Static_assert(TM_HEAD_MAX_CLASSES <= 255, "labels are stored in a byte");
 
 static tm_head_t tm_personalize_head;
-static tm_personalize_example_t tm_personalize_learned[TM_PERSONALIZE_MAX_EXAMPLES];
-static tm_personalize_example_t tm_personalize_held[TM_PERSONALIZE_MAX_HELD];
-static uint32_t tm_personalize_learned_count, tm_personalize_held_count;
+static TM_PERSONALIZE_STORE(TM_PERSONALIZE_MAX_EXAMPLES) tm_personalize_learned;
+static TM_PERSONALIZE_STORE(TM_PERSONALIZE_MAX_HELD) tm_personalize_held;
 static int8_t tm_personalize_seen[TM_HEAD_DIM];  // the last inference's embedding
 static int tm_personalize_have_seen;
 static int tm_personalize_ready;
@@ -135,8 +137,8 @@ static int32_t tm_personalize_label(const char *args, const char *command) {
 }
 
 // `learn L%` and `hold L%`: the loaded input's embedding stored with class L in `store`.
-static void tm_personalize_store(const char *args, const char *command, const char *reply,
-                                 tm_personalize_example_t *store, uint32_t *count, uint32_t capacity) {
+static void tm_personalize_store(const char *args, const char *command, const char *reply, int8_t *q,
+                                 uint8_t *labels, uint32_t *count, uint32_t capacity) {
   if (!tm_personalize_head_ok(command)) return;
   int32_t label = tm_personalize_label(args, command);
   if (label < 0) return;
@@ -151,9 +153,8 @@ static void tm_personalize_store(const char *args, const char *command, const ch
   if (!tm_personalize_embed(command)) return;
   float logits[TM_HEAD_MAX_CLASSES];
   int predicted = tm_head_classify(&tm_personalize_head, tm_personalize_seen, logits);
-  tm_personalize_example_t *e = &store[(*count)++];
-  memcpy(e->q, tm_personalize_seen, TM_HEAD_DIM);
-  e->label = (uint8_t)label;
+  memcpy(q + *count * TM_HEAD_DIM, tm_personalize_seen, TM_HEAD_DIM);
+  labels[(*count)++] = (uint8_t)label;
   tm_harness_io_puts(reply);
   tm_port_putc('[');
   tm_harness_io_put_u32(*count - 1);
@@ -162,18 +163,18 @@ static void tm_personalize_store(const char *args, const char *command, const ch
   tm_port_putc(',');
   tm_harness_io_put_u32((uint32_t)predicted);
   tm_harness_io_puts("]\n" TM_REPLY_EMBEDDING "[");
-  tm_personalize_put_hex((const uint8_t *)e->q, TM_HEAD_DIM);
+  tm_personalize_put_hex((const uint8_t *)tm_personalize_seen, TM_HEAD_DIM);
   tm_harness_io_puts("]\n");
 }
 
 void tm_personalize_learn(const char *args) {
-  tm_personalize_store(args, TM_CMD_LEARN, TM_REPLY_LEARN, tm_personalize_learned, &tm_personalize_learned_count,
-                       TM_PERSONALIZE_MAX_EXAMPLES);
+  tm_personalize_store(args, TM_CMD_LEARN, TM_REPLY_LEARN, tm_personalize_learned.q, tm_personalize_learned.label,
+                       &tm_personalize_learned.count, TM_PERSONALIZE_MAX_EXAMPLES);
 }
 
 void tm_personalize_hold(const char *args) {
-  tm_personalize_store(args, TM_CMD_HOLD, TM_REPLY_HOLD, tm_personalize_held, &tm_personalize_held_count,
-                       TM_PERSONALIZE_MAX_HELD);
+  tm_personalize_store(args, TM_CMD_HOLD, TM_REPLY_HOLD, tm_personalize_held.q, tm_personalize_held.label,
+                       &tm_personalize_held.count, TM_PERSONALIZE_MAX_HELD);
 }
 
 void tm_personalize_train(const char *args) {
@@ -189,13 +190,13 @@ void tm_personalize_train(const char *args) {
     return;
   }
   if (!tm_personalize_head_ok(TM_CMD_TRAIN)) return;
-  if (!tm_personalize_learned_count) {
+  if (!tm_personalize_learned.count) {
     tm_personalize_error("train: no stored examples: " TM_USAGE_LEARN " first");
     return;
   }
-  for (uint32_t i = 0; i < tm_personalize_learned_count; i++) {
-    if (tm_personalize_learned[i].label >= tm_personalize_head.classes) {
-      tm_personalize_error_n("train: class ", tm_personalize_learned[i].label,
+  for (uint32_t i = 0; i < tm_personalize_learned.count; i++) {
+    if (tm_personalize_learned.label[i] >= tm_personalize_head.classes) {
+      tm_personalize_error_n("train: class ", tm_personalize_learned.label[i],
                              " has no row in the head yet: " TM_USAGE_IMPRINT " it first");
       return;
     }
@@ -204,22 +205,21 @@ void tm_personalize_train(const char *args) {
   tm_port_ticks_sync();
   uint32_t t0 = tm_port_ticks();
   for (int32_t e = 0; e < epochs; e++) {
-    for (uint32_t i = 0; i < tm_personalize_learned_count; i++) {
-      tm_head_step(&tm_personalize_head, tm_personalize_learned[i].q, tm_personalize_learned[i].label, lr);
+    for (uint32_t i = 0; i < tm_personalize_learned.count; i++) {
+      tm_head_step(&tm_personalize_head, tm_personalize_learned.q + i * TM_HEAD_DIM, tm_personalize_learned.label[i], lr);
     }
   }
   uint32_t ticks = tm_port_ticks() - t0;
   tm_harness_io_puts(TM_REPLY_TRAIN "[");
   tm_harness_io_put_u32((uint32_t)epochs);
   tm_port_putc(',');
-  tm_harness_io_put_u32((uint32_t)epochs * tm_personalize_learned_count);
+  tm_harness_io_put_u32((uint32_t)epochs * tm_personalize_learned.count);
   tm_port_putc(',');
   tm_harness_io_put_u32(ticks);
   tm_harness_io_puts("]\n");
 }
 
 void tm_personalize_imprint(const char *args) {
-  static int8_t rows[TM_PERSONALIZE_MAX_EXAMPLES * TM_HEAD_DIM];
   if (!tm_personalize_head_ok(TM_CMD_IMPRINT)) return;
   int32_t label = tm_personalize_label(args, TM_CMD_IMPRINT);
   if (label < 0) return;
@@ -227,22 +227,21 @@ void tm_personalize_imprint(const char *args) {
     tm_personalize_error_n("imprint: class ", (uint32_t)label, " is one of the model's own: imprint adds a new class");
     return;
   }
-  size_t n = 0;
-  for (uint32_t i = 0; i < tm_personalize_learned_count; i++) {
-    if (tm_personalize_learned[i].label == (uint32_t)label) memcpy(rows + TM_HEAD_DIM * n++, tm_personalize_learned[i].q, TM_HEAD_DIM);
-  }
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < tm_personalize_learned.count; i++) n += tm_personalize_learned.label[i] == (uint32_t)label;
   if (!n) {
     tm_personalize_error_n("imprint: no stored examples of class ", (uint32_t)label, ": learn them first");
     return;
   }
   tm_port_ticks_sync();
   uint32_t t0 = tm_port_ticks();
-  tm_head_imprint(&tm_personalize_head, (uint32_t)label, rows, n);
+  tm_head_imprint(&tm_personalize_head, (uint32_t)label, tm_personalize_learned.q, tm_personalize_learned.label,
+                  tm_personalize_learned.count);
   uint32_t ticks = tm_port_ticks() - t0;
   tm_harness_io_puts(TM_REPLY_IMPRINT "[");
   tm_harness_io_put_u32((uint32_t)label);
   tm_port_putc(',');
-  tm_harness_io_put_u32((uint32_t)n);
+  tm_harness_io_put_u32(n);
   tm_port_putc(',');
   tm_harness_io_put_u32(ticks);
   tm_harness_io_puts("]\n");
@@ -251,23 +250,23 @@ void tm_personalize_imprint(const char *args) {
 void tm_personalize_score(const char *args) {
   (void)args;
   if (!tm_personalize_head_ok(TM_CMD_SCORE)) return;
-  if (!tm_personalize_held_count) {
+  if (!tm_personalize_held.count) {
     tm_personalize_error("score: no held-back examples: " TM_USAGE_HOLD " first");
     return;
   }
   float logits[TM_HEAD_MAX_CLASSES];
   uint32_t correct = 0;
   tm_harness_io_puts(TM_REPLY_PREDICTED "[");
-  for (uint32_t i = 0; i < tm_personalize_held_count; i++) {
-    int c = tm_head_classify(&tm_personalize_head, tm_personalize_held[i].q, logits);
-    correct += (uint32_t)c == tm_personalize_held[i].label;
+  for (uint32_t i = 0; i < tm_personalize_held.count; i++) {
+    int c = tm_head_classify(&tm_personalize_head, tm_personalize_held.q + i * TM_HEAD_DIM, logits);
+    correct += (uint32_t)c == tm_personalize_held.label[i];
     if (i) tm_port_putc(',');
     tm_harness_io_put_u32((uint32_t)c);
   }
   tm_harness_io_puts("]\n" TM_REPLY_SCORE "[");
   tm_harness_io_put_u32(correct);
   tm_port_putc(',');
-  tm_harness_io_put_u32(tm_personalize_held_count);
+  tm_harness_io_put_u32(tm_personalize_held.count);
   tm_harness_io_puts("]\n");
 }
 
@@ -372,9 +371,9 @@ void tm_personalize_head_save(const char *args) {
 
 static void tm_personalize_put_examples(void) {
   tm_harness_io_puts(TM_REPLY_EXAMPLES "[");
-  tm_harness_io_put_u32(tm_personalize_learned_count);
+  tm_harness_io_put_u32(tm_personalize_learned.count);
   tm_port_putc(',');
-  tm_harness_io_put_u32(tm_personalize_held_count);
+  tm_harness_io_put_u32(tm_personalize_held.count);
   tm_harness_io_puts("]\n");
 }
 
@@ -385,7 +384,7 @@ void tm_personalize_examples(const char *args) {
 
 void tm_personalize_examples_clear(const char *args) {
   (void)args;
-  tm_personalize_learned_count = 0;
-  tm_personalize_held_count = 0;
+  tm_personalize_learned.count = 0;
+  tm_personalize_held.count = 0;
   tm_personalize_put_examples();
 }

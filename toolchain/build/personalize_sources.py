@@ -16,6 +16,8 @@ PERSONALIZE_DIR = paths.FIRMWARE / "personalize"
 HEAD_SYMBOLS = ("tm_personalize_", "tm_head_")  # the static RAM personalization adds
 # both are compiled this way on host and device, so neither fuses a multiply-add the other rounds twice
 FLAGS = ["-ffp-contract=off"]
+# MCUs whose port keeps the head in a flash page (tm_port_save), by the define that builds it
+FLASH_PAGE = {"nrf52840": "TM_PORT_FLASH_NRF52"}  # firmware/ports/arduino/tm_port_flash_nrf52.c
 
 
 def fixed_point(board: Board) -> bool:
@@ -47,5 +49,7 @@ def add(model: ModelSources, head: FactoryHead, board: Board, out_dir: Path) -> 
                     (config, f"personalize/{HEADER}")]
     model.include_dirs.append("personalize")
     model.flags += FLAGS
+    if board.mcu in FLASH_PAGE:
+        model.defines.append(FLASH_PAGE[board.mcu])
     model.extra["personalize"] = {"fixed_point": fixed, "classes": head.classes, "dim": head.dim,
                                   "embedding_tensor": head.embed_tensor}

@@ -37,7 +37,7 @@ def _load(lib: Path):
     so.tm_head_classify.restype = ctypes.c_int
     so.tm_head_classify.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
     so.tm_head_step.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float]
-    so.tm_head_imprint.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_size_t]
+    so.tm_head_imprint.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
     so.tm_head_reset.argtypes = [ctypes.c_void_p]
     return so
 
@@ -85,8 +85,10 @@ class HostHead:
                 self.step(embedding, label, lr)
 
     def imprint(self, label: int, embeddings: list[bytes]) -> None:
-        q = np.concatenate([np.frombuffer(e, np.int8) for e in embeddings])
-        self._so.tm_head_imprint(self._state, label, q.ctypes.data, len(embeddings))
+        """A new row from `embeddings` (all of class `label`)."""
+        q = np.ascontiguousarray(np.concatenate([np.frombuffer(e, np.int8) for e in embeddings]))
+        labels = np.full(len(embeddings), label, np.uint8)
+        self._so.tm_head_imprint(self._state, label, q.ctypes.data, labels.ctypes.data, len(embeddings))
 
     def classify(self, embedding: bytes) -> tuple[int, np.ndarray]:
         logits = np.zeros(self.factory.classes + DEFAULTS.extra_classes, np.float32)

@@ -39,9 +39,12 @@ int tm_head_classify(const tm_head_t *h, const int8_t *q, float *logits);
 void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr);
 
 // Row `cls` (== h->classes: a new class) from those of the `n` embeddings at `q` (TM_HEAD_DIM values
-// each) whose label is `cls`: alpha * their mean normalised embedding, alpha the mean norm of the rows
-// in use; the bias the mean of their biases. The caller checks `cls` and that one label is `cls`.
-void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n);
+// each) whose label is `cls`, centred on the `n_anchors` factory embeddings at `anchors`:
+// d = mean(e / |e|) over the class - mean(a / |a|) over the anchors, w = alpha * d / |d| with alpha
+// the mean norm of the rows in use, b = their mean bias - w . mean(a) + TM_HEAD_IMPRINT_OFFSET.
+// The caller checks `cls` and that some label is `cls`.
+void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n,
+                     const int8_t *anchors, size_t n_anchors);
 
 #ifdef __cplusplus
 }

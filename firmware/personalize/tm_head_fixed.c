@@ -115,32 +115,56 @@ void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr) {
   }
 }
 
-void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n) {
+// The sum of e / |e| over the embeddings at `q` whose label is `cls` (all when `labels` is NULL) into
+// `unit`, of e into `sum` (when not NULL), both Q(TM_HEAD_FRAC_BITS); how many there were.
+static int64_t tm_head_unit_sum(const int8_t *q, const uint8_t *labels, size_t n, uint32_t cls, int64_t *unit,
+                                int64_t *sum) {
   int32_t e[TM_HEAD_DIM];
-  int64_t mean[TM_HEAD_DIM] = {0}, alpha = 0, bias = 0, count = 0;
+  int64_t count = 0;
   for (size_t k = 0; k < n; k++) {
-    if (labels[k] != cls) continue;
+    if (labels && labels[k] != cls) continue;
     count++;
     uint64_t norm2 = 0;
     tm_head_embed(q + k * TM_HEAD_DIM, e);
     for (size_t i = 0; i < TM_HEAD_DIM; i++) norm2 += (uint64_t)((int64_t)e[i] * e[i]);
-    int64_t norm = (int64_t)tm_head_isqrt(norm2);  // Q(TM_HEAD_FRAC_BITS)
-    if (norm > 0) {
-      for (size_t i = 0; i < TM_HEAD_DIM; i++) mean[i] += ((int64_t)e[i] * TM_HEAD_ONE) / norm;
+    int64_t norm = (int64_t)tm_head_isqrt(norm2);
+    for (size_t i = 0; i < TM_HEAD_DIM; i++) {
+      if (norm > 0) unit[i] += ((int64_t)e[i] * TM_HEAD_ONE) / norm;
+      if (sum) sum[i] += e[i];
     }
+  }
+  return count;
+}
+
+void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n,
+                     const int8_t *anchors, size_t n_anchors) {
+  int64_t d[TM_HEAD_DIM] = {0}, u[TM_HEAD_DIM] = {0}, centre[TM_HEAD_DIM] = {0};
+  int64_t alpha = 0, bias = 0, dot = 0;
+  uint64_t norm2 = 0;
+  int64_t count = tm_head_unit_sum(q, labels, n, cls, d, NULL);
+  tm_head_unit_sum(anchors, NULL, n_anchors, 0, u, centre);
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) {
+    d[i] /= count;
+    if (n_anchors) {
+      d[i] -= u[i] / (int64_t)n_anchors;
+      centre[i] /= (int64_t)n_anchors;
+    }
+    norm2 += (uint64_t)(d[i] * d[i]);
   }
   for (uint32_t c = 0; c < h->classes; c++) {
     const int32_t *w = h->w + c * TM_HEAD_DIM;
-    uint64_t norm2 = 0;
-    for (size_t i = 0; i < TM_HEAD_DIM; i++) norm2 += (uint64_t)((int64_t)w[i] * w[i]);
-    alpha += (int64_t)tm_head_isqrt(norm2);
+    uint64_t row2 = 0;
+    for (size_t i = 0; i < TM_HEAD_DIM; i++) row2 += (uint64_t)((int64_t)w[i] * w[i]);
+    alpha += (int64_t)tm_head_isqrt(row2);
     bias += h->b[c];
   }
   alpha /= h->classes;
+  int64_t norm = (int64_t)tm_head_isqrt(norm2);
   int32_t *w = h->w + cls * TM_HEAD_DIM;
   for (size_t i = 0; i < TM_HEAD_DIM; i++) {
-    w[i] = (int32_t)tm_head_round_shift(alpha * (mean[i] / count), TM_HEAD_FRAC_BITS);
+    w[i] = norm > 0 ? (int32_t)((alpha * d[i]) / norm) : 0;
+    dot += (int64_t)w[i] * centre[i];
   }
-  h->b[cls] = (int32_t)(bias / h->classes);
+  h->b[cls] = (int32_t)(bias / h->classes - tm_head_round_shift(dot, TM_HEAD_FRAC_BITS)) + TM_HEAD_IMPRINT_OFFSET;
   if (cls == h->classes) h->classes++;
 }

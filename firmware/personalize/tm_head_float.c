@@ -91,30 +91,55 @@ void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr) {
   }
 }
 
-void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n) {
-  float e[TM_HEAD_DIM], mean[TM_HEAD_DIM] = {0}, alpha = 0.0f, bias = 0.0f;
+// The sum of e / |e| over the embeddings at `q` whose label is `cls` (all when `labels` is NULL) into
+// `unit`, of e into `sum` (when not NULL); how many there were.
+static size_t tm_head_unit_sum(const int8_t *q, const uint8_t *labels, size_t n, uint32_t cls, float *unit,
+                               float *sum) {
+  float e[TM_HEAD_DIM];
   size_t count = 0;
   for (size_t k = 0; k < n; k++) {
-    if (labels[k] != cls) continue;
+    if (labels && labels[k] != cls) continue;
     count++;
     float norm2 = 0.0f;
     tm_head_embed(q + k * TM_HEAD_DIM, e);
     for (size_t i = 0; i < TM_HEAD_DIM; i++) norm2 += e[i] * e[i];
     float norm = tm_head_sqrt(norm2);
-    if (norm > 0.0f) {
-      for (size_t i = 0; i < TM_HEAD_DIM; i++) mean[i] += e[i] / norm;
+    for (size_t i = 0; i < TM_HEAD_DIM; i++) {
+      if (norm > 0.0f) unit[i] += e[i] / norm;
+      if (sum) sum[i] += e[i];
     }
+  }
+  return count;
+}
+
+void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n,
+                     const int8_t *anchors, size_t n_anchors) {
+  float d[TM_HEAD_DIM] = {0}, u[TM_HEAD_DIM] = {0}, centre[TM_HEAD_DIM] = {0};
+  float alpha = 0.0f, bias = 0.0f, norm2 = 0.0f, dot = 0.0f;
+  size_t count = tm_head_unit_sum(q, labels, n, cls, d, NULL);
+  tm_head_unit_sum(anchors, NULL, n_anchors, 0, u, centre);
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) {
+    d[i] = d[i] / (float)count;
+    if (n_anchors) {
+      d[i] -= u[i] / (float)n_anchors;
+      centre[i] = centre[i] / (float)n_anchors;
+    }
+    norm2 += d[i] * d[i];
   }
   for (uint32_t c = 0; c < h->classes; c++) {
     const float *w = h->w + c * TM_HEAD_DIM;
-    float norm2 = 0.0f;
-    for (size_t i = 0; i < TM_HEAD_DIM; i++) norm2 += w[i] * w[i];
-    alpha += tm_head_sqrt(norm2);
+    float row2 = 0.0f;
+    for (size_t i = 0; i < TM_HEAD_DIM; i++) row2 += w[i] * w[i];
+    alpha += tm_head_sqrt(row2);
     bias += h->b[c];
   }
   alpha /= (float)h->classes;
+  float norm = tm_head_sqrt(norm2);
   float *w = h->w + cls * TM_HEAD_DIM;
-  for (size_t i = 0; i < TM_HEAD_DIM; i++) w[i] = alpha * (mean[i] / (float)count);
-  h->b[cls] = bias / (float)h->classes;
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) {
+    w[i] = norm > 0.0f ? alpha * (d[i] / norm) : 0.0f;
+    dot += w[i] * centre[i];
+  }
+  h->b[cls] = bias / (float)h->classes - dot + TM_HEAD_IMPRINT_OFFSET;
   if (cls == h->classes) h->classes++;
 }

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from toolchain.personalize.config import DEFAULTS, fixed, header
-from toolchain.personalize.head import FactoryHead
+from toolchain.personalize.head import Anchors, FactoryHead
 from toolchain.personalize.replay import HostHead, head_bytes, lr_of
 
 F = DEFAULTS.frac_bits
@@ -132,13 +132,32 @@ def test_imprint_adds_a_class_its_examples_land_in(fixed_point):
     assert host.classes == head.classes + 1
     assert host.classify(new[5])[0] == head.classes
     w, b = words(host)
-    assert np.isclose(b[-1], b[:-1].mean(), rtol=1e-3, atol=2)  # the bias: the mean of the others
+    offset = DEFAULTS.imprint_offset * ((1 << F) if fixed_point else 1)
+    assert np.isclose(b[-1], b[:-1].mean() + offset, rtol=1e-3, atol=2)  # no anchors: the mean bias plus the offset
+    assert np.isclose(np.linalg.norm(w[-1]), np.linalg.norm(w[:-1], axis=1).mean(), rtol=1e-3)  # alpha
+
+
+def test_anchors_interleave_and_centre_imprinting():
+    head = small_head(dim=24)
+    rng = np.random.default_rng(7)
+    anchors = Anchors(rng.integers(-128, 60, (8, head.dim)).astype(np.int8), np.arange(8, dtype=np.uint8) % 4)
+    data = examples(head, 5)
+    plain, anchored = HostHead(head, False), HostHead(head, False, anchors)
+    assert plain.train(data, 2, 20_000) == 10
+    assert anchored.train(data, 2, 20_000) == 10 * (1 + DEFAULTS.anchor_ratio)
+    assert plain.data != anchored.data
+    # the anchors' mean is moved to the mean bias plus the offset: the new logit there, exactly that
+    centre = HostHead(head, False, anchors)
+    centre.imprint(head.classes, [q for q, _ in data])
+    w, b = words(centre)
+    mean_anchor = ((anchors.q.astype(np.float64) - head.embed_zero_point) * head.embed_scale).mean(axis=0)
+    assert np.isclose(w[-1] @ mean_anchor + b[-1], b[:-1].mean() + DEFAULTS.imprint_offset, atol=1e-3)
 
 
 def test_header_carries_the_layout():
     head = small_head()
-    text = header(head, fixed_point=True)
+    text = header(head, Anchors.none(head.dim), fixed_point=True)
     assert "typedef int32_t tm_head_word_t;" in text and f"#define TM_HEAD_DIM {head.dim}" in text
     assert f"#define TM_HEAD_MAX_CLASSES {head.classes + DEFAULTS.extra_classes}" in text
     assert str(int(fixed(head.w)[0, 0])) in text
-    assert "typedef float tm_head_word_t;" in header(head, fixed_point=False)
+    assert "typedef float tm_head_word_t;" in header(head, Anchors.none(head.dim), fixed_point=False)

@@ -47,7 +47,7 @@ def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profil
     if validate:
         model.defines += ["TM_VALIDATE"]
     if head is not None:
-        personalize_sources.add(model, head, board, out_dir)
+        personalize_sources.add(model, prepared, head, board, out_dir)
     return model
 
 

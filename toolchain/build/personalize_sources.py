@@ -9,6 +9,7 @@ from toolchain import paths
 from toolchain.boards import Board, runtimes
 from toolchain.build.errors import BuildError
 from toolchain.build.sources import ModelSources
+from toolchain.personalize.anchors import anchors_for
 from toolchain.personalize.config import HEADER, header
 from toolchain.personalize.head import FactoryHead, factory_head
 
@@ -36,11 +37,12 @@ def head_of(tflite: Path, runtime: str) -> FactoryHead:
     return factory_head(tflite)
 
 
-def add(model: ModelSources, head: FactoryHead, board: Board, out_dir: Path) -> None:
-    """The head's sources, header and flags into `model` (in place)."""
+def add(model: ModelSources, prepared, head: FactoryHead, board: Board, out_dir: Path) -> None:
+    """The head's sources, header (with the anchors) and flags into `model` (in place)."""
     fixed = fixed_point(board)
     config = Path(out_dir) / HEADER
-    text = header(head, fixed_point=fixed)
+    anchors = anchors_for(prepared, head)
+    text = header(head, anchors, fixed_point=fixed)
     config.parent.mkdir(parents=True, exist_ok=True)
     if not config.exists() or config.read_text() != text:
         config.write_text(text)
@@ -52,4 +54,4 @@ def add(model: ModelSources, head: FactoryHead, board: Board, out_dir: Path) -> 
     if board.mcu in FLASH_PAGE:
         model.defines.append(FLASH_PAGE[board.mcu])
     model.extra["personalize"] = {"fixed_point": fixed, "classes": head.classes, "dim": head.dim,
-                                  "embedding_tensor": head.embed_tensor}
+                                  "embedding_tensor": head.embed_tensor, "anchors": len(anchors)}

@@ -30,6 +30,20 @@ class FactoryHead:
         return int(self.w.shape[1])
 
 
+@dataclass(frozen=True)
+class Anchors:
+    """Factory embeddings the firmware keeps in flash (toolchain/personalize/anchors.py chooses them)."""
+    q: np.ndarray       # int8 (n, dim), round-robin by class
+    labels: np.ndarray  # uint8 (n,)
+
+    @classmethod
+    def none(cls, dim: int) -> "Anchors":
+        return cls(np.zeros((0, dim), np.int8), np.zeros(0, np.uint8))
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
 def factory_head(tflite: Path) -> FactoryHead:
     """The head of `tflite`; PersonalizeError when the model has no int8 FULLY_CONNECTED layer to personalise."""
     graph = aot.read_tflite(tflite)

@@ -20,6 +20,7 @@ from toolchain.errors import UsageError
 from toolchain.evaluate import io_quant
 from toolchain.paths import PERSONALIZE_FILE
 from toolchain.personalize import data
+from toolchain.personalize.anchors import anchors_for
 from toolchain.personalize.config import DEFAULTS
 from toolchain.personalize.errors import PersonalizeError
 from toolchain.personalize.head import factory_head
@@ -155,26 +156,28 @@ def personalize(model_ref: str, board_id: str, folder: Path, *, shots: int = DEF
                       "embedding_instructions": round(inference_ticks * per_tick),
                       "whole_update_instructions": round(update + embed),
                       "whole_update_note": "the update command plus one inference per learned example"}
-    result["replay"] = replay(head, fixed, mode, learned, held_embeddings, epochs, lr_millionths, new_index,
-                              device_head, before, after)
+    result["replay"] = replay(HostHead(head, fixed, anchors_for(p, head)), mode, learned, held_embeddings, epochs,
+                              lr_millionths, new_index, device_head, before, after, steps)
     result["head_file"] = HEAD_FILE
     save("complete")
     return result
 
 
-def replay(head, fixed: bool, mode: str, learned, held, epochs: int, lr_millionths: int, new_index, device_head: bytes,
-           before: list[int], after: list[int]) -> dict:
-    """The update again on the host, from the embeddings the device stored, through the same C."""
-    host = HostHead(head, fixed)
+def replay(host: HostHead, mode: str, learned, held, epochs: int, lr_millionths: int, new_index, device_head: bytes,
+           before: list[int], after: list[int], device_steps: int) -> dict:
+    """The update again on `host` (the factory head, the device's anchors), from the embeddings the device
+    stored, through the same C."""
     host_before = [host.classify(e)[0] for e in held]
     if mode == "sgd":
-        host.train(learned, epochs, lr_millionths)
+        steps = host.train(learned, epochs, lr_millionths)
     else:
         host.imprint(new_index, [e for e, label in learned if label == new_index])
+        steps = len([1 for _, label in learned if label == new_index])
     host_after = [host.classify(e)[0] for e in held]
     a, b = np.frombuffer(host.data, np.uint8), np.frombuffer(device_head, np.uint8)
     return {"head_identical": host.data == device_head, "bytes_differing": int((a != b).sum()) if len(a) == len(b) else None,
             "predictions_identical": host_before == before and host_after == after,
+            "steps_identical": steps == device_steps, "anchors": len(host.anchors),
             "how": "firmware/personalize/ compiled for the host, fed the device's own embeddings"}
 
 

@@ -11,6 +11,7 @@ import pytest
 from tests.cli.test_bad_input import assert_clean_error, snapshot
 from tests.conftest import run_cli
 from toolchain.paths import PERSONALIZE_FILE
+from toolchain.personalize.config import DEFAULTS
 
 
 def write_folder(root: Path, manifest: dict, per_class: int, new_class: str | None = None) -> Path:
@@ -47,7 +48,8 @@ def test_sgd_end_to_end(folder, build_dir):
     out = json.loads((build_dir / "digits" / "qemu-m4" / PERSONALIZE_FILE).read_text())
     assert out["status"] == "complete" and out["mode"] == "sgd" and out["examples"] == {"learned": 30, "held": 50}
     assert out["replay"]["head_identical"] and out["replay"]["predictions_identical"]
-    assert out["cost"]["steps"] == 120 and out["cost"]["instructions_per_step"] > 100
+    assert out["cost"]["steps"] == 120 * (1 + DEFAULTS.anchor_ratio) and out["cost"]["instructions_per_step"] > 100
+    assert out["replay"]["anchors"] == 10 * DEFAULTS.anchors_per_class and out["replay"]["steps_identical"]
     assert out["head"]["arithmetic"] == "float32"
     mem = out["memory"]
     assert mem["extra_ram_bytes"] >= mem["head_bytes"] + mem["learn_store_bytes"] + mem["held_store_bytes"]
@@ -83,8 +85,8 @@ def test_imprint_adds_a_class(tmp_path, digits_manifest, build_dir):
 ])
 def test_bad_input_one_line(tmp_path, digits_manifest, build_dir, case, args, needles):
     shape = np.load(Path(digits_manifest["deploy"]).parent / "test_set.npz")["x"].shape[1:]
-    for name, n, s in [("unknown/zero", 6, shape), ("unknown/marvin", 6, shape), ("wrong/zero", 6, (3, 3)),
-                       ("few/zero", 3, shape), ("few/one", 3, shape)]:
+    for name, n, s in [("unknown/0", 6, shape), ("unknown/marvin", 6, shape), ("wrong/0", 6, (3, 3)),
+                       ("few/0", 3, shape), ("few/1", 3, shape)]:
         (tmp_path / name).mkdir(parents=True)
         for i in range(n):
             np.save(tmp_path / name / f"{i}.npy", np.zeros(s, np.float32))

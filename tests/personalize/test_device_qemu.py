@@ -12,6 +12,8 @@ import pytest
 from toolchain import boards, build
 from toolchain.bench.run import device_session
 from toolchain.device.harness.errors import HarnessError
+from toolchain.personalize.anchors import anchors_for
+from toolchain.personalize.config import DEFAULTS
 from toolchain.personalize.head import factory_head
 from toolchain.personalize.replay import HostHead
 
@@ -49,7 +51,7 @@ def test_device_head_equals_host_replay_and_reset_restores(firmware, samples):
         factory_head_bytes = client.head_read()
         learned = [(client.store_example("learn", int(y[i]), x[i].tobytes()).embedding, int(y[i])) for i in range(12)]
         _, steps, ticks = client.train(4, LR)
-        assert steps == 48 and ticks > 0
+        assert steps == 48 * (1 + DEFAULTS.anchor_ratio) and ticks > 0  # each example's step, then the anchors'
         trained = client.head_read()
         changed = [client.classify(x[i].tobytes()) for i in range(3)]
         assert trained != factory_head_bytes and any(c[1] != f[1] for c, f in zip(changed, factory))
@@ -57,7 +59,9 @@ def test_device_head_equals_host_replay_and_reset_restores(firmware, samples):
         assert client.head_read() == factory_head_bytes
         assert [client.classify(x[i].tobytes()) for i in range(3)] == factory  # class, logits, embedding: exact
         assert state(client) == (12, 0)  # reset keeps the stored examples
-    host = HostHead(head, fixed_point=False)
+    anchors = anchors_for(firmware.prepared, head)
+    assert len(anchors) == 10 * DEFAULTS.anchors_per_class
+    host = HostHead(head, fixed_point=False, anchors=anchors)
     assert host.data == factory_head_bytes
     host.train(learned, 4, LR)
     assert host.data == trained
@@ -112,8 +116,6 @@ def test_store_full_is_refused(firmware, samples):
     x, y = samples
     with session(firmware) as (client, _):
         client.resync()
-        from toolchain.personalize.config import DEFAULTS
-
         for i in range(DEFAULTS.max_examples):
             client.store_example("learn", int(y[i % len(y)]), x[i % len(x)].tobytes())
         with pytest.raises(HarnessError, match="store is full"):

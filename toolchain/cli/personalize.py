@@ -55,8 +55,9 @@ def personalize_cmd(
     console.info(f"update: {cost['update_instructions']:,} instructions ({cost['steps']} steps, "
                  f"{cost['instructions_per_step']:,} per step); with the embeddings "
                  f"{cost['whole_update_instructions']:,}")
-    console.info(f"extra RAM: {mem['extra_ram_bytes']:,} B (head {mem['head_bytes']:,} B, stores "
-                 f"{mem['learn_store_bytes']:,} + {mem['held_store_bytes']:,} B)")
+    ram = "n/a (no ELF here)" if mem["extra_ram_bytes"] is None else f"{mem['extra_ram_bytes']:,} B"
+    console.info(f"extra RAM: {ram} (head {mem['head_bytes']:,} B, stores {mem['learn_store_bytes']:,} + "
+                 f"{mem['held_store_bytes']:,} B)")
     rep = r["replay"]
     (console.success if rep["head_identical"] else console.warning)(
         "host replay: the device's head, bit for bit" if rep["head_identical"]

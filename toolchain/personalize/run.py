@@ -71,7 +71,7 @@ def personalize(model_ref: str, board_id: str, folder: Path, *, shots: int = DEF
     board = boards.load(board_id)
     if not board.emulated and url is None:
         raise PersonalizeError(f"{board.id} is a real board: flashing the personalization firmware is not automated "
-                               "yet", f"`toolchain build --board {board.id} --personalize`, flash the ELF, and pass "
+                               "yet", f"`toolchain build --board {board.id} --personalize`, flash it, and pass its "
                                "--port")
     p = pipeline.prepare(model_ref, board.id, seed, None)
     head = factory_head(Path(p.tflite))
@@ -94,7 +94,10 @@ def personalize(model_ref: str, board_id: str, folder: Path, *, shots: int = DEF
     if len(s.learn) > DEFAULTS.max_examples:
         raise UsageError(f"{len(s.learn)} examples to learn, the device stores {DEFAULTS.max_examples}",
                          f"pass --shots {DEFAULTS.max_examples // max(1, len(s.labels))} or fewer")
-    fw = build.build(model_ref, board.id, runtime="aot", seed=seed, personalize=True)
+    if board.emulated:
+        fw = build.build(model_ref, board.id, runtime="aot", seed=seed, personalize=True)
+    else:  # flashed by the user: the model's hash is all there is to check
+        fw = build.flashed(model_ref, board.id, runtime="aot", seed=seed)
     fixed = fixed_point(board)
     lr_millionths = max(1, round(lr * 1_000_000))
     out = Path(p.dir) / PERSONALIZE_FILE
@@ -142,6 +145,10 @@ def personalize(model_ref: str, board_id: str, folder: Path, *, shots: int = DEF
         except (HarnessError, TransportError) as e:
             result["error"] = str(e)
             save("incomplete")
+            raise
+        except (KeyboardInterrupt, SystemExit):
+            result["error"] = "interrupted"
+            save("interrupted")
             raise
     (Path(p.dir) / HEAD_FILE).write_bytes(device_head)
     truth = [label for _, label, _ in s.held]

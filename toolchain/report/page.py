@@ -171,7 +171,7 @@ def personalize_rows(r: dict | None) -> list[tuple[str, str]]:
                                    f"after ({r['examples']['held']} examples)"),
             ("cost", f"{cost['update_instructions']:,} instructions for the update ({cost['instructions_per_step']:,} "
                      f"per step), {cost['whole_update_instructions']:,} with the embeddings ({cost['unit']})"),
-            ("extra RAM", f"{mem['extra_ram_bytes']:,} B (head {mem['head_bytes']:,} B, learning store "
+            ("extra RAM", f"{mem['extra_ram_bytes'] or 0:,} B (head {mem['head_bytes']:,} B, learning store "
                           f"{mem['learn_store_bytes']:,} B, held-back store {mem['held_store_bytes']:,} B)"),
             ("host replay", "the device's head, bit for bit" if r["replay"]["head_identical"]
                             else f"differs in {r['replay']['bytes_differing']} bytes")]

@@ -11,6 +11,7 @@ import pytest
 
 from toolchain import boards, build
 from toolchain.bench.run import device_session
+from toolchain.build import personalize_sources
 from toolchain.device.harness.errors import HarnessError
 from toolchain.personalize.anchors import anchors_for
 from toolchain.personalize.config import DEFAULTS
@@ -130,3 +131,26 @@ def test_plain_firmware_names_the_personalization_build(digits_manifest, samples
         client.resync()
         r = client.command("learn 1")
         assert r.errors == ["this firmware has no personalization: toolchain personalize builds it"]
+
+
+def test_fixed_point_head_on_the_device_equals_its_replay(digits_manifest, samples, monkeypatch):
+    """The fixed-point twin (the Cortex-M0+ boards' head, which QEMU cannot run) built for qemu-m4's core instead:
+    SGD with anchors and an imprinted class, compiled by arm-none-eabi-gcc, equal to the host's build bit for bit."""
+    x, y = samples
+    monkeypatch.setattr(personalize_sources, "fixed_point", lambda board: True)
+    fw = build.build("digits", "qemu-m4", runtime="aot", personalize=True)
+    assert (fw.project / "src" / "personalize" / "tm_head_fixed.c").is_file()
+    head = factory_head(Path(fw.prepared.tflite))
+    with session(fw) as (client, _):
+        client.resync()
+        learned = [(client.store_example("learn", int(y[i]), x[i].tobytes()).embedding, int(y[i])) for i in range(10)]
+        client.train(3, LR)
+        trained = client.head_read()
+        new = [client.store_example("learn", 10, x[i].tobytes()).embedding for i in range(10, 15)]
+        client.imprint(10)
+        imprinted = client.head_read()
+    host = HostHead(head, fixed_point=True, anchors=anchors_for(fw.prepared, head))
+    host.train(learned, 3, LR)
+    assert host.data == trained
+    host.imprint(10, new)
+    assert host.classes == 11 and host.data == imprinted

@@ -270,6 +270,6 @@ def _personalize_plot(r: dict | None) -> tuple[str, object]:
     ax.set_xticks(x, names)
     ax.tick_params(axis="x", rotation=45, labelsize=7)
     ax.set_ylabel("held-back accuracy (%)")
-    ax.set_ylim(0, 105)
-    ax.legend(fontsize=7)
+    ax.set_ylim(0, 118)  # room above the bars for the legend
+    ax.legend(fontsize=7, loc="upper center", ncol=2)
     return title, fig

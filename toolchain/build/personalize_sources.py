@@ -14,6 +14,7 @@ from toolchain.personalize.config import HEADER, header
 from toolchain.personalize.head import FactoryHead, factory_head
 
 PERSONALIZE_DIR = paths.FIRMWARE / "personalize"
+COMMAND_FILES = ("tm_personalize.h", "tm_personalize.c", "tm_personalize_head.c")  # the harness commands
 HEAD_SYMBOLS = ("tm_personalize_", "tm_head_")  # the static RAM personalization adds
 # both are compiled this way on host and device, so neither fuses a multiply-add the other rounds twice
 FLAGS = ["-ffp-contract=off"]
@@ -47,7 +48,7 @@ def add(model: ModelSources, prepared, head: FactoryHead, board: Board, out_dir:
     if not config.exists() or config.read_text() != text:
         config.write_text(text)
     model.files += [(PERSONALIZE_DIR / "tm_head.h", "personalize/tm_head.h"), (twin(fixed), f"personalize/{twin(fixed).name}"),
-                    (PERSONALIZE_DIR / "tm_personalize.c", "personalize/tm_personalize.c"),
+                    *[(PERSONALIZE_DIR / f, f"personalize/{f}") for f in COMMAND_FILES],
                     (config, f"personalize/{HEADER}")]
     model.include_dirs.append("personalize")
     model.flags += FLAGS

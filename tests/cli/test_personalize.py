@@ -55,6 +55,9 @@ def test_sgd_end_to_end(folder, build_dir):
     assert mem["extra_ram_bytes"] >= mem["head_bytes"] + mem["learn_store_bytes"] + mem["held_store_bytes"]
     per = out["accuracy"]["after"]["per_class"]
     assert sum(v["held"] for v in per.values()) == 50 and all(v["held"] == 5 for v in per.values())
+    split = out["test_split"]  # forgetting, on the recipe's own test split
+    assert split["samples"] == 360 and 0.5 < split["before"] <= 1 and 0 < split["after"] <= 1
+    assert "the recipe's test split (360 samples)" in r.stdout
     assert "host replay: the device's head, bit for bit" in r.stdout
     assert "Personalization (toolchain personalize)" in (build_dir / "digits" / "qemu-m4" / "report.html").read_text()
 

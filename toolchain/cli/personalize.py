@@ -52,6 +52,10 @@ def personalize_cmd(
     rows.append(["all", str(r["examples"]["held"]), pct(acc["before"]["accuracy"]), pct(acc["after"]["accuracy"])])
     console.table(f"{r['model']} on {r['board']}: {r['mode']}, {r['shots']} shots, held-back accuracy",
                   ["class", "held back", "before", "after"], rows)
+    split = r.get("test_split")
+    if split:
+        console.info(f"the recipe's test split ({split['samples']} samples): {pct(split['before'])} before, "
+                     f"{pct(split['after'])} after")
     console.info(f"update: {cost['update_instructions']:,} instructions ({cost['steps']} steps, "
                  f"{cost['instructions_per_step']:,} per step); with the embeddings "
                  f"{cost['whole_update_instructions']:,}")

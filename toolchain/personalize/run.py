@@ -20,7 +20,7 @@ from toolchain.errors import UsageError
 from toolchain.evaluate import io_quant
 from toolchain.paths import PERSONALIZE_FILE
 from toolchain.personalize import data
-from toolchain.personalize.anchors import anchors_for
+from toolchain.personalize.anchors import anchors_for, embeddings
 from toolchain.personalize.config import DEFAULTS
 from toolchain.personalize.errors import PersonalizeError
 from toolchain.personalize.head import factory_head
@@ -163,8 +163,11 @@ def personalize(model_ref: str, board_id: str, folder: Path, *, shots: int = DEF
                       "embedding_instructions": round(inference_ticks * per_tick),
                       "whole_update_instructions": round(update + embed),
                       "whole_update_note": "the update command plus one inference per learned example"}
-    result["replay"] = replay(HostHead(head, fixed, anchors_for(p, head)), mode, learned, held_embeddings, epochs,
-                              lr_millionths, new_index, device_head, before, after, steps)
+    host = HostHead(head, fixed, anchors_for(p, head))
+    factory = host.data
+    result["replay"] = replay(host, mode, learned, held_embeddings, epochs, lr_millionths, new_index, device_head,
+                              before, after, steps)
+    result["test_split"] = test_split(p, head, host, factory)
     result["head_file"] = HEAD_FILE
     save("complete")
     return result
@@ -186,6 +189,26 @@ def replay(host: HostHead, mode: str, learned, held, epochs: int, lr_millionths:
             "predictions_identical": host_before == before and host_after == after,
             "steps_identical": steps == device_steps, "anchors": len(host.anchors),
             "how": "firmware/personalize/ compiled for the host, fed the device's own embeddings"}
+
+
+def test_split(p, head, host: HostHead, factory: bytes) -> dict | None:
+    """The recipe's own test split (forgetting: the original classes) through the factory head and the updated
+    one, on the host: TFLM's reference embeddings (the AOT backbone is bit-exact with them) and the replayed head
+    (bit for bit the device's when `replay` says so). None for a model without a recipe's test split."""
+    test = Path(p.tflite).parent / "test_set.npz"
+    if not test.is_file() or p.test_labels is None:
+        return None
+    updated = host.data
+    with console.status(f"the test split through the head before and after ({len(p.test_labels)} samples, host)"):
+        qin, _ = io_quant(Path(p.tflite).read_bytes())
+        e = embeddings(Path(p.tflite), head.embed_tensor, qin.quantize(np.load(test)["x"]))
+        out = {}
+        for when, data in (("before", factory), ("after", updated)):
+            host.load(data)
+            predicted = [host.classify(x.tobytes())[0] for x in e]
+            out[when] = float(np.mean(np.asarray(predicted) == np.asarray(p.test_labels)))
+    return {**out, "samples": len(p.test_labels),
+            "how": "the recipe's test split on the host: TFLM's embeddings, the replayed head"}
 
 
 def memory(fw, head) -> dict:

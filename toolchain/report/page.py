@@ -169,6 +169,10 @@ def personalize_rows(r: dict | None) -> list[tuple[str, str]]:
                        f"{r['head']['arithmetic']}"),
             ("held-back accuracy", f"{100 * acc['before']['accuracy']:.1f} % before, {100 * acc['after']['accuracy']:.1f} % "
                                    f"after ({r['examples']['held']} examples)"),
+            *([("the recipe's test split", f"{100 * r['test_split']['before']:.1f} % before, "
+                                           f"{100 * r['test_split']['after']:.1f} % after ({r['test_split']['samples']} "
+                                           "samples; host: TFLM's embeddings, the replayed head)")]
+              if r.get("test_split") else []),
             ("cost", f"{cost['update_instructions']:,} instructions for the update ({cost['instructions_per_step']:,} "
                      f"per step), {cost['whole_update_instructions']:,} with the embeddings ({cost['unit']})"),
             ("extra RAM", f"{mem['extra_ram_bytes'] or 0:,} B (head {mem['head_bytes']:,} B, learning store "

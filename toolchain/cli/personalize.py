@@ -66,4 +66,7 @@ def personalize_cmd(
     (console.success if rep["head_identical"] else console.warning)(
         "host replay: the device's head, bit for bit" if rep["head_identical"]
         else f"host replay differs from the device's head in {rep['bytes_differing']} bytes")
+    (console.success if rep["embeddings_identical"] else console.warning)(
+        "host embeddings: the device's, bit for bit" if rep["embeddings_identical"]
+        else "the host's embeddings of the examples differ from the device's")
     console.info(f"{PERSONALIZE_FILE} and {written} written in {r['wall_seconds']} s")

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import boards, build, manifest, pipeline
-from toolchain.audio import frontend_of
+from toolchain.audio import features, frontend_of
 from toolchain.bench.run import device_session
-from toolchain.build.audio import symbol_bytes
+from toolchain.build.audio import lut, symbol_bytes
 from toolchain.build.personalize_sources import HEAD_SYMBOLS, fixed_point
 from toolchain.console import console
 from toolchain.device.harness.errors import HarnessError, TransportError
@@ -168,6 +168,9 @@ def personalize(model_ref: str, board_id: str, folder: Path, *, shots: int = DEF
     result["replay"] = replay(host, mode, learned, held_embeddings, epochs, lr_millionths, new_index, device_head,
                               before, after, steps)
     result["test_split"] = test_split(p, head, host, factory)
+    inputs = [x for x, _, _ in s.held + s.learn]
+    result["replay"]["embeddings_identical"] = bool(np.array_equal(
+        host_embeddings(p, head, inputs), np.stack([np.frombuffer(e, np.int8) for e in held_embeddings + [e for e, _ in learned]])))
     result["head_file"] = HEAD_FILE
     save("complete")
     return result
@@ -209,6 +212,21 @@ def test_split(p, head, host: HostHead, factory: bytes) -> dict | None:
             out[when] = float(np.mean(np.asarray(predicted) == np.asarray(p.test_labels)))
     return {**out, "samples": len(p.test_labels),
             "how": "the recipe's test split on the host: TFLM's embeddings, the replayed head"}
+
+
+def host_embeddings(p, head, inputs: list[bytes]) -> np.ndarray:
+    """The embeddings of the device's `inputs` by the host: the front-end's own C and the firmware's table for an
+    audio model, then TFLM's reference kernels (what the AOT backbone is bit-exact with)."""
+    tflite = Path(p.tflite)
+    qin, _ = io_quant(tflite.read_bytes())
+    frontend = frontend_of(p.manifest)
+    if frontend:
+        pcm = np.stack([np.frombuffer(x, "<i2") for x in inputs])
+        x = lut(tflite)[features(pcm, frontend).astype(np.int32) + 128]
+    else:
+        x = np.stack([np.frombuffer(b, qin.dtype) for b in inputs])
+    with console.status(f"the {len(inputs)} examples' embeddings on the host"):
+        return embeddings(tflite, head.embed_tensor, x)
 
 
 def memory(fw, head) -> dict:

@@ -177,8 +177,10 @@ def personalize_rows(r: dict | None) -> list[tuple[str, str]]:
                      f"per step), {cost['whole_update_instructions']:,} with the embeddings ({cost['unit']})"),
             ("extra RAM", f"{mem['extra_ram_bytes'] or 0:,} B (head {mem['head_bytes']:,} B, learning store "
                           f"{mem['learn_store_bytes']:,} B, held-back store {mem['held_store_bytes']:,} B)"),
-            ("host replay", "the device's head, bit for bit" if r["replay"]["head_identical"]
-                            else f"differs in {r['replay']['bytes_differing']} bytes")]
+            ("host replay", ("the device's head, bit for bit" if r["replay"]["head_identical"]
+                             else f"differs in {r['replay']['bytes_differing']} bytes")
+                            + ("; the embeddings too" if r["replay"].get("embeddings_identical")
+                               else "; the embeddings differ"))]
 
 
 def median_text(lat: dict) -> str:

@@ -39,8 +39,7 @@ def session(fw):
 
 
 def state(client) -> tuple[int, int]:
-    learned, held = map(int, client.head_command("examples").fields["examples"].split(","))
-    return learned, held
+    return client.examples()
 
 
 def test_device_head_equals_host_replay_and_reset_restores(firmware, samples):

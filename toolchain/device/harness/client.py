@@ -516,13 +516,31 @@ class DeviceClient:
                                "nothing stored on the device was lost; fix the request and send it again")
         return r
 
+    def examples(self) -> tuple[int, int]:
+        """`examples%`: (stored, held-back) examples on the device."""
+        r = self.head_command(table.line("examples"))
+        try:
+            stored, held = protocol.ints(r.fields["examples"])
+        except (KeyError, ValueError) as e:
+            raise HarnessError(f"malformed examples reply ({e})", "rebuild the personalization firmware") from e
+        return stored, held
+
     def store_example(self, kind: str, label: int, load: bytes) -> Stored:
-        """Load `load`, then `learn L%` (kind "learn") or `hold L%` (kind "hold"): its embedding stored on the device."""
+        """Load `load`, then `learn L%` (kind "learn") or `hold L%` (kind "hold"): its embedding stored on the device.
+        A retry after a fault first checks the device's stores: an example stored by an attempt whose reply was
+        lost is never stored twice (HarnessError: the host no longer knows every stored embedding)."""
+        before, attempts = self.examples(), []
+
         def once() -> Stored:
+            if attempts and self.examples() != before:
+                raise HarnessError(f"the link failed after the device stored an example ({kind} {label}); its "
+                                   "embedding never arrived", "send `examples clear%` (or restart) and rerun")
+            attempts.append(1)
             lines, how = self.load_commands(load)
             cmds = [table.line("db load", len(load)), *lines, table.line(kind, label)]
             replies = self.batch(cmds, reply_bytes=256, inferences=1)
             if self._file_refused(cmds[:-1], replies[:-1], how):
+                attempts.clear()  # nothing ran: the load failed before the command
                 return once()
             r = replies[-1]
             if r.errors:

@@ -9,8 +9,9 @@
 // head, `classify` the loaded input (the head's own commands:
 // tm_personalize_head.c). SGD interleaves TM_PERSONALIZE_ANCHOR_RATIO
 // steps on the anchors (factory embeddings in flash, generated with the head)
-// after each stored example's, against forgetting the other classes. Errors answer e-[...] and keep every
-// stored example. The head's arithmetic is tm_head.h's.
+// after each stored example's, against forgetting the other classes. Errors
+// answer e-[...] and keep every stored example. The head's arithmetic is
+// tm_head.h's.
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

@@ -49,10 +49,10 @@ static void tm_personalize_start(void) {
   tm_head_reset(&tm_personalize_head);
   if (tm_port_restore && tm_port_restore(saved, sizeof saved, 0) == 0 && saved[0] == TM_PERSONALIZE_MAGIC &&
       saved[1] == sizeof tm_personalize_head) {
-    tm_head_t h;
-    if (tm_port_restore(&h, sizeof h, sizeof saved) == 0 && h.classes >= TM_HEAD_CLASSES &&
-        h.classes <= TM_HEAD_MAX_CLASSES) {
-      tm_personalize_head = h;
+    // straight into the live head (no second copy on the stack); the factory head again if it does not hold up
+    if (tm_port_restore(&tm_personalize_head, sizeof tm_personalize_head, sizeof saved) != 0 ||
+        tm_personalize_head.classes < TM_HEAD_CLASSES || tm_personalize_head.classes > TM_HEAD_MAX_CLASSES) {
+      tm_head_reset(&tm_personalize_head);
     }
   }
   tm_personalize_ready = 1;

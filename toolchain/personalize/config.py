@@ -63,7 +63,8 @@ def header(head: FactoryHead, anchors: Anchors, *, fixed_point: bool, d: Default
     without."""
     rows = head.classes + d.extra_classes
     if fixed_point:
-        word, w, b = "int32_t", [int(v) for v in fixed(head.w.ravel(), d.frac_bits)], [int(v) for v in fixed(head.b, d.frac_bits)]
+        word = "int32_t"
+        w, b = [int(v) for v in fixed(head.w.ravel(), d.frac_bits)], [int(v) for v in fixed(head.b, d.frac_bits)]
     else:
         word, w, b = "float", [_c_float(v) for v in head.w.ravel()], [_c_float(v) for v in head.b]
     scale_q = int(round(head.embed_scale * (1 << d.embed_scale_bits)))

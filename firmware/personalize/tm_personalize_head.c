@@ -92,7 +92,8 @@ void tm_personalize_head_read(const char *args) {
   const uint8_t *p = (const uint8_t *)&tm_personalize_head;
   tm_personalize_put_head();
   for (size_t i = 0; i < sizeof tm_personalize_head; i += TM_VALIDATE_HEX_BYTES) {
-    size_t n = sizeof tm_personalize_head - i < TM_VALIDATE_HEX_BYTES ? sizeof tm_personalize_head - i : TM_VALIDATE_HEX_BYTES;
+    size_t left = sizeof tm_personalize_head - i;
+    size_t n = left < TM_VALIDATE_HEX_BYTES ? left : TM_VALIDATE_HEX_BYTES;
     tm_harness_io_puts(TM_REPLY_HEX "[");
     tm_personalize_put_hex(p + i, n);
     tm_harness_io_puts("]\n");

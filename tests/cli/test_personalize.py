@@ -50,7 +50,7 @@ def test_sgd_end_to_end(folder, build_dir):
     assert out["replay"]["head_identical"] and out["replay"]["predictions_identical"]
     assert out["replay"]["embeddings_identical"]  # the backbone on the device: TFLM's on the host, exactly
     assert out["cost"]["steps"] == 120 * (1 + DEFAULTS.anchor_ratio) and out["cost"]["instructions_per_step"] > 100
-    assert out["replay"]["anchors"] == 10 * DEFAULTS.anchors_per_class and out["replay"]["steps_identical"]
+    assert out["replay"]["anchors"] >= 10 * DEFAULTS.anchors_per_class and out["replay"]["steps_identical"]
     assert out["head"]["arithmetic"] == "float32"
     mem = out["memory"]
     assert mem["extra_ram_bytes"] >= mem["head_bytes"] + mem["learn_store_bytes"] + mem["held_store_bytes"]

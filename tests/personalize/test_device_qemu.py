@@ -60,7 +60,7 @@ def test_device_head_equals_host_replay_and_reset_restores(firmware, samples):
         assert [client.classify(x[i].tobytes()) for i in range(3)] == factory  # class, logits, embedding: exact
         assert state(client) == (12, 0)  # reset keeps the stored examples
     anchors = anchors_for(firmware.prepared, head)
-    assert len(anchors) == 10 * DEFAULTS.anchors_per_class
+    assert len(anchors) >= 10 * DEFAULTS.anchors_per_class and set(anchors.labels) == set(range(10))
     host = HostHead(head, fixed_point=False, anchors=anchors)
     assert host.data == factory_head_bytes
     host.train(learned, 4, LR)

@@ -161,3 +161,14 @@ def test_header_carries_the_layout():
     assert f"#define TM_HEAD_MAX_CLASSES {head.classes + DEFAULTS.extra_classes}" in text
     assert str(int(fixed(head.w)[0, 0])) in text
     assert "typedef float tm_head_word_t;" in header(head, Anchors.none(head.dim), fixed_point=False)
+
+
+def test_hard_anchors_rule():
+    from toolchain.personalize.anchors import hardest, quota, round_robin
+
+    head = FactoryHead(np.eye(3, 4, dtype=np.float32), np.zeros(3, np.float32), 0, 1.0, 0, 0)
+    # class 1: logits (x0, x1, x2); correct when x1 is largest, margin x1 - max(x0, x2)
+    q = np.array([[0, 5, 1, 0], [0, 2, 1, 0], [3, 2, 0, 0], [0, 9, 0, 0], [1, 2, 0, 0]], np.int8)
+    assert hardest(q, 1, head, 3) == [1, 4, 0]  # margins 1, 1 (stable: row 1 first), 4; row 2 is wrong, 3 easy
+    assert quota(np.array([0] * 30 + [1] * 120 + [2] * 31), 3, 10) == [10, 40, 10]
+    assert round_robin([[7, 8], [5], [1, 2, 3]]) == [(0, 7), (1, 5), (2, 1), (0, 8), (2, 2), (2, 3)]

@@ -47,7 +47,8 @@ def add(model: ModelSources, prepared, head: FactoryHead, board: Board, out_dir:
     config.parent.mkdir(parents=True, exist_ok=True)
     if not config.exists() or config.read_text() != text:
         config.write_text(text)
-    model.files += [(PERSONALIZE_DIR / "tm_head.h", "personalize/tm_head.h"), (twin(fixed), f"personalize/{twin(fixed).name}"),
+    model.files += [(PERSONALIZE_DIR / "tm_head.h", "personalize/tm_head.h"),
+                    (twin(fixed), f"personalize/{twin(fixed).name}"),
                     *[(PERSONALIZE_DIR / f, f"personalize/{f}") for f in COMMAND_FILES],
                     (config, f"personalize/{HEADER}")]
     model.include_dirs.append("personalize")

@@ -56,8 +56,9 @@ def personalize_cmd(
     if split:
         console.info(f"the recipe's test split ({split['samples']} samples): {pct(split['before'])} before, "
                      f"{pct(split['after'])} after")
-    console.info(f"update: {cost['update_instructions']:,} instructions ({cost['steps']} steps, "
-                 f"{cost['instructions_per_step']:,} per step); with the embeddings "
+    what = f"{cost['steps']} steps, {cost['instructions_per_step']:,} per step" if r["mode"] == "sgd" else \
+        f"from {cost['steps']} examples"
+    console.info(f"update: {cost['update_instructions']:,} instructions ({what}); with the embeddings "
                  f"{cost['whole_update_instructions']:,}")
     ram = "n/a (no ELF here)" if mem["extra_ram_bytes"] is None else f"{mem['extra_ram_bytes']:,} B"
     console.info(f"extra RAM: {ram} (head {mem['head_bytes']:,} B, stores {mem['learn_store_bytes']:,} + "

@@ -17,13 +17,14 @@ from toolchain.personalize.head import Anchors, FactoryHead
 
 @dataclass(frozen=True)
 class Defaults:
-    lr: float = field(default=0.02, metadata={"what": "SGD learning rate of `train N%` without one"})
-    epochs: int = field(default=15, metadata={"what": "epochs of `toolchain personalize --mode sgd`"})
-    anchors_per_class: int = field(default=10, metadata={"what": "factory embeddings per class kept in flash "
+    lr: float = field(default=0.04, metadata={"what": "SGD learning rate of `train N%` without one"})
+    epochs: int = field(default=10, metadata={"what": "epochs of `toolchain personalize --mode sgd`"})
+    anchors_per_class: int = field(default=10, metadata={"what": "factory embeddings in flash for the smallest "
+                                                                 "class, more for larger ones "
                                                                  "(toolchain/personalize/anchors.py)"})
-    anchor_ratio: int = field(default=4, metadata={"what": "SGD steps on anchors after each stored example's, "
+    anchor_ratio: int = field(default=6, metadata={"what": "SGD steps on anchors after each stored example's, "
                                                            "against forgetting"})
-    imprint_offset: float = field(default=-5.0, metadata={"what": "added to an imprinted row's bias: how sure "
+    imprint_offset: float = field(default=-5.5, metadata={"what": "added to an imprinted row's bias: how sure "
                                                                   "the new class must be"})
     shots: int = field(default=5, metadata={"what": "examples per class learned (--shots); the rest are held back"})
     max_examples: int = field(default=80, metadata={"what": "embeddings the device stores for learning"})
@@ -63,7 +64,8 @@ def header(head: FactoryHead, anchors: Anchors, *, fixed_point: bool, d: Default
     without."""
     rows = head.classes + d.extra_classes
     if fixed_point:
-        word, w, b = "int32_t", [int(v) for v in fixed(head.w.ravel(), d.frac_bits)], [int(v) for v in fixed(head.b, d.frac_bits)]
+        word = "int32_t"
+        w, b = [int(v) for v in fixed(head.w.ravel(), d.frac_bits)], [int(v) for v in fixed(head.b, d.frac_bits)]
     else:
         word, w, b = "float", [_c_float(v) for v in head.w.ravel()], [_c_float(v) for v in head.b]
     scale_q = int(round(head.embed_scale * (1 << d.embed_scale_bits)))

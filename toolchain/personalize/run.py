@@ -169,8 +169,8 @@ def personalize(model_ref: str, board_id: str, folder: Path, *, shots: int = DEF
                               before, after, steps)
     result["test_split"] = test_split(p, head, host, factory)
     inputs = [x for x, _, _ in s.held + s.learn]
-    result["replay"]["embeddings_identical"] = bool(np.array_equal(
-        host_embeddings(p, head, inputs), np.stack([np.frombuffer(e, np.int8) for e in held_embeddings + [e for e, _ in learned]])))
+    device = np.stack([np.frombuffer(e, np.int8) for e in held_embeddings + [e for e, _ in learned]])
+    result["replay"]["embeddings_identical"] = bool(np.array_equal(host_embeddings(p, head, inputs), device))
     result["head_file"] = HEAD_FILE
     save("complete")
     return result

@@ -173,8 +173,10 @@ def personalize_rows(r: dict | None) -> list[tuple[str, str]]:
                                            f"{100 * r['test_split']['after']:.1f} % after ({r['test_split']['samples']} "
                                            "samples; host: TFLM's embeddings, the replayed head)")]
               if r.get("test_split") else []),
-            ("cost", f"{cost['update_instructions']:,} instructions for the update ({cost['instructions_per_step']:,} "
-                     f"per step), {cost['whole_update_instructions']:,} with the embeddings ({cost['unit']})"),
+            ("cost", f"{cost['update_instructions']:,} instructions for the update ("
+                     + (f"{cost['instructions_per_step']:,} per step" if r["mode"] == "sgd"
+                        else f"from {cost['steps']} examples")
+                     + f"), {cost['whole_update_instructions']:,} with the embeddings ({cost['unit']})"),
             ("extra RAM", f"{mem['extra_ram_bytes'] or 0:,} B (head {mem['head_bytes']:,} B, learning store "
                           f"{mem['learn_store_bytes']:,} B, held-back store {mem['held_store_bytes']:,} B)"),
             ("host replay", ("the device's head, bit for bit" if r["replay"]["head_identical"]

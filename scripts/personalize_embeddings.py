@@ -96,7 +96,8 @@ def cached(name: str, make):
 
 
 def folder(model: str, emb: Embedder, path: Path, shots: int, seed: int) -> dict:
-    """Embeddings of a data folder: (e, label names, learn mask), K shots per class by a seeded shuffle."""
+    """Embeddings of a data folder: e, label names, the learn mask and the learning order; K shots per class by
+    a seeded shuffle of its files sorted by name."""
     def make():
         files, names = [], []
         for d in sorted(p for p in path.iterdir() if p.is_dir()):
@@ -107,12 +108,13 @@ def folder(model: str, emb: Embedder, path: Path, shots: int, seed: int) -> dict
                 "files": np.array([f.name for f in files])}
 
     d = cached(f"{model}-{path.name}", make)
+    shuffled = {name: np.flatnonzero(d["names"] == name)[np.random.default_rng(seed).permutation(
+        np.sum(d["names"] == name))] for name in sorted(set(d["names"]))}
+    # the order `toolchain personalize` stores them in: shot 1 of every class (folders by name), then shot 2, ...
+    order = np.array([idx[k] for k in range(shots) for idx in shuffled.values()], int)
     learn = np.zeros(len(d["names"]), bool)
-    for name in dict.fromkeys(d["names"]):
-        idx = np.flatnonzero(d["names"] == name)
-        pick = np.random.default_rng(seed).permutation(len(idx))[:shots]
-        learn[idx[pick]] = True
-    return {**d, "learn": learn}
+    learn[order] = True
+    return {**d, "learn": learn, "order": order}
 
 
 def splits(model: str, emb: Embedder) -> dict:

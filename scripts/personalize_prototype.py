@@ -27,17 +27,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=-1, keepdims=True)
 
 
-def round_robin(y: np.ndarray) -> np.ndarray:
-    """Indices ordered one example per class in turn: the order the CLI stores its shots in."""
-    per = [list(np.flatnonzero(y == k)) for k in np.unique(y)]
-    out = []
-    while any(per):
-        out += [p.pop(0) for p in per if p]
-    return np.array(out, int)
-
-
 def sgd(W0, b0, E, Y, lr, epochs, anchors=None, l2=0.0, ratio=1, final_pass=False):
-    """The contract's SGD over the examples in stored (round robin) order; after each, the next `ratio`
+    """The contract's SGD over the examples in the order given (stored); after each, the next `ratio`
     anchors (embeddings, labels), one cursor cycling on through every example and epoch, as the firmware
     does (firmware/personalize/); `final_pass`: then one step on every anchor in order."""
     W, b = W0.copy(), b0.copy()
@@ -51,9 +42,8 @@ def sgd(W0, b0, E, Y, lr, epochs, anchors=None, l2=0.0, ratio=1, final_pass=Fals
         W -= lr * (np.outer(g, e) + l2 * (W - W0))
         b -= lr * (g + l2 * (b - b0))
 
-    order = round_robin(Y)
     for _ in range(epochs):
-        for i in order:
+        for i in range(len(Y)):
             step(E[i], Y[i])
             for _ in range(ratio if n else 0):
                 step(anchors[0][cursor % n], anchors[1][cursor % n])
@@ -157,7 +147,7 @@ class Case:
         d = folder(self.model, self.emb, path, SHOTS, seed)
         y = label_index(self.labels, d["names"])
         E = self.emb.floats(d["e"])
-        return E[d["learn"]], y[d["learn"]], E[~d["learn"]], y[~d["learn"]]
+        return E[d["order"]], y[d["order"]], E[~d["learn"]], y[~d["learn"]]
 
 
 def run_sgd(case: Case, data, p: dict) -> dict:

@@ -45,9 +45,11 @@ def section(title: str, cmd: str, r: dict) -> list[str]:
     lines.append(f"| **all** | **{sum(b['held'] for b in before['per_class'].values())}** | "
                  f"**{pct(before['accuracy'])}** | **{pct(after['accuracy'])}** |")
     t, c, m, rep = r["test_split"], r["cost"], r["memory"], r["replay"]
+    work = (f"imprinting from {c['steps']} examples" if r["mode"] == "imprint" else
+            f"{c['steps']:,} SGD steps, {c['instructions_per_step']:,} a step")
     lines += ["", f"The recipe's test split ({t['samples']} samples, host): {pct(t['before'])} before, "
                   f"{pct(t['after'])} after. Update: {c['update_instructions']:,} instructions "
-                  f"({c['steps']:,} steps, {c['instructions_per_step']:,} a step). Extra RAM "
+                  f"({work}). Extra RAM "
                   f"{m['extra_ram_bytes']:,} B. Host replay: head "
                   f"{'bit for bit' if rep['head_identical'] else 'DIFFERS'}, embeddings "
                   f"{'bit for bit' if rep.get('embeddings_identical') else 'DIFFER'}.", ""]
@@ -64,6 +66,7 @@ def main() -> None:
         if not (REPO / DATA / folder).is_dir():
             subprocess.run([sys.executable, str(REPO / "scripts" / "personalize_data.py"), case], cwd=REPO, check=True)
         cmd, r = run(["personalize", "--board", a.board, "--data", str(DATA / folder), *args])
+        cmd = cmd.removesuffix(" --json")
         cmds.append(cmd)
         lines += section(title, cmd, r)
         print(f"{title}: held back {pct(r['accuracy']['before']['accuracy'])} -> {pct(r['accuracy']['after']['accuracy'])}, "

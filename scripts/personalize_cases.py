@@ -12,6 +12,7 @@ measured with them, never tuned on.
 """
 
 import argparse
+import json
 import subprocess
 import sys
 from datetime import date
@@ -68,6 +69,8 @@ def main() -> None:
         cmd, r = run(["personalize", "--board", a.board, "--data", str(DATA / folder), *args])
         cmd = cmd.removesuffix(" --json")
         cmds.append(cmd)
+        # kept per case: the next case of the same model rewrites that model's personalize.json
+        (REPO / DATA / f"result-{folder}.json").write_text(json.dumps(r, indent=1))
         lines += section(title, cmd, r)
         print(f"{title}: held back {pct(r['accuracy']['before']['accuracy'])} -> {pct(r['accuracy']['after']['accuracy'])}, "
               f"test split {pct(r['test_split']['before'])} -> {pct(r['test_split']['after'])}")

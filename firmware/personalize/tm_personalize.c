@@ -169,6 +169,12 @@ void tm_personalize_train(const char *args) {
 #endif
     }
   }
+#if TM_PERSONALIZE_ANCHORS && TM_PERSONALIZE_FINAL_ANCHOR_PASS
+  // every update ends alike, whichever anchor the cursor stopped at
+  for (uint32_t a = 0; a < TM_PERSONALIZE_ANCHORS; a++, steps++) {
+    tm_head_step(&tm_personalize_head, tm_personalize_anchor_q + a * TM_HEAD_DIM, tm_personalize_anchor_label[a], lr);
+  }
+#endif
   uint32_t ticks = tm_port_ticks() - t0;
   tm_harness_io_puts(TM_REPLY_TRAIN "[");
   tm_harness_io_put_u32((uint32_t)epochs);

@@ -51,7 +51,9 @@ def test_device_head_equals_host_replay_and_reset_restores(firmware, samples):
         factory_head_bytes = client.head_read()
         learned = [(client.store_example("learn", int(y[i]), x[i].tobytes()).embedding, int(y[i])) for i in range(12)]
         _, steps, ticks = client.train(4, LR)
-        assert steps == 48 * (1 + DEFAULTS.anchor_ratio) and ticks > 0  # each example's step, then the anchors'
+        anchors = anchors_for(firmware.prepared, head)
+        # each example's step, then the anchors'; the final pass over every anchor
+        assert steps == 48 * (1 + DEFAULTS.anchor_ratio) + len(anchors) * DEFAULTS.final_anchor_pass and ticks > 0
         trained = client.head_read()
         changed = [client.classify(x[i].tobytes()) for i in range(3)]
         assert trained != factory_head_bytes and any(c[1] != f[1] for c, f in zip(changed, factory))
@@ -59,7 +61,6 @@ def test_device_head_equals_host_replay_and_reset_restores(firmware, samples):
         assert client.head_read() == factory_head_bytes
         assert [client.classify(x[i].tobytes()) for i in range(3)] == factory  # class, logits, embedding: exact
         assert state(client) == (12, 0)  # reset keeps the stored examples
-    anchors = anchors_for(firmware.prepared, head)
     assert len(anchors) >= 10 * DEFAULTS.anchors_per_class and set(anchors.labels) == set(range(10))
     host = HostHead(head, fixed_point=False, anchors=anchors)
     assert host.data == factory_head_bytes

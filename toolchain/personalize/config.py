@@ -17,13 +17,15 @@ from toolchain.personalize.head import Anchors, FactoryHead
 
 @dataclass(frozen=True)
 class Defaults:
-    lr: float = field(default=0.04, metadata={"what": "SGD learning rate of `train N%` without one"})
-    epochs: int = field(default=10, metadata={"what": "epochs of `toolchain personalize --mode sgd`"})
+    lr: float = field(default=0.03, metadata={"what": "SGD learning rate of `train N%` without one"})
+    epochs: int = field(default=15, metadata={"what": "epochs of `toolchain personalize --mode sgd`"})
     anchors_per_class: int = field(default=10, metadata={"what": "factory embeddings in flash for the smallest "
                                                                  "class, more for larger ones "
                                                                  "(toolchain/personalize/anchors.py)"})
-    anchor_ratio: int = field(default=6, metadata={"what": "SGD steps on anchors after each stored example's, "
+    anchor_ratio: int = field(default=4, metadata={"what": "SGD steps on anchors after each stored example's, "
                                                            "against forgetting"})
+    final_anchor_pass: int = field(default=1, metadata={"what": "1: after the epochs, one SGD step on every anchor "
+                                                                "in flash order (every update ends alike)"})
     imprint_offset: float = field(default=-5.5, metadata={"what": "added to an imprinted row's bias: how sure "
                                                                   "the new class must be"})
     shots: int = field(default=5, metadata={"what": "examples per class learned (--shots); the rest are held back"})

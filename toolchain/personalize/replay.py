@@ -82,7 +82,8 @@ class HostHead:
 
     def train(self, examples: list[tuple[bytes, int]], epochs: int, lr_millionths: int) -> int:
         """What `train N LR%` does on the device: every stored example in order, N times, each followed by
-        DEFAULTS.anchor_ratio anchors (the anchors cycling on across examples and epochs); the steps taken."""
+        DEFAULTS.anchor_ratio anchors (the anchors cycling on across examples and epochs), then with
+        DEFAULTS.final_anchor_pass one step on every anchor in order; the steps taken."""
         lr, cursor, steps = lr_of(lr_millionths), 0, 0
         for _ in range(epochs):
             for embedding, label in examples:
@@ -92,6 +93,9 @@ class HostHead:
                     a = cursor % len(self.anchors)
                     self.step(self._anchor_q[a].tobytes(), int(self.anchors.labels[a]), lr)
                     cursor, steps = cursor + 1, steps + 1
+        for a in range(len(self.anchors) if DEFAULTS.final_anchor_pass else 0):
+            self.step(self._anchor_q[a].tobytes(), int(self.anchors.labels[a]), lr)
+            steps += 1
         return steps
 
     def imprint(self, label: int, embeddings: list[bytes]) -> None:

@@ -20,7 +20,9 @@ standalone LiteRT runner carries a generated copy of what it needs
 
 Adding a command is one row of COMMANDS (and its reply keys in REPLIES): the
 firmware's dispatcher calls the row's `handler`, a C function
-`void handler(const char *args)` that tm_harness.c can see.
+`void handler(const char *args)` that tm_harness.c can see. An `optional`
+row's handler is declared weak in tm_protocol.h: firmware built without it
+answers the row's `optional` text as an error.
 """
 
 import hashlib
@@ -42,6 +44,7 @@ class Command:
     does: str
     bare: bool = False   # only the bare name is this command: `name extra%` is an unknown command
     mlperf: bool = False  # sent by the MLPerf Tiny runner
+    optional: str = ""   # linked only into some builds: what the firmware answers where it is not
 
     @property
     def usage(self) -> str:
@@ -82,6 +85,8 @@ ERROR = "e-"       # e-[<reason>]: the command failed; the device keeps serving
 LAP = "m-lap-"     # m-lap-<unit>-<n>: the MLPerf runner's timestamps (unit `us`)
 LINK_FILE = "file"  # in m-info-link-: the device reads `db file PATH%`
 
+_NO_HEAD = "this firmware has no personalization: toolchain personalize builds it"
+
 # In the order the firmware's dispatcher tries them: a longer name before the shorter one it starts with.
 COMMANDS = (
     Command("name", "", "tm_harness_name", ("name-dut",), "the board's id", bare=True, mlperf=True),
@@ -118,6 +123,35 @@ COMMANDS = (
     Command("validate", "", "tm_harness_validate_layers", ("tensor", "hex", "validate", "results", "check"),
             "validation builds (-DTM_VALIDATE): one inference on the loaded input, every layer's output sent back"),
     Command("calib", "N", "tm_harness_calib", ("calib",), "times a loop of N iterations of known length"),
+    # personalization builds (firmware/personalize/tm_personalize.c, `toolchain personalize`)
+    Command("learn", "L", "tm_personalize_learn", ("learn", "embedding"),
+            "the loaded input's embedding becomes a stored training example of class L", optional=_NO_HEAD),
+    Command("hold", "L", "tm_personalize_hold", ("hold", "embedding"),
+            "the loaded input's embedding becomes a held-back example of class L, for score", optional=_NO_HEAD),
+    Command("train", "N LR", "tm_personalize_train", ("train",),
+            "N epochs of SGD over the stored examples in their order; LR in millionths, optional (default "
+            "TM_PERSONALIZE_LR)", optional=_NO_HEAD),
+    Command("imprint", "L", "tm_personalize_imprint", ("imprint",),
+            "new class L (the next row) from its stored examples' mean normalised embedding", optional=_NO_HEAD),
+    Command("score", "", "tm_personalize_score", ("predicted", "score"),
+            "the current head's class for every held-back example", bare=True, optional=_NO_HEAD),
+    Command("classify", "", "tm_personalize_classify", ("logits", "classify", "embedding"),
+            "the loaded input through the backbone and the current head", bare=True, optional=_NO_HEAD),
+    Command("head reset", "", "tm_personalize_head_reset", ("head",), "the factory head back (examples are kept)",
+            bare=True, optional=_NO_HEAD),
+    Command("head read", "", "tm_personalize_head_read", ("head", "hex"), "the head's bytes as m-hex- lines",
+            bare=True, optional=_NO_HEAD),
+    Command("head load", "N", "tm_personalize_head_load", ("",),
+            "announces N bytes of a head (what head read sent) for head data lines", optional=_NO_HEAD),
+    Command("head data", "HEX", "tm_personalize_head_data", ("head",),
+            "appends hex bytes of the announced head, TM_HARNESS_DB_MAX_BYTES a line; m-head- once complete",
+            optional=_NO_HEAD),
+    Command("head save", "", "tm_personalize_head_save", ("head",),
+            "keeps the head across resets where the port can (a flash page)", bare=True, optional=_NO_HEAD),
+    Command("examples clear", "", "tm_personalize_examples_clear", ("examples",),
+            "forgets the stored and held-back examples", bare=True, optional=_NO_HEAD),
+    Command("examples", "", "tm_personalize_examples", ("examples",), "stored and held-back examples", bare=True,
+            optional=_NO_HEAD),
 )
 
 REPLIES = _once((
@@ -161,6 +195,17 @@ REPLIES = _once((
     Reply("tensor", "layer index (the .tflite operator's),bytes,Fletcher-16 of a layer's output"),
     Reply("hex", "the next TM_VALIDATE_HEX_BYTES bytes (at most) of that output, in hex"),
     Reply("validate", "layers,bytes sent back"),
+    Reply("learn", "index in the store,class,the current head's class for it"),
+    Reply("hold", "index in the held-back store,class,the current head's class for it"),
+    Reply("embedding", "the embedding's int8 values, in hex"),
+    Reply("train", "epochs,SGD steps,timer ticks of the whole update"),
+    Reply("imprint", "class,examples,timer ticks"),
+    Reply("predicted", "the current head's class of each held-back example, in store order"),
+    Reply("score", "correct,held-back examples"),
+    Reply("logits", "the current head's logits, 9 significant digits"),
+    Reply("classify", "the current head's class"),
+    Reply("head", "classes,bytes of the head"),
+    Reply("examples", "stored,held-back examples"),
 ), lambda r: r.key)
 
 
@@ -234,9 +279,13 @@ def protocol_header() -> str:
     out += [f"#define {r.c_name} {_c_string(r.prefix)}  // {r.body}" for r in REPLIES.values()]
     out += ["", "// Limits"]
     out += [f"#define TM_{name.upper()} {value}  // {what}" for name, value, what in LIMITS.rows()]
-    out += ["", "// X(name, handler, bare) for every command, in the order the dispatcher tries them",
+    out += ["", "// Handlers linked only into some builds: NULL elsewhere"]
+    out += [f"void {c.handler}(const char *args) __attribute__((weak));" for c in COMMANDS if c.optional]
+    out += ["", "// X(name, handler, bare, missing) for every command, in the order the dispatcher tries them; `missing`:",
+            "// the error where an optional handler is not linked",
             "#define TM_PROTOCOL_COMMANDS(X) \\"]
-    out += [f"  X({c.c_name}, {c.handler}, {int(c.bare)}) \\" for c in COMMANDS]
+    out += [f"  X({c.c_name}, {c.handler}, {int(c.bare)}, {_c_string(c.optional) if c.optional else 'NULL'}) \\"
+            for c in COMMANDS]
     out += ["", "#endif  // TM_PROTOCOL_H_", ""]
     return "\n".join(out)
 

@@ -26,11 +26,12 @@ def compiler(what: str, error: type[ToolchainError] = ToolchainError) -> str:
 
 def build(name: str, sources: Sequence[Path], cache: Path, *, headers: Sequence[Path] = (),
           generated: dict[str, str] | None = None, include_dirs: Sequence[Path] = (), what: str = "",
-          error: type[ToolchainError] = ToolchainError) -> Path:
+          error: type[ToolchainError] = ToolchainError, cflags: Sequence[str] = ()) -> Path:
     """The library lib<name>.so made from `sources` (built once, then reused).
 
     `headers` are hashed, not compiled; `generated` maps a header name to its
-    text, written beside the library (and on the include path).
+    text, written beside the library (and on the include path); `cflags` are
+    added to CFLAGS.
     """
     generated = generated or {}
     what = what or name
@@ -39,7 +40,7 @@ def build(name: str, sources: Sequence[Path], cache: Path, *, headers: Sequence[
         h.update(Path(f).name.encode() + Path(f).read_bytes())
     for fname, text in sorted(generated.items()):
         h.update(fname.encode() + text.encode())
-    h.update(" ".join(CFLAGS).encode())
+    h.update(" ".join((*CFLAGS, *cflags)).encode())
     d = Path(cache) / name / h.hexdigest()[:16]
     lib = d / f"lib{name}.so"
     if lib.is_file():
@@ -48,7 +49,7 @@ def build(name: str, sources: Sequence[Path], cache: Path, *, headers: Sequence[
     for fname, text in generated.items():
         (d / fname).write_text(text)
     tmp = d / f".lib{name}.{os.getpid()}.so"
-    cmd = [compiler(what, error), *CFLAGS, f"-I{d}", *(f"-I{i}" for i in include_dirs), *map(str, sources),
+    cmd = [compiler(what, error), *CFLAGS, *cflags, f"-I{d}", *(f"-I{i}" for i in include_dirs), *map(str, sources),
            "-o", str(tmp)]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode:

@@ -16,6 +16,7 @@ STREAM_FILE = "stream.json"  # bench --stream: streaming detection of an audio m
 RUNS_DIR = "runs"
 MONITOR_FILE = "monitor.json"
 VALIDATE_FILE = "validate.json"  # toolchain validate: every layer, device against host
+PERSONALIZE_FILE = "personalize.json"  # toolchain personalize: before/after, cost, host replay
 
 
 def cache_root() -> Path:

@@ -318,6 +318,14 @@ static int tm_harness_invoke_loaded(void) {
   return status;
 }
 
+const char *tm_harness_invoke_input(void) {
+  if (tm_harness_init_error) return tm_harness_init_error;
+  if (!tm_harness_expected || tm_harness_loaded != tm_model_info()->input_bytes) {
+    return "load an input first: " TM_USAGE_DB_LOAD " and its data";
+  }
+  return tm_harness_invoke_loaded() ? "invoke failed" : NULL;
+}
+
 // Whether `validate` can run now; the error printed when it cannot.
 static int tm_harness_can_validate(void) {
   if (!tm_harness_validate) {
@@ -402,9 +410,10 @@ typedef struct {
   const char *name;
   void (*run)(const char *args);
   int bare;  // only the bare name: `name extra%` is an unknown command
+  const char *missing;  // what to answer when `run` is an optional handler this build lacks
 } tm_harness_command_t;
 
-#define TM_HARNESS_COMMAND(name, handler, bare) {name, handler, bare},
+#define TM_HARNESS_COMMAND(name, handler, bare, missing) {name, handler, bare, missing},
 static const tm_harness_command_t tm_harness_commands[] = {TM_PROTOCOL_COMMANDS(TM_HARNESS_COMMAND)};
 
 static void tm_harness_dispatch(const char *line) {
@@ -413,7 +422,11 @@ static void tm_harness_dispatch(const char *line) {
   for (size_t i = 0; i < sizeof tm_harness_commands / sizeof tm_harness_commands[0]; i++) {
     const tm_harness_command_t *c = &tm_harness_commands[i];
     if (tm_harness_is(line, c->name, &args) && !(c->bare && *args)) {
-      c->run(args);
+      if (c->run) {
+        c->run(args);
+      } else {
+        tm_harness_error(c->missing);
+      }
       return;
     }
   }

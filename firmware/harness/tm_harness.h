@@ -22,6 +22,10 @@ void tm_harness_stream(const char *begin, const uint8_t *input, size_t bytes) __
 // `invoke` once on the loaded input; a non-zero return of `invoke` is the runtime's error.
 void tm_harness_validate(const char *path, int (*invoke)(void)) __attribute__((weak));
 
+// One inference on the loaded input, for commands beyond the harness's own
+// (firmware/personalize/); NULL, or why it could not run.
+const char *tm_harness_invoke_input(void);
+
 // Prints the boot banner, then serves commands forever.
 void tm_harness_run(void);
 

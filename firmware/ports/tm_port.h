@@ -45,6 +45,15 @@ int32_t tm_port_read_file(const char *path, uint8_t *dst, size_t n) __attribute_
 // validation builds to return layer outputs without the serial link.
 int32_t tm_port_write_file(const char *path, const uint8_t *src, size_t n, int append) __attribute__((weak));
 
+// Optional: keeps `header` then `data` across resets (a flash page on real
+// boards), replacing what was kept; 0 on success. Personalization builds save
+// their head with it (`head save%`); ports without it leave it out.
+int tm_port_save(const void *header, size_t header_bytes, const void *data, size_t n) __attribute__((weak));
+
+// Optional: `n` bytes of what tm_port_save kept, from byte `offset`; 0 on success,
+// non-zero when nothing is kept.
+int tm_port_restore(void *dst, size_t n, size_t offset) __attribute__((weak));
+
 // Runs a loop of exactly TM_PORT_SPIN_INSNS_PER_ITER * n instructions (plus a
 // constant call overhead); lets the host turn ticks into instructions.
 void tm_port_spin(uint32_t n);

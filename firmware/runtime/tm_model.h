@@ -57,6 +57,11 @@ void tm_profile_layer_done(int index);
 // validate`); the harness sends it to the host (firmware/harness/tm_validate.c).
 void tm_validate_layer_done(int index, const void *output, size_t bytes);
 
+// Called by the runtime in personalization builds (`toolchain personalize`)
+// after the layer that makes the embedding (the int8 input of the model's last
+// FULLY_CONNECTED layer, TM_HEAD_DIM values); firmware/personalize/ keeps it.
+void tm_personalize_embedding(const int8_t *embedding);
+
 #ifdef __cplusplus
 }
 #endif

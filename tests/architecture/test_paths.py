@@ -27,6 +27,7 @@ SCANNED = ("docs", "README.md", "boards", "models", "toolchain", "firmware", "te
 
 # files the toolchain writes into the build tree or a generated project, named in docs and comments
 WRITTEN = {paths.BENCH_FILE, paths.PROFILE_FILE, paths.STREAM_FILE, paths.MONITOR_FILE, paths.VALIDATE_FILE,
+           paths.PERSONALIZE_FILE, "tm_personalize_config.h",
            manifest.NAME, "sweep.json", "emulator.json", "plan.json", "model.c", "model.h", "model_ops.h",
            "model_data.cc", "model_data.h", "tm_frontend_config.h", "platformio.ini", "main.cpp", "cases.c",
            "test_input.h", "firmware.elf", "sweep.toml", *harness_protocol.headers()}

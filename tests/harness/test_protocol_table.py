@@ -12,7 +12,7 @@ from toolchain import harness_protocol as table
 from toolchain import modelinfo, paths
 from toolchain.device.harness import protocol
 
-C_SOURCES = sorted(p for d in ("harness", "frontend", "runtime", "ports") for p in (paths.FIRMWARE / d).rglob("*")
+C_SOURCES = sorted(p for d in ("harness", "frontend", "runtime", "ports", "personalize") for p in (paths.FIRMWARE / d).rglob("*")
                    if p.suffix in (".c", ".h", ".cpp"))
 
 

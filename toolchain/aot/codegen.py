@@ -7,6 +7,7 @@ import jinja2
 import numpy as np
 
 from toolchain import modelinfo
+from toolchain.aot.errors import AotError
 from toolchain.aot.graph import Graph
 from toolchain.aot.layer import Const, Layer, c_float
 from toolchain.aot.lower import Memory
@@ -94,9 +95,17 @@ def _io_view(t) -> dict:
 
 
 def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: str, source: str,
-           model_bytes: bytes, profile: bool = False, validate: bool = False) -> dict[str, str]:
-    """{"model.h": text, "model.c": text}. `validate`: each layer's output is handed to tm_validate_layer_done."""
+           model_bytes: bytes, profile: bool = False, validate: bool = False,
+           embedding: int | None = None) -> dict[str, str]:
+    """{"model.h": text, "model.c": text}. `validate`: each layer's output is handed to tm_validate_layer_done.
+    `embedding`: a tensor handed to tm_personalize_embedding after the layer that makes it (personalization)."""
     ptr = _Pointers(graph, mem, plan)
+    embed_root = None
+    if embedding is not None:
+        embed_root = mem.root[embedding]
+        if mem.home.get(embed_root) is None:
+            raise AotError(f"tensor {embedding} (the embedding) is never whole in the arena",
+                           "personalise a model whose last FULLY_CONNECTED reads a planned tensor")
     scratch = {b.key: b.offset for b in plan.buffers if b.key.startswith("s")}
     views, params, consts, headers = [], [], [], set()
     for layer in layers:
@@ -122,7 +131,10 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
                                    ptype=layer.ptype, fields=layer.fields, macs=layer.macs))
         outs = [dict(index=p.index, ptr=ptr(p.output), bytes=graph.tensors[p.output].nbytes)
                 for p in parts] if validate else []
-        views.append(dict(call=call, done=[p.index for p in parts], outs=outs))
+        embed = []
+        if embed_root is not None and any(mem.root.get(p.output) == embed_root for p in parts):
+            embed, embed_root = [ptr(embedding)], None  # once: after the layer that makes it
+        views.append(dict(call=call, done=[p.index for p in parts], outs=outs, embed=embed))
     names = [op for _, op in sorted((p.index, p.op) for l in layers for p in (getattr(l, "parts", None) or [l]))]
     params.sort(key=lambda v: v["index"])
     g_in, g_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]

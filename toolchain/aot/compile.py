@@ -31,7 +31,8 @@ class AotResult:
 
 
 def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | None = None,
-                   profile_layers: bool = False, validate_layers: bool = False) -> AotResult:
+                   profile_layers: bool = False, validate_layers: bool = False,
+                   embedding: int | None = None) -> AotResult:
     """Compile a .tflite into out_dir/model.h and model.c (and the arena plan
     as out_dir/plan.json); AotError if it cannot.
 
@@ -39,6 +40,8 @@ def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | 
     compiled with -DTM_PROFILE; `profile_layers` defines it in model.c itself.
     `validate_layers` emits a call to tm_validate_layer_done(i, output, bytes)
     after each layer, with no streamed chains, so every output exists whole.
+    `embedding` (a tensor index) emits a call to tm_personalize_embedding(pointer)
+    after the layer that makes that tensor (personalization builds).
     """
     path = Path(tflite_path)
     try:
@@ -49,7 +52,7 @@ def compile_tflite(tflite_path: str | Path, out_dir: str | Path, *, name: str | 
     layers = lower_graph(graph)
     order, mem, plan = schedule(graph, layers, fuse=not validate_layers)
     texts = render(graph, order, mem, plan, name=name or path.stem, source=path.name, model_bytes=model_bytes,
-                   profile=profile_layers, validate=validate_layers)
+                   profile=profile_layers, validate=validate_layers, embedding=embedding)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = []

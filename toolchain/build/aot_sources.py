@@ -11,8 +11,10 @@ RUNTIME_DIR = paths.FIRMWARE / "runtime"
 
 
 def sources(tflite: Path, name: str, board: Board, out_dir: Path, *, profile: bool = False,
-            validate: bool = False) -> ModelSources:
-    result = aot.compile_tflite(tflite, out_dir, name=name, profile_layers=profile, validate_layers=validate)
+            validate: bool = False, embedding: int | None = None) -> ModelSources:
+    """`embedding`: the tensor the code hands to tm_personalize_embedding (personalization builds)."""
+    result = aot.compile_tflite(tflite, out_dir, name=name, profile_layers=profile, validate_layers=validate,
+                                embedding=embedding)
     files = [(Path(f), f"model/{Path(f).name}") for f in result.files if Path(f).suffix in (".c", ".h")]
     files += runtime_files(aot.runtime_sources(kernels="dsp" if board.dsp else "portable"))
     inp, out = modelinfo.io(tflite)

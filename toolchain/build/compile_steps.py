@@ -10,7 +10,7 @@ from pathlib import Path
 from toolchain import manifest, modelinfo
 from toolchain.audio import frontend_of
 from toolchain.boards import Board, runtimes
-from toolchain.build import aot_sources, audio, elf_size, fit, pio, tflm_library, tflm_sources
+from toolchain.build import aot_sources, audio, elf_size, fit, personalize_sources, pio, tflm_library, tflm_sources
 from toolchain.build import project as projects
 from toolchain.build.firmware import Firmware
 from toolchain.build.sources import ModelSources
@@ -18,23 +18,26 @@ from toolchain.console import console
 from toolchain.export import field_stats
 
 
-def firmware_dir(prepared, runtime: str, validate: bool = False) -> Path:
+def firmware_dir(prepared, runtime: str, validate: bool = False, personalize: bool = False) -> Path:
     """The runtime's project folder (one per runtime, so `bench --compare` rebuilds neither); the validation
-    build has its own beside it."""
+    and personalization builds have their own beside it."""
     name = runtimes.named(runtime).project_dir
-    return Path(prepared.dir) / (f"{name}-validate" if validate else name)
+    return Path(prepared.dir) / (f"{name}-validate" if validate else f"{name}-personalize" if personalize else name)
 
 
 def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profile: bool,
-                  umbrella: str | None = None, validate: bool = False) -> ModelSources:
+                  umbrella: str | None = None, validate: bool = False, personalize: bool = False) -> ModelSources:
     """The model's C/C++ for `runtime`; `umbrella`: the header a TFLM Arduino library wants included first.
     An audio model's network goes behind its front-end: the firmware takes raw PCM. `validate`: every layer's
-    output is handed to tm_validate_layer_done (firmware/harness/tm_validate.c, compiled with TM_VALIDATE)."""
+    output is handed to tm_validate_layer_done (firmware/harness/tm_validate.c, compiled with TM_VALIDATE).
+    `personalize`: the trainable head and its commands (firmware/personalize/), AOT only."""
     frontend = frontend_of(prepared.manifest)
+    tflite = Path(prepared.tflite)
+    head = personalize_sources.head_of(tflite, runtime) if personalize else None
     with console.status(f"generating {runtime} sources for {prepared.name}"):
-        tflite = Path(prepared.tflite)
         if runtimes.named(runtime).ahead_of_time:
-            model = aot_sources.sources(tflite, prepared.name, board, out_dir, profile=profile, validate=validate)
+            model = aot_sources.sources(tflite, prepared.name, board, out_dir, profile=profile, validate=validate,
+                                        embedding=head and head.embed_tensor)
         else:
             model = tflm_sources.sources(prepared, out_dir, umbrella, audio.NET_PREFIX if frontend else "tm_model",
                                          validate=validate)
@@ -43,6 +46,8 @@ def model_sources(board: Board, prepared, runtime: str, out_dir: Path, *, profil
     model.defines += field_stats.build_defines(prepared.manifest.get("monitor_profile"))
     if validate:
         model.defines += ["TM_VALIDATE"]
+    if head is not None:
+        personalize_sources.add(model, prepared, head, board, out_dir)
     return model
 
 

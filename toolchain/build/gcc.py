@@ -94,7 +94,7 @@ def build(board: Board, model: ModelSources, out_dir: Path,
     includes += [f"-I{d}" for d in (library.include_dirs if library else [])]
     defines = [f"-D{d}" for d in project.harness_defines(board, model) + model.defines]
     defines += [f"-D{d}" for d in (library.defines if library else [])]
-    common = [*machine_flags(board), "-O2", "-ffunction-sections", "-fdata-sections", *includes, *defines]
+    common = [*machine_flags(board), "-O2", "-ffunction-sections", "-fdata-sections", *includes, *defines, *model.flags]
     objects = [_compile(cc, [*common, "-std=c11"], s, out_dir, src) for s in sorted(src.rglob("*.c"))]
     cpp = [s for s in sorted(src.rglob("*")) if s.suffix in (".cc", ".cpp")]
     link = cc

@@ -9,7 +9,7 @@ from toolchain.build.firmware import Firmware
 
 
 def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None,
-          kernels: str | None = None, validate: bool = False) -> Firmware:
+          kernels: str | None = None, validate: bool = False, personalize: bool = False) -> Firmware:
     tflite = Path(prepared.tflite)
     model_hash = compile_steps.tflite_hash(prepared)
     if not runtimes.named(runtime).compiles:
@@ -17,8 +17,9 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
         # nothing to compile: the runner loads the .tflite
         size = elf_size.ElfSize(tflite.stat().st_size, 0, 0)
         return Firmware(board, prepared.name, runtime, tflite.parent, tflite, size, 0, model_hash, 0.0, profile)
-    out = Path(prepared.dir) / ("pi-validate" if validate else "pi")
-    model = compile_steps.model_sources(board, prepared, "aot", out / "generated", profile=profile, validate=validate)
+    out = Path(prepared.dir) / ("pi-validate" if validate else "pi-personalize" if personalize else "pi")
+    model = compile_steps.model_sources(board, prepared, "aot", out / "generated", profile=profile, validate=validate,
+                                        personalize=personalize)
     if profile:
         model.defines.append("TM_PROFILE")
     compile_steps.check_fit(board, prepared, runtime, model.arena_bytes)

@@ -36,12 +36,12 @@ def installed(platform: str, core_dir: Path = pio_core.CORE_DIR) -> bool:
 
 
 def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path | None = None, validate: bool = False,
-          kernels: str | None = None) -> Firmware:
+          kernels: str | None = None, personalize: bool = False) -> Firmware:
     rt = runtimes.named(runtime)
     if tflm_dir and not rt.links_tflm:
         console.warning(f"--tflm-dir is only used by the tflm runtime, not {runtime}")
     started = time.monotonic()
-    fw_dir = Path(prepared.dir) / ("firmware-validate" if validate else "firmware")
+    fw_dir = Path(prepared.dir) / ("firmware-validate" if validate else "firmware-personalize" if personalize else "firmware")
     library, umbrella = TFLM_LIBRARY.get(board.pio_platform, TFLM_DEFAULT)
     # with a local TFLM tree: the archive built from it (offline); else the registry's Arduino library
     local = rt.links_tflm and tflm_library.given(tflm_dir) and tflm_library.supports(board.cpu)
@@ -51,7 +51,7 @@ def build(board: Board, prepared, *, runtime: str, profile: bool, tflm_dir: Path
     archive = compile_steps.tflm_library_for(board, tflm_dir, kernels) if local else None
     flags = compile_steps.tflm_project_flags(archive) if archive else []
     model = compile_steps.model_sources(board, prepared, runtime, fw_dir / "generated", profile=profile, validate=validate,
-                               umbrella=None if local else umbrella)
+                               umbrella=None if local else umbrella, personalize=personalize)
     lib_deps = [library] if rt.links_tflm and not local else []
     compile_steps.check_fit(board, prepared, runtime, model.arena_bytes)
     proj = project.write_real(fw_dir, board, model, profile=profile, lib_deps=lib_deps, extra_flags=flags)

@@ -76,7 +76,7 @@ def build_flags(board: Board, model: ModelSources, profile: bool, port_flags: li
     model's."""
     flags = [f"-I src/{d}" for d in include_dirs(model)]
     flags += [ini_define(d) for d in harness_defines(board, model)] + port_flags
-    return flags + [f"-D{d}" for d in model.defines] + (["-DTM_PROFILE"] if profile else [])
+    return flags + [f"-D{d}" for d in model.defines] + model.flags + (["-DTM_PROFILE"] if profile else [])
 
 
 def ini_define(define: str) -> str:

@@ -17,6 +17,7 @@ class ModelSources:
     defines: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # runtime-specific facts kept for the manifest
     io_bytes: int = 0          # the model's input/output buffers held outside the arena (0 when they live in it)
+    flags: list[str] = field(default_factory=list)  # more compiler flags (e.g. -ffp-contract=off for the head)
 
 
 def tree(directory: Path, dest: str, suffixes: tuple[str, ...] = (".c", ".h", ".cc", ".cpp")) -> list[tuple[Path, str]]:

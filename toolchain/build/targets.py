@@ -21,11 +21,12 @@ BUILDERS = {"qemu": qemu.build, "platformio": platformio.build, "linux": linux.b
 
 def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: int = 0, profile: bool = False,
           tflm_dir: Path | None = None, kernels: str | None = None, variant: str | None = None,
-          validate: bool = False) -> Firmware:
+          validate: bool = False, personalize: bool = False) -> Firmware:
     """`tflm_dir`/`kernels` matter to the tflm runtime only: the TFLM tree (else TOOLCHAIN_TFLM_DIR) and its
     kernel set (cmsis-nn or reference; default: cmsis-nn on cores with the DSP extension). `variant`: which
     model of the last optimize plan to deploy (default: its int8). `validate`: the validation firmware
-    (`toolchain validate`), in its own project folder, that returns every layer's output."""
+    (`toolchain validate`), in its own project folder, that returns every layer's output. `personalize`: the
+    personalization firmware (`toolchain personalize`), in its own project folder, with a trainable head."""
     board = boards.load(board_id)
     runtime = runtimes.for_board(board, runtime)
     if kernels is not None and kernels not in tflm_library.KERNELS:
@@ -33,9 +34,9 @@ def build(model_ref: str, board_id: str, *, runtime: str | None = None, seed: in
     prepared = prepare(model_ref, board.id, seed, variant)
     runtime = decided(runtime, prepared.tflite)
     fw = BUILDERS[target_kind(board)](board, prepared, runtime=runtime, profile=profile, tflm_dir=tflm_dir,
-                                      kernels=kernels, validate=validate)
+                                      kernels=kernels, validate=validate, personalize=personalize)
     fw.prepared = prepared
-    if not validate:  # the manifest's firmware is the one bench measures
+    if not validate and not personalize:  # the manifest's firmware is the one bench measures
         record(fw)
     return fw
 

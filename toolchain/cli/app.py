@@ -3,8 +3,8 @@
 import typer
 
 from toolchain import __version__
-from toolchain.cli import (bench, boards, build, emulate, export, flash, history, monitor, optimize, report, sweep, train,
-                           validate)
+from toolchain.cli import (bench, boards, build, emulate, export, flash, history, monitor, optimize, personalize, report,
+                           sweep, train, validate)
 from toolchain.console import console
 
 app = typer.Typer(
@@ -28,7 +28,8 @@ def _root(verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Mo
     console.verbosity = verbose
 
 
-for _mod in (boards, train, optimize, export, build, flash, emulate, bench, validate, monitor, report, history, sweep):
+for _mod in (boards, train, optimize, export, build, flash, emulate, bench, validate, personalize, monitor, report, history,
+             sweep):
     _name = _mod.__name__.rsplit(".", 1)[1]
     _fn = getattr(_mod, f"{_name}_cmd")
     app.command(_name, short_help=_fn.__doc__.splitlines()[0])(_fn)

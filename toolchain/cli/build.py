@@ -31,6 +31,8 @@ def build_cmd(
     variant: str = options.VARIANT,
     from_sweep: str = typer.Option(None, "--from-sweep", help="Deploy a point of this sweep (see `toolchain sweep`)."),
     pick: str = typer.Option("best", "--pick", help="With --from-sweep: best, or a point id."),
+    personalize: bool = typer.Option(False, "--personalize", help="The personalization firmware: a trainable head "
+                                     "and its harness commands (aot runtime; see docs/personalize.md)."),
 ) -> None:
     """Build firmware for a model on a board (PlatformIO, offline).
 
@@ -43,7 +45,7 @@ def build_cmd(
         fw = _from_sweep(model, from_sweep, pick, board, runtime, tflm_dir)
     else:
         fw = build(model, board or DEFAULT, runtime=runtime, seed=seed, profile=profile, tflm_dir=tflm_dir,
-                   kernels=kernels, variant=variant)
+                   kernels=kernels, variant=variant, personalize=personalize)
     b = fw.board
     deployed = Path(fw.prepared.tflite).stem  # int8, qat, or the imported file's name
     console.table(f"{fw.model} ({deployed}) on {b.id}, {fw.runtime} runtime", ["", "bytes", "board limit", "used"], [

@@ -8,11 +8,11 @@ import jinja2
 from toolchain import bench_file, manifest
 from toolchain.boards import runtimes
 from toolchain.errors import ToolchainError
-from toolchain.paths import BENCH_FILE, MONITOR_FILE, PROFILE_FILE, STREAM_FILE, VALIDATE_FILE
+from toolchain.paths import BENCH_FILE, MONITOR_FILE, PERSONALIZE_FILE, PROFILE_FILE, STREAM_FILE, VALIDATE_FILE
 from toolchain.report.estimates import estimate_headers, estimate_plot, estimate_rows, estimate_summary_rows
 from toolchain.report.plots import (MEMORY_ROWS, _confusion_plot, _drift_plot, _far_frr_plot, _layer_plot,
-                                    _memory_plot, _plan_plot, _png, _quality_plot, _stream_timeline_plot,
-                                    _training_plot, _validate_plot)
+                                    _memory_plot, _personalize_plot, _plan_plot, _png, _quality_plot,
+                                    _stream_timeline_plot, _training_plot, _validate_plot)
 from toolchain.report.tables import (class_rows, compare_headers, compare_rows, history, history_headers, history_rows,
                                      layer_rows, lineage_rows, parity_rows)
 
@@ -47,6 +47,8 @@ PAGE = jinja2.Template("""<!doctype html>
 {% for row in layers %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
 {% if stream %}<h2>Streaming detection (bench --stream)</h2>
 <table>{% for k, v in stream %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
+{% if personal %}<h2>Personalization (toolchain personalize)</h2>
+<table>{% for k, v in personal %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
 {% if parity %}<h2>Parity of the imported ONNX model</h2>
 <table>{% for k, v in parity %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
 {% if lineage %}<h2>Lineage</h2>
@@ -61,14 +63,15 @@ def write(directory: Path) -> Path:
     directory = Path(directory)
     plain, profile = bench_file.read(directory / BENCH_FILE), bench_file.read(directory / PROFILE_FILE)
     mon, stream, checked = _read(directory / MONITOR_FILE), _read(directory / STREAM_FILE), _read(directory / VALIDATE_FILE)
-    if plain is None and profile is None and mon is None and stream is None and checked is None:
-        raise ReportError(f"no bench results in {directory} (nor {MONITOR_FILE}, {STREAM_FILE} or {VALIDATE_FILE})",
-                          "run `toolchain bench` first")
+    personal = _read(directory / PERSONALIZE_FILE)
+    if plain is None and profile is None and mon is None and stream is None and checked is None and personal is None:
+        raise ReportError(f"no bench results in {directory} (nor {MONITOR_FILE}, {STREAM_FILE}, {VALIDATE_FILE} or "
+                          f"{PERSONALIZE_FILE})", "run `toolchain bench` first")
     stale_profile = plain is not None and profile is not None and _model_hash(plain) != _model_hash(profile)
     if stale_profile:
         profile = None  # per-layer figures of another model build would be mislabelled
     only, only_name = next((d, n) for d, n in ((mon, MONITOR_FILE), (stream, STREAM_FILE), (checked, VALIDATE_FILE),
-                                               (plain or profile, BENCH_FILE)) if d)
+                                               (personal, PERSONALIZE_FILE), (plain or profile, BENCH_FILE)) if d)
     b = plain or profile or {"model": only["model"], "board": only["board"], "runtime": only["runtime"],
                              "status": f"not benched yet ({only_name} only)", "wall_seconds": None}
     m = manifest.read(directory)
@@ -83,7 +86,7 @@ def write(directory: Path) -> Path:
                                             _plan_plot(_aot_plan(directory, b))),
                                            ("Training curves", _training_plot(m.get("train_history"))), _drift_plot(mon),
                                            _stream_timeline_plot(stream), _far_frr_plot(stream), _validate_plot(checked),
-                                           estimate_plot(b))
+                                           _personalize_plot(personal), estimate_plot(b))
              if fig is not None]
     out = directory / "report.html"
     note = (f"{PROFILE_FILE} is of another build of this model; run `toolchain bench --profile` again for "
@@ -94,6 +97,7 @@ def write(directory: Path) -> Path:
                                runs=history_rows(history(directory)[-RUNS_SHOWN:]), runs_headers=history_headers(),
                                classes=class_rows(b, labels), layers=layer_rows(b, profile),
                                lineage=lineage_rows(m), parity=parity_rows(m), stream=stream_rows(stream),
+                               personal=personalize_rows(personal),
                                estimates=b.get("estimate") and estimate_rows(b["estimate"]),
                                estimate_headers=b.get("estimate") and estimate_headers(b["estimate"])))
     return out
@@ -150,6 +154,35 @@ def stream_rows(stream: dict | None) -> list[tuple[str, str]]:
                         f"{cost['network_per_inference']:,} per inference)"),
             ("host replay", "identical decisions and outputs" if stream["host_replay"]["identical"]
                             else f"differs: {stream['host_replay']}")]
+
+
+def personalize_rows(r: dict | None) -> list[tuple[str, str]]:
+    """personalize.json's figures: the update, held-back accuracy before and after, its cost and the replay."""
+    if not r:
+        return []
+    if r.get("status") != "complete":
+        return [("status", f"{r.get('status')}: {r.get('error')}")]
+    acc, cost, mem = r["accuracy"], r["cost"], r["memory"]
+    how = (f"SGD, {r['epochs']} epochs, learning rate {r['lr']:g}" if r["mode"] == "sgd"
+           else f"imprint of new class '{r['new_class']}'")
+    return [("update", f"{how}; {r['shots']} shots per class from {r['data']} (seed {r['seed']}); head "
+                       f"{r['head']['arithmetic']}"),
+            ("held-back accuracy", f"{100 * acc['before']['accuracy']:.1f} % before, {100 * acc['after']['accuracy']:.1f} % "
+                                   f"after ({r['examples']['held']} examples)"),
+            *([("the recipe's test split", f"{100 * r['test_split']['before']:.1f} % before, "
+                                           f"{100 * r['test_split']['after']:.1f} % after ({r['test_split']['samples']} "
+                                           "samples; host: TFLM's embeddings, the replayed head)")]
+              if r.get("test_split") else []),
+            ("cost", f"{cost['update_instructions']:,} instructions for the update ("
+                     + (f"{cost['instructions_per_step']:,} per step" if r["mode"] == "sgd"
+                        else f"from {cost['steps']} examples")
+                     + f"), {cost['whole_update_instructions']:,} with the embeddings ({cost['unit']})"),
+            ("extra RAM", f"{mem['extra_ram_bytes'] or 0:,} B (head {mem['head_bytes']:,} B, learning store "
+                          f"{mem['learn_store_bytes']:,} B, held-back store {mem['held_store_bytes']:,} B)"),
+            ("host replay", ("the device's head, bit for bit" if r["replay"]["head_identical"]
+                             else f"differs in {r['replay']['bytes_differing']} bytes")
+                            + ("; the embeddings too" if r["replay"].get("embeddings_identical")
+                               else "; the embeddings differ"))]
 
 
 def median_text(lat: dict) -> str:

@@ -254,3 +254,22 @@ def _validate_plot(v: dict | None) -> tuple[str, object]:
     ax.set_ylabel("SQNR vs float (dB)" if with_float else "max |device - host| (LSB)")
     ax.set_xlabel("green: identical to the host; red x: the device differs; grey ?: not received")
     return title, fig
+
+
+def _personalize_plot(r: dict | None) -> tuple[str, object]:
+    """(title, figure or None): held-back accuracy per class before and after the update (personalize.json)."""
+    title = f"Personalization ({r['mode']}, {r['shots']} shots): held-back accuracy per class" if r else ""
+    if not r or r.get("status") != "complete":
+        return title, None
+    before, after = r["accuracy"]["before"]["per_class"], r["accuracy"]["after"]["per_class"]
+    names = [n for n, v in before.items() if v["held"]]
+    fig, ax = _figure()
+    x = np.arange(len(names))
+    ax.bar(x - 0.2, [100 * before[n]["accuracy"] for n in names], 0.4, label="before", color="tab:grey")
+    ax.bar(x + 0.2, [100 * after[n]["accuracy"] for n in names], 0.4, label="after", color="tab:blue")
+    ax.set_xticks(x, names)
+    ax.tick_params(axis="x", rotation=45, labelsize=7)
+    ax.set_ylabel("held-back accuracy (%)")
+    ax.set_ylim(0, 118)  # room above the bars for the legend
+    ax.legend(fontsize=7, loc="upper center", ncol=2)
+    return title, fig

@@ -98,6 +98,15 @@ class StreamPiece:
     outputs_check: int  # Fletcher-16 of this piece's network output bytes
 
 
+@dataclass
+class Stored:
+    """A `learn` or `hold` reply: where the device stored the embedding, and the head's class for it then."""
+    index: int
+    label: int
+    predicted: int
+    embedding: bytes  # the int8 embedding the device stored
+
+
 class DeviceClient:
     def __init__(self, transport: Transport, *, expected_hash: str | None = None, retries: int = 3,
                  timeout: float = COMMAND_TIMEOUT_S, reconnect: Callable[[], None] | None = None):
@@ -501,3 +510,105 @@ class DeviceClient:
         if ticks <= 0:
             raise HarnessError("the device's tick counter does not advance", "check the port's timer (SysTick)")
         return insns / ticks
+
+    # -- personalization builds (firmware/personalize/) ------------------------
+
+    def head_command(self, cmd: str, timeout: float | None = None) -> protocol.Reply:
+        """A personalization command; HarnessError with the device's reason when it refuses (its stored examples
+        and head are as they were)."""
+        r = self.retrying(cmd.split(" ")[0], lambda: self.command(cmd, timeout))
+        if r.errors:
+            raise HarnessError(f"the device refused '{cmd[:32]}': {r.errors[0]}",
+                               "nothing stored on the device was lost; fix the request and send it again")
+        return r
+
+    def examples(self) -> tuple[int, int]:
+        """`examples%`: (stored, held-back) examples on the device."""
+        r = self.head_command(table.line("examples"))
+        try:
+            stored, held = protocol.ints(r.fields["examples"])
+        except (KeyError, ValueError) as e:
+            raise HarnessError(f"malformed examples reply ({e})", "rebuild the personalization firmware") from e
+        return stored, held
+
+    def store_example(self, kind: str, label: int, load: bytes) -> Stored:
+        """Load `load`, then `learn L%` (kind "learn") or `hold L%` (kind "hold"): its embedding stored on the device.
+        A retry after a fault first checks the device's stores: an example stored by an attempt whose reply was
+        lost is never stored twice (HarnessError: the host no longer knows every stored embedding)."""
+        before, attempts = self.examples(), []
+
+        def once() -> Stored:
+            if attempts and self.examples() != before:
+                raise HarnessError(f"the link failed after the device stored an example ({kind} {label}); its "
+                                   "embedding never arrived", "send `examples clear%` (or restart) and rerun")
+            attempts.append(1)
+            lines, how = self.load_commands(load)
+            cmds = [table.line("db load", len(load)), *lines, table.line(kind, label)]
+            replies = self.batch(cmds, reply_bytes=256, inferences=1)
+            if self._file_refused(cmds[:-1], replies[:-1], how):
+                attempts.clear()  # nothing ran: the load failed before the command
+                return once()
+            r = replies[-1]
+            if r.errors:
+                raise HarnessError(f"the device refused '{cmds[-1]}': {r.errors[0]}",
+                                   "nothing stored on the device was lost; fix the request and send it again")
+            try:
+                index, got, predicted = protocol.ints(r.fields[kind])
+                embedding = bytes.fromhex(r.fields["embedding"])
+            except (KeyError, ValueError) as e:
+                raise Fault(f"malformed {kind} reply ({e})") from e
+            self.loads[how] += 1
+            return Stored(index, got, predicted, embedding)
+        return self.retrying(kind, once)
+
+    def train(self, epochs: int, lr_millionths: int, timeout: float = 600.0) -> tuple[int, int, int]:
+        """`train N LR%`: (epochs, SGD steps, timer ticks of the whole update)."""
+        r = self.head_command(table.line("train", epochs, lr_millionths), timeout)
+        return tuple(protocol.ints(r.fields["train"]))
+
+    def imprint(self, label: int) -> tuple[int, int, int]:
+        """`imprint L%`: (class, examples, timer ticks)."""
+        return tuple(protocol.ints(self.head_command(table.line("imprint", label), 60.0).fields["imprint"]))
+
+    def score(self) -> list[int]:
+        """`score%`: the head's class of every held-back example, in the order they were held."""
+        return protocol.ints(self.head_command(table.line("score"), 60.0).fields["predicted"])
+
+    def classify(self, load: bytes) -> tuple[int, list[float], bytes]:
+        """Load `load` and `classify%`: (class, logits, embedding) by the current head."""
+        lines, _ = self.load_commands(load)
+        for cmd in [table.line("db load", len(load)), *lines]:
+            self.head_command(cmd)
+        f = self.head_command(table.line("classify"), 60.0).fields
+        return int(f["classify"]), protocol.floats(f["logits"]), bytes.fromhex(f["embedding"])
+
+    def head_reset(self) -> tuple[int, int]:
+        """`head reset%`: the factory head back; (classes, bytes of the head)."""
+        return tuple(protocol.ints(self.head_command(table.line("head reset")).fields["head"]))
+
+    def head_read(self) -> bytes:
+        """`head read%`: the head's bytes (tm_head_t), checked against the size the device announces."""
+        def once() -> bytes:
+            r = self.command(table.line("head read"), 60.0)
+            if r.errors:
+                raise HarnessError(f"the device refused 'head read': {r.errors[0]}", "send head reset, then read")
+            _, nbytes = protocol.ints(r.fields["head"])
+            data = b"".join(bytes.fromhex(h) for h in r.hex_lines)
+            if len(data) != nbytes:
+                raise Fault(f"head read: {len(data)} of {nbytes} bytes arrived")
+            return data
+        return self.retrying("head read", once)
+
+    def head_load(self, data: bytes) -> int:
+        """`head load N%` and `head data HEX%` lines: the device's head becomes `data` (what head_read gave);
+        its class count."""
+        room = table.LIMITS.harness_line_max - len(table.command("head data").name) - 1
+        per_line = min(table.LIMITS.harness_db_max_bytes, room // 2)
+        self.head_command(table.line("head load", len(data)))
+        r = None
+        for i in range(0, len(data), per_line):
+            r = self.head_command(table.line("head data", data[i:i + per_line].hex()))
+        return protocol.ints(r.fields["head"])[0]
+
+    def examples_clear(self) -> None:
+        self.head_command(table.line("examples clear"))

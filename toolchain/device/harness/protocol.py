@@ -49,6 +49,7 @@ class Reply:
     errors: list[str] = field(default_factory=list)
     garbage: list[str] = field(default_factory=list)
     laps: list[tuple[str, int]] = field(default_factory=list)  # (unit, value) of each m-lap- line
+    hex_lines: list[str] = field(default_factory=list)  # every m-hex- body, in order (one key, many lines)
 
     @property
     def boot(self) -> str | None:
@@ -66,6 +67,8 @@ def parse_reply(lines: list[str]) -> Reply:
             r.laps.append((m.group(1), int(m.group(2))))
         elif m := _BRACKET.match(line):
             r.fields[m.group(1) or ""] = m.group(2)
+            if m.group(1) == "hex":
+                r.hex_lines.append(m.group(2))
         else:
             r.garbage.append(line)
     return r

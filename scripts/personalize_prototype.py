@@ -1,0 +1,244 @@
+"""The personalization head in NumPy on host embeddings: how the defaults of docs/personalize.md were chosen
+(on validation folders only) and what they give (on the evaluation folders, measured once).
+
+    python scripts/personalize_prototype.py choose     # grid over lr, epochs, anchors, L2 pull; imprint rules
+    python scripts/personalize_prototype.py measure    # the chosen defaults on the evaluation folders
+
+The embedding is the int8 input of the model's last FULLY_CONNECTED, run by LiteRT's builtin kernels (which
+round as TFLM's reference kernels do); the head starts from that FC dequantized; SGD and imprinting follow
+the contract in docs/personalize.md. Folders come from scripts/personalize_data.py; the shots are K per
+class from a seeded shuffle of each class's files sorted by name, the rest held back. Results go to
+build/cache/personalize/prototype-<what>.json.
+"""
+
+import argparse
+import json
+
+import numpy as np
+
+from personalize_embeddings import Embedder, folder, fresh, manifest, splits, tflite_of
+
+SHOTS = 5
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    p = np.exp(z)
+    return p / p.sum(axis=-1, keepdims=True)
+
+
+def sgd(W0, b0, E, Y, lr, epochs, anchors=None, l2=0.0, ratio=1, final_pass=False):
+    """The contract's SGD over the examples in the order given (stored); after each, the next `ratio`
+    anchors (embeddings, labels), one cursor cycling on through every example and epoch, as the firmware
+    does (firmware/personalize/); `final_pass`: then one step on every anchor in order."""
+    W, b = W0.copy(), b0.copy()
+    n = len(anchors[1]) if anchors is not None else 0
+    cursor = 0
+
+    def step(e, y):
+        nonlocal W, b
+        g = softmax(W @ e + b)
+        g[y] -= 1
+        W -= lr * (np.outer(g, e) + l2 * (W - W0))
+        b -= lr * (g + l2 * (b - b0))
+
+    for _ in range(epochs):
+        for i in range(len(Y)):
+            step(E[i], Y[i])
+            for _ in range(ratio if n else 0):
+                step(anchors[0][cursor % n], anchors[1][cursor % n])
+                cursor += 1
+    for i in range(n if final_pass else 0):
+        step(anchors[0][i], anchors[1][i])
+    return W, b
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    return x / (np.linalg.norm(x, axis=-1, keepdims=True) + 1e-12)
+
+
+def imprint(W, b, E, anchors, offset: float | None):
+    """Head with one more row from embeddings E of the new class. offset None: the contract's first rule
+    (w = alpha * mean unit embedding, bias = mean bias); otherwise the row is centred on the anchors:
+    w = alpha * unit(mean(e/|e|) - mean(a/|a|)), bias = mean(b) - w . mean(a) + offset."""
+    alpha = np.mean(np.linalg.norm(W, axis=1))
+    if offset is None:
+        w, bias = alpha * unit(E).mean(axis=0), b.mean()
+    else:
+        A = anchors[0]
+        w = alpha * unit(unit(E).mean(axis=0) - unit(A).mean(axis=0))
+        bias = b.mean() - w @ A.mean(axis=0) + offset
+    return np.vstack([W, w]), np.append(b, bias)
+
+
+def accuracy(W, b, E, y) -> float:
+    return float(np.mean(np.argmax(E @ W.T + b, axis=1) == y)) if len(y) else None
+
+
+def anchor_set(emb, sp, kind: str, per_class: int, counts=None):
+    """Factory embeddings the device keeps in flash, ordered round robin by class. Class k gets per_class x
+    (its training clips / the fewest any class has), as the recipe's class balance (keywords: "unknown" 4x),
+    at most what the pool holds. kind "random": the first of the pool's seeded order; "hard": the pool's
+    correctly classified clips with the smallest margin (own logit minus the best other) first."""
+    E, Y = emb.floats(sp["pool_e"]), sp["pool_y"]
+    if per_class == 0:
+        return None
+    classes = np.unique(Y)
+    counts = np.asarray(counts if counts is not None else sp["train_counts"], dtype=float)
+    want = np.minimum(np.round(per_class * counts / counts.min()).astype(int), [np.sum(Y == k) for k in classes])
+    z = E @ emb.W0.T + emb.b0
+    own = z[np.arange(len(Y)), Y]
+    z[np.arange(len(Y)), Y] = -np.inf
+    margin = own - z.max(axis=1)
+    chosen = []
+    for k, n in zip(classes, want):
+        idx = np.flatnonzero(Y == k)
+        if kind == "hard":
+            idx = idx[margin[idx] > 0]
+            idx = idx[np.argsort(margin[idx], kind="stable")]
+        chosen.append(list(idx[:n]))
+    order = [c[r] for r in range(max(map(len, chosen))) for c in chosen if r < len(c)]
+    return E[order], Y[order]
+
+
+def label_index(labels, names):
+    return np.array([labels.index(n) if n in labels else len(labels) for n in names])
+
+
+# The defaults docs/personalize.md gives (chosen by `choose` on the validation folders)
+DEFAULTS = {"lr": 0.03, "epochs": 15, "anchors": "hard", "anchors_per_class": 10, "anchor_ratio": 4, "final_pass": True,
+            "l2": 0.0,
+            "imprint_offset": -5.5}
+VALIDATION = {"speaker": ("speaker-kal16", "speaker-rms", "speaker-slt"),
+              "new-class": ("new-class-sheila", "new-class-robot"),
+              "rotated": tuple(f"rotated-random{i}" for i in range(5))}
+EVALUATION = {"speaker": ("speaker-awb",), "new-class": ("new-class-marvin",), "rotated": ("rotated-z90x30",)}
+MODEL = {"speaker": "keywords", "new-class": "keywords", "rotated": "gesture"}
+SHOT_SEEDS = (0, 1, 2)  # validation: three draws of the shots; evaluation: seed 0, the CLI's default
+FORGET_FROM = 20  # training clips per class past the anchors measure forgetting while choosing
+
+
+class Case:
+    """A model's head, anchors and forgetting set, and one data folder's shots and held-back examples."""
+
+    def __init__(self, model: str):
+        self.emb = Embedder(tflite_of(model))
+        self.labels = manifest(model)["labels"]
+        self.sp = splits(model, self.emb)
+        pe, py = self.emb.floats(self.sp["pool_e"]), self.sp["pool_y"]
+        f = fresh(model, self.emb)
+        if f is not None:
+            self.forget = (self.emb.floats(f["e"]), f["y"])
+        else:  # training windows past the anchors (none for gesture: 15 a class, all anchors)
+            rest = np.concatenate([np.flatnonzero(py == k)[FORGET_FROM:] for k in np.unique(py)])
+            self.forget = (pe[rest], py[rest])
+        self.test = (self.emb.floats(self.sp["test_e"]), self.sp["test_y"])
+        self.model = model
+
+    def anchors(self, per_class: int, kind: str = "hard"):
+        return anchor_set(self.emb, self.sp, kind, per_class)
+
+    def shots(self, name: str, seed: int):
+        from toolchain.paths import build_root
+
+        path = build_root() / "cache" / "personalize" / name
+        if not path.is_dir():
+            raise SystemExit(f"{path} not found: make it first with python scripts/personalize_data.py")
+        d = folder(self.model, self.emb, path, SHOTS, seed)
+        y = label_index(self.labels, d["names"])
+        E = self.emb.floats(d["e"])
+        return E[d["order"]], y[d["order"]], E[~d["learn"]], y[~d["learn"]]
+
+
+def run_sgd(case: Case, data, p: dict) -> dict:
+    E, y, HE, hy = data
+    A = case.anchors(p["anchors_per_class"], p["anchors"])
+    W, b = sgd(case.emb.W0, case.emb.b0, E, y, p["lr"], p["epochs"], A, p["l2"], p["anchor_ratio"], p["final_pass"])
+    return {"held_before": accuracy(case.emb.W0, case.emb.b0, HE, hy), "held_after": accuracy(W, b, HE, hy),
+            "forget_before": accuracy(case.emb.W0, case.emb.b0, *case.forget),
+            "forget_after": accuracy(W, b, *case.forget), "head": (W, b)}
+
+
+def run_imprint(case: Case, data, p: dict) -> dict:
+    E, y, HE, hy = data
+    new = len(case.labels)
+    W, b = imprint(case.emb.W0, case.emb.b0, E[y == new], case.anchors(p["anchors_per_class"], p["anchors"]), p["imprint_offset"])
+    old = hy < new
+    return {"new_after": accuracy(W, b, HE[~old], hy[~old]),
+            "old_before": accuracy(case.emb.W0, case.emb.b0, HE[old], hy[old]), "old_after": accuracy(W, b, HE[old], hy[old]),
+            "forget_before": accuracy(case.emb.W0, case.emb.b0, *case.forget),
+            "forget_after": accuracy(W, b, *case.forget), "head": (W, b)}
+
+
+def mean_of(rows: list[dict]) -> dict:
+    keys = [k for k in rows[0] if k != "head"]
+    keys = [k for k in keys if rows[0][k] is not None]  # gesture: every training window is an anchor
+    out = {k: round(float(np.mean([r[k] for r in rows])), 4) for k in keys}
+    out.update({f"{k}_min": round(float(np.min([r[k] for r in rows])), 4) for k in keys if k.endswith("after")})
+    return out
+
+
+def choose() -> dict:
+    """Every setting tried on the validation folders, with the mean over folders and shot seeds."""
+    import itertools
+
+    out = {"sgd": [], "imprint": [], "rotated": []}
+    kw = Case("keywords")
+    data = [kw.shots(f, s) for f in VALIDATION["speaker"] for s in SHOT_SEEDS]
+    grid = [("random", 0, 1, lr, epochs, 0, False) for lr in (0.01, 0.02, 0.03) for epochs in (10, 15)]
+    grid += list(itertools.product(("random", "hard"), (10, 20), (4, 8), (0.02, 0.03), (10, 15), (0,), (False,)))
+    grid += [("hard", 10, 8, 0.03, 10, 0.01, False), ("hard", 10, 8, 0.03, 10, 0.03, False)]  # a pull to the factory
+    grid += [("hard", 10, 6, lr, epochs, 0, False) for lr in (0.03, 0.04, 0.05) for epochs in (10, 11, 12)]
+    grid += [("hard", 10, 4, 0.03, epochs, 0, False) for epochs in (14, 16)]
+    # where the cursor stops moved the result by 10 points: a last pass over every anchor ends each update alike
+    grid += list(itertools.product(("random", "hard"), (10, 20), (2, 3, 4, 6), (0.03, 0.04), (10, 15, 20), (0,), (True,)))
+    for kind, per, ratio, lr, epochs, l2, final in grid:
+        p = {**DEFAULTS, "anchors": kind, "anchors_per_class": per, "anchor_ratio": ratio, "lr": lr, "epochs": epochs,
+             "l2": l2, "final_pass": final}
+        out["sgd"].append({**p, **mean_of([run_sgd(kw, d, p) for d in data])})
+        print("sgd", {k: p[k] for k in ("anchors", "anchors_per_class", "anchor_ratio", "lr", "epochs", "l2",
+                                        "final_pass")},
+              {k: v for k, v in out["sgd"][-1].items() if k.startswith(("held", "forget"))}, flush=True)
+    data = [kw.shots(f, s) for f in VALIDATION["new-class"] for s in SHOT_SEEDS]
+    for offset in (None, -10.0, -9.0, -8.0, -7.0, -6.0, -5.5, -5.0, -4.5, -4.0, -3.0, 0.0):
+        p = {**DEFAULTS, "imprint_offset": offset}
+        out["imprint"].append({"imprint_offset": offset, **mean_of([run_imprint(kw, d, p) for d in data])})
+        print("imprint", out["imprint"][-1], flush=True)
+    ge = Case("gesture")
+    data = [ge.shots(f, s) for f in VALIDATION["rotated"] for s in SHOT_SEEDS]
+    for per in (0, DEFAULTS["anchors_per_class"]):
+        p = {**DEFAULTS, "anchors_per_class": per}
+        out["rotated"].append({**p, **mean_of([run_sgd(ge, d, p) for d in data])})
+        print("rotated", out["rotated"][-1], flush=True)
+    return out
+
+
+def measure() -> dict:
+    """The defaults on the evaluation folders, shots by seed 0, and on the recipe's test split: run once."""
+    out = {"defaults": DEFAULTS}
+    for what, run in (("speaker", run_sgd), ("new-class", run_imprint), ("rotated", run_sgd)):
+        case = Case(MODEL[what])
+        r = run(case, case.shots(EVALUATION[what][0], 0), DEFAULTS)
+        W, b = r.pop("head")
+        old = case.test
+        r["test_before"] = accuracy(case.emb.W0, case.emb.b0, *old)
+        r["test_after"] = accuracy(W, b, *old)
+        out[what] = {"folder": EVALUATION[what][0], **{k: round(v, 4) for k, v in r.items() if v is not None}}
+        print(what, out[what], flush=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=("choose", "measure"))
+    a = ap.parse_args()
+    from toolchain.paths import build_root
+
+    r = choose() if a.what == "choose" else measure()
+    p = build_root() / "cache" / "personalize" / f"prototype-{a.what}.json"
+    p.write_text(json.dumps(r, indent=1))
+    print(f"-> {p}")
+
+
+if __name__ == "__main__":
+    main()

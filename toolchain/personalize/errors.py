@@ -1,0 +1,5 @@
+from toolchain.errors import ToolchainError
+
+
+class PersonalizeError(ToolchainError):
+    pass

@@ -8,6 +8,7 @@ import numpy as np
 from toolchain import modelinfo
 
 DEFAULT_ARENA = 4 << 20
+ALL_TENSORS_ARENA = 16 << 20  # every tensor preserved: no memory is reused
 
 
 def random_inputs(tflite: Path, n: int, seed: int) -> np.ndarray:
@@ -29,3 +30,18 @@ def tflm_outputs(tflite: Path, x: np.ndarray, arena_bytes: int | None = None) ->
         it.invoke()
         rows.append(np.asarray(it.get_output(0)).reshape(-1))
     return np.stack(rows)
+
+
+def tflm_tensors(tflite: Path, tensors: list[int], x: np.ndarray) -> list[dict[int, np.ndarray]]:
+    """Per sample: tensor index -> its values (flat), from TFLM's reference kernels on the host."""
+    from tflite_micro.python.tflite_micro import runtime
+
+    it = runtime.Interpreter.from_bytes(Path(tflite).read_bytes(), arena_size=ALL_TENSORS_ARENA,
+                                        intrepreter_config=runtime.InterpreterConfig.kPreserveAllTensors)
+    shape = it.get_input_details(0)["shape"]
+    out = []
+    for sample in x:
+        it.set_input(np.asarray(sample).reshape(shape), 0)
+        it.invoke()
+        out.append({t: np.array(it.GetTensor(t, 0)["tensor_data"]).reshape(-1) for t in tensors})
+    return out

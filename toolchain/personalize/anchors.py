@@ -23,13 +23,13 @@ import numpy as np
 from toolchain import manifest
 from toolchain.console import console
 from toolchain.evaluate import io_quant
+from toolchain.evaluate.reference import tflm_tensors
 from toolchain.personalize.config import DEFAULTS
 from toolchain.personalize.head import Anchors, FactoryHead
 from toolchain.recipes.data import dataset as datasets
 
 ANCHOR_FILE = "personalize-anchors.npz"
 ANCHOR_POOL = 100  # training examples per class the hard anchors are chosen from
-ARENA_BYTES = 16 << 20  # every tensor is preserved by the interpreter
 
 
 def pool(y_train: np.ndarray, k: int) -> np.ndarray:
@@ -66,17 +66,8 @@ def round_robin(per_class: list[list[int]]) -> list[tuple[int, int]]:
 
 def embeddings(tflite: Path, tensor: int, x: np.ndarray) -> np.ndarray:
     """The int8 values of `tensor` for each quantized input in `x`, by TFLM's reference kernels."""
-    from tflite_micro.python.tflite_micro import runtime
-
-    it = runtime.Interpreter.from_bytes(Path(tflite).read_bytes(), arena_size=ARENA_BYTES,
-                                        intrepreter_config=runtime.InterpreterConfig.kPreserveAllTensors)
-    shape = it.get_input_details(0)["shape"]
-    out = []
-    for sample in x:
-        it.set_input(np.asarray(sample).reshape(shape), 0)
-        it.invoke()
-        out.append(np.array(it.GetTensor(tensor, 0)["tensor_data"]).reshape(-1).astype(np.int8))
-    return np.stack(out) if out else np.zeros((0, 0), np.int8)
+    values = tflm_tensors(tflite, [tensor], x)
+    return np.stack([v[tensor].astype(np.int8) for v in values]) if values else np.zeros((0, 0), np.int8)
 
 
 def anchors_for(prepared, head: FactoryHead) -> Anchors:

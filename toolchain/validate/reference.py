@@ -8,24 +8,15 @@ from pathlib import Path
 import numpy as np
 
 from toolchain.console import quiet_stderr
+from toolchain.evaluate import reference
 from toolchain.validate.layers import LayerInfo
 
-ARENA_BYTES = 16 << 20  # every tensor is preserved: no memory is reused
 
 
 def tflm_layers(tflite: Path, layers: list[LayerInfo], x: np.ndarray) -> list[dict[int, np.ndarray]]:
     """Per sample: layer index -> its output, from TFLM's reference kernels on the host."""
-    from tflite_micro.python.tflite_micro import runtime
-
-    it = runtime.Interpreter.from_bytes(Path(tflite).read_bytes(), arena_size=ARENA_BYTES,
-                                        intrepreter_config=runtime.InterpreterConfig.kPreserveAllTensors)
-    shape = it.get_input_details(0)["shape"]
-    out = []
-    for sample in x:
-        it.set_input(np.asarray(sample).reshape(shape), 0)
-        it.invoke()
-        out.append({l.index: np.array(it.GetTensor(l.tensor, 0)["tensor_data"]).reshape(l.shape) for l in layers})
-    return out
+    values = reference.tflm_tensors(tflite, [l.tensor for l in layers], x)
+    return [{l.index: v[l.tensor].reshape(l.shape) for l in layers} for v in values]
 
 
 def float_layers(float_tflite: Path, names: list[str], x: np.ndarray) -> list[dict[str, np.ndarray]]:

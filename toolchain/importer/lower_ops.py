@@ -218,7 +218,10 @@ def _with_constant(ctx: Context, node, name: str, const: str) -> None:
     c = _channel_constant(ctx, node, np.asarray(ctx.constants[const], np.float32), name)
     if c is not None:
         ones, zeros = np.ones_like(c), np.zeros_like(c)
-        affine = {"Add": (ones, c), "Sub": (ones, -c), "Mul": (c, zeros), "Div": (1 / c, zeros)}[node.op_type]
+        if node.op_type == "Div" and not np.all(c):
+            raise OnnxError("divides by a constant that holds zeros", "fix the model's constant (or add an epsilon)")
+        affine = {"Add": lambda: (ones, c), "Sub": lambda: (ones, -c), "Mul": lambda: (c, zeros),
+                  "Div": lambda: (1 / c, zeros)}[node.op_type]()
         if _fold(ctx, node, *affine, src=name):
             return
         x = ctx.value(name)

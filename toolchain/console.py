@@ -18,9 +18,14 @@ class _Console:
         self.out = Console(highlight=False, markup=False, emoji=False, soft_wrap=True, width=width)
         self.err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True, width=width)
         self.verbosity = 0
+        self.json = False  # a command's --json: its JSON alone on stdout (console.out), every message on stderr
+
+    @property
+    def _say(self) -> Console:
+        return self.err if self.json else self.out
 
     def info(self, msg: str) -> None:
-        self.out.print(msg)
+        self._say.print(msg)
 
     def step(self, msg: str) -> None:
         """Progress of a long command: stderr, so stdout stays clean for --json."""
@@ -34,7 +39,7 @@ class _Console:
         self.err.print(f"Warning: {msg}", style="yellow")
 
     def success(self, msg: str) -> None:
-        self.out.print(msg, style="green")
+        self._say.print(msg, style="green")
 
     def error(self, msg: str) -> None:
         self.err.print(f"Error: {msg}", style="red")
@@ -45,7 +50,7 @@ class _Console:
             t.add_column(c)
         for r in rows:
             t.add_row(*["" if v is None else str(v) for v in r])
-        self.out.print(t)
+        self._say.print(t)
 
     @contextmanager
     def status(self, msg: str):

@@ -3,6 +3,14 @@
 import typer
 
 from toolchain.boards import DEFAULT
+from toolchain.console import console
+
+
+def _json_mode(value: bool) -> bool:
+    """With --json, stdout holds the JSON alone: every other line goes to stderr."""
+    console.json = value
+    return value
+
 
 MODEL = typer.Option("digits", "--model", "-m", help="Recipe name, recipe folder, a .tflite file or an ONNX model "
                      "(with --calibration) to import.")
@@ -11,7 +19,7 @@ BOARD = typer.Option("host", "--board", "-b", help="Board id (see `toolchain boa
 DEVICE_BOARD = typer.Option(DEFAULT, "--board", "-b", help="Board id (see `toolchain boards`).")
 SEED = typer.Option(0, "--seed", help="Seed for data split, initialisation and training: same seed, same run.")
 FORCE = typer.Option(False, "--force", help="Redo the step even when its artifacts are up to date.")
-JSON = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table.")
+JSON = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table.", callback=_json_mode)
 PRUNE = typer.Option(None, "--prune", help="Target sparsity in [0, 1), e.g. 0.5.")
 DISTILL = typer.Option(None, "--distill/--no-distill", help="Distill into the recipe's student model.")
 QUANTIZE = typer.Option(None, "--quantize", "-q", help="int8, int16x8, float16 or dynamic (repeatable).")

@@ -295,8 +295,8 @@ def import_onnx(path: Path, board: str, calibration: Path | None = None, input_s
         if not (m.get("onnx", {}).get("hash") == manifest.file_hash(path) and int8.is_file()
                 and (d / CALIBRATION_INPUTS).is_file() and (d / CALIBRATION_OUTPUTS).is_file()):
             raise importer.OnnxError(f"{path} needs calibration data to be quantized to int8",
-                                     "pass --calibration inputs.npy (or a folder of .npy inputs) to `toolchain "
-                                     "optimize` or `export`, or name the model in a recipe's [model] file")
+                                     "pass --calibration inputs.npy (or a folder of .npy inputs) with the command, "
+                                     "or name the model in a recipe's [model] file")
     elif not _fresh(m, "import", key, [int8, d / CALIBRATION_INPUTS, d / CALIBRATION_OUTPUTS]):
         x = importer.load_calibration(calibration, onnx_model.input_shape)
         if onnx_model.quantized:

@@ -54,26 +54,6 @@ def scores(p: np.ndarray, y: np.ndarray | None, rows: list[dict], labels: list[s
             "other_taken_sure": round(100 * np.mean([heard[i] in keywords and sure[i] for i in other]), 1)}
 
 
-def build(keras, input_shape, num_outputs, width=48, blocks=3):
-    """models/keywords/model.py's DS-CNN with its width and number of blocks as parameters."""
-    frames, bands = input_shape
-    L = keras.layers
-
-    def bn_relu(x):
-        return L.ReLU()(L.BatchNormalization(momentum=0.9)(x))
-
-    inp = L.Input(input_shape)
-    x = L.Reshape((frames, bands, 1))(inp)
-    x = bn_relu(L.Conv2D(width, (10, 4), strides=(2, 2), padding="same", use_bias=False)(x))
-    for stride in (2,) + (1,) * (blocks - 1):
-        x = bn_relu(L.DepthwiseConv2D(3, strides=stride, padding="same", use_bias=False)(x))
-        x = bn_relu(L.Conv2D(width, 1, use_bias=False)(x))
-    x = L.GlobalAveragePooling2D()(x)
-    x = L.Dropout(0.2)(x)
-    x = L.Dense(num_outputs)(x)
-    return keras.Model(inp, L.Softmax()(x))
-
-
 def macs(model) -> int:
     """Multiply-accumulates per inference of the convolutions and dense layers."""
     total = 0
@@ -90,13 +70,15 @@ def macs(model) -> int:
 
 
 def train(variant: dict, data, epochs: int, seed: int):
+    from toolchain.recipes import load as load_recipe
     from toolchain.train.float_model import smoothed_loss
     from toolchain.train.masks import masked_batches
     from toolchain.train.tf import keras, seed_everything
 
     seed_everything(seed)
-    model = build(keras, data.input_shape, data.num_outputs, int(variant.get("width", 48)),
-                  int(variant.get("blocks", 3)))
+    build = load_recipe("keywords").build_model  # models/keywords/model.py: width is a multiplier of its 48
+    model = build(keras, data.input_shape, data.num_outputs, width=int(variant.get("width", 48)) / 48,
+                  blocks=int(variant.get("blocks", 3)))
     smooth = float(variant.get("smooth", 0))
     loss = smoothed_loss(data.num_outputs, smooth) if smooth else "sparse_categorical_crossentropy"
     model.compile(keras.optimizers.Adam(0.001), loss, metrics=["accuracy"])

@@ -2,10 +2,11 @@
 convolution, three depthwise-separable blocks, global average pooling and a
 dense classifier. Every op maps onto the int8 kernels (BatchNorm folds into
 the convolutions at conversion). The distillation student is half as wide;
-[train] width scales the 48 channels (width = 1.3334: 64 channels)."""
+[train] width scales the 48 channels (width = 1.3334: 64 channels); `blocks`
+(scripts/keywords_ablation.py varies it) counts the depthwise-separable blocks."""
 
 
-def build(keras, input_shape, num_outputs, variant="default", width=1.0):
+def build(keras, input_shape, num_outputs, variant="default", width=1.0, blocks=3):
     frames, bands = input_shape
     width = round((48 if variant == "default" else 24) * width)
     L = keras.layers
@@ -16,7 +17,7 @@ def build(keras, input_shape, num_outputs, variant="default", width=1.0):
     inp = L.Input(input_shape)
     x = L.Reshape((frames, bands, 1))(inp)
     x = bn_relu(L.Conv2D(width, (10, 4), strides=(2, 2), padding="same", use_bias=False)(x))
-    for stride in (2, 1, 1):
+    for stride in (2,) + (1,) * (blocks - 1):
         x = bn_relu(L.DepthwiseConv2D(3, strides=stride, padding="same", use_bias=False)(x))
         x = bn_relu(L.Conv2D(width, 1, use_bias=False)(x))
     x = L.GlobalAveragePooling2D()(x)

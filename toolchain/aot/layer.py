@@ -52,6 +52,14 @@ def fail(op: Op, graph: Graph, what: str, hint: str | None = None) -> AotError:
                     hint or f"use --runtime tflm, or change layer {op.index} of the model")
 
 
+def require_copy(op: Op, graph: Graph, src: Tensor, outs: list[Tensor], what: str) -> None:
+    """int8, and every output quantized as `src`: the op copies bytes (TFLM does too), so nothing requantizes.
+    `what` names the tensors in the message, e.g. "input and output"."""
+    require_int8(op, graph, [src] + outs)
+    if any(t.zp != src.zp or t.sc != src.sc for t in outs):
+        raise fail(op, graph, f"{what} must share one quantization (the op copies bytes)")
+
+
 def require_int8(op: Op, graph: Graph, tensors: list[Tensor]) -> None:
     for t in tensors:
         if t.dtype != "int8":

@@ -4,16 +4,14 @@ the indices constant or computed. TFLM copies the bytes, so table and output mus
 import numpy as np
 
 from toolchain.aot.graph import Graph, Op
-from toolchain.aot.layer import Layer, fail, require_int8
+from toolchain.aot.layer import Layer, fail, require_copy
 
 
 def lower_gather(op: Op, graph: Graph) -> Layer:
     if len(op.inputs) != 2 or len(op.outputs) != 1 or min(op.inputs) < 0:
         raise fail(op, graph, "expected a table, indices and one output")
     table, idx, out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
-    require_int8(op, graph, [table, out])
-    if table.zp != out.zp or table.sc != out.sc:
-        raise fail(op, graph, "table and output must share one quantization (the op copies bytes)")
+    require_copy(op, graph, table, [out], "table and output")
     if idx.dtype != "int32":
         raise fail(op, graph, f"indices are {idx.dtype}; GATHER takes int32 indices (as TFLM does)")
     rank = len(table.shape)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from toolchain.aot.graph import Graph, Op
-from toolchain.aot.layer import Const, Layer, fail, require_int8
+from toolchain.aot.layer import Const, Layer, fail, require_copy
 
 
 def nearest_map(in_size: int, out_size: int, align_corners: bool, half_pixel: bool) -> list[int]:
@@ -31,9 +31,7 @@ def lower_resize_nearest(op: Op, graph: Graph) -> Layer:
     if len(op.inputs) != 2 or len(op.outputs) != 1 or min(op.inputs) < 0:
         raise fail(op, graph, "expected the input, a constant size and one output")
     inp, size, out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
-    require_int8(op, graph, [inp, out])
-    if inp.zp != out.zp or inp.sc != out.sc:
-        raise fail(op, graph, "input and output must share one quantization (the op copies bytes)")
+    require_copy(op, graph, inp, [out], "input and output")
     if len(inp.shape) != 4 or len(out.shape) != 4 or inp.shape[0] != out.shape[0] or inp.shape[3] != out.shape[3]:
         raise fail(op, graph, f"input {list(inp.shape)} and output {list(out.shape)} must be NHWC with one batch "
                    "and channel count")

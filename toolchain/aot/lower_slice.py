@@ -4,8 +4,8 @@ resolved here; the kernels only copy."""
 
 import numpy as np
 
-from toolchain.aot.graph import Graph, Op, Tensor
-from toolchain.aot.layer import Const, Layer, c_array, fail, require_int8
+from toolchain.aot.graph import Graph, Op
+from toolchain.aot.layer import Const, Layer, c_array, fail, require_copy
 
 
 def _const(op: Op, graph: Graph, pos: int, what: str) -> np.ndarray:
@@ -15,12 +15,6 @@ def _const(op: Op, graph: Graph, pos: int, what: str) -> np.ndarray:
     return t.data.reshape(-1).astype(np.int64)
 
 
-def _same_quant(op: Op, graph: Graph, inp: Tensor, outs: list[Tensor]) -> None:
-    require_int8(op, graph, [inp] + outs)
-    if any(t.zp != inp.zp or t.sc != inp.sc for t in outs):
-        raise fail(op, graph, "input and outputs must share one quantization (the op copies bytes)")
-
-
 def lower_split(op: Op, graph: Graph) -> Layer:
     """SPLIT (inputs: axis, tensor) and SPLIT_V (inputs: tensor, sizes, axis)."""
     data_pos, axis_pos = (0, 2) if op.name == "SPLIT_V" else (1, 0)
@@ -28,7 +22,7 @@ def lower_split(op: Op, graph: Graph) -> Layer:
         raise fail(op, graph, "expected the input tensor and a constant axis")
     inp = graph.tensors[op.inputs[data_pos]]
     outs = [graph.tensors[t] for t in op.outputs]
-    _same_quant(op, graph, inp, outs)
+    require_copy(op, graph, inp, outs, "input and outputs")
     axis_v = _const(op, graph, axis_pos, "axis")
     rank = len(inp.shape)
     axis = int(axis_v[0]) + (rank if axis_v[0] < 0 else 0) if len(axis_v) == 1 else -1
@@ -73,7 +67,7 @@ def lower_strided_slice(op: Op, graph: Graph) -> Layer:
     if len(op.inputs) != 4 or len(op.outputs) != 1 or op.inputs[0] < 0:
         raise fail(op, graph, "expected the input, constant begin, end and strides, and one output")
     inp, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
-    _same_quant(op, graph, inp, [out])
+    require_copy(op, graph, inp, [out], "input and outputs")
     o = op.options
     rank = len(inp.shape)
     if rank > 4:

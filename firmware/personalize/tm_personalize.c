@@ -106,14 +106,9 @@ static void tm_personalize_store(const char *args, const char *command, const ch
   int predicted = tm_head_classify(&tm_personalize_head, tm_personalize_seen, logits);
   memcpy(q + *count * TM_HEAD_DIM, tm_personalize_seen, TM_HEAD_DIM);
   labels[(*count)++] = (uint8_t)label;
-  tm_harness_io_puts(reply);
-  tm_port_putc('[');
-  tm_harness_io_put_u32(*count - 1);
-  tm_port_putc(',');
-  tm_harness_io_put_u32((uint32_t)label);
-  tm_port_putc(',');
-  tm_harness_io_put_u32((uint32_t)predicted);
-  tm_harness_io_puts("]\n" TM_REPLY_EMBEDDING "[");
+  const uint32_t stored[] = {*count - 1, (uint32_t)label, (uint32_t)predicted};
+  tm_harness_io_list(reply, stored, 3);
+  tm_harness_io_puts(TM_REPLY_EMBEDDING "[");
   tm_personalize_put_hex((const uint8_t *)tm_personalize_seen, TM_HEAD_DIM);
   tm_harness_io_puts("]\n");
 }
@@ -176,13 +171,8 @@ void tm_personalize_train(const char *args) {
   }
 #endif
   uint32_t ticks = tm_port_ticks() - t0;
-  tm_harness_io_puts(TM_REPLY_TRAIN "[");
-  tm_harness_io_put_u32((uint32_t)epochs);
-  tm_port_putc(',');
-  tm_harness_io_put_u32(steps);
-  tm_port_putc(',');
-  tm_harness_io_put_u32(ticks);
-  tm_harness_io_puts("]\n");
+  const uint32_t trained[] = {(uint32_t)epochs, steps, ticks};
+  tm_harness_io_list(TM_REPLY_TRAIN, trained, 3);
 }
 
 void tm_personalize_imprint(const char *args) {
@@ -204,13 +194,8 @@ void tm_personalize_imprint(const char *args) {
   tm_head_imprint(&tm_personalize_head, (uint32_t)label, tm_personalize_learned.q, tm_personalize_learned.label,
                   tm_personalize_learned.count, tm_personalize_anchor_q, TM_PERSONALIZE_ANCHORS);
   uint32_t ticks = tm_port_ticks() - t0;
-  tm_harness_io_puts(TM_REPLY_IMPRINT "[");
-  tm_harness_io_put_u32((uint32_t)label);
-  tm_port_putc(',');
-  tm_harness_io_put_u32(n);
-  tm_port_putc(',');
-  tm_harness_io_put_u32(ticks);
-  tm_harness_io_puts("]\n");
+  const uint32_t imprinted[] = {(uint32_t)label, n, ticks};
+  tm_harness_io_list(TM_REPLY_IMPRINT, imprinted, 3);
 }
 
 void tm_personalize_score(const char *args) {
@@ -229,11 +214,9 @@ void tm_personalize_score(const char *args) {
     if (i) tm_port_putc(',');
     tm_harness_io_put_u32((uint32_t)c);
   }
-  tm_harness_io_puts("]\n" TM_REPLY_SCORE "[");
-  tm_harness_io_put_u32(correct);
-  tm_port_putc(',');
-  tm_harness_io_put_u32(tm_personalize_held.count);
   tm_harness_io_puts("]\n");
+  const uint32_t score[] = {correct, tm_personalize_held.count};
+  tm_harness_io_list(TM_REPLY_SCORE, score, 2);
 }
 
 void tm_personalize_classify(const char *args) {
@@ -255,11 +238,8 @@ void tm_personalize_classify(const char *args) {
 }
 
 static void tm_personalize_put_examples(void) {
-  tm_harness_io_puts(TM_REPLY_EXAMPLES "[");
-  tm_harness_io_put_u32(tm_personalize_learned.count);
-  tm_port_putc(',');
-  tm_harness_io_put_u32(tm_personalize_held.count);
-  tm_harness_io_puts("]\n");
+  const uint32_t counts[] = {tm_personalize_learned.count, tm_personalize_held.count};
+  tm_harness_io_list(TM_REPLY_EXAMPLES, counts, 2);
 }
 
 void tm_personalize_examples(const char *args) {

@@ -38,13 +38,23 @@ int tm_head_classify(const tm_head_t *h, const int8_t *q, float *logits);
 // One SGD step on the cross-entropy of embedding `q` with class `label`, learning rate `lr`.
 void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr);
 
-// Row `cls` (== h->classes: a new class) from those of the `n` embeddings at `q` (TM_HEAD_DIM values
-// each) whose label is `cls`, centred on the `n_anchors` factory embeddings at `anchors`:
-// d = mean(e / |e|) over the class - mean(a / |a|) over the anchors, w = alpha * d / |d| with alpha
-// the mean norm of the rows in use, b = their mean bias - w . mean(a) + TM_HEAD_IMPRINT_OFFSET.
+// Row `cls` (== h->classes: a new class; or an imprinted one again) from those of the `n` embeddings
+// at `q` (TM_HEAD_DIM values each) whose label is `cls`, without backpropagation. The row starts as
+// the row of the model's class the head gives most of them ("confused", ties to the lower), plus a
+// discriminant: v = P (mean(e) - m[confused]), P the inverse within-class covariance and m the class
+// means of the training pool (tm_head_precision, tm_head_class_mean), scaled to alpha, the mean norm
+// of the rows in use. The bias: the largest at which the row takes no more than
+// TM_PERSONALIZE_IMPRINT_RANK of the imprint anchors (tm_head_imprint_anchor_q; a tie stays with the
+// old class); without imprint anchors, the one at which it takes its own examples by one logit.
 // The caller checks `cls` and that some label is `cls`.
-void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n,
-                     const int8_t *anchors, size_t n_anchors);
+void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n);
+
+// `epochs` epochs of SGD (tm_head_train.c): every one of the `n` stored embeddings at `q` in order,
+// each followed by TM_PERSONALIZE_ANCHOR_RATIO steps on the anchors (one cursor cycling through them
+// across examples and epochs); the rate starts at `lr` and is multiplied by TM_PERSONALIZE_LR_DECAY
+// after each epoch; then, with TM_PERSONALIZE_FINAL_ANCHOR_PASS, one step on every anchor in order at
+// the last epoch's rate. The steps taken.
+uint32_t tm_head_train(tm_head_t *h, const int8_t *q, const uint8_t *labels, size_t n, uint32_t epochs, float lr);
 
 #ifdef __cplusplus
 }

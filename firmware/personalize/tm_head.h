@@ -43,9 +43,10 @@ void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr);
 // the row of the model's class the head gives most of them ("confused", ties to the lower), plus a
 // discriminant: v = P (mean(e) - m[confused]), P the inverse within-class covariance and m the class
 // means of the training pool (tm_head_precision, tm_head_class_mean), scaled to alpha, the mean norm
-// of the rows in use. The bias: the largest at which the row takes no more than
-// TM_PERSONALIZE_IMPRINT_RANK of the imprint anchors (tm_head_imprint_anchor_q; a tie stays with the
-// old class); without imprint anchors, the one at which it takes its own examples by one logit.
+// of the rows in use. The bias: with the imprint anchors' gaps (the largest other logit minus the new
+// row's, tm_head_imprint_anchor_q) sorted, halfway between the TM_PERSONALIZE_IMPRINT_RANK-th and the
+// next, so the row takes that many of them (rank 0: one logit below the smallest gap); without imprint
+// anchors, the bias at which it takes its own examples by one logit.
 // The caller checks `cls` and that some label is `cls`.
 void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n);
 

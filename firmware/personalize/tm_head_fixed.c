@@ -178,7 +178,7 @@ void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t 
   int64_t norm = (int64_t)tm_head_isqrt(norm2);
   for (size_t i = 0; i < TM_HEAD_DIM; i++) w[i] = h->w[conf * TM_HEAD_DIM + i] + (norm > 0 ? (int32_t)((alpha * v[i]) / norm) : 0);
   if (TM_PERSONALIZE_IMPRINT_ANCHORS > TM_PERSONALIZE_IMPRINT_RANK) {
-    // the (rank+1)-th smallest gap over the imprint anchors: the row takes the `rank` below it
+    // the rank+1 smallest gaps over the imprint anchors
     int32_t low[TM_PERSONALIZE_IMPRINT_RANK + 1];
     size_t kept = 0;
     for (size_t a = 0; a < TM_PERSONALIZE_IMPRINT_ANCHORS; a++) {
@@ -188,7 +188,10 @@ void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t 
       for (; at > 0 && g < low[at - 1]; at--) low[at] = low[at - 1];
       low[at] = g;
     }
-    bias = low[TM_PERSONALIZE_IMPRINT_RANK];
+    // halfway to the next lower gap, as the float twin
+    bias = TM_PERSONALIZE_IMPRINT_RANK
+               ? (int32_t)(((int64_t)low[TM_PERSONALIZE_IMPRINT_RANK - 1] + low[TM_PERSONALIZE_IMPRINT_RANK]) / 2)
+               : low[0] - TM_HEAD_ONE;
   } else {
     int first = 1;
     for (size_t k = 0; k < n; k++) {

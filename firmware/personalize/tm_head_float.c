@@ -151,7 +151,7 @@ void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t 
   float norm = tm_head_sqrt(norm2);
   for (size_t i = 0; i < TM_HEAD_DIM; i++) w[i] = h->w[conf * TM_HEAD_DIM + i] + (norm > 0.0f ? alpha * (v[i] / norm) : 0.0f);
   if (TM_PERSONALIZE_IMPRINT_ANCHORS > TM_PERSONALIZE_IMPRINT_RANK) {
-    // the (rank+1)-th smallest gap over the imprint anchors: the row takes the `rank` below it
+    // the rank+1 smallest gaps over the imprint anchors
     float low[TM_PERSONALIZE_IMPRINT_RANK + 1];
     size_t kept = 0;
     for (size_t a = 0; a < TM_PERSONALIZE_IMPRINT_ANCHORS; a++) {
@@ -161,7 +161,9 @@ void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t 
       for (; at > 0 && g < low[at - 1]; at--) low[at] = low[at - 1];
       low[at] = g;
     }
-    bias = low[TM_PERSONALIZE_IMPRINT_RANK];
+    // halfway to the next lower gap, so float rounding cannot move the tie at either onto the other side
+    bias = TM_PERSONALIZE_IMPRINT_RANK ? 0.5f * (low[TM_PERSONALIZE_IMPRINT_RANK - 1] + low[TM_PERSONALIZE_IMPRINT_RANK])
+                                       : low[0] - 1.0f;
   } else {
     int first = 1;
     for (size_t k = 0; k < n; k++) {

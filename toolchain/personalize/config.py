@@ -29,11 +29,11 @@ class Defaults:
                                                            "against forgetting"})
     final_anchor_pass: int = field(default=1, metadata={"what": "1: after the epochs, one SGD step on every anchor "
                                                                 "in flash order (every update ends alike)"})
-    imprint_anchors_per_class: int = field(default=30, metadata={"what": "random training embeddings in flash "
+    imprint_anchors_per_class: int = field(default=20, metadata={"what": "random training embeddings in flash "
                                                                          "per smallest class, that set an "
                                                                          "imprinted row's bias"})
-    imprint_rank: int = field(default=4, metadata={"what": "how many of those imprint anchors a new row may take "
-                                                           "(4 of 430: about 1 %)"})
+    imprint_rank: int = field(default=3, metadata={"what": "how many of those imprint anchors a new row takes "
+                                                           "(keywords: 3 of 300, 1 %)"})
     imprint_ridge: float = field(default=0.003, metadata={"what": "ridge on the within-class covariance imprinting "
                                                                   "inverts, times its mean variance"})
     shots: int = field(default=5, metadata={"what": "examples per class learned (--shots); the rest are held back"})

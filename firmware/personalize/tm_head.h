@@ -35,6 +35,14 @@ void tm_head_reset(tm_head_t *h);
 // The head's logits for embedding `q` (TM_HEAD_DIM int8 values), as float; the class (their argmax).
 int tm_head_classify(const tm_head_t *h, const int8_t *q, float *logits);
 
+// The head's class probabilities (softmax of its logits) for embedding `q` into `p`; the class.
+int tm_head_probabilities(const tm_head_t *h, const int8_t *q, float *p);
+
+// The model's int8 output (`count` classes, quantized by `scale` and `zero_point`) as the head gives it
+// for embedding `q` (tm_head_output.c): each probability over the scale, rounded half up, plus the zero
+// point, clamped to int8. Nothing is written when `count` is not the model's TM_HEAD_CLASSES.
+void tm_head_output(const tm_head_t *h, const int8_t *q, int8_t *output, size_t count, float scale, int32_t zero_point);
+
 // One SGD step on the cross-entropy of embedding `q` with class `label`, learning rate `lr`.
 void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr);
 

@@ -95,6 +95,23 @@ int tm_head_classify(const tm_head_t *h, const int8_t *q, float *logits) {
   return (int)tm_head_argmax(z, h->classes);
 }
 
+int tm_head_probabilities(const tm_head_t *h, const int8_t *q, float *p) {
+  int32_t e[TM_HEAD_DIM], z[TM_HEAD_MAX_CLASSES];
+  int64_t sum = 0;
+  tm_head_embed(q, e);
+  tm_head_logits(h, e, z);
+  uint32_t best = tm_head_argmax(z, h->classes);
+  int32_t top = z[best];
+  for (uint32_t c = 0; c < h->classes; c++) {
+    z[c] = tm_head_exp(z[c] - top);
+    sum += z[c];
+  }
+  for (uint32_t c = 0; c < h->classes; c++) {
+    p[c] = (float)(int32_t)(((int64_t)z[c] * TM_HEAD_ONE + sum / 2) / sum) / (float)TM_HEAD_ONE;
+  }
+  return (int)best;
+}
+
 void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr) {
   int32_t e[TM_HEAD_DIM], p[TM_HEAD_MAX_CLASSES];
   int64_t sum = 0;

@@ -73,6 +73,20 @@ int tm_head_classify(const tm_head_t *h, const int8_t *q, float *logits) {
   return (int)tm_head_argmax(logits, h->classes);
 }
 
+int tm_head_probabilities(const tm_head_t *h, const int8_t *q, float *p) {
+  float e[TM_HEAD_DIM], sum = 0.0f;
+  tm_head_embed(q, e);
+  tm_head_logits(h, e, p);
+  uint32_t best = tm_head_argmax(p, h->classes);
+  float top = p[best];
+  for (uint32_t c = 0; c < h->classes; c++) {
+    p[c] = tm_head_exp(p[c] - top);
+    sum += p[c];
+  }
+  for (uint32_t c = 0; c < h->classes; c++) p[c] = p[c] / sum;
+  return (int)best;
+}
+
 void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr) {
   float e[TM_HEAD_DIM], p[TM_HEAD_MAX_CLASSES], sum = 0.0f;
   tm_head_embed(q, e);

@@ -43,6 +43,11 @@ void tm_personalize_embedding(const int8_t *embedding) {
   tm_personalize_have_seen = 1;
 }
 
+void tm_personalize_output(int8_t *output, size_t count, float scale, int32_t zero_point) {
+  const tm_head_t *head = tm_personalize_current();
+  if (head && tm_personalize_have_seen) tm_head_output(head, tm_personalize_seen, output, count, scale, zero_point);
+}
+
 // The embedding of the loaded input (one inference); 0 and an error printed when there is none.
 static int tm_personalize_embed(const char *command) {
   tm_personalize_have_seen = 0;
@@ -151,6 +156,7 @@ void tm_personalize_train(const char *args) {
   uint32_t t0 = tm_port_ticks();
   uint32_t steps = tm_head_train(&tm_personalize_head, tm_personalize_learned.q, tm_personalize_learned.label,
                                  tm_personalize_learned.count, (uint32_t)epochs, lr);
+  tm_personalize_changed();
   uint32_t ticks = tm_port_ticks() - t0;
   const uint32_t trained[] = {(uint32_t)epochs, steps, ticks};
   tm_harness_io_list(TM_REPLY_TRAIN, trained, 3);
@@ -174,6 +180,7 @@ void tm_personalize_imprint(const char *args) {
   uint32_t t0 = tm_port_ticks();
   tm_head_imprint(&tm_personalize_head, (uint32_t)label, tm_personalize_learned.q, tm_personalize_learned.label,
                   tm_personalize_learned.count);
+  tm_personalize_changed();
   uint32_t ticks = tm_port_ticks() - t0;
   const uint32_t imprinted[] = {(uint32_t)label, n, ticks};
   tm_harness_io_list(TM_REPLY_IMPRINT, imprinted, 3);

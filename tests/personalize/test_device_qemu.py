@@ -154,3 +154,37 @@ def test_fixed_point_head_on_the_device_equals_its_replay(digits_manifest, sampl
     assert host.data == trained
     host.imprint(10, new)
     assert host.classes == 11 and host.data == imprinted
+
+
+def test_inference_decides_with_the_personalised_head(firmware, samples):
+    """After `train`, `infer%` (and every caller of the model: stream, field statistics) answers with the
+    personalised head's probabilities in the model's int8 output, the bytes the host replay predicts;
+    `head reset` brings the deployed model's own output back exactly."""
+    from toolchain.device.harness import protocol
+
+    x, y = samples
+    head = factory_head(Path(firmware.prepared.tflite))
+
+    def output(client, i) -> bytes:
+        info = client.info
+        return protocol.raw_outputs(client.infer(1, 0, load=x[i].tobytes()).results, info.output_scale,
+                                    info.output_zero_point, info.output_dtype)
+
+    with session(firmware) as (client, _):
+        client.resync()
+        client.head_reset()
+        factory = [output(client, i) for i in range(20, 26)]
+        learned = [(client.store_example("learn", int(y[i]), x[i].tobytes()).embedding, int(y[i])) for i in range(12)]
+        client.train(4, LR)
+        personalised = [output(client, i) for i in range(20, 26)]
+        seen = [client.classify(x[i].tobytes()) for i in range(20, 26)]
+        info = client.info
+        client.head_reset()
+        assert [output(client, i) for i in range(20, 26)] == factory
+    assert personalised != factory
+    host = HostHead(head, fixed_point=False, anchors=anchors_for(firmware.prepared, head))
+    host.train(learned, 4, LR)
+    for out, (cls, _, embedding) in zip(personalised, seen):
+        assert out == host.output(embedding, info.output_count, info.output_scale, info.output_zero_point)
+        q = np.frombuffer(out, np.int8)
+        assert q[cls] == q.max()  # the head's class is the output's top one

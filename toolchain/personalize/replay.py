@@ -16,7 +16,7 @@ from toolchain.personalize.head import Anchors, FactoryHead
 
 SOURCE_DIR = paths.FIRMWARE / "personalize"
 FLAGS = ("-ffp-contract=off",)
-TRAIN_FILE = "tm_head_train.c"  # the SGD schedule, over either twin  # as the device build (toolchain/build/personalize_sources.py)
+SHARED_FILES = ("tm_head_train.c", "tm_head_output.c")  # the SGD schedule and the int8 output, over either twin  # as the device build (toolchain/build/personalize_sources.py)
 
 
 def head_bytes(head: FactoryHead) -> int:
@@ -27,7 +27,7 @@ def head_bytes(head: FactoryHead) -> int:
 
 def library_path(head: FactoryHead, anchors: Anchors, fixed_point: bool) -> Path:
     twin = SOURCE_DIR / ("tm_head_fixed.c" if fixed_point else "tm_head_float.c")
-    return host_library.build("personalize", [twin, SOURCE_DIR / TRAIN_FILE], paths.build_root() / "cache", headers=[SOURCE_DIR / "tm_head.h"],
+    return host_library.build("personalize", [twin, *(SOURCE_DIR / f for f in SHARED_FILES)], paths.build_root() / "cache", headers=[SOURCE_DIR / "tm_head.h"],
                               generated={HEADER: header(head, anchors, fixed_point=fixed_point)}, include_dirs=[SOURCE_DIR],
                               what="the personalization head", error=PersonalizeError, cflags=FLAGS)
 
@@ -43,6 +43,8 @@ def _load(lib: Path):
     so.tm_head_train.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint32,
                                  ctypes.c_float]
     so.tm_head_reset.argtypes = [ctypes.c_void_p]
+    so.tm_head_output.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_float,
+                                  ctypes.c_int32]
     return so
 
 
@@ -95,6 +97,14 @@ class HostHead:
         q = np.ascontiguousarray(np.concatenate([_as_int8(e, self.factory.dim) for e in embeddings]))
         labels = np.full(len(embeddings), label, np.uint8)
         self._so.tm_head_imprint(self._state, label, q.ctypes.data, labels.ctypes.data, len(embeddings))
+
+    def output(self, embedding: bytes, count: int, scale: float, zero_point: int) -> bytes:
+        """The int8 output a device with this head gives for `embedding` (tm_head_output): `count` bytes,
+        quantized by the model's output `scale` and `zero_point`."""
+        out = ctypes.create_string_buffer(count)
+        self._so.tm_head_output(self._state, _int8(embedding, self.factory.dim), out, count, float(np.float32(scale)),
+                                zero_point)
+        return out.raw
 
     def classify(self, embedding: bytes) -> tuple[int, np.ndarray]:
         logits = np.zeros(self.factory.classes + DEFAULTS.extra_classes, np.float32)

@@ -125,37 +125,6 @@ def test_store_full_is_refused(firmware, samples):
         client.train(1, LR)  # the full store still trains
 
 
-def test_plain_firmware_names_the_personalization_build(digits_manifest, samples):
-    fw = build.build("digits", "qemu-m4", runtime="aot")
-    with session(fw) as (client, _):
-        client.resync()
-        r = client.command("learn 1")
-        assert r.errors == ["this firmware has no personalization: toolchain personalize builds it"]
-
-
-def test_fixed_point_head_on_the_device_equals_its_replay(digits_manifest, samples, monkeypatch):
-    """The fixed-point twin (the Cortex-M0+ boards' head, which QEMU cannot run) built for qemu-m4's core instead:
-    SGD with anchors and an imprinted class, compiled by arm-none-eabi-gcc, equal to the host's build bit for bit."""
-    x, y = samples
-    monkeypatch.setattr(personalize_sources, "fixed_point", lambda board: True)
-    fw = build.build("digits", "qemu-m4", runtime="aot", personalize=True)
-    assert (fw.project / "src" / "personalize" / "tm_head_fixed.c").is_file()
-    head = factory_head(Path(fw.prepared.tflite))
-    with session(fw) as (client, _):
-        client.resync()
-        learned = [(client.store_example("learn", int(y[i]), x[i].tobytes()).embedding, int(y[i])) for i in range(10)]
-        client.train(3, LR)
-        trained = client.head_read()
-        new = [client.store_example("learn", 10, x[i].tobytes()).embedding for i in range(10, 15)]
-        client.imprint(10)
-        imprinted = client.head_read()
-    host = HostHead(head, fixed_point=True, anchors=anchors_for(fw.prepared, head))
-    host.train(learned, 3, LR)
-    assert host.data == trained
-    host.imprint(10, new)
-    assert host.classes == 11 and host.data == imprinted
-
-
 def test_inference_decides_with_the_personalised_head(firmware, samples):
     """After `train`, `infer%` (and every caller of the model: stream, field statistics) answers with the
     personalised head's probabilities in the model's int8 output, the bytes the host replay predicts;
@@ -188,3 +157,35 @@ def test_inference_decides_with_the_personalised_head(firmware, samples):
         assert out == host.output(embedding, info.output_count, info.output_scale, info.output_zero_point)
         q = np.frombuffer(out, np.int8)
         assert q[cls] == q.max()  # the head's class is the output's top one
+
+
+def test_plain_firmware_names_the_personalization_build(digits_manifest, samples):
+    fw = build.build("digits", "qemu-m4", runtime="aot")
+    with session(fw) as (client, _):
+        client.resync()
+        r = client.command("learn 1")
+        assert r.errors == ["this firmware has no personalization: toolchain personalize builds it"]
+
+
+def test_fixed_point_head_on_the_device_equals_its_replay(digits_manifest, samples, monkeypatch):
+    """The fixed-point twin (the Cortex-M0+ boards' head, which QEMU cannot run) built for qemu-m4's core instead:
+    SGD with anchors and an imprinted class, compiled by arm-none-eabi-gcc, equal to the host's build bit for bit.
+    It rebuilds the project the module's `firmware` was built in, with the other twin: it stays last here."""
+    x, y = samples
+    monkeypatch.setattr(personalize_sources, "fixed_point", lambda board: True)
+    fw = build.build("digits", "qemu-m4", runtime="aot", personalize=True)
+    assert (fw.project / "src" / "personalize" / "tm_head_fixed.c").is_file()
+    head = factory_head(Path(fw.prepared.tflite))
+    with session(fw) as (client, _):
+        client.resync()
+        learned = [(client.store_example("learn", int(y[i]), x[i].tobytes()).embedding, int(y[i])) for i in range(10)]
+        client.train(3, LR)
+        trained = client.head_read()
+        new = [client.store_example("learn", 10, x[i].tobytes()).embedding for i in range(10, 15)]
+        client.imprint(10)
+        imprinted = client.head_read()
+    host = HostHead(head, fixed_point=True, anchors=anchors_for(fw.prepared, head))
+    host.train(learned, 3, LR)
+    assert host.data == trained
+    host.imprint(10, new)
+    assert host.classes == 11 and host.data == imprinted

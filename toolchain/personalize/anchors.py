@@ -1,7 +1,6 @@
 """Anchors: factory embeddings kept in the firmware's flash and interleaved with
 the user's examples during SGD (DEFAULTS.anchor_ratio after each), so the head
-does not forget the classes the user gives few or no examples of; imprinting
-centres the new row on them too.
+does not forget the classes the user gives few or no examples of.
 
 Chosen at build time from the recipe's TRAINING split (never its test split,
 on which forgetting is measured), "hard" anchors: for class k, the first

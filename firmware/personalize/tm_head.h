@@ -4,8 +4,9 @@
 // the int8 embeddings (that layer's input) the frozen backbone computes.
 // Two twins implement this interface, the build links one of them:
 // tm_head_float.c (float32, cores with an FPU) and tm_head_fixed.c (int32
-// fixed point with TM_HEAD_FRAC_BITS fraction bits, cores without one). Both
-// are also compiled for the host (toolchain/personalize/replay.py), so the
+// fixed point with TM_HEAD_FRAC_BITS fraction bits, cores without one), and
+// tm_head_train.c and tm_head_output.c build on either. All are also
+// compiled for the host (toolchain/personalize/replay.py), so the
 // host replays an update with the device's own arithmetic: no libm (own exp
 // and square root), and -ffp-contract=off so no compiler fuses a multiply-add.
 // Sizes, the factory head and the defaults come from the generated

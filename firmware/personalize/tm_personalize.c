@@ -7,10 +7,10 @@
 // runs SGD over the stored examples in the order they came, `imprint` adds a
 // class from them, `score` classifies the held-back ones with the current
 // head, `classify` the loaded input (the head's own commands:
-// tm_personalize_head.c). The update rules are tm_head.h's (SGD with its
-// anchors: tm_head_train.c). Errors
-// answer e-[...] and keep every stored example. The head's arithmetic is
-// tm_head.h's.
+// tm_personalize_head.c). The update rules and the head's arithmetic are
+// tm_head.h's (SGD with its anchors: tm_head_train.c). Once the head has
+// learned, every inference answers with it (tm_personalize_output). Errors
+// answer e-[...] and keep every stored example.
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

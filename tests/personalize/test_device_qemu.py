@@ -1,8 +1,10 @@
 """The personalization firmware of digits on qemu-m4 (Cortex-M4F: the float32
 head): the head the device learns equals the host replay bit for bit, `head
 reset` gives the factory outputs back exactly, a head read back loads into a
-restarted device, bad requests answer one e-[...] line and lose nothing, and
-firmware built without personalization says how to get it."""
+restarted device, bad requests answer one e-[...] line and lose nothing,
+inference answers with the personalised head (and the deployed model's bytes
+again after a reset), and firmware built without personalization says how to
+get it."""
 
 from pathlib import Path
 

@@ -213,3 +213,18 @@ def test_hard_anchors_rule():
     assert hardest(q, 1, head, 3) == [1, 4, 0]  # margins 1, 1 (stable: row 1 first), 4; row 2 is wrong, 3 easy
     assert quota(np.array([0] * 30 + [1] * 120 + [2] * 31), 3, 10) == [10, 40, 10]
     assert round_robin([[7, 8], [5], [1, 2, 3]]) == [(0, 7), (1, 5), (2, 1), (0, 8), (2, 2), (2, 3)]
+
+
+@pytest.mark.parametrize("fixed_point", [False, True])
+def test_output_is_the_heads_softmax_in_the_models_quantization(fixed_point):
+    head = small_head()
+    host = HostHead(head, fixed_point)
+    host.train(examples(head, 8), 2, 50_000)
+    for q, _ in examples(head, 6, seed=9):
+        out = np.frombuffer(host.output(q, head.classes, 1 / 256, -128), np.int8).astype(int)
+        cls, z = host.classify(q)
+        p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+        assert np.abs(out - np.clip(np.round(p * 256) - 128, -128, 127)).max() <= 1
+        assert out[cls] == out.max()
+    # an output of another size than the model's classes is left as it was
+    assert host.output(q, head.classes + 1, 1 / 256, -128) == bytes(head.classes + 1)

@@ -1,7 +1,8 @@
 """The personalization head in NumPy on host embeddings: how the defaults of docs/personalize.md were chosen
 (on validation folders only) and what they give (on the evaluation folders, measured once).
 
-    python scripts/personalize_prototype.py choose     # grid over lr, epochs, anchors, L2 pull; imprint rules
+    python scripts/personalize_prototype.py choose [--part decay --part imprint]   # grids over the SGD's
+                                                       # settings and the imprint rules
     python scripts/personalize_prototype.py measure    # the chosen defaults on the evaluation folders
 
 The embedding is the int8 input of the model's last FULLY_CONNECTED, run by LiteRT's builtin kernels (which
@@ -27,22 +28,25 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=-1, keepdims=True)
 
 
-def sgd(W0, b0, E, Y, lr, epochs, anchors=None, l2=0.0, ratio=1, final_pass=False):
+def sgd(W0, b0, E, Y, lr, epochs, anchors=None, l2=0.0, ratio=1, final_pass=False, decay=1.0):
     """The contract's SGD over the examples in the order given (stored); after each, the next `ratio`
     anchors (embeddings, labels), one cursor cycling on through every example and epoch, as the firmware
-    does (firmware/personalize/); `final_pass`: then one step on every anchor in order."""
+    does (firmware/personalize/tm_head_train.c); the rate times `decay` after each epoch; `final_pass`:
+    then one step on every anchor in order at the last epoch's rate."""
     W, b = W0.copy(), b0.copy()
     n = len(anchors[1]) if anchors is not None else 0
     cursor = 0
+    rate = lr
 
     def step(e, y):
         nonlocal W, b
         g = softmax(W @ e + b)
         g[y] -= 1
-        W -= lr * (np.outer(g, e) + l2 * (W - W0))
-        b -= lr * (g + l2 * (b - b0))
+        W -= rate * (np.outer(g, e) + l2 * (W - W0))
+        b -= rate * (g + l2 * (b - b0))
 
-    for _ in range(epochs):
+    for epoch in range(epochs):
+        rate = lr * decay ** epoch
         for i in range(len(Y)):
             step(E[i], Y[i])
             for _ in range(ratio if n else 0):
@@ -58,9 +62,10 @@ def unit(x: np.ndarray) -> np.ndarray:
 
 
 def imprint(W, b, E, anchors, offset: float | None):
-    """Head with one more row from embeddings E of the new class. offset None: the contract's first rule
-    (w = alpha * mean unit embedding, bias = mean bias); otherwise the row is centred on the anchors:
-    w = alpha * unit(mean(e/|e|) - mean(a/|a|)), bias = mean(b) - w . mean(a) + offset."""
+    """The first rules tried (the centred rule, the previous default). Head with one more row from embeddings
+    E of the new class. offset None: the contract's first rule (w = alpha * mean unit embedding, bias = mean
+    bias); otherwise the row is centred on the anchors: w = alpha * unit(mean(e/|e|) - mean(a/|a|)),
+    bias = mean(b) - w . mean(a) + offset."""
     alpha = np.mean(np.linalg.norm(W, axis=1))
     if offset is None:
         w, bias = alpha * unit(E).mean(axis=0), b.mean()
@@ -68,6 +73,31 @@ def imprint(W, b, E, anchors, offset: float | None):
         A = anchors[0]
         w = alpha * unit(unit(E).mean(axis=0) - unit(A).mean(axis=0))
         bias = b.mean() - w @ A.mean(axis=0) + offset
+    return np.vstack([W, w]), np.append(b, bias)
+
+
+def statistics(P, Py, classes: int, ridge: float):
+    """Class means of pool embeddings P and the inverse of their within-class covariance, ridged."""
+    means = np.stack([P[Py == k].mean(axis=0) for k in range(classes)])
+    r = P - means[Py]
+    cov = r.T @ r / len(P)
+    cov += ridge * np.trace(cov) / len(cov) * np.eye(len(cov))
+    return means, np.linalg.inv(cov)
+
+
+def imprint_discriminant(W, b, E, means, precision, T, rank: int):
+    """The default rule (firmware/personalize/tm_head.h): the row of the class the head gives most of E,
+    plus alpha * unit(precision (mean(E) - means[that class])); the bias halfway between the rank-th and the
+    next of the imprint anchors' gaps (the largest other logit minus the row's), so it takes `rank` of them;
+    without T, its own examples by one logit."""
+    conf = np.bincount(np.argmax(E @ W.T + b, axis=1), minlength=len(b)).argmax()
+    v = precision @ (E.mean(axis=0) - means[conf])
+    w = W[conf] + np.mean(np.linalg.norm(W, axis=1)) * unit(v)
+    if len(T) > rank:
+        gaps = np.sort((T @ W.T + b).max(axis=1) - T @ w)
+        bias = (gaps[rank - 1] + gaps[rank]) / 2 if rank else gaps[0] - 1
+    else:
+        bias = ((E @ W.T + b).max(axis=1) - E @ w).max() + 1
     return np.vstack([W, w]), np.append(b, bias)
 
 
@@ -106,14 +136,15 @@ def label_index(labels, names):
 
 
 # The defaults docs/personalize.md gives (chosen by `choose` on the validation folders)
-DEFAULTS = {"lr": 0.03, "epochs": 15, "anchors": "hard", "anchors_per_class": 10, "anchor_ratio": 4, "final_pass": True,
-            "l2": 0.0,
-            "imprint_offset": -5.5}
+DEFAULTS = {"lr": 0.08, "lr_decay": 0.9, "epochs": 15, "anchors": "hard", "anchors_per_class": 10, "anchor_ratio": 4,
+            "final_pass": True, "l2": 0.0, "imprint_anchors_per_class": 20, "imprint_rank": 3, "imprint_ridge": 0.003}
+POOL = 100  # the anchor pool per class: imprinting's class means and covariance come from all of it
 VALIDATION = {"speaker": ("speaker-kal16", "speaker-rms", "speaker-slt"),
               "new-class": ("new-class-sheila", "new-class-robot"),
               "rotated": tuple(f"rotated-random{i}" for i in range(5))}
 EVALUATION = {"speaker": ("speaker-awb",), "new-class": ("new-class-marvin",), "rotated": ("rotated-z90x30",)}
 MODEL = {"speaker": "keywords", "new-class": "keywords", "rotated": "gesture"}
+PARTS = ("sgd", "decay", "imprint", "rotated")  # what `choose` runs, in the order the defaults were chosen
 SHOT_SEEDS = (0, 1, 2)  # validation: three draws of the shots; evaluation: seed 0, the CLI's default
 FORGET_FROM = 20  # training clips per class past the anchors measure forgetting while choosing
 
@@ -153,7 +184,8 @@ class Case:
 def run_sgd(case: Case, data, p: dict) -> dict:
     E, y, HE, hy = data
     A = case.anchors(p["anchors_per_class"], p["anchors"])
-    W, b = sgd(case.emb.W0, case.emb.b0, E, y, p["lr"], p["epochs"], A, p["l2"], p["anchor_ratio"], p["final_pass"])
+    W, b = sgd(case.emb.W0, case.emb.b0, E, y, p["lr"], p["epochs"], A, p["l2"], p["anchor_ratio"], p["final_pass"],
+               p.get("lr_decay", 1.0))
     return {"held_before": accuracy(case.emb.W0, case.emb.b0, HE, hy), "held_after": accuracy(W, b, HE, hy),
             "forget_before": accuracy(case.emb.W0, case.emb.b0, *case.forget),
             "forget_after": accuracy(W, b, *case.forget), "head": (W, b)}
@@ -162,7 +194,14 @@ def run_sgd(case: Case, data, p: dict) -> dict:
 def run_imprint(case: Case, data, p: dict) -> dict:
     E, y, HE, hy = data
     new = len(case.labels)
-    W, b = imprint(case.emb.W0, case.emb.b0, E[y == new], case.anchors(p["anchors_per_class"], p["anchors"]), p["imprint_offset"])
+    if "imprint_offset" in p:  # the previous rule
+        W, b = imprint(case.emb.W0, case.emb.b0, E[y == new], case.anchors(p["anchors_per_class"], p["anchors"]),
+                       p["imprint_offset"])
+    else:
+        P, Py = case.anchors(POOL, "random")
+        means, precision = statistics(P, Py, new, p["imprint_ridge"])
+        T = case.anchors(p["imprint_anchors_per_class"], "random")[0]
+        W, b = imprint_discriminant(case.emb.W0, case.emb.b0, E[y == new], means, precision, T, p["imprint_rank"])
     old = hy < new
     return {"new_after": accuracy(W, b, HE[~old], hy[~old]),
             "old_before": accuracy(case.emb.W0, case.emb.b0, HE[old], hy[old]), "old_after": accuracy(W, b, HE[old], hy[old]),
@@ -178,11 +217,13 @@ def mean_of(rows: list[dict]) -> dict:
     return out
 
 
-def choose() -> dict:
-    """Every setting tried on the validation folders, with the mean over folders and shot seeds."""
+def choose(parts: tuple[str, ...] = PARTS) -> dict:
+    """Every setting tried on the validation folders, with the mean over folders and shot seeds: `sgd` (the
+    first grids, a constant rate), `decay` (a rate decaying per epoch, the second round), `imprint` (the
+    centred rule's offsets, then the discriminant rule's ridge, anchors and rank), `rotated` (gesture)."""
     import itertools
 
-    out = {"sgd": [], "imprint": [], "rotated": []}
+    out = {part: [] for part in parts}
     kw = Case("keywords")
     data = [kw.shots(f, s) for f in VALIDATION["speaker"] for s in SHOT_SEEDS]
     grid = [("random", 0, 1, lr, epochs, 0, False) for lr in (0.01, 0.02, 0.03) for epochs in (10, 15)]
@@ -192,24 +233,35 @@ def choose() -> dict:
     grid += [("hard", 10, 4, 0.03, epochs, 0, False) for epochs in (14, 16)]
     # where the cursor stops moved the result by 10 points: a last pass over every anchor ends each update alike
     grid += list(itertools.product(("random", "hard"), (10, 20), (2, 3, 4, 6), (0.03, 0.04), (10, 15, 20), (0,), (True,)))
-    for kind, per, ratio, lr, epochs, l2, final in grid:
+    decay = [("hard", 10, ratio, lr, epochs, d) for ratio in (4, 3) for epochs in (15, 17, 20)
+             for lr in (0.04, 0.05, 0.06, 0.08) for d in (0.8, 0.85, 0.9) if 60 * (ratio + 1) * epochs + 150 <= 5400]
+    settings = [("sgd", (kind, per, ratio, lr, epochs, l2, final, 1.0))
+                for kind, per, ratio, lr, epochs, l2, final in grid] if "sgd" in parts else []
+    settings += [("decay", (kind, per, ratio, lr, epochs, 0.0, True, d))
+                 for kind, per, ratio, lr, epochs, d in decay] if "decay" in parts else []
+    for part, (kind, per, ratio, lr, epochs, l2, final, d) in settings:
         p = {**DEFAULTS, "anchors": kind, "anchors_per_class": per, "anchor_ratio": ratio, "lr": lr, "epochs": epochs,
-             "l2": l2, "final_pass": final}
-        out["sgd"].append({**p, **mean_of([run_sgd(kw, d, p) for d in data])})
-        print("sgd", {k: p[k] for k in ("anchors", "anchors_per_class", "anchor_ratio", "lr", "epochs", "l2",
-                                        "final_pass")},
-              {k: v for k, v in out["sgd"][-1].items() if k.startswith(("held", "forget"))}, flush=True)
-    data = [kw.shots(f, s) for f in VALIDATION["new-class"] for s in SHOT_SEEDS]
-    for offset in (None, -10.0, -9.0, -8.0, -7.0, -6.0, -5.5, -5.0, -4.5, -4.0, -3.0, 0.0):
-        p = {**DEFAULTS, "imprint_offset": offset}
-        out["imprint"].append({"imprint_offset": offset, **mean_of([run_imprint(kw, d, p) for d in data])})
-        print("imprint", out["imprint"][-1], flush=True)
-    ge = Case("gesture")
-    data = [ge.shots(f, s) for f in VALIDATION["rotated"] for s in SHOT_SEEDS]
-    for per in (0, DEFAULTS["anchors_per_class"]):
-        p = {**DEFAULTS, "anchors_per_class": per}
-        out["rotated"].append({**p, **mean_of([run_sgd(ge, d, p) for d in data])})
-        print("rotated", out["rotated"][-1], flush=True)
+             "l2": l2, "final_pass": final, "lr_decay": d}
+        out[part].append({**p, **mean_of([run_sgd(kw, x, p) for x in data])})
+        print(part, {k: p[k] for k in ("anchors", "anchors_per_class", "anchor_ratio", "lr", "lr_decay", "epochs",
+                                       "l2", "final_pass")},
+              {k: v for k, v in out[part][-1].items() if k.startswith(("held", "forget"))}, flush=True)
+    if "imprint" in parts:
+        data = [kw.shots(f, s) for f in VALIDATION["new-class"] for s in SHOT_SEEDS]
+        rules = [{"imprint_offset": offset} for offset in (None, -10.0, -9.0, -8.0, -7.0, -6.0, -5.5, -5.0, -4.5,
+                                                           -4.0, -3.0, 0.0)]
+        rules += [{"imprint_ridge": ridge, "imprint_anchors_per_class": per, "imprint_rank": rank}
+                  for ridge in (0.003, 0.01) for per in (20, 30) for rank in (3, 4, 5, 6, 7, 8, 10)]
+        for rule in rules:
+            out["imprint"].append({**rule, **mean_of([run_imprint(kw, x, {**DEFAULTS, **rule}) for x in data])})
+            print("imprint", out["imprint"][-1], flush=True)
+    if "rotated" in parts:
+        ge = Case("gesture")
+        data = [ge.shots(f, s) for f in VALIDATION["rotated"] for s in SHOT_SEEDS]
+        for per in (0, DEFAULTS["anchors_per_class"]):
+            p = {**DEFAULTS, "anchors_per_class": per}
+            out["rotated"].append({**p, **mean_of([run_sgd(ge, x, p) for x in data])})
+            print("rotated", out["rotated"][-1], flush=True)
     return out
 
 
@@ -231,11 +283,14 @@ def measure() -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("what", choices=("choose", "measure"))
+    ap.add_argument("--part", action="append", choices=PARTS, help="choose: only these grids (default: all)")
     a = ap.parse_args()
     from toolchain.paths import build_root
 
-    r = choose() if a.what == "choose" else measure()
-    p = build_root() / "cache" / "personalize" / f"prototype-{a.what}.json"
+    parts = tuple(a.part or PARTS)
+    r = choose(parts) if a.what == "choose" else measure()
+    name = a.what if a.what == "measure" or parts == PARTS else f"choose-{'-'.join(parts)}"
+    p = build_root() / "cache" / "personalize" / f"prototype-{name}.json"
     p.write_text(json.dumps(r, indent=1))
     print(f"-> {p}")
 

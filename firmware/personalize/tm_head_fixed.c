@@ -95,6 +95,23 @@ int tm_head_classify(const tm_head_t *h, const int8_t *q, float *logits) {
   return (int)tm_head_argmax(z, h->classes);
 }
 
+int tm_head_probabilities(const tm_head_t *h, const int8_t *q, float *p) {
+  int32_t e[TM_HEAD_DIM], z[TM_HEAD_MAX_CLASSES];
+  int64_t sum = 0;
+  tm_head_embed(q, e);
+  tm_head_logits(h, e, z);
+  uint32_t best = tm_head_argmax(z, h->classes);
+  int32_t top = z[best];
+  for (uint32_t c = 0; c < h->classes; c++) {
+    z[c] = tm_head_exp(z[c] - top);
+    sum += z[c];
+  }
+  for (uint32_t c = 0; c < h->classes; c++) {
+    p[c] = (float)(int32_t)(((int64_t)z[c] * TM_HEAD_ONE + sum / 2) / sum) / (float)TM_HEAD_ONE;
+  }
+  return (int)best;
+}
+
 void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr) {
   int32_t e[TM_HEAD_DIM], p[TM_HEAD_MAX_CLASSES];
   int64_t sum = 0;
@@ -115,56 +132,93 @@ void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr) {
   }
 }
 
-// The sum of e / |e| over the embeddings at `q` whose label is `cls` (all when `labels` is NULL) into
-// `unit`, of e into `sum` (when not NULL), both Q(TM_HEAD_FRAC_BITS); how many there were.
-static int64_t tm_head_unit_sum(const int8_t *q, const uint8_t *labels, size_t n, uint32_t cls, int64_t *unit,
-                                int64_t *sum) {
-  int32_t e[TM_HEAD_DIM];
-  int64_t count = 0;
+// The class of the model's own (rows < TM_HEAD_CLASSES) the head gives most of the embeddings at `q`
+// labelled `cls` (ties to the lower), and their mean into `mean` (Q(TM_HEAD_FRAC_BITS), the sum divided
+// rounding toward zero); how many there were into `count`.
+static uint32_t tm_head_confused(const tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n,
+                                 int32_t *mean, int64_t *count) {
+  int32_t e[TM_HEAD_DIM], z[TM_HEAD_MAX_CLASSES];
+  int64_t sum[TM_HEAD_DIM] = {0};
+  uint32_t votes[TM_HEAD_CLASSES] = {0}, best = 0;
+  *count = 0;
   for (size_t k = 0; k < n; k++) {
-    if (labels && labels[k] != cls) continue;
-    count++;
-    uint64_t norm2 = 0;
+    if (labels[k] != cls) continue;
     tm_head_embed(q + k * TM_HEAD_DIM, e);
-    for (size_t i = 0; i < TM_HEAD_DIM; i++) norm2 += (uint64_t)((int64_t)e[i] * e[i]);
-    int64_t norm = (int64_t)tm_head_isqrt(norm2);
-    for (size_t i = 0; i < TM_HEAD_DIM; i++) {
-      if (norm > 0) unit[i] += ((int64_t)e[i] * TM_HEAD_ONE) / norm;
-      if (sum) sum[i] += e[i];
-    }
+    tm_head_logits(h, e, z);
+    votes[tm_head_argmax(z, TM_HEAD_CLASSES)]++;
+    for (size_t i = 0; i < TM_HEAD_DIM; i++) sum[i] += e[i];
+    (*count)++;
   }
-  return count;
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) mean[i] = (int32_t)(sum[i] / *count);
+  for (uint32_t c = 1; c < TM_HEAD_CLASSES; c++) {
+    if (votes[c] > votes[best]) best = c;
+  }
+  return best;
 }
 
-void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n,
-                     const int8_t *anchors, size_t n_anchors) {
-  int64_t d[TM_HEAD_DIM] = {0}, u[TM_HEAD_DIM] = {0}, centre[TM_HEAD_DIM] = {0};
-  int64_t alpha = 0, bias = 0, dot = 0;
+// The largest other logit minus the new row's (w) for embedding `q`: the bias at which the row ties.
+static int32_t tm_head_gap(const tm_head_t *h, uint32_t cls, const int32_t *w, const int8_t *q) {
+  int32_t e[TM_HEAD_DIM], z[TM_HEAD_MAX_CLASSES], top = 0;
+  int64_t own = 0;
+  int any = 0;
+  tm_head_embed(q, e);
+  tm_head_logits(h, e, z);
+  for (uint32_t c = 0; c < h->classes; c++) {
+    if (c == cls) continue;
+    if (!any || z[c] > top) top = z[c];
+    any = 1;
+  }
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) own += (int64_t)w[i] * e[i];
+  return top - (int32_t)tm_head_round_shift(own, TM_HEAD_FRAC_BITS);
+}
+
+void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n) {
+  int32_t mean[TM_HEAD_DIM], d[TM_HEAD_DIM], v[TM_HEAD_DIM], w[TM_HEAD_DIM], bias = 0;
+  int64_t count, alpha = 0;
   uint64_t norm2 = 0;
-  int64_t count = tm_head_unit_sum(q, labels, n, cls, d, NULL);
-  tm_head_unit_sum(anchors, NULL, n_anchors, 0, u, centre);
+  uint32_t conf = tm_head_confused(h, cls, q, labels, n, mean, &count);
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) d[i] = mean[i] - (TM_HEAD_CLASS_MEANS ? tm_head_class_mean[conf * TM_HEAD_DIM + i] : 0);
   for (size_t i = 0; i < TM_HEAD_DIM; i++) {
-    d[i] /= count;
-    if (n_anchors) {
-      d[i] -= u[i] / (int64_t)n_anchors;
-      centre[i] /= (int64_t)n_anchors;
-    }
-    norm2 += (uint64_t)(d[i] * d[i]);
+    int64_t acc = 0;  // Q30 times Q(TM_HEAD_FRAC_BITS)
+    for (size_t j = 0; j < TM_HEAD_DIM; j++) acc += (int64_t)tm_head_precision[i * TM_HEAD_DIM + j] * d[j];
+    v[i] = (int32_t)tm_head_round_shift(acc, 30);
+    norm2 += (uint64_t)((int64_t)v[i] * v[i]);
   }
   for (uint32_t c = 0; c < h->classes; c++) {
-    const int32_t *w = h->w + c * TM_HEAD_DIM;
+    if (c == cls) continue;
+    const int32_t *row = h->w + c * TM_HEAD_DIM;
     uint64_t row2 = 0;
-    for (size_t i = 0; i < TM_HEAD_DIM; i++) row2 += (uint64_t)((int64_t)w[i] * w[i]);
+    for (size_t i = 0; i < TM_HEAD_DIM; i++) row2 += (uint64_t)((int64_t)row[i] * row[i]);
     alpha += (int64_t)tm_head_isqrt(row2);
-    bias += h->b[c];
   }
-  alpha /= h->classes;
+  alpha /= (int64_t)(h->classes - (cls < h->classes));
   int64_t norm = (int64_t)tm_head_isqrt(norm2);
-  int32_t *w = h->w + cls * TM_HEAD_DIM;
-  for (size_t i = 0; i < TM_HEAD_DIM; i++) {
-    w[i] = norm > 0 ? (int32_t)((alpha * d[i]) / norm) : 0;
-    dot += (int64_t)w[i] * centre[i];
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) w[i] = h->w[conf * TM_HEAD_DIM + i] + (norm > 0 ? (int32_t)((alpha * v[i]) / norm) : 0);
+  if (TM_PERSONALIZE_IMPRINT_ANCHORS > TM_PERSONALIZE_IMPRINT_RANK) {
+    // the rank+1 smallest gaps over the imprint anchors
+    int32_t low[TM_PERSONALIZE_IMPRINT_RANK + 1];
+    size_t kept = 0;
+    for (size_t a = 0; a < TM_PERSONALIZE_IMPRINT_ANCHORS; a++) {
+      int32_t g = tm_head_gap(h, cls, w, tm_head_imprint_anchor_q + a * TM_HEAD_DIM);
+      if (kept == TM_PERSONALIZE_IMPRINT_RANK + 1 && g >= low[kept - 1]) continue;
+      size_t at = kept < TM_PERSONALIZE_IMPRINT_RANK + 1 ? kept++ : kept - 1;
+      for (; at > 0 && g < low[at - 1]; at--) low[at] = low[at - 1];
+      low[at] = g;
+    }
+    // halfway to the next lower gap, as the float twin
+    bias = TM_PERSONALIZE_IMPRINT_RANK
+               ? (int32_t)(((int64_t)low[TM_PERSONALIZE_IMPRINT_RANK - 1] + low[TM_PERSONALIZE_IMPRINT_RANK]) / 2)
+               : low[0] - TM_HEAD_ONE;
+  } else {
+    int first = 1;
+    for (size_t k = 0; k < n; k++) {
+      if (labels[k] != cls) continue;
+      int32_t g = tm_head_gap(h, cls, w, q + k * TM_HEAD_DIM) + TM_HEAD_ONE;
+      if (first || g > bias) bias = g;
+      first = 0;
+    }
   }
-  h->b[cls] = (int32_t)(bias / h->classes - tm_head_round_shift(dot, TM_HEAD_FRAC_BITS)) + TM_HEAD_IMPRINT_OFFSET;
+  memcpy(h->w + cls * TM_HEAD_DIM, w, sizeof w);
+  h->b[cls] = bias;
   if (cls == h->classes) h->classes++;
 }

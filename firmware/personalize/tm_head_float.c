@@ -73,6 +73,20 @@ int tm_head_classify(const tm_head_t *h, const int8_t *q, float *logits) {
   return (int)tm_head_argmax(logits, h->classes);
 }
 
+int tm_head_probabilities(const tm_head_t *h, const int8_t *q, float *p) {
+  float e[TM_HEAD_DIM], sum = 0.0f;
+  tm_head_embed(q, e);
+  tm_head_logits(h, e, p);
+  uint32_t best = tm_head_argmax(p, h->classes);
+  float top = p[best];
+  for (uint32_t c = 0; c < h->classes; c++) {
+    p[c] = tm_head_exp(p[c] - top);
+    sum += p[c];
+  }
+  for (uint32_t c = 0; c < h->classes; c++) p[c] = p[c] / sum;
+  return (int)best;
+}
+
 void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr) {
   float e[TM_HEAD_DIM], p[TM_HEAD_MAX_CLASSES], sum = 0.0f;
   tm_head_embed(q, e);
@@ -91,55 +105,89 @@ void tm_head_step(tm_head_t *h, const int8_t *q, uint32_t label, float lr) {
   }
 }
 
-// The sum of e / |e| over the embeddings at `q` whose label is `cls` (all when `labels` is NULL) into
-// `unit`, of e into `sum` (when not NULL); how many there were.
-static size_t tm_head_unit_sum(const int8_t *q, const uint8_t *labels, size_t n, uint32_t cls, float *unit,
-                               float *sum) {
-  float e[TM_HEAD_DIM];
-  size_t count = 0;
+// The class of the model's own (rows < TM_HEAD_CLASSES) the head gives most of the embeddings at `q`
+// labelled `cls` (ties to the lower), and their mean into `mean`; how many there were into `count`.
+static uint32_t tm_head_confused(const tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n,
+                                 float *mean, size_t *count) {
+  float e[TM_HEAD_DIM], z[TM_HEAD_MAX_CLASSES];
+  uint32_t votes[TM_HEAD_CLASSES] = {0}, best = 0;
+  *count = 0;
   for (size_t k = 0; k < n; k++) {
-    if (labels && labels[k] != cls) continue;
-    count++;
-    float norm2 = 0.0f;
+    if (labels[k] != cls) continue;
     tm_head_embed(q + k * TM_HEAD_DIM, e);
-    for (size_t i = 0; i < TM_HEAD_DIM; i++) norm2 += e[i] * e[i];
-    float norm = tm_head_sqrt(norm2);
-    for (size_t i = 0; i < TM_HEAD_DIM; i++) {
-      if (norm > 0.0f) unit[i] += e[i] / norm;
-      if (sum) sum[i] += e[i];
-    }
+    tm_head_logits(h, e, z);
+    votes[tm_head_argmax(z, TM_HEAD_CLASSES)]++;
+    for (size_t i = 0; i < TM_HEAD_DIM; i++) mean[i] += e[i];
+    (*count)++;
   }
-  return count;
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) mean[i] = mean[i] / (float)*count;
+  for (uint32_t c = 1; c < TM_HEAD_CLASSES; c++) {
+    if (votes[c] > votes[best]) best = c;
+  }
+  return best;
 }
 
-void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n,
-                     const int8_t *anchors, size_t n_anchors) {
-  float d[TM_HEAD_DIM] = {0}, u[TM_HEAD_DIM] = {0}, centre[TM_HEAD_DIM] = {0};
-  float alpha = 0.0f, bias = 0.0f, norm2 = 0.0f, dot = 0.0f;
-  size_t count = tm_head_unit_sum(q, labels, n, cls, d, NULL);
-  tm_head_unit_sum(anchors, NULL, n_anchors, 0, u, centre);
+// The largest other logit minus the new row's (w) for embedding `q`: the bias at which the row ties.
+static float tm_head_gap(const tm_head_t *h, uint32_t cls, const float *w, const int8_t *q) {
+  float e[TM_HEAD_DIM], z[TM_HEAD_MAX_CLASSES], own = 0.0f, top = 0.0f;
+  int any = 0;
+  tm_head_embed(q, e);
+  tm_head_logits(h, e, z);
+  for (uint32_t c = 0; c < h->classes; c++) {
+    if (c == cls) continue;
+    if (!any || z[c] > top) top = z[c];
+    any = 1;
+  }
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) own += w[i] * e[i];
+  return top - own;
+}
+
+void tm_head_imprint(tm_head_t *h, uint32_t cls, const int8_t *q, const uint8_t *labels, size_t n) {
+  float mean[TM_HEAD_DIM] = {0}, d[TM_HEAD_DIM], v[TM_HEAD_DIM], w[TM_HEAD_DIM];
+  float alpha = 0.0f, norm2 = 0.0f, bias = 0.0f;
+  size_t count;
+  uint32_t conf = tm_head_confused(h, cls, q, labels, n, mean, &count);
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) d[i] = mean[i] - (TM_HEAD_CLASS_MEANS ? tm_head_class_mean[conf * TM_HEAD_DIM + i] : 0.0f);
   for (size_t i = 0; i < TM_HEAD_DIM; i++) {
-    d[i] = d[i] / (float)count;
-    if (n_anchors) {
-      d[i] -= u[i] / (float)n_anchors;
-      centre[i] = centre[i] / (float)n_anchors;
-    }
-    norm2 += d[i] * d[i];
+    float acc = 0.0f;
+    for (size_t j = 0; j < TM_HEAD_DIM; j++) acc += tm_head_precision[i * TM_HEAD_DIM + j] * d[j];
+    v[i] = acc;
+    norm2 += acc * acc;
   }
   for (uint32_t c = 0; c < h->classes; c++) {
-    const float *w = h->w + c * TM_HEAD_DIM;
+    if (c == cls) continue;
+    const float *row = h->w + c * TM_HEAD_DIM;
     float row2 = 0.0f;
-    for (size_t i = 0; i < TM_HEAD_DIM; i++) row2 += w[i] * w[i];
+    for (size_t i = 0; i < TM_HEAD_DIM; i++) row2 += row[i] * row[i];
     alpha += tm_head_sqrt(row2);
-    bias += h->b[c];
   }
-  alpha /= (float)h->classes;
+  alpha /= (float)(h->classes - (cls < h->classes));
   float norm = tm_head_sqrt(norm2);
-  float *w = h->w + cls * TM_HEAD_DIM;
-  for (size_t i = 0; i < TM_HEAD_DIM; i++) {
-    w[i] = norm > 0.0f ? alpha * (d[i] / norm) : 0.0f;
-    dot += w[i] * centre[i];
+  for (size_t i = 0; i < TM_HEAD_DIM; i++) w[i] = h->w[conf * TM_HEAD_DIM + i] + (norm > 0.0f ? alpha * (v[i] / norm) : 0.0f);
+  if (TM_PERSONALIZE_IMPRINT_ANCHORS > TM_PERSONALIZE_IMPRINT_RANK) {
+    // the rank+1 smallest gaps over the imprint anchors
+    float low[TM_PERSONALIZE_IMPRINT_RANK + 1];
+    size_t kept = 0;
+    for (size_t a = 0; a < TM_PERSONALIZE_IMPRINT_ANCHORS; a++) {
+      float g = tm_head_gap(h, cls, w, tm_head_imprint_anchor_q + a * TM_HEAD_DIM);
+      if (kept == TM_PERSONALIZE_IMPRINT_RANK + 1 && !(g < low[kept - 1])) continue;
+      size_t at = kept < TM_PERSONALIZE_IMPRINT_RANK + 1 ? kept++ : kept - 1;
+      for (; at > 0 && g < low[at - 1]; at--) low[at] = low[at - 1];
+      low[at] = g;
+    }
+    // halfway to the next lower gap, so float rounding cannot move the tie at either onto the other side
+    bias = TM_PERSONALIZE_IMPRINT_RANK ? 0.5f * (low[TM_PERSONALIZE_IMPRINT_RANK - 1] + low[TM_PERSONALIZE_IMPRINT_RANK])
+                                       : low[0] - 1.0f;
+  } else {
+    int first = 1;
+    for (size_t k = 0; k < n; k++) {
+      if (labels[k] != cls) continue;
+      float g = tm_head_gap(h, cls, w, q + k * TM_HEAD_DIM) + 1.0f;
+      if (first || g > bias) bias = g;
+      first = 0;
+    }
   }
-  h->b[cls] = bias / (float)h->classes - dot + TM_HEAD_IMPRINT_OFFSET;
+  memcpy(h->w + cls * TM_HEAD_DIM, w, sizeof w);
+  h->b[cls] = bias;
   if (cls == h->classes) h->classes++;
 }

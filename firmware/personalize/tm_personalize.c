@@ -7,11 +7,10 @@
 // runs SGD over the stored examples in the order they came, `imprint` adds a
 // class from them, `score` classifies the held-back ones with the current
 // head, `classify` the loaded input (the head's own commands:
-// tm_personalize_head.c). SGD interleaves TM_PERSONALIZE_ANCHOR_RATIO
-// steps on the anchors (factory embeddings in flash, generated with the head)
-// after each stored example's, against forgetting the other classes. Errors
-// answer e-[...] and keep every stored example. The head's arithmetic is
-// tm_head.h's.
+// tm_personalize_head.c). The update rules and the head's arithmetic are
+// tm_head.h's (SGD with its anchors: tm_head_train.c). Once the head has
+// learned, every inference answers with it (tm_personalize_output). Errors
+// answer e-[...] and keep every stored example.
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -42,6 +41,11 @@ static int tm_personalize_have_seen;
 void tm_personalize_embedding(const int8_t *embedding) {
   memcpy(tm_personalize_seen, embedding, TM_HEAD_DIM);
   tm_personalize_have_seen = 1;
+}
+
+void tm_personalize_output(int8_t *output, size_t count, float scale, int32_t zero_point) {
+  const tm_head_t *head = tm_personalize_current();
+  if (head && tm_personalize_have_seen) tm_head_output(head, tm_personalize_seen, output, count, scale, zero_point);
 }
 
 // The embedding of the loaded input (one inference); 0 and an error printed when there is none.
@@ -150,26 +154,9 @@ void tm_personalize_train(const char *args) {
   float lr = micro > 0 ? (float)micro / 1000000.0f : TM_PERSONALIZE_LR;
   tm_port_ticks_sync();
   uint32_t t0 = tm_port_ticks();
-  uint32_t anchor = 0, steps = 0;  // the anchors cycle on through every epoch and example of one train
-  (void)anchor;
-  for (int32_t e = 0; e < epochs; e++) {
-    for (uint32_t i = 0; i < tm_personalize_learned.count; i++) {
-      tm_head_step(&tm_personalize_head, tm_personalize_learned.q + i * TM_HEAD_DIM, tm_personalize_learned.label[i], lr);
-      steps++;
-#if TM_PERSONALIZE_ANCHORS
-      for (uint32_t k = 0; k < TM_PERSONALIZE_ANCHOR_RATIO; k++, steps++) {
-        uint32_t a = anchor++ % TM_PERSONALIZE_ANCHORS;
-        tm_head_step(&tm_personalize_head, tm_personalize_anchor_q + a * TM_HEAD_DIM, tm_personalize_anchor_label[a], lr);
-      }
-#endif
-    }
-  }
-#if TM_PERSONALIZE_ANCHORS && TM_PERSONALIZE_FINAL_ANCHOR_PASS
-  // every update ends alike, whichever anchor the cursor stopped at
-  for (uint32_t a = 0; a < TM_PERSONALIZE_ANCHORS; a++, steps++) {
-    tm_head_step(&tm_personalize_head, tm_personalize_anchor_q + a * TM_HEAD_DIM, tm_personalize_anchor_label[a], lr);
-  }
-#endif
+  uint32_t steps = tm_head_train(&tm_personalize_head, tm_personalize_learned.q, tm_personalize_learned.label,
+                                 tm_personalize_learned.count, (uint32_t)epochs, lr);
+  tm_personalize_changed();
   uint32_t ticks = tm_port_ticks() - t0;
   const uint32_t trained[] = {(uint32_t)epochs, steps, ticks};
   tm_harness_io_list(TM_REPLY_TRAIN, trained, 3);
@@ -192,7 +179,8 @@ void tm_personalize_imprint(const char *args) {
   tm_port_ticks_sync();
   uint32_t t0 = tm_port_ticks();
   tm_head_imprint(&tm_personalize_head, (uint32_t)label, tm_personalize_learned.q, tm_personalize_learned.label,
-                  tm_personalize_learned.count, tm_personalize_anchor_q, TM_PERSONALIZE_ANCHORS);
+                  tm_personalize_learned.count);
+  tm_personalize_changed();
   uint32_t ticks = tm_port_ticks() - t0;
   const uint32_t imprinted[] = {(uint32_t)label, n, ticks};
   tm_harness_io_list(TM_REPLY_IMPRINT, imprinted, 3);

@@ -11,6 +11,13 @@
 
 extern tm_head_t tm_personalize_head;
 
+// The head when it is personalised (trained, imprinted, loaded or restored since the last reset) and
+// whole (no `head load` under way); NULL while the factory head answers.
+const tm_head_t *tm_personalize_current(void);
+
+// Marks the head personalised (after train, imprint or a completed load).
+void tm_personalize_changed(void);
+
 // Whether the head can be used now (started at the first use); the e-[...] line printed when it cannot.
 int tm_personalize_head_ok(const char *command);
 

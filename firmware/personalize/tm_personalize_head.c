@@ -19,6 +19,7 @@
 
 tm_head_t tm_personalize_head;
 static int tm_personalize_ready;
+static int tm_personalize_custom;  // the head is not the factory one: inference decides with it
 static size_t tm_personalize_loading;  // bytes `head load` still expects (0: none)
 static size_t tm_personalize_loaded;
 
@@ -53,9 +54,20 @@ static void tm_personalize_start(void) {
     if (tm_port_restore(&tm_personalize_head, sizeof tm_personalize_head, sizeof saved) != 0 ||
         tm_personalize_head.classes < TM_HEAD_CLASSES || tm_personalize_head.classes > TM_HEAD_MAX_CLASSES) {
       tm_head_reset(&tm_personalize_head);
+    } else {
+      tm_personalize_custom = 1;
     }
   }
   tm_personalize_ready = 1;
+}
+
+const tm_head_t *tm_personalize_current(void) {
+  tm_personalize_start();
+  return tm_personalize_custom && !tm_personalize_loading ? &tm_personalize_head : NULL;
+}
+
+void tm_personalize_changed(void) {
+  tm_personalize_custom = 1;
 }
 
 // Whether the head can be used now; the error printed when it cannot.
@@ -82,6 +94,7 @@ void tm_personalize_head_reset(const char *args) {
   (void)args;
   tm_personalize_start();
   tm_personalize_loading = 0;
+  tm_personalize_custom = 0;
   tm_head_reset(&tm_personalize_head);
   tm_personalize_put_head();
 }
@@ -131,9 +144,11 @@ void tm_personalize_head_data(const char *hex) {
     if (tm_personalize_loading) return;
     if (tm_personalize_head.classes < TM_HEAD_CLASSES || tm_personalize_head.classes > TM_HEAD_MAX_CLASSES) {
       tm_head_reset(&tm_personalize_head);
+      tm_personalize_custom = 0;
       tm_personalize_error("head data: the loaded head's class count is out of range: the factory head is back");
       return;
     }
+    tm_personalize_custom = 1;
     tm_personalize_put_head();
   }
 }

@@ -62,6 +62,13 @@ void tm_validate_layer_done(int index, const void *output, size_t bytes);
 // FULLY_CONNECTED layer, TM_HEAD_DIM values); firmware/personalize/ keeps it.
 void tm_personalize_embedding(const int8_t *embedding);
 
+// Called by the runtime in personalization builds with an int8 output, with
+// that output (`count` values, quantized by `scale` and `zero_point`)
+// before it leaves the model: once the head has learned, firmware/personalize/
+// writes the head's probabilities there, so every caller (infer, stream, the
+// field statistics) decides with the personalised head.
+void tm_personalize_output(int8_t *output, size_t count, float scale, int32_t zero_point);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,8 +1,10 @@
 """The personalization firmware of digits on qemu-m4 (Cortex-M4F: the float32
 head): the head the device learns equals the host replay bit for bit, `head
 reset` gives the factory outputs back exactly, a head read back loads into a
-restarted device, bad requests answer one e-[...] line and lose nothing, and
-firmware built without personalization says how to get it."""
+restarted device, bad requests answer one e-[...] line and lose nothing,
+inference answers with the personalised head (and the deployed model's bytes
+again after a reset), and firmware built without personalization says how to
+get it."""
 
 from pathlib import Path
 
@@ -125,6 +127,40 @@ def test_store_full_is_refused(firmware, samples):
         client.train(1, LR)  # the full store still trains
 
 
+def test_inference_decides_with_the_personalised_head(firmware, samples):
+    """After `train`, `infer%` (and every caller of the model: stream, field statistics) answers with the
+    personalised head's probabilities in the model's int8 output, the bytes the host replay predicts;
+    `head reset` brings the deployed model's own output back exactly."""
+    from toolchain.device.harness import protocol
+
+    x, y = samples
+    head = factory_head(Path(firmware.prepared.tflite))
+
+    def output(client, i) -> bytes:
+        info = client.info
+        return protocol.raw_outputs(client.infer(1, 0, load=x[i].tobytes()).results, info.output_scale,
+                                    info.output_zero_point, info.output_dtype)
+
+    with session(firmware) as (client, _):
+        client.resync()
+        client.head_reset()
+        factory = [output(client, i) for i in range(20, 26)]
+        learned = [(client.store_example("learn", int(y[i]), x[i].tobytes()).embedding, int(y[i])) for i in range(12)]
+        client.train(4, LR)
+        personalised = [output(client, i) for i in range(20, 26)]
+        seen = [client.classify(x[i].tobytes()) for i in range(20, 26)]
+        info = client.info
+        client.head_reset()
+        assert [output(client, i) for i in range(20, 26)] == factory
+    assert personalised != factory
+    host = HostHead(head, fixed_point=False, anchors=anchors_for(firmware.prepared, head))
+    host.train(learned, 4, LR)
+    for out, (cls, _, embedding) in zip(personalised, seen):
+        assert out == host.output(embedding, info.output_count, info.output_scale, info.output_zero_point)
+        q = np.frombuffer(out, np.int8)
+        assert q[cls] == q.max()  # the head's class is the output's top one
+
+
 def test_plain_firmware_names_the_personalization_build(digits_manifest, samples):
     fw = build.build("digits", "qemu-m4", runtime="aot")
     with session(fw) as (client, _):
@@ -135,7 +171,8 @@ def test_plain_firmware_names_the_personalization_build(digits_manifest, samples
 
 def test_fixed_point_head_on_the_device_equals_its_replay(digits_manifest, samples, monkeypatch):
     """The fixed-point twin (the Cortex-M0+ boards' head, which QEMU cannot run) built for qemu-m4's core instead:
-    SGD with anchors and an imprinted class, compiled by arm-none-eabi-gcc, equal to the host's build bit for bit."""
+    SGD with anchors and an imprinted class, compiled by arm-none-eabi-gcc, equal to the host's build bit for bit.
+    It rebuilds the project the module's `firmware` was built in, with the other twin: it stays last here."""
     x, y = samples
     monkeypatch.setattr(personalize_sources, "fixed_point", lambda board: True)
     fw = build.build("digits", "qemu-m4", runtime="aot", personalize=True)

@@ -82,14 +82,15 @@ def test_fixed_point_step_equals_an_int64_model():
 
 def sgd_float64(head: FactoryHead, data, epochs: int, lr: float):
     w, b = head.w.astype(np.float64), head.b.astype(np.float64)
-    for _ in range(epochs):
+    for epoch in range(epochs):
+        rate = lr * DEFAULTS.lr_decay ** epoch
         for q, label in data:
             e = (np.frombuffer(q, np.int8).astype(np.float64) - head.embed_zero_point) * head.embed_scale
             z = w @ e + b
             p = np.exp(z - z.max())
             g = p / p.sum() - np.eye(len(b))[label]
-            w -= lr * np.outer(g, e)
-            b -= lr * g
+            w -= rate * np.outer(g, e)
+            b -= rate * g
     return w, b
 
 
@@ -121,37 +122,77 @@ def test_reset_and_load_round_trip():
     assert host.data == trained
 
 
-@pytest.mark.parametrize("fixed_point", [False, True])
-def test_imprint_adds_a_class_its_examples_land_in(fixed_point):
-    head = small_head(dim=24)
-    rng = np.random.default_rng(5)
+def with_statistics(head: FactoryHead, seed=7, per_class=10) -> Anchors:
+    """Anchors of `head` with imprinting's statistics from a random pool, as toolchain/personalize/anchors.py
+    makes them from the recipe's."""
+    from toolchain.personalize.anchors import statistics
+
+    rng = np.random.default_rng(seed)
+    pool = rng.integers(-128, 60, (per_class * head.classes, head.dim)).astype(np.int8)
+    y = np.arange(len(pool)) % head.classes
+    means, precision = statistics((pool.astype(np.float64) - head.embed_zero_point) * head.embed_scale, y,
+                                  head.classes)
+    return Anchors(pool[:2 * head.classes], y[:2 * head.classes].astype(np.uint8), pool, means, precision)
+
+
+def new_class(head: FactoryHead, n=6, seed=5) -> list[bytes]:
+    rng = np.random.default_rng(seed)
     centre = rng.integers(-40, 100, head.dim)
-    new = [np.clip(centre + rng.integers(-6, 6, head.dim), -128, 127).astype(np.int8).tobytes() for _ in range(6)]
+    return [np.clip(centre + rng.integers(-6, 6, head.dim), -128, 127).astype(np.int8).tobytes() for _ in range(n)]
+
+
+@pytest.mark.parametrize("fixed_point", [False, True])
+def test_imprint_without_statistics_takes_its_own_examples_by_one_logit(fixed_point):
+    head = small_head(dim=24)
+    new = new_class(head)
     host = HostHead(head, fixed_point)
     host.imprint(head.classes, new[:5])
     assert host.classes == head.classes + 1
     assert host.classify(new[5])[0] == head.classes
+    margins = []
+    for q in new[:5]:
+        z = host.classify(q)[1]
+        margins.append(z[-1] - z[:-1].max())
+    assert min(margins) == pytest.approx(1.0, abs=1e-3)  # the closest of its own examples, by one logit
     w, b = words(host)
-    offset = DEFAULTS.imprint_offset * ((1 << F) if fixed_point else 1)
-    assert np.isclose(b[-1], b[:-1].mean() + offset, rtol=1e-3, atol=2)  # no anchors: the mean bias plus the offset
-    assert np.isclose(np.linalg.norm(w[-1]), np.linalg.norm(w[:-1], axis=1).mean(), rtol=1e-3)  # alpha
+    one = (1 << F) if fixed_point else 1
+    assert np.isclose(np.linalg.norm(w[-1] - w[host.classify(new[0])[1][:-1].argmax()]) / one,
+                      np.linalg.norm(w[:-1], axis=1).mean() / one, rtol=1e-3)  # the confused row plus alpha
 
 
-def test_anchors_interleave_and_centre_imprinting():
+@pytest.mark.parametrize("fixed_point", [False, True])
+def test_imprint_takes_rank_of_the_imprint_anchors(fixed_point):
     head = small_head(dim=24)
-    rng = np.random.default_rng(7)
-    anchors = Anchors(rng.integers(-128, 60, (8, head.dim)).astype(np.int8), np.arange(8, dtype=np.uint8) % 4)
+    anchors = with_statistics(head)
+    host = HostHead(head, fixed_point, anchors)
+    new = new_class(head)
+    host.imprint(head.classes, new[:5])
+    taken = [host.classify(q.tobytes())[0] == head.classes for q in anchors.imprint_q]
+    assert sum(taken) == DEFAULTS.imprint_rank
+    again = HostHead(head, fixed_point, anchors)  # the same embeddings give the same bytes
+    again.imprint(head.classes, new[:5])
+    assert again.data == host.data
+
+
+def test_fixed_imprint_follows_the_float_one():
+    head = small_head(dim=24)
+    anchors = with_statistics(head)
+    new = new_class(head)
+    heads = [HostHead(head, fixed_point, anchors) for fixed_point in (False, True)]
+    for h in heads:
+        h.imprint(head.classes, new[:5])
+    (fw, fb), (qw, qb) = words(heads[0]), words(heads[1])
+    assert np.abs(qw / (1 << F) - fw).max() < 2e-3 and np.abs(qb / (1 << F) - fb).max() < 2e-2
+
+
+def test_anchors_interleave():
+    head = small_head(dim=24)
+    anchors = with_statistics(head)
     data = examples(head, 5)
     plain, anchored = HostHead(head, False), HostHead(head, False, anchors)
     assert plain.train(data, 2, 20_000) == 10
-    assert anchored.train(data, 2, 20_000) == 10 * (1 + DEFAULTS.anchor_ratio) + 8 * DEFAULTS.final_anchor_pass
+    assert anchored.train(data, 2, 20_000) == 10 * (1 + DEFAULTS.anchor_ratio) + len(anchors) * DEFAULTS.final_anchor_pass
     assert plain.data != anchored.data
-    # the anchors' mean is moved to the mean bias plus the offset: the new logit there, exactly that
-    centre = HostHead(head, False, anchors)
-    centre.imprint(head.classes, [q for q, _ in data])
-    w, b = words(centre)
-    mean_anchor = ((anchors.q.astype(np.float64) - head.embed_zero_point) * head.embed_scale).mean(axis=0)
-    assert np.isclose(w[-1] @ mean_anchor + b[-1], b[:-1].mean() + DEFAULTS.imprint_offset, atol=1e-3)
 
 
 def test_header_carries_the_layout():
@@ -172,3 +213,18 @@ def test_hard_anchors_rule():
     assert hardest(q, 1, head, 3) == [1, 4, 0]  # margins 1, 1 (stable: row 1 first), 4; row 2 is wrong, 3 easy
     assert quota(np.array([0] * 30 + [1] * 120 + [2] * 31), 3, 10) == [10, 40, 10]
     assert round_robin([[7, 8], [5], [1, 2, 3]]) == [(0, 7), (1, 5), (2, 1), (0, 8), (2, 2), (2, 3)]
+
+
+@pytest.mark.parametrize("fixed_point", [False, True])
+def test_output_is_the_heads_softmax_in_the_models_quantization(fixed_point):
+    head = small_head()
+    host = HostHead(head, fixed_point)
+    host.train(examples(head, 8), 2, 50_000)
+    for q, _ in examples(head, 6, seed=9):
+        out = np.frombuffer(host.output(q, head.classes, 1 / 256, -128), np.int8).astype(int)
+        cls, z = host.classify(q)
+        p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+        assert np.abs(out - np.clip(np.round(p * 256) - 128, -128, 127)).max() <= 1
+        assert out[cls] == out.max()
+    # an output of another size than the model's classes is left as it was
+    assert host.output(q, head.classes + 1, 1 / 256, -128) == bytes(head.classes + 1)

@@ -98,7 +98,8 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
            model_bytes: bytes, profile: bool = False, validate: bool = False,
            embedding: int | None = None) -> dict[str, str]:
     """{"model.h": text, "model.c": text}. `validate`: each layer's output is handed to tm_validate_layer_done.
-    `embedding`: a tensor handed to tm_personalize_embedding after the layer that makes it (personalization)."""
+    `embedding`: a tensor handed to tm_personalize_embedding after the layer that makes it (personalization);
+    such a build with an int8 output also hands that output to tm_personalize_output before it leaves."""
     ptr = _Pointers(graph, mem, plan)
     embed_root = None
     if embedding is not None:
@@ -146,6 +147,6 @@ def render(graph: Graph, layers: list[Layer], mem: Memory, plan: Plan, *, name: 
                layers=views, params=params, names=names, arena=plan.peak, headers=sorted(headers),
                consts=[_const_view(c) for c in consts + ptr.consts],
                hash=hashlib.sha256(model_bytes).hexdigest()[:16], input=_io_view(g_in), output=_io_view(g_out),
-               profile=profile, **io)
+               profile=profile, personalize_output=embedding is not None and g_out.dtype == "int8", **io)
     return {"model.h": _ENV.get_template("model.h.j2").render(ctx),
             "model.c": _ENV.get_template("model.c.j2").render(ctx)}

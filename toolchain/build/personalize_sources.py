@@ -12,6 +12,7 @@ from toolchain.build.sources import ModelSources
 from toolchain.personalize.anchors import anchors_for
 from toolchain.personalize.config import HEADER, header
 from toolchain.personalize.head import FactoryHead, factory_head
+from toolchain.personalize.replay import SHARED_FILES
 
 PERSONALIZE_DIR = paths.FIRMWARE / "personalize"
 COMMAND_FILES = ("tm_personalize.h", "tm_personalize.c", "tm_personalize_head.c")  # the harness commands
@@ -49,6 +50,7 @@ def add(model: ModelSources, prepared, head: FactoryHead, board: Board, out_dir:
         config.write_text(text)
     model.files += [(PERSONALIZE_DIR / "tm_head.h", "personalize/tm_head.h"),
                     (twin(fixed), f"personalize/{twin(fixed).name}"),
+                    *[(PERSONALIZE_DIR / f, f"personalize/{f}") for f in SHARED_FILES],
                     *[(PERSONALIZE_DIR / f, f"personalize/{f}") for f in COMMAND_FILES],
                     (config, f"personalize/{HEADER}")]
     model.include_dirs.append("personalize")

@@ -1,7 +1,6 @@
 """Anchors: factory embeddings kept in the firmware's flash and interleaved with
 the user's examples during SGD (DEFAULTS.anchor_ratio after each), so the head
-does not forget the classes the user gives few or no examples of; imprinting
-centres the new row on them too.
+does not forget the classes the user gives few or no examples of.
 
 Chosen at build time from the recipe's TRAINING split (never its test split,
 on which forgetting is measured), "hard" anchors: for class k, the first
@@ -12,9 +11,17 @@ of those the factory head (float) classifies correctly, the ones with the
 smallest margin (own logit - best other logit, a stable sort) first. Class k
 gets round(anchors_per_class * its training count / the smallest class's),
 so a class the recipe made larger ("unknown") keeps its share. Ordered
-round-robin over the classes in label order. Cached beside the model as
-ANCHOR_FILE, by the .tflite's hash and the rule's settings. A model without a
-recipe (an imported .tflite) has none."""
+round-robin over the classes in label order.
+
+Imprinting's statistics come from the same pools: each class's mean
+embedding, the inverse of the pooled within-class covariance plus a ridge
+(DEFAULTS.imprint_ridge times its mean variance on the diagonal), and
+"imprint anchors": the first round(imprint_anchors_per_class * count /
+smallest count) of each class's pool, unselected (a sample of what the
+device will hear, so the number of them a new row takes estimates how much
+of the old classes it would take). Cached beside the model as ANCHOR_FILE,
+by the .tflite's hash and the rules' settings. A model without a recipe (an
+imported .tflite) has none of these."""
 
 from pathlib import Path
 
@@ -70,6 +77,16 @@ def embeddings(tflite: Path, tensor: int, x: np.ndarray) -> np.ndarray:
     return np.stack([v[tensor].astype(np.int8) for v in values]) if values else np.zeros((0, 0), np.int8)
 
 
+def statistics(e: np.ndarray, y: np.ndarray, classes: int, ridge: float = DEFAULTS.imprint_ridge):
+    """Class means of float embeddings `e` (labels `y`) and the inverse of their within-class covariance with
+    `ridge` times its mean variance added to the diagonal."""
+    means = np.stack([e[y == k].mean(axis=0) if (y == k).any() else np.zeros(e.shape[1]) for k in range(classes)])
+    r = e - means[y]
+    cov = r.T @ r / len(e)
+    cov += ridge * np.trace(cov) / len(cov) * np.eye(len(cov))
+    return means, np.linalg.inv(cov)
+
+
 def anchors_for(prepared, head: FactoryHead) -> Anchors:
     """The anchors of the prepared model (cached); none for a model without a recipe's data."""
     lineage = prepared.manifest.get("lineage") or {}
@@ -77,23 +94,34 @@ def anchors_for(prepared, head: FactoryHead) -> Anchors:
     if not config or not recipe or DEFAULTS.anchors_per_class == 0:
         return Anchors.none(head.dim)
     tflite = Path(prepared.tflite)
-    key = f"{manifest.file_hash(tflite)[:16]}-hard-{ANCHOR_POOL}-{DEFAULTS.anchors_per_class}-{head.embed_tensor}"
+    d = DEFAULTS
+    key = (f"{manifest.file_hash(tflite)[:16]}-hard-{ANCHOR_POOL}-{d.anchors_per_class}-{head.embed_tensor}"
+           f"-imprint-{d.imprint_anchors_per_class}-{d.imprint_ridge}")
     cache = tflite.parent / ANCHOR_FILE
     if cache.is_file():
         saved = np.load(cache)
         if str(saved["key"]) == key:
-            return Anchors(saved["q"].astype(np.int8), saved["labels"].astype(np.uint8))
-    with console.status(f"anchors: the hardest of {ANCHOR_POOL} training examples per class, through {tflite.name}"):
+            return Anchors(saved["q"].astype(np.int8), saved["labels"].astype(np.uint8),
+                           saved["imprint_q"].astype(np.int8), saved["means"], saved["precision"])
+    with console.status(f"anchors: {ANCHOR_POOL} training examples per class through {tflite.name}"):
         data = datasets.load(config["loader"], int(lineage.get("seed", 0)), config["test_fraction"],
                              base_dir=Path(recipe), **config["args"])
         qin, _ = io_quant(tflite.read_bytes())
-        chosen = []
+        chosen, sample, pools = [], [], []
+        imprint_quota = quota(data.y_train, head.classes, d.imprint_anchors_per_class)
         for k, n in enumerate(quota(data.y_train, head.classes)):
             idx = pool(data.y_train, k)
             q = embeddings(tflite, head.embed_tensor, qin.quantize(data.x_train[idx])).reshape(len(idx), head.dim)
             chosen.append([q[i] for i in hardest(q, k, head, n)])
-    order = round_robin(chosen)
+            sample.append(list(q[:imprint_quota[k]]))
+            pools.append(q)
+    order, spread = round_robin(chosen), round_robin(sample)
+    pooled = np.concatenate(pools)
+    e = (pooled.astype(np.float64) - head.embed_zero_point) * head.embed_scale
+    means, precision = statistics(e, np.repeat(np.arange(head.classes), [len(q) for q in pools]), head.classes)
     result = Anchors(np.array([q for _, q in order], np.int8).reshape(len(order), head.dim),
-                     np.array([k for k, _ in order], np.uint8))
-    np.savez(cache, key=key, q=result.q, labels=result.labels)
+                     np.array([k for k, _ in order], np.uint8),
+                     np.array([q for _, q in spread], np.int8).reshape(len(spread), head.dim), means, precision)
+    np.savez(cache, key=key, q=result.q, labels=result.labels, imprint_q=result.imprint_q, means=means,
+             precision=precision)
     return result

@@ -32,13 +32,19 @@ class FactoryHead:
 
 @dataclass(frozen=True)
 class Anchors:
-    """Factory embeddings the firmware keeps in flash (toolchain/personalize/anchors.py chooses them)."""
-    q: np.ndarray       # int8 (n, dim), round-robin by class
-    labels: np.ndarray  # uint8 (n,)
+    """Factory embeddings and statistics the firmware keeps in flash (toolchain/personalize/anchors.py
+    makes them): the SGD's anchors, and what imprinting needs (the training pool's class means and the
+    inverse of its within-class covariance, and random training embeddings that set a new row's bias)."""
+    q: np.ndarray          # int8 (n, dim), round-robin by class: the SGD's anchors
+    labels: np.ndarray     # uint8 (n,)
+    imprint_q: np.ndarray  # int8 (m, dim): random training embeddings, class-balanced as the recipe
+    means: np.ndarray      # float64 (classes, dim): the pool's class means (float embeddings); (0, dim): none
+    precision: np.ndarray  # float64 (dim, dim): the pool's ridged within-class covariance, inverted
 
     @classmethod
     def none(cls, dim: int) -> "Anchors":
-        return cls(np.zeros((0, dim), np.int8), np.zeros(0, np.uint8))
+        return cls(np.zeros((0, dim), np.int8), np.zeros(0, np.uint8), np.zeros((0, dim), np.int8),
+                   np.zeros((0, dim)), np.eye(dim))
 
     def __len__(self) -> int:
         return len(self.labels)

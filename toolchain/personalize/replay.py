@@ -15,7 +15,8 @@ from toolchain.personalize.errors import PersonalizeError
 from toolchain.personalize.head import Anchors, FactoryHead
 
 SOURCE_DIR = paths.FIRMWARE / "personalize"
-FLAGS = ("-ffp-contract=off",)  # as the device build (toolchain/build/personalize_sources.py)
+FLAGS = ("-ffp-contract=off",)
+SHARED_FILES = ("tm_head_train.c", "tm_head_output.c")  # the SGD schedule and the int8 output, over either twin  # as the device build (toolchain/build/personalize_sources.py)
 
 
 def head_bytes(head: FactoryHead) -> int:
@@ -26,7 +27,7 @@ def head_bytes(head: FactoryHead) -> int:
 
 def library_path(head: FactoryHead, anchors: Anchors, fixed_point: bool) -> Path:
     twin = SOURCE_DIR / ("tm_head_fixed.c" if fixed_point else "tm_head_float.c")
-    return host_library.build("personalize", [twin], paths.build_root() / "cache", headers=[SOURCE_DIR / "tm_head.h"],
+    return host_library.build("personalize", [twin, *(SOURCE_DIR / f for f in SHARED_FILES)], paths.build_root() / "cache", headers=[SOURCE_DIR / "tm_head.h"],
                               generated={HEADER: header(head, anchors, fixed_point=fixed_point)}, include_dirs=[SOURCE_DIR],
                               what="the personalization head", error=PersonalizeError, cflags=FLAGS)
 
@@ -37,9 +38,13 @@ def _load(lib: Path):
     so.tm_head_classify.restype = ctypes.c_int
     so.tm_head_classify.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
     so.tm_head_step.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float]
-    so.tm_head_imprint.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
-                                   ctypes.c_void_p, ctypes.c_size_t]
+    so.tm_head_imprint.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
+    so.tm_head_train.restype = ctypes.c_uint32
+    so.tm_head_train.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint32,
+                                 ctypes.c_float]
     so.tm_head_reset.argtypes = [ctypes.c_void_p]
+    so.tm_head_output.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_float,
+                                  ctypes.c_int32]
     return so
 
 
@@ -54,7 +59,6 @@ class HostHead:
     def __init__(self, head: FactoryHead, fixed_point: bool, anchors: Anchors | None = None):
         self.factory, self.fixed_point = head, fixed_point
         self.anchors = anchors if anchors is not None else Anchors.none(head.dim)
-        self._anchor_q = np.ascontiguousarray(self.anchors.q, np.int8)
         self._so = _load(library_path(head, self.anchors, fixed_point))
         self._state = ctypes.create_string_buffer(head_bytes(head))
         self.reset()
@@ -81,34 +85,37 @@ class HostHead:
         self._so.tm_head_step(self._state, _int8(embedding, self.factory.dim), label, float(np.float32(lr)))
 
     def train(self, examples: list[tuple[bytes, int]], epochs: int, lr_millionths: int) -> int:
-        """What `train N LR%` does on the device: every stored example in order, N times, each followed by
-        DEFAULTS.anchor_ratio anchors (the anchors cycling on across examples and epochs), then with
-        DEFAULTS.final_anchor_pass one step on every anchor in order; the steps taken."""
-        lr, cursor, steps = lr_of(lr_millionths), 0, 0
-        for _ in range(epochs):
-            for embedding, label in examples:
-                self.step(embedding, label, lr)
-                steps += 1
-                for _ in range(DEFAULTS.anchor_ratio if len(self.anchors) else 0):
-                    a = cursor % len(self.anchors)
-                    self.step(self._anchor_q[a].tobytes(), int(self.anchors.labels[a]), lr)
-                    cursor, steps = cursor + 1, steps + 1
-        for a in range(len(self.anchors) if DEFAULTS.final_anchor_pass else 0):
-            self.step(self._anchor_q[a].tobytes(), int(self.anchors.labels[a]), lr)
-            steps += 1
-        return steps
+        """What `train N LR%` does on the device (tm_head_train: the schedule of tm_head.h, with this head's
+        anchors); the steps taken."""
+        q = np.ascontiguousarray(np.concatenate([_as_int8(e, self.factory.dim) for e, _ in examples]))
+        labels = np.array([label for _, label in examples], np.uint8)
+        return int(self._so.tm_head_train(self._state, q.ctypes.data, labels.ctypes.data, len(examples), epochs,
+                                          float(lr_of(lr_millionths))))
 
     def imprint(self, label: int, embeddings: list[bytes]) -> None:
         """A new row from `embeddings` (all of class `label`)."""
-        q = np.ascontiguousarray(np.concatenate([np.frombuffer(e, np.int8) for e in embeddings]))
+        q = np.ascontiguousarray(np.concatenate([_as_int8(e, self.factory.dim) for e in embeddings]))
         labels = np.full(len(embeddings), label, np.uint8)
-        self._so.tm_head_imprint(self._state, label, q.ctypes.data, labels.ctypes.data, len(embeddings),
-                                 self._anchor_q.ctypes.data, len(self.anchors))
+        self._so.tm_head_imprint(self._state, label, q.ctypes.data, labels.ctypes.data, len(embeddings))
+
+    def output(self, embedding: bytes, count: int, scale: float, zero_point: int) -> bytes:
+        """The int8 output a device with this head gives for `embedding` (tm_head_output): `count` bytes,
+        quantized by the model's output `scale` and `zero_point`."""
+        out = ctypes.create_string_buffer(count)
+        self._so.tm_head_output(self._state, _int8(embedding, self.factory.dim), out, count, float(np.float32(scale)),
+                                zero_point)
+        return out.raw
 
     def classify(self, embedding: bytes) -> tuple[int, np.ndarray]:
         logits = np.zeros(self.factory.classes + DEFAULTS.extra_classes, np.float32)
         c = self._so.tm_head_classify(self._state, _int8(embedding, self.factory.dim), logits.ctypes.data)
         return c, logits[:self.classes]
+
+
+def _as_int8(embedding: bytes, dim: int) -> np.ndarray:
+    if len(embedding) != dim:
+        raise PersonalizeError(f"an embedding of {len(embedding)} values is not this head's ({dim})")
+    return np.frombuffer(embedding, np.int8)
 
 
 def _int8(embedding: bytes, dim: int) -> ctypes.Array:

@@ -53,7 +53,9 @@ def scores(p: np.ndarray, y: np.ndarray | None, rows: list[dict], labels: list[s
     return {"recognised": round(100 * np.mean([heard[i] == rows[i]["word"] for i in kw]), 1),
             "other_taken": round(100 * np.mean([heard[i] in keywords for i in other]), 1),
             "recognised_sure": round(100 * np.mean([heard[i] == rows[i]["word"] and sure[i] for i in kw]), 1),
-            "other_taken_sure": round(100 * np.mean([heard[i] in keywords and sure[i] for i in other]), 1)}
+            "other_taken_sure": round(100 * np.mean([heard[i] in keywords and sure[i] for i in other]), 1),
+            "other_taken_by_word": {w: n for w in dict.fromkeys(rows[i]["word"] for i in other)
+                                    if (n := sum(heard[i] in keywords for i in other if rows[i]["word"] == w))}}
 
 
 def macs(model) -> int:

@@ -16,10 +16,11 @@ needs_list = pytest.mark.skipif(not dictionary.DICTIONARY.is_file(), reason="wam
 def fresh(tmp_path, monkeypatch):
     """A tmp build tree and no word list remembered from another test."""
     monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path))
-    for f in (dictionary.spellings, dictionary.words, speech.dictionary_words):
+    caches = (dictionary.spellings, dictionary.entries, speech.dictionary_words, speech.real_near_misses)
+    for f in caches:
         f.cache_clear()
     yield tmp_path
-    for f in (dictionary.spellings, dictionary.words, speech.dictionary_words):
+    for f in caches:
         f.cache_clear()
 
 
@@ -35,14 +36,22 @@ def test_homophones_of_keywords_and_held_out_words_are_left_out_near_ones_kept(f
         ["kept", "lefts", "loft", "nights", "tabled"]
     assert "marvin" not in kept and "cup" in heldout.OTHER_WORDS
     assert (fresh / "cache" / "words").is_dir()  # cached: a second list reads it back
-    dictionary.words.cache_clear()
+    dictionary.entries.cache_clear()
     assert speech.dictionary_words(("marvin",), (), None) == \
-        dictionary.words(None, *_exclusions(("marvin",)), speech.espeak_version())
+        dictionary.words(None, *speech.dictionary_exclusions(("marvin",), ()), speech.espeak_version())
 
 
-def _exclusions(keywords):
-    spelled = frozenset({w for k in keywords + speech.KEYWORDS for w in k.split()} | set(heldout.OTHER_WORDS))
-    return spelled, frozenset(speech.keyword_sounds(keywords, ()) | speech.heldout_sounds())
+def test_real_near_misses_are_one_sound_from_a_keyword_but_not_the_keyword_with_an_ending(fresh, monkeypatch):
+    words = fresh / "words"
+    words.write_text("\n".join(["loft", "lift", "stops", "pup", "knight", "table", "stomp", "window"]) + "\n")
+    monkeypatch.setattr(dictionary, "DICTIONARY", words)
+    # lift: held out; knight: sounds like the held-out night; stops: "stop" and an ending; table, window: far
+    assert sorted(speech.real_near_misses(speech.KEYWORDS, ())) == ["loft", "pup", "stomp"]
+    assert speech.real_near_misses(("marvin",), ()) == ()
+    few = speech.Words.of(None, None, "few", [], "dictionary", near=0.3)
+    assert set(few.near_misses) == set(speech.near_misses(speech.KEYWORDS, ())) | {"loft", "pup", "stomp"}
+    assert speech.Words.of(None, None, "few", [], "many", near=0.3).near_misses == speech.near_misses(speech.KEYWORDS, ())
+    assert dictionary.one_apart("lEft", "l0ft") and dictionary.one_apart("Vp", "pVp") and not dictionary.one_apart("Vp", "Vp")
 
 
 @needs_list

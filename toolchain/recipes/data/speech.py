@@ -149,7 +149,9 @@ class Words:
 
     @functools.cached_property
     def near_misses(self) -> tuple[str, ...]:
-        return near_misses(self.keywords, tuple(sorted(self.phonemes.items())))
+        """Made-up near misses, and with real words the dictionary's words one sound from a keyword too."""
+        given = tuple(sorted(self.phonemes.items()))
+        return near_misses(self.keywords, given) + (real_near_misses(self.keywords, given) if self.real else ())
 
     @functools.cached_property
     def spoken(self) -> dict[str, str]:
@@ -167,7 +169,8 @@ class Words:
         return tuple(self.voices)
 
     def key(self) -> str:
-        listed = hashlib.sha256("\n".join(self.unknown_words).encode()).hexdigest() if self.real else ""
+        said = self.unknown_words + (self.near_misses if self.near else ())
+        listed = hashlib.sha256("\n".join(said).encode()).hexdigest() if self.real else ""
         return json.dumps(asdict(self), sort_keys=True) + (piper_voice.VERSION if self.piper else "") + listed
 
     def texts(self) -> list[str]:
@@ -308,11 +311,26 @@ def heldout_sounds() -> frozenset[str]:
 def dictionary_words(keywords: tuple[str, ...], given: tuple[tuple[str, str], ...], count: int | None) -> tuple[str, ...]:
     """`count` real words of the dictionary (all when None): none a keyword (the recipe's or the default ones) or a
     held-out word, nor sounding like one ("know" for "no", "knight" for "night")."""
+    return dictionary.words(count, *dictionary_exclusions(keywords, given), espeak_version())
+
+
+def dictionary_exclusions(keywords: tuple[str, ...], given: tuple[tuple[str, str], ...]) -> tuple[frozenset, frozenset]:
+    """(spellings, sounds) no dictionary word may have: the keywords (the recipe's and the default ones) and the
+    held-out words."""
     from toolchain.recipes.data import heldout
 
     spelled = frozenset({w for k in keywords + KEYWORDS for w in k.split()} | set(heldout.OTHER_WORDS))
-    sounding = frozenset(keyword_sounds(keywords, given) | heldout_sounds())
-    return dictionary.words(count, spelled, sounding, espeak_version())
+    return spelled, frozenset(keyword_sounds(keywords, given) | heldout_sounds())
+
+
+@functools.cache
+def real_near_misses(keywords: tuple[str, ...], given: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """Real words of the whole dictionary one sound (one phoneme letter) from one of the recipe's keywords: "loft",
+    "laughed" for "left", "pup" for "up"; not the keyword with an ending ("stops"), which is still the keyword to a
+    listener. Held-out words and their homophones are not in the dictionary's list to begin with."""
+    targets = {bare(dict(given).get(k) or phonemes_of(k)) for k in keywords}
+    return tuple(w for w, s in dictionary.entries(None, *dictionary_exclusions(keywords, given), espeak_version())
+                 if any(dictionary.one_apart(s, t) and not s.startswith(t) for t in targets))
 
 
 @functools.cache

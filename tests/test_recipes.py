@@ -73,3 +73,36 @@ def test_model_code_that_is_nowhere_is_one_line(tmp_path):
     (tmp_path / "d" / "model.py").unlink()
     with pytest.raises(recipes.RecipeError, match="no model code: 'model.py'"):
         recipes.load(str(tmp_path / "d"))
+
+
+def test_normalize_removes_each_bands_mean_over_the_clip_as_mean_and_sub(tmp_path):
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from toolchain.aot.compile import compile_tflite
+    from toolchain.modelinfo import ops_of
+    from toolchain.optimize.quantize import to_tflite
+    from toolchain.train import build
+
+    shutil.copytree(RECIPES / "keywords", tmp_path / "kw")
+    toml = tmp_path / "kw" / "recipe.toml"
+    toml.write_text(toml.read_text().replace("[train]\n", "[train]\nnormalize = true\n"))
+    model = build(recipes.load(str(tmp_path / "kw")), SimpleNamespace(input_shape=(49, 40), num_outputs=12))
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 1, (8, 49, 40)).astype(np.float32)
+    coloured = x + rng.normal(0, 2, (8, 1, 40)).astype(np.float32)  # a fixed level per band: a voice's colour
+    assert np.allclose(model(x).numpy(), model(coloured).numpy(), atol=1e-5)
+    sub = next(layer for layer in model.layers if type(layer).__name__ == "Subtract")
+    first = type(model)(model.input, sub.output)
+    assert np.allclose(first(coloured).numpy(), x - x.mean(axis=1, keepdims=True), atol=1e-5)
+    int8 = tmp_path / "int8.tflite"
+    int8.write_bytes(to_tflite(model, "int8", x))
+    assert ops_of(int8.read_bytes())[:3] == ["MEAN", "SUB", "RESHAPE"]
+    assert compile_tflite(int8, tmp_path / "aot").ops[:2] == ["MEAN", "SUB"]  # the AOT runtime takes it too
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "recipe.toml").write_text('name = "old"\n[data]\nloader = "digits"\n[train]\nnormalize = true\n')
+    (old / "model.py").write_text("def build(keras, input_shape, num_outputs, variant='default'):\n    pass\n")
+    with pytest.raises(recipes.RecipeError, match="takes no `normalize` keyword"):
+        recipes.load(str(old))

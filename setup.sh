@@ -9,7 +9,8 @@ cd "$(dirname "$0")"
 
 APT_PACKAGES=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
               qemu-user-static g++-aarch64-linux-gnu python3-venv espeak-ng gcc
-              flite)  # flite: the held-out voices of scripts/heldout_keywords.py and bench --stream --voices heldout
+              flite    # flite: the held-out voices of scripts/heldout_keywords.py and bench --stream --voices heldout
+              wamerican)  # wamerican: the real words of the speech loader's unknown_words = "dictionary"
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 

@@ -1,5 +1,5 @@
 """Choose the keywords network's training on the validation voices only: trains float variants of a speech recipe
-(width, depth, epochs, SpecAugment-style masking, label smoothing) on the recipe's own clips and split, and scores
+(width, depth, epochs, per-clip normalisation, SpecAugment-style masking, label smoothing, class weights) on the recipe's own clips and split, and scores
 each on its own test split and on the validation voices (speech.VALIDATION_VOICES saying the keywords and
 heldout.OTHER_WORDS). Flite is never touched here: the variant kept is exported and measured once with
 scripts/heldout_keywords.py.
@@ -7,8 +7,10 @@ scripts/heldout_keywords.py.
     python scripts/keywords_ablation.py --model ./keywords_many --variant base --variant wide:width=64 \\
         --variant wide_masked:width=64,mask=1 [--epochs 30] [--out build/ablation.json]
 
-A variant is NAME:key=value,...; keys: width (channels), blocks (depthwise-separable blocks), epochs, mask
-(1: toolchain/train/masks.py's SpecAugment-style masks on the training features), smooth (label smoothing).
+A variant is NAME:key=value,...; keys: width (channels), blocks (depthwise-separable blocks), epochs, norm (1: each
+mel band less its mean over the clip, models/keywords/model.py's normalize), mask (1: toolchain/train/masks.py's
+SpecAugment-style masks on the training features), smooth (label smoothing), unknown (the loss weight of "unknown"
+clips, 1 by default), lr (Adam's learning rate, 0.001), decay (1: the rate falls along a cosine to 0).
 Scores are of the float network (its int8 twin agrees on >= 99 % of clips); "network MACs" counts its
 multiply-accumulates per inference, which the device's instructions follow (2,742,878 for the recipe's
 1.99 M MACs, docs/keywords.md)."""
@@ -78,16 +80,22 @@ def train(variant: dict, data, epochs: int, seed: int):
     seed_everything(seed)
     build = load_recipe("keywords").build_model  # models/keywords/model.py: width is a multiplier of its 48
     model = build(keras, data.input_shape, data.num_outputs, width=int(variant.get("width", 48)) / 48,
-                  blocks=int(variant.get("blocks", 3)))
+                  blocks=int(variant.get("blocks", 3)), normalize=bool(int(variant.get("norm", 0))))
     smooth = float(variant.get("smooth", 0))
     loss = smoothed_loss(data.num_outputs, smooth) if smooth else "sparse_categorical_crossentropy"
-    model.compile(keras.optimizers.Adam(0.001), loss, metrics=["accuracy"])
     epochs = int(variant.get("epochs", epochs))
+    rate = float(variant.get("lr", 0.001))
+    if int(variant.get("decay", 0)):
+        rate = keras.optimizers.schedules.CosineDecay(rate, epochs * -(-len(data.y_train) // 32))
+    model.compile(keras.optimizers.Adam(rate), loss, metrics=["accuracy"])
+    weights = {i: 1.0 for i in range(data.num_outputs)}
+    weights[data.labels.index("unknown")] = float(variant.get("unknown", 1))
     t0, c0 = time.time(), time.process_time()
     if int(variant.get("mask", 0)):
-        h = model.fit(masked_batches(data.x_train, data.y_train, 32, seed), epochs=epochs, verbose=0)
+        h = model.fit(masked_batches(data.x_train, data.y_train, 32, seed), epochs=epochs, verbose=0,
+                      class_weight=weights)
     else:
-        h = model.fit(data.x_train, data.y_train, batch_size=32, epochs=epochs, verbose=0)
+        h = model.fit(data.x_train, data.y_train, batch_size=32, epochs=epochs, verbose=0, class_weight=weights)
     return model, {"train_accuracy": round(100 * h.history["accuracy"][-1], 1), "epochs": epochs,
                    "train_wall_s": round(time.time() - t0), "train_cpu_s": round(time.process_time() - c0)}
 

@@ -27,9 +27,10 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple, Any]]] = {
     "data": {"loader": (str, None), "test_fraction": (float, 0.2), "args": (dict, {})},
     # width: multiplier passed to model.py's build(..., width=) when not 1.0 (`toolchain sweep` varies it);
     # masks: SpecAugment-style time and band masks on 2-D features (toolchain/train/masks.py);
-    # label_smoothing: of the classification targets
+    # label_smoothing: of the classification targets; normalize: passed to model.py's build(..., normalize=True)
+    # when true (models/keywords/model.py: each mel band less its mean over the clip)
     "train": {"epochs": (int, 30), "batch_size": (int, 32), "learning_rate": (float, 0.002), "width": (float, 1.0),
-              "masks": (bool, False), "label_smoothing": (float, 0.0)},
+              "masks": (bool, False), "label_smoothing": (float, 0.0), "normalize": (bool, False)},
     "optimize": {
         "prune": (float, 0.0),
         "distill": (bool, False),
@@ -178,6 +179,9 @@ def load(ref: str) -> Recipe:
                           "or share another recipe's: [model] code = \"keywords/model.py\"")
     builder = _load_builder(src)
     _check_width(tables["train"]["width"], builder, src)
+    if tables["train"]["normalize"] and not _takes(builder, "normalize"):
+        raise RecipeError(f"{src}: build() takes no `normalize` keyword, so normalize = true cannot apply",
+                          "add `normalize=False` to build(...) (see models/keywords/model.py), or drop it")
     return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=builder, model=model,
                   stream=stream)
 
@@ -203,13 +207,16 @@ def code_file(folder: Path, code: str) -> Path:
     return own if own.is_file() or not (RECIPES / code).is_file() else RECIPES / code
 
 
+def _takes(builder: Callable, keyword: str) -> bool:
+    params = inspect.signature(builder).parameters
+    return keyword in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
 def _check_width(width: float, builder: Callable, src: Path) -> None:
     """A width other than 1.0 needs a build() that takes it; 1.0 is never passed (older recipes keep working)."""
     if width <= 0:
         raise RecipeError(f"{src.parent / 'recipe.toml'}: width in [train] must be > 0, got {width}")
-    params = inspect.signature(builder).parameters
-    takes = "width" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
-    if width != 1.0 and not takes:
+    if width != 1.0 and not _takes(builder, "width"):
         raise RecipeError(f"{src}: build() takes no `width` keyword, so width = {width} cannot apply",
                           "add `width=1.0` to build(...) and scale the layers by it (see models/digits/model.py)")
 

@@ -46,7 +46,8 @@ def build(recipe: Recipe, data: Dataset, variant: str = "default"):
     try:
         width = recipe.train.get("width", 1.0)
         model = recipe.build_model(keras, data.input_shape, data.num_outputs, variant,
-                                   **({"width": width} if width != 1.0 else {}))
+                                   **({"width": width} if width != 1.0 else {}),
+                                   **({"normalize": True} if recipe.train.get("normalize") else {}))
     except Exception as e:  # noqa: BLE001 - user code
         line = next((f.lineno for f in reversed(traceback.extract_tb(e.__traceback__)) if f.filename == str(src)), "?")
         raise RecipeError(f"{src}:{line}: build(variant='{variant}') raised {type(e).__name__}: {e}") from None

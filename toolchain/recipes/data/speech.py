@@ -27,9 +27,10 @@ import numpy as np
 from toolchain import paths
 from toolchain.audio import FrontendConfig, features, to_float
 from toolchain.console import console
-from toolchain.recipes.data import augment, piper_voice, wav_folder
+from toolchain.recipes.data import augment, dictionary, phonemes, piper_voice, wav_folder
 from toolchain.recipes.data.augment import NOISES, noise
 from toolchain.recipes.data.dataset import DataError
+from toolchain.recipes.data.phonemes import bare, phonemes_of
 
 KEYWORDS = ("yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go")
 NOT_KEYWORDS = ("unknown", "silence")
@@ -62,6 +63,7 @@ PARTIAL_SHARE = 0.3  # of the "unknown" clips
 RATE = 16000
 CLIP = RATE  # samples in one 1 s clip
 ESPEAK_RATE = 22050
+MIN_DICTIONARY_WORDS = 100
 MAX_KEYWORDS = 29  # the device's detector takes 31 classes, with "unknown" and "silence"
 
 
@@ -102,11 +104,6 @@ def resample(x: np.ndarray) -> np.ndarray:
     return resample_poly(x, 320, 441)  # 22050 Hz -> 16000 Hz
 
 
-def phonemes_of(text: str) -> str:
-    """espeak-ng's phonemes for `text` (empty when it has none)."""
-    return subprocess.run(["espeak-ng", "-q", "-x", text], capture_output=True, text=True).stdout.strip()
-
-
 def spoken_forms(keywords: list[str], phonemes: dict[str, str]) -> dict[str, str]:
     """What espeak-ng is given for each keyword: its text, or [[phonemes]] when the recipe gives them."""
     return {k: f"[[{phonemes[k]}]]" if k in phonemes else k for k in keywords}
@@ -119,7 +116,7 @@ class Words:
     phonemes: dict = field(default_factory=dict)
     voices: str | tuple[str, ...] = "few"
     augment: tuple[str, ...] = ()
-    unknown: str = "few"  # "many": more words and made-up ones stand for "unknown"
+    unknown: str | int = "few"  # "many": more words and made-up ones; "dictionary" or a count: real words
     piper: float = 0.0  # share of the spoken clips said by Piper's voice (not the ones given as phonemes)
     near: float = 0.0  # share of the whole-word "unknown" clips that say a made-up near miss of a keyword
 
@@ -127,12 +124,28 @@ class Words:
     def labels(self) -> list[str]:
         return list(self.keywords) + list(NOT_KEYWORDS)
 
+    @property
+    def real(self) -> bool:
+        """Whether "unknown" says real words from the dictionary (unknown_words = "dictionary" or a count)."""
+        return self.unknown not in ("few", "many")
+
     @functools.cached_property
     def unknown_words(self) -> tuple[str, ...]:
         said = {w for k in self.keywords for w in k.split()}
         pool = UNKNOWN_WORDS + (MORE_UNKNOWN + pseudo_words(self.keywords, tuple(sorted(self.phonemes.items()))) if self.unknown == "many"
-                                else ())
-        return tuple(w for w in pool if w not in said)
+                                else MORE_UNKNOWN if self.real else ())
+        pool = tuple(w for w in pool if w not in said)
+        if self.real:
+            pool += tuple(w for w in dictionary_words(self.keywords, tuple(sorted(self.phonemes.items())),
+                                                      None if self.unknown == "dictionary" else self.unknown)
+                          if w not in pool)
+        return pool
+
+    @functools.cached_property
+    def piper_unknown(self) -> tuple[str, ...]:
+        """The "unknown" words Piper has renders of (real words of the fixed lists, not the dictionary's)."""
+        real = set(UNKNOWN_WORDS + MORE_UNKNOWN)
+        return tuple(w for w in self.unknown_words if w in real)
 
     @functools.cached_property
     def near_misses(self) -> tuple[str, ...]:
@@ -154,13 +167,13 @@ class Words:
         return tuple(self.voices)
 
     def key(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True) + (piper_voice.VERSION if self.piper else "")
+        listed = hashlib.sha256("\n".join(self.unknown_words).encode()).hexdigest() if self.real else ""
+        return json.dumps(asdict(self), sort_keys=True) + (piper_voice.VERSION if self.piper else "") + listed
 
     def texts(self) -> list[str]:
         """Every text Piper says: the keywords and real words (not phonemes, nor made-up words, which would cost
         minutes of rendering for little)."""
-        real = set(UNKNOWN_WORDS + MORE_UNKNOWN)
-        return [t for t in self.spoken.values() if not t.startswith("[[")] + [w for w in self.unknown_words if w in real]
+        return [t for t in self.spoken.values() if not t.startswith("[[")] + list(self.piper_unknown)
 
     @classmethod
     def of(cls, keywords, phonemes, voices, augment, unknown="few", piper=0.0, near=0.0) -> "Words":
@@ -205,8 +218,14 @@ class Words:
         augment = tuple(augment or ())
         if bad := [a for a in augment if a not in AUGMENTS]:
             raise DataError(f"augment '{bad[0]}' is unknown", f"use any of: {', '.join(AUGMENTS)}")
-        if unknown not in ("few", "many"):
-            raise DataError(f"unknown_words = {unknown!r} is not a word set", 'use "few" or "many"')
+        if isinstance(unknown, bool) or not (unknown in ("few", "many", "dictionary") or isinstance(unknown, int)):
+            raise DataError(f"unknown_words = {unknown!r} is not a word set",
+                            'use "few", "many", "dictionary" or a count of dictionary words, e.g. 2000')
+        if isinstance(unknown, int) or unknown == "dictionary":
+            dictionary.check()
+            if isinstance(unknown, int) and not MIN_DICTIONARY_WORDS <= unknown <= dictionary.size() // 2:
+                raise DataError(f"unknown_words = {unknown} dictionary words is out of range",
+                                f'use {MIN_DICTIONARY_WORDS} to {dictionary.size() // 2}, or "dictionary" for all')
         if not 0 <= piper <= 1:
             raise DataError(f"piper = {piper} is no share of the clips", "use 0 (espeak-ng only) to 1")
         if piper:
@@ -216,13 +235,8 @@ class Words:
         return cls(keywords, phonemes, voices, augment, unknown, float(piper), float(near))
 
 
-def bare(phonemes: str) -> str:
-    """Phonemes without stress and length marks, to compare how words sound."""
-    return re.sub(r"[',:_ ]", "", phonemes)
-
-
 @functools.cache
-def pseudo_words(keywords: tuple[str, ...], phonemes: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+def pseudo_words(keywords: tuple[str, ...], given: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """PSEUDO_WORDS made-up words of one or two syllables (the same for every seed), none sounding like a
     keyword nor being a held-out word."""
     from toolchain.recipes.data import heldout
@@ -234,12 +248,8 @@ def pseudo_words(keywords: tuple[str, ...], phonemes: tuple[tuple[str, str], ...
                     for _ in range(rng.integers(1, 3)))
         if w not in words and w not in heldout.OTHER_WORDS and w not in UNKNOWN_WORDS + MORE_UNKNOWN:
             words.append(w)
-    # one espeak-ng for all: each word ends a sentence, so each gets a line of its own
-    lines = subprocess.run(["espeak-ng", "-q", "-x"], input="".join(f"{w}.\n" for w in words), capture_output=True,
-                           text=True).stdout.split("\n")
-    sounds = [bare(x) for x in lines[:len(words)]] if len(lines) > len(words) else [bare(phonemes_of(w)) for w in words]
-    phonemes = dict(phonemes)
-    taken = {bare(phonemes.get(k) or phonemes_of(k)) for k in keywords} | {bare(phonemes_of(k)) for k in KEYWORDS}
+    sounds = phonemes.sounds(words)
+    taken = keyword_sounds(keywords, given)
     return tuple(w for w, s in zip(words, sounds) if s and s not in taken)[:PSEUDO_WORDS]
 
 
@@ -257,7 +267,7 @@ def edits(word: str) -> set[str]:
 
 
 @functools.cache
-def near_misses(keywords: tuple[str, ...], phonemes: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+def near_misses(keywords: tuple[str, ...], given: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """Made-up words (and phrases) one sound away from each keyword, NEAR_MISSES each at most, the same for
     every seed: "stop" -> "shop", "stip", "stog"... A streaming detector's false accepts are mostly words like
     these. None is a held-out word, a training word, or sounds like a keyword or a held-out word (its bare
@@ -273,16 +283,36 @@ def near_misses(keywords: tuple[str, ...], phonemes: tuple[tuple[str, str], ...]
         near = [w for w in near if not set(w.split()) & known]
         candidates[k] = [near[j] for j in rng.permutation(len(near))]
     found = [w for k in keywords for w in candidates[k]]
-    lines = subprocess.run(["espeak-ng", "-q", "-x"], input="".join(f"{w}.\n" for w in found), capture_output=True,
-                           text=True).stdout.split("\n")
-    sounds = dict(zip(found, map(bare, lines))) if len(lines) > len(found) else {w: bare(phonemes_of(w)) for w in found}
-    phonemes = dict(phonemes)
-    taken = {bare(phonemes.get(k) or phonemes_of(k)) for k in keywords} | {bare(phonemes_of(k)) for k in KEYWORDS}
-    taken |= {bare(phonemes_of(w)) for w in heldout.OTHER_WORDS}  # "kup" is "cup" said again
+    sounds = dict(zip(found, phonemes.sounds(found)))
+    taken = keyword_sounds(keywords, given) | heldout_sounds()  # "kup" is "cup" said again
     kept = []
     for k in keywords:
         kept += [w for w in candidates[k] if sounds[w] and sounds[w] not in taken and w not in kept][:NEAR_MISSES]
     return tuple(kept)
+
+
+def keyword_sounds(keywords: tuple[str, ...], given: tuple[tuple[str, str], ...]) -> set[str]:
+    """How the recipe's keywords and the default ones sound (bare phonemes; a keyword's given phonemes first)."""
+    given = dict(given)
+    return {bare(given.get(k) or phonemes_of(k)) for k in keywords} | {bare(phonemes_of(k)) for k in KEYWORDS}
+
+
+@functools.cache
+def heldout_sounds() -> frozenset[str]:
+    from toolchain.recipes.data import heldout
+
+    return frozenset(phonemes.sounds(heldout.OTHER_WORDS))
+
+
+@functools.cache
+def dictionary_words(keywords: tuple[str, ...], given: tuple[tuple[str, str], ...], count: int | None) -> tuple[str, ...]:
+    """`count` real words of the dictionary (all when None): none a keyword (the recipe's or the default ones) or a
+    held-out word, nor sounding like one ("know" for "no", "knight" for "night")."""
+    from toolchain.recipes.data import heldout
+
+    spelled = frozenset({w for k in keywords + KEYWORDS for w in k.split()} | set(heldout.OTHER_WORDS))
+    sounding = frozenset(keyword_sounds(keywords, given) | heldout_sounds())
+    return dictionary.words(count, spelled, sounding, espeak_version())
 
 
 @functools.cache
@@ -313,14 +343,19 @@ def clip(words: Words, seed: int, label: int, index: int, banks: dict | None = N
     else:
         # a fraction of "unknown" is a keyword cut by the clip's edge, as a streaming window sees it
         partial = labels[label] == "unknown" and rng.random() < PARTIAL_SHARE
+        piper = False
         if label < len(keywords) or partial:
             text = words.spoken[keywords[label if not partial else rng.integers(len(keywords))]]
         elif words.near and rng.random() < words.near and words.near_misses:
             text = words.near_misses[rng.integers(len(words.near_misses))]
+        elif words.real and words.piper and words.piper_unknown and rng.random() < words.piper:
+            # as many "unknown" clips in Piper's voice as keyword clips, or its voice alone would mean "keyword"
+            text = words.piper_unknown[rng.integers(len(words.piper_unknown))]
+            piper = True
         else:
             text = words.unknown_words[rng.integers(len(words.unknown_words))]
         voices = words.voice_list
-        if words.piper and rng.random() < words.piper and text in banks:
+        if piper or (words.piper and rng.random() < words.piper and text in banks):
             speech = banks[text][rng.integers(piper_voice.RENDERS)].copy()
         else:
             speech = resample(speak(text, voices[rng.integers(len(voices))], int(rng.integers(110, 230)),
@@ -370,7 +405,8 @@ def generate(seed: int, clips_per_class: int, unknown_factor: int = 1, words: Wo
 
 
 def cache_path(seed: int, clips_per_class: int, unknown_factor: int = 1, words: Words | None = None) -> Path:
-    sources = b"".join(Path(m.__file__).read_bytes() for m in (augment, piper_voice)) + Path(__file__).read_bytes()
+    sources = b"".join(Path(m.__file__).read_bytes() for m in (augment, piper_voice, dictionary, phonemes))
+    sources += Path(__file__).read_bytes()
     key = hashlib.sha256(sources + espeak_version().encode() + (words or Words()).key().encode()
                          + f"{seed}/{clips_per_class}/{unknown_factor}".encode()).hexdigest()[:16]
     return paths.build_root() / "cache" / "speech" / f"speech-{clips_per_class}-{key}.npz"

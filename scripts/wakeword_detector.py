@@ -109,7 +109,21 @@ def main() -> None:
     ap.add_argument("--averages", type=int, nargs="+", default=[2, 4, 6, 8, 12, 16])
     a = ap.parse_args()
     os.chdir(REPO)
-    r = evaluate(a.model, a.seeds, a.minutes, a.every_hops, a.averages)
+    from toolchain import manifest
+    from toolchain.bench.stream import Detector
+    from toolchain.errors import ToolchainError
+    from toolchain.paths import artifact_dir
+    from toolchain.pipeline import model_name
+
+    try:
+        for every in a.every_hops:
+            for average in a.averages:
+                Detector(every_hops=every, average=average).check()
+        if not manifest.read(artifact_dir(model_name(a.model), create=False)).get("deploy"):
+            sys.exit(f"error: {a.model} is not built: run toolchain export --model {a.model} first")
+        r = evaluate(a.model, a.seeds, a.minutes, a.every_hops, a.averages)
+    except ToolchainError as e:
+        sys.exit(f"error: {e}")
     from toolchain.paths import build_root
 
     out = build_root() / Path(a.model).name / "host" / "detector-validation.json"

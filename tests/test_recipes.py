@@ -10,7 +10,7 @@ from toolchain.recipes.data import load
 
 
 # the keywords and wakeword recipes synthesise and featurise speech data set: seconds, not milliseconds
-HEAVY_DATA = ("keywords", "keywords_pt", "keywords_voices", "wakeword")
+HEAVY_DATA = ("keywords", "keywords_pt", "keywords_voices", "wakeword", "wakeword_phrase")
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in HEAVY_DATA else n
@@ -106,3 +106,40 @@ def test_normalize_removes_each_bands_mean_over_the_clip_as_mean_and_sub(tmp_pat
     (old / "model.py").write_text("def build(keras, input_shape, num_outputs, variant='default'):\n    pass\n")
     with pytest.raises(recipes.RecipeError, match="takes no `normalize` keyword"):
         recipes.load(str(old))
+
+
+def test_stream_table_sets_the_detector_and_leaves_the_fingerprint(tmp_path):
+    from toolchain.bench.stream import Detector, recipe_detector
+
+    shutil.copytree(RECIPES / "wakeword", tmp_path / "w")
+    toml = tmp_path / "w" / "recipe.toml"
+    text = toml.read_text()
+    before = recipes.load(str(tmp_path / "w")).fingerprint
+    assert recipe_detector(str(tmp_path / "w")) == Detector()
+    # the detector is chosen after training: adding or changing [stream], anywhere in the file, retrains nothing
+    toml.write_text(text.replace("[train]", "[stream]  # chosen on validation\naverage = 8\nthreshold = 0.6\n\n[train]"))
+    assert recipes.load(str(tmp_path / "w")).fingerprint == before
+    assert recipe_detector(str(tmp_path / "w")) == Detector(average=8, threshold=0.6)
+    assert recipe_detector(str(tmp_path / "w"), threshold=0.7) == Detector(average=8, threshold=0.7)
+    toml.write_text(text + "\n[stream]\nevery_hops = 4\nsuppress_s = 1.5\n")
+    assert recipes.load(str(tmp_path / "w")).fingerprint == before
+    assert recipe_detector(str(tmp_path / "w"), average=2) == Detector(every_hops=4, average=2, suppress_s=1.5)
+    toml.write_text(text.replace("epochs = 30", "epochs = 31") + "\n[stream]\naverage = 8\n")
+    assert recipes.load(str(tmp_path / "w")).fingerprint != before
+
+
+@pytest.mark.parametrize("table, needle", [
+    ("average = 17", "average in [stream] must be 1 to 16, got 17"),
+    ("every_hops = 0", "every_hops in [stream] must be >= 1, got 0"),
+    ("threshold = 1.5", "threshold in [stream] must be a posterior in (0, 1], got 1.5"),
+    ("suppress_s = -1", "suppress_s in [stream] must be >= 0 seconds, got -1.0"),
+    ("averages = 8", "unknown key 'averages' in [stream]"),
+    ("average = 8.5", "'average' in [stream] must be int, got 8.5"),
+])
+def test_bad_stream_table_is_one_line(tmp_path, table, needle):
+    shutil.copytree(RECIPES / "wakeword", tmp_path / "w")
+    toml = tmp_path / "w" / "recipe.toml"
+    toml.write_text(toml.read_text() + f"\n[stream]\n{table}\n")
+    with pytest.raises(recipes.RecipeError) as e:
+        recipes.load(str(tmp_path / "w"))
+    assert needle in str(e.value) and "\n" not in str(e.value)

@@ -14,6 +14,8 @@ from tests.conftest import run_cli
     (["--stream", "--minutes", "100"], ["--minutes 100.0 is out of range", "0.1 to 60"]),
     (["--stream", "--threshold", "1.5"], ["--threshold 1.5 is no posterior"]),
     (["--voices", "heldout"], ["--voices only applies to --stream"]),
+    (["--average", "8"], ["--average only applies to --stream"]),
+    (["--stream", "--average", "40"], ["the detector needs every_hops >= 1 and average 1 to 16"]),
     (["--stream", "--voices", "everyone"], ["--voices everyone is not a voice set", "espeak, heldout"]),
 ])
 def test_stream_misuse_is_one_clear_error(args, needles, tmp_path):

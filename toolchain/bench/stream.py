@@ -86,6 +86,17 @@ class DeviceDetector:
         return self.every_hops, self.average, self.threshold, self.suppress_hops, self.keyword_mask
 
 
+def recipe_detector(model_ref: str, threshold: float | None = None, average: int | None = None) -> Detector:
+    """The recipe's `[stream]` settings (a model file without a recipe: the defaults), with the command line's
+    threshold and average over them."""
+    from toolchain import recipes
+    from toolchain.pipeline import is_file_ref
+
+    det = Detector() if is_file_ref(model_ref) else Detector(**recipes.load(model_ref).stream)
+    given = {k: v for k, v in (("threshold", threshold), ("average", average)) if v is not None}
+    return replace(det, **given)
+
+
 def inference_frames(frames: int, cfg: FrontendConfig, every_hops: int) -> np.ndarray:
     """Index of the newest frame of each inference's window."""
     return np.arange(cfg.frames - 1, frames, every_hops)
@@ -210,13 +221,14 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
                  detector: Detector | None = None, recording_seed: int | None = None, variant: str | None = None,
                  runtime: str | None = None, url: str | None = None, tflm_dir: Path | None = None,
                  kernels: str | None = None, voices: str = "espeak") -> dict:
-    """`recording_seed` (default: `seed`) picks another recording for the same model, `voices` who speaks in it
-    (speech_stream.VOICES); the rest as for bench."""
+    """`detector` (default: the recipe's `[stream]` settings, recipe_detector), `recording_seed` (default: `seed`)
+    picks another recording for the same model, `voices` who speaks in it (speech_stream.VOICES); the rest as for
+    bench."""
     if not 0.1 <= minutes <= 60:
         raise UsageError(f"--minutes {minutes} is out of range", "use 0.1 to 60 minutes of generated audio")
     if voices not in VOICES:
         raise UsageError(f"--voices {voices} is not a voice set", f"use one of: {', '.join(VOICES)}")
-    det = detector or Detector()
+    det = detector or recipe_detector(model_ref)
     det.check()
     board = boards.load(board_id)
     runtimes.for_board(board, runtime)  # a runtime the board cannot take is refused before any training

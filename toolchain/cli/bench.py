@@ -29,7 +29,9 @@ def bench_cmd(
                                 "a generated recording; checked against a host replay (stream.json)."),
     minutes: float = typer.Option(None, "--minutes", help="With --stream: length of the recording (default 5)."),
     threshold: float = typer.Option(None, "--threshold", help="With --stream: detection threshold on averaged "
-                                    "posteriors (default 0.9)."),
+                                    "posteriors (default: the recipe's [stream] threshold, else 0.9)."),
+    average: int = typer.Option(None, "--average", help="With --stream: posteriors the detector averages (default: "
+                                "the recipe's [stream] average, else 4)."),
     recording_seed: int = typer.Option(None, "--recording-seed", help="With --stream: seed of the recording "
                                        "(default: --seed)."),
     voices: str = typer.Option(None, "--voices", help="With --stream: who speaks in the recording: espeak (the "
@@ -53,8 +55,8 @@ def bench_cmd(
     """
     from toolchain.errors import UsageError
 
-    stream_only = {"--minutes": minutes, "--threshold": threshold, "--recording-seed": recording_seed,
-                   "--voices": voices}
+    stream_only = {"--minutes": minutes, "--threshold": threshold, "--average": average,
+                   "--recording-seed": recording_seed, "--voices": voices}
     # not --tflm-dir: it may come from TOOLCHAIN_TFLM_DIR
     not_streamed = {"--compare": compare, "--profile": profile, "--samples": samples, "--estimate-for": estimate_for,
                     "--rate": rate}
@@ -62,8 +64,8 @@ def bench_cmd(
         if given := [k for k, v in not_streamed.items() if v]:
             raise UsageError(f"{', '.join(given)} does not apply to --stream", "drop it, or bench without --stream")
         exit_on(signal.SIGTERM, signal.SIGHUP)
-        return _stream(model, board, seed, variant, minutes, threshold, recording_seed, voices or "espeak", as_json,
-                       dict(runtime=runtime, url=port, tflm_dir=tflm_dir, kernels=kernels))
+        return _stream(model, board, seed, variant, minutes, (threshold, average), recording_seed, voices or "espeak",
+                       as_json, dict(runtime=runtime, url=port, tflm_dir=tflm_dir, kernels=kernels))
     if given := [k for k, v in stream_only.items() if v is not None]:
         raise UsageError(f"{', '.join(given)} only applies to --stream", "add --stream or drop it")
     from toolchain import report
@@ -105,15 +107,17 @@ def bench_cmd(
     console.success(f"{PROFILE_FILE if profile else BENCH_FILE} and report.html written in {r['wall_seconds']} s")
 
 
-def _stream(model: str, board: str, seed: int, variant: str | None, minutes: float | None, threshold: float | None,
-            recording_seed: int | None, voices: str, as_json: bool, device: dict) -> None:
+def _stream(model: str, board: str, seed: int, variant: str | None, minutes: float | None,
+            detector: tuple[float | None, int | None], recording_seed: int | None, voices: str, as_json: bool,
+            device: dict) -> None:
     from toolchain import report
-    from toolchain.bench.stream import Detector, bench_stream
+    from toolchain.bench.stream import bench_stream, recipe_detector
     from toolchain.paths import STREAM_FILE, build_root
     from toolchain.pipeline import model_name
 
-    detector = Detector() if threshold is None else Detector(threshold=threshold)
-    r = bench_stream(model, board, seed=seed, minutes=5.0 if minutes is None else minutes, detector=detector,
+    threshold, average = detector
+    r = bench_stream(model, board, seed=seed, minutes=5.0 if minutes is None else minutes,
+                     detector=recipe_detector(model, threshold, average),
                      recording_seed=recording_seed, voices=voices, variant=variant, **device)
     report.write(build_root() / model_name(model) / board)
     if as_json:

@@ -4,12 +4,14 @@ import difflib
 import hashlib
 import importlib.util
 import inspect
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from toolchain.errors import ToolchainError
+from toolchain.harness_protocol import LIMITS
 from toolchain.paths import RECIPES
 
 QUANT_MODES = ("int8", "int16x8", "float16", "dynamic")
@@ -37,7 +39,13 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple, Any]]] = {
         "fine_tune_epochs": (int, 5),
         "distill_temperature": (float, 4.0),
     },
+    # the streaming detector's settings for `bench --stream` (toolchain/bench/stream.py, Detector): how often
+    # the network runs, how many posteriors it averages, the threshold on that mean and the pause after a
+    # detection. They decide nothing about training, so the fingerprint leaves this table out.
+    "stream": {"every_hops": (int, 5), "average": (int, 4), "threshold": (float, 0.9), "suppress_s": (float, 1.0)},
 }
+# the [stream] table with its blank lines up to the next table or the end of the file
+STREAM_TABLE = re.compile(r"^\[stream\][ \t]*(#.*)?(\n|$)(?:(?![ \t]*\[).*(\n|$))*", re.MULTILINE)
 
 
 class RecipeError(ToolchainError):
@@ -55,6 +63,7 @@ class Recipe:
     optimize: dict[str, Any]
     build_model: Callable | None = field(repr=False)  # None when the recipe names a model file
     model: dict[str, Any] = field(default_factory=lambda: {"file": "", "min_agreement": 0.99, "code": "model.py"})
+    stream: dict[str, Any] = field(default_factory=lambda: {k: d for k, (_, d) in SCHEMA["stream"].items()})
 
     @property
     def model_file(self) -> Path | None:
@@ -71,7 +80,10 @@ class Recipe:
         h = hashlib.sha256()
         for f in sorted({*self.path.glob("*"), self.code_file}):
             if f.is_file() and f.suffix in (".toml", ".py", ".onnx"):
-                h.update(f.name.encode() + f.read_bytes())
+                data = f.read_bytes()
+                if f.name == "recipe.toml" and STREAM_TABLE.search(text := data.decode()):
+                    data = (STREAM_TABLE.sub("", text).rstrip("\n") + "\n").encode()
+                h.update(f.name.encode() + data)
         return h.hexdigest()[:16]
 
 
@@ -144,6 +156,7 @@ def load(ref: str) -> Recipe:
     top = _check("", raw, toml_path)
     tables = {t: _check(t, raw.get(t, {}), toml_path) for t in ("data", "train", "optimize")}
     model = _check("model", raw.get("model", {}), toml_path)
+    stream = _check_stream(_check("stream", raw.get("stream", {}), toml_path), toml_path)
     if top["task"] not in ("classification", "regression"):
         raise RecipeError(f"{toml_path}: task must be 'classification' or 'regression', got '{top['task']}'")
     bad = [q for q in tables["optimize"]["quantize"] if q not in QUANT_MODES]
@@ -157,7 +170,8 @@ def load(ref: str) -> Recipe:
         if not model["file"].endswith(".onnx") or not (folder / model["file"]).is_file():
             raise RecipeError(f"{toml_path}: [model] file '{model['file']}' is not an .onnx file in {folder}",
                               "name an ONNX model beside recipe.toml, e.g. file = \"net.onnx\"")
-        return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=None, model=model)
+        return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=None, model=model,
+                      stream=stream)
     src = code_file(folder, model["code"])
     if not src.is_file() or src.suffix != ".py":
         raise RecipeError(f"{toml_path}: no model code: '{model['code']}' is no Python file beside recipe.toml or under the "
@@ -168,7 +182,23 @@ def load(ref: str) -> Recipe:
     if tables["train"]["normalize"] and not _takes(builder, "normalize"):
         raise RecipeError(f"{src}: build() takes no `normalize` keyword, so normalize = true cannot apply",
                           "add `normalize=False` to build(...) (see models/keywords/model.py), or drop it")
-    return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=builder, model=model)
+    return Recipe(top["name"], folder, top["description"], top["task"], **tables, build_model=builder, model=model,
+                  stream=stream)
+
+
+def _check_stream(stream: dict[str, Any], where: Path) -> dict[str, Any]:
+    """The device's detector takes these ranges (firmware/frontend/tm_detector.c)."""
+    if stream["every_hops"] < 1:
+        raise RecipeError(f"{where}: every_hops in [stream] must be >= 1, got {stream['every_hops']}",
+                          "the network runs every this many 20 ms hops, e.g. 5")
+    if not 1 <= stream["average"] <= LIMITS.detector_max_average:
+        raise RecipeError(f"{where}: average in [stream] must be 1 to {LIMITS.detector_max_average}, got "
+                          f"{stream['average']}", "the detector averages the last this many posteriors, e.g. 4")
+    if not 0 < stream["threshold"] <= 1:
+        raise RecipeError(f"{where}: threshold in [stream] must be a posterior in (0, 1], got {stream['threshold']}")
+    if stream["suppress_s"] < 0:
+        raise RecipeError(f"{where}: suppress_s in [stream] must be >= 0 seconds, got {stream['suppress_s']}")
+    return stream
 
 
 def code_file(folder: Path, code: str) -> Path:

@@ -35,6 +35,15 @@ def _shared_missing(what: str) -> None:
     pytest.skip(what)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true every tool and input is installed, so a skip hides a broken set-up: it fails instead."""
+    report = (yield).get_result()
+    if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome, report.longrepr = "failed", f"skipped under CI=true: {reason}"
+
+
 @pytest.fixture(scope="session")
 def tflm_tree() -> Path:
     """The plain TFLite Micro tree beside the repo (../shared/third_party/tflite-micro)."""

@@ -150,8 +150,9 @@ def render_batch(jobs: list[dict]) -> list[np.ndarray]:
         r = subprocess.run(["node", str(RENDER_SCRIPT), str(package_dir()), tmp], input=json.dumps(jobs),
                            capture_output=True, text=True)
         if r.returncode:
-            last = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit code {r.returncode}"
-            raise DataError(f"GnuSpeech failed: {last}", SETUP_HINT)
+            said = [line.removeprefix("error: ") for line in r.stderr.splitlines() if line.startswith("error: ")]
+            raise DataError(f"GnuSpeech failed: {said[-1] if said else r.stderr.strip()[-300:] or r.returncode}",
+                            SETUP_HINT)
         return [pcm16k(Path(tmp) / f"{i}.wav") for i in range(len(jobs))]
 
 

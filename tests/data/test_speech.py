@@ -148,6 +148,9 @@ def test_recordings_are_mixed_in_with_copies(tmp_path, monkeypatch):
     ('unknown_words = "lots"', "is not a word set"),
     ("piper = 2", "is no share of the clips"),
     ("near_misses = -0.5", "near_misses = -0.5 is no share of the clips"),
+    ("gnuspeech = 1.5", "gnuspeech = 1.5 is no share of the clips"),
+    ('gnuspeech = "lots"', "gnuspeech = 'lots' is no share of the clips"),
+    ("piper = 0.7\ngnuspeech = 0.5", "use 0 (none) to 0.3 (1 minus piper = 0.7"),
 ])
 def test_bad_words_and_voices_give_one_clear_line(tmp_path, args, needle):
     recipe = tmp_path / "mine"

@@ -4,8 +4,9 @@ recipe names its own words or phrases), "unknown" (other words) and "silence"
 (background only). Each clip draws its voice and variant, speed, pitch,
 level, time shift and background from a generator seeded by (seed, class,
 index), and, as the recipe asks, a perturbed speaker, a room, music and a
-microphone (toolchain.recipes.data.augment); a share of the clips can be
-said by Piper's neural voice instead (toolchain.recipes.data.piper_voice).
+microphone (toolchain.recipes.data.augment); shares of the clips can be
+said by Piper's neural voice (toolchain.recipes.data.piper_voice) or by
+GnuSpeech's tube-model voices (toolchain.recipes.data.gnuspeech_voice) instead.
 The same seed gives the same bytes. A folder of recordings can be mixed in. Clips are cached under
 <build>/cache/speech/; features come from the fixed-point front-end
 (toolchain.audio), the same C the device runs."""
@@ -27,7 +28,7 @@ import numpy as np
 from toolchain import paths
 from toolchain.audio import FrontendConfig, features, to_float
 from toolchain.console import console
-from toolchain.recipes.data import augment, dictionary, phonemes, piper_voice, wav_folder
+from toolchain.recipes.data import augment, dictionary, gnuspeech_voice, phonemes, piper_voice, wav_folder
 from toolchain.recipes.data.augment import NOISES, noise
 from toolchain.recipes.data.dataset import DataError
 from toolchain.recipes.data.phonemes import bare, phonemes_of
@@ -119,6 +120,7 @@ class Words:
     unknown: str | int = "few"  # "many": more words and made-up ones; "dictionary" or a count: real words
     piper: float = 0.0  # share of the spoken clips said by Piper's voice (not the ones given as phonemes)
     near: float = 0.0  # share of the whole-word "unknown" clips that say a made-up near miss of a keyword
+    gnuspeech: float = 0.0  # share of the spoken clips said by GnuSpeech (words in its dictionary)
 
     @property
     def labels(self) -> list[str]:
@@ -171,15 +173,18 @@ class Words:
     def key(self) -> str:
         said = self.unknown_words + (self.near_misses if self.near else ())
         listed = hashlib.sha256("\n".join(said).encode()).hexdigest() if self.real else ""
-        return json.dumps(asdict(self), sort_keys=True) + (piper_voice.VERSION if self.piper else "") + listed
+        options = {k: v for k, v in asdict(self).items() if k != "gnuspeech" or v}  # recipes without it keep their key
+        return (json.dumps(options, sort_keys=True) + (piper_voice.VERSION if self.piper else "") + listed
+                + (f"gnuspeech {gnuspeech_voice.VERSION}" if self.gnuspeech else ""))
 
     def texts(self) -> list[str]:
-        """Every text Piper says: the keywords and real words (not phonemes, nor made-up words, which would cost
-        minutes of rendering for little)."""
+        """Every text Piper (and GnuSpeech, of those in its dictionary) says: the keywords and real words of the
+        fixed lists (not phonemes, nor made-up or dictionary words, which would cost minutes of rendering for
+        little)."""
         return [t for t in self.spoken.values() if not t.startswith("[[")] + list(self.piper_unknown)
 
     @classmethod
-    def of(cls, keywords, phonemes, voices, augment, unknown="few", piper=0.0, near=0.0) -> "Words":
+    def of(cls, keywords, phonemes, voices, augment, unknown="few", piper=0.0, near=0.0, gnuspeech=0.0) -> "Words":
         """The checked options: one clear line for each mistake."""
         keywords = tuple(KEYWORDS if keywords is None else keywords)
         if not keywords:
@@ -235,7 +240,12 @@ class Words:
             piper_voice.check()
         if not 0 <= near <= 1:
             raise DataError(f"near_misses = {near} is no share of the clips", "use 0 (none) to 1")
-        return cls(keywords, phonemes, voices, augment, unknown, float(piper), float(near))
+        if not isinstance(gnuspeech, (int, float)) or not 0 <= gnuspeech <= 1 - piper:
+            raise DataError(f"gnuspeech = {gnuspeech!r} is no share of the clips",
+                            f"use 0 (none) to {1 - piper:g} (1 minus piper = {piper:g}: the rest are espeak-ng's)")
+        if gnuspeech:
+            gnuspeech_voice.check()
+        return cls(keywords, phonemes, voices, augment, unknown, float(piper), float(near), float(gnuspeech))
 
 
 @functools.cache
@@ -350,9 +360,10 @@ def background(rng: np.random.Generator, words: Words, n: int) -> np.ndarray:
     return noise(rng, kinds[rng.integers(len(kinds))], n)
 
 
-def clip(words: Words, seed: int, label: int, index: int, banks: dict | None = None) -> np.ndarray:
+def clip(words: Words, seed: int, label: int, index: int, banks: dict | None = None,
+         gnuspeech_banks: dict | None = None) -> np.ndarray:
     """One int16 clip of class words.labels[label], fully determined by (words, seed, label, index); `banks`:
-    Piper's renders of words.texts(), when words.piper."""
+    Piper's renders of words.texts(), when words.piper; `gnuspeech_banks`: GnuSpeech's, when words.gnuspeech."""
     rng = np.random.default_rng([seed, label, index])
     keywords, labels = words.keywords, words.labels
     if labels[label] == "silence":
@@ -373,8 +384,12 @@ def clip(words: Words, seed: int, label: int, index: int, banks: dict | None = N
         else:
             text = words.unknown_words[rng.integers(len(words.unknown_words))]
         voices = words.voice_list
-        if piper or (words.piper and rng.random() < words.piper and text in banks):
+        # one draw picks the synthesizer: Piper below `piper`, GnuSpeech in the next `gnuspeech`, else espeak-ng
+        who = 1.0 if piper or not (words.piper or words.gnuspeech) else rng.random()
+        if piper or (who < words.piper and text in (banks or {})):
             speech = banks[text][rng.integers(piper_voice.RENDERS)].copy()
+        elif words.piper <= who < words.piper + words.gnuspeech and text in (gnuspeech_banks or {}):
+            speech = gnuspeech_banks[text][rng.integers(gnuspeech_voice.RENDERS)].copy()
         else:
             speech = resample(speak(text, voices[rng.integers(len(voices))], int(rng.integers(110, 230)),
                                     int(rng.integers(15, 90))))
@@ -413,18 +428,29 @@ def generate(seed: int, clips_per_class: int, unknown_factor: int = 1, words: Wo
     espeak_version()
     jobs = [(label, i) for label, n in enumerate(counts(words.labels, clips_per_class, unknown_factor))
             for i in range(n)]
-    banks = {}
+    banks, gnuspeech_banks = {}, {}
     if words.piper:
         with console.status("saying every word with Piper (cached per word)"):
             banks = {t: piper_voice.bank(t) for t in words.texts()}
+    if words.gnuspeech:
+        said = gnuspeech_voice.words(words.texts())
+        if lacking := [t for t in words.texts() if t not in said]:
+            console.info(f"GnuSpeech's dictionary lacks {', '.join(lacking)}: espeak-ng says "
+                         f"{'it' if len(lacking) == 1 else 'them'}")
+        todo = len(gnuspeech_voice.missing(said)) * gnuspeech_voice.RENDERS
+        with console.progress(f"saying {len(said)} words with GnuSpeech, {gnuspeech_voice.RENDERS} speakers and tempos "
+                              "each (once, then cached per word)", total=todo) as advance:
+            gnuspeech_banks = gnuspeech_voice.banks(said, advance)
     with ThreadPoolExecutor(workers) as pool:  # espeak-ng runs as a subprocess: threads overlap them
-        pcm = list(pool.map(lambda j: clip(words, seed, *j, banks), jobs))
+        pcm = list(pool.map(lambda j: clip(words, seed, *j, banks, gnuspeech_banks), jobs))
     return np.stack(pcm), np.array([j[0] for j in jobs], dtype=np.int64)
 
 
 def cache_path(seed: int, clips_per_class: int, unknown_factor: int = 1, words: Words | None = None) -> Path:
     sources = b"".join(Path(m.__file__).read_bytes() for m in (augment, piper_voice, dictionary, phonemes))
     sources += Path(__file__).read_bytes()
+    if words and words.gnuspeech:  # its renders' own cache key covers the package and the render script
+        sources += Path(gnuspeech_voice.__file__).read_bytes()
     key = hashlib.sha256(sources + espeak_version().encode() + (words or Words()).key().encode()
                          + f"{seed}/{clips_per_class}/{unknown_factor}".encode()).hexdigest()[:16]
     return paths.build_root() / "cache" / "speech" / f"speech-{clips_per_class}-{key}.npz"
@@ -476,9 +502,9 @@ def raw(seed: int, clips_per_class: int = 200, frontend: dict | None = None, unk
         keywords: list[str] | None = None, phonemes: dict | None = None, voices: str | list[str] = "few",
         augment: list[str] | None = None, unknown_words: str = "few", piper: float = 0.0,
         recordings: str | None = None, recording_copies: int = 10, base_dir: Path | None = None,
-        near_misses: float = 0.0):
+        near_misses: float = 0.0, gnuspeech: float = 0.0):
     """The int16 clips and labels `load` makes its features from: the synthetic set, then any recordings."""
-    words = Words.of(keywords, phonemes, voices, augment, unknown_words, piper, near_misses)
+    words = Words.of(keywords, phonemes, voices, augment, unknown_words, piper, near_misses, gnuspeech)
     pcm, y = clips(seed, clips_per_class, unknown_factor, words)
     if recordings:
         if not 1 <= recording_copies <= 100:
@@ -492,16 +518,16 @@ def load(seed: int, clips_per_class: int = 200, frontend: dict | None = None, un
          keywords: list[str] | None = None, phonemes: dict | None = None, voices: str | list[str] = "few",
          augment: list[str] | None = None, unknown_words: str = "few", piper: float = 0.0,
          recordings: str | None = None, recording_copies: int = 10, base_dir: Path | None = None,
-         near_misses: float = 0.0):
+         near_misses: float = 0.0, gnuspeech: float = 0.0):
     """Features of the clips: (x (n, frames, bands) float32, y, labels). `keywords`: the words or short phrases
     to spot; `phonemes`: espeak-ng phonemes for any it mispronounces; `voices`: "few" (8 voices x 16 variants),
     "many" (every English voice and variant but the validation ones) or a list; `augment`: any of AUGMENTS;
     `unknown_words`: "few" or "many" (MORE_UNKNOWN and PSEUDO_WORDS made-up words besides); `piper`: the share of
-    spoken clips said by Piper's neural voice; `near_misses`: the share of whole-word "unknown" clips that say a
+    spoken clips said by Piper's neural voice; `gnuspeech`: the share said by GnuSpeech; `near_misses`: the share of whole-word "unknown" clips that say a
     made-up near miss of a keyword (near_misses()); `recordings`: a folder of label folders
     (relative to the recipe) mixed in, each `recording_copies` times."""
     cfg = FrontendConfig.of(frontend)
     pcm, y = raw(seed, clips_per_class, frontend, unknown_factor, keywords, phonemes, voices, augment,
-                 unknown_words, piper, recordings, recording_copies, base_dir, near_misses)
+                 unknown_words, piper, recordings, recording_copies, base_dir, near_misses, gnuspeech)
     return to_float(features(pcm, cfg)), y, Words.of(keywords, phonemes, voices, augment, unknown_words, piper,
-                                                     near_misses).labels
+                                                     near_misses, gnuspeech).labels

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import paths
+from toolchain.recipes.data import npz_cache
 from toolchain.recipes.data.dataset import DataError
 
 PACKAGE = "@echogarden/gnuspeech-wasm"
@@ -188,17 +189,12 @@ def banks(texts: list[str], advance=lambda n: None) -> dict[str, list[np.ndarray
     out = {}
     for t in texts:
         if cache_file(t).is_file():
-            with np.load(cache_file(t)) as f:
-                out[t] = [f[str(i)] for i in range(RENDERS)]
+            out[t] = npz_cache.load_list(cache_file(t), RENDERS)
     todo = [t for t in texts if t not in out]
     xs = render([job(t, i) for t in todo for i in range(RENDERS)], advance=advance) if todo else []
     for n, t in enumerate(todo):
         out[t] = xs[n * RENDERS:(n + 1) * RENDERS]
-        p = cache_file(t)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        tmp = p.with_suffix(".tmp.npz")
-        np.savez(tmp, **{str(i): x for i, x in enumerate(out[t])})
-        tmp.replace(p)
+        npz_cache.save_list(cache_file(t), out[t])
     return out
 
 

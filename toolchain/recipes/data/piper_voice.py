@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import paths
+from toolchain.recipes.data import npz_cache
 from toolchain.recipes.data.dataset import DataError
 
 RENDERS = 8
@@ -67,12 +68,8 @@ def bank(text: str) -> list[np.ndarray]:
     key = hashlib.sha256((VERSION + json.dumps([text, RENDERS]) + Path(__file__).read_text()).encode()).hexdigest()[:16]
     p = paths.build_root() / "cache" / "speech" / "piper" / f"{key}.npz"
     if p.is_file():
-        with np.load(p) as f:
-            return [f[str(i)] for i in range(RENDERS)]
+        return npz_cache.load_list(p, RENDERS)
     check()
     xs = [render(text, i) for i in range(RENDERS)]
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(".tmp.npz")
-    np.savez(tmp, **{str(i): x for i, x in enumerate(xs)})
-    tmp.replace(p)
+    npz_cache.save_list(p, xs)
     return xs

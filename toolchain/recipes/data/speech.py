@@ -28,7 +28,7 @@ import numpy as np
 from toolchain import paths
 from toolchain.audio import FrontendConfig, features, to_float
 from toolchain.console import console
-from toolchain.recipes.data import augment, dictionary, gnuspeech_voice, phonemes, piper_voice, wav_folder
+from toolchain.recipes.data import augment, dictionary, gnuspeech_voice, npz_cache, phonemes, piper_voice, wav_folder
 from toolchain.recipes.data.augment import NOISES, noise
 from toolchain.recipes.data.dataset import DataError
 from toolchain.recipes.data.phonemes import bare, phonemes_of
@@ -471,10 +471,7 @@ def clips(seed: int, clips_per_class: int, unknown_factor: int = 1,
     with console.status(f"synthesising {sum(counts(words.labels, clips_per_class, unknown_factor))} speech clips "
                         "with espeak-ng"):
         pcm, y = generate(seed, clips_per_class, unknown_factor, words)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(".tmp.npz")
-    np.savez(tmp, pcm=pcm, y=y)
-    tmp.replace(p)
+    npz_cache.save(p, pcm=pcm, y=y)
     return pcm, y
 
 

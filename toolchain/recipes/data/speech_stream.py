@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from toolchain import paths
-from toolchain.recipes.data import heldout, speech
+from toolchain.recipes.data import heldout, npz_cache, speech
 from toolchain.recipes.data.dataset import DataError
 
 SEGMENT_S = 8.0  # the background changes this often
@@ -84,8 +84,5 @@ def recording(seed: int, minutes: float = 5.0, keywords: tuple[str, ...] = speec
         with np.load(p) as f:
             return f["pcm"], json.loads(str(f["events"]))
     pcm, events = generate(seed, minutes, tuple(keywords), voices, spoken)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(".tmp.npz")
-    np.savez(tmp, pcm=pcm, events=json.dumps(events))
-    tmp.replace(p)
+    npz_cache.save(p, pcm=pcm, events=json.dumps(events))
     return pcm, events

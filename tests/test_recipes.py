@@ -47,11 +47,15 @@ def test_width_scales_the_digits_model_and_needs_a_build_that_takes_it(tmp_path)
     full, half = (build(recipes.load(recipe_ref("digits", w, tmp_path / str(w))), data) for w in (1.0, 0.5))
     assert [l.filters for l in half.layers[:3:2]] == [8, 16] and [l.filters for l in full.layers[:3:2]] == [16, 32]
     assert recipes.load(recipe_ref("digits", 0.5, tmp_path)).fingerprint != recipes.load("digits").fingerprint
+
+
+@pytest.mark.parametrize("setting, keyword", [("width = 0.5", "width"), ("normalize = true", "normalize")])
+def test_a_train_setting_the_models_build_does_not_take_is_refused(tmp_path, setting, keyword):
     old = tmp_path / "old"
     old.mkdir()
-    (old / "recipe.toml").write_text('name = "old"\n[data]\nloader = "digits"\n[train]\nwidth = 0.5\n')
+    (old / "recipe.toml").write_text(f'name = "old"\n[data]\nloader = "digits"\n[train]\n{setting}\n')
     (old / "model.py").write_text("def build(keras, input_shape, num_outputs, variant='default'):\n    pass\n")
-    with pytest.raises(recipes.RecipeError, match="takes no `width` keyword"):
+    with pytest.raises(recipes.RecipeError, match=f"takes no `{keyword}` keyword"):
         recipes.load(str(old))
 
 
@@ -100,12 +104,6 @@ def test_normalize_removes_each_bands_mean_over_the_clip_as_mean_and_sub(tmp_pat
     int8.write_bytes(to_tflite(model, "int8", x))
     assert ops_of(int8.read_bytes())[:3] == ["MEAN", "SUB", "RESHAPE"]
     assert compile_tflite(int8, tmp_path / "aot").ops[:2] == ["MEAN", "SUB"]  # the AOT runtime takes it too
-    old = tmp_path / "old"
-    old.mkdir()
-    (old / "recipe.toml").write_text('name = "old"\n[data]\nloader = "digits"\n[train]\nnormalize = true\n')
-    (old / "model.py").write_text("def build(keras, input_shape, num_outputs, variant='default'):\n    pass\n")
-    with pytest.raises(recipes.RecipeError, match="takes no `normalize` keyword"):
-        recipes.load(str(old))
 
 
 def test_stream_table_sets_the_detector_and_leaves_the_fingerprint(tmp_path):

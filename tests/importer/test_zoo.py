@@ -19,6 +19,12 @@ def _save(tmp_path, model, name="zoo.onnx"):
     return path
 
 
+def _keras_outputs(model, converted, x):
+    """The converted Keras model's outputs for ONNX-layout inputs, one row a sample."""
+    x_device = to_device_layout(x, model.input_shape, converted.input_perm)
+    return np.asarray(converted.keras_model.predict(x_device, verbose=0)).reshape(len(x), -1)
+
+
 @pytest.mark.parametrize("opset", zoo.OPSETS)
 @pytest.mark.parametrize("name", sorted(zoo.ZOO))
 def test_zoo_model_matches_onnxruntime(tmp_path, name, opset):
@@ -26,8 +32,7 @@ def test_zoo_model_matches_onnxruntime(tmp_path, name, opset):
     converted = to_keras(model)
     x = zoo.inputs(model.proto, 16)
     reference = onnxruntime_outputs(model, x)
-    x_device = to_device_layout(x, model.input_shape, converted.input_perm)
-    ours = np.asarray(converted.keras_model.predict(x_device, verbose=0)).reshape(len(x), -1)
+    ours = _keras_outputs(model, converted, x)
     assert np.abs(ours - reference).max() < 1e-4 * max(1.0, np.abs(reference).max())
     assert (ours.argmax(1) == reference.argmax(1)).all()
 
@@ -54,8 +59,7 @@ def test_maxpool_ceil_mode_as_same_padding(tmp_path):
     model = read(_save(tmp_path, _replace(zoo.resnet(17), "MaxPool", ceil_mode=1, kernel_shape=[3, 3])))
     converted = to_keras(model)
     x = zoo.inputs(model.proto, 8)
-    ours = converted.keras_model.predict(to_device_layout(x, model.input_shape, converted.input_perm), verbose=0)
-    assert np.abs(np.asarray(ours).reshape(8, -1) - onnxruntime_outputs(model, x)).max() < 1e-4
+    assert np.abs(_keras_outputs(model, converted, x) - onnxruntime_outputs(model, x)).max() < 1e-4
 
 
 def _replace(model, op_type, **changes):
@@ -197,9 +201,8 @@ def test_conv_transpose_with_padding(tmp_path, pads, crops):
     m = read(_save(tmp_path, model))
     converted = to_keras(m)
     x = zoo.inputs(m.proto, 8)
+    assert np.abs(_keras_outputs(m, converted, x) - onnxruntime_outputs(m, x)).max() < 1e-4
     x_device = to_device_layout(x, m.input_shape, converted.input_perm)
-    ours = np.asarray(converted.keras_model.predict(x_device, verbose=0)).reshape(8, -1)
-    assert np.abs(ours - onnxruntime_outputs(m, x)).max() < 1e-4
     ops = modelinfo.summarize(to_tflite(converted.keras_model, "int8", x_device)).ops
     assert "TRANSPOSE_CONV" in ops and ("STRIDED_SLICE" in ops) == crops
 
@@ -220,8 +223,7 @@ def test_causal_conv1d_slice(tmp_path, opset):
     m = read(_save(tmp_path, g.model(["N", 4, 32], g.gemm(x, 8, 3), 3)))
     converted = to_keras(m)
     xs = zoo.inputs(m.proto, 8)
+    assert np.abs(_keras_outputs(m, converted, xs) - onnxruntime_outputs(m, xs)).max() < 1e-5
     x_device = to_device_layout(xs, m.input_shape, converted.input_perm)
-    ours = np.asarray(converted.keras_model.predict(x_device, verbose=0)).reshape(8, -1)
-    assert np.abs(ours - onnxruntime_outputs(m, xs)).max() < 1e-5
     ops = modelinfo.summarize(to_tflite(converted.keras_model, "int8", x_device)).ops
     assert "STRIDED_SLICE" in ops and all(op in LOWERINGS for op in ops), ops

@@ -83,7 +83,11 @@ class FaultProxy:
         if self.fault == "garbage":
             return data[: len(data) // 2] + bytes(random.Random(1).randrange(256) for _ in range(40)) + data[len(data) // 2:]
         if self.fault == "drop":
-            return data[: len(data) // 3] + data[len(data) // 3 + 5:]
+            # zeros dropped from a mantissa ("6.500|00000|e1") leave the same number: lose a byte that matters
+            at = len(data) // 3
+            while at + 5 < len(data) and not data[at:at + 5].strip(b"0"):
+                at += 1
+            return data[:at] + data[at + 5:]
         if self.fault == "silence":
             time.sleep(self.silence_s)
             return data

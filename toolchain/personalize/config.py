@@ -17,11 +17,11 @@ from toolchain.personalize.head import Anchors, FactoryHead
 
 @dataclass(frozen=True)
 class Defaults:
-    lr: float = field(default=0.1, metadata={"what": "SGD learning rate of `train N%` without one (its first "
+    lr: float = field(default=0.06, metadata={"what": "SGD learning rate of `train N%` without one (its first "
                                                       "epoch)"})
     lr_decay: float = field(default=0.9, metadata={"what": "the learning rate is multiplied by this after each "
                                                            "epoch"})
-    epochs: int = field(default=20, metadata={"what": "epochs of `toolchain personalize --mode sgd`"})
+    epochs: int = field(default=15, metadata={"what": "epochs of `toolchain personalize --mode sgd`"})
     anchors_per_class: int = field(default=10, metadata={"what": "factory embeddings in flash for the smallest "
                                                                  "class, more for larger ones "
                                                                  "(toolchain/personalize/anchors.py)"})

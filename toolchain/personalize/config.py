@@ -3,10 +3,11 @@
 (tm_personalize_config.h): the firmware (firmware/personalize/) and the host
 replay (replay.py) compile against the same text.
 
-The learning defaults (lr, epochs, anchors, the imprint offset) were chosen
-on validation data only by the worked cases of docs/personalize.md (new
-speakers and words, rotated sensors; the evaluation data never looked at); a
-value changed here changes device and host at once."""
+The learning defaults (lr, epochs, anchors, the imprint rule's rank) were
+chosen on validation data only by the worked cases of docs/personalize.md
+(new speakers and words on the keywords_voices backbone, rotated sensors; the
+evaluation data never looked at); a value changed here changes device and
+host at once."""
 
 from dataclasses import dataclass, field, fields
 

@@ -143,14 +143,16 @@ def label_index(labels, names):
 _D = config.DEFAULTS
 DEFAULTS = {"lr": _D.lr, "lr_decay": _D.lr_decay, "epochs": _D.epochs, "anchors": "hard",
             "anchors_per_class": _D.anchors_per_class, "anchor_ratio": _D.anchor_ratio,
-            "final_pass": bool(_D.final_anchor_pass), "l2": 0.0, "imprint_anchors_per_class": _D.imprint_anchors_per_class,
+            "final_pass": bool(_D.final_anchor_pass), "l2": 0.0,
+            "imprint_anchors_per_class": _D.imprint_anchors_per_class,
             "imprint_rank": _D.imprint_rank, "imprint_ridge": _D.imprint_ridge}
 POOL = 100  # the anchor pool per class: imprinting's class means and covariance come from all of it
 VALIDATION = {"speaker": ("speaker-kal16", "speaker-rms", "speaker-slt"),
               "new-class": ("new-class-sheila", "new-class-robot"),
               "rotated": tuple(f"rotated-random{i}" for i in range(5))}
 EVALUATION = {"speaker": ("speaker-awb",), "new-class": ("new-class-marvin",), "rotated": ("rotated-z90x30",)}
-MODEL = {"speaker": "keywords", "new-class": "keywords", "rotated": "gesture"}  # the keywords cases' backbone: --backbone
+# the keywords cases' backbone by default (--backbone picks another)
+MODEL = {"speaker": "keywords", "new-class": "keywords", "rotated": "gesture"}
 PARTS = ("sgd", "decay", "imprint", "rotated", "budget", "joint")  # what `choose` runs, in the order the defaults were
 # chosen
 # `budget`: the SGD within the update's instruction budget for a 64-wide embedding (keywords_voices): 50 M on qemu-m4
@@ -254,7 +256,8 @@ def choose(parts: tuple[str, ...] = PARTS, backbone: str = MODEL["speaker"]) -> 
     decay = [("hard", 10, ratio, lr, epochs, d) for ratio in (4, 3) for epochs in (15, 17, 20)
              for lr in (0.04, 0.05, 0.06, 0.08) for d in (0.8, 0.85, 0.9) if 60 * (ratio + 1) * epochs + 150 <= 5400]
     budget = [("hard", 10, ratio, lr, epochs, d) for ratio in (2, 3, 4) for epochs in (10, 12, 15, 18, 20)
-              for lr in (0.04, 0.06, 0.08, 0.1) for d in (0.8, 0.85, 0.9) if 60 * (ratio + 1) * epochs + 150 <= BUDGET_STEPS]
+              for lr in (0.04, 0.06, 0.08, 0.1) for d in (0.8, 0.85, 0.9)
+              if 60 * (ratio + 1) * epochs + 150 <= BUDGET_STEPS]
     budget.append(("hard", 10, 4, 0.08, 15, 0.9))  # the second round's default, over the budget at 64 wide
     settings = [("sgd", (kind, per, ratio, lr, epochs, l2, final, 1.0))
                 for kind, per, ratio, lr, epochs, l2, final in grid] if "sgd" in parts else []

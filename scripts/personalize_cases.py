@@ -4,7 +4,8 @@ doc between the `personalize-cases:begin/end` markers (the rest of the file is l
 
     python scripts/personalize_cases.py [--board qemu-m4] [--docs]
 
-1. keywords, a new speaker: Flite's awb voice, 5 clips per class learned by SGD, 15 held back;
+1. keywords (the keywords_voices backbone), a new speaker: Flite's awb voice, 5 clips per class learned by SGD,
+   15 held back;
 2. keywords, a new class: "marvin" imprinted from 5 clips, the old classes' clips held back;
 3. gesture, a re-mounted sensor: every BasicMotions window turned by z90x30, 5 per class learned by SGD.
 The defaults were chosen on validation folders (scripts/personalize_prototype.py choose); these folders are
@@ -25,9 +26,9 @@ BEGIN, END = "<!-- personalize-cases:begin -->", "<!-- personalize-cases:end -->
 DATA = Path("build") / "cache" / "personalize"
 CASES = (  # (title, data case and its folder, toolchain personalize arguments)
     ("Keywords, a new speaker (Flite awb), SGD", ("speaker", "speaker-awb"),
-     ["--model", "keywords", "--shots", "5"]),
+     ["--model", "keywords_voices", "--shots", "5"]),
     ("Keywords, a new class (\"marvin\") from 5 clips, imprint", ("new-class", "new-class-marvin"),
-     ["--model", "keywords", "--shots", "5", "--mode", "imprint", "--new-class", "marvin"]),
+     ["--model", "keywords_voices", "--shots", "5", "--mode", "imprint", "--new-class", "marvin"]),
     ("Gesture, a re-mounted sensor (axes turned z90x30), SGD", ("rotated", "rotated-z90x30"),
      ["--model", "gesture", "--shots", "5"]),
 )

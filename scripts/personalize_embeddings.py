@@ -1,7 +1,7 @@
 """Host embeddings for the personalization prototype (scripts/personalize_prototype.py): the int8 model up to
 its last FULLY_CONNECTED (LiteRT's builtin kernels, which round as TFLM's reference kernels do), the data
 folders of scripts/personalize_data.py, the recipe's splits and new recipe-made clips, each cached under
-build/cache/personalize/emb-<name>.npz."""
+build/cache/personalize/emb-<model>-<its .tflite's hash>-<name>.npz (a retrained model makes its own)."""
 
 import sys
 import warnings
@@ -82,6 +82,13 @@ def inputs_of(model: str, files: list[Path]) -> np.ndarray:
     return to_float(features(pcm, cfg))
 
 
+def tag(model: str) -> str:
+    """The model's name and the start of its int8 .tflite's hash: what an embedding cache belongs to."""
+    from toolchain import manifest as mf
+
+    return f"{model}-{mf.file_hash(tflite_of(model))[:12]}"
+
+
 def cached(name: str, make):
     from toolchain.paths import build_root
 
@@ -107,7 +114,7 @@ def folder(model: str, emb: Embedder, path: Path, shots: int, seed: int) -> dict
         return {"e": emb(inputs_of(model, files)), "names": np.array(names),
                 "files": np.array([f.name for f in files])}
 
-    d = cached(f"{model}-{path.name}", make)
+    d = cached(f"{tag(model)}-{path.name}", make)
     shuffled = {name: np.flatnonzero(d["names"] == name)[np.random.default_rng(seed).permutation(
         np.sum(d["names"] == name))] for name in sorted(set(d["names"]))}
     # the order `toolchain personalize` stores them in: shot 1 of every class (folders by name), then shot 2, ...
@@ -131,7 +138,7 @@ def splits(model: str, emb: Embedder) -> dict:
         return {"test_e": emb(d.x_test), "test_y": d.y_test, "pool_e": emb(d.x_train[pool]),
                 "pool_y": d.y_train[pool], "train_counts": np.bincount(d.y_train, minlength=len(d.labels))}
 
-    return cached(f"{model}-splits", make)
+    return cached(f"{tag(model)}-splits", make)
 
 
 FRESH_SEED = 26_000  # a seed the recipe never uses: new clips of the training distribution
@@ -139,21 +146,27 @@ FRESH_PER_CLASS = 100
 
 
 def fresh(model: str, emb: Embedder) -> dict | None:
-    """Embeddings of new clips made like the recipe's (its generator, another seed): what the head must not
-    forget, measured without the test split. None for a model whose loader makes no new samples."""
+    """Embeddings of new clips made like the recipe's (its generator with every [data.args] it trains with, another
+    seed): what the head must not forget, measured without the test split. None for a model whose loader makes no
+    new samples."""
     from toolchain.audio import features, frontend_of, to_float
-    from toolchain.recipes.data import speech
 
     m = manifest(model)
     data = m["lineage"]["config"]["data"]
     if data["loader"] != "speech":
         return None
-    args = dict(data.get("args", {}))
 
     def make():
-        words = speech.Words.of(args.get("keywords"), args.get("phonemes"), args.get("voices", "few"),
-                                args.get("augment"), args.get("unknown_words", "few"), args.get("piper", 0.0))
-        pcm, y = speech.clips(FRESH_SEED, FRESH_PER_CLASS, args.get("unknown_factor", 1), words)
+        pcm, y = fresh_clips(data.get("args", {}))
         return {"e": emb(to_float(features(pcm, frontend_of(m)))), "y": y}
 
-    return cached(f"{model}-fresh", make)
+    return cached(f"{tag(model)}-fresh", make)
+
+
+def fresh_clips(args: dict):
+    """FRESH_PER_CLASS clips a class (the recipe's class balance) by the speech loader's generator with the recipe's
+    [data.args] (voices, augmentation, word sets, Piper, GnuSpeech, near misses, ...) and FRESH_SEED; the user's
+    recordings a recipe mixes in are not new clips and are left out."""
+    from toolchain.recipes.data import speech
+
+    return speech.raw(FRESH_SEED, **{**args, "clips_per_class": FRESH_PER_CLASS, "recordings": None})

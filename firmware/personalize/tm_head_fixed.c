@@ -80,13 +80,6 @@ static uint32_t tm_head_argmax(const int32_t *z, uint32_t n) {
   return best;
 }
 
-void tm_head_reset(tm_head_t *h) {
-  memset(h, 0, sizeof *h);
-  memcpy(h->w, tm_head_factory_w, sizeof tm_head_factory_w);
-  memcpy(h->b, tm_head_factory_b, sizeof tm_head_factory_b);
-  h->classes = TM_HEAD_CLASSES;
-}
-
 int tm_head_classify(const tm_head_t *h, const int8_t *q, float *logits) {
   int32_t e[TM_HEAD_DIM], z[TM_HEAD_MAX_CLASSES];
   tm_head_embed(q, e);

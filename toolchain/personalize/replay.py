@@ -16,7 +16,9 @@ from toolchain.personalize.head import Anchors, FactoryHead
 
 SOURCE_DIR = paths.FIRMWARE / "personalize"
 FLAGS = ("-ffp-contract=off",)
-SHARED_FILES = ("tm_head_train.c", "tm_head_output.c")  # the SGD schedule and the int8 output, over either twin  # as the device build (toolchain/build/personalize_sources.py)
+# the factory reset, the SGD schedule and the int8 output, over either twin, as the device build compiles them
+# (toolchain/build/personalize_sources.py)
+SHARED_FILES = ("tm_head_factory.c", "tm_head_train.c", "tm_head_output.c")
 
 
 def head_bytes(head: FactoryHead) -> int:

@@ -81,8 +81,9 @@ def digits_manifest(build_dir) -> dict:
 def run_cli(*args: str, build: Path, cwd: Path | None = None, unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     """`toolchain ARGS` in a subprocess; `unset`: environment variables it must not see."""
     env = {k: v for k, v in os.environ.items() if k not in unset} | {"TOOLCHAIN_BUILD_DIR": str(build), "COLUMNS": "200"}
+    # the first run on a cold cache builds a TFLM library: 17+ minutes on 2 loaded cores, so 15 was too short
     return subprocess.run([sys.executable, "-m", "toolchain", *args], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=900)
+                          cwd=cwd, timeout=2700)
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ def evaluate(model: str, voices: str, seed: int) -> dict:
     from toolchain.paths import artifact_dir
     from toolchain.pipeline import model_name, prepare
     from toolchain.recipes.data import heldout, speech
+    from toolchain.recipes.data.speech_stream import trained_on
 
     # the model as built (the code may have moved on since); built first when there is none
     m = manifest.read(artifact_dir(model_name(model), create=False))
@@ -72,9 +73,8 @@ def evaluate(model: str, voices: str, seed: int) -> dict:
     cfg, labels = frontend_of(m), m["labels"]
     keywords = [w for w in labels if w not in ("unknown", "silence")]
     args = m.get("lineage", {}).get("config", {}).get("data", {}).get("args", {})
-    if voices in ("piper", "gnuspeech") and args.get(voices):
-        raise SystemExit(f"Error: {model} trained on {voices}'s renders ({voices} = {args[voices]}): --voices {voices} "
-                         f"measures only a model that never heard it (train a copy with {voices} = 0)")
+    if why := trained_on(voices, args):
+        raise SystemExit(f"Error: --voices {voices}: {why} (train a copy with {voices} = 0)")
     spoken = speech.spoken_forms(keywords, args.get("phonemes") or {})
     flat = {w for k in keywords for w in k.split()}
     others = [w for w in heldout.OTHER_WORDS + speech.KEYWORDS if w not in keywords and w not in flat]

@@ -67,7 +67,7 @@ def test_a_recipe_can_share_another_recipes_model_code(tmp_path):
     shared = r.fingerprint
     (tmp_path / "my_wakeword" / "keywords").mkdir()
     (tmp_path / "my_wakeword" / "keywords" / "model.py").write_text("def build(keras, input_shape, num_outputs, "
-                                                                     "variant='default'):\n    pass\n")
+                                                                     "variant='default', width=1.0):\n    pass\n")
     mine = recipes.load(str(tmp_path / "my_wakeword"))
     assert mine.code_file == tmp_path / "my_wakeword" / "keywords" / "model.py" and mine.fingerprint != shared
 

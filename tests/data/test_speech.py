@@ -192,3 +192,51 @@ def test_stream_recording_in_the_validation_voices(tmp_path, monkeypatch):
     assert {t for t, _ in said} - {"yes"} <= set(heldout.OTHER_WORDS + speech.KEYWORDS) and events
     with pytest.raises(DataError, match="not a voice set"):
         speech_stream.generate(0, 0.5, ("yes",), "nobody")
+
+
+def fake_renders(text: str) -> list[np.ndarray]:
+    """Eight renders of `text`, each a tone whose level says which text and render it is."""
+    code = sum(text.encode()) % 97 + 1
+    return [np.full(4000, (code * 8 + i) / 1000.0) for i in range(8)]
+
+
+@pytest.mark.parametrize("synthesizer", speech_stream.SYNTHESIZERS)
+def test_stream_recording_in_a_training_synthesizers_renders(tmp_path, monkeypatch, synthesizer):
+    monkeypatch.setenv("TOOLCHAIN_BUILD_DIR", str(tmp_path))
+    asked = []
+    monkeypatch.setattr(speech_stream.piper_voice, "check", lambda: None)
+    monkeypatch.setattr(speech_stream.piper_voice, "bank", lambda t: asked.append(t) or fake_renders(t))
+    monkeypatch.setattr(speech_stream.gnuspeech_voice, "check", lambda: None)
+    monkeypatch.setattr(speech_stream.gnuspeech_voice, "dictionary", lambda: frozenset(
+        ["hey", "tiny", *heldout.OTHER_WORDS, *speech.KEYWORDS]))
+    monkeypatch.setattr(speech_stream.gnuspeech_voice, "banks",
+                        lambda ts: asked.extend(ts) or {t: fake_renders(t) for t in ts})
+    pcm, events = speech_stream.recording(0, 0.5, ("hey tiny",), synthesizer, {"hey tiny": "[[heI t'aIni]]"})
+    assert {e["label"] for e in events} == {"hey tiny"} and len(pcm) == 30 * 16000
+    # the keyword's text, never espeak-ng's phonemes; the other words are the held-out ones, none of the keyword's
+    assert "hey tiny" in asked and set(asked) - {"hey tiny"} <= set(heldout.OTHER_WORDS + speech.KEYWORDS)
+    again, again_events = speech_stream.recording(0, 0.5, ("hey tiny",), synthesizer, {"hey tiny": "[[heI t'aIni]]"})
+    assert again.tobytes() == pcm.tobytes() and again_events == events
+    other, _ = speech_stream.generate(1, 0.5, ("hey tiny",), synthesizer)
+    assert other.tobytes() != pcm.tobytes()
+    # each keyword event holds one of the keyword's renders (a tone of a known level, scaled by the word's gain)
+    e = events[0]
+    said = pcm[int(e["start_s"] * 16000) + 100:int(e["end_s"] * 16000) - 100].astype(np.float64)
+    assert np.ptp(said) < 0.05 * np.max(np.abs(said)) + 300  # one render's tone, plus the background noise
+
+
+def test_a_synthesizer_recording_is_refused_for_a_model_that_trained_on_it(monkeypatch):
+    assert "piper = 0.3" in speech_stream.trained_on("piper", {"piper": 0.3, "gnuspeech": 0})
+    assert speech_stream.trained_on("gnuspeech", {"piper": 0.3, "gnuspeech": 0}) is None
+    assert speech_stream.trained_on("gnuspeech", {"piper": 0.3}) is None
+    assert speech_stream.trained_on("validation", {"piper": 0.3, "gnuspeech": 0.2}) is None
+    monkeypatch.setattr(speech_stream.gnuspeech_voice, "check", lambda: None)
+    monkeypatch.setattr(speech_stream.gnuspeech_voice, "dictionary", lambda: frozenset(heldout.OTHER_WORDS + speech.KEYWORDS))
+    with pytest.raises(DataError, match="GnuSpeech's dictionary lacks 'marvin': it cannot voice the recording"):
+        speech_stream.generate(0, 0.5, ("marvin",), "gnuspeech")
+
+
+def test_bench_stream_refuses_a_synthesizer_the_recipe_trains_on_before_building(tmp_path):
+    r = run_cli("bench", "--stream", "--board", "qemu-m4", "--model", "wakeword", "--voices", "piper", build=tmp_path)
+    assert_clean_error(r, "--voices piper: the model trained on piper's renders (piper = 0.3)", "piper = 0")
+    assert r.returncode == 2 and not list(tmp_path.rglob("*.keras")), "nothing may be trained for a refused command"

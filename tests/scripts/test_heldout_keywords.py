@@ -24,5 +24,5 @@ def test_a_model_trained_on_the_synthesizer_is_refused_with_one_line(tmp_path):
                         "--voices", "gnuspeech"], capture_output=True, text=True, timeout=300,
                        env=os.environ | {"TOOLCHAIN_BUILD_DIR": str(tmp_path / "build"), "PYTHONPATH": str(REPO)})
     assert r.returncode == 1 and "Traceback" not in r.stderr
-    assert r.stderr.strip() == (f"Error: {recipe} trained on gnuspeech's renders (gnuspeech = 0.2): --voices gnuspeech "
-                                "measures only a model that never heard it (train a copy with gnuspeech = 0)")
+    assert r.stderr.strip() == ("Error: --voices gnuspeech: the model trained on gnuspeech's renders (gnuspeech = 0.2), "
+                                "so a gnuspeech recording is not held out for it (train a copy with gnuspeech = 0)")

@@ -39,7 +39,7 @@ from toolchain.harness_protocol import LIMITS
 from toolchain.evaluate import io_quant, tflm_outputs
 from toolchain.paths import STREAM_FILE
 from toolchain.pipeline import prepare
-from toolchain.recipes.data.speech_stream import VOICES, recording
+from toolchain.recipes.data.speech_stream import VOICES, recording, trained_on
 
 NOT_KEYWORDS = ("unknown", "silence")
 MAX_CLASSES = LIMITS.detector_max_classes  # the device's keyword mask is one protocol number
@@ -95,6 +95,17 @@ def recipe_detector(model_ref: str, threshold: float | None = None, average: int
     det = Detector() if is_file_ref(model_ref) else Detector(**recipes.load(model_ref).stream)
     given = {k: v for k, v in (("threshold", threshold), ("average", average)) if v is not None}
     return replace(det, **given)
+
+
+def refuse_trained_on(model_ref: str, voices: str) -> None:
+    """A recording voiced by a synthesizer the recipe trains on is no proxy for unheard voices: refused before
+    anything is built."""
+    from toolchain import recipes
+    from toolchain.pipeline import is_file_ref
+
+    if not is_file_ref(model_ref) and (why := trained_on(voices, recipes.load(model_ref).data.get("args", {}))):
+        raise UsageError(f"--voices {voices}: {why}", f"train a copy of the recipe with {voices} = 0 for it, or use "
+                         "--voices validation")
 
 
 def inference_frames(frames: int, cfg: FrontendConfig, every_hops: int) -> np.ndarray:
@@ -230,6 +241,7 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
         raise UsageError(f"--voices {voices} is not a voice set", f"use one of: {', '.join(VOICES)}")
     det = detector or recipe_detector(model_ref)
     det.check()
+    refuse_trained_on(model_ref, voices)
     board = boards.load(board_id)
     runtimes.for_board(board, runtime)  # a runtime the board cannot take is refused before any training
     p = prepare(model_ref, board.id, seed, variant)  # what the model is, before any firmware is built

@@ -35,8 +35,9 @@ def bench_cmd(
     recording_seed: int = typer.Option(None, "--recording-seed", help="With --stream: seed of the recording "
                                        "(default: --seed)."),
     voices: str = typer.Option(None, "--voices", help="With --stream: who speaks in the recording: espeak (the "
-                               "training synthesizer, default), heldout (CMU Flite's voices, never trained on) or "
-                               "validation (espeak-ng's validation voices, for choosing settings)."),
+                               "training synthesizer, default), heldout (CMU Flite's voices, never trained on), "
+                               "validation (espeak-ng's validation voices, for choosing settings), or piper / "
+                               "gnuspeech (that synthesizer's renders, for a model trained without it)."),
     estimate_for: str = typer.Option(None, "--estimate-for", help="On QEMU: also estimate cycles, ms and uJ per "
                                      "inference for these boards' cores and clocks, e.g. nano33,nucleo_l4r5zi."),
     rate: str = typer.Option(None, "--rate", help="With the estimate: inferences per minute (e.g. 60/min), for the "

@@ -42,7 +42,7 @@ def evaluate(model: str, clips: int) -> dict:
         m = prepare(model, "host", 0).manifest
     tflite = Path(m["deploy"])
     cfg, labels = frontend_of(m), m["labels"]
-    args = m.get("lineage", {}).get("config", {}).get("data", {}).get("args", {})
+    args = manifest.data_config(m).get("args", {})
     keywords = [w for w in labels if w not in speech.NOT_KEYWORDS]
     words = speech.Words.of(keywords, args.get("phonemes"), args.get("voices", "few"), [])
     pcm, y = speech.clips(CLEAN_SEED, clips, UNKNOWN_FACTOR, words)

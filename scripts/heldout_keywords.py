@@ -72,7 +72,7 @@ def evaluate(model: str, voices: str, seed: int) -> dict:
     tflite = Path(m["deploy"])
     cfg, labels = frontend_of(m), m["labels"]
     keywords = [w for w in labels if w not in ("unknown", "silence")]
-    args = m.get("lineage", {}).get("config", {}).get("data", {}).get("args", {})
+    args = manifest.data_config(m).get("args", {})
     if why := trained_on(voices, args):
         raise SystemExit(f"Error: --voices {voices}: {why} (train a copy with {voices} = 0)")
     spoken = speech.spoken_forms(keywords, args.get("phonemes") or {})

@@ -50,7 +50,7 @@ def outputs(model: str, seed: int, minutes: float, every_hops: int, voices: str 
             return {"ends": f["ends"], "outputs": f["outputs"], "events": json.loads(str(f["events"])),
                     "duration_s": float(f["duration_s"])}
     cfg, labels = frontend_of(m), m["labels"]
-    args = m.get("lineage", {}).get("config", {}).get("data", {}).get("args", {})
+    args = manifest.data_config(m).get("args", {})
     keywords = tuple(label for label in labels if label not in NOT_KEYWORDS)
     spoken = {k: f"[[{v}]]" for k, v in (args.get("phonemes") or {}).items()}
     pcm, events = recording(seed, minutes, keywords, voices, spoken)
@@ -138,7 +138,7 @@ def main() -> None:
         m = manifest.read(artifact_dir(model_name(a.model), create=False))
         if not m.get("deploy"):
             sys.exit(f"error: {a.model} is not built: run toolchain export --model {a.model} first")
-        if why := trained_on(a.voices, m.get("lineage", {}).get("config", {}).get("data", {}).get("args", {})):
+        if why := trained_on(a.voices, manifest.data_config(m).get("args", {})):
             sys.exit(f"error: --voices {a.voices}: {why}: train a copy with {a.voices} = 0 for it")
         r = evaluate(a.model, a.seeds, a.minutes, a.every_hops, a.averages, a.voices)
     except ToolchainError as e:

@@ -71,6 +71,11 @@ def model_facts(m: Manifest) -> ModelFacts:
     return {k: m.get(k) for k in ModelFacts.__annotations__}  # type: ignore[return-value]
 
 
+def data_config(m: Manifest) -> dict:
+    """The recipe's [data] table as the model was trained with it ({} for a model imported without a recipe)."""
+    return m.get("lineage", {}).get("config", {}).get("data", {})
+
+
 def file_hash(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 
 from toolchain.audio.errors import AudioError
+from toolchain.manifest import data_config
 
 # Models see int8 features q as the float q * FEATURE_SCALE (inputs of order 1 train better);
 # the device maps q to the model's own input quantization through a table made by the same
@@ -166,7 +167,7 @@ def header(cfg: FrontendConfig) -> str:
 
 def frontend_of(manifest: dict) -> FrontendConfig | None:
     """The front-end of a model from its manifest (recipe data config), None for a model without one."""
-    data = manifest.get("lineage", {}).get("config", {}).get("data", {})
+    data = data_config(manifest)
     if data.get("loader") not in AUDIO_LOADERS:
         return None
     return FrontendConfig.of(data.get("args", {}).get("frontend"))

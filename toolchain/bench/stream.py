@@ -260,7 +260,7 @@ def bench_stream(model_ref: str, board_id: str = "qemu-m4", *, seed: int = 0, mi
                          kernels=kernels)
     dd = DeviceDetector.of(det, labels, qout.scale, qout.zero_point, cfg)
     recording_seed = seed if recording_seed is None else recording_seed
-    args = p.manifest.get("lineage", {}).get("config", {}).get("data", {}).get("args", {})
+    args = manifest.data_config(p.manifest).get("args", {})
     keywords = tuple(label for label in labels if label not in NOT_KEYWORDS)
     spoken = {k: f"[[{v}]]" for k, v in (args.get("phonemes") or {}).items()}
     pcm, events = recording(recording_seed, minutes, keywords, voices, spoken)

@@ -103,8 +103,7 @@ def synthesizer_key(voices: str) -> bytes:
     if voices not in SYNTHESIZERS:
         return b""
     module = piper_voice if voices == "piper" else gnuspeech_voice
-    version = piper_voice.VERSION if voices == "piper" else gnuspeech_voice.VERSION
-    return version.encode() + Path(module.__file__).read_bytes()
+    return module.VERSION.encode() + Path(module.__file__).read_bytes()
 
 
 def recording(seed: int, minutes: float = 5.0, keywords: tuple[str, ...] = speech.KEYWORDS, voices: str = "espeak",

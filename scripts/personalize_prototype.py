@@ -153,8 +153,8 @@ VALIDATION = {"speaker": ("speaker-kal16", "speaker-rms", "speaker-slt"),
 EVALUATION = {"speaker": ("speaker-awb",), "new-class": ("new-class-marvin",), "rotated": ("rotated-z90x30",)}
 # the keywords cases' backbone by default (--backbone picks another)
 MODEL = {"speaker": "keywords", "new-class": "keywords", "rotated": "gesture"}
-PARTS = ("sgd", "decay", "imprint", "rotated", "budget", "joint")  # what `choose` runs, in the order the defaults were
-# chosen
+# what `choose` runs, in the order the defaults were chosen
+PARTS = ("sgd", "decay", "imprint", "rotated", "budget", "joint")
 # `budget`: the SGD within the update's instruction budget for a 64-wide embedding (keywords_voices): 50 M on qemu-m4
 # at 8,888 instructions a step measured at 48 wide, scaled by the width (11,851), with 5 % spare
 BUDGET_STEPS = 4_000
@@ -162,6 +162,14 @@ BUDGET_STEPS = 4_000
 # issue's limit) in the worst draw, the JOINT_CANDIDATES with the most held back, each on gesture's rotations too
 JOINT_CANDIDATES = 12
 SECOND_ROUND = {"lr": 0.08, "lr_decay": 0.9, "epochs": 15, "anchor_ratio": 4}  # gesture's reference
+
+
+def steps(ratio: int, epochs: int, final: bool = True) -> int:
+    """SGD steps of one keywords update: 60 examples (K = 5, 12 classes), each with `ratio` anchor steps, per epoch,
+    and the final pass over the 150 anchors."""
+    return 60 * (ratio + 1) * epochs + (150 if final else 0)
+
+
 SHOT_SEEDS = (0, 1, 2)  # validation: three draws of the shots; evaluation: seed 0, the CLI's default
 FORGET_FROM = 20  # training clips per class past the anchors measure forgetting while choosing
 
@@ -254,10 +262,10 @@ def choose(parts: tuple[str, ...] = PARTS, backbone: str = MODEL["speaker"]) -> 
     # where the cursor stops moved the result by 10 points: a last pass over every anchor ends each update alike
     grid += list(itertools.product(("random", "hard"), (10, 20), (2, 3, 4, 6), (0.03, 0.04), (10, 15, 20), (0,), (True,)))
     decay = [("hard", 10, ratio, lr, epochs, d) for ratio in (4, 3) for epochs in (15, 17, 20)
-             for lr in (0.04, 0.05, 0.06, 0.08) for d in (0.8, 0.85, 0.9) if 60 * (ratio + 1) * epochs + 150 <= 5400]
+             for lr in (0.04, 0.05, 0.06, 0.08) for d in (0.8, 0.85, 0.9) if steps(ratio, epochs) <= 5400]
     budget = [("hard", 10, ratio, lr, epochs, d) for ratio in (2, 3, 4) for epochs in (10, 12, 15, 18, 20)
               for lr in (0.04, 0.06, 0.08, 0.1) for d in (0.8, 0.85, 0.9)
-              if 60 * (ratio + 1) * epochs + 150 <= BUDGET_STEPS]
+              if steps(ratio, epochs) <= BUDGET_STEPS]
     budget.append(("hard", 10, 4, 0.08, 15, 0.9))  # the second round's default, over the budget at 64 wide
     settings = [("sgd", (kind, per, ratio, lr, epochs, l2, final, 1.0))
                 for kind, per, ratio, lr, epochs, l2, final in grid] if "sgd" in parts else []
@@ -268,7 +276,7 @@ def choose(parts: tuple[str, ...] = PARTS, backbone: str = MODEL["speaker"]) -> 
     for part, (kind, per, ratio, lr, epochs, l2, final, d) in settings:
         p = {**DEFAULTS, "anchors": kind, "anchors_per_class": per, "anchor_ratio": ratio, "lr": lr, "epochs": epochs,
              "l2": l2, "final_pass": final, "lr_decay": d}
-        out[part].append({**p, "steps": 60 * (ratio + 1) * epochs + (150 if final else 0),
+        out[part].append({**p, "steps": steps(ratio, epochs, final),
                           **mean_of([run_sgd(kw, x, p) for x in data])})
         print(part, {k: p[k] for k in ("anchors", "anchors_per_class", "anchor_ratio", "lr", "lr_decay", "epochs",
                                        "l2", "final_pass")},
